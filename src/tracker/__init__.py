@@ -1,0 +1,68 @@
+"""tracker: an event-sourced timeline tracker for public controversies.
+
+Open a log, append sourced events, and replay it on two clocks::
+
+    import tracker
+    from tracker.events import Statement, Source
+
+    log = tracker.open("grok.jsonl", create=True)
+    log.append(...)
+    state = log.replay(as_of="2026-01-10", known_at="2026-01-12")
+    state.timeline()
+
+Names are imported on first use, so ``import tracker`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    "open": "tracker._log",
+    "init": "tracker._log",
+    "repair": "tracker._log",
+    "Log": "tracker._log",
+    "Receipt": "tracker._log",
+    "StoredEvent": "tracker._log",
+    "VerifyReport": "tracker._log",
+    "State": "tracker.projections.state",
+    "Head": "tracker.store.base",
+    "TrackerError": "tracker.errors",
+}
+
+__all__ = [
+    "Head",
+    "Log",
+    "Receipt",
+    "State",
+    "StoredEvent",
+    "TrackerError",
+    "VerifyReport",
+    "__version__",
+    "init",
+    "open",
+    "repair",
+]
+
+if TYPE_CHECKING:
+    from tracker._log import Log, Receipt, StoredEvent, VerifyReport, init, open, repair
+    from tracker.errors import TrackerError
+    from tracker.projections.state import State
+    from tracker.store.base import Head
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'tracker' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,479 @@
+"""The facade: :func:`open` a log, append events, replay it to a date, verify it.
+
+The command line calls only this module; so does any user script. It joins the store (the
+records) and the projections (the folds), and owns the checks an append must pass: events
+validate, ids are new (or the very same content, which makes re-imports no-ops), and every
+actor, topic and event an event points at exists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+from tracker.errors import (
+    ConflictError,
+    IntegrityError,
+    InvalidInputError,
+    InvalidRecordError,
+    UnknownIdError,
+)
+from tracker.events.codec import content_digest, event_to_dict, load_event, parse_event
+from tracker.events.dates import format_instant, parse_instant_bound
+from tracker.events.models import AnyEvent, BaseEvent
+from tracker.projections.registry import suggest
+from tracker.projections.state import State
+from tracker.store.base import Clock, Head, Position, Store, system_clock
+from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
+from tracker.store.memory import MemoryStore
+from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
+
+DateLike = str | date | datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What an append did with one event."""
+
+    id: str
+    seq: int
+    status: Literal["appended", "exists"]
+    """``exists``: the log already held this id with the same content, so nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """An event as the log recorded it."""
+
+    seq: int
+    recorded: str
+    event: AnyEvent
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """The outcome of a clean verify."""
+
+    records: int
+    head: Head
+
+
+_FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersession": "supersedes"}
+
+
+@dataclass
+class _Index:
+    """What appends check against, kept up to date from the records (raw dicts, no models)."""
+
+    position: Position = None
+    seq: int = 0
+    events: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    """event id -> (content digest, seq, type)"""
+    actors: dict[str, str] = field(default_factory=dict)
+    """actor id -> id of the event that registered it"""
+    topics: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    """lowercased actor names and aliases -> actor id (for suggestions)"""
+    retracted: set[str] = field(default_factory=set)
+
+    def add(self, event: dict[str, Any], seq: int) -> None:
+        event_id = event["id"]
+        kind = event["type"]
+        self.events[event_id] = (content_digest(event), seq, kind)
+        self.seq = seq
+        if kind in ("actor", "topic"):
+            self._register(event, event_id)
+        elif kind == "retraction":
+            target = event["retracts"]
+            self.retracted.add(target)
+            self._unregister(target)
+        elif kind == "correction":
+            target = event["corrects"]
+            replacement = dict(event["replacement"], id=target)
+            if replacement["type"] in ("actor", "topic"):
+                self._unregister(target)
+                self._register(replacement, target)
+
+    def _register(self, event: dict[str, Any], event_id: str) -> None:
+        if event["type"] == "actor":
+            slug = event["actor"]
+            self.actors[slug] = event_id
+            for name in (event.get("name", ""), *event.get("aliases", ())):
+                self.names.setdefault(str(name).lower(), slug)
+        else:
+            self.topics[event["topic"]] = event_id
+
+    def _unregister(self, event_id: str) -> None:
+        for table in (self.actors, self.topics):
+            for slug, owner in list(table.items()):
+                if owner == event_id:
+                    del table[slug]
+
+
+class Log:
+    """An open log. Create one with :func:`tracker.open`."""
+
+    def __init__(self, store: Store) -> None:
+        """Wrap a store; prefer :func:`tracker.open`."""
+        self.store = store
+        self._index = _Index()
+
+    def __repr__(self) -> str:
+        return f"<tracker.Log {self.store.location!r}>"
+
+    def __enter__(self) -> Log:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        self.store.close()
+
+    @property
+    def location(self) -> str:
+        """Where the log lives."""
+        return self.store.location
+
+    # --- appending -------------------------------------------------------------------------
+
+    def append(
+        self,
+        events: BaseEvent | dict[str, Any] | Iterable[BaseEvent | dict[str, Any]],
+        *,
+        dry_run: bool = False,
+    ) -> list[Receipt]:
+        """Append one event or a batch, all or nothing, durably; return a receipt per event.
+
+        Events may be models from :mod:`tracker.events` or plain dicts (as in an import file).
+        An event whose id the log already holds with the same content is skipped (``exists``),
+        so importing a file twice adds nothing the second time.
+
+        Raises:
+            InvalidEventError: an event does not validate.
+            UnknownIdError: an event names an actor, topic or event the log does not hold.
+            ConflictError: an id is already used for other content.
+        """
+        items = [events] if isinstance(events, BaseEvent | dict) else list(events)
+        many = len(items) > 1
+        parsed = [
+            parse_event(item, where=f"event {i + 1}" if many else "") for i, item in enumerate(items)
+        ]
+        dicts = [event_to_dict(e) for e in parsed]
+        with self.store.writer() as writer:
+            self._catch_up(writer.read)
+            plan = self._plan(parsed, dicts)
+            fresh = [d for d, status in plan if status == "appended"]
+            if dry_run or not fresh:
+                next_seq = self._index.seq + 1
+                return self._receipts(plan, next_seq)
+            records = writer.append(fresh)
+            for record in records:
+                self._index.add(record.event, record.seq)
+            self._index.position = writer.head().position
+        return self._receipts(plan, records[0].seq)
+
+    def _receipts(self, plan: list[tuple[dict[str, Any], str]], first_seq: int) -> list[Receipt]:
+        out = []
+        seq = first_seq
+        for data, status in plan:
+            if status == "appended":
+                out.append(Receipt(data["id"], seq, "appended"))
+                seq += 1
+            else:
+                out.append(Receipt(data["id"], self._index.events[data["id"]][1], "exists"))
+        return out
+
+    def _catch_up(self, read: Any) -> None:
+        for record, pos in read(self._index.position):
+            self._index.add(record.event, record.seq)
+            self._index.position = pos
+
+    def _plan(
+        self, parsed: Sequence[AnyEvent], dicts: Sequence[dict[str, Any]]
+    ) -> list[tuple[dict[str, Any], str]]:
+        """Check a batch against the log and itself; say which events are new."""
+        index = self._index
+        batch_events: dict[str, tuple[str, str]] = {}  # id -> (digest, type)
+        batch_actors: dict[str, str] = {}
+        batch_topics: dict[str, str] = {}
+        plan: list[tuple[dict[str, Any], str]] = []
+        many = len(parsed) > 1
+        for i, (event, data) in enumerate(zip(parsed, dicts, strict=True)):
+            where = f"event {i + 1} ({data['id']}): " if many else ""
+            event_id = data["id"]
+            digest = content_digest(data)
+            known = index.events.get(event_id)
+            in_batch = batch_events.get(event_id)
+            if known is not None or in_batch is not None:
+                same = (known[0] if known else in_batch[0]) == digest  # type: ignore[index]
+                if same:
+                    if in_batch is None:
+                        plan.append((data, "exists"))
+                    continue
+                seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
+                msg = (
+                    f"{where}event id '{event_id}' is already in the log{seq_text} with other "
+                    "content; to change that event append a correction of it, or give this one "
+                    "another id"
+                )
+                raise ConflictError(msg)
+
+            def event_type(ref: str) -> str | None:
+                if ref in batch_events:
+                    return batch_events[ref][1]
+                hit = index.events.get(ref)
+                return hit[2] if hit else None
+
+            for path, namespace, ref in event.references():
+                label = f"{where}{data['type']}.{path}"
+                if namespace == "actor":
+                    if ref not in index.actors and ref not in batch_actors:
+                        pool = [*index.actors, *batch_actors]
+                        guess = suggest(ref, pool, index.names)
+                        hint = f"; did you mean '{guess}'?" if guess else ""
+                        msg = (
+                            f"{label}: unknown actor '{ref}'{hint} (register it first: "
+                            f"tracker actor add {ref} --name ... --kind ...)"
+                        )
+                        raise UnknownIdError(msg)
+                elif namespace == "topic":
+                    if ref not in index.topics and ref not in batch_topics:
+                        guess = suggest(ref, [*index.topics, *batch_topics])
+                        hint = f"; did you mean '{guess}'?" if guess else ""
+                        msg = (
+                            f"{label}: unknown topic '{ref}'{hint} (register it first: "
+                            f"tracker topic add {ref} --name ...)"
+                        )
+                        raise UnknownIdError(msg)
+                else:
+                    self._check_event_ref(label, data, path, ref, event_type(ref))
+
+            if data["type"] == "actor":
+                owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
+                if owner is not None:
+                    msg = (
+                        f"{where}actor '{data['actor']}' is already registered (event {owner}); "
+                        "to change it, append a correction of that event"
+                    )
+                    raise ConflictError(msg)
+                batch_actors[data["actor"]] = event_id
+            elif data["type"] == "topic":
+                owner = index.topics.get(data["topic"]) or batch_topics.get(data["topic"])
+                if owner is not None:
+                    msg = (
+                        f"{where}topic '{data['topic']}' is already registered (event {owner}); "
+                        "to change it, append a correction of that event"
+                    )
+                    raise ConflictError(msg)
+                batch_topics[data["topic"]] = event_id
+            batch_events[event_id] = (digest, data["type"])
+            plan.append((data, "appended"))
+        return plan
+
+    def _check_event_ref(
+        self, label: str, data: dict[str, Any], path: str, ref: str, ref_type: str | None
+    ) -> None:
+        index = self._index
+        if ref_type is None:
+            guess = suggest(ref, index.events)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            msg = f"{label}: unknown event '{ref}'{hint} (see 'tracker log' for ids)"
+            raise UnknownIdError(msg)
+        if ref in index.retracted:
+            msg = f"{label}: event '{ref}' has been retracted; it can no longer be referenced"
+            raise UnknownIdError(msg)
+        kind = data["type"]
+        fix_types = ("correction", "retraction", "supersession")
+        if ref_type in fix_types:
+            msg = (
+                f"{label}: '{ref}' is a {ref_type}; fixes point at events, not at other fixes "
+                "(to change a correction, correct the event again)"
+            )
+            raise ConflictError(msg)
+        if kind == "correction" and path == "corrects":
+            new_type = data["replacement"]["type"]
+            if new_type != ref_type:
+                msg = (
+                    f"{label}: '{ref}' is a {ref_type}, but the replacement is a {new_type}; "
+                    "a correction keeps the event's type (retract it and append a new one instead)"
+                )
+                raise ConflictError(msg)
+        elif kind in ("verification", "supersession") or path == "ends":
+            if ref_type in ("actor", "topic"):
+                msg = f"{label}: '{ref}' is a registration, not an event that can be {path}"
+                raise ConflictError(msg)
+            if path == "ends" and ref_type != "regulatory_action":
+                msg = f"{label}: '{ref}' is a {ref_type}; a closure ends a regulatory_action"
+                raise ConflictError(msg)
+            if kind == "supersession" and data["supersedes"] == data["by"]:
+                msg = f"{label}: an event cannot supersede itself"
+                raise ConflictError(msg)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def head(self) -> Head:
+        """The log's head: its last sequence number and hash (publish it to pin the log)."""
+        return self.store.head()
+
+    def records(self) -> Iterator[Record]:
+        """Stream the raw records in sequence order."""
+        for record, _pos in self.store.read():
+            yield record
+
+    def events(self) -> Iterator[StoredEvent]:
+        """Stream the events as recorded (fixes included, nothing applied), in log order."""
+        for record, _pos in self.store.read():
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+
+    def __iter__(self) -> Iterator[StoredEvent]:
+        return self.events()
+
+    def __len__(self) -> int:
+        return self.store.head().seq
+
+    def replay(
+        self, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+    ) -> State:
+        """Rebuild the projections as they stood.
+
+        Args:
+            as_of: world time: keep the events that certainly occurred by then (a day or a
+                month means its end); events whose dates straddle it are listed as uncertain.
+            known_at: record time: keep only what the log had recorded by then. Corrections,
+                retractions and supersessions apply by this clock alone.
+
+        Unset means unbounded (never "now"), so the answer does not drift with the clock.
+        """
+        t = parse_instant_bound(as_of) if as_of is not None else None
+        k = parse_instant_bound(known_at) if known_at is not None else None
+        state = State(as_of=t, known_at=k)
+        cutoff = format_instant(k) if k is not None else None
+        for record, _pos in self.store.read():
+            if cutoff is not None and record.recorded > cutoff:
+                break
+            state.advance(record.seq, record.recorded, load_event(record.event), record.hash)
+        return state
+
+    # --- integrity -------------------------------------------------------------------------
+
+    def verify(self, *, head: str | Head | None = None) -> VerifyReport:
+        """Walk the chain: every line canonical, every hash right, sequence unbroken.
+
+        Args:
+            head: a published head (``SEQ:HASH``) the log must still extend.
+
+        Raises:
+            TornTailError: the end is torn (repair first).
+            IntegrityError: names the first bad sequence number.
+        """
+        current = self.store.head()  # raises TornTailError on a damaged end
+        prev, expected, last_recorded = ZERO_HASH, 1, ""
+        want = _parse_head(head) if head is not None else None
+        seen_want = want is None or want[0] == 0
+        count = 0
+        for line, _pos in self.store.read_lines():
+            try:
+                record = parse_record(line)
+            except InvalidRecordError:
+                msg = f"record {expected}: the line is not a valid record (edited or inserted)"
+                raise IntegrityError(msg, seq=expected) from None
+            if record.seq != expected:
+                if record.seq > expected:
+                    what = f"record {expected} is missing (found {record.seq} in its place)"
+                else:
+                    what = f"record {expected} is out of place (found {record.seq} in its place)"
+                raise IntegrityError(f"{what}: lines were deleted, moved or inserted", seq=expected)
+            if record.line() != line:
+                msg = f"record {expected}: the line is not in canonical form (it was edited)"
+                raise IntegrityError(msg, seq=expected)
+            if hash_of_line(line) != record.hash:
+                msg = f"record {expected}: its hash does not match its content (it was edited)"
+                raise IntegrityError(msg, seq=expected)
+            if record.prev != prev:
+                msg = f"record {expected}: the chain is broken (prev does not match record {expected - 1})"
+                raise IntegrityError(msg, seq=expected)
+            if record.recorded < last_recorded:
+                msg = f"record {expected}: recorded before the record it follows"
+                raise IntegrityError(msg, seq=expected)
+            if want is not None and record.seq == want[0]:
+                if record.hash != want[1]:
+                    msg = (
+                        f"the log does not extend the published head {want[0]}:{want[1][:16]}...: "
+                        f"record {want[0]} has hash {record.hash[:16]}..."
+                    )
+                    raise IntegrityError(msg, seq=want[0])
+                seen_want = True
+            prev, expected, last_recorded = record.hash, expected + 1, record.recorded
+            count += 1
+        if not seen_want and want is not None:
+            msg = (
+                f"the log does not extend the published head {want[0]}:{want[1][:16]}...: "
+                f"it has only {count} records"
+            )
+            raise IntegrityError(msg, seq=count + 1)
+        return VerifyReport(count, Head(count, prev, last_recorded or None, current.position))
+
+    def repair(self) -> Damage | None:
+        """Cut a torn or unfinished end after a crash (saved beside the log first)."""
+        if not isinstance(self.store, FileStore):
+            return None
+        return self.store.repair()
+
+
+def _parse_head(head: str | Head) -> tuple[int, str]:
+    if isinstance(head, Head):
+        return head.seq, head.hash
+    text = head.strip()
+    seq_text, _, digest = text.partition(":")
+    if not seq_text.isdigit() or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+        msg = f"invalid head '{text}': expected SEQ:HASH, e.g. 42:{'ab' * 32} (from 'tracker head')"
+        raise InvalidInputError(msg)
+    return int(seq_text), digest
+
+
+def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
+    location: str | os.PathLike[str] | Store,
+    *,
+    create: bool = False,
+    clock: Clock | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> Log:
+    """Open the log at ``location`` (a path, ``:memory:``, or a Store).
+
+    Args:
+        location: a JSONL file path; ``:memory:`` for a scratch log.
+        create: create an empty log if none exists there.
+        clock: the recorded-time clock (tests and the bundled example only).
+        lock_timeout: seconds to wait for another writer before giving up.
+
+    Raises:
+        LogNotFoundError: no log there and ``create`` is false.
+        TornTailError: the log ends in a torn line or unfinished batch (see ``repair``).
+    """
+    stamp = clock or system_clock
+    if isinstance(location, Store):
+        return Log(location)
+    if str(location) == ":memory:":
+        return Log(MemoryStore(clock=stamp))
+    path = os.fspath(location)
+    if create and not os.path.lexists(path):
+        return Log(FileStore.create(path, clock=stamp, lock_timeout=lock_timeout))
+    return Log(FileStore(path, clock=stamp, lock_timeout=lock_timeout))
+
+
+def init(location: str | os.PathLike[str], *, clock: Clock | None = None) -> Log:
+    """Create a new, empty log, refusing to overwrite anything at ``location``."""
+    return Log(FileStore.create(os.fspath(location), clock=clock or system_clock))
+
+
+def repair(location: str | os.PathLike[str]) -> Damage | None:
+    """Cut a torn or unfinished end of the log at ``location`` (the bytes are saved first).
+
+    Returns what was cut, or None when the log's end was whole.
+    """
+    return FileStore(os.fspath(location), check=False).repair()

@@ -1,0 +1,165 @@
+"""Errors raised by tracker, one small tree with stable codes.
+
+Every error the library raises on purpose is a :class:`TrackerError`. Each carries a ``code`` from
+:data:`ErrorCode` (stable: scripts may branch on it) and an ``exit_code`` that the command line
+uses as its exit status. Leaves also subclass the builtin they resemble, so ``except LookupError``
+keeps working for callers who do not know this module::
+
+    TrackerError
+    ├── InvalidInputError (ValueError)            exit 1  refused input
+    │   ├── InvalidEventError                     an event that does not validate
+    │   ├── InvalidDateError                      a date that does not parse
+    │   └── InvalidRecordError                    a line that is not a record of this log
+    ├── UnknownIdError (LookupError)              exit 1  an actor, topic or event id the log lacks
+    ├── ConflictError (ValueError)                exit 1  an id already used for other content
+    ├── LogExistsError (FileExistsError)          exit 1  init would overwrite a log
+    ├── LogNotFoundError (FileNotFoundError)      exit 1  no log at that path
+    ├── TornTailError                             exit 4  a torn line or unfinished batch at the end
+    ├── IntegrityError                            exit 5  a broken chain, a non-canonical line, a head mismatch
+    ├── StorageError (OSError)                    exit 6  I/O failed, or durability is unknown
+    └── LockTimeoutError (TimeoutError)           exit 7  another writer held the lock too long
+
+Library code raises these and never prints or exits; the CLI turns them into one line on stderr.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ErrorCode = Literal[
+    "invalid-event",
+    "invalid-date",
+    "invalid-record",
+    "invalid-input",
+    "unknown-id",
+    "conflict",
+    "log-exists",
+    "log-not-found",
+    "torn-tail",
+    "integrity",
+    "storage",
+    "lock-timeout",
+]
+
+
+class TrackerError(Exception):
+    """Base class of every error tracker raises on purpose."""
+
+    code: ErrorCode = "invalid-input"
+    exit_code: int = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInputError(TrackerError, ValueError):
+    """Input that tracker refuses: it names what is wrong and what is expected."""
+
+    code: ErrorCode = "invalid-input"
+
+
+class InvalidEventError(InvalidInputError):
+    """An event that does not validate against its model."""
+
+    code: ErrorCode = "invalid-event"
+
+
+class InvalidDateError(InvalidInputError):
+    """A date or partial date that does not parse."""
+
+    code: ErrorCode = "invalid-date"
+
+
+class InvalidRecordError(InvalidInputError):
+    """A line that is not a record of a tracker log (wrong file, or a newer schema)."""
+
+    code: ErrorCode = "invalid-record"
+
+
+class UnknownIdError(TrackerError, LookupError):
+    """An actor, topic or event id that the log does not hold."""
+
+    code: ErrorCode = "unknown-id"
+
+
+class ConflictError(TrackerError, ValueError):
+    """An id that the log already holds with other content."""
+
+    code: ErrorCode = "conflict"
+
+
+class LogExistsError(TrackerError, FileExistsError):
+    """Creating a log where one (or any file) already exists."""
+
+    code: ErrorCode = "log-exists"
+
+
+class LogNotFoundError(TrackerError, FileNotFoundError):
+    """Opening a log that does not exist."""
+
+    code: ErrorCode = "log-not-found"
+
+
+class TornTailError(TrackerError):
+    """The log ends in a torn line or an unfinished batch (after a crash).
+
+    ``offset`` is the byte offset where the damage starts; ``length`` how many bytes follow it.
+    """
+
+    code: ErrorCode = "torn-tail"
+    exit_code = 4
+
+    def __init__(self, message: str, *, offset: int, length: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.length = length
+
+
+class IntegrityError(TrackerError):
+    """The chain is broken, a line is not canonical, or the log does not extend a published head.
+
+    ``seq`` is the first bad sequence number where one can be named.
+    """
+
+    code: ErrorCode = "integrity"
+    exit_code = 5
+
+    def __init__(self, message: str, *, seq: int | None = None) -> None:
+        super().__init__(message)
+        self.seq = seq
+
+
+class StorageError(TrackerError, OSError):
+    """Reading or writing the log failed, or whether an append is durable is unknown."""
+
+    code: ErrorCode = "storage"
+    exit_code = 6
+
+
+class LockTimeoutError(TrackerError, TimeoutError):
+    """Another process held the log's lock for longer than the timeout."""
+
+    code: ErrorCode = "lock-timeout"
+    exit_code = 7
+
+
+__all__ = [
+    "ConflictError",
+    "ErrorCode",
+    "IntegrityError",
+    "InvalidDateError",
+    "InvalidEventError",
+    "InvalidInputError",
+    "InvalidRecordError",
+    "LockTimeoutError",
+    "LogExistsError",
+    "LogNotFoundError",
+    "StorageError",
+    "TornTailError",
+    "TrackerError",
+    "UnknownIdError",
+]

@@ -1,0 +1,449 @@
+"""The event vocabulary: one frozen pydantic model per event type, joined in a tagged union.
+
+World events (something happened, on a date, on someone's evidence) name at least one source
+and an ``occurred`` date. Registrations (actor, topic) and record fixes (correction,
+retraction, supersession) are about our record, not the world: they apply by ``known_at`` alone,
+their ``occurred`` and ``sources`` are optional, and a fix must give its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from tracker.events.dates import PartialDate
+
+# --- identifiers ---------------------------------------------------------------------------
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+"""Event, actor and topic ids: lowercase slugs of up to 64 characters."""
+
+_ID_RE = re.compile(ID_PATTERN)
+
+Slug = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+"""An actor or topic id (a separate namespace from event ids)."""
+
+EventId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+"""An event id: given by the user, or ``ev-`` and 20 hex digits derived from the content."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+def is_valid_id(value: str) -> bool:
+    """Tell whether ``value`` is a well-formed event, actor or topic id."""
+    return bool(_ID_RE.match(value))
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+class Immutable(BaseModel):
+    """Base of every model here: frozen, unknown fields refused, no NaN or infinity."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        str_strip_whitespace=True,
+        validate_default=False,
+    )
+
+
+class Source(Immutable):
+    """Where a fact comes from: who published it, where, when, and the words it used."""
+
+    publisher: Short = Field(description="Who published it (an outlet, a body, a person).")
+    url: Short | None = Field(default=None, description="Where it can be read.")
+    citation: Short | None = Field(
+        default=None, description="A citation when there is no URL (print, broadcast, filing)."
+    )
+    published: PartialDate | None = Field(default=None, description="When the source published it.")
+    quote: Text | None = Field(default=None, description="The words of the source, verbatim.")
+
+    @model_validator(mode="after")
+    def _has_locator(self) -> Source:
+        if self.url is None and self.citation is None:
+            msg = "a source needs a url or a citation"
+            raise ValueError(msg)
+        return self
+
+
+ActorKind = Literal[
+    "person",
+    "company",
+    "product",
+    "platform",
+    "regulator",
+    "government",
+    "prosecutor",
+    "court",
+    "legislator",
+    "media",
+    "ngo",
+    "investor",
+    "other",
+]
+
+RelationType = Literal[
+    "developed_by",
+    "runs_on",
+    "operated_by",
+    "part_of",
+    "owned_by",
+    "led_by",
+    "member_of",
+    "funded_by",
+    "employed_by",
+    "subsidiary_of",
+]
+
+
+class Relation(Immutable):
+    """A typed link from the registered actor to another actor (``grok developed_by xai``)."""
+
+    type: RelationType = Field(description="How the registered actor relates to the target.")
+    target: Slug = Field(description="The other actor's id.")
+
+
+RUNGS: tuple[str, ...] = (
+    "contact",
+    "information_request",
+    "preservation_order",
+    "demand",
+    "ultimatum",
+    "investigation_opened",
+    "investigation_widened",
+    "fine_threatened",
+    "fine_imposed",
+    "ban_or_suspension",
+)
+"""The escalation ladder, lowest first."""
+
+ENDINGS: tuple[str, ...] = ("closure", "withdrawal")
+"""Regulatory actions that end an earlier action (they point at it with ``ends``)."""
+
+Rung = Literal[
+    "contact",
+    "information_request",
+    "preservation_order",
+    "demand",
+    "ultimatum",
+    "investigation_opened",
+    "investigation_widened",
+    "fine_threatened",
+    "fine_imposed",
+    "ban_or_suspension",
+    "closure",
+    "withdrawal",
+]
+
+Verdict = Literal["confirmed", "contradicted", "partly_confirmed"]
+
+Stance = Annotated[int, Field(ge=-2, le=2)]
+
+
+# --- the events -----------------------------------------------------------------------------
+
+
+class BaseEvent(Immutable):
+    """Fields every event has."""
+
+    KIND: ClassVar[str] = "world"
+    """``world`` (obeys both clocks), ``registration`` or ``fix`` (apply by known_at alone)."""
+
+    REFS: ClassVar[dict[str, str]] = {}
+    """Field name -> namespace (``actor``, ``topic``, ``event``) of the ids it references."""
+
+    id: EventId | None = Field(
+        default=None,
+        description="The event's id; derived from its content (ev-...) when not given.",
+    )
+    occurred: PartialDate = Field(
+        description="When it happened: a day, a month, a year, an interval, '..D' (on or before)."
+    )
+    reported: PartialDate | None = Field(
+        default=None,
+        description="When it was first reported; defaults to the earliest source's published date.",
+    )
+    sources: tuple[Source, ...] = Field(
+        min_length=1, description="At least one source (publisher and url or citation)."
+    )
+    summary: Short | None = Field(default=None, description="A one-line summary.")
+    tags: tuple[Slug, ...] = Field(default=(), description="Free tags (lowercase slugs).")
+
+    @field_validator("tags")
+    @classmethod
+    def _sorted_unique_tags(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(set(value)))
+
+    @property
+    def reported_date(self) -> PartialDate | None:
+        """The ``reported`` date, else the earliest ``published`` date of the sources."""
+        if self.reported is not None:
+            return self.reported
+        dates = [s.published for s in self.sources if s.published is not None]
+        return min(dates, key=lambda d: d.sort_key) if dates else None
+
+    def references(self) -> list[tuple[str, str, str]]:
+        """List ``(field, namespace, id)`` for every id this event points at."""
+        out: list[tuple[str, str, str]] = []
+        for field, namespace in self.REFS.items():
+            value = getattr(self, field)
+            if value is None:
+                continue
+            values = value if isinstance(value, tuple) else (value,)
+            out.extend((field, namespace, v) for v in values)
+        return out
+
+
+class _RecordEvent(BaseEvent):
+    """Registrations and fixes: about our record; occurred and sources are optional."""
+
+    occurred: PartialDate | None = Field(  # type: ignore[assignment]
+        default=None, description="When it happened (optional for registrations and fixes)."
+    )
+    sources: tuple[Source, ...] = Field(  # type: ignore[assignment]
+        default=(), description="Sources (optional for registrations and fixes)."
+    )
+
+
+class ActorRegistered(_RecordEvent):
+    """A person, company, product, regulator, ... that events can name by its id."""
+
+    KIND: ClassVar[str] = "registration"
+    REFS: ClassVar[dict[str, str]] = {}
+    type: Literal["actor"] = "actor"
+    actor: Slug = Field(description="The actor's id, a short slug (ofcom, xai, uk-gov).")
+    name: Short = Field(description="The actor's display name.")
+    kind: ActorKind = Field(description="What sort of actor it is.")
+    aliases: tuple[Short, ...] = Field(default=(), description="Other names it goes by.")
+    relations: tuple[Relation, ...] = Field(default=(), description="Links to other actors.")
+    jurisdiction: Short | None = Field(
+        default=None, description="Where it has authority or is based (GB, EU, FR, ...)."
+    )
+
+    def references(self) -> list[tuple[str, str, str]]:
+        """List the actors this registration's relations point at."""
+        return [("relations.target", "actor", r.target) for r in self.relations]
+
+
+class TopicRegistered(_RecordEvent):
+    """A subject that statements take stances toward (the paywall move, the deepfakes)."""
+
+    KIND: ClassVar[str] = "registration"
+    type: Literal["topic"] = "topic"
+    topic: Slug = Field(description="The topic's id, a short slug.")
+    name: Short = Field(description="The topic's display name.")
+    description: Text | None = Field(default=None, description="What the topic covers.")
+
+
+class Statement(BaseEvent):
+    """An actor says something, optionally taking a stance toward a topic."""
+
+    REFS: ClassVar[dict[str, str]] = {"speaker": "actor", "topic": "topic", "about": "actor"}
+    type: Literal["statement"] = "statement"
+    speaker: Slug = Field(description="Who says it (an actor id).")
+    quote: Text | None = Field(default=None, description="The words, verbatim (or a summary).")
+    topic: Slug | None = Field(default=None, description="The topic it takes a stance on.")
+    stance: Stance | None = Field(
+        default=None, description="Position toward the topic: -2 strongly against .. +2 strongly for."
+    )
+    about: tuple[Slug, ...] = Field(default=(), description="Actors the statement is about.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Statement:
+        if self.quote is None and self.summary is None:
+            msg = "a statement needs a quote or a summary"
+            raise ValueError(msg)
+        if self.stance is not None and self.topic is None:
+            msg = "a stance needs a topic (the stance is toward a topic)"
+            raise ValueError(msg)
+        return self
+
+
+class Figure(BaseEvent):
+    """A reported number: a metric, a value or bounds, a unit, about whom, reported by whom."""
+
+    REFS: ClassVar[dict[str, str]] = {"subject": "actor", "reported_by": "actor"}
+    type: Literal["figure"] = "figure"
+    metric: Slug = Field(description="What is measured, as a slug (sexualised_images, net_loss).")
+    value: float | None = Field(default=None, description="The value (or give lower/upper).")
+    lower: float | None = Field(default=None, description="Lower bound, when a range is reported.")
+    upper: float | None = Field(default=None, description="Upper bound, when a range is reported.")
+    unit: Short = Field(description="A unit code from the units table (per_hour, USD_billion, ...).")
+    approximate: bool = Field(default=False, description="The value is approximate ('about').")
+    period: PartialDate | None = Field(default=None, description="The period the figure covers.")
+    subject: Slug | None = Field(default=None, description="The actor the figure is about.")
+    reported_by: Slug | None = Field(default=None, description="The actor that reported it.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Figure:
+        if self.value is None and self.lower is None and self.upper is None:
+            msg = "a figure needs a value, or lower and/or upper bounds"
+            raise ValueError(msg)
+        if self.lower is not None and self.upper is not None and self.lower > self.upper:
+            msg = f"lower bound {self.lower:g} is above upper bound {self.upper:g}"
+            raise ValueError(msg)
+        return self
+
+
+class PolicyChange(BaseEvent):
+    """A product or platform changes a rule (image generation restricted to subscribers)."""
+
+    REFS: ClassVar[dict[str, str]] = {"actor": "actor", "product": "actor"}
+    type: Literal["policy_change"] = "policy_change"
+    actor: Slug = Field(description="Who changes the rule.")
+    product: Slug | None = Field(default=None, description="The product or platform it applies to.")
+    rule: Short = Field(description="The rule or feature concerned.")
+    before: Short | None = Field(default=None, description="The rule before.")
+    after: Short = Field(description="The rule after.")
+
+
+class RegulatoryAction(BaseEvent):
+    """A regulator takes a step on the escalation ladder, or ends an earlier action."""
+
+    REFS: ClassVar[dict[str, str]] = {"regulator": "actor", "target": "actor", "ends": "event"}
+    type: Literal["regulatory_action"] = "regulatory_action"
+    regulator: Slug = Field(description="The regulator, government or prosecutor acting.")
+    target: Slug = Field(description="Who the action is against.")
+    jurisdiction: Short | None = Field(default=None, description="Where (GB, EU, FR, ...).")
+    rung: Rung = Field(description="The ladder step, or closure/withdrawal with 'ends'.")
+    ends: EventId | None = Field(default=None, description="The action a closure or withdrawal ends.")
+
+    @model_validator(mode="after")
+    def _check(self) -> RegulatoryAction:
+        if self.rung in ENDINGS and self.ends is None:
+            msg = f"a {self.rung} must name the action it ends with 'ends'"
+            raise ValueError(msg)
+        if self.rung not in ENDINGS and self.ends is not None:
+            msg = "'ends' goes only with rung closure or withdrawal"
+            raise ValueError(msg)
+        return self
+
+
+class Verification(BaseEvent):
+    """An outlet tests an earlier event and confirms, contradicts or partly confirms it."""
+
+    REFS: ClassVar[dict[str, str]] = {"verifier": "actor", "target": "event"}
+    type: Literal["verification"] = "verification"
+    verifier: Slug = Field(description="Who tested the claim (an actor id).")
+    target: EventId = Field(description="The event tested.")
+    verdict: Verdict = Field(description="confirmed, contradicted or partly_confirmed.")
+    finding: Text | None = Field(default=None, description="What the test found.")
+
+
+class Incident(BaseEvent):
+    """Harm reported: victims targeted, content spread."""
+
+    REFS: ClassVar[dict[str, str]] = {"actors": "actor"}
+    type: Literal["incident"] = "incident"
+    harm: Short = Field(description="What harm was reported.")
+    victims: Short | None = Field(default=None, description="Who was harmed.")
+    location: Short | None = Field(default=None, description="Where.")
+    actors: tuple[Slug, ...] = Field(default=(), description="Actors involved.")
+
+
+# The replacement inside a correction: any non-fix event, with its id omitted (it keeps the
+# corrected event's id). Defined after the union below.
+
+
+class Retraction(_RecordEvent):
+    """An event that should never have been recorded; it stops counting everywhere."""
+
+    KIND: ClassVar[str] = "fix"
+    REFS: ClassVar[dict[str, str]] = {"retracts": "event"}
+    type: Literal["retraction"] = "retraction"
+    retracts: EventId = Field(description="The event retracted.")
+    reason: Short = Field(description="Why it is retracted.")
+
+
+class Supersession(_RecordEvent):
+    """The world moved on: a newer event replaces an older one as the current one."""
+
+    KIND: ClassVar[str] = "fix"
+    REFS: ClassVar[dict[str, str]] = {"supersedes": "event", "by": "event"}
+    type: Literal["supersession"] = "supersession"
+    supersedes: EventId = Field(description="The event no longer current.")
+    by: EventId = Field(description="The event that replaces it.")
+    reason: Short = Field(description="Why.")
+
+
+WorldEvent = Annotated[
+    Statement | Figure | PolicyChange | RegulatoryAction | Verification | Incident,
+    Field(discriminator="type"),
+]
+Registration = Annotated[ActorRegistered | TopicRegistered, Field(discriminator="type")]
+
+
+class Correction(_RecordEvent):
+    """Our record was wrong: a full replacement of an earlier event, which keeps its id."""
+
+    KIND: ClassVar[str] = "fix"
+    REFS: ClassVar[dict[str, str]] = {"corrects": "event"}
+    type: Literal["correction"] = "correction"
+    corrects: EventId = Field(description="The event corrected.")
+    replacement: Annotated[
+        Statement
+        | Figure
+        | PolicyChange
+        | RegulatoryAction
+        | Verification
+        | Incident
+        | ActorRegistered
+        | TopicRegistered,
+        Field(discriminator="type"),
+    ] = Field(description="The whole event as it should have been (same type; its id is kept).")
+    reason: Short = Field(description="What was wrong.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Correction:
+        if self.replacement.id is not None and self.replacement.id != self.corrects:
+            msg = "the replacement keeps the corrected event's id: leave replacement.id out"
+            raise ValueError(msg)
+        return self
+
+    def references(self) -> list[tuple[str, str, str]]:
+        """List the corrected event and whatever the replacement points at."""
+        inner = [(f"replacement.{f}", ns, v) for f, ns, v in self.replacement.references()]
+        return [("corrects", "event", self.corrects), *inner]
+
+
+AnyEvent = (
+    ActorRegistered
+    | TopicRegistered
+    | Statement
+    | Figure
+    | PolicyChange
+    | RegulatoryAction
+    | Verification
+    | Incident
+    | Correction
+    | Retraction
+    | Supersession
+)
+
+Event = Annotated[AnyEvent, Field(discriminator="type")]
+"""The tagged union of every event type, discriminated on ``type``."""
+
+EVENT_TYPES: dict[str, type[BaseEvent]] = {
+    "actor": ActorRegistered,
+    "topic": TopicRegistered,
+    "statement": Statement,
+    "figure": Figure,
+    "policy_change": PolicyChange,
+    "regulatory_action": RegulatoryAction,
+    "verification": Verification,
+    "incident": Incident,
+    "correction": Correction,
+    "retraction": Retraction,
+    "supersession": Supersession,
+}
+"""Event type name -> model class, in the order the docs list them."""
+
+
+def event_type_of(model: Any) -> str:
+    """Return the ``type`` tag of an event model instance or class."""
+    return str(model.model_fields["type"].default)

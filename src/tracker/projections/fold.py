@@ -1,0 +1,191 @@
+"""The one fold every projection rides on: clocks, fixes and placement of events.
+
+:class:`Replayer` is fed the log's events in sequence order (already cut at ``known_at`` by the
+caller). For each it decides where the event stands at ``as_of``:
+
+- registrations (actors, topics) always count: they describe our record, not the world;
+- a world event counts when it certainly occurred by ``as_of`` (``occurred.latest <= as_of``);
+  it is *uncertain* when its interval straddles ``as_of``; otherwise it has not happened yet;
+- fixes (correction, retraction, supersession) apply by ``known_at`` alone, whatever ``as_of``:
+  a correction replaces its target (which keeps its id), a retraction removes it, a supersession
+  marks it superseded by a newer event. The history of every fix stays visible.
+
+Projections receive ``add(entry)`` and ``remove(entry)`` for counted entries only; a fix is
+a ``remove`` of the old entry followed by an ``add`` of the new one. Each projection keeps its
+own indexes and derives its answers on query, so it can be advanced by more events at any time
+without replaying from zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from tracker.events.models import AnyEvent, Correction, Retraction, Supersession
+
+if TYPE_CHECKING:
+    from tracker.events.dates import PartialDate
+
+Placement = Literal["counted", "uncertain", "future", "retracted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An event as it stands in a replay: its current version and its record of origin."""
+
+    event: AnyEvent
+    """The current version (after corrections); its id is always set."""
+    seq: int
+    """The sequence number of the record that first recorded it."""
+    recorded: str
+    """When the log first recorded it (RFC 3339 UTC)."""
+    corrected_by: tuple[str, ...] = ()
+    """Ids of the corrections applied to it, oldest first."""
+    superseded_by: str | None = None
+    """The id of the event that superseded it, if one did."""
+
+    @property
+    def id(self) -> str:
+        """The event's id."""
+        return self.event.id  # type: ignore[return-value]
+
+    @property
+    def type(self) -> str:
+        """The event's type tag."""
+        return self.event.type
+
+    @property
+    def occurred(self) -> PartialDate | None:
+        """When it occurred (None for registrations without a date)."""
+        return self.event.occurred
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        """Order on the occurred clock: (earliest, latest, sequence number)."""
+        occ = self.event.occurred
+        if occ is None:
+            return (_MIN, _MIN, self.seq)
+        a, b = occ.sort_key
+        return (a, b, self.seq)
+
+
+_MIN = -(1 << 62)
+
+
+@dataclass(frozen=True, slots=True)
+class FixEntry:
+    """A correction, retraction or supersession as recorded, with the version it replaced."""
+
+    fix: Correction | Retraction | Supersession
+    seq: int
+    recorded: str
+    target: str
+    before: Entry | None
+    """The target as it stood before this fix (None if it was already gone)."""
+
+    @property
+    def kind(self) -> str:
+        """``correction``, ``retraction`` or ``supersession``."""
+        return self.fix.type
+
+    @property
+    def reason(self) -> str:
+        """Why the fix was made."""
+        return self.fix.reason
+
+
+class Projection(Protocol):
+    """What a projection implements: take counted entries in and out."""
+
+    def add(self, entry: Entry) -> None:
+        """Fold in an entry that now counts."""
+
+    def remove(self, entry: Entry) -> None:
+        """Take out an entry that no longer counts (retracted, or about to be replaced)."""
+
+
+@dataclass
+class Replayer:
+    """Feeds events to projections under the two clocks; see the module docstring."""
+
+    as_of: datetime | None
+    projections: list[Projection]
+    entries: dict[str, Entry] = field(default_factory=dict)
+    placement: dict[str, Placement] = field(default_factory=dict)
+    uncertain: dict[str, Entry] = field(default_factory=dict)
+    fixes: list[FixEntry] = field(default_factory=list)
+    fixes_by_target: dict[str, list[FixEntry]] = field(default_factory=dict)
+    retracted: dict[str, FixEntry] = field(default_factory=dict)
+    last_seq: int = 0
+
+    def feed(self, seq: int, recorded: str, event: AnyEvent) -> None:
+        """Fold one event, recorded at ``recorded`` with sequence number ``seq``."""
+        self.last_seq = seq
+        if isinstance(event, Correction | Retraction | Supersession):
+            self._fix(seq, recorded, event)
+            return
+        entry = Entry(event, seq, recorded)
+        self.entries[entry.id] = entry
+        self._place(entry)
+
+    def feed_all(self, items: Iterable[tuple[int, str, AnyEvent]]) -> None:
+        """Fold many events in order."""
+        for seq, recorded, event in items:
+            self.feed(seq, recorded, event)
+
+    def placement_of(self, event: AnyEvent) -> Placement:
+        """Where an event stands at ``as_of``: counted, uncertain, or not yet happened."""
+        if self.as_of is None or event.KIND == "registration":
+            return "counted"
+        occ = event.occurred
+        if occ is None or occ.certain_by(self.as_of):
+            return "counted"
+        if occ.possibly_by(self.as_of):
+            return "uncertain"
+        return "future"
+
+    def _place(self, entry: Entry) -> None:
+        where = self.placement_of(entry.event)
+        self.placement[entry.id] = where
+        if where == "counted":
+            for projection in self.projections:
+                projection.add(entry)
+        elif where == "uncertain":
+            self.uncertain[entry.id] = entry
+
+    def _unplace(self, entry: Entry) -> None:
+        where = self.placement.get(entry.id)
+        if where == "counted":
+            for projection in self.projections:
+                projection.remove(entry)
+        elif where == "uncertain":
+            del self.uncertain[entry.id]
+
+    def _fix(self, seq: int, recorded: str, fix: Correction | Retraction | Supersession) -> None:
+        if isinstance(fix, Correction):
+            target = fix.corrects
+        elif isinstance(fix, Retraction):
+            target = fix.retracts
+        else:
+            target = fix.supersedes
+        before = self.entries.get(target)
+        record = FixEntry(fix, seq, recorded, target, before)
+        self.fixes.append(record)
+        self.fixes_by_target.setdefault(target, []).append(record)
+        if before is None:
+            return  # already retracted: the fix is kept in the history only
+        self._unplace(before)
+        if isinstance(fix, Retraction):
+            del self.entries[target]
+            self.placement[target] = "retracted"
+            self.retracted[target] = record
+            return
+        if isinstance(fix, Correction):
+            new_event = fix.replacement.model_copy(update={"id": target})
+            after = replace(before, event=new_event, corrected_by=(*before.corrected_by, fix.id))
+        else:
+            after = replace(before, superseded_by=fix.by)
+        self.entries[target] = after
+        self._place(after)

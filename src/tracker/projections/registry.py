@@ -1,0 +1,60 @@
+"""The registry: actors and topics as they stood, with their relations in both directions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from tracker.events.models import ActorRegistered, TopicRegistered
+from tracker.projections.fold import Entry
+
+
+class Registry:
+    """Projection: the registered actors and topics (registrations always count)."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.actors: dict[str, ActorRegistered] = {}
+        self.topics: dict[str, TopicRegistered] = {}
+        self.actor_entries: dict[str, Entry] = {}
+        self.topic_entries: dict[str, Entry] = {}
+
+    def add(self, entry: Entry) -> None:
+        """Register an actor or topic; other events are ignored."""
+        ev = entry.event
+        if isinstance(ev, ActorRegistered):
+            self.actors[ev.actor] = ev
+            self.actor_entries[ev.actor] = entry
+        elif isinstance(ev, TopicRegistered):
+            self.topics[ev.topic] = ev
+            self.topic_entries[ev.topic] = entry
+
+    def remove(self, entry: Entry) -> None:
+        """Unregister (a retracted or about-to-be-corrected registration)."""
+        ev = entry.event
+        if isinstance(ev, ActorRegistered):
+            self.actors.pop(ev.actor, None)
+            self.actor_entries.pop(ev.actor, None)
+        elif isinstance(ev, TopicRegistered):
+            self.topics.pop(ev.topic, None)
+            self.topic_entries.pop(ev.topic, None)
+
+    def related_to(self, actor: str) -> list[tuple[str, str, str]]:
+        """Relations touching ``actor``, both directions, as (source, relation, target)."""
+        out = []
+        for slug, reg in sorted(self.actors.items()):
+            for rel in reg.relations:
+                if slug == actor or rel.target == actor:
+                    out.append((slug, rel.type, rel.target))
+        return out
+
+
+def suggest(value: str, candidates: Iterable[str], aliases: dict[str, str] | None = None) -> str | None:
+    """The closest candidate to a mistyped id, checking aliases and names too."""
+    pool = sorted(set(candidates))
+    if aliases:
+        hit = aliases.get(value.lower())
+        if hit is not None:
+            return hit
+    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -1,0 +1,161 @@
+"""The storage interface: a small contract every backend (file, memory, PostgreSQL) meets.
+
+A store keeps records and nothing else: it never imports events' models or projections. It:
+
+- stamps and appends new events as one batch under an exclusive lock (``writer().append``),
+  durable before it returns;
+- appends already-verified records as they are (``writer().append_records``: copy, restore);
+- streams records from an opaque position (``read``), and tells its ``head``.
+
+Positions are opaque to callers (a byte offset in a file, a sequence number in a database);
+a caller only hands back what ``read`` gave it.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tracker.errors import IntegrityError
+from tracker.events.dates import parse_instant
+from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record
+
+Position = Any
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The wall clock, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The end of a log: its last sequence number and hash (0 and 64 zeros when empty)."""
+
+    seq: int
+    hash: str
+    recorded: str | None
+    position: Position
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+EMPTY_HEAD_HASH = ZERO_HASH
+
+
+class Writer(abc.ABC):
+    """What a store offers while its exclusive lock is held."""
+
+    @abc.abstractmethod
+    def head(self) -> Head:
+        """Return the head as it is under the lock."""
+
+    @abc.abstractmethod
+    def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
+        """Stream records after ``start``, each with the position after it (under the lock)."""
+
+    @abc.abstractmethod
+    def _write(self, records: Sequence[Record], head: Head) -> Position:
+        """Write the records after ``head`` durably, all or nothing; return the new position."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def append(self, events: Sequence[dict[str, Any]]) -> list[Record]:
+        """Stamp ``events`` as one batch after the head, write them durably, return the records."""
+        if not events:
+            return []
+        head = self.head()
+        now = self._clock()
+        if now.tzinfo is None:
+            msg = "the store's clock must return an aware datetime"
+            raise ValueError(msg)
+        if head.recorded is not None:
+            last = parse_instant(head.recorded)
+            now = max(now, last)  # a clock that steps back is clamped
+        prev = head.hash
+        first = head.seq + 1
+        records: list[Record] = []
+        for i, event in enumerate(events):
+            record = make_record(
+                seq=first + i,
+                recorded=now,
+                batch_id=first,
+                batch_index=i,
+                batch_count=len(events),
+                event=event,
+                prev=prev,
+            )
+            records.append(record)
+            prev = record.hash
+        self._write(records, head)
+        return records
+
+    def append_records(self, records: Sequence[Record]) -> None:
+        """Append records as they are (copy, restore), checking they extend the head.
+
+        Raises:
+            IntegrityError: a record does not continue the chain, its hash is wrong, or a
+                batch in ``records`` is left unfinished.
+        """
+        if not records:
+            return
+        head = self.head()
+        prev, seq = head.hash, head.seq
+        last_recorded = head.recorded or ""
+        for record in records:
+            if record.seq != seq + 1 or record.prev != prev:
+                msg = (
+                    f"record {record.seq} does not extend the log at {seq}:{prev[:12]}...; "
+                    "copy into an empty log or one that is a prefix of the source"
+                )
+                raise IntegrityError(msg, seq=record.seq)
+            if record.recorded < last_recorded:
+                msg = f"record {record.seq} was recorded before the record it follows"
+                raise IntegrityError(msg, seq=record.seq)
+            body = record.to_dict()
+            del body["hash"]
+            if compute_hash(body) != record.hash:
+                msg = f"record {record.seq} has a wrong hash"
+                raise IntegrityError(msg, seq=record.seq)
+            prev, seq, last_recorded = record.hash, record.seq, record.recorded
+        if not records[-1].closes_batch:
+            msg = f"record {records[-1].seq} leaves its batch unfinished"
+            raise IntegrityError(msg, seq=records[-1].seq)
+        self._write(records, head)
+
+
+class Store(abc.ABC):
+    """A log's storage medium."""
+
+    location: str
+    """Where the log lives, as the user named it (a path, a URL without its password)."""
+
+    @abc.abstractmethod
+    def head(self) -> Head:
+        """Return the current head (reads the end of the log; cheap)."""
+
+    @abc.abstractmethod
+    def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
+        """Stream complete-batch records after ``start`` (from the beginning when None).
+
+        Each record comes with the position just after it, which may be handed back later.
+        """
+
+    @abc.abstractmethod
+    def writer(self, *, timeout: float | None = None) -> AbstractContextManager[Writer]:
+        """Take the exclusive lock and return a Writer; released when the block exits."""
+
+    def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
+        """Stream the stored bytes of each record (for verify): canonical bytes, no newline."""
+        for record, pos in self.read(start):
+            yield record.line(), pos
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release any resources (connections); the file store holds none between calls."""

@@ -1,0 +1,467 @@
+"""The embedded store: a JSONL file, one canonical record per line, appended and never rewritten.
+
+Locking: writers take an exclusive ``flock`` on a separate lock file (``LOG.lock``) that is never
+truncated or deleted; the kernel releases it when a process dies. Readers take a shared lock only
+for the moment they read the file's size, so they see whole batches and never wait for long.
+
+Durability: a batch is written with one ``O_APPEND`` write (looped on short writes) and fsynced
+before ``append`` returns. A failed write is cut back to the size before the append; a failed
+fsync raises :class:`~tracker.errors.StorageError` saying durability is unknown, never "ok".
+
+Crashes: a torn last line or an unfinished batch at the end is found on open and reported with
+its byte offset (:class:`~tracker.errors.TornTailError`); :func:`repair` cuts it only when asked,
+after saving the cut bytes beside the log.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.errors import (
+    IntegrityError,
+    InvalidRecordError,
+    LockTimeoutError,
+    LogExistsError,
+    LogNotFoundError,
+    StorageError,
+    TornTailError,
+    TrackerError,
+)
+from tracker.store.base import Clock, Head, Position, Store, Writer, system_clock
+from tracker.store.records import ZERO_HASH, Record, parse_record
+
+_CHUNK = 1 << 20
+_TAIL_CHUNK = 1 << 16
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+def _storage_error(action: str, path: Path, exc: OSError) -> StorageError:
+    reason = exc.strerror or str(exc)
+    hint = ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = "; free some space (or raise the file size limit) and try again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "; check the file's permissions, or use a writable copy"
+    return StorageError(f"cannot {action} {path}: {reason}{hint}")
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A torn or unfinished end of the log: where it starts and how long it is."""
+
+    offset: int
+    length: int
+    description: str
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class FileStore(Store):
+    """A log in a JSONL file. Positions are byte offsets."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock = system_clock,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        check: bool = True,
+    ) -> None:
+        """Open the log at ``path``, checking that it is a log and that its end is whole.
+
+        ``check=False`` skips those checks (for :meth:`repair`, which must open a torn log).
+
+        Raises:
+            LogNotFoundError: nothing is at ``path``.
+            InvalidRecordError: the file is not a tracker log, or comes from a newer tracker.
+            TornTailError: the log ends in a torn line or an unfinished batch.
+        """
+        self.path = Path(path)
+        self.location = str(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._clock = clock
+        self.lock_timeout = lock_timeout
+        if not self.path.exists():
+            hint = (
+                f"the directory {self.path.parent} does not exist"
+                if not self.path.parent.exists()
+                else "create it with 'tracker init'"
+            )
+            msg = f"no log at {self.path}: {hint}"
+            raise LogNotFoundError(msg)
+        if self.path.is_dir():
+            msg = f"{self.path} is a directory, not a log file: give the path of a .jsonl log"
+            raise LogNotFoundError(msg)
+        if check:
+            self._check_first_line()
+            self.head()  # raises TornTailError on a damaged end
+
+    # --- creation -------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Clock = system_clock,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> FileStore:
+        """Create an empty log at ``path`` (refusing to overwrite anything), durably."""
+        p = Path(path)
+        if not p.parent.exists():
+            msg = f"cannot create {p}: the directory {p.parent} does not exist; create it first"
+            raise LogNotFoundError(msg)
+        try:
+            fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            msg = f"{p} already exists; tracker init never overwrites: choose another path"
+            raise LogExistsError(msg) from None
+        except IsADirectoryError:
+            msg = f"{p} is a directory; give the path of a new .jsonl file"
+            raise LogExistsError(msg) from None
+        except OSError as exc:
+            raise _storage_error("create", p, exc) from None
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_dir(p.parent.resolve())
+        return cls(p, clock=clock, lock_timeout=lock_timeout)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _open_read(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            msg = f"the log {self.path} has disappeared"
+            raise LogNotFoundError(msg) from None
+        except OSError as exc:
+            raise _storage_error("read", self.path, exc) from None
+
+    def _check_first_line(self) -> None:
+        fd = self._open_read()
+        try:
+            head = os.pread(fd, _TAIL_CHUNK, 0)
+        finally:
+            os.close(fd)
+        if not head:
+            return
+        end = head.find(b"\n")
+        line = head if end < 0 else head[:end]
+        if end < 0 and len(head) == _TAIL_CHUNK:
+            return  # a first record longer than the chunk: leave it to the tail check and verify
+        if end < 0 and not line.startswith(b'{"batch":'):
+            msg = f"{self.path} is not a tracker log (its first line is not a record)"
+            raise InvalidRecordError(msg)
+        if end < 0:
+            return  # a torn single first line: the tail check reports it
+        try:
+            parse_record(line)
+        except InvalidRecordError as exc:
+            if "newer tracker" in exc.message:
+                msg = f"{self.path}: {exc.message}"
+                raise InvalidRecordError(msg) from None
+            msg = f"{self.path} is not a tracker log (its first line is not a record)"
+            raise InvalidRecordError(msg) from None
+
+    def _size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            msg = f"the log {self.path} has disappeared"
+            raise LogNotFoundError(msg) from None
+
+    def damage(self) -> Damage | None:
+        """Return the torn or unfinished end of the log, if any (no lock taken)."""
+        fd = self._open_read()
+        try:
+            return _find_damage(fd, os.fstat(fd).st_size)[0]
+        finally:
+            os.close(fd)
+
+    def head(self) -> Head:
+        """Return the head, raising TornTailError if the end is damaged."""
+        fd = self._open_read()
+        try:
+            return _tail_head(fd, os.fstat(fd).st_size, self.path)
+        finally:
+            os.close(fd)
+
+    def _stable_end(self) -> int:
+        """The file size at a batch boundary: read under a shared lock when one can be had."""
+        try:
+            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return self._size()  # a read-only place: no writer can be appending either
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_SH)
+            return self._size()
+        finally:
+            os.close(lock_fd)  # closing releases the lock
+
+    def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
+        """Stream records from byte ``start`` up to the end as it stood when reading began."""
+        for line, pos in self.read_lines(start):
+            yield parse_record(line, where=f"{self.path} at byte {pos - len(line) - 1}: "), pos
+
+    def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
+        """Stream each stored line's bytes (no newline) with the offset after it."""
+        end = self._stable_end()
+        pos = int(start or 0)
+        if pos >= end:
+            return
+        fd = self._open_read()
+        try:
+            yield from _iter_lines(fd, pos, end)
+        finally:
+            os.close(fd)
+
+    # --- writing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self, timeout: float | None) -> Iterator[None]:
+        wait = self.lock_timeout if timeout is None else timeout
+        try:
+            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _storage_error("lock", self.lock_path, exc) from None
+        try:
+            deadline = time.monotonic() + wait
+            delay = 0.001
+            while True:
+                try:
+                    fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        msg = (
+                            f"another process has held the lock on {self.path} for over "
+                            f"{wait:g} s; try again when it is done"
+                        )
+                        raise LockTimeoutError(msg) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.05)
+            yield
+        finally:
+            os.close(lock_fd)
+
+    @contextmanager
+    def writer(self, *, timeout: float | None = None) -> Iterator[Writer]:
+        """Hold the exclusive lock and yield a writer for appends."""
+        with self._locked(timeout):
+            yield _FileWriter(self)
+
+    def repair(self, *, timeout: float | None = None) -> Damage | None:
+        """Cut a torn or unfinished end, saving the cut bytes beside the log first.
+
+        Returns the damage that was cut (with ``description`` naming the saved file), or None
+        when the log's end is whole.
+        """
+        with self._locked(timeout):
+            fd = os.open(self.path, os.O_RDWR)
+            try:
+                size = os.fstat(fd).st_size
+                damage = _find_damage(fd, size)[0]
+                if damage is None:
+                    return None
+                cut = os.pread(fd, damage.length, damage.offset)
+                saved = self.path.with_name(f"{self.path.name}.torn-{damage.offset}")
+                with open(saved, "wb") as out:
+                    out.write(cut)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.ftruncate(fd, damage.offset)
+                os.fsync(fd)
+            except OSError as exc:
+                raise _storage_error("repair", self.path, exc) from None
+            finally:
+                os.close(fd)
+            _fsync_dir(self.path.parent.resolve())
+            return Damage(damage.offset, damage.length, f"{damage.description}; saved to {saved}")
+
+
+class _FileWriter(Writer):
+    def __init__(self, store: FileStore) -> None:
+        super().__init__(store._clock)  # noqa: SLF001 - the writer is the store's own helper
+        self._store = store
+        self._head = store.head()
+
+    def head(self) -> Head:
+        return self._head
+
+    def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
+        end = int(self._head.position)
+        pos = int(start or 0)
+        if pos >= end:
+            return
+        fd = self._store._open_read()  # noqa: SLF001
+        try:
+            for line, after in _iter_lines(fd, pos, end):
+                yield parse_record(line), after
+        finally:
+            os.close(fd)
+
+    def _write(self, records: Sequence[Record], head: Head) -> Position:
+        path = self._store.path
+        data = b"".join(r.line() + b"\n" for r in records)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        except OSError as exc:
+            raise _storage_error("append to", path, exc) from None
+        try:
+            before = int(head.position)
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+            except OSError as exc:
+                _cut_back(fd, before)
+                raise _storage_error("append to", path, exc) from None
+            except BaseException:
+                _cut_back(fd, before)
+                raise
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                msg = (
+                    f"fsync of {path} failed ({exc.strerror}): whether the last append is "
+                    "durable is unknown; run 'tracker verify' before relying on it"
+                )
+                raise StorageError(msg) from None
+        finally:
+            os.close(fd)
+        after = before + len(data)
+        last = records[-1]
+        self._head = Head(last.seq, last.hash, last.recorded, after)
+        return after
+
+
+def _cut_back(fd: int, size: int) -> None:
+    """Undo a partial write: truncate back to the size before the append."""
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    except OSError:
+        pass  # the tail check on the next open reports whatever is left
+
+
+def _iter_lines(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
+    """Yield each complete line in [pos, end) with the offset after its newline."""
+    buf = b""
+    offset = pos  # file offset of buf[0]
+    while pos < end:
+        chunk = os.pread(fd, min(_CHUNK, end - pos), pos)
+        if not chunk:
+            break
+        pos += len(chunk)
+        buf = buf + chunk if buf else chunk
+        start = 0
+        while True:
+            nl = buf.find(b"\n", start)
+            if nl < 0:
+                break
+            yield buf[start:nl], offset + nl + 1
+            start = nl + 1
+        buf = buf[start:]
+        offset += start
+
+
+def _lines_backwards(fd: int, end: int) -> Iterator[tuple[int, bytes]]:
+    """Yield (start offset, line) for the complete lines before ``end`` (just after a newline)."""
+    buf = b""
+    buf_start = end  # file offset of buf[0]
+    line_end = end - 1  # file offset of the newline that ends the current line
+    while line_end >= 0:
+        while True:
+            nl = buf.rfind(b"\n", 0, line_end - buf_start)
+            if nl >= 0 or buf_start == 0:
+                break
+            read = min(_TAIL_CHUNK, buf_start)
+            buf_start -= read
+            buf = os.pread(fd, read, buf_start) + buf
+        start = buf_start + nl + 1 if nl >= 0 else 0
+        yield start, buf[start - buf_start : line_end - buf_start]
+        if start == 0:
+            return
+        line_end = start - 1
+
+
+def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
+    """Inspect the end of the log: return (damage, last whole record)."""
+    if size == 0:
+        return None, None
+    tail = os.pread(fd, 1, size - 1)
+    torn_start: int | None = None
+    complete_end = size
+    if tail != b"\n":
+        # find the last newline
+        pos = size
+        last_nl = -1
+        while pos > 0 and last_nl < 0:
+            read = min(_TAIL_CHUNK, pos)
+            pos -= read
+            chunk = os.pread(fd, read, pos)
+            i = chunk.rfind(b"\n")
+            if i >= 0:
+                last_nl = pos + i
+        complete_end = last_nl + 1
+        torn_start = complete_end
+        if complete_end == 0:
+            return Damage(0, size, f"a torn first record ({size} bytes)"), None
+    start, line = next(_lines_backwards(fd, complete_end))
+    try:
+        last = parse_record(line)
+    except InvalidRecordError:
+        if torn_start is not None and start == 0:
+            return Damage(0, size, f"a torn first record ({size} bytes)"), None
+        msg = f"the line at byte {start} is not a record; run 'tracker verify' for details"
+        raise IntegrityError(msg) from None
+    if not last.closes_batch:
+        count = last.batch_index
+        batch_start = start
+        walker = _lines_backwards(fd, start)
+        for _ in range(count):
+            batch_start, _line = next(walker)
+        length = size - batch_start
+        desc = (
+            f"an unfinished batch: {last.batch_index + 1} of {last.batch_count} records of "
+            f"batch {last.batch_id}, from byte {batch_start} ({length} bytes)"
+        )
+        return Damage(batch_start, length, desc), None
+    if torn_start is not None:
+        length = size - torn_start
+        desc = f"a torn record after record {last.seq}, at byte {torn_start} ({length} bytes)"
+        return Damage(torn_start, length, desc), last
+    return None, last
+
+
+def _tail_head(fd: int, size: int, path: Path) -> Head:
+    damage, last = _find_damage(fd, size)
+    if damage is not None:
+        msg = (
+            f"{path} ends in {damage.description}: it was cut short by a crash, and nothing "
+            f"acknowledged is lost. Run 'tracker repair --log {path}' to cut those bytes "
+            "(they are saved beside the log first)"
+        )
+        raise TornTailError(msg, offset=damage.offset, length=damage.length)
+    if last is None:
+        return Head(0, ZERO_HASH, None, 0)
+    return Head(last.seq, last.hash, last.recorded, size)
+
+
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "Damage", "FileStore", "TrackerError"]

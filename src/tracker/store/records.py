@@ -1,0 +1,189 @@
+"""The record: one line of the log, its canonical bytes and its place in the hash chain.
+
+A record is a JSON object with exactly these keys (sorted, as they are written)::
+
+    {"batch":{"count":N,"id":B,"index":I},"event":{...},"hash":H,"prev":P,
+     "recorded":"2026-01-12T09:00:00.000000Z","seq":S,"v":1}
+
+``hash`` is the lowercase hex SHA-256 of the canonical bytes of the record without ``hash``;
+``prev`` is the hash of the record before (64 zeros for the first). ``batch.id`` is the sequence
+number of the batch's first record; a batch counts only when its last record (index count-1)
+is present. ``v`` is the record schema version: older records are upcast on read, never
+rewritten; a newer one is refused with a request to upgrade.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from tracker.errors import InvalidRecordError
+from tracker.events.codec import canonical_bytes
+from tracker.events.dates import format_instant, parse_instant
+
+SCHEMA_VERSION = 1
+ZERO_HASH = "0" * 64
+_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
+_HASH_KEY = b',"hash":"'
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One stored record. ``line`` is its canonical bytes, without the newline."""
+
+    seq: int
+    recorded: str
+    batch_id: int
+    batch_index: int
+    batch_count: int
+    event: dict[str, Any]
+    prev: str
+    hash: str
+    v: int = SCHEMA_VERSION
+
+    @property
+    def recorded_at(self) -> datetime:
+        """The recorded time as an aware UTC datetime."""
+        return parse_instant(self.recorded)
+
+    @property
+    def closes_batch(self) -> bool:
+        """Whether this is the last record of its batch."""
+        return self.batch_index == self.batch_count - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as the JSON object that is stored."""
+        return {
+            "batch": {"count": self.batch_count, "id": self.batch_id, "index": self.batch_index},
+            "event": self.event,
+            "hash": self.hash,
+            "prev": self.prev,
+            "recorded": self.recorded,
+            "seq": self.seq,
+            "v": self.v,
+        }
+
+    def line(self) -> bytes:
+        """Return the record's canonical bytes (no trailing newline)."""
+        return canonical_bytes(self.to_dict())
+
+
+def compute_hash(body: dict[str, Any]) -> str:
+    """Hash a record dict given without its ``hash`` key."""
+    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+
+
+def make_record(
+    *,
+    seq: int,
+    recorded: datetime,
+    batch_id: int,
+    batch_index: int,
+    batch_count: int,
+    event: dict[str, Any],
+    prev: str,
+) -> Record:
+    """Build a new record, stamping its hash."""
+    stamp = format_instant(recorded)
+    body = {
+        "batch": {"count": batch_count, "id": batch_id, "index": batch_index},
+        "event": event,
+        "prev": prev,
+        "recorded": stamp,
+        "seq": seq,
+        "v": SCHEMA_VERSION,
+    }
+    return Record(
+        seq=seq,
+        recorded=stamp,
+        batch_id=batch_id,
+        batch_index=batch_index,
+        batch_count=batch_count,
+        event=event,
+        prev=prev,
+        hash=compute_hash(body),
+    )
+
+
+def hash_of_line(line: bytes) -> str:
+    """Recompute a canonical line's hash from its bytes, without re-serialising.
+
+    In canonical form the top-level ``hash`` member sits between ``event`` and ``prev``; no
+    later member can contain ``,"hash":"``, so its last occurrence is the top-level one.
+    """
+    i = line.rfind(_HASH_KEY)
+    if i < 0:
+        return ""
+    j = i + len(_HASH_KEY) + 64 + 1  # the hash, then its closing quote
+    body = line[:i] + b"," + line[j + 1 :] if line[j : j + 1] == b"," else line[:i] + line[j:]
+    return hashlib.sha256(body).hexdigest()
+
+
+def parse_record(line: bytes, *, where: str = "") -> Record:
+    """Parse one line (without newline) into a Record, upcasting an older schema version.
+
+    Raises:
+        InvalidRecordError: the line is not a record, or comes from a newer tracker.
+    """
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        msg = f"{where}not a tracker record (not JSON)"
+        raise InvalidRecordError(msg) from None
+    return record_from_dict(data, where=where)
+
+
+def record_from_dict(data: Any, *, where: str = "") -> Record:
+    """Build a Record from a parsed record object, checking its shape."""
+    if not isinstance(data, dict) or not _KEYS.issuperset(data) or "seq" not in data:
+        msg = f"{where}not a tracker record (expected the keys {', '.join(sorted(_KEYS))})"
+        raise InvalidRecordError(msg)
+    v = data.get("v")
+    if isinstance(v, int) and v > SCHEMA_VERSION:
+        msg = (
+            f"{where}written by a newer tracker (record schema v{v}; this tracker reads up to "
+            f"v{SCHEMA_VERSION}): upgrade tracker to read this log"
+        )
+        raise InvalidRecordError(msg)
+    data = upcast(data)
+    try:
+        batch = data["batch"]
+        record = Record(
+            seq=data["seq"],
+            recorded=data["recorded"],
+            batch_id=batch["id"],
+            batch_index=batch["index"],
+            batch_count=batch["count"],
+            event=data["event"],
+            prev=data["prev"],
+            hash=data["hash"],
+            v=data["v"],
+        )
+    except (KeyError, TypeError):
+        msg = f"{where}not a tracker record (a field is missing or of the wrong type)"
+        raise InvalidRecordError(msg) from None
+    if not (
+        isinstance(record.seq, int)
+        and isinstance(record.event, dict)
+        and isinstance(record.hash, str)
+        and isinstance(record.prev, str)
+        and isinstance(record.recorded, str)
+        and isinstance(record.batch_index, int)
+        and isinstance(record.batch_count, int)
+    ):
+        msg = f"{where}not a tracker record (a field is of the wrong type)"
+        raise InvalidRecordError(msg)
+    return record
+
+
+def upcast(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a record dict from an older schema version up to the current one.
+
+    Version 1 is the first; when version 2 comes, its upcaster goes here and old lines keep
+    their bytes (and so their hashes) on disk.
+    """
+    return data
