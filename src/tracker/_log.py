@@ -8,12 +8,19 @@ actor, topic and event an event points at exists.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
 import os
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+import orjson
+
+from tracker._index import Index
 from tracker.errors import (
     ConflictError,
     IntegrityError,
@@ -21,7 +28,7 @@ from tracker.errors import (
     InvalidRecordError,
     UnknownIdError,
 )
-from tracker.events.codec import content_digest, event_to_dict, load_event, parse_event
+from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_event
 from tracker.events.dates import format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.projections.registry import suggest
@@ -29,7 +36,9 @@ from tracker.projections.state import State
 from tracker.store.base import Clock, Head, Position, Store, system_clock
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
-from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
+from tracker.store.records import SCHEMA_VERSION, ZERO_HASH, Record, hash_of_line, parse_record
+
+_sha256 = hashlib.sha256
 
 DateLike = str | date | datetime
 
@@ -64,62 +73,18 @@ class VerifyReport:
 _FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersession": "supersedes"}
 
 
-@dataclass
-class _Index:
-    """What appends check against, kept up to date from the records (raw dicts, no models)."""
-
-    position: Position = None
-    seq: int = 0
-    events: dict[str, tuple[str, int, str]] = field(default_factory=dict)
-    """event id -> (content digest, seq, type)"""
-    actors: dict[str, str] = field(default_factory=dict)
-    """actor id -> id of the event that registered it"""
-    topics: dict[str, str] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    """lowercased actor names and aliases -> actor id (for suggestions)"""
-    retracted: set[str] = field(default_factory=set)
-
-    def add(self, event: dict[str, Any], seq: int) -> None:
-        event_id = event["id"]
-        kind = event["type"]
-        self.events[event_id] = (content_digest(event), seq, kind)
-        self.seq = seq
-        if kind in ("actor", "topic"):
-            self._register(event, event_id)
-        elif kind == "retraction":
-            target = event["retracts"]
-            self.retracted.add(target)
-            self._unregister(target)
-        elif kind == "correction":
-            target = event["corrects"]
-            replacement = dict(event["replacement"], id=target)
-            if replacement["type"] in ("actor", "topic"):
-                self._unregister(target)
-                self._register(replacement, target)
-
-    def _register(self, event: dict[str, Any], event_id: str) -> None:
-        if event["type"] == "actor":
-            slug = event["actor"]
-            self.actors[slug] = event_id
-            for name in (event.get("name", ""), *event.get("aliases", ())):
-                self.names.setdefault(str(name).lower(), slug)
-        else:
-            self.topics[event["topic"]] = event_id
-
-    def _unregister(self, event_id: str) -> None:
-        for table in (self.actors, self.topics):
-            for slug, owner in list(table.items()):
-                if owner == event_id:
-                    del table[slug]
-
-
 class Log:
     """An open log. Create one with :func:`tracker.open`."""
 
     def __init__(self, store: Store) -> None:
         """Wrap a store; prefer :func:`tracker.open`."""
         self.store = store
-        self._index = _Index()
+        directory = None
+        if isinstance(store, FileStore):
+            directory = store.path.with_name(store.path.name + ".index")
+        self._index = Index(directory)
+        self._index_loaded = False
+        self._finalizer = weakref.finalize(self, self._index.flush)
 
     def __repr__(self) -> str:
         return f"<tracker.Log {self.store.location!r}>"
@@ -131,7 +96,8 @@ class Log:
         self.close()
 
     def close(self) -> None:
-        """Release the store's resources."""
+        """Save the id index beside the log and release the store's resources."""
+        self._index.flush()
         self.store.close()
 
     @property
@@ -160,60 +126,90 @@ class Log:
         """
         items = [events] if isinstance(events, BaseEvent | dict) else list(events)
         many = len(items) > 1
-        parsed = [
-            parse_event(item, where=f"event {i + 1}" if many else "") for i, item in enumerate(items)
+        prepared = [
+            prepare_event(item, where=f"event {i + 1}" if many else "")
+            for i, item in enumerate(items)
         ]
-        dicts = [event_to_dict(e) for e in parsed]
         with self.store.writer() as writer:
             self._catch_up(writer.read)
-            plan = self._plan(parsed, dicts)
-            fresh = [d for d, status in plan if status == "appended"]
+            plan = self._plan(prepared)
+            fresh = [d for d, status, _digest in plan if status == "appended"]
             if dry_run or not fresh:
                 next_seq = self._index.seq + 1
                 return self._receipts(plan, next_seq)
             records = writer.append(fresh)
-            for record in records:
-                self._index.add(record.event, record.seq)
-            self._index.position = writer.head().position
+            index = self._index
+            digests = [digest for _d, status, digest in plan if status == "appended"]
+            add = index.add
+            for record, digest in zip(records, digests, strict=True):
+                add(record.event, record.seq, digest)
+            index.position = writer.head().position
+            index.hash = records[-1].hash
+            if index.should_flush:
+                index.flush()
         return self._receipts(plan, records[0].seq)
 
-    def _receipts(self, plan: list[tuple[dict[str, Any], str]], first_seq: int) -> list[Receipt]:
+    def _receipts(self, plan: list[tuple[dict[str, Any], str, str]], first_seq: int) -> list[Receipt]:
         out = []
         seq = first_seq
-        for data, status in plan:
+        for data, status, _digest in plan:
             if status == "appended":
                 out.append(Receipt(data["id"], seq, "appended"))
                 seq += 1
             else:
-                out.append(Receipt(data["id"], self._index.events[data["id"]][1], "exists"))
+                known = self._index.event(data["id"])
+                assert known is not None
+                out.append(Receipt(data["id"], known[1], "exists"))
         return out
 
     def _catch_up(self, read: Any) -> None:
-        for record, pos in read(self._index.position):
-            self._index.add(record.event, record.seq)
-            self._index.position = pos
+        """Bring the id index up to the log's head (loading the saved one first)."""
+        index = self._index
+        if not self._index_loaded:
+            self._index_loaded = True
+            index.load(self._index_matches)
+        add = index.add
+        for record, pos in read(index.position):
+            add(record.event, record.seq)
+            index.position = pos
+            index.hash = record.hash
+
+    def _index_matches(self, position: Any, record_hash: Any) -> bool:
+        """Whether the log still holds the record a saved index says it ends at."""
+        if not isinstance(self.store, FileStore) or not isinstance(position, int):
+            return False
+        found = self.store.record_before(position)
+        return found is not None and found.hash == record_hash
 
     def _plan(
-        self, parsed: Sequence[AnyEvent], dicts: Sequence[dict[str, Any]]
-    ) -> list[tuple[dict[str, Any], str]]:
-        """Check a batch against the log and itself; say which events are new."""
+        self, prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]]
+    ) -> list[tuple[dict[str, Any], str, str]]:
+        """Check a batch against the log and itself; say which events are new.
+
+        Returns (canonical dict, ``appended`` or ``exists``, content digest) per event.
+        """
         index = self._index
         batch_events: dict[str, tuple[str, str]] = {}  # id -> (digest, type)
         batch_actors: dict[str, str] = {}
         batch_topics: dict[str, str] = {}
-        plan: list[tuple[dict[str, Any], str]] = []
-        many = len(parsed) > 1
-        for i, (event, data) in enumerate(zip(parsed, dicts, strict=True)):
-            where = f"event {i + 1} ({data['id']}): " if many else ""
+        plan: list[tuple[dict[str, Any], str, str]] = []
+        many = len(prepared) > 1
+        if len(prepared) > 16 and index.saved:
+            index.prefetch(
+                [data["id"] for _e, data, _d in prepared]
+                + [ref for event, _data, _d in prepared for _p, ns, ref in event.references()
+                   if ns == "event"]
+            )
+        for i, (event, data, digest) in enumerate(prepared):
             event_id = data["id"]
-            digest = content_digest(data)
-            known = index.events.get(event_id)
+            where = f"event {i + 1} ({event_id}): " if many else ""
+            known = index.event(event_id)
             in_batch = batch_events.get(event_id)
             if known is not None or in_batch is not None:
                 same = (known[0] if known else in_batch[0]) == digest  # type: ignore[index]
                 if same:
                     if in_batch is None:
-                        plan.append((data, "exists"))
+                        plan.append((data, "exists", digest))
                     continue
                 seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
                 msg = (
@@ -226,7 +222,7 @@ class Log:
             def event_type(ref: str) -> str | None:
                 if ref in batch_events:
                     return batch_events[ref][1]
-                hit = index.events.get(ref)
+                hit = index.event(ref)
                 return hit[2] if hit else None
 
             for path, namespace, ref in event.references():
@@ -272,7 +268,7 @@ class Log:
                     raise ConflictError(msg)
                 batch_topics[data["topic"]] = event_id
             batch_events[event_id] = (digest, data["type"])
-            plan.append((data, "appended"))
+            plan.append((data, "appended", digest))
         return plan
 
     def _check_event_ref(
@@ -280,7 +276,7 @@ class Log:
     ) -> None:
         index = self._index
         if ref_type is None:
-            guess = suggest(ref, index.events)
+            guess = index.suggest_event(ref)
             hint = f"; did you mean '{guess}'?" if guess else ""
             msg = f"{label}: unknown event '{ref}'{hint} (see 'tracker log' for ids)"
             raise UnknownIdError(msg)
@@ -353,11 +349,63 @@ class Log:
         k = parse_instant_bound(known_at) if known_at is not None else None
         state = State(as_of=t, known_at=k)
         cutoff = format_instant(k) if k is not None else None
-        for record, _pos in self.store.read():
-            if cutoff is not None and record.recorded > cutoff:
-                break
-            state.advance(record.seq, record.recorded, load_event(record.event), record.hash)
+        with _gc_paused():
+            advance = state.advance
+            for seq, recorded, event, record_hash, _pos in self._stream(None, ZERO_HASH, cutoff):
+                advance(seq, recorded, event, record_hash)
         return state
+
+    def _stream(
+        self, start: Position | None, prev: str, cutoff: str | None
+    ) -> Iterator[tuple[int, str, AnyEvent, str, Position]]:
+        """Yield (seq, recorded, event, hash, position after) from ``start``, checking the chain.
+
+        ``prev`` is the hash of the record before ``start``. Stops before the first record
+        recorded after ``cutoff`` (an RFC 3339 stamp) when one is given.
+
+        Raises:
+            IntegrityError: a record's hash or link is wrong (``tracker verify`` says more).
+        """
+        if not isinstance(self.store, FileStore):
+            for record, pos in self.store.read(start):
+                if cutoff is not None and record.recorded > cutoff:
+                    return
+                yield record.seq, record.recorded, load_event(record.event), record.hash, pos
+            return
+        # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
+        # and the event's bytes go straight to the validator, never through Python dicts.
+        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validate_json
+        hash_key, event_key, version = b',"hash":"', b'"event":', SCHEMA_VERSION
+        for line, pos in self.store.read_lines(start):
+            i = line.rfind(hash_key)
+            try:
+                tail = loads(b"{" + line[i + 1 :]) if i > 0 else None
+            except orjson.JSONDecodeError:
+                tail = None
+            if (
+                tail is None
+                or tail.get("v") != version
+                or tail.get("prev") != prev
+                or sha256(line[:i] + line[i + 74 :]).hexdigest() != tail.get("hash")
+            ):
+                record = parse_record(line, where=f"{self.location} at byte {pos - len(line) - 1}: ")
+                if record.prev != prev or hash_of_line(line) != record.hash:
+                    msg = (
+                        f"record {record.seq}: its hash or its link to the record before is "
+                        f"wrong; run 'tracker verify --log {self.location}' for details"
+                    )
+                    raise IntegrityError(msg, seq=record.seq)
+                if cutoff is not None and record.recorded > cutoff:
+                    return
+                yield record.seq, record.recorded, load_event(record.event), record.hash, pos
+                prev = record.hash
+                continue
+            recorded = tail["recorded"]
+            if cutoff is not None and recorded > cutoff:
+                return
+            j = line.find(event_key)
+            yield tail["seq"], recorded, validate(line[j + 8 : i]), tail["hash"], pos
+            prev = tail["hash"]
 
     # --- integrity -------------------------------------------------------------------------
 
@@ -374,42 +422,49 @@ class Log:
         current = self.store.head()  # raises TornTailError on a damaged end
         prev, expected, last_recorded = ZERO_HASH, 1, ""
         want = _parse_head(head) if head is not None else None
+        want_seq = want[0] if want is not None else -1
         seen_want = want is None or want[0] == 0
-        count = 0
+        loads, dumps, sort_keys, sha256 = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS, _sha256
+        hash_key, keys, version = b',"hash":"', _RECORD_KEYS, SCHEMA_VERSION
         for line, _pos in self.store.read_lines():
+            # The fast path checks everything the careful path below does, without building a
+            # Record; any doubt falls through to the careful path, which names the fault.
             try:
-                record = parse_record(line)
-            except InvalidRecordError:
-                msg = f"record {expected}: the line is not a valid record (edited or inserted)"
-                raise IntegrityError(msg, seq=expected) from None
-            if record.seq != expected:
-                if record.seq > expected:
-                    what = f"record {expected} is missing (found {record.seq} in its place)"
-                else:
-                    what = f"record {expected} is out of place (found {record.seq} in its place)"
-                raise IntegrityError(f"{what}: lines were deleted, moved or inserted", seq=expected)
-            if record.line() != line:
-                msg = f"record {expected}: the line is not in canonical form (it was edited)"
-                raise IntegrityError(msg, seq=expected)
-            if hash_of_line(line) != record.hash:
-                msg = f"record {expected}: its hash does not match its content (it was edited)"
-                raise IntegrityError(msg, seq=expected)
-            if record.prev != prev:
-                msg = f"record {expected}: the chain is broken (prev does not match record {expected - 1})"
-                raise IntegrityError(msg, seq=expected)
-            if record.recorded < last_recorded:
-                msg = f"record {expected}: recorded before the record it follows"
-                raise IntegrityError(msg, seq=expected)
-            if want is not None and record.seq == want[0]:
-                if record.hash != want[1]:
+                data = loads(line)
+                i = line.rfind(hash_key)
+                recorded = data["recorded"]
+                ok = (
+                    data.keys() == keys
+                    and data["seq"] == expected
+                    and data["prev"] == prev
+                    and data["v"] == version
+                    and type(data["event"]) is dict
+                    and type(recorded) is str
+                    and recorded >= last_recorded
+                    and type(data["batch"]["index"]) is int
+                    and type(data["batch"]["count"]) is int
+                    and i > 0
+                    and sha256(line[:i] + line[i + 74 :]).hexdigest() == data["hash"]
+                    and dumps(data, option=sort_keys) == line
+                )
+            except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+                ok = False
+            if not ok:
+                _verify_careful(line, expected, prev, last_recorded)
+                data = loads(line)
+                recorded = data["recorded"]
+            record_hash = data["hash"]
+            if expected == want_seq:
+                assert want is not None
+                if record_hash != want[1]:
                     msg = (
                         f"the log does not extend the published head {want[0]}:{want[1][:16]}...: "
-                        f"record {want[0]} has hash {record.hash[:16]}..."
+                        f"record {want[0]} has hash {record_hash[:16]}..."
                     )
                     raise IntegrityError(msg, seq=want[0])
                 seen_want = True
-            prev, expected, last_recorded = record.hash, expected + 1, record.recorded
-            count += 1
+            prev, expected, last_recorded = record_hash, expected + 1, recorded
+        count = expected - 1
         if not seen_want and want is not None:
             msg = (
                 f"the log does not extend the published head {want[0]}:{want[1][:16]}...: "
@@ -423,6 +478,56 @@ class Log:
         if not isinstance(self.store, FileStore):
             return None
         return self.store.repair()
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a fold builds many objects (and no cycles).
+
+    On the way out, what exists is moved out of the collector's reach (``gc.freeze``): a
+    replayed state of a million events would otherwise cost a full collection, seconds long,
+    at the next allocation, and again at every later one. Frozen objects are still freed by
+    reference counting when dropped; only reference cycles that already exist stay until
+    ``gc.unfreeze()``, and a state builds none.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+_RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
+
+
+def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -> None:
+    """Check one record the slow way, raising IntegrityError that names what is wrong."""
+    try:
+        record = parse_record(line)
+    except InvalidRecordError:
+        msg = f"record {expected}: the line is not a valid record (edited or inserted)"
+        raise IntegrityError(msg, seq=expected) from None
+    if record.seq != expected:
+        if record.seq > expected:
+            what = f"record {expected} is missing (found {record.seq} in its place)"
+        else:
+            what = f"record {expected} is out of place (found {record.seq} in its place)"
+        raise IntegrityError(f"{what}: lines were deleted, moved or inserted", seq=expected)
+    if record.line() != line:
+        msg = f"record {expected}: the line is not in canonical form (it was edited)"
+        raise IntegrityError(msg, seq=expected)
+    if hash_of_line(line) != record.hash:
+        msg = f"record {expected}: its hash does not match its content (it was edited)"
+        raise IntegrityError(msg, seq=expected)
+    if record.prev != prev:
+        msg = f"record {expected}: the chain is broken (prev does not match record {expected - 1})"
+        raise IntegrityError(msg, seq=expected)
+    if record.recorded < last_recorded:
+        msg = f"record {expected}: recorded before the record it follows"
+        raise IntegrityError(msg, seq=expected)
 
 
 def _parse_head(head: str | Head) -> tuple[int, str]:

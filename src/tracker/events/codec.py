@@ -37,10 +37,9 @@ def canonical_bytes(obj: Any) -> bytes:
 def event_to_dict(event: BaseEvent) -> dict[str, Any]:
     """Return the canonical dict of an event (defaults omitted, ``type`` kept)."""
     data = event.model_dump(mode="json", exclude_defaults=True)
-    data["type"] = event.type  # type: ignore[attr-defined]
-    replacement = getattr(event, "replacement", None)
-    if replacement is not None:
-        data["replacement"]["type"] = replacement.type
+    kind = data["type"] = event.type  # type: ignore[attr-defined]
+    if kind == "correction":  # (not getattr: a missing attribute costs pydantic a raise)
+        data["replacement"]["type"] = event.replacement.type  # type: ignore[attr-defined]
     return data
 
 
@@ -58,22 +57,41 @@ def with_id(event: AnyEvent) -> AnyEvent:
     return event.model_copy(update={"id": ID_PREFIX + digest})
 
 
+def _validate(data: Any, where: str) -> AnyEvent:
+    if isinstance(data, BaseEvent):
+        return data  # type: ignore[return-value]
+    try:
+        if isinstance(data, bytes | str):
+            return EVENT_ADAPTER.validate_json(data)
+        return EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise InvalidEventError(format_validation_error(exc, data, where=where)) from None
+
+
 def parse_event(data: Any, *, where: str = "") -> AnyEvent:
     """Validate ``data`` (a dict, JSON bytes or an event) as an event, with its id set.
 
     Raises:
         InvalidEventError: one line naming the field and what is expected.
     """
-    if isinstance(data, BaseEvent):
-        return with_id(data)  # type: ignore[arg-type]
-    try:
-        if isinstance(data, bytes | str):
-            event = EVENT_ADAPTER.validate_json(data)
-        else:
-            event = EVENT_ADAPTER.validate_python(data)
-    except ValidationError as exc:
-        raise InvalidEventError(format_validation_error(exc, data, where=where)) from None
-    return with_id(event)
+    return with_id(_validate(data, where))
+
+
+def prepare_event(data: Any, *, where: str = "") -> tuple[AnyEvent, dict[str, Any], str]:
+    """Validate an event for appending: return (model, canonical dict with id, content digest).
+
+    The append path's one validation, one dump and one digest per event. The model's own
+    ``id`` is left as given (None for a derived id); the dict always carries the id.
+
+    Raises:
+        InvalidEventError: one line naming the field and what is expected.
+    """
+    event = _validate(data, where)
+    body = event_to_dict(event)
+    given = body.pop("id", None)
+    digest = hashlib.sha256(canonical_bytes(body)).hexdigest()[:20]
+    body["id"] = given if given is not None else ID_PREFIX + digest
+    return event, body, digest
 
 
 def load_event(data: Mapping[str, Any]) -> AnyEvent:

@@ -348,20 +348,25 @@ JSON_SCHEMA_DESCRIPTION: Final = (
 
 def _pydantic_validate(value: object) -> PartialDate:
     """Pydantic validator: accept a :class:`PartialDate` or a string in its grammar."""
-    from pydantic_core import PydanticCustomError
+    # Runs for every date of every event validated: the import stays off the happy path.
+    if isinstance(value, str):
+        try:
+            return _parse_cached(value)
+        except InvalidDateError as exc:
+            from pydantic_core import PydanticCustomError
 
+            # A ValueError subclass whose message is exactly the InvalidDateError's (no
+            # "Value error, " prefix), with a stable error type for scripts.
+            raise PydanticCustomError(
+                "invalid_date", "{message}", {"message": exc.message}
+            ) from None
     if isinstance(value, PartialDate):
         return value
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "partial_date_type", "a date must be a string, like '2026-01-09' or '..2026-01-12'"
-        )
-    try:
-        return _parse_cached(value)
-    except InvalidDateError as exc:
-        # A ValueError subclass whose message is exactly the InvalidDateError's (no
-        # "Value error, " prefix), with a stable error type for scripts.
-        raise PydanticCustomError("invalid_date", "{message}", {"message": exc.message}) from None
+    from pydantic_core import PydanticCustomError
+
+    raise PydanticCustomError(
+        "partial_date_type", "a date must be a string, like '2026-01-09' or '..2026-01-12'"
+    )
 
 
 def _pydantic_serialize(value: PartialDate) -> str:

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracker.errors import IntegrityError
-from tracker.events.dates import parse_instant
-from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record
+from tracker.events.dates import format_instant, parse_instant
+from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record_at
 
 Position = Any
 Clock = Callable[[], datetime]
@@ -81,14 +81,16 @@ class Writer(abc.ABC):
             now = max(now, last)  # a clock that steps back is clamped
         prev = head.hash
         first = head.seq + 1
+        stamp = format_instant(now)
+        count = len(events)
         records: list[Record] = []
         for i, event in enumerate(events):
-            record = make_record(
+            record = make_record_at(
                 seq=first + i,
-                recorded=now,
+                recorded=stamp,
                 batch_id=first,
                 batch_index=i,
-                batch_count=len(events),
+                batch_count=count,
                 event=event,
                 prev=prev,
             )

@@ -37,7 +37,7 @@ from tracker.errors import (
 from tracker.store.base import Clock, Head, Position, Store, Writer, system_clock
 from tracker.store.records import ZERO_HASH, Record, parse_record
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 22
 _TAIL_CHUNK = 1 << 16
 DEFAULT_LOCK_TIMEOUT = 10.0
 
@@ -94,6 +94,9 @@ class FileStore(Store):
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._clock = clock
         self.lock_timeout = lock_timeout
+        self._known: tuple[tuple[int, int, int, int], Head] | None = None
+        """The head after this process's last append, keyed by the file's identity, size and
+        mtime: a writer that finds the file unchanged skips re-reading its tail."""
         if not self.path.exists():
             hint = (
                 f"the directory {self.path.parent} does not exist"
@@ -201,6 +204,23 @@ class FileStore(Store):
         finally:
             os.close(fd)
 
+    def record_before(self, position: int) -> Record | None:
+        """The record whose line ends just before byte ``position``, or None if none does."""
+        fd = self._open_read()
+        try:
+            if position <= 0 or position > os.fstat(fd).st_size:
+                return None
+            if os.pread(fd, 1, position - 1) != b"\n":
+                return None
+            for _start, line in _lines_backwards(fd, position):
+                try:
+                    return parse_record(line)
+                except InvalidRecordError:
+                    return None
+            return None
+        finally:
+            os.close(fd)
+
     def _stable_end(self) -> int:
         """The file size at a batch boundary: read under a shared lock when one can be had."""
         try:
@@ -294,10 +314,23 @@ class FileStore(Store):
             return Damage(damage.offset, damage.length, f"{damage.description}; saved to {saved}")
 
 
+def _file_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class _FileWriter(Writer):
     def __init__(self, store: FileStore) -> None:
         super().__init__(store._clock)  # noqa: SLF001 - the writer is the store's own helper
         self._store = store
+        known = store._known  # noqa: SLF001
+        if known is not None:
+            try:
+                key = _file_key(os.stat(store.path))
+            except OSError:
+                key = None
+            if key == known[0]:
+                self._head = known[1]
+                return
         self._head = store.head()
 
     def head(self) -> Head:
@@ -343,11 +376,14 @@ class _FileWriter(Writer):
                     "durable is unknown; run 'tracker verify' before relying on it"
                 )
                 raise StorageError(msg) from None
+            after = before + len(data)
+            last = records[-1]
+            self._head = Head(last.seq, last.hash, last.recorded, after)
+            st = os.fstat(fd)
+            if st.st_size == after:
+                self._store._known = (_file_key(st), self._head)  # noqa: SLF001
         finally:
             os.close(fd)
-        after = before + len(data)
-        last = records[-1]
-        self._head = Head(last.seq, last.hash, last.recorded, after)
         return after
 
 
@@ -361,24 +397,24 @@ def _cut_back(fd: int, size: int) -> None:
 
 
 def _iter_lines(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
-    """Yield each complete line in [pos, end) with the offset after its newline."""
-    buf = b""
-    offset = pos  # file offset of buf[0]
+    """Yield each complete line in [pos, end) with the offset after its newline.
+
+    Reads in big chunks and splits each in C; only a line that straddles two chunks is copied.
+    """
+    rest = b""
+    offset = pos  # file offset just after the last line yielded
     while pos < end:
         chunk = os.pread(fd, min(_CHUNK, end - pos), pos)
         if not chunk:
             break
         pos += len(chunk)
-        buf = buf + chunk if buf else chunk
-        start = 0
-        while True:
-            nl = buf.find(b"\n", start)
-            if nl < 0:
-                break
-            yield buf[start:nl], offset + nl + 1
-            start = nl + 1
-        buf = buf[start:]
-        offset += start
+        lines = chunk.split(b"\n")
+        if rest:
+            lines[0] = rest + lines[0]
+        rest = lines.pop()
+        for line in lines:
+            offset += len(line) + 1
+            yield line, offset
 
 
 def _lines_backwards(fd: int, end: int) -> Iterator[tuple[int, bytes]]:

@@ -15,7 +15,7 @@ rewritten; a newer one is refused with a request to upgrade.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +44,8 @@ class Record:
     prev: str
     hash: str
     v: int = SCHEMA_VERSION
+    raw: bytes | None = field(default=None, repr=False, compare=False)
+    """The canonical bytes when they were built with the record (new records); else None."""
 
     @property
     def recorded_at(self) -> datetime:
@@ -69,6 +71,8 @@ class Record:
 
     def line(self) -> bytes:
         """Return the record's canonical bytes (no trailing newline)."""
+        if self.raw is not None:
+            return self.raw
         return canonical_bytes(self.to_dict())
 
 
@@ -88,24 +92,57 @@ def make_record(
     prev: str,
 ) -> Record:
     """Build a new record, stamping its hash."""
-    stamp = format_instant(recorded)
-    body = {
-        "batch": {"count": batch_count, "id": batch_id, "index": batch_index},
-        "event": event,
-        "prev": prev,
-        "recorded": stamp,
-        "seq": seq,
-        "v": SCHEMA_VERSION,
-    }
-    return Record(
+    return make_record_at(
         seq=seq,
-        recorded=stamp,
+        recorded=format_instant(recorded),
         batch_id=batch_id,
         batch_index=batch_index,
         batch_count=batch_count,
         event=event,
         prev=prev,
-        hash=compute_hash(body),
+    )
+
+
+def make_record_at(
+    *,
+    seq: int,
+    recorded: str,
+    batch_id: int,
+    batch_index: int,
+    batch_count: int,
+    event: dict[str, Any],
+    prev: str,
+) -> Record:
+    """Build a new record from a formatted ``recorded`` stamp, with its canonical bytes.
+
+    The bytes are assembled around the event's canonical bytes rather than by serialising the
+    whole record twice (once to hash, once to store): the members are written in sorted key
+    order exactly as :func:`canonical_bytes` writes them (a test holds the two equal).
+    """
+    head = b'{"batch":{"count":%d,"id":%d,"index":%d},"event":' % (
+        batch_count,
+        batch_id,
+        batch_index,
+    )
+    tail = b',"prev":"%s","recorded":"%s","seq":%d,"v":%d}' % (
+        prev.encode(),
+        recorded.encode(),
+        seq,
+        SCHEMA_VERSION,
+    )
+    event_bytes = canonical_bytes(event)
+    digest = hashlib.sha256(head + event_bytes + tail).hexdigest()
+    line = b"%s%s,\"hash\":\"%s\"%s" % (head, event_bytes, digest.encode(), tail)
+    return Record(
+        seq=seq,
+        recorded=recorded,
+        batch_id=batch_id,
+        batch_index=batch_index,
+        batch_count=batch_count,
+        event=event,
+        prev=prev,
+        hash=digest,
+        raw=line,
     )
 
 
