@@ -178,14 +178,20 @@ class Log:
         return self._receipts(plan, records[0].seq)
 
     def _receipts(self, plan: list[tuple[dict[str, Any], str]], first_seq: int) -> list[Receipt]:
+        """One receipt per event given, in order; a repeat within the batch is ``exists``."""
         out = []
         seq = first_seq
+        placed: dict[str, int] = {}
         for data, status in plan:
+            event_id = data["id"]
             if status == "appended":
-                out.append(Receipt(data["id"], seq, "appended"))
+                out.append(Receipt(event_id, seq, "appended"))
+                placed[event_id] = seq
                 seq += 1
+            elif status == "repeat":
+                out.append(Receipt(event_id, placed[event_id], "exists"))
             else:
-                out.append(Receipt(data["id"], self._index.events[data["id"]][1], "exists"))
+                out.append(Receipt(event_id, self._index.events[event_id][1], "exists"))
         return out
 
     def _catch_up(self, read: Any) -> None:
@@ -212,8 +218,7 @@ class Log:
             if known is not None or in_batch is not None:
                 same = (known[0] if known else in_batch[0]) == digest  # type: ignore[index]
                 if same:
-                    if in_batch is None:
-                        plan.append((data, "exists"))
+                    plan.append((data, "exists" if in_batch is None else "repeat"))
                     continue
                 seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
                 msg = (
@@ -253,6 +258,18 @@ class Log:
                 else:
                     self._check_event_ref(label, data, path, ref, event_type(ref))
 
+            if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
+                # Renaming a registration must not take an id another registration holds.
+                kind = data["replacement"]["type"]
+                slug = data["replacement"][kind]
+                table = index.actors if kind == "actor" else index.topics
+                owner = table.get(slug) or (batch_actors if kind == "actor" else batch_topics).get(slug)
+                if owner is not None and owner != data["corrects"]:
+                    msg = (
+                        f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "
+                        f"registered by event {owner}; choose another id"
+                    )
+                    raise ConflictError(msg)
             if data["type"] == "actor":
                 owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
                 if owner is not None:
