@@ -162,7 +162,9 @@ Rung = Literal[
 
 Verdict = Literal["confirmed", "contradicted", "partly_confirmed"]
 
-Stance = Annotated[int, BeforeValidator(_not_bool), Field(ge=-2, le=2)]
+# The bounds go before the validator: in the other order pydantic 2.14 writes "ge"/"le" into
+# the JSON Schema instead of "minimum"/"maximum".
+Stance = Annotated[int, Field(ge=-2, le=2), BeforeValidator(_not_bool)]
 
 
 # --- the events -----------------------------------------------------------------------------
