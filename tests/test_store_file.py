@@ -499,3 +499,21 @@ def test_a_naive_clock_is_refused(log_path: Path) -> None:
     with pytest.raises(ValueError, match="the store's clock must return an aware datetime"):
         log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"})
     assert log_path.read_bytes() == b""
+
+
+def test_an_edited_event_that_no_longer_validates_is_an_integrity_error(five_records: Path) -> None:
+    """Reading an event edited into something invalid names its record instead of crashing."""
+    data = five_records.read_bytes()
+    five_records.write_bytes(data.replace(b'"rung":"demand"', b'"rung":"demnd"'))
+    log = tracker.open(five_records)
+    message = (
+        "record 5: the stored event does not validate (regulatory_action.rung: expected one of "
+        "'contact', 'information_request', 'preservation_order', 'demand', 'ultimatum', "
+        "'investigation_opened', 'investigation_widened', 'fine_threatened', 'fine_imposed', "
+        "'ban_or_suspension', 'closure' or 'withdrawal', got \"demnd\"); run 'tracker verify'"
+    )
+    for read in (log.replay, lambda: list(log.events())):
+        with pytest.raises(IntegrityError) as caught:
+            read()
+        assert (str(caught.value), caught.value.seq) == (message, 5)
+    assert verify_error(five_records).seq == 5

@@ -345,7 +345,7 @@ class Log:
     def events(self) -> Iterator[StoredEvent]:
         """Stream the events as recorded (fixes included, nothing applied), in log order."""
         for record, _pos in self.store.read():
-            yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event, seq=record.seq))
 
     def __iter__(self) -> Iterator[StoredEvent]:
         return self.events()
@@ -373,7 +373,9 @@ class Log:
         for record, _pos in self.store.read():
             if cutoff is not None and record.recorded > cutoff:
                 break
-            state.advance(record.seq, record.recorded, load_event(record.event), record.hash)
+            state.advance(
+                record.seq, record.recorded, load_event(record.event, seq=record.seq), record.hash
+            )
         return state
 
     # --- integrity -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any, get_args
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tracker.errors import InvalidEventError
+from tracker.errors import IntegrityError, InvalidEventError
 from tracker.events.models import EVENT_TYPES, AnyEvent, BaseEvent, Event
 
 EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
@@ -77,9 +77,19 @@ def parse_event(data: Any, *, where: str = "") -> AnyEvent:
     return with_id(event)
 
 
-def load_event(data: Mapping[str, Any]) -> AnyEvent:
-    """Rebuild an event from a record already validated when it was appended."""
-    return EVENT_ADAPTER.validate_python(data)
+def load_event(data: Mapping[str, Any], *, seq: int | None = None) -> AnyEvent:
+    """Rebuild an event from a record already validated when it was appended.
+
+    Raises:
+        IntegrityError: the stored event no longer validates (the log was edited by hand).
+    """
+    try:
+        return EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        problem = format_validation_error(exc, data)
+        where = f"record {seq}" if seq is not None else "a stored record"
+        msg = f"{where}: the stored event does not validate ({problem}); run 'tracker verify'"
+        raise IntegrityError(msg, seq=seq) from None
 
 
 def _describe(value: Any) -> str:
