@@ -50,7 +50,7 @@ def figure(value: float, **more: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def log(empty_log: tracker.Log) -> tracker.Log:
-    """A log with actors ofcom (alias 'Office of Communications'), x (alias Twitter), xai, a topic."""
+    """A log with actors ofcom, x (alias Twitter) and xai, a topic, an action and a figure."""
     empty_log.append(
         [
             actor("ofcom", "Ofcom", "regulator", aliases=["Office of Communications"]),
@@ -144,9 +144,7 @@ def test_batch_may_register_and_use_in_order(log: tracker.Log) -> None:
         "harm": "sexualised deepfakes",
         "actors": ["grok"],
     }
-    assert refused(log, [incident, grok], UnknownIdError).startswith(
-        "event 1 (ev-"
-    )
+    assert refused(log, [incident, grok], UnknownIdError).startswith("event 1 (ev-")
     receipts = log.append([grok, incident])
     assert [r.status for r in receipts] == ["appended", "appended"]
     assert [r.seq for r in receipts] == [7, 8]
@@ -167,7 +165,10 @@ def test_a_batch_with_one_invalid_event_writes_nothing(log: tracker.Log) -> None
 
 def test_a_batch_with_one_unknown_reference_writes_nothing(log: tracker.Log) -> None:
     """One bad reference refuses the whole batch, naming the event by place and id."""
-    batch = [actor("grok", "Grok", "product"), action("ultimatum", id="ofcom-ultimatum", target="grk")]
+    batch = [
+        actor("grok", "Grok", "product"),
+        action("ultimatum", id="ofcom-ultimatum", target="grk"),
+    ]
     assert refused(log, batch, UnknownIdError) == (
         "event 2 (ofcom-ultimatum): regulatory_action.target: unknown actor 'grk'; did you mean "
         "'grok'? (register it first: tracker actor add grk --name ... --kind ...)"
@@ -179,7 +180,10 @@ def test_dry_run_checks_everything_and_writes_nothing(log: tracker.Log) -> None:
     """``dry_run`` returns the receipts an append would give, and leaves the file as it was."""
     path = Path(log.location)
     before = path.read_bytes()
-    receipts = log.append([action("ultimatum", id="ofcom-ultimatum"), action("contact", id="ofcom-contact")], dry_run=True)
+    receipts = log.append(
+        [action("ultimatum", id="ofcom-ultimatum"), action("contact", id="ofcom-contact")],
+        dry_run=True,
+    )
     assert receipts == [
         Receipt("ofcom-ultimatum", 7, "appended"),
         Receipt("ofcom-contact", 5, "exists"),
@@ -196,7 +200,9 @@ def test_same_id_same_content_exists(log: tracker.Log) -> None:
     """Re-appending an event the log holds, same id and content, is a no-op receipt ``exists``."""
     path = Path(log.location)
     before = path.read_bytes()
-    assert log.append(action("contact", id="ofcom-contact")) == [Receipt("ofcom-contact", 5, "exists")]
+    assert log.append(action("contact", id="ofcom-contact")) == [
+        Receipt("ofcom-contact", 5, "exists")
+    ]
     assert path.read_bytes() == before
 
 
@@ -209,7 +215,7 @@ def test_same_id_other_content_conflicts(log: tracker.Log) -> None:
 
 
 def test_reimporting_events_without_ids_is_a_no_op(empty_log: tracker.Log) -> None:
-    """Importing the same id-less events twice adds nothing the second time: ids come from content."""
+    """Importing id-less events twice adds nothing the second time: ids come from content."""
     batch = [actor("ofcom", "Ofcom", "regulator"), actor("x", "X", "platform"), action("contact")]
     first = empty_log.append(batch)
     path = Path(empty_log.location)
@@ -260,14 +266,18 @@ def test_a_correction_keeps_the_type(log: tracker.Log) -> None:
         "regulatory_action; a correction keeps the event's type (retract it and append a new "
         "one instead)"
     )
-    receipts = log.append(correction("bloomberg-rate", figure(6700, approximate=True, subject="xai")))
+    receipts = log.append(
+        correction("bloomberg-rate", figure(6700, approximate=True, subject="xai"))
+    )
     assert receipts[0].status == "appended"
 
 
 def test_fixes_cannot_target_fixes(log: tracker.Log) -> None:
     """Corrections, retractions and supersessions point at events, never at other fixes."""
     log.append({**correction("bloomberg-rate", figure(6700)), "id": "fix-1"})
-    assert refused(log, {"type": "retraction", "retracts": "fix-1", "reason": "x"}, ConflictError) == (
+    assert refused(
+        log, {"type": "retraction", "retracts": "fix-1", "reason": "x"}, ConflictError
+    ) == (
         "retraction.retracts: 'fix-1' is a correction; fixes point at events, not at other fixes "
         "(to change a correction, correct the event again)"
     )
@@ -296,7 +306,12 @@ def test_a_closure_ends_a_regulatory_action(log: tracker.Log) -> None:
 def test_supersession_and_verification_point_at_events(log: tracker.Log) -> None:
     """A supersession cannot supersede itself, and nothing verifies a registration."""
     log.append(action("demand", id="ofcom-demand"))
-    itself = {"type": "supersession", "supersedes": "ofcom-demand", "by": "ofcom-demand", "reason": "r"}
+    itself = {
+        "type": "supersession",
+        "supersedes": "ofcom-demand",
+        "by": "ofcom-demand",
+        "reason": "r",
+    }
     assert refused(log, itself, ConflictError) == (
         "supersession.supersedes: an event cannot supersede itself"
     )
@@ -319,6 +334,9 @@ def test_a_renaming_correction_cannot_take_a_registered_id(log: tracker.Log) -> 
     xai = next(e.event.id for e in log.events() if getattr(e.event, "actor", None) == "xai")
     x = next(e.event.id for e in log.events() if getattr(e.event, "actor", None) == "x")
     message = refused(log, correction(xai, actor("x", "xAI", "company")), ConflictError)
-    assert message == f"correction.replacement.actor: actor 'x' is already registered by event {x}; choose another id"
+    assert (
+        message == f"correction.replacement.actor: actor 'x' is already registered by event {x}; "
+        "choose another id"
+    )
     log.append(correction(xai, actor("x-ai", "xAI", "company")))
     assert sorted(log.replay().actors) == ["ofcom", "x", "x-ai"]

@@ -7,6 +7,7 @@ in full, so a change to any of them is a deliberate change to this file.
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -62,7 +63,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "name": "Grok",
         "kind": "product",
         "aliases": ["Grok Imagine"],
-        "relations": [{"type": "developed_by", "target": "xai"}, {"type": "runs_on", "target": "x"}],
+        "relations": [
+            {"type": "developed_by", "target": "xai"},
+            {"type": "runs_on", "target": "x"},
+        ],
     },
     "topic": {"type": "topic", "topic": "paywall", "name": "Image tools behind a paywall"},
     "statement": {
@@ -146,6 +150,12 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "reason": "Ofcom escalated",
     },
 }
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of an event, built once for these tests."""
+    return json_schema()
 
 
 def refusal(data: Any) -> str:
@@ -474,7 +484,10 @@ REFUSALS = [
         id="source-without-url-or-citation",
     ),
     pytest.param(
-        but("statement", sources=[{"publisher": "A", "url": "https://a.example", "pubished": "2026"}]),
+        but(
+            "statement",
+            sources=[{"publisher": "A", "url": "https://a.example", "pubished": "2026"}],
+        ),
         "statement.sources.0.pubished: unknown field; did you mean 'published'?",
         id="source-unknown-field",
     ),
@@ -557,6 +570,16 @@ REFUSALS = [
         id="replacement-with-another-id",
     ),
     pytest.param(
+        but("figure", **{"valu\ne": 6700}),
+        "figure.valu\\ne: unknown field; did you mean 'value'?",
+        id="unprintable-field-name-stays-on-one-line",
+    ),
+    pytest.param(
+        but("figure", type="fig\nure"),
+        f"unknown event type 'fig\\nure'; did you mean 'figure'? (types: {TYPES})",
+        id="unprintable-type-stays-on-one-line",
+    ),
+    pytest.param(
         [1, 2],
         "event: expected an object, got [1,2]",
         id="not-an-object",
@@ -618,10 +641,9 @@ def test_derived_ids_are_pinned(type_: str, expected: str) -> None:
 
 def test_derived_id_is_sha256_of_canonical_event_without_id() -> None:
     """The id is the first 20 hex digits of SHA-256 over the sorted, compact JSON without ``id``."""
-    canonical = (
-        b'{"name":"Image tools behind a paywall","topic":"paywall","type":"topic"}'
-    )
-    assert orjson.dumps(event_to_dict(TopicRegistered(topic="paywall", name="Image tools behind a paywall")), option=orjson.OPT_SORT_KEYS) == canonical
+    canonical = b'{"name":"Image tools behind a paywall","topic":"paywall","type":"topic"}'
+    topic = TopicRegistered(topic="paywall", name="Image tools behind a paywall")
+    assert orjson.dumps(event_to_dict(topic), option=orjson.OPT_SORT_KEYS) == canonical
     assert "ev-" + hashlib.sha256(canonical).hexdigest()[:20] == "ev-6ebebd01a3bd9bf2a0aa"
 
 
@@ -650,9 +672,10 @@ def test_derived_id_ignores_spelling_that_does_not_change_content() -> None:
 def test_derived_id_changes_with_content() -> None:
     """Any change of content gives another id."""
     assert parse_event(but("statement", stance=-1)).id != parse_event(EXAMPLES["statement"]).id
-    assert parse_event(but("statement", occurred="2026-01-12")).id != parse_event(
-        EXAMPLES["statement"]
-    ).id
+    assert (
+        parse_event(but("statement", occurred="2026-01-12")).id
+        != parse_event(EXAMPLES["statement"]).id
+    )
 
 
 def test_given_id_is_kept() -> None:
@@ -691,13 +714,19 @@ def test_json_schema_is_a_valid_2020_12_schema_of_the_union() -> None:
     assert schema["title"] == "tracker event"
     assert sorted(schema["discriminator"]["mapping"]) == sorted(EVENT_TYPES)
     assert len(schema["oneOf"]) == len(EVENT_TYPES)
-    assert schema["$defs"]["Figure"]["required"] == ["metric", "occurred", "sources", "type", "unit"]
+    assert schema["$defs"]["Figure"]["required"] == [
+        "metric",
+        "occurred",
+        "sources",
+        "type",
+        "unit",
+    ]
 
 
 @pytest.mark.parametrize("type_", sorted(EXAMPLES))
 def test_json_schema_accepts_every_example(type_: str) -> None:
     """Each valid example validates against the schema, as it does against the models."""
-    jsonschema.validate(EXAMPLES[type_], json_schema())
+    jsonschema.validate(EXAMPLES[type_], schema())
 
 
 @pytest.mark.parametrize(
@@ -716,5 +745,5 @@ def test_json_schema_accepts_every_example(type_: str) -> None:
 def test_json_schema_refuses_what_the_models_refuse(data: dict[str, Any]) -> None:
     """Mistakes a schema can express are refused by the schema and by the models alike."""
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(data, json_schema())
+        jsonschema.validate(data, schema())
     refusal(data)

@@ -96,6 +96,9 @@ def test_import_tracker_is_lazy() -> None:
 
 def test_first_use_loads_the_facade() -> None:
     """Touching ``tracker.open`` loads the facade (and pydantic with it)."""
-    code = "import sys, tracker\ntracker.open\nprint('pydantic' in sys.modules, 'tracker._log' in sys.modules)\n"
+    code = (
+        "import sys, tracker\ntracker.open\n"
+        "print('pydantic' in sys.modules, 'tracker._log' in sys.modules)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True True"

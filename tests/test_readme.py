@@ -64,7 +64,9 @@ def blocks(text: str) -> list[Block]:
 
 def runnable() -> list[str]:
     """Names of the sections that hold Python blocks."""
-    return [name for name, text in sections().items() if any(b.lang == "python" for b in blocks(text))]
+    return [
+        name for name, text in sections().items() if any(b.lang == "python" for b in blocks(text))
+    ]
 
 
 @pytest.mark.parametrize("section", runnable())
@@ -87,13 +89,21 @@ def test_python_blocks_run_and_print_what_the_readme_shows(
         if following is not None and following.lang == "text":
             between = text[block.end : following.start]
             if between.strip() == "":
-                assert out.getvalue() == following.text, f"output of the block at README line {block.line}"
+                assert out.getvalue() == following.text, (
+                    f"output of the block at README line {block.line}"
+                )
 
 
 def test_the_python_section_is_substantial() -> None:
     """The Python section shows opening, appending, replaying, iterating and verifying."""
     code = "\n".join(b.text for b in blocks(sections()["python (issue 3)"]) if b.lang == "python")
-    for call in ("tracker.open(", "log.append(", "log.replay(", "for stored in log", "log.verify()"):
+    for call in (
+        "tracker.open(",
+        "log.append(",
+        "log.replay(",
+        "for stored in log",
+        "log.verify()",
+    ):
         assert call in code
 
 

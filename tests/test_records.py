@@ -66,7 +66,9 @@ def golden_events() -> list[list[object]]:
     return [
         [TopicRegistered(topic="paywall", name="Image tools behind a paywall")],
         [
-            ActorRegistered(actor="uk-gov", name="UK government", kind="government", jurisdiction="GB"),
+            ActorRegistered(
+                actor="uk-gov", name="UK government", kind="government", jurisdiction="GB"
+            ),
             Statement(
                 id="uk-gov-insulting",
                 occurred="..2026-01-12",
@@ -133,7 +135,9 @@ def test_recorded_is_rfc3339_utc_with_microseconds() -> None:
     assert record.recorded == "2026-01-12T09:00:00.000120Z"
     assert record.recorded_at == datetime(2026, 1, 12, 9, 0, 0, 120, tzinfo=UTC)
     for line in GOLDEN:
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", orjson.loads(line)["recorded"])
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", orjson.loads(line)["recorded"]
+        )
 
 
 def test_make_record_reproduces_a_golden_line() -> None:

@@ -2,21 +2,22 @@
 
 The log (ids given by hand; dates as the article would support them)::
 
-    recorded 2026-01-12 09:00   seq 1-7   actors ofcom, x, xai, uk-gov, the-verge,
-                                          paris-prosecutor; topic paywall
-    recorded 2026-01-12 09:01   seq 8     contact    ofcom contacts X           2026-01-05
-                                seq 9     bloomberg  6,700 images/hour (*)      2026-01-09  (wrong)
-                                seq 10    paywall    X restricts image tools    2026-01-09
-                                seq 11    insulting  UK government statement    ..2026-01-12
-                                seq 12    loss       xAI quarterly loss         2026-01
-                                seq 13    demand     Ofcom demands compliance   2026-01-09..2026-01-12
-    recorded 2026-01-13 10:00   seq 14    verge-test The Verge contradicts      2026-01-10
-                                                     'paywall'
-                                seq 15    paris      Paris widens its inquiry   2026-01-11..
-    recorded 2026-01-14 09:00   seq 16    fix-bloomberg  corrects bloomberg: value 6700 (not 670),
-                                                     occurred 2026-01-05..2026-01-08
-                                seq 17    drop-loss  retracts loss
-                                seq 18    contact-superseded  contact superseded by demand
+    recorded        seq    id                  what                       occurred
+    01-12 09:00     1-7    (registrations)     actors ofcom, x, xai, uk-gov, the-verge,
+                                               paris-prosecutor; topic paywall
+    01-12 09:01     8      contact             Ofcom contacts X           2026-01-05
+                    9      bloomberg           670 images/hour (a typo)   2026-01-09 (wrong)
+                    10     paywall             X restricts image tools    2026-01-09
+                    11     insulting           UK government statement    ..2026-01-12
+                    12     loss                xAI quarterly loss         2026-01
+                    13     demand              Ofcom demands compliance   2026-01-09..2026-01-12
+    01-13 10:00     14     verge-test          The Verge contradicts      2026-01-10
+                                               'paywall'
+                    15     paris               Paris widens its inquiry   2026-01-11..
+    01-14 09:00     16     fix-bloomberg       corrects bloomberg: 6700, occurred
+                                               2026-01-05..2026-01-08
+                    17     drop-loss           retracts loss
+                    18     contact-superseded  contact superseded by demand
 
 Rules under test: an event counts at ``as_of=T`` when it certainly occurred by T (latest <= T);
 one whose interval straddles T is uncertain; a day or month given means its end; unset means
@@ -49,8 +50,14 @@ def world(event_id: str, type_: str, occurred: str, **fields: Any) -> dict[str, 
 def bloomberg(value: float, occurred: str) -> dict[str, Any]:
     """Bloomberg's figure (entered first with a wrong value and day, then corrected)."""
     return world(
-        "bloomberg", "figure", occurred, metric="sexualised_images", value=value,
-        unit="per_hour", approximate=True, subject="x",
+        "bloomberg",
+        "figure",
+        occurred,
+        metric="sexualised_images",
+        value=value,
+        unit="per_hour",
+        approximate=True,
+        subject="x",
     )
 
 
@@ -72,24 +79,70 @@ def build(log: tracker.Log, clock: StepClock) -> None:
     )
     log.append(
         [
-            world("contact", "regulatory_action", "2026-01-05", regulator="ofcom", target="x", rung="contact"),
+            world(
+                "contact",
+                "regulatory_action",
+                "2026-01-05",
+                regulator="ofcom",
+                target="x",
+                rung="contact",
+            ),
             bloomberg(670, "2026-01-09"),
-            world("paywall", "policy_change", "2026-01-09", actor="x", rule="image generation",
-                  after="paying subscribers only"),
-            world("insulting", "statement", "..2026-01-12", speaker="uk-gov", quote="insulting",
-                  topic="paywall", stance=-2),
-            world("loss", "figure", "2026-01", metric="net_loss", value=1.46, unit="USD_billion", subject="xai"),
-            world("demand", "regulatory_action", "2026-01-09..2026-01-12", regulator="ofcom", target="x",
-                  rung="demand"),
+            world(
+                "paywall",
+                "policy_change",
+                "2026-01-09",
+                actor="x",
+                rule="image generation",
+                after="paying subscribers only",
+            ),
+            world(
+                "insulting",
+                "statement",
+                "..2026-01-12",
+                speaker="uk-gov",
+                quote="insulting",
+                topic="paywall",
+                stance=-2,
+            ),
+            world(
+                "loss",
+                "figure",
+                "2026-01",
+                metric="net_loss",
+                value=1.46,
+                unit="USD_billion",
+                subject="xai",
+            ),
+            world(
+                "demand",
+                "regulatory_action",
+                "2026-01-09..2026-01-12",
+                regulator="ofcom",
+                target="x",
+                rung="demand",
+            ),
         ]
     )
     clock.set(datetime(2026, 1, 13, 10, 0, tzinfo=UTC))
     log.append(
         [
-            world("verge-test", "verification", "2026-01-10", verifier="the-verge", target="paywall",
-                  verdict="contradicted"),
-            world("paris", "regulatory_action", "2026-01-11..", regulator="paris-prosecutor", target="x",
-                  rung="investigation_widened"),
+            world(
+                "verge-test",
+                "verification",
+                "2026-01-10",
+                verifier="the-verge",
+                target="paywall",
+                verdict="contradicted",
+            ),
+            world(
+                "paris",
+                "regulatory_action",
+                "2026-01-11..",
+                regulator="paris-prosecutor",
+                target="x",
+                rung="investigation_widened",
+            ),
         ]
     )
     clock.set(datetime(2026, 1, 14, 9, 0, tzinfo=UTC))
@@ -97,11 +150,26 @@ def build(log: tracker.Log, clock: StepClock) -> None:
     del replacement["id"]
     log.append(
         [
-            {"type": "correction", "id": "fix-bloomberg", "corrects": "bloomberg",
-             "replacement": replacement, "reason": "670 was a typo; Bloomberg's window was Jan 5-8"},
-            {"type": "retraction", "id": "drop-loss", "retracts": "loss", "reason": "belongs in the xAI log"},
-            {"type": "supersession", "id": "contact-superseded", "supersedes": "contact", "by": "demand",
-             "reason": "Ofcom escalated from contact to a demand"},
+            {
+                "type": "correction",
+                "id": "fix-bloomberg",
+                "corrects": "bloomberg",
+                "replacement": replacement,
+                "reason": "670 was a typo; Bloomberg's window was Jan 5-8",
+            },
+            {
+                "type": "retraction",
+                "id": "drop-loss",
+                "retracts": "loss",
+                "reason": "belongs in the xAI log",
+            },
+            {
+                "type": "supersession",
+                "id": "contact-superseded",
+                "supersedes": "contact",
+                "by": "demand",
+                "reason": "Ofcom escalated from contact to a demand",
+            },
         ]
     )
 
@@ -128,68 +196,94 @@ def test_the_log_is_as_described(log: tracker.Log) -> None:
 # (as_of, known_at) -> (timeline ids in occurred order, uncertain ids in occurred order)
 CASES = [
     pytest.param(
-        None, None,
-        ["insulting", "contact", "bloomberg", "paywall", "demand", "verge-test", "paris"], [],
+        None,
+        None,
+        ["insulting", "contact", "bloomberg", "paywall", "demand", "verge-test", "paris"],
+        [],
         id="both-unset-everything-counts-but-the-retracted",
     ),
     pytest.param(
-        None, "2026-01-12",
-        ["insulting", "loss", "contact", "bloomberg", "paywall", "demand"], [],
+        None,
+        "2026-01-12",
+        ["insulting", "loss", "contact", "bloomberg", "paywall", "demand"],
+        [],
         id="as_of-unset-is-unbounded-not-now",
     ),
     pytest.param(
-        "2026-01-10", "2026-01-12",
-        ["contact", "bloomberg", "paywall"], ["insulting", "loss", "demand"],
+        "2026-01-10",
+        "2026-01-12",
+        ["contact", "bloomberg", "paywall"],
+        ["insulting", "loss", "demand"],
         id="straddling-intervals-are-uncertain",
     ),
     pytest.param(
-        "2026-01-10", "2026-01-13",
-        ["contact", "bloomberg", "paywall", "verge-test"], ["insulting", "loss", "demand"],
+        "2026-01-10",
+        "2026-01-13",
+        ["contact", "bloomberg", "paywall", "verge-test"],
+        ["insulting", "loss", "demand"],
         id="a-later-record-adds-the-verification",
     ),
     pytest.param(
-        "2026-01-10", None,
-        ["contact", "bloomberg", "paywall", "verge-test"], ["insulting", "demand"],
+        "2026-01-10",
+        None,
+        ["contact", "bloomberg", "paywall", "verge-test"],
+        ["insulting", "demand"],
         id="after-the-fixes-loss-is-gone-bloomberg-moved",
     ),
     pytest.param(
-        "2026-01-07", "2026-01-13",
-        ["contact"], ["insulting", "loss"],
+        "2026-01-07",
+        "2026-01-13",
+        ["contact"],
+        ["insulting", "loss"],
         id="before-the-correction-bloomberg-is-in-the-future",
     ),
     pytest.param(
-        "2026-01-07", "2026-01-14",
-        ["contact"], ["insulting", "bloomberg"],
+        "2026-01-07",
+        "2026-01-14",
+        ["contact"],
+        ["insulting", "bloomberg"],
         id="the-correction-applies-to-an-earlier-as_of",
     ),
     pytest.param(
-        "2026-01-12", None,
-        ["insulting", "contact", "bloomberg", "paywall", "demand", "verge-test"], ["paris"],
+        "2026-01-12",
+        None,
+        ["insulting", "contact", "bloomberg", "paywall", "demand", "verge-test"],
+        ["paris"],
         id="a-day-means-its-end",
     ),
     pytest.param(
-        "2026-01-12T12:00", None,
-        ["contact", "bloomberg", "paywall", "verge-test"], ["insulting", "demand", "paris"],
+        "2026-01-12T12:00",
+        None,
+        ["contact", "bloomberg", "paywall", "verge-test"],
+        ["insulting", "demand", "paris"],
         id="a-time-means-the-end-of-its-minute-only",
     ),
     pytest.param(
-        "2026-01", None,
-        ["insulting", "contact", "bloomberg", "paywall", "demand", "verge-test"], ["paris"],
+        "2026-01",
+        None,
+        ["insulting", "contact", "bloomberg", "paywall", "demand", "verge-test"],
+        ["paris"],
         id="a-month-means-its-end-and-an-open-end-is-never-certain",
     ),
     pytest.param(
-        "2025-12-31", None,
-        [], ["insulting"],
+        "2025-12-31",
+        None,
+        [],
+        ["insulting"],
         id="an-open-start-is-uncertain-at-any-earlier-date",
     ),
     pytest.param(
-        None, "2026-01-12T09:00",
-        [], [],
+        None,
+        "2026-01-12T09:00",
+        [],
+        [],
         id="known_at-a-minute-means-its-end-registrations-only",
     ),
     pytest.param(
-        None, "2026-01-11",
-        [], [],
+        None,
+        "2026-01-11",
+        [],
+        [],
         id="known_at-before-the-first-record-is-empty",
     ),
 ]
@@ -197,7 +291,11 @@ CASES = [
 
 @pytest.mark.parametrize(("as_of", "known_at", "timeline", "uncertain"), CASES)
 def test_replay_table(
-    log: tracker.Log, as_of: str | None, known_at: str | None, timeline: list[str], uncertain: list[str]
+    log: tracker.Log,
+    as_of: str | None,
+    known_at: str | None,
+    timeline: list[str],
+    uncertain: list[str],
 ) -> None:
     """Each (as_of, known_at) pair gives exactly this timeline and this list of uncertain events."""
     state = log.replay(as_of=as_of, known_at=known_at)
@@ -209,7 +307,14 @@ def test_registrations_count_at_every_as_of(log: tracker.Log) -> None:
     """Actors and topics describe our record, not the world: they stand whatever ``as_of``."""
     for as_of in ("1999", "2026-01-10", None):
         state = log.replay(as_of=as_of, known_at="2026-01-12T09:00")
-        assert sorted(state.actors) == ["ofcom", "paris-prosecutor", "the-verge", "uk-gov", "x", "xai"]
+        assert sorted(state.actors) == [
+            "ofcom",
+            "paris-prosecutor",
+            "the-verge",
+            "uk-gov",
+            "x",
+            "xai",
+        ]
         assert list(state.topics) == ["paywall"]
     assert log.replay(known_at="2026-01-11").actors == {}
 
@@ -225,7 +330,9 @@ def test_known_at_is_inclusive_to_the_microsecond(log: tracker.Log) -> None:
 def test_placements(log: tracker.Log) -> None:
     """Every known event has a placement: counted, uncertain, future or retracted."""
     state = log.replay(as_of="2026-01-10")
-    assert {i: state.placement(i) for i in ("contact", "insulting", "paris", "loss", "nothing")} == {
+    assert {
+        i: state.placement(i) for i in ("contact", "insulting", "paris", "loss", "nothing")
+    } == {
         "contact": "counted",
         "insulting": "uncertain",
         "paris": "future",
@@ -235,7 +342,7 @@ def test_placements(log: tracker.Log) -> None:
 
 
 def test_a_correction_replaces_the_event_and_keeps_its_id_and_origin(log: tracker.Log) -> None:
-    """After the correction the event has the new content under its old id, seq and recorded time."""
+    """A corrected event has the new content under its old id, seq and recorded time."""
     before = log.replay(known_at="2026-01-13").entry("bloomberg")
     after = log.replay(known_at="2026-01-14").entry("bloomberg")
     assert before is not None and after is not None
@@ -252,8 +359,12 @@ def test_history_shows_the_record_and_its_fixes(log: tracker.Log) -> None:
     state = log.replay(as_of="2026-01-10")
     assert [(h.kind, h.seq, h.recorded, h.reason) for h in state.history("bloomberg")] == [
         ("recorded", 9, "2026-01-12T09:01:00.000000Z", None),
-        ("correction", 16, "2026-01-14T09:00:00.000000Z",
-         "670 was a typo; Bloomberg's window was Jan 5-8"),
+        (
+            "correction",
+            16,
+            "2026-01-14T09:00:00.000000Z",
+            "670 was a typo; Bloomberg's window was Jan 5-8",
+        ),
     ]
     assert state.history("bloomberg")[0].event.value == 670.0  # type: ignore[union-attr]
     assert [(h.kind, h.seq) for h in state.history("paywall")] == [("recorded", 10)]
@@ -298,7 +409,9 @@ def test_a_verification_obeys_both_clocks(log: tracker.Log) -> None:
     """A verification is a world event: it needs to be recorded by K and to have occurred by T."""
     assert log.replay(as_of="2026-01-10", known_at="2026-01-12").placement("verge-test") is None
     assert log.replay(as_of="2026-01-09", known_at="2026-01-13").placement("verge-test") == "future"
-    assert log.replay(as_of="2026-01-10", known_at="2026-01-13").placement("verge-test") == "counted"
+    assert (
+        log.replay(as_of="2026-01-10", known_at="2026-01-13").placement("verge-test") == "counted"
+    )
 
 
 def test_timeline_filters(log: tracker.Log) -> None:

@@ -56,7 +56,15 @@ TORN_HINT = (
 
 def fill(log: tracker.Log) -> None:
     """Append the five records of the module docstring, in four appends."""
-    log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator", "jurisdiction": "GB"})
+    log.append(
+        {
+            "type": "actor",
+            "actor": "ofcom",
+            "name": "Ofcom",
+            "kind": "regulator",
+            "jurisdiction": "GB",
+        }
+    )
     log.append(
         [
             {"type": "actor", "actor": "x", "name": "X", "kind": "platform"},
@@ -159,8 +167,15 @@ def test_two_handles_see_each_others_appends(five_records: Path, clock: StepCloc
     second = tracker.open(five_records, clock=clock)
     first.append({"type": "actor", "actor": "grok", "name": "Grok", "kind": "product"})
     receipt = second.append(
-        {"type": "policy_change", "occurred": "2026-01-09", "sources": SRC, "actor": "x",
-         "product": "grok", "rule": "image generation", "after": "paying subscribers only"}
+        {
+            "type": "policy_change",
+            "occurred": "2026-01-09",
+            "sources": SRC,
+            "actor": "x",
+            "product": "grok",
+            "rule": "image generation",
+            "after": "paying subscribers only",
+        }
     )
     assert [r.seq for r in receipt] == [7]
     assert len(first) == 7
@@ -297,7 +312,7 @@ def test_an_unfinished_batch_is_found_on_open(five_records: Path) -> None:
 
 
 def test_an_unfinished_batch_with_a_torn_line(five_records: Path) -> None:
-    """A batch cut inside its second line is reported from the batch's start, torn bytes included."""
+    """A batch cut inside its second line is reported from the batch's start, torn bytes too."""
     data = five_records.read_bytes()
     five_records.write_bytes(data[: STARTS[2] + 100])
     with pytest.raises(TornTailError) as caught:
@@ -327,7 +342,8 @@ def test_repair_cuts_the_damage_after_saving_it_and_nothing_before_is_lost(
     assert (damage.offset, damage.length) == (368, 439)
     saved = five_records.with_name("log.jsonl.torn-368")
     assert damage.description == (
-        f"an unfinished batch: 1 of 2 records of batch 2, from byte 368 (439 bytes); saved to {saved}"
+        "an unfinished batch: 1 of 2 records of batch 2, from byte 368 (439 bytes); "
+        f"saved to {saved}"
     )
     assert saved.read_bytes() == torn[368:]
     assert five_records.read_bytes() == whole[:368]
@@ -345,7 +361,7 @@ def test_repair_of_a_whole_log_does_nothing(five_records: Path) -> None:
 
 
 def test_an_edited_last_line_is_not_torn(five_records: Path) -> None:
-    """A whole last line that is not a record was edited, not torn: refused, and repair will not cut it."""
+    """A whole last line that is not a record was edited, not torn: refused, and not cut."""
     data = five_records.read_bytes()
     five_records.write_bytes(data[:-3] + b"!}\n")
     message = (
@@ -389,9 +405,19 @@ def test_a_lone_middle_of_a_batch_is_not_torn(five_records: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param(b"date,event\n2026-01-12,paywall\n", "is not a tracker log (its first line is not a record)", id="csv"),
-        pytest.param(b'{"type":"statement"}\n', "is not a tracker log (its first line is not a record)", id="import-file"),
-        pytest.param(b"\n", "is not a tracker log (its first line is not a record)", id="blank-line"),
+        pytest.param(
+            b"date,event\n2026-01-12,paywall\n",
+            "is not a tracker log (its first line is not a record)",
+            id="csv",
+        ),
+        pytest.param(
+            b'{"type":"statement"}\n',
+            "is not a tracker log (its first line is not a record)",
+            id="import-file",
+        ),
+        pytest.param(
+            b"\n", "is not a tracker log (its first line is not a record)", id="blank-line"
+        ),
     ],
 )
 def test_a_file_that_is_not_a_log_is_refused(log_path: Path, content: bytes, message: str) -> None:
@@ -439,7 +465,10 @@ def test_a_directory_is_not_a_log(tmp_path: Path) -> None:
     """A directory given as the log's path is refused by open and by init."""
     with pytest.raises(LogNotFoundError) as caught:
         tracker.open(tmp_path)
-    assert str(caught.value) == f"{tmp_path} is a directory, not a log file: give the path of a .jsonl log"
+    assert (
+        str(caught.value)
+        == f"{tmp_path} is a directory, not a log file: give the path of a .jsonl log"
+    )
     with pytest.raises(LogExistsError) as refused:
         tracker.init(tmp_path)
     assert str(refused.value) == f"{tmp_path} is a directory; give the path of a new .jsonl file"
@@ -477,7 +506,9 @@ def test_init_creates_an_empty_log(log_path: Path) -> None:
 @pytest.mark.parametrize("where", ["file", "memory"])
 def test_a_clock_that_steps_back_is_clamped(log_path: Path, clock: StepClock, where: str) -> None:
     """A record is never stamped earlier than the one before it, whatever the clock says."""
-    store: Any = FileStore.create(log_path, clock=clock) if where == "file" else MemoryStore(clock=clock)
+    store: Any = (
+        FileStore.create(log_path, clock=clock) if where == "file" else MemoryStore(clock=clock)
+    )
     log = tracker.open(store)
     clock.set(datetime(2026, 1, 12, 12, 0, tzinfo=UTC))
     log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"})
@@ -494,7 +525,7 @@ def test_a_clock_that_steps_back_is_clamped(log_path: Path, clock: StepClock, wh
 
 
 def test_a_naive_clock_is_refused(log_path: Path) -> None:
-    """A clock must give aware datetimes; a naive one is a programming error, caught before writing."""
+    """A naive clock is a programming error, caught before anything is written."""
     log = tracker.open(log_path, create=True, clock=lambda: datetime(2026, 1, 12, 9, 0))  # noqa: DTZ001
     with pytest.raises(ValueError, match="the store's clock must return an aware datetime"):
         log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"})

@@ -263,7 +263,8 @@ class Log:
                 kind = data["replacement"]["type"]
                 slug = data["replacement"][kind]
                 table = index.actors if kind == "actor" else index.topics
-                owner = table.get(slug) or (batch_actors if kind == "actor" else batch_topics).get(slug)
+                in_batch = batch_actors if kind == "actor" else batch_topics
+                owner = table.get(slug) or in_batch.get(slug)
                 if owner is not None and owner != data["corrects"]:
                     msg = (
                         f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "

@@ -143,6 +143,11 @@ _REPLACEMENT_TYPES = (
 """The types a correction's replacement may have (every type but the fixes)."""
 
 
+def _printable(text: str) -> str:
+    """User text for a one-line message: as is when printable, else with escapes."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
 def _pick(errors: list[Any]) -> Any:
     """Choose the error to report: an unknown field first (a typo is usually the root cause)."""
     for error in errors:
@@ -169,7 +174,7 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
     """Render the most telling error of ``exc`` as one line: ``[where: ]type.field: problem``."""
     errors = exc.errors(include_url=False)
     first = _pick(errors)
-    loc = [str(p) for p in first["loc"]]
+    loc = [_printable(str(p)) for p in first["loc"]]
     kind = first["type"]
     ctx = first.get("ctx") or {}
     prefix = f"{where}: " if where else ""
@@ -180,6 +185,7 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
         names = list(_REPLACEMENT_TYPES) if nested else sorted(EVENT_TYPES)
         at = f"{'.'.join(loc)}: " if nested else ""
         tag = ctx.get("tag") if kind == "union_tag_invalid" else None
+        tag = None if tag is None else _printable(str(tag))
         if tag is None:
             return f"{prefix}{at}missing 'type': give one of {', '.join(names)}"
         if nested and tag in EVENT_TYPES:
@@ -206,13 +212,15 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
         if model is not None:
             fields = sorted(f for f in model.model_fields if f != "type")
             close = difflib.get_close_matches(loc[-1], fields, n=1)
-            allowed = f"; did you mean '{close[0]}'?" if close else f" (fields: {', '.join(fields)})"
+            listing = f" (fields: {', '.join(fields)})"
+            allowed = f"; did you mean '{close[0]}'?" if close else listing
             if close:  # the field it was meant to be is then missing too: not another error
                 n = _others(errors, first, also=(*first["loc"][:-1], close[0]))
                 more = f" (and {n} more)" if n else ""
         return f"{prefix}{path}: unknown field{allowed}{more}"
     if kind == "literal_error":
-        return f"{prefix}{path}: expected one of {ctx.get('expected', '')}, got {_describe(value)}{more}"
+        expected = ctx.get("expected", "")
+        return f"{prefix}{path}: expected one of {expected}, got {_describe(value)}{more}"
     if kind == "string_pattern_mismatch":
         return (
             f"{prefix}{path}: {_describe(value)} is not an id: use lowercase letters, digits, "

@@ -486,8 +486,11 @@ def _bad_last_line(start: int, before: Iterator[tuple[int, bytes]]) -> Integrity
             seq = parse_record(previous).seq + 1
         except InvalidRecordError:
             seq = 0
-    which = f"record {seq} (the last line, at byte {start})" if seq else f"the last line (at byte {start})"
-    msg = f"{which} is not a valid record: it was edited after it was written; restore the log from a copy"
+    which = f"record {seq} (the last line, at byte {start})" if seq else "the last line"
+    msg = (
+        f"{which} is not a valid record: it was edited after it was written; "
+        "restore the log from a copy"
+    )
     return IntegrityError(msg, seq=seq or None)
 
 
