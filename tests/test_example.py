@@ -382,3 +382,60 @@ def test_module_rebuilds_the_shipped_log_with_force(tmp_path: Path) -> None:
     assert done.stdout == f"wrote {target}: 33 records, head 33:{DEMO_HEAD_HASH}\n"
     assert target.read_bytes() == demo_log_path().read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grok.jsonl"]
+
+
+# --- the README section stays true -----------------------------------------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_section() -> str:
+    """The README's example section, from its marker to the next one."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("<!-- section: example (issue 3) -->")
+    end = text.index("<!-- section:", start + 1)
+    return text[start:end]
+
+
+def fenced(section: str, language: str) -> list[str]:
+    """The bodies of the section's fenced blocks in ``language``."""
+    return [
+        block.split("\n", 1)[1]
+        for block in section.split("```")[1::2]
+        if block.startswith(language + "\n")
+    ]
+
+
+def test_readme_table_matches_the_log(demo: tracker.Log) -> None:
+    """Each row of the README's event table has the id, type, occurred and recorded time of the log."""
+    rows = [
+        [cell.strip().strip("`") for cell in line.strip("|").split("|")][:4]
+        for line in readme_section().splitlines()
+        if line.startswith("| `")
+    ]
+    expected = [
+        [
+            s.event.id or "",
+            s.event.type,
+            s.event.occurred.text if s.event.occurred else "—",
+            s.recorded[:16].replace("T", " "),
+        ]
+        for s in demo.events()
+        if s.event.KIND != "registration"
+    ]
+    assert rows == expected
+
+
+def test_readme_python_example_prints_what_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's Python example, run in a fresh directory, prints the output shown under it."""
+    section = readme_section()
+    (code,) = fenced(section, "python")
+    (shown,) = fenced(section, "text")
+    monkeypatch.chdir(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == shown
