@@ -20,7 +20,7 @@ from tracker.examples.grok import main
 # The pinned head of the shipped log. If a change to the case or to the record format moves
 # it, rebuild the log (see the README, section "The bundled example") and update these two.
 DEMO_HEAD_SEQ = 33
-DEMO_HEAD_HASH = "510a1c69f29d3793c815898a102bfe6a12533d0eee5e28854472a2bac50a9162"
+DEMO_HEAD_HASH = "fc450bda2c3a19139c720d0c217a8c85f6a82de1dc8e27c9e7087cb2884ad445"
 
 ARTICLE_CITATION = (
     'Adrien, "DeepFakes pornos : Elon Musk meredakan perdebatan dengan mengubah AI-nya '

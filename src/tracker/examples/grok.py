@@ -363,7 +363,10 @@ EC_PRESERVATION: Event = {
     "target": "x",
     "jurisdiction": "EU",
     "rung": "preservation_order",
-    "summary": "The European Commission orders X to retain all internal documents about Grok.",
+    "summary": (
+        "The European Commission asks X to retain all internal documents about Grok "
+        "(a document-retention order)."
+    ),
     "tags": ["regulation"],
     "sources": [
         article(
