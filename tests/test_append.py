@@ -325,7 +325,8 @@ def test_supersession_and_verification_point_at_events(log: tracker.Log) -> None
         "verdict": "confirmed",
     }
     assert refused(log, verification, ConflictError) == (
-        f"verification.target: '{ofcom}' is a registration, not an event that can be target"
+        f"verification.target: '{ofcom}' is an actor registration; only world events can be "
+        "verified (to change a registration, correct it)"
     )
 
 
@@ -340,3 +341,11 @@ def test_a_renaming_correction_cannot_take_a_registered_id(log: tracker.Log) -> 
     )
     log.append(correction(xai, actor("x-ai", "xAI", "company")))
     assert sorted(log.replay().actors) == ["ofcom", "x", "x-ai"]
+
+
+def test_a_closure_cannot_end_a_registration(log: tracker.Log) -> None:
+    """``ends`` pointing at an actor registration is refused, with the right article."""
+    ofcom = next(e.event.id for e in log.events() if getattr(e.event, "actor", None) == "ofcom")
+    assert refused(log, action("closure", ends=ofcom), ConflictError) == (
+        f"regulatory_action.ends: '{ofcom}' is an actor; a closure ends a regulatory_action"
+    )

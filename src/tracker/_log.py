@@ -309,7 +309,7 @@ class Log:
         fix_types = ("correction", "retraction", "supersession")
         if ref_type in fix_types:
             msg = (
-                f"{label}: '{ref}' is a {ref_type}; fixes point at events, not at other fixes "
+                f"{label}: '{ref}' is {_a(ref_type)}; fixes point at events, not at other fixes "
                 "(to change a correction, correct the event again)"
             )
             raise ConflictError(msg)
@@ -317,16 +317,20 @@ class Log:
             new_type = data["replacement"]["type"]
             if new_type != ref_type:
                 msg = (
-                    f"{label}: '{ref}' is a {ref_type}, but the replacement is a {new_type}; "
+                    f"{label}: '{ref}' is {_a(ref_type)}, but the replacement is {_a(new_type)}; "
                     "a correction keeps the event's type (retract it and append a new one instead)"
                 )
                 raise ConflictError(msg)
         elif kind in ("verification", "supersession") or path == "ends":
-            if ref_type in ("actor", "topic"):
-                msg = f"{label}: '{ref}' is a registration, not an event that can be {path}"
+            if ref_type in ("actor", "topic") and path != "ends":
+                role = {"target": "verified", "supersedes": "superseded", "by": "superseding"}
+                msg = (
+                    f"{label}: '{ref}' is an {ref_type} registration; only world events can be "
+                    f"{role.get(path, path)} (to change a registration, correct it)"
+                )
                 raise ConflictError(msg)
             if path == "ends" and ref_type != "regulatory_action":
-                msg = f"{label}: '{ref}' is a {ref_type}; a closure ends a regulatory_action"
+                msg = f"{label}: '{ref}' is {_a(ref_type)}; a closure ends a regulatory_action"
                 raise ConflictError(msg)
             if kind == "supersession" and data["supersedes"] == data["by"]:
                 msg = f"{label}: an event cannot supersede itself"
@@ -443,6 +447,11 @@ class Log:
         if not isinstance(self.store, FileStore):
             return None
         return self.store.repair()
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: 'an actor', 'a figure'."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _parse_head(head: str | Head) -> tuple[int, str]:
