@@ -61,6 +61,19 @@ GOLDEN_HASHES = [
 _HASH_MEMBER = re.compile(r',"hash":"[0-9a-f]{64}"')
 
 
+def alone(seq: int, recorded: datetime, event: dict[str, object], *, prev: str) -> Record:
+    """A record that is a whole batch by itself."""
+    return make_record(
+        seq=seq,
+        recorded=recorded,
+        batch_id=seq,
+        batch_index=0,
+        batch_count=1,
+        event=event,
+        prev=prev,
+    )
+
+
 def golden_events() -> list[list[object]]:
     """The events of the golden log, as two appends (one event, then a batch of two)."""
     return [
@@ -123,13 +136,10 @@ def test_lines_are_sorted_compact_utf8(index: int) -> None:
 def test_recorded_is_rfc3339_utc_with_microseconds() -> None:
     """Recorded times are UTC with six fractional digits and Z, whatever zone the clock used."""
     paris = timezone(timedelta(hours=1))
-    record = make_record(
-        seq=1,
-        recorded=datetime(2026, 1, 12, 10, 0, 0, 120, tzinfo=paris),
-        batch_id=1,
-        batch_index=0,
-        batch_count=1,
-        event={"id": "t", "name": "T", "topic": "t", "type": "topic"},
+    record = alone(
+        1,
+        datetime(2026, 1, 12, 10, 0, 0, 120, tzinfo=paris),
+        {"id": "t", "name": "T", "topic": "t", "type": "topic"},
         prev=ZERO_HASH,
     )
     assert record.recorded == "2026-01-12T09:00:00.000120Z"
@@ -142,13 +152,10 @@ def test_recorded_is_rfc3339_utc_with_microseconds() -> None:
 
 def test_make_record_reproduces_a_golden_line() -> None:
     """``make_record`` stamps the same bytes and hash as the golden vector."""
-    record = make_record(
-        seq=1,
-        recorded=datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
-        batch_id=1,
-        batch_index=0,
-        batch_count=1,
-        event={
+    record = alone(
+        1,
+        datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
+        {
             "type": "topic",
             "topic": "paywall",
             "name": "Image tools behind a paywall",
@@ -173,13 +180,10 @@ def test_hash_of_line_equals_compute_hash(index: int) -> None:
 
 def test_hash_of_line_is_not_fooled_by_a_hash_inside_the_event() -> None:
     """Text that looks like a hash member inside the event does not confuse the fast hash."""
-    record = make_record(
-        seq=7,
-        recorded=datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
-        batch_id=7,
-        batch_index=0,
-        batch_count=1,
-        event={"id": "t", "name": ',"hash":"' + "f" * 64 + '"', "topic": "t", "type": "topic"},
+    record = alone(
+        7,
+        datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
+        {"id": "t", "name": ',"hash":"' + "f" * 64 + '"', "topic": "t", "type": "topic"},
         prev="a" * 64,
     )
     assert hash_of_line(record.line()) == record.hash

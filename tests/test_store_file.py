@@ -185,69 +185,95 @@ def test_two_handles_see_each_others_appends(five_records: Path, clock: StepCloc
 # --- tamper evidence: verify names the first bad record ---------------------------------------
 
 
-def test_an_edited_byte_is_found_at_its_record(five_records: Path) -> None:
-    """Changing one byte of an event breaks that record's hash; verify names its number."""
-    data = five_records.read_bytes()
-    five_records.write_bytes(data.replace(b'"name":"xAI"', b'"name":"xAJ"'))
-    error = verify_error(five_records)
-    assert error.seq == 3
-    assert str(error) == "record 3: its hash does not match its content (it was edited)"
-
-
-def test_an_edited_hash_is_found_at_the_next_link(five_records: Path) -> None:
-    """Rewriting a record's hash to match an edit breaks the link from the record after it."""
-    lines = lines_of(five_records)
-    old = HASHES[3]
+def edit_byte(lines: list[bytes]) -> list[bytes]:
+    """Change one letter of record 3's event."""
     lines[2] = lines[2].replace(b'"name":"xAI"', b'"name":"xAJ"')
+    return lines
+
+
+def edit_and_rehash(lines: list[bytes]) -> list[bytes]:
+    """Change record 3's event and give it the hash of its new content."""
+    lines = edit_byte(lines)
     body = orjson.loads(lines[2])
     del body["hash"]
-    lines[2] = lines[2].replace(old.encode(), compute_hash(body).encode())
-    five_records.write_bytes(b"".join(lines))
-    error = verify_error(five_records)
-    assert error.seq == 4
-    assert str(error) == "record 4: the chain is broken (prev does not match record 3)"
+    lines[2] = lines[2].replace(HASHES[3].encode(), compute_hash(body).encode())
+    return lines
 
 
-def test_a_respaced_line_is_not_canonical(five_records: Path) -> None:
-    """Whitespace or key order that changes no value is still caught: lines must be canonical."""
-    data = five_records.read_bytes()
-    five_records.write_bytes(data.replace(b'"seq":2,', b'"seq": 2,'))
-    error = verify_error(five_records)
-    assert error.seq == 2
-    assert str(error) == "record 2: the line is not in canonical form (it was edited)"
+def respace(lines: list[bytes]) -> list[bytes]:
+    """Add a space to record 2 that changes no value."""
+    lines[1] = lines[1].replace(b'"seq":2,', b'"seq": 2,')
+    return lines
 
 
-def test_a_deleted_line_is_found(five_records: Path) -> None:
-    """Deleting a line leaves a gap in the sequence, named by the missing number."""
-    lines = lines_of(five_records)
-    five_records.write_bytes(b"".join(lines[:2] + lines[3:]))
-    error = verify_error(five_records)
-    assert error.seq == 3
-    assert str(error) == (
-        "record 3 is missing (found 4 in its place): lines were deleted, moved or inserted"
-    )
-
-
-def test_a_swapped_pair_of_lines_is_found(five_records: Path) -> None:
-    """Swapping two lines is caught at the first of the pair."""
-    lines = lines_of(five_records)
+def swap(lines: list[bytes]) -> list[bytes]:
+    """Swap records 4 and 5."""
     lines[3], lines[4] = lines[4], lines[3]
-    five_records.write_bytes(b"".join(lines))
-    error = verify_error(five_records)
-    assert error.seq == 4
-    assert str(error) == (
-        "record 4 is missing (found 5 in its place): lines were deleted, moved or inserted"
-    )
+    return lines
 
 
-def test_a_line_that_is_not_a_record_is_found(five_records: Path) -> None:
-    """A line replaced by something that is not a record is named by its place."""
-    lines = lines_of(five_records)
+def replace_with_other_json(lines: list[bytes]) -> list[bytes]:
+    """Replace record 2 with a JSON object that is not a record."""
     lines[1] = b'{"note":"hello"}\n'
-    five_records.write_bytes(b"".join(lines))
+    return lines
+
+
+MOVED = "lines were deleted, moved or inserted"
+TAMPERING = [
+    pytest.param(
+        edit_byte,
+        3,
+        "record 3: its hash does not match its content (it was edited)",
+        id="an-edited-byte",
+    ),
+    pytest.param(
+        edit_and_rehash,
+        4,
+        "record 4: the chain is broken (prev does not match record 3)",
+        id="an-edit-with-its-hash-recomputed-breaks-the-next-link",
+    ),
+    pytest.param(
+        respace,
+        2,
+        "record 2: the line is not in canonical form (it was edited)",
+        id="a-respaced-line",
+    ),
+    pytest.param(
+        lambda lines: lines[:2] + lines[3:],
+        3,
+        f"record 3 is missing (found 4 in its place): {MOVED}",
+        id="a-deleted-line",
+    ),
+    pytest.param(
+        swap,
+        4,
+        f"record 4 is missing (found 5 in its place): {MOVED}",
+        id="a-swapped-pair",
+    ),
+    pytest.param(
+        lambda lines: [*lines[:3], lines[2], *lines[3:]],
+        4,
+        f"record 4 is out of place (found 3 in its place): {MOVED}",
+        id="a-duplicated-line",
+    ),
+    pytest.param(
+        replace_with_other_json,
+        2,
+        "record 2: the line is not a valid record (edited or inserted)",
+        id="a-line-that-is-not-a-record",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tamper", "seq", "message"), TAMPERING)
+def test_verify_names_the_first_bad_record(
+    five_records: Path, tamper: Any, seq: int, message: str
+) -> None:
+    """Each kind of tampering is found by verify, at the right sequence number, in one line."""
+    five_records.write_bytes(b"".join(tamper(lines_of(five_records))))
     error = verify_error(five_records)
-    assert error.seq == 2
-    assert str(error) == "record 2: the line is not a valid record (edited or inserted)"
+    assert (error.seq, str(error)) == (seq, message)
+    assert error.exit_code == 5
 
 
 def test_a_published_head_catches_a_cut_end(five_records: Path) -> None:
