@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import orjson
+from pydantic import ValidationError
 
 from tracker._index import Index
 from tracker.errors import (
@@ -149,17 +150,25 @@ class Log:
                 index.flush()
         return self._receipts(plan, records[0].seq)
 
-    def _receipts(self, plan: list[tuple[dict[str, Any], str, str]], first_seq: int) -> list[Receipt]:
+    def _receipts(
+        self, plan: list[tuple[dict[str, Any], str, str]], first_seq: int
+    ) -> list[Receipt]:
+        """One receipt per event given, in order; a repeat within the batch is ``exists``."""
         out = []
         seq = first_seq
+        placed: dict[str, int] = {}
         for data, status, _digest in plan:
+            event_id = data["id"]
             if status == "appended":
-                out.append(Receipt(data["id"], seq, "appended"))
+                out.append(Receipt(event_id, seq, "appended"))
+                placed[event_id] = seq
                 seq += 1
+            elif status == "repeat":
+                out.append(Receipt(event_id, placed[event_id], "exists"))
             else:
-                known = self._index.event(data["id"])
+                known = self._index.event(event_id)
                 assert known is not None
-                out.append(Receipt(data["id"], known[1], "exists"))
+                out.append(Receipt(event_id, known[1], "exists"))
         return out
 
     def _catch_up(self, read: Any) -> None:
@@ -208,8 +217,7 @@ class Log:
             if known is not None or in_batch is not None:
                 same = (known[0] if known else in_batch[0]) == digest  # type: ignore[index]
                 if same:
-                    if in_batch is None:
-                        plan.append((data, "exists", digest))
+                    plan.append((data, "exists" if in_batch is None else "repeat", digest))
                     continue
                 seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
                 msg = (
@@ -249,6 +257,19 @@ class Log:
                 else:
                     self._check_event_ref(label, data, path, ref, event_type(ref))
 
+            if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
+                # Renaming a registration must not take an id another registration holds.
+                kind = data["replacement"]["type"]
+                slug = data["replacement"][kind]
+                table = index.actors if kind == "actor" else index.topics
+                in_batch = batch_actors if kind == "actor" else batch_topics
+                owner = table.get(slug) or in_batch.get(slug)
+                if owner is not None and owner != data["corrects"]:
+                    msg = (
+                        f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "
+                        f"registered by event {owner}; choose another id"
+                    )
+                    raise ConflictError(msg)
             if data["type"] == "actor":
                 owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
                 if owner is not None:
@@ -287,7 +308,7 @@ class Log:
         fix_types = ("correction", "retraction", "supersession")
         if ref_type in fix_types:
             msg = (
-                f"{label}: '{ref}' is a {ref_type}; fixes point at events, not at other fixes "
+                f"{label}: '{ref}' is {_a(ref_type)}; fixes point at events, not at other fixes "
                 "(to change a correction, correct the event again)"
             )
             raise ConflictError(msg)
@@ -295,16 +316,20 @@ class Log:
             new_type = data["replacement"]["type"]
             if new_type != ref_type:
                 msg = (
-                    f"{label}: '{ref}' is a {ref_type}, but the replacement is a {new_type}; "
+                    f"{label}: '{ref}' is {_a(ref_type)}, but the replacement is {_a(new_type)}; "
                     "a correction keeps the event's type (retract it and append a new one instead)"
                 )
                 raise ConflictError(msg)
         elif kind in ("verification", "supersession") or path == "ends":
-            if ref_type in ("actor", "topic"):
-                msg = f"{label}: '{ref}' is a registration, not an event that can be {path}"
+            if ref_type in ("actor", "topic") and path != "ends":
+                role = {"target": "verified", "supersedes": "superseded", "by": "superseding"}
+                msg = (
+                    f"{label}: '{ref}' is an {ref_type} registration; only world events can be "
+                    f"{role.get(path, path)} (to change a registration, correct it)"
+                )
                 raise ConflictError(msg)
             if path == "ends" and ref_type != "regulatory_action":
-                msg = f"{label}: '{ref}' is a {ref_type}; a closure ends a regulatory_action"
+                msg = f"{label}: '{ref}' is {_a(ref_type)}; a closure ends a regulatory_action"
                 raise ConflictError(msg)
             if kind == "supersession" and data["supersedes"] == data["by"]:
                 msg = f"{label}: an event cannot supersede itself"
@@ -324,7 +349,7 @@ class Log:
     def events(self) -> Iterator[StoredEvent]:
         """Stream the events as recorded (fixes included, nothing applied), in log order."""
         for record, _pos in self.store.read():
-            yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event, seq=record.seq))
 
     def __iter__(self) -> Iterator[StoredEvent]:
         return self.events()
@@ -370,7 +395,8 @@ class Log:
             for record, pos in self.store.read(start):
                 if cutoff is not None and record.recorded > cutoff:
                     return
-                yield record.seq, record.recorded, load_event(record.event), record.hash, pos
+                event = load_event(record.event, seq=record.seq)
+                yield record.seq, record.recorded, event, record.hash, pos
             return
         # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
         # and the event's bytes go straight to the validator, never through Python dicts.
@@ -389,22 +415,27 @@ class Log:
                 or sha256(line[:i] + line[i + 74 :]).hexdigest() != tail.get("hash")
             ):
                 record = parse_record(line, where=f"{self.location} at byte {pos - len(line) - 1}: ")
+                if cutoff is not None and record.recorded > cutoff:
+                    return
+                event = load_event(record.event, seq=record.seq)  # an invalid event says so first
                 if record.prev != prev or hash_of_line(line) != record.hash:
                     msg = (
                         f"record {record.seq}: its hash or its link to the record before is "
                         f"wrong; run 'tracker verify --log {self.location}' for details"
                     )
                     raise IntegrityError(msg, seq=record.seq)
-                if cutoff is not None and record.recorded > cutoff:
-                    return
-                yield record.seq, record.recorded, load_event(record.event), record.hash, pos
+                yield record.seq, record.recorded, event, record.hash, pos
                 prev = record.hash
                 continue
             recorded = tail["recorded"]
             if cutoff is not None and recorded > cutoff:
                 return
             j = line.find(event_key)
-            yield tail["seq"], recorded, validate(line[j + 8 : i]), tail["hash"], pos
+            try:
+                event = validate(line[j + 8 : i])
+            except ValidationError:  # the careful path says what is wrong, as IntegrityError
+                event = load_event(loads(line)["event"], seq=tail["seq"])
+            yield tail["seq"], recorded, event, tail["hash"], pos
             prev = tail["hash"]
 
     # --- integrity -------------------------------------------------------------------------
@@ -528,6 +559,11 @@ def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -
     if record.recorded < last_recorded:
         msg = f"record {expected}: recorded before the record it follows"
         raise IntegrityError(msg, seq=expected)
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: 'an actor', 'a figure'."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _parse_head(head: str | Head) -> tuple[int, str]:
