@@ -110,3 +110,22 @@ def test_run_command_prints_every_goal(tmp_path: Path) -> None:
     assert goals == {"1", "2", "3", "4", "5", "6", "7"}
     assert "failed" not in done.stderr
     assert (tmp_path / "events-2000-s7-g1.jsonl").exists()
+
+
+def test_fast_replay_equals_careful_replay_on_the_generated_log(bench_log: Path) -> None:
+    """On every event type at scale, the file's fast replay builds the very state that the
+    dict-validating path over the same records builds."""
+    from tracker.store.memory import MemoryStore
+
+    memory = MemoryStore()
+    with tracker.open(bench_log) as log, memory.writer() as writer:
+        writer.append_records(list(log.records()))
+        middle = next(r.recorded for r in log.records() if r.seq == len(log) // 2)
+        for options in ({}, {"as_of": "2025-11-15"}, {"known_at": middle}):
+            fast = log.replay(**options)
+            careful = tracker.open(memory).replay(**options)
+            assert fast._replayer.entries == careful._replayer.entries
+            assert fast._replayer.placement == careful._replayer.placement
+            assert fast._replayer.fixes == careful._replayer.fixes
+            assert fast.timeline().to_records() == careful.timeline().to_records()
+            assert fast.summary() == careful.summary()

@@ -132,7 +132,7 @@ class Log:
             for i, item in enumerate(items)
         ]
         with self.store.writer() as writer:
-            self._catch_up(writer.read)
+            self._catch_up(writer)
             plan = self._plan(prepared)
             fresh = [d for d, status, _digest in plan if status == "appended"]
             if dry_run or not fresh:
@@ -171,14 +171,22 @@ class Log:
                 out.append(Receipt(event_id, known[1], "exists"))
         return out
 
-    def _catch_up(self, read: Any) -> None:
+    def _catch_up(self, writer: Any) -> None:
         """Bring the id index up to the log's head (loading the saved one first)."""
         index = self._index
+        if (
+            self._index_loaded
+            and not getattr(writer, "unchanged", True)
+            and index.position
+            and not self._index_matches(index.position, index.hash)
+        ):  # the file was replaced under this open log: start over from what is there now
+            index = self._index = Index(index.directory)
+            self._index_loaded = False
         if not self._index_loaded:
             self._index_loaded = True
             index.load(self._index_matches)
         add = index.add
-        for record, pos in read(index.position):
+        for record, pos in writer.read(index.position):
             add(record.event, record.seq)
             index.position = pos
             index.hash = record.hash

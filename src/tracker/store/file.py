@@ -325,6 +325,8 @@ class _FileWriter(Writer):
     def __init__(self, store: FileStore) -> None:
         super().__init__(store._clock)  # noqa: SLF001 - the writer is the store's own helper
         self._store = store
+        self.unchanged = False
+        """Whether the file is as this process's last append left it (so is its head)."""
         known = store._known  # noqa: SLF001
         if known is not None:
             try:
@@ -333,6 +335,7 @@ class _FileWriter(Writer):
                 key = None
             if key == known[0]:
                 self._head = known[1]
+                self.unchanged = True
                 return
         self._head = store.head()
 

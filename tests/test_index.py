@@ -1,0 +1,175 @@
+"""The id and registry index beside a file log: appends check ids without scanning the log."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+import tracker
+from tracker.errors import ConflictError, UnknownIdError
+from tracker.store import file as file_store
+
+
+def _actor(slug: str, name: str) -> dict[str, Any]:
+    return {"type": "actor", "actor": slug, "name": name, "kind": "regulator"}
+
+
+def _statement(n: int, speaker: str = "ofcom", **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "statement",
+        "speaker": speaker,
+        "occurred": "2026-01-09",
+        "quote": f"Statement number {n}.",
+        "sources": [{"publisher": "BBC", "url": f"https://bbc.example/{n}"}],
+        **extra,
+    }
+
+
+@pytest.fixture
+def filled(log_path: Path, clock: Any) -> Path:
+    """A closed log of two actors and ten statements (one with a user id), index saved."""
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        log.append([_actor("ofcom", "Ofcom"), _actor("xai", "xAI")])
+        log.append([_statement(n) for n in range(9)])
+        log.append(_statement(9, id="st-nine"))
+    return log_path
+
+
+@pytest.fixture
+def lines_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Counts the log lines any reader takes from the file (one entry per line read)."""
+    seen: list[int] = []
+    real = file_store._iter_lines
+
+    def spy(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
+        for line, after in real(fd, pos, end):
+            seen.append(after)
+            yield line, after
+
+    monkeypatch.setattr(file_store, "_iter_lines", spy)
+    yield seen
+
+
+def _state(log_path: Path) -> dict[str, Any]:
+    return orjson.loads((log_path.parent / (log_path.name + ".index") / "state.json").read_bytes())
+
+
+def test_close_saves_the_index_with_the_head_it_covers(filled: Path) -> None:
+    """After close, state.json holds the head's sequence number, offset and chain hash."""
+    with tracker.open(filled) as log:
+        head = log.head()
+    state = _state(filled)
+    assert (state["seq"], state["position"], state["hash"]) == (12, head.position, head.hash)
+    assert state["actors"] == {"ofcom": state["actors"]["ofcom"], "xai": state["actors"]["xai"]}
+    assert sorted(state["names"]) == ["ofcom", "xai"]
+
+
+def test_an_append_on_a_reopened_log_reads_no_record(filled: Path, lines_read: list[int]) -> None:
+    """With a saved index, appending checks ids and references without reading the log."""
+    with tracker.open(filled) as log:
+        receipts = log.append(_statement(100, about=["xai"]))
+    assert receipts[0].seq == 13
+    assert lines_read == []
+
+
+def test_a_saved_index_still_finds_duplicates_and_conflicts(filled: Path) -> None:
+    """Same content under a known id is 'exists' at its record; other content is a conflict."""
+    with tracker.open(filled) as log:
+        again = log.append([_statement(3), _statement(9, id="st-nine")])
+        assert [(r.seq, r.status) for r in again] == [(6, "exists"), (12, "exists")]
+        with pytest.raises(ConflictError, match=r"event id 'st-nine' is already in the log \(record 12\)"):
+            log.append(_statement(10, id="st-nine"))
+
+
+def test_a_saved_index_checks_references(filled: Path) -> None:
+    """Unknown actors and events are refused with suggestions drawn from the saved index."""
+    with tracker.open(filled) as log:
+        with pytest.raises(UnknownIdError, match="unknown actor 'ofcon'; did you mean 'ofcom'"):
+            log.append(_statement(11, speaker="ofcon"))
+        with pytest.raises(UnknownIdError, match="unknown event 'st-nien'; did you mean 'st-nine'"):
+            log.append({"type": "retraction", "retracts": "st-nien", "reason": "typo"})
+        log.append({"type": "retraction", "retracts": "st-nine", "reason": "wrong quote"})
+    with tracker.open(filled) as log:
+        with pytest.raises(UnknownIdError, match="'st-nine' has been retracted"):
+            log.append(
+                {"type": "supersession", "supersedes": "st-nine", "by": "st-nine", "reason": "x"}
+            )
+
+
+def test_records_appended_by_another_writer_are_folded_in(filled: Path, clock: Any) -> None:
+    """An index saved before another process appended catches up from its offset only."""
+    first = tracker.open(filled, clock=clock)
+    first.append(_statement(50))  # loads the saved index at record 12
+    with tracker.open(filled, clock=clock) as other:
+        other.append(_actor("ofcom-board", "Ofcom Board"))
+    receipts = first.append(_statement(51, speaker="ofcom-board"))
+    assert receipts[0].seq == 15
+    first.close()
+    assert _state(filled)["seq"] == 15
+
+
+def test_a_deleted_index_is_rebuilt(filled: Path) -> None:
+    """Without its index directory the log still checks appends (rebuilding it from the log)."""
+    shutil.rmtree(filled.parent / (filled.name + ".index"))
+    with tracker.open(filled) as log:
+        assert log.append(_statement(3))[0].status == "exists"
+        with pytest.raises(UnknownIdError):
+            log.append(_statement(12, speaker="nobody"))
+    assert _state(filled)["seq"] == 12
+
+
+def test_an_index_for_another_log_is_discarded(filled: Path, tmp_path: Path, clock: Any) -> None:
+    """An index whose chain hash does not match the log at its offset is thrown away."""
+    other = tmp_path / "other.jsonl"
+    with tracker.open(other, create=True, clock=clock) as log:
+        log.append([_actor("cnil", "CNIL"), _actor("ofcom", "Ofcom")])
+        log.append([_statement(n) for n in range(10)])
+    index = filled.parent / (filled.name + ".index")
+    shutil.rmtree(index)
+    shutil.copytree(other.parent / (other.name + ".index"), index)
+    with tracker.open(filled) as log:  # same length, other hashes: rebuilt from this log
+        with pytest.raises(UnknownIdError, match="unknown actor 'cnil'"):
+            log.append(_statement(1, speaker="cnil"))
+        assert log.append(_statement(9, id="st-nine"))[0].status == "exists"
+
+
+def test_index_lines_past_the_saved_state_are_ignored(filled: Path) -> None:
+    """A bucket line written by a flush that never saved its state does not count as an id."""
+    ids = filled.parent / (filled.name + ".index") / "ids"
+    for bucket in ids.iterdir():
+        with open(bucket, "ab") as f:
+            f.write(b"ghost-id 0123456789abcdef0123 99 statement\n")
+    with tracker.open(filled) as log:
+        receipts = log.append(_statement(77, id="ghost-id"))
+    assert [(r.id, r.seq, r.status) for r in receipts] == [("ghost-id", 13, "appended")]
+
+
+def test_a_large_batch_on_a_saved_index_loads_whole_buckets(filled: Path) -> None:
+    """A batch of many events checks all its ids against the saved buckets at once."""
+    with tracker.open(filled) as log:
+        receipts = log.append([_statement(n) for n in range(5, 40)])
+    assert [r.status for r in receipts] == ["exists"] * 4 + ["appended"] * 31
+    assert [r.seq for r in receipts] == [8, 9, 10, 11, *range(13, 44)]
+
+
+def test_correcting_a_registration_moves_it_in_the_saved_index(filled: Path) -> None:
+    """A correction renaming an actor's registration is what the next session sees."""
+    with tracker.open(filled) as log:
+        owner = _state(filled)["actors"]["xai"]
+        log.append(
+            {
+                "type": "correction",
+                "corrects": owner,
+                "replacement": _actor("x-ai", "xAI Corp"),
+                "reason": "the company's own id",
+            }
+        )
+    with tracker.open(filled) as log:
+        log.append(_statement(60, speaker="x-ai"))
+        with pytest.raises(UnknownIdError, match="unknown actor 'xai'"):
+            log.append(_statement(61, speaker="xai"))
