@@ -24,7 +24,6 @@ crash), and the catch-up adds them again from the log.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 import zlib
 from collections.abc import Iterable, Iterator
@@ -191,6 +190,8 @@ class Index:
 
     def suggest_event(self, ref: str) -> str | None:
         """The closest known event id to a mistyped one."""
+        import difflib
+
         prefix = ref[:3]
         pool = [i for i in self.event_ids() if i.startswith(prefix)]
         close = difflib.get_close_matches(ref, pool, n=1, cutoff=0.6)

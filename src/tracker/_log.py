@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 from pydantic import ValidationError
@@ -32,14 +32,15 @@ from tracker.errors import (
 from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_event
 from tracker.events.dates import format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
-from tracker.projections.registry import suggest
-from tracker.projections.state import State
 from tracker.store.base import Clock, Head, Position, Store, system_clock
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
 from tracker.store.records import SCHEMA_VERSION, ZERO_HASH, Record, hash_of_line, parse_record
 
 _sha256 = hashlib.sha256
+
+if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
+    from tracker.projections.state import State
 
 DateLike = str | date | datetime
 
@@ -246,7 +247,7 @@ class Log:
                 if namespace == "actor":
                     if ref not in index.actors and ref not in batch_actors:
                         pool = [*index.actors, *batch_actors]
-                        guess = suggest(ref, pool, index.names)
+                        guess = _suggest(ref, pool, index.names)
                         hint = f"; did you mean '{guess}'?" if guess else ""
                         msg = (
                             f"{label}: unknown actor '{ref}'{hint} (register it first: "
@@ -255,7 +256,7 @@ class Log:
                         raise UnknownIdError(msg)
                 elif namespace == "topic":
                     if ref not in index.topics and ref not in batch_topics:
-                        guess = suggest(ref, [*index.topics, *batch_topics])
+                        guess = _suggest(ref, [*index.topics, *batch_topics])
                         hint = f"; did you mean '{guess}'?" if guess else ""
                         msg = (
                             f"{label}: unknown topic '{ref}'{hint} (register it first: "
@@ -380,6 +381,8 @@ class Log:
         """
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
+        from tracker.projections.state import State
+
         state = State(as_of=t, known_at=k)
         cutoff = format_instant(k) if k is not None else None
         with _gc_paused():
@@ -567,6 +570,12 @@ def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -
     if record.recorded < last_recorded:
         msg = f"record {expected}: recorded before the record it follows"
         raise IntegrityError(msg, seq=expected)
+
+
+def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:
+    from tracker.projections.registry import suggest
+
+    return suggest(value, candidates, aliases)
 
 
 def _a(noun: str) -> str:
