@@ -35,6 +35,8 @@ from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Position, Store, system_clock
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
+from tracker.store.seek import EVERY as _EVERY
+from tracker.store.seek import Point as _Point
 from tracker.store.records import SCHEMA_VERSION, ZERO_HASH, Record, hash_of_line, parse_record
 
 _sha256 = hashlib.sha256
@@ -413,7 +415,12 @@ class Log:
         # and the event's bytes go straight to the validator, never through Python dicts.
         loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validate_json
         hash_key, event_key, version = b',"hash":"', b'"event":', SCHEMA_VERSION
-        for line, pos in self.store.read_lines(start):
+        store, seek = self.store, self.store.seek
+        end = seek.known_at_end(cutoff) if cutoff is not None else None
+        # A walk over the whole log from where the seek samples end fills them in on the way.
+        sampling = cutoff is None and not seek.ready() and not start
+        seq, record_hash, pos = 0, prev, int(start or 0)
+        for line, pos in store.read_lines(start, end=end):
             i = line.rfind(hash_key)
             try:
                 tail = loads(b"{" + line[i + 1 :]) if i > 0 else None
@@ -435,19 +442,27 @@ class Log:
                         f"wrong; run 'tracker verify --log {self.location}' for details"
                     )
                     raise IntegrityError(msg, seq=record.seq)
-                yield record.seq, record.recorded, event, record.hash, pos
-                prev = record.hash
+                seq, record_hash = record.seq, record.hash
+                if sampling and seq % _EVERY == 1:
+                    seek.note(_Point(seq, pos - len(line) - 1, record.recorded, record_hash))
+                yield seq, record.recorded, event, record_hash, pos
+                prev = record_hash
                 continue
             recorded = tail["recorded"]
             if cutoff is not None and recorded > cutoff:
                 return
             j = line.find(event_key)
+            seq, record_hash = tail["seq"], tail["hash"]
             try:
                 event = validate(line[j + 8 : i])
             except ValidationError:  # the careful path says what is wrong, as IntegrityError
-                event = load_event(loads(line)["event"], seq=tail["seq"])
-            yield tail["seq"], recorded, event, tail["hash"], pos
-            prev = tail["hash"]
+                event = load_event(loads(line)["event"], seq=seq)
+            if sampling and seq % _EVERY == 1:
+                seek.note(_Point(seq, pos - len(line) - 1, recorded, record_hash))
+            yield seq, recorded, event, record_hash, pos
+            prev = record_hash
+        if sampling and seq:
+            seek.covered(seq, pos, record_hash)
 
     # --- integrity -------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from tracker.errors import (
 )
 from tracker.store.base import Clock, Head, Position, Store, Writer, system_clock
 from tracker.store.records import ZERO_HASH, Record, parse_record
+from tracker.store.seek import SeekIndex
 
 _CHUNK = 1 << 22
 _TAIL_CHUNK = 1 << 16
@@ -94,6 +95,7 @@ class FileStore(Store):
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._clock = clock
         self.lock_timeout = lock_timeout
+        self._seek: SeekIndex | None = None
         self._known: tuple[tuple[int, int, int, int], Head] | None = None
         """The head after this process's last append, keyed by the file's identity, size and
         mtime: a writer that finds the file unchanged skips re-reading its tail."""
@@ -207,6 +209,13 @@ class FileStore(Store):
         finally:
             os.close(fd)
 
+    @property
+    def seek(self) -> SeekIndex:
+        """The sparse seek index beside the log (sequence numbers, recorded times -> offsets)."""
+        if self._seek is None:
+            self._seek = SeekIndex(self)
+        return self._seek
+
     def record_before(self, position: int) -> Record | None:
         """The record whose line ends just before byte ``position``, or None if none does."""
         fd = self._open_read()
@@ -241,9 +250,16 @@ class FileStore(Store):
         for line, pos in self.read_lines(start):
             yield parse_record(line, where=f"{self.path} at byte {pos - len(line) - 1}: "), pos
 
-    def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
-        """Stream each stored line's bytes (no newline) with the offset after it."""
-        end = self._stable_end()
+    def read_lines(
+        self, start: Position | None = None, *, end: int | None = None
+    ) -> Iterator[tuple[bytes, Position]]:
+        """Stream each stored line's bytes (no newline) with the offset after it.
+
+        Reading stops at ``end`` (a record boundary) when given, else at the end of the last
+        whole batch when reading began.
+        """
+        stable = self._stable_end()
+        end = stable if end is None else min(end, stable)
         pos = int(start or 0)
         if pos >= end:
             return

@@ -1,0 +1,148 @@
+"""The sparse seek index: sequence numbers and recorded times to byte offsets, kept fresh."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+import tracker
+from tracker.store import file as file_store
+from tracker.store.file import FileStore
+from tracker.store.seek import EVERY, SeekIndex
+
+BATCHES = 26
+PER_BATCH = 100  # 2,600 records: samples at 1, 1025 and 2049
+
+
+def _batch(b: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "statement",
+            "speaker": "ofcom",
+            "occurred": f"2026-01-{1 + b % 28:02d}",
+            "quote": f"Batch {b}, statement {n}.",
+            "sources": [{"publisher": "BBC", "url": f"https://bbc.example/{b}/{n}"}],
+        }
+        for n in range(PER_BATCH)
+    ]
+
+
+@pytest.fixture
+def long_log(log_path: Path, clock: Any) -> Path:
+    """A log of 2,600 records in 26 batches, one minute apart (the first batch registers)."""
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"})
+        for b in range(BATCHES):
+            log.append(_batch(b)[: PER_BATCH - (1 if b == 0 else 0)])
+    return log_path
+
+
+def _starts(path: Path) -> list[tuple[int, int, str]]:
+    """(seq, offset where its line starts, recorded) of every record, read naively."""
+    out, offset = [], 0
+    for line in path.read_bytes().splitlines(keepends=True):
+        record = orjson.loads(line)
+        out.append((record["seq"], offset, record["recorded"]))
+        offset += len(line)
+    return out
+
+
+READ_ENDS: list[int] = []
+
+
+@pytest.fixture
+def lines_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The start offset of every line a reader takes from a log file (READ_ENDS: where each
+    reader was told to stop)."""
+    seen: list[int] = []
+    real = file_store._iter_lines
+    READ_ENDS.clear()
+
+    def spy(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
+        READ_ENDS.append(end)
+        for line, after in real(fd, pos, end):
+            seen.append(after - len(line) - 1)
+            yield line, after
+
+    monkeypatch.setattr(file_store, "_iter_lines", spy)
+    yield seen
+
+
+def test_a_full_replay_leaves_samples_behind(long_log: Path) -> None:
+    """Replaying the whole log writes LOG.seek: every 1,024th record and the end covered."""
+    tracker.open(long_log).replay()
+    starts = _starts(long_log)
+    lines = (long_log.parent / (long_log.name + ".seek")).read_text().splitlines()
+    samples = [line.split() for line in lines[:-1]]
+    assert [(int(s[0]), int(s[1]), s[2]) for s in samples] == [starts[0], starts[1024], starts[2048]]
+    assert lines[-1].split()[:3] == ["end", "2600", str(long_log.stat().st_size)]
+
+
+def test_offsets_of_sequence_numbers(long_log: Path) -> None:
+    """offset_of finds where any record starts, building the samples if none are saved."""
+    seek = SeekIndex(FileStore(long_log))
+    starts = _starts(long_log)
+    for seq in (1, 2, 1024, 1025, 1026, 2048, 2049, 2600):
+        assert seek.offset_of(seq) == starts[seq - 1][1]
+    assert seek.offset_of(2601) == long_log.stat().st_size
+    assert [p.seq for p in seek.points] == [1, 1 + EVERY, 1 + 2 * EVERY]
+
+
+@pytest.mark.parametrize("minute", [0, 1, 9, 10, 11, 20, 25, 40])
+def test_a_known_at_replay_reads_no_record_past_its_cutoff(
+    long_log: Path, lines_read: list[int], minute: int
+) -> None:
+    """With samples saved, a known_at replay reads only the records recorded by then, and
+    agrees with the replay that has no samples to go by."""
+    known_at = f"2026-01-12T09:{minute:02d}:30"
+    tracker.open(long_log).replay()
+    lines_read.clear()
+    READ_ENDS.clear()
+    state = tracker.open(long_log).replay(known_at=known_at)
+    starts = _starts(long_log)
+    recorded_by_then = [s for s in starts if s[2] <= f"2026-01-12T09:{minute:02d}:30.000000Z"]
+    assert state.head_seq == len(recorded_by_then)
+    assert len(recorded_by_then) <= len(lines_read) <= len(recorded_by_then) + 1
+    later_samples = [starts[i][1] for i in (1024, 2048) if starts[i][0] > len(recorded_by_then)]
+    stop = later_samples[0] if later_samples else long_log.stat().st_size
+    assert READ_ENDS == [stop]  # the reader never even fetched bytes past the next sample
+    (long_log.parent / (long_log.name + ".seek")).unlink()
+    again = tracker.open(long_log).replay(known_at=known_at)
+    assert again.summary() == state.summary()
+
+
+def test_samples_grow_with_the_log_reading_only_new_bytes(
+    long_log: Path, clock: Any, lines_read: list[int]
+) -> None:
+    """After appends, refreshing the samples reads from the end they covered, not before."""
+    store = FileStore(long_log)
+    SeekIndex(store).refresh()
+    size = long_log.stat().st_size
+    with tracker.open(long_log, clock=clock) as log:
+        for b in range(BATCHES, BATCHES + 6):
+            log.append(_batch(b))
+    lines_read.clear()
+    seek = SeekIndex(store)
+    seek.refresh()
+    assert min(lines_read) == size
+    assert [p.seq for p in seek.points] == [1, 1025, 2049, 3073]
+    assert seek.offset_of(3073) == _starts(long_log)[3072][1]
+
+
+def test_samples_of_another_log_are_rebuilt(long_log: Path, tmp_path: Path, clock: Any) -> None:
+    """A seek file whose end record no longer matches the log is thrown away and rebuilt."""
+    SeekIndex(FileStore(long_log)).refresh()
+    other = tmp_path / "other.jsonl"
+    with tracker.open(other, create=True, clock=clock) as log:
+        log.append({"type": "actor", "actor": "ofcom", "name": "OFCOM", "kind": "regulator"})
+        for b in range(BATCHES + 2):
+            log.append(_batch(b)[:99] if b == 0 else _batch(b))
+    shutil.copyfile(long_log.parent / (long_log.name + ".seek"), other.parent / (other.name + ".seek"))
+    seek = SeekIndex(FileStore(other))
+    assert seek.offset_of(2700) == _starts(other)[2699][1]
+    assert seek.count == 2800
