@@ -41,7 +41,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: python benchmarks/generate.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bumped when the generator's output changes, so cached logs are regenerated."""
 
 START = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
@@ -146,8 +146,8 @@ _MIX = (
     ("correction", 5),
     ("retraction", 2),
     ("supersession", 3),
-    ("closure", 1),
-    ("actor_fix", 1),  # a correction of an actor's registration (a new alias)
+    ("closure", 1.9),
+    ("actor_fix", 0.1),  # a correction of an actor's registration (a new alias)
 )
 
 LATE_SHARE = 0.08

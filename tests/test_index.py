@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -173,3 +174,82 @@ def test_correcting_a_registration_moves_it_in_the_saved_index(filled: Path) -> 
         log.append(_statement(60, speaker="x-ai"))
         with pytest.raises(UnknownIdError, match="unknown actor 'xai'"):
             log.append(_statement(61, speaker="xai"))
+
+
+def _src(n: int) -> list[dict[str, str]]:
+    return [{"publisher": "AP", "url": f"https://apnews.example/{n}", "published": "2026-01-09"}]
+
+
+def _families(log: tracker.Log, clock: Any) -> None:
+    """Events whose fixes and verifications bring actors in and out of them."""
+    log.append([_actor(a, a.upper()) for a in ("ofcom", "xai", "bbc", "cnil", "ec")])
+    log.append({"type": "topic", "topic": "paywall", "name": "The paywall"})
+    log.append([
+        {"type": "statement", "id": "s1", "speaker": "xai", "topic": "paywall", "stance": 1,
+         "occurred": "2026-01-09", "quote": "Fixed.", "sources": _src(1)},
+        {"type": "figure", "id": "f1", "metric": "images", "value": 6700, "unit": "per_hour",
+         "occurred": "2026-01-08", "subject": "xai", "reported_by": "bbc", "sources": _src(2)},
+        {"type": "regulatory_action", "id": "r1", "regulator": "ofcom", "target": "xai",
+         "rung": "demand", "occurred": "2026-01-10", "sources": _src(3)},
+        {"type": "incident", "id": "i1", "harm": "Images shared", "occurred": "2026-01-07",
+         "actors": ["xai"], "sources": _src(4)},
+    ])
+    clock.set(datetime(2026, 2, 1, tzinfo=UTC))
+    log.append([
+        {"type": "verification", "id": "v1", "verifier": "cnil", "target": "f1",
+         "verdict": "contradicted", "occurred": "2026-01-11", "sources": _src(5)},
+        # a late report, and a correction that moves an incident to another actor
+        {"type": "statement", "id": "s2", "speaker": "ofcom", "occurred": "2026-01-05",
+         "quote": "We wrote to xAI.", "about": ["xai"], "sources": _src(6)},
+        {"type": "correction", "corrects": "i1", "reason": "it was the EC's finding",
+         "replacement": {"type": "incident", "harm": "Images shared", "occurred": "2026-01-07",
+                         "actors": ["ec"], "sources": _src(4)}},
+    ])
+    clock.set(datetime(2026, 2, 10, tzinfo=UTC))
+    log.append([
+        {"type": "retraction", "retracts": "v1", "reason": "the test was flawed"},
+        {"type": "regulatory_action", "regulator": "ofcom", "target": "xai", "rung": "closure",
+         "ends": "r1", "occurred": "2026-02-09", "sources": _src(7)},
+        {"type": "supersession", "supersedes": "s1", "by": "s2", "reason": "newer"},
+        {"type": "correction", "corrects": log.replay().actors["bbc"].id or "", "reason": "name",
+         "replacement": _actor("bbc", "BBC News")},
+    ])
+
+
+def _answers(state: tracker.State, actor: str) -> Any:
+    timeline = state.timeline(actor=actor)
+    return (
+        timeline.to_records(),
+        {e.id: state.history(e.id) for e in timeline},
+        [e.id for e in state.uncertain()],
+        state.actors,
+        state.topics,
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "known_at"),
+    [(None, None), ("2026-01-09", None), (None, "2026-01-20"), ("2026-01-10", "2026-02-05")],
+)
+def test_one_actors_replay_answers_as_the_full_replay(
+    log_path: Path, clock: Any, as_of: str | None, known_at: str | None
+) -> None:
+    """Folding only the registry and an actor's records (its events' families, including
+    events a correction moved to it) gives that actor's answers of a full replay."""
+    def compare(log: tracker.Log) -> None:
+        full = log.replay(as_of=as_of, known_at=known_at)
+        for actor in ("ofcom", "xai", "bbc", "cnil", "ec"):
+            part = log._replay_actor(actor, as_of=as_of, known_at=known_at)
+            assert _answers(part, actor) == _answers(full, actor), actor
+
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        _families(log, clock)
+        compare(log)  # the index as the appends left it in memory
+    with tracker.open(log_path) as log:
+        compare(log)  # the index saved beside the log
+    shutil.rmtree(log_path.parent / (log_path.name + ".index"))
+    with tracker.open(log_path) as log:
+        compare(log)  # the index rebuilt from the log
+    ec = tracker.open(log_path)._replay_actor("ec")
+    assert [e.id for e in ec.timeline(actor="ec")] == ["i1"]
+    assert ec.timeline(actor="ec")[0].corrected_by != ()

@@ -1,28 +1,38 @@
-"""The id and registry index: what an append checks against, kept beside the log.
+"""The log's index: event ids, the registry, and which records concern each actor.
 
 An append must know whether an event id is new (or the very same content, which makes a
 re-import a no-op), whether the actors, topics and events it names exist, and which events were
-retracted. Rebuilding that from the log costs a full scan; on a million events that is seconds,
-so the index is persisted beside a file log, in ``LOG.index/``:
+retracted; one actor's view needs the records that concern that actor and no others. Working
+that out from the log costs a full scan; on a million events that is seconds. So the index is
+kept beside a file log, in ``LOG.index/``:
 
-- ``state.json``: the log position, sequence number and chain hash it covers, and the small
-  tables (actors, topics, names and aliases, retracted ids, which event registered what);
-- ``ids/00`` .. ``ids/3f``: every event id with its content digest, sequence number and type,
-  one line each, spread over 64 append-only bucket files by a hash of the id (fsynced before
-  the state that vouches for them is replaced).
+- ``state.json``: the log position, sequence number and chain hash it covers; the small tables
+  (actors, topics, names and aliases, retracted ids, which event registered what); and the
+  valid size of every other file (bytes past it are ignored: a flush cut short);
+- ``ids/00`` .. ``ids/3f``: per event id, its content digest, sequence number, type, the root
+  of its family, where its record starts and the actors it names, one line each, in 64 buckets
+  by a hash of the id;
+- ``families/00`` .. ``families/3f``: per family that grew past one record, the actors it
+  concerns and where its records start (the last line for a family wins);
+- ``actors/SLUG`` and ``registry``: where the records that concern an actor start, and where
+  the registrations and their fixes start (little-endian 64-bit offsets).
+
+A *family* is an event with everything that points at it: corrections, retractions and
+supersessions of it, verifications of it, closures ending it, and so on down (a retraction of
+a verification joins the verified event's family). A family concerns every actor any of its
+records names; when a correction brings a new actor in, that actor's list gets the whole
+family. One actor's view folds the registry's records and its own, in log order, and gets
+exactly what a full replay shows for that actor.
 
 It is derived data: on first use the index checks that the log still holds a record with the
-saved hash ending at the saved position (else it is rebuilt from scratch), then folds in any
-records after it. Delete the directory and everything still works, only the next append
-rebuilds it. A single append reads one bucket per id it checks (kilobytes), never the log;
-a large batch loads the buckets it touches.
-
-Bucket lines whose sequence number is past the saved state are ignored (a flush cut short by a
-crash), and the catch-up adds them again from the log.
+saved hash ending at the saved position (else it is rebuilt from scratch), then folds in the
+records after it. Delete the directory and everything still works; the next use rebuilds it.
+Flushes happen under the log's lock, so the sizes in ``state.json`` describe whole lines.
 """
 
 from __future__ import annotations
 
+import array
 import contextlib
 import os
 import zlib
@@ -33,8 +43,9 @@ from typing import Any
 import orjson
 
 from tracker.events.codec import content_digest
+from tracker.events.models import EVENT_TYPES
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 """Bumped when the index's files change shape; an index of another version is rebuilt."""
 
 _BUCKETS = 64
@@ -43,16 +54,60 @@ _POINT_LOOKUPS = 64
 _FLUSH_AT = 200_000
 """Pending id lines that trigger a flush during a long session (close flushes the rest)."""
 
-Entry = tuple[str, int, str]
-"""(content digest, sequence number, event type)"""
+_TARGET = {
+    "correction": "corrects",
+    "retraction": "retracts",
+    "supersession": "supersedes",
+    "verification": "target",
+    "regulatory_action": "ends",
+}
+"""The field through which a record joins another event's family."""
+
+_ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
+    kind: tuple(f for f, ns in model.REFS.items() if ns == "actor")
+    for kind, model in EVENT_TYPES.items()
+}
+
+Entry = tuple[str, int, str, str, int, str]
+"""(content digest, sequence number, event type, family root id or "", record offset,
+the actors the event names, comma-separated)"""
 
 
-def _bucket(event_id: str) -> int:
-    return zlib.crc32(event_id.encode()) & (_BUCKETS - 1)
+class StaleIndexError(Exception):
+    """A saved index file is shorter than its state says, or unreadable: rebuild."""
+
+
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode()) & (_BUCKETS - 1)
+
+
+def actors_named(event: dict[str, Any]) -> set[str]:
+    """Every actor id an event dict names (a correction: its replacement's too)."""
+    kind = event["type"]
+    out: set[str] = set()
+    for field in _ACTOR_FIELDS.get(kind, ()):
+        value = event.get(field)
+        if isinstance(value, str):
+            out.add(value)
+        elif isinstance(value, list | tuple):
+            out.update(value)
+    if kind == "actor":
+        out.update(r["target"] for r in event.get("relations", ()))
+    elif kind == "correction":
+        out |= actors_named(event["replacement"])
+    return out
+
+
+class _Family:
+    __slots__ = ("interest", "offsets")
+
+    def __init__(self, interest: set[str], offsets: list[int]) -> None:
+        self.interest = interest
+        self.offsets = offsets
 
 
 class Index:
-    """Event ids and the registry as of a log position; see the module docstring.
+    """Event ids, the registry and the actors' records as of a log position (module docstring).
 
     With ``directory`` None it lives in memory only (in-memory and database stores).
     """
@@ -71,12 +126,18 @@ class Index:
         self.retracted: set[str] = set()
         self.owners: dict[str, tuple[str, str]] = {}
         """registration event id -> (``actor`` or ``topic``, slug)"""
+        self._sizes: dict[str, int] = {}
+        """file (relative to the directory) -> its valid size, as saved"""
         self._recent: dict[str, Entry] = {}
         self._cache: dict[int, dict[str, Entry]] = {}
-        self._pending: dict[int, list[bytes]] = {}
+        self._families: dict[str, _Family] = {}
+        self._family_cache: dict[int, dict[str, _Family]] = {}
+        self._lists: dict[str, array.array[int]] = {}
+        """actor id (or "" for the registry) -> offsets added since the last flush"""
+        self._pending_ids: dict[int, list[bytes]] = {}
+        self._pending_families: set[str] = set()
         self._pending_count = 0
-        self._disk_seq = 0
-        """The sequence number the saved buckets are valid up to (0: nothing saved)."""
+        self._saved = False
         self._point_lookups = 0
         self._dirty = False
 
@@ -93,27 +154,30 @@ class Index:
         try:
             state = orjson.loads((self.directory / "state.json").read_bytes())
         except (OSError, orjson.JSONDecodeError):
-            self._discard()
+            self.discard()
             return False
         if (
             not isinstance(state, dict)
             or state.get("version") != INDEX_VERSION
             or not check(state.get("position"), state.get("hash"))
         ):
-            self._discard()
+            self.discard()
             return False
         self.position = state["position"]
-        self.seq = self._disk_seq = state["seq"]
+        self.seq = state["seq"]
         self.hash = state["hash"]
         self.actors = state["actors"]
         self.topics = state["topics"]
         self.names = state["names"]
         self.retracted = set(state["retracted"])
         self.owners = {k: (v[0], v[1]) for k, v in state["owners"].items()}
+        self._sizes = state["sizes"]
+        self._saved = True
         return True
 
-    def _discard(self) -> None:
+    def discard(self) -> None:
         """Remove a saved index that no longer matches the log."""
+        self._saved = False
         if self.directory is None or not self.directory.exists():
             return
         for path in sorted(self.directory.rglob("*"), reverse=True):
@@ -122,69 +186,69 @@ class Index:
         with contextlib.suppress(OSError):
             self.directory.rmdir()
 
-    # --- lookups -------------------------------------------------------------------------
+    def _read(self, name: str) -> bytes:
+        """The valid bytes of a saved file (none if it was never saved)."""
+        size = self._sizes.get(name, 0)
+        if not size:
+            return b""
+        assert self.directory is not None
+        try:
+            with open(self.directory / name, "rb") as f:
+                data = f.read(size)
+        except OSError:
+            data = b""
+        if len(data) < size:
+            msg = f"{name} is shorter than the index state says"
+            raise StaleIndexError(msg)
+        return data
+
+    # --- event ids -----------------------------------------------------------------------
 
     def event(self, event_id: str) -> Entry | None:
-        """(digest, seq, type) of an event id the log holds, else None."""
+        """(digest, seq, type, family root, offset, actors) of an event id the log holds."""
         hit = self._recent.get(event_id)
-        if hit is not None or self._disk_seq == 0:
+        if hit is not None or not self._saved:
             return hit
         bucket = _bucket(event_id)
         cached = self._cache.get(bucket)
         if cached is None:
             if self._point_lookups < _POINT_LOOKUPS:
                 self._point_lookups += 1
-                return self._scan(bucket, event_id)
-            cached = self._cache[bucket] = self._read_bucket(bucket)
+                return self._scan_id(bucket, event_id)
+            cached = self._cache[bucket] = self._read_ids(bucket)
         return cached.get(event_id)
 
     def prefetch(self, event_ids: Iterable[str]) -> None:
         """Load the buckets of many ids at once (a large batch checks them all)."""
-        if self._disk_seq == 0:
+        if not self._saved:
             return
         for bucket in {_bucket(i) for i in event_ids} - self._cache.keys():
-            self._cache[bucket] = self._read_bucket(bucket)
+            self._cache[bucket] = self._read_ids(bucket)
 
-    def _bucket_bytes(self, bucket: int) -> bytes:
-        assert self.directory is not None
-        try:
-            return (self.directory / "ids" / f"{bucket:02x}").read_bytes()
-        except FileNotFoundError:
-            return b""
+    def _scan_id(self, bucket: int, event_id: str) -> Entry | None:
+        data = b"\n" + self._read(f"ids/{bucket:02x}")
+        at = data.find(b"\n" + event_id.encode() + b" ")
+        if at < 0:
+            return None
+        end = data.find(b"\n", at + 1)
+        return _parse_id(data[at + 1 : end])[1]
 
-    def _scan(self, bucket: int, event_id: str) -> Entry | None:
-        data = b"\n" + self._bucket_bytes(bucket)
-        needle = b"\n" + event_id.encode() + b" "
-        at = data.find(needle)
-        while at >= 0:
-            end = data.find(b"\n", at + 1)
-            if end < 0:
-                return None  # a line still being written by another process
-            entry = _parse_line(data[at + 1 : end])
-            if entry is not None and entry[1][1] <= self._disk_seq:
-                return entry[1]
-            at = data.find(needle, at + 1)
-        return None
-
-    def _read_bucket(self, bucket: int) -> dict[str, Entry]:
+    def _read_ids(self, bucket: int) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
-        lines = self._bucket_bytes(bucket).split(b"\n")
-        lines.pop()  # "" after the last newline, or a line still being written
-        for line in lines:
-            entry = _parse_line(line)
-            if entry is not None and entry[1][1] <= self._disk_seq:
-                out.setdefault(entry[0], entry[1])
+        for line in self._read(f"ids/{bucket:02x}").split(b"\n")[:-1]:
+            key, entry = _parse_id(line)
+            out.setdefault(key, entry)
         return out
 
     def event_ids(self) -> Iterator[str]:
         """Every event id (for suggestions; reads every bucket of a saved index)."""
         seen = set(self._recent)
         yield from self._recent
-        if self._disk_seq == 0:
+        if not self._saved:
             return
         for bucket in range(_BUCKETS):
             cached = self._cache.get(bucket)
-            for event_id in cached if cached is not None else self._read_bucket(bucket):
+            for event_id in cached if cached is not None else self._read_ids(bucket):
                 if event_id not in seen:
                     yield event_id
 
@@ -197,37 +261,131 @@ class Index:
         close = difflib.get_close_matches(ref, pool, n=1, cutoff=0.6)
         return close[0] if close else None
 
+    # --- families and actors -------------------------------------------------------------
+
+    def _family(self, root: str) -> _Family | None:
+        hit = self._families.get(root)
+        if hit is not None or not self._saved:
+            return hit
+        bucket = _bucket(root)
+        cached = self._family_cache.get(bucket)
+        if cached is None:
+            cached = self._family_cache[bucket] = self._read_families(bucket)
+        found = cached.get(root)
+        if found is not None:  # a private copy: it changes when the family grows
+            found = _Family(set(found.interest), list(found.offsets))
+            self._families[root] = found
+        return found
+
+    def _read_families(self, bucket: int) -> dict[str, _Family]:
+        out: dict[str, _Family] = {}
+        for line in self._read(f"families/{bucket:02x}").split(b"\n")[:-1]:
+            parts = line.split(b" ")
+            if len(parts) != 3:
+                msg = "an unreadable family line"
+                raise StaleIndexError(msg)
+            interest = set(parts[1].decode().split(",")) if parts[1] != b"-" else set()
+            out[parts[0].decode()] = _Family(interest, [int(o) for o in parts[2].split(b",")])
+        return out
+
+    def offsets_for(self, actor: str) -> list[int]:
+        """Where every record that concerns ``actor`` starts, and every registry record, in
+        log order."""
+        found: set[int] = set()
+        for name in (actor, ""):
+            key = f"actors/{name}" if name else "registry"
+            saved = array.array("q")
+            saved.frombytes(self._read(key))
+            found.update(saved)
+            found.update(self._lists.get(name, ()))
+        return sorted(found)
+
+    def _list(self, name: str) -> array.array[int]:
+        got = self._lists.get(name)
+        if got is None:
+            got = self._lists[name] = array.array("q")
+        return got
+
     # --- folding records in ----------------------------------------------------------------
 
-    def add(self, event: dict[str, Any], seq: int, digest: str | None = None) -> None:
-        """Fold in one recorded event (its canonical dict, with its id)."""
+    def add(self, event: dict[str, Any], seq: int, offset: int, digest: str | None = None) -> None:
+        """Fold in one recorded event (its canonical dict, with its id) starting at ``offset``."""
         event_id = event["id"]
         kind = event["type"]
-        entry = (digest or content_digest(event), seq, kind)
+        target_field = _TARGET.get(kind)
+        target = event.get(target_field) if target_field is not None else None
+        root, root_type = event_id, kind
+        if target is not None:
+            hit = self.event(target)
+            if hit is not None:
+                root = hit[3] or target
+                root_type = hit[2] if not hit[3] else self._type_of(root)
+        named = actors_named(event) if root_type not in ("actor", "topic") else set()
+        entry = (
+            digest or content_digest(event),
+            seq,
+            kind,
+            "" if root == event_id else root,
+            offset,
+            ",".join(sorted(named)),
+        )
         self._recent[event_id] = entry
         bucket = _bucket(event_id)
         cached = self._cache.get(bucket)
         if cached is not None:
             cached.setdefault(event_id, entry)
         if self.directory is not None:
-            self._pending.setdefault(bucket, []).append(
-                b"%s %s %d %s\n" % (event_id.encode(), entry[0].encode(), seq, kind.encode())
+            self._pending_ids.setdefault(bucket, []).append(
+                b"%s %s %d %s %s %d %s\n"
+                % (event_id.encode(), entry[0].encode(), seq, kind.encode(),
+                   entry[3].encode() or b"-", offset, entry[5].encode() or b"-")
             )
             self._pending_count += 1
+        self._join_family(event_id, named, root, root_type, offset)
         self.seq = seq
         self._dirty = True
         if kind == "actor" or kind == "topic":
             self._register(event, event_id)
         elif kind == "retraction":
-            target = event["retracts"]
-            self.retracted.add(target)
-            self._unregister(target)
+            self.retracted.add(target)  # type: ignore[arg-type]
+            self._unregister(target)  # type: ignore[arg-type]
         elif kind == "correction":
             replacement = event["replacement"]
             if replacement["type"] in ("actor", "topic"):
-                target = event["corrects"]
-                self._unregister(target)
-                self._register(replacement, target)
+                self._unregister(target)  # type: ignore[arg-type]
+                self._register(replacement, target)  # type: ignore[arg-type]
+
+    def _type_of(self, event_id: str) -> str:
+        hit = self.event(event_id)
+        return hit[2] if hit is not None else ""
+
+    def _join_family(
+        self, event_id: str, named: set[str], root: str, root_type: str, offset: int
+    ) -> None:
+        """Add a record to its family; give it (or the whole family) to the actors concerned."""
+        if root_type in ("actor", "topic"):
+            self._list("").append(offset)  # registrations and their fixes: every view reads them
+            return
+        if root == event_id:  # a new family: most events stay alone, and cost no family line
+            for actor in named:
+                self._list(actor).append(offset)
+            return
+        family = self._family(root)
+        if family is None:  # the root was alone until now: make its family explicit
+            hit = self.event(root)
+            if hit is None:
+                family = _Family(set(), [])
+            else:
+                family = _Family(set(hit[5].split(",")) if hit[5] else set(), [hit[4]])
+            self._families[root] = family
+        for actor in family.interest:
+            self._list(actor).append(offset)
+        for actor in named - family.interest:  # newly concerned: give it the whole family
+            self._list(actor).extend(family.offsets)
+            self._list(actor).append(offset)
+        family.interest |= named
+        family.offsets.append(offset)
+        self._pending_families.add(root)
 
     def _register(self, event: dict[str, Any], event_id: str) -> None:
         if event["type"] == "actor":
@@ -250,9 +408,14 @@ class Index:
             del table[owner[1]]
 
     @property
+    def dirty(self) -> bool:
+        """Whether anything was added since the last flush."""
+        return self._dirty
+
+    @property
     def saved(self) -> bool:
         """Whether lookups may have to read saved buckets (not everything is in memory)."""
-        return self._disk_seq > 0
+        return self._saved
 
     @property
     def should_flush(self) -> bool:
@@ -262,19 +425,27 @@ class Index:
     # --- saving --------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Save what was added since the last flush (a no-op without a directory)."""
+        """Save what was added since the last flush; call it holding the log's lock."""
         if self.directory is None or not self._dirty or self.hash is None:
             return
-        ids = self.directory / "ids"
+        sizes = dict(self._sizes)
         try:
-            ids.mkdir(parents=True, exist_ok=True)
-            for bucket, lines in self._pending.items():
-                fd = os.open(ids / f"{bucket:02x}", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                try:
-                    os.write(fd, b"".join(lines))
-                    os.fsync(fd)  # the ids are durable before the state that vouches for them
-                finally:
-                    os.close(fd)
+            for sub in ("ids", "families", "actors"):
+                (self.directory / sub).mkdir(parents=True, exist_ok=True)
+            for bucket, lines in self._pending_ids.items():
+                self._append(f"ids/{bucket:02x}", b"".join(lines), sizes)
+            by_bucket: dict[int, list[bytes]] = {}
+            for root in self._pending_families:
+                family = self._families[root]
+                interest = ",".join(sorted(family.interest)).encode() or b"-"
+                offsets = b",".join(b"%d" % o for o in family.offsets)
+                by_bucket.setdefault(_bucket(root), []).append(
+                    b"%s %s %s\n" % (root.encode(), interest, offsets)
+                )
+            for bucket, lines in by_bucket.items():
+                self._append(f"families/{bucket:02x}", b"".join(lines), sizes)
+            for name, offsets in self._lists.items():
+                self._append(f"actors/{name}" if name else "registry", offsets.tobytes(), sizes)
             state = {
                 "version": INDEX_VERSION,
                 "position": self.position,
@@ -285,6 +456,7 @@ class Index:
                 "names": self.names,
                 "retracted": sorted(self.retracted),
                 "owners": self.owners,
+                "sizes": sizes,
             }
             temp = self.directory / f"state.json.{os.getpid()}.tmp"
             with open(temp, "wb") as out:
@@ -294,20 +466,49 @@ class Index:
             os.replace(temp, self.directory / "state.json")
         except OSError:
             return  # derived data: a read-only place just means no saved index
-        self._pending = {}
+        self._sizes = sizes
+        self._saved = True
+        self._pending_ids = {}
+        self._pending_families = set()
+        self._lists = {}
         self._pending_count = 0
-        self._disk_seq = self.seq
         self._dirty = False
 
+    def _append(self, name: str, data: bytes, sizes: dict[str, int]) -> None:
+        assert self.directory is not None
+        path = self.directory / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            # Write at the valid end: anything past it is a flush that never saved its state.
+            at = sizes.get(name, 0)
+            os.ftruncate(fd, at)
+            view = memoryview(data)
+            while view:
+                written = os.pwrite(fd, view, at)
+                view, at = view[written:], at + written
+            sizes[name] = at
+        finally:
+            os.close(fd)
 
-def _parse_line(line: bytes) -> tuple[str, Entry] | None:
+
+def _parse_id(line: bytes) -> tuple[str, Entry]:
     parts = line.split(b" ")
-    if len(parts) != 4:
-        return None
+    if len(parts) != 7:
+        msg = "an unreadable id line"
+        raise StaleIndexError(msg)
     try:
-        return parts[0].decode(), (parts[1].decode(), int(parts[2]), parts[3].decode())
+        root, named = parts[4].decode(), parts[6].decode()
+        return parts[0].decode(), (
+            parts[1].decode(),
+            int(parts[2]),
+            parts[3].decode(),
+            "" if root == "-" else root,
+            int(parts[5]),
+            "" if named == "-" else named,
+        )
     except ValueError:
-        return None
+        msg = "an unreadable id line"
+        raise StaleIndexError(msg) from None
 
 
-__all__ = ["INDEX_VERSION", "Index"]
+__all__ = ["INDEX_VERSION", "Index", "StaleIndexError", "actors_named"]

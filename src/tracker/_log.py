@@ -8,6 +8,7 @@ actor, topic and event an event points at exists.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import gc
 import hashlib
@@ -21,12 +22,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 from pydantic import ValidationError
 
-from tracker._index import Index
+from tracker._index import Index, StaleIndexError
 from tracker.errors import (
     ConflictError,
     IntegrityError,
     InvalidInputError,
     InvalidRecordError,
+    TrackerError,
     UnknownIdError,
 )
 from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_event
@@ -88,7 +90,8 @@ class Log:
             directory = store.path.with_name(store.path.name + ".index")
         self._index = Index(directory)
         self._index_loaded = False
-        self._finalizer = weakref.finalize(self, self._index.flush)
+        self._holder = [self._index]  # the finalizer saves whichever index is current
+        self._finalizer = weakref.finalize(self, _save_index, store, self._holder)
 
     def __repr__(self) -> str:
         return f"<tracker.Log {self.store.location!r}>"
@@ -100,8 +103,8 @@ class Log:
         self.close()
 
     def close(self) -> None:
-        """Save the id index beside the log and release the store's resources."""
-        self._index.flush()
+        """Save the index beside the log and release the store's resources."""
+        self._finalizer()
         self.store.close()
 
     @property
@@ -135,22 +138,32 @@ class Log:
             for i, item in enumerate(items)
         ]
         with self.store.writer() as writer:
-            self._catch_up(writer)
-            plan = self._plan(prepared)
+            try:
+                self._catch_up(writer)
+                plan = self._plan(prepared)
+            except StaleIndexError:  # a saved index file is damaged: rebuild it from the log
+                self._reset_index(discard=True)
+                self._catch_up(writer)
+                plan = self._plan(prepared)
             fresh = [d for d, status, _digest in plan if status == "appended"]
             if dry_run or not fresh:
                 next_seq = self._index.seq + 1
                 return self._receipts(plan, next_seq)
+            offset = int(writer.head().position) if isinstance(self.store, FileStore) else 0
             records = writer.append(fresh)
             index = self._index
             digests = [digest for _d, status, digest in plan if status == "appended"]
             add = index.add
-            for record, digest in zip(records, digests, strict=True):
-                add(record.event, record.seq, digest)
-            index.position = writer.head().position
-            index.hash = records[-1].hash
-            if index.should_flush:
-                index.flush()
+            try:
+                for record, digest in zip(records, digests, strict=True):
+                    add(record.event, record.seq, offset, digest)
+                    offset += len(record.line()) + 1
+                index.position = writer.head().position
+                index.hash = records[-1].hash
+                if index.should_flush:
+                    index.flush()
+            except StaleIndexError:  # the records are written: the next use rebuilds the index
+                self._reset_index(discard=True)
         return self._receipts(plan, records[0].seq)
 
     def _receipts(
@@ -174,23 +187,46 @@ class Log:
                 out.append(Receipt(event_id, known[1], "exists"))
         return out
 
-    def _catch_up(self, writer: Any) -> None:
-        """Bring the id index up to the log's head (loading the saved one first)."""
+    def _reset_index(self, *, discard: bool = False) -> None:
+        """Start the index over (from the saved one, unless ``discard`` throws that away)."""
+        old = self._index
+        if discard:
+            old.discard()
+        self._index = Index(old.directory)
+        self._holder[0] = self._index
+        self._index_loaded = discard  # after a discard there is nothing saved to load
+
+    def _catch_up(self, writer: Any = None) -> None:
+        """Bring the index up to the log's head (loading the saved one first).
+
+        ``writer`` is the store's writer when the exclusive lock is held; without one the
+        records are read as any reader reads them.
+        """
         index = self._index
         if (
             self._index_loaded
+            and writer is not None
             and not getattr(writer, "unchanged", True)
             and index.position
             and not self._index_matches(index.position, index.hash)
         ):  # the file was replaced under this open log: start over from what is there now
-            index = self._index = Index(index.directory)
-            self._index_loaded = False
+            self._reset_index()
+            index = self._index
         if not self._index_loaded:
             self._index_loaded = True
             index.load(self._index_matches)
         add = index.add
-        for record, pos in writer.read(index.position):
-            add(record.event, record.seq)
+        if isinstance(self.store, FileStore):
+            lines = writer.read_lines(index.position) if writer else self.store.read_lines(index.position)
+            for line, pos in lines:
+                record = parse_record(line)
+                add(record.event, record.seq, pos - len(line) - 1)
+                index.position = pos
+                index.hash = record.hash
+            return
+        source = writer.read(index.position) if writer else self.store.read(index.position)
+        for record, pos in source:
+            add(record.event, record.seq, 0)
             index.position = pos
             index.hash = record.hash
 
@@ -393,6 +429,75 @@ class Log:
                 advance(seq, recorded, event, record_hash)
         return state
 
+    def _replay_actor(
+        self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+    ) -> State:
+        """Replay only the registry and the records that concern ``actor`` (see tracker._index).
+
+        The state answers exactly as a full replay does for that actor's view (its events and
+        their fixes and verifications, its stances, the figures and regulatory actions it is
+        part of, the registry); other questions get partial answers. Each record's hash is
+        checked; the links between records are not (they are not read in a row): verify does.
+        """
+        from tracker.projections.state import State
+
+        t = parse_instant_bound(as_of) if as_of is not None else None
+        k = parse_instant_bound(known_at) if known_at is not None else None
+        if not isinstance(self.store, FileStore):
+            return self.replay(as_of=as_of, known_at=known_at)
+        try:
+            self._catch_up()
+            offsets = self._index.offsets_for(actor)
+        except StaleIndexError:
+            self._reset_index(discard=True)
+            self._catch_up()
+            offsets = self._index.offsets_for(actor)
+        state = State(as_of=t, known_at=k)
+        cutoff = format_instant(k) if k is not None else None
+        with _gc_paused():
+            for seq, recorded, event, record_hash in self._records_at(offsets):
+                if cutoff is not None and recorded > cutoff:
+                    break
+                state.advance(seq, recorded, event, record_hash)
+        return state
+
+    def _records_at(self, offsets: list[int]) -> Iterator[tuple[int, str, AnyEvent, str]]:
+        """Read the records starting at ``offsets`` (in order), checking each one's hash."""
+        assert isinstance(self.store, FileStore)
+        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validate_json
+        hash_key, event_key = b',"hash":"', b'"event":'
+        with builtins.open(self.store.path, "rb", buffering=0) as f:
+            fd = f.fileno()
+            for offset in offsets:
+                chunk = os.pread(fd, 2048, offset)
+                nl = chunk.find(b"\n")
+                while nl < 0:
+                    more = os.pread(fd, 1 << 16, offset + len(chunk))
+                    if not more:
+                        msg = f"the index points past the end of {self.location}; run any append to rebuild it"
+                        raise IntegrityError(msg)
+                    chunk += more
+                    nl = chunk.find(b"\n")
+                line = chunk[:nl]
+                i = line.rfind(hash_key)
+                try:
+                    tail = loads(b"{" + line[i + 1 :])
+                    ok = sha256(line[:i] + line[i + 74 :]).hexdigest() == tail["hash"]
+                except (orjson.JSONDecodeError, KeyError, TypeError):
+                    ok = False
+                if not ok or i <= 0:
+                    msg = (
+                        f"the record at byte {offset} of {self.location} does not match its "
+                        f"hash; run 'tracker verify --log {self.location}' for details"
+                    )
+                    raise IntegrityError(msg)
+                j = line.find(event_key)
+                try:
+                    event = validate(line[j + 8 : i])
+                except ValidationError:
+                    event = load_event(loads(line)["event"], seq=tail["seq"])
+                yield tail["seq"], tail["recorded"], event, tail["hash"]
+
     def _stream(
         self, start: Position | None, prev: str, cutoff: str | None
     ) -> Iterator[tuple[int, str, AnyEvent, str, Position]]:
@@ -585,6 +690,18 @@ def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -
     if record.recorded < last_recorded:
         msg = f"record {expected}: recorded before the record it follows"
         raise IntegrityError(msg, seq=expected)
+
+
+def _save_index(store: Store, holder: list[Index]) -> None:
+    """Save an open log's index, under the log's lock (on close, or when the log is freed)."""
+    index = holder[0]
+    if index.directory is None or not index.dirty:
+        return
+    try:
+        with store.writer() as _writer:
+            index.flush()
+    except TrackerError:
+        pass  # derived data: unsaved, it is rebuilt from the log next time
 
 
 def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:

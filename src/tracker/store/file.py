@@ -358,6 +358,18 @@ class _FileWriter(Writer):
     def head(self) -> Head:
         return self._head
 
+    def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
+        """Stream the stored lines after ``start`` up to the head (under the lock)."""
+        end = int(self._head.position)
+        pos = int(start or 0)
+        if pos >= end:
+            return
+        fd = self._store._open_read()  # noqa: SLF001
+        try:
+            yield from _iter_lines(fd, pos, end)
+        finally:
+            os.close(fd)
+
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
         end = int(self._head.position)
         pos = int(start or 0)
