@@ -9,10 +9,10 @@ kept beside a file log, in ``LOG.index/``:
 - ``state.json``: the log position, sequence number and chain hash it covers; the small tables
   (actors, topics, names and aliases, retracted ids, which event registered what); and the
   valid size of every other file (bytes past it are ignored: a flush cut short);
-- ``ids/00`` .. ``ids/3f``: per event id, its content digest, sequence number, type, the root
-  of its family, where its record starts and the actors it names, one line each, in 64 buckets
-  by a hash of the id;
-- ``families/00`` .. ``families/3f``: per family that grew past one record, the actors it
+- ``ids/000`` .. ``ids/fff``: per event id, its content digest, sequence number, type, the root
+  of its family, where its record starts and the actors it names, one line each, in 4,096
+  buckets by a hash of the id;
+- ``families/000`` .. ``families/fff``: per family that grew past one record, the actors it
   concerns and where its records start (the last line for a family wins);
 - ``actors/SLUG`` and ``registry``: where the records that concern an actor start, and where
   the registrations and their fixes start (little-endian 64-bit offsets).
@@ -45,12 +45,11 @@ import orjson
 from tracker.events.codec import content_digest
 from tracker.events.models import EVENT_TYPES
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 """Bumped when the index's files change shape; an index of another version is rebuilt."""
 
-_BUCKETS = 64
-_POINT_LOOKUPS = 64
-"""Uncached bucket lookups done by scanning the file before whole buckets are loaded."""
+_BUCKETS = 4096
+"""Buckets of ids (and of families): a lookup reads one, about 15 kB at a million events."""
 _FLUSH_AT = 200_000
 """Pending id lines that trigger a flush during a long session (close flushes the rest)."""
 
@@ -138,7 +137,6 @@ class Index:
         self._pending_families: set[str] = set()
         self._pending_count = 0
         self._saved = False
-        self._point_lookups = 0
         self._dirty = False
 
     # --- loading -------------------------------------------------------------------------
@@ -212,10 +210,7 @@ class Index:
         bucket = _bucket(event_id)
         cached = self._cache.get(bucket)
         if cached is None:
-            if self._point_lookups < _POINT_LOOKUPS:
-                self._point_lookups += 1
-                return self._scan_id(bucket, event_id)
-            cached = self._cache[bucket] = self._read_ids(bucket)
+            return self._scan_id(bucket, event_id)
         return cached.get(event_id)
 
     def prefetch(self, event_ids: Iterable[str]) -> None:
@@ -226,7 +221,7 @@ class Index:
             self._cache[bucket] = self._read_ids(bucket)
 
     def _scan_id(self, bucket: int, event_id: str) -> Entry | None:
-        data = b"\n" + self._read(f"ids/{bucket:02x}")
+        data = b"\n" + self._read(f"ids/{bucket:03x}")
         at = data.find(b"\n" + event_id.encode() + b" ")
         if at < 0:
             return None
@@ -235,7 +230,7 @@ class Index:
 
     def _read_ids(self, bucket: int) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
-        for line in self._read(f"ids/{bucket:02x}").split(b"\n")[:-1]:
+        for line in self._read(f"ids/{bucket:03x}").split(b"\n")[:-1]:
             key, entry = _parse_id(line)
             out.setdefault(key, entry)
         return out
@@ -279,7 +274,7 @@ class Index:
 
     def _read_families(self, bucket: int) -> dict[str, _Family]:
         out: dict[str, _Family] = {}
-        for line in self._read(f"families/{bucket:02x}").split(b"\n")[:-1]:
+        for line in self._read(f"families/{bucket:03x}").split(b"\n")[:-1]:
             parts = line.split(b" ")
             if len(parts) != 3:
                 msg = "an unreadable family line"
@@ -433,7 +428,7 @@ class Index:
             for sub in ("ids", "families", "actors"):
                 (self.directory / sub).mkdir(parents=True, exist_ok=True)
             for bucket, lines in self._pending_ids.items():
-                self._append(f"ids/{bucket:02x}", b"".join(lines), sizes)
+                self._append(f"ids/{bucket:03x}", b"".join(lines), sizes)
             by_bucket: dict[int, list[bytes]] = {}
             for root in self._pending_families:
                 family = self._families[root]
@@ -443,7 +438,7 @@ class Index:
                     b"%s %s %s\n" % (root.encode(), interest, offsets)
                 )
             for bucket, lines in by_bucket.items():
-                self._append(f"families/{bucket:02x}", b"".join(lines), sizes)
+                self._append(f"families/{bucket:03x}", b"".join(lines), sizes)
             for name, offsets in self._lists.items():
                 self._append(f"actors/{name}" if name else "registry", offsets.tobytes(), sizes)
             state = {
