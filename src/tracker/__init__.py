@@ -29,6 +29,7 @@ _LAZY: dict[str, str] = {
     "StoredEvent": "tracker._log",
     "VerifyReport": "tracker._log",
     "State": "tracker.projections.state",
+    "diff": "tracker.projections.diff",
     "Head": "tracker.store.base",
     "TrackerError": "tracker.errors",
 }
@@ -42,6 +43,7 @@ __all__ = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "diff",
     "init",
     "open",
     "repair",
@@ -50,6 +52,7 @@ __all__ = [
 if TYPE_CHECKING:
     from tracker._log import Log, Receipt, StoredEvent, VerifyReport, init, open, repair
     from tracker.errors import TrackerError
+    from tracker.projections.diff import diff
     from tracker.projections.state import State
     from tracker.store.base import Head
 
