@@ -157,7 +157,10 @@ def _by_date(changes: Sequence[Change]) -> list[Change]:
 
 
 def _stance_text(c: StanceChange) -> str:
-    return f"{c.holder} on {c.topic}: {c.kind} {c.position_before} -> {c.position_after}"
+    if c.kind == "new":
+        return f"{c.holder} on {c.topic}: new {c.position_after:+d}"
+    after = "none" if c.position_after is None else f"{c.position_after:+d}"
+    return f"{c.holder} on {c.topic}: {c.kind} {c.position_before:+d} -> {after}"
 
 
 def _figure_changes(a: State, b: State) -> list[Change]:

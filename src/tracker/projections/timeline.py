@@ -29,7 +29,8 @@ def figure_text(
         amount = f"at most {_number(upper)}"  # type: ignore[arg-type]
     known = get_unit(unit)
     label = known.label if known is not None else unit
-    return f"{'about ' if approximate else ''}{amount} {label}"
+    space = "" if label == "%" else " "
+    return f"{'about ' if approximate else ''}{amount}{space}{label}"
 
 
 def summary_of(event: AnyEvent) -> str:
