@@ -15,14 +15,15 @@ Rows are ordered on the occurred clock, fixes in log order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tracker.events.dates import PartialDate
 from tracker.projections.disputes import FixRow, VerdictRow
 from tracker.projections.figures import FigurePoint
+from tracker.projections.fold import Entry
 from tracker.projections.posture import PostureStep
 from tracker.projections.results import Rows, date_columns, instant, rows
 from tracker.projections.stances import StanceChange
@@ -48,6 +49,8 @@ class Change:
     summary: str
     item: Any = None
     """The typed row from the projection (a FigurePoint, a StanceChange, ...), when there is one."""
+    sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False, compare=False)
+    """Occurred order of what the row is about (earliest, latest, sequence number)."""
 
     def record(self) -> dict[str, Any]:
         """One flat row with the same columns in every section."""
@@ -116,51 +119,28 @@ def _set_diff(a: Iterable[T], b: Iterable[T]) -> tuple[list[T], list[T]]:
 def _event_changes(a: State, b: State) -> list[Change]:
     ea = {e.id: e for e in a.timeline()}
     out = []
+
+    def add(change: str, e: Entry, text: str) -> None:
+        out.append(Change("event", change, e.id, e.occurred, text, None, e.sort_key))
+
     for e in b.timeline():
         old = ea.pop(e.id, None)
         if old is None:
-            out.append(Change("event", "added", e.id, e.occurred, summary_of(e.event)))
+            add("added", e, summary_of(e.event))
             continue
         if old.event != e.event or old.corrected_by != e.corrected_by:
-            new_fixes = [f for f in e.corrected_by if f not in old.corrected_by]
-            out.append(
-                Change(
-                    "event",
-                    "corrected",
-                    e.id,
-                    e.occurred,
-                    f"{summary_of(e.event)} (was: {summary_of(old.event)};"
-                    f" by {', '.join(new_fixes)})",
-                )
-            )
+            fixes = ", ".join(f for f in e.corrected_by if f not in old.corrected_by)
+            add("corrected", e, f"{summary_of(e.event)} (was: {summary_of(old.event)}; by {fixes})")
         if old.superseded_by != e.superseded_by and e.superseded_by is not None:
-            out.append(
-                Change(
-                    "event",
-                    "superseded",
-                    e.id,
-                    e.occurred,
-                    f"{summary_of(e.event)} (superseded by {e.superseded_by})",
-                )
-            )
+            add("superseded", e, f"{summary_of(e.event)} (superseded by {e.superseded_by})")
     for old in ea.values():
-        out.append(Change("event", "removed", old.id, old.occurred, summary_of(old.event)))
+        add("removed", old, summary_of(old.event))
     return _by_date(out)
 
 
 def _by_date(changes: Sequence[Change]) -> list[Change]:
-    def key(c: Change) -> tuple[tuple[int, int], str, str]:
-        occ = c.occurred.sort_key if c.occurred is not None else (-(2**63), -(2**63))
-        return (occ, c.id, c.change)
-
-    return sorted(changes, key=key)
-
-
-def _stance_text(c: StanceChange) -> str:
-    if c.kind == "new":
-        return f"{c.holder} on {c.topic}: new {c.position_after:+d}"
-    after = "none" if c.position_after is None else f"{c.position_after:+d}"
-    return f"{c.holder} on {c.topic}: {c.kind} {c.position_before:+d} -> {after}"
+    """Order on the occurred clock, as the timeline does; ties: added before removed."""
+    return sorted(changes, key=lambda c: (c.sort_key, c.change))
 
 
 def _figure_changes(a: State, b: State) -> list[Change]:
@@ -168,21 +148,15 @@ def _figure_changes(a: State, b: State) -> list[Change]:
     out = []
 
     def add(change: str, p: FigurePoint, note: str = "") -> None:
-        out.append(Change("figure", change, p.id, p.occurred, f"{p.metric}: {p.text}{note}", p))
+        text = f"{p.metric}: {p.text}{note}"
+        out.append(Change("figure", change, p.id, p.occurred, text, p, p.sort_key))
 
     for p in b.figures().points:
         old = pa.pop(p.id, None)
         if old is None:
             add("added", p, f" [{p.status}]" if p.status != "untested" else "")
             continue
-        if (old.value, old.lower, old.upper, old.unit, old.metric, old.occurred) != (
-            p.value,
-            p.lower,
-            p.upper,
-            p.unit,
-            p.metric,
-            p.occurred,
-        ) or old.corrected_by != p.corrected_by:
+        if p.corrected_by != old.corrected_by:
             add("corrected", p, f" (was {old.text})")
         if p.disputed != old.disputed:
             add("disputed" if p.disputed else "undisputed", p, f" [{old.status} -> {p.status}]")
@@ -191,6 +165,13 @@ def _figure_changes(a: State, b: State) -> list[Change]:
     for old in pa.values():
         add("removed", old)
     return _by_date(out)
+
+
+def _stance_text(c: StanceChange) -> str:
+    if c.kind == "new":
+        return f"{c.holder} on {c.topic}: new {c.position_after:+d}"
+    after = "none" if c.position_after is None else f"{c.position_after:+d}"
+    return f"{c.holder} on {c.topic}: {c.kind} {c.position_before:+d} -> {after}"
 
 
 def _step_text(s: PostureStep) -> str:
@@ -205,6 +186,26 @@ def _fix_text(f: FixRow) -> str:
     return f"{f.kind} of {f.target}: {f.reason}"
 
 
+Keyed = TypeVar("Keyed", StanceChange, PostureStep, VerdictRow)
+
+
+def _section(
+    section: str,
+    a: Iterable[Keyed],
+    b: Iterable[Keyed],
+    id_of: Callable[[Keyed], str],
+    text: Callable[[Keyed], str],
+) -> list[Change]:
+    """Rows of ``b`` not in ``a`` (added) and of ``a`` not in ``b`` (removed), by date."""
+    added, removed = _set_diff(a, b)
+    out = [
+        Change(section, change, id_of(x), x.occurred, text(x), x, x.sort_key)
+        for change, items in (("added", added), ("removed", removed))
+        for x in items
+    ]
+    return _by_date(out)
+
+
 def diff(a: State, b: State) -> StateDiff:
     """What changed from state ``a`` to state ``b`` (two replays of the same log).
 
@@ -215,53 +216,39 @@ def diff(a: State, b: State) -> StateDiff:
         for row in tracker.diff(before, after).to_records():
             print(row["section"], row["change"], row["id"], row["summary"])
     """
-    added, removed = _set_diff(a.stance_changes(), b.stance_changes())
-    stance_rows = [
-        Change("stance_change", "added", c.after, c.occurred, _stance_text(c), c) for c in added
-    ]
-    stance_rows += [
-        Change("stance_change", "removed", c.after, c.occurred, _stance_text(c), c) for c in removed
-    ]
-
-    added_s, removed_s = _set_diff(a.posture().steps, b.posture().steps)
-    step_rows = [
-        Change("posture", "added", s.event, s.occurred, _step_text(s), s) for s in added_s
-    ]
-    step_rows += [
-        Change("posture", "removed", s.event, s.occurred, _step_text(s), s) for s in removed_s
-    ]
-
     da, db = a.disputes(), b.disputes()
-    added_v, removed_v = _set_diff(da.verdicts, db.verdicts)
-    verdict_rows = [
-        Change("verdict", "added", v.verification, v.occurred, _verdict_text(v), v) for v in added_v
-    ]
-    verdict_rows += [
-        Change("verdict", "removed", v.verification, v.occurred, _verdict_text(v), v)
-        for v in removed_v
-    ]
-
     fixes_a = {f.id for f in da.fixes}
+    fixes_b = {f.id for f in db.fixes}
     fix_rows = [
         Change("fix", "added", f.id, None, _fix_text(f), f) for f in db.fixes if f.id not in fixes_a
     ]
-    fixes_b = {f.id for f in db.fixes}
     fix_rows += [
         Change("fix", "removed", f.id, None, _fix_text(f), f)
         for f in da.fixes
         if f.id not in fixes_b
     ]
-
     return StateDiff(
         a.as_of,
         a.known_at,
         b.as_of,
         b.known_at,
         rows(_event_changes(a, b)),
-        rows(_by_date(stance_rows)),
+        rows(
+            _section(
+                "stance_change",
+                a.stance_changes(),
+                b.stance_changes(),
+                lambda c: c.after,
+                _stance_text,
+            )
+        ),
         rows(_figure_changes(a, b)),
-        rows(_by_date(step_rows)),
-        rows(_by_date(verdict_rows)),
+        rows(
+            _section("posture", a.posture().steps, b.posture().steps, lambda s: s.event, _step_text)
+        ),
+        rows(
+            _section("verdict", da.verdicts, db.verdicts, lambda v: v.verification, _verdict_text)
+        ),
         rows(fix_rows),
     )
 

@@ -16,7 +16,7 @@ alone; :meth:`tracker.State.disputes` lists them with their reasons beside the v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tracker.events.dates import PartialDate
@@ -59,6 +59,8 @@ class VerdictRow:
     occurred: PartialDate | None
     finding: str | None
     corrected_by: tuple[str, ...] = ()
+    sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
+    """Occurred order of the verification (earliest, latest, sequence number)."""
 
     def record(self) -> dict[str, Any]:
         """One flat row."""
@@ -238,6 +240,7 @@ class Verifications:
                     ev.occurred,
                     ev.finding,
                     e.corrected_by,
+                    e.sort_key,
                 )
             )
         return rows(out)

@@ -16,7 +16,7 @@ than left behind in another unit. No metric is special-cased: the unit alone dec
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
 from tracker.errors import InvalidInputError
@@ -57,6 +57,8 @@ class FigurePoint:
     given_lower: float | None = None
     given_upper: float | None = None
     given_unit: str = ""
+    sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
+    """Occurred order (earliest, latest, sequence number)."""
 
     @property
     def disputed(self) -> bool:
@@ -254,6 +256,7 @@ class Figures:
             ev.lower,
             ev.upper,
             ev.unit,
+            entry.sort_key,
         )
 
     def table(

@@ -24,7 +24,7 @@ action below the current posture moves nothing and is no step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tracker.events.dates import PartialDate
@@ -51,6 +51,8 @@ class PostureStep:
     from_rung: str | None
     to_rung: str | None
     """None when no action is left open."""
+    sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
+    """Occurred order of the event (earliest, latest, sequence number)."""
 
     @property
     def from_level(self) -> int:
@@ -204,7 +206,9 @@ class Postures:
                 "escalation" if LEVELS.get(new or "", 0) > LEVELS.get(old or "", 0) else "step_down"
             )
             steps.append(
-                PostureStep(pair[0], pair[1], kind, entry.event.occurred, entry.id, old, new)
+                PostureStep(
+                    pair[0], pair[1], kind, entry.event.occurred, entry.id, old, new, entry.sort_key
+                )
             )
             rung_of[pair] = new
             last[pair] = (entry.event.occurred, entry.id)

@@ -30,7 +30,7 @@ Corrections, retractions and supersessions apply by ``known_at`` alone, as every
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -122,8 +122,8 @@ class StanceChange:
     """For ``withdrawn``: why the statement was retracted."""
     corrected_by: tuple[str, ...] = ()
     """Corrections applied to the statement after the change."""
-    sort_key: tuple[int, int, int] = (0, 0, 0)
-    """Occurred order (earliest, latest, sequence number); used to merge histories."""
+    sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
+    """Occurred order of the statement after (earliest, latest, sequence number)."""
 
     def record(self) -> dict[str, Any]:
         """One flat row."""

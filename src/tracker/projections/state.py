@@ -273,7 +273,7 @@ class State:
         ordered = [c for _k, c in claims]
         verdict_rows = sorted(
             (v for c in ordered for v in c.verdicts),
-            key=lambda v: (self._replayer.entries[v.verification].sort_key, v.claim),
+            key=lambda v: (v.sort_key, v.claim),
         )
         return Disputes(
             rows(ordered), rows(verdict_rows), rows(fix_row(f) for f in self._replayer.fixes)
