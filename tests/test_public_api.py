@@ -22,6 +22,7 @@ TRACKER_ALL = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "diff",
     "init",
     "open",
     "repair",
