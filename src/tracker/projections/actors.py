@@ -49,16 +49,27 @@ ROLES: dict[str, str] = {
 """Event field naming an actor -> the actor's role in the event."""
 
 
+_ACTOR_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+"""Event class -> its (field, role) pairs that name actors, worked out once per class."""
+
+
 def roles_in(entry: Entry) -> dict[str, tuple[str, ...]]:
     """Actor id -> its roles in one world event (in field order)."""
-    out: dict[str, list[str]] = {}
-    for field, namespace, value in entry.event.references():
-        if namespace == "actor":
-            role = ROLES.get(field, field)
-            found = out.setdefault(value, [])
+    event = entry.event
+    fields = _ACTOR_FIELDS.get(type(event))
+    if fields is None:
+        fields = tuple((f, ROLES.get(f, f)) for f, ns in event.REFS.items() if ns == "actor")
+        _ACTOR_FIELDS[type(event)] = fields
+    out: dict[str, tuple[str, ...]] = {}
+    for field, role in fields:
+        value = getattr(event, field)
+        if value is None:
+            continue
+        for actor in value if isinstance(value, tuple) else (value,):
+            found = out.get(actor, ())
             if role not in found:
-                found.append(role)
-    return {k: tuple(v) for k, v in out.items()}
+                out[actor] = (*found, role)
+    return out
 
 
 @dataclass(frozen=True)
