@@ -124,6 +124,10 @@ class TimelineView(Sequence[Entry]):
         """One flat dict per entry, ready for ``pandas.DataFrame(...)`` or ``csv.DictWriter``."""
         return [entry_record(e) for e in self.entries]
 
+    def to_json(self) -> list[dict[str, Any]]:
+        """The rows as JSON-able values (the same flat dicts)."""
+        return self.to_records()
+
 
 class Timeline:
     """Projection: every counted world event, ordered by (earliest, latest, sequence number)."""
