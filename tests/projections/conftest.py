@@ -44,10 +44,11 @@ class Book:
             {"type": "actor", "actor": slug, "name": slug.title(), "kind": kind, **fields}
         )
 
-    def actors(self, *slugs: str) -> None:
-        """Register several actors of kind ``other``."""
-        for slug in slugs:
-            self.actor(slug, "other")
+    def actors(self, *specs: str) -> None:
+        """Register several actors, each given as ``id`` or ``id:kind`` (kind ``other`` if none)."""
+        for spec in specs:
+            slug, _, kind = spec.partition(":")
+            self.actor(slug, kind or "other")
 
     def topic(self, slug: str) -> dict[str, Any]:
         """Register a topic."""

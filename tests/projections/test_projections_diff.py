@@ -12,13 +12,7 @@ import tracker
 def week(book):
     """The first week of January, as recorded on the 10th and then on the 12th."""
     book.on("2026-01-10T08:00")
-    for slug, kind in (
-        ("gov", "government"),
-        ("x", "platform"),
-        ("ofcom", "regulator"),
-        ("verge", "media"),
-    ):
-        book.actor(slug, kind)
+    book.actors("gov:government", "x:platform", "ofcom:regulator", "verge:media")
     book.topic("paywall")
     book.say("s1", "gov", "paywall", -1, "2026-01-02")
     book.figure("f1", "images", 6700, "per_hour", "2026-01-03", subject="x")

@@ -12,13 +12,7 @@ AS_OF = "2026-01-10"  # every world event below happened by then; the fixes are 
 @pytest.fixture
 def fixed(book):
     """A log with mistakes recorded on the 12th and their fixes recorded on the 20th."""
-    for slug, kind in (
-        ("gov", "government"),
-        ("x", "platform"),
-        ("ofcom", "regulator"),
-        ("verge", "media"),
-    ):
-        book.actor(slug, kind)
+    book.actors("gov:government", "x:platform", "ofcom:regulator", "verge:media")
     book.topic("paywall")
     book.say("s1", "gov", "paywall", -2, "2026-01-05")
     book.figure("f1", "images", 67000, "per_hour", "2026-01-05", subject="x")
