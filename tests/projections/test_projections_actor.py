@@ -11,7 +11,7 @@ from tracker.errors import UnknownIdError
 def world(book):
     """A small world around a company 'xai'."""
     book.actor("musk", "person")
-    book.actor("xai", "company", aliases=["X.AI"], relations=[{"type": "led_by", "target": "musk"}])
+    book.actor("xai", "company", id="reg-xai", aliases=["X.AI"], relations=[{"type": "led_by", "target": "musk"}])
     book.actor("x", "platform", relations=[{"type": "led_by", "target": "musk"}])
     book.actor(
         "grok",
@@ -103,6 +103,7 @@ def test_registration_stances_figures_and_posture(world):
     state = world.state()
     view = state.actor("xai")
     assert (view.name, view.kind, view.registration.aliases) == ("Xai", "company", ("X.AI",))
+    assert (view.registered_by, view.registered_seq) == ("reg-xai", 2)
     assert [(s.topic, s.position, s.evidence) for s in view.stances] == [("paywall", 1, ("s1",))]
     assert [p.id for p in view.figures.points] == ["loss"]
     assert [p.id for p in view.reported_figures.points] == ["rep"]
@@ -134,6 +135,8 @@ def test_json_sections(world):
         "kind",
         "aliases",
         "jurisdiction",
+        "registered_by",
+        "registered_seq",
         "relations",
         "events",
         "by_role",

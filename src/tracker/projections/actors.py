@@ -133,6 +133,10 @@ class ActorView:
     """Its posture toward each target, as regulator."""
     actions_faced: Rows[PostureRow]
     """Each regulator's posture toward it, as target."""
+    registered_by: str | None = None
+    """The id of the event that registered it."""
+    registered_seq: int | None = None
+    """The sequence number of that event's record."""
 
     @property
     def name(self) -> str | None:
@@ -165,6 +169,8 @@ class ActorView:
             "kind": self.kind,
             "aliases": list(reg.aliases) if reg else [],
             "jurisdiction": reg.jurisdiction if reg else None,
+            "registered_by": self.registered_by,
+            "registered_seq": self.registered_seq,
             "relations": self.relations.to_json(),
             "events": self.events.to_json(),
             "by_role": self.by_role(),

@@ -289,6 +289,7 @@ class State:
         """
         self._check_actor(actor)
         posture = self._postures.posture()
+        registered = self.registry.actor_entries.get(actor)
         return ActorView(
             actor,
             self.actors.get(actor),
@@ -299,6 +300,8 @@ class State:
             self._figures.table(reporter=actor),
             rows(r for r in posture.current if r.regulator == actor),
             rows(r for r in posture.current if r.target == actor),
+            registered.id if registered is not None else None,
+            registered.seq if registered is not None else None,
         )
 
     def summary(self) -> dict[str, Any]:
