@@ -11,7 +11,13 @@ from tracker.errors import UnknownIdError
 def world(book):
     """A small world around a company 'xai'."""
     book.actor("musk", "person")
-    book.actor("xai", "company", id="reg-xai", aliases=["X.AI"], relations=[{"type": "led_by", "target": "musk"}])
+    book.actor(
+        "xai",
+        "company",
+        id="reg-xai",
+        aliases=["X.AI"],
+        relations=[{"type": "led_by", "target": "musk"}],
+    )
     book.actor("x", "platform", relations=[{"type": "led_by", "target": "musk"}])
     book.actor(
         "grok",
