@@ -30,7 +30,7 @@ Corrections, retractions and supersessions apply by ``known_at`` alone, as every
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -179,6 +179,14 @@ class StanceHistory:
         }
 
 
+def stance_key(entry: Entry) -> tuple[str, str] | None:
+    """The (holder, topic) of a statement that takes a stance, else None."""
+    ev = entry.event
+    if isinstance(ev, Statement) and ev.stance is not None and ev.topic is not None:
+        return (ev.speaker, ev.topic)
+    return None
+
+
 def _quote(statement: Statement) -> str | None:
     return statement.quote or statement.summary
 
@@ -194,22 +202,15 @@ class Stances:
         """Start empty."""
         self._pairs: dict[tuple[str, str], dict[str, Entry]] = {}
 
-    @staticmethod
-    def _key(entry: Entry) -> tuple[str, str] | None:
-        ev = entry.event
-        if isinstance(ev, Statement) and ev.stance is not None and ev.topic is not None:
-            return (ev.speaker, ev.topic)
-        return None
-
     def add(self, entry: Entry) -> None:
         """Fold in a statement that takes a stance; other events are ignored."""
-        key = self._key(entry)
+        key = stance_key(entry)
         if key is not None:
             self._pairs.setdefault(key, {})[entry.id] = entry
 
     def remove(self, entry: Entry) -> None:
         """Take a statement out (retracted, or about to be replaced by its correction)."""
-        key = self._key(entry)
+        key = stance_key(entry)
         if key is None:
             return
         pair = self._pairs.get(key)
@@ -240,31 +241,16 @@ class Stances:
             position: int = ev.stance  # type: ignore[assignment]
             previous = steps[-1] if steps else None
             kind = classify(previous.position if previous else None, position)
-            if kind is None and previous is not None:
-                steps[-1] = StanceStep(
-                    holder,
-                    topic,
-                    previous.position,
-                    previous.since,
-                    None,
-                    (*previous.evidence, entry.id),
-                    previous.quote,
-                    (*previous.corrected_by, *entry.corrected_by),
-                    entry.superseded_by,
+            if previous is not None and kind is None:  # restated: more evidence, same step
+                steps[-1] = replace(
+                    previous,
+                    evidence=(*previous.evidence, entry.id),
+                    corrected_by=(*previous.corrected_by, *entry.corrected_by),
+                    superseded_by=entry.superseded_by,
                 )
                 continue
             if previous is not None:
-                steps[-1] = StanceStep(
-                    holder,
-                    topic,
-                    previous.position,
-                    previous.since,
-                    ev.occurred,
-                    previous.evidence,
-                    previous.quote,
-                    previous.corrected_by,
-                    previous.superseded_by,
-                )
+                steps[-1] = replace(previous, until=ev.occurred)
             steps.append(
                 StanceStep(
                     holder,
@@ -351,11 +337,6 @@ def merge_changes(histories: Iterable[StanceHistory]) -> Rows[StanceChange]:
     out = [c for h in histories for c in h.changes]
     out.sort(key=lambda c: (c.sort_key, c.topic, c.holder))
     return rows(out)
-
-
-def stance_key(entry: Entry) -> tuple[str, str] | None:
-    """The (holder, topic) of a statement that takes a stance, else None."""
-    return Stances._key(entry)  # noqa: SLF001 - one definition of what a stance statement is
 
 
 __all__ = [
