@@ -85,7 +85,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         "latest": occ.latest.isoformat() if occ and occ.latest else None,
         "precision": occ.precision if occ else None,
         "approximate": occ.approximate if occ else False,
-        "summary": summary_of(ev),
+        "summary": ev.summary or getattr(ev, "quote", None),
         "actors": ",".join(actors_of(entry)),
         "topics": ",".join(topics_of(entry)),
         "tags": ",".join(ev.tags),
