@@ -159,6 +159,8 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
             f"{prefix}{path}: {_describe(value)} is not an id: use lowercase letters, digits, "
             f"'.', '_' or '-', starting with a letter or digit, at most 64 characters{more}"
         )
+    if kind == "invalid_date":
+        return f"{prefix}{path}: {first['msg']}{more}"
     if kind == "value_error":
         message = str(first.get("ctx", {}).get("error", first["msg"]))
         return f"{prefix}{path}: {message}{more}" if loc else f"{prefix}{tag or 'event'}: {message}{more}"
