@@ -4,7 +4,8 @@ JSONL: one event per line, as a JSON object in the form ``tracker schema`` descr
 lines are skipped. CSV: a header row of flat names (the flags of ``tracker add`` without the
 ``--``: ``type,occurred,speaker,quote,source,publisher``), then one event per row; a blank cell
 is a flag not given; a column may repeat (two ``source`` columns give two sources, paired with
-two ``publisher`` columns by position). See :mod:`tracker.events.flat`.
+two ``publisher`` columns by position); a list cell may hold several values separated by ``;``
+(``tags`` = ``paywall;uk``). See :mod:`tracker.events.flat`.
 
 Every line is checked before anything is appended: :func:`read_events` raises
 :class:`~tracker.errors.InvalidFileError` listing the bad lines (``file:line: field: problem``).
@@ -31,7 +32,12 @@ Format = Literal["jsonl", "csv"]
 MAX_PROBLEMS = 20
 """How many bad lines an :class:`InvalidFileError` lists; the rest are counted."""
 
-_SUFFIXES: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+_SUFFIXES: dict[str, Format] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+}
 
 
 @dataclass
@@ -104,12 +110,12 @@ def _read(
     except OSError as exc:
         msg = f"cannot read {name}: {exc.strerror or exc}"
         raise InvalidInputError(msg) from None
+    first = data.lstrip()[:1]
     if fmt is None:
-        first = data.lstrip()[:1]
-        if first == b"[":
-            msg = f"{name} holds a JSON array; write one event per line (JSONL) instead"
-            raise InvalidInputError(msg)
-        fmt = "jsonl" if first in (b"{", b"") else "csv"
+        fmt = "jsonl" if first in (b"{", b"[", b"") else "csv"
+    if fmt == "jsonl" and first == b"[":
+        msg = f"{name} holds a JSON array; write one event per line (JSONL) instead"
+        raise InvalidInputError(msg)
     out = EventFile(name, fmt)
     problems = _Problems(max_problems)
     rows = _jsonl_rows(data, name, problems) if fmt == "jsonl" else _csv_rows(data, name, problems)
@@ -127,8 +133,8 @@ def _read(
     if problems.count:
         more = problems.count - len(problems.lines)
         tail = f" (and {more} more)" if more else ""
-        noun = "line is" if problems.count == 1 else "lines are"
-        msg = f"{problems.count} {noun} not valid events; nothing was imported: {problems.lines[0]}{tail}"
+        what = "line is not a valid event" if problems.count == 1 else "lines are not valid events"
+        msg = f"{problems.count} {what}; nothing was imported: {problems.lines[0]}{tail}"
         raise InvalidFileError(msg, problems=problems.lines, count=problems.count)
     if not out.events:
         msg = f"{name} holds no events"
@@ -144,10 +150,15 @@ def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[i
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            problems.add(f"{name}:{line_no}: not valid JSON ({exc})")
+            problems.add(
+                f"{name}:{line_no}: not valid JSON (at column {exc.colno}); "
+                "write one JSON object per line"
+            )
             continue
         if not isinstance(item, dict):
-            problems.add(f"{name}:{line_no}: expected a JSON object (one event), got {type(item).__name__}")
+            problems.add(
+                f"{name}:{line_no}: expected a JSON object (one event), got {type(item).__name__}"
+            )
             continue
         yield line_no, item
 
@@ -185,11 +196,15 @@ def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            problems.add(f"{name}:{start}: {len(row)} cells but the header names {len(header)} columns")
+            problems.add(
+                f"{name}:{start}: {len(row)} cells but the header names {len(header)} columns"
+            )
             continue
         event_type = row[type_col].strip() if type_col < len(row) else ""
         if event_type not in EVENT_TYPES:
-            what = f"unknown event type '{event_type}'" if event_type else "the 'type' cell is empty"
+            what = (
+                f"unknown event type '{event_type}'" if event_type else "the 'type' cell is empty"
+            )
             problems.add(f"{name}:{start}: {what} (types: {', '.join(EVENT_TYPES)})")
             continue
         cells = [(h, c) for h, c in zip(header, row, strict=False) if h != "type"]
@@ -208,14 +223,16 @@ def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int
 
 
 def _given(cells: list[tuple[str, str]], event_type: str) -> list[tuple[str, str]]:
-    """Keep blank cells only in columns that belong to repeated groups (they hold a place)."""
+    """Split list cells on ';'; keep blank cells only in repeated groups (they hold a place)."""
     from tracker.events.flat import spec
 
     flat = spec(event_type)
-    out = []
+    out: list[tuple[str, str]] = []
     for header, cell in cells:
         f = flat.by_name.get(header)
-        if cell.strip() or (f is not None and f.group is not None and f.kind == "value"):
+        if f is not None and f.kind == "list":
+            out.extend((header, part) for part in cell.split(";") if part.strip())
+        elif cell.strip() or (f is not None and f.group is not None and f.kind == "value"):
             out.append((header, cell))
     return out
 

@@ -540,7 +540,7 @@ def _event_view(state: State, event_id: str) -> EventView | None:
     if entry is None:
         for fix in state.fixes():
             if fix.fix.id == event_id:
-                return EventView(event_id, fix.fix, fix.seq, fix.recorded, "fix", ())
+                return EventView(event_id, fix.fix, fix.seq, fix.recorded, "fix", (), ())
         return None
     verifications = tuple(
         v for v in state.timeline(type="verification") if getattr(v.event, "target", None) == event_id

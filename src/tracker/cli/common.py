@@ -28,7 +28,9 @@ ENV_LOG = "TRACKER_LOG"
 
 Handler = Callable[[argparse.Namespace], int | None]
 
-_INVALID_CHOICE = re.compile(r"argument (?P<arg>[^:]+): invalid choice: '(?P<value>[^']*)' \(choose from (?P<choices>.*)\)")
+_INVALID_CHOICE = re.compile(
+    r"argument (?P<arg>[^:]+): invalid choice: '(?P<value>[^']*)' \(choose from (?P<choices>.*)\)"
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -53,8 +55,16 @@ class Parser(argparse.ArgumentParser):
             missing = message.split(":", 1)[1].strip()
             first = missing.split(",")[0].strip()
             if first in _WORDS:
-                choices = [a for a in self._subparsers._group_actions[0].choices] if self._subparsers else []  # type: ignore[union-attr]  # noqa: SLF001
-                message = f"give {_WORDS[first]}: {', '.join(choices)}" if choices else f"give {_WORDS[first]}"
+                choices = (
+                    [a for a in self._subparsers._group_actions[0].choices]
+                    if self._subparsers
+                    else []
+                )  # type: ignore[union-attr]  # noqa: SLF001
+                message = (
+                    f"give {_WORDS[first]}: {', '.join(choices)}"
+                    if choices
+                    else f"give {_WORDS[first]}"
+                )
             else:
                 message = f"missing {missing}"
         elif message.startswith("unrecognized arguments:"):
@@ -250,6 +260,11 @@ def table(
     return "\n".join(lines)
 
 
+def plural(count: int, word: str) -> str:
+    """``1 topic``, ``2 topics``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def no_results(what: str) -> str:
     """The line printed instead of an empty table."""
     return f"(no {what})"
@@ -268,6 +283,7 @@ __all__ = [
     "emit",
     "log_path",
     "open_log",
+    "plural",
     "selected",
     "table",
 ]

@@ -33,7 +33,12 @@ def register(subparsers: Any) -> None:
         handler=_demo,
         log=False,
     )
-    p.add_argument("path", metavar="PATH", nargs="?", help=f"where to put the log (a file, or a directory for {DEMO_FILE})")
+    p.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        help=f"where to put the log (a file, or a directory for {DEMO_FILE})",
+    )
 
 
 def _source() -> Path:
@@ -63,10 +68,15 @@ def place(path: str | None) -> Path:
     if target.exists():
         if target.read_bytes() == source.read_bytes():
             return target
-        msg = f"{target} already exists and is not the demo log; give another PATH (tracker never overwrites a file)"
+        msg = (
+            f"{target} already exists and is not the demo log; give another PATH "
+            "(tracker never overwrites a file)"
+        )
         raise LogExistsError(msg)
     if not target.parent.is_dir():
-        msg = f"cannot create {target}: the directory {target.parent} does not exist; create it first"
+        msg = (
+            f"cannot create {target}: the directory {target.parent} does not exist; create it first"
+        )
         raise LogNotFoundError(msg)
     shutil.copyfile(source, target)
     return target
@@ -80,19 +90,28 @@ def steps(path: Path) -> list[tuple[str, list[str]]]:
         state = log.replay()
         records = list(log.records())
     timeline = list(state.timeline())
-    out: list[tuple[str, list[str]]] = [("The timeline: every event, in the order it happened.", ["replay"])]
+    out: list[tuple[str, list[str]]] = [
+        ("The timeline: every event, in the order it happened.", ["replay"])
+    ]
     verified = {getattr(e.event, "target", None) for e in timeline if e.type == "verification"}
     pick = next((e for e in timeline if e.id in verified), None) or next(
         (e for e in timeline if e.type == "figure"), timeline[0] if timeline else None
     )
     if pick is not None:
-        out.append(("One event, with its sources, its history and who checked it.", ["show", pick.id]))
-    latest = [e.occurred.latest for e in timeline if e.occurred is not None and e.occurred.latest is not None]
+        out.append(
+            ("One event, with its sources, its history and who checked it.", ["show", pick.id])
+        )
+    latest = [
+        e.occurred.latest
+        for e in timeline
+        if e.occurred is not None and e.occurred.latest is not None
+    ]
     if latest:
         day = (max(latest) - timedelta(days=1)).date().isoformat()
         out.append(
             (
-                f"The state as of {day}: events whose dates straddle that day were only possibly true "
+                f"The state as of {day}: events whose dates straddle that day were only "
+                "possibly true "
                 "then; they are listed apart, not counted.",
                 ["replay", "--as-of", day],
             )
@@ -101,7 +120,8 @@ def steps(path: Path) -> list[tuple[str, list[str]]]:
     if len(days) > 1:
         out.append(
             (
-                f"What the log knew at the end of {days[0]}: anything recorded later (a correction, "
+                f"What the log knew at the end of {days[0]}: anything recorded later "
+                "(a correction, "
                 "say) is not there yet.",
                 ["replay", "--known-at", days[0]],
             )
@@ -117,7 +137,13 @@ def _demo(args: argparse.Namespace) -> int:
     walk = steps(path)
     shown = shlex.quote(str(path))
     if args.json:
-        emit({"log": str(path), "commands": [["tracker", "--log", str(path), *cmd] for _, cmd in walk]}, True)
+        emit(
+            {
+                "log": str(path),
+                "commands": [["tracker", "--log", str(path), *cmd] for _, cmd in walk],
+            },
+            True,
+        )
         return 0
     print(f"The bundled Grok example is at {path}")
     print("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")

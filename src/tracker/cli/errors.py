@@ -47,6 +47,7 @@ EXIT_CODES: dict[int, str] = {
 }
 """Every exit status and what it means (the README's table is checked against this)."""
 
+
 class UsageError(Exception):
     """A command line that does not parse (argparse's ``error`` raises it): exit 2."""
 
@@ -55,12 +56,16 @@ class UsageError(Exception):
         self.message = message
 
 
-def _print_error(code: str, message: str, *, as_json: bool, extra: dict[str, object] | None = None) -> None:
+def _print_error(
+    code: str, message: str, *, as_json: bool, extra: dict[str, object] | None = None
+) -> None:
     if as_json:
         import orjson
 
         body: dict[str, object] = {"code": code, "message": message, **(extra or {})}
-        data = orjson.dumps({"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+        data = orjson.dumps(
+            {"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+        )
         sys.stderr.flush()
         sys.stderr.buffer.write(data)
         sys.stderr.flush()
@@ -84,13 +89,19 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
             count = getattr(exc, "count", len(problems))
             more = count - len(problems)
             if as_json:
-                _print_error(exc.code, exc.message, as_json=True, extra={"problems": problems, "count": count})
+                _print_error(
+                    exc.code,
+                    exc.message,
+                    as_json=True,
+                    extra={"problems": problems, "count": count},
+                )
             else:
                 for line in problems:
                     print(f"tracker: error: {line}", file=sys.stderr)
                 if more:
-                    print(f"tracker: error: ... and {more} more bad lines", file=sys.stderr)
-                print(f"tracker: {count} bad lines; nothing was imported", file=sys.stderr)
+                    print(f"tracker: error: ... and {more} more", file=sys.stderr)
+                noun = "bad line" if count == 1 else "bad lines"
+                print(f"tracker: {count} {noun}; nothing was imported", file=sys.stderr)
         else:
             _print_error(exc.code, exc.message, as_json=as_json)
         return exc.exit_code

@@ -17,7 +17,9 @@ from tracker.events.flat import FlatSpec
 class _Record(argparse.Action):
     """Append ``(flat name, value)`` to ``namespace.flat``."""
 
-    def __init__(self, option_strings: Sequence[str], dest: str, flat_name: str, **kwargs: Any) -> None:
+    def __init__(
+        self, option_strings: Sequence[str], dest: str, flat_name: str, **kwargs: Any
+    ) -> None:
         self.flat_name = flat_name
         super().__init__(option_strings, dest, **kwargs)
 
@@ -37,7 +39,9 @@ class _Record(argparse.Action):
         namespace.flat = pairs
 
 
-def add_event_flags(parser: argparse.ArgumentParser, flat: FlatSpec, *, positional: str | None = None) -> None:
+def add_event_flags(
+    parser: argparse.ArgumentParser, flat: FlatSpec, *, positional: str | None = None
+) -> None:
     """Add a flag per flat name of ``flat`` (and ``positional`` as the first argument)."""
     parser.set_defaults(flat=[])
     if positional is not None:
@@ -48,7 +52,7 @@ def add_event_flags(parser: argparse.ArgumentParser, flat: FlatSpec, *, position
             flat_name=positional,
             help=field.help,
         )
-    main = parser.add_argument_group(f"fields of {flat.type}")
+    main = parser.add_argument_group(f"fields of {flat.event_type}")
     groups: dict[str, argparse._ArgumentGroup] = {}
     shorthands = parser.add_argument_group("shorthands")
     for field in flat.fields:
@@ -80,14 +84,24 @@ def add_event_flags(parser: argparse.ArgumentParser, flat: FlatSpec, *, position
                 help=help_text,
             )
             if hidden:
-                parser.add_argument(*hidden, action=_Record, flat_name=field.name, nargs=0, help=argparse.SUPPRESS)
+                parser.add_argument(
+                    *hidden, action=_Record, flat_name=field.name, nargs=0, help=argparse.SUPPRESS
+                )
             continue
         if field.kind == "list" or field.group is not None:
             help_text += " (repeatable)"
         metavar = _metavar(field.name, field.kind)
-        target.add_argument(*shown, action=_Record, flat_name=field.name, metavar=metavar, help=help_text)
+        target.add_argument(
+            *shown, action=_Record, flat_name=field.name, metavar=metavar, help=help_text
+        )
         if hidden:
-            parser.add_argument(*hidden, action=_Record, flat_name=field.name, metavar=metavar, help=argparse.SUPPRESS)
+            parser.add_argument(
+                *hidden,
+                action=_Record,
+                flat_name=field.name,
+                metavar=metavar,
+                help=argparse.SUPPRESS,
+            )
 
 
 def _flag(name: str) -> str:

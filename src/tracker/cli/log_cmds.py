@@ -1,4 +1,4 @@
-"""Commands on the log itself: init, add, import, log, show, replay, verify, head, repair, schema."""
+"""Commands on the log: init, add, import, log, show, replay, verify, head, repair, schema."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tracker.cli.common import (
     log_path,
     no_results,
     open_log,
+    plural,
     selected,
     table,
 )
@@ -93,11 +94,19 @@ def register(subparsers: Any) -> None:
             "sources, paired by position). Bad lines are listed as FILE:LINE: field: problem.\n"
             "Re-importing the same file adds nothing (ids are derived from content)."
         ),
-        example="tracker import events.csv --dry-run\ntracker import events.jsonl\ncat events.jsonl | tracker import -",
+        example=(
+            "tracker import events.csv --dry-run\n"
+            "tracker import events.jsonl\n"
+            "cat events.jsonl | tracker import -"
+        ),
         handler=_import,
     )
     p.add_argument("file", metavar="FILE", help="a .jsonl or .csv file, or - for standard input")
-    p.add_argument("--format", choices=("jsonl", "csv"), help="the file's format (default: from its name or content)")
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "csv"),
+        help="the file's format (default: from its name or content)",
+    )
     p.add_argument("--dry-run", action="store_true", help="check everything, append nothing")
 
     p = command(
@@ -109,13 +118,20 @@ def register(subparsers: Any) -> None:
             "fixes included and nothing applied. Date filters take a partial date or a\n"
             "range (2026-01, 2026-01-05..2026-01-08, ..2026-01-12)."
         ),
-        example="tracker log --type figure --actor bloomberg\ntracker log --occurred 2026-01 --recorded 2026-01-12..",
+        example=(
+            "tracker log --type figure --actor bloomberg\n"
+            "tracker log --occurred 2026-01 --recorded 2026-01-12.."
+        ),
         handler=_log,
     )
-    p.add_argument("--type", metavar="TYPE", help="only events of this type (figure, statement, ...)")
+    p.add_argument(
+        "--type", metavar="TYPE", help="only events of this type (figure, statement, ...)"
+    )
     p.add_argument("--actor", metavar="ID", help="only events that name this actor")
     p.add_argument("--topic", metavar="ID", help="only events that name this topic")
-    p.add_argument("--occurred", metavar="RANGE", help="only events that may have occurred in this range")
+    p.add_argument(
+        "--occurred", metavar="RANGE", help="only events that may have occurred in this range"
+    )
     p.add_argument("--recorded", metavar="RANGE", help="only records stored in this range")
 
     p = command(
@@ -137,7 +153,11 @@ def register(subparsers: Any) -> None:
             "the log had recorded by --known-at. Events whose dates straddle --as-of are\n"
             "listed apart, as uncertain. Corrections and retractions apply by --known-at."
         ),
-        example="tracker replay\ntracker replay --as-of 2026-01-10\ntracker replay --as-of 2026-01-10 --known-at 2026-01-12",
+        example=(
+            "tracker replay\n"
+            "tracker replay --as-of 2026-01-10\n"
+            "tracker replay --as-of 2026-01-10 --known-at 2026-01-12"
+        ),
         handler=_replay,
     )
     add_date_options(p)
@@ -158,7 +178,9 @@ def register(subparsers: Any) -> None:
         example="tracker verify\ntracker verify --head 42:3f5a...",
         handler=_verify,
     )
-    p.add_argument("--head", metavar="SEQ:HASH", help="a head published earlier that the log must extend")
+    p.add_argument(
+        "--head", metavar="SEQ:HASH", help="a head published earlier that the log must extend"
+    )
 
     command(
         subparsers,
@@ -229,7 +251,9 @@ def _register_add(subparsers: Any) -> None:
         handler=None,
     )
     words = selected(subparsers)
-    types = parser.add_subparsers(dest="event_type", metavar="TYPE", title="event types", required=True)
+    types = parser.add_subparsers(
+        dest="event_type", metavar="TYPE", title="event types", required=True
+    )
     if words[:1] != ["add"]:
         return  # the per-type parsers need the models (pydantic): build them only for 'add'
     from tracker.cli.flags import add_event_flags
@@ -238,9 +262,17 @@ def _register_add(subparsers: Any) -> None:
 
     for name, model in EVENT_TYPES.items():
         doc = (model.__doc__ or name).strip().splitlines()[0]
-        sub = command(types, name, help=doc[:1].lower() + doc[1:].rstrip("."), description=doc, example=EXAMPLES[name], handler=_add)
+        sub = command(
+            types,
+            name,
+            help=doc[:1].lower() + doc[1:].rstrip("."),
+            description=doc,
+            example=EXAMPLES[name],
+            handler=_add,
+        )
         sub.add_argument("--dry-run", action="store_true", help="check the event, append nothing")
-        add_event_flags(sub, spec(name))
+        if words[1:2] == [name]:  # only the type typed needs its flags
+            add_event_flags(sub, spec(name))
 
 
 def _add(args: argparse.Namespace) -> None:
@@ -251,10 +283,19 @@ def _add(args: argparse.Namespace) -> None:
     with open_log(args) as log:
         if flat.patch:
             given = flat.data.get("replacement")
-            base = given if given is not None else event_to_dict(log.event(flat.data["corrects"]).event)
+            base = (
+                given
+                if given is not None
+                else event_to_dict(log.event(flat.data["corrects"]).event)
+            )
             flat.data["replacement"] = apply_patch(base, flat.patch)
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
-    result = {"id": receipt.id, "seq": receipt.seq, "status": receipt.status, "dry_run": args.dry_run}
+    result = {
+        "id": receipt.id,
+        "seq": receipt.seq,
+        "status": receipt.status,
+        "dry_run": args.dry_run,
+    }
     emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
 
 
@@ -262,7 +303,9 @@ def _receipt_text(kind: str, receipt: Any, *, dry_run: bool) -> str:
     if receipt.status == "exists":
         return f"already in the log: {kind} {receipt.id} (record {receipt.seq}); nothing written"
     if dry_run:
-        return f"would append {kind} {receipt.id} as record {receipt.seq} (dry run: nothing written)"
+        return (
+            f"would append {kind} {receipt.id} as record {receipt.seq} (dry run: nothing written)"
+        )
     return f"appended {kind} {receipt.id} as record {receipt.seq}"
 
 
@@ -330,7 +373,11 @@ def _import_text(r: dict[str, Any]) -> str:
     existing = f"; {r['existing']} already in the log" if r["existing"] else ""
     if not r["appended"]:
         return f"nothing to import: all {r['events']} events of {r['file']} are already in the log"
-    span = f"record {r['first_seq']}" if r["appended"] == 1 else f"records {r['first_seq']}-{r['last_seq']}"
+    span = (
+        f"record {r['first_seq']}"
+        if r["appended"] == 1
+        else f"records {r['first_seq']}-{r['last_seq']}"
+    )
     noun = "event" if r["appended"] == 1 else "events"
     if r["dry_run"]:
         return f"would import {r['appended']} {noun} as {span}{existing} (dry run: nothing written)"
@@ -341,9 +388,16 @@ def _import_text(r: dict[str, Any]) -> str:
 
 
 def _log(args: argparse.Namespace) -> None:
-    from tracker.cli.render import describe_raw
+    from tracker.cli.render import describe
+    from tracker.events.codec import load_event
 
-    filters = {"type": args.type, "actor": args.actor, "topic": args.topic, "occurred": args.occurred, "recorded": args.recorded}
+    filters = {
+        "type": args.type,
+        "actor": args.actor,
+        "topic": args.topic,
+        "occurred": args.occurred,
+        "recorded": args.recorded,
+    }
     with open_log(args) as log:
         records = log.records(**filters)
         if args.json:
@@ -365,14 +419,18 @@ def _log(args: argparse.Namespace) -> None:
                 r.event["type"],
                 r.event["id"],
                 r.event.get("occurred", ""),
-                describe_raw(r.event),
+                describe(load_event(r.event)),
             )
             for r in records
         ]
     if not rows:
         print(no_results("records match" if any(filters.values()) else "records: the log is empty"))
         return
-    print(table(rows, ("SEQ", "RECORDED", "TYPE", "ID", "OCCURRED", "WHAT"), widths=(0, 0, 0, 0, 0, 70)))
+    print(
+        table(
+            rows, ("SEQ", "RECORDED", "TYPE", "ID", "OCCURRED", "WHAT"), widths=(0, 0, 0, 0, 0, 70)
+        )
+    )
 
 
 # --- show ------------------------------------------------------------------------------------
@@ -391,7 +449,13 @@ def _show(args: argparse.Namespace) -> None:
         "recorded": view.recorded,
         "event": event_to_dict(view.event),
         "history": [
-            {"kind": h.kind, "seq": h.seq, "recorded": h.recorded, "id": h.event.id, "reason": h.reason}
+            {
+                "kind": h.kind,
+                "seq": h.seq,
+                "recorded": h.recorded,
+                "id": h.event.id,
+                "reason": h.reason,
+            }
             for h in view.history
         ],
         "verifications": [
@@ -422,13 +486,18 @@ def _show_text(view: Any) -> str:
     from tracker.cli.render import describe, number
 
     ev = view.event
-    lines = [f"{ev.type} {view.id} ({_PLACEMENT.get(view.placement, view.placement)})", f"  {clip(describe(ev), 100)}"]
+    lines = [
+        f"{ev.type} {view.id} ({_PLACEMENT.get(view.placement, view.placement)})",
+        f"  {clip(describe(ev), 100)}",
+    ]
     skip = {"id", "type", "sources"}
     for name in type(ev).model_fields:
         value = getattr(ev, name)
         if name in skip or value is None or value == () or (name == "approximate" and not value):
             continue
-        if isinstance(value, float):
+        if isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, float):
             text = number(value)
         elif isinstance(value, tuple):
             text = ", ".join(_item(v) for v in value)
@@ -494,13 +563,18 @@ def _replay(args: argparse.Namespace) -> None:
         as_of = f"as of {args.as_of}" if args.as_of else "as of: no limit"
         known = f"as known at {args.known_at}" if args.known_at else "known at: the whole log"
         head = (
-            f"{as_of}, {known}: {len(timeline)} events, {len(uncertain)} uncertain, "
-            f"{s['actors']} actors, {s['topics']} topics (log read to record {s['head_seq']})"
+            f"{as_of}, {known}: {plural(len(timeline), 'event')}, {len(uncertain)} uncertain, "
+            f"{plural(s['actors'], 'actor')}, {plural(s['topics'], 'topic')} "
+            f"(log read to record {s['head_seq']})"
         )
         parts = [head, ""]
         parts.append(timeline_table(timeline) if len(timeline) else no_results("events"))
         if uncertain:
-            parts += ["", f"possibly by then, not counted (their dates straddle {args.as_of}):", timeline_table(uncertain)]
+            parts += [
+                "",
+                f"possibly by then, not counted (their dates straddle {args.as_of}):",
+                timeline_table(uncertain),
+            ]
         return "\n".join(parts)
 
     emit(result, args.json, text)
@@ -528,7 +602,13 @@ def _verify(args: argparse.Namespace) -> None:
     with open_log(args) as log:
         report = log.verify(head=args.head)
     head = report.head
-    result = {"ok": True, "records": report.records, "head": str(head), "seq": head.seq, "hash": head.hash}
+    result = {
+        "ok": True,
+        "records": report.records,
+        "head": str(head),
+        "seq": head.seq,
+        "hash": head.hash,
+    }
     pinned = f"; it extends the published head {args.head.split(':')[0]}" if args.head else ""
     emit(result, args.json, f"ok: {report.records} records, chain intact{pinned}; head {head}")
 
@@ -548,8 +628,17 @@ def _repair(args: argparse.Namespace) -> None:
     if damage is None:
         emit({"repaired": False}, args.json, f"nothing to repair: {path} ends cleanly")
         return
-    result = {"repaired": True, "offset": damage.offset, "length": damage.length, "description": damage.description}
-    emit(result, args.json, f"cut {damage.length} bytes at byte {damage.offset} of {path}: {damage.description}")
+    result = {
+        "repaired": True,
+        "offset": damage.offset,
+        "length": damage.length,
+        "description": damage.description,
+    }
+    emit(
+        result,
+        args.json,
+        f"cut {damage.length} bytes at byte {damage.offset} of {path}: {damage.description}",
+    )
 
 
 def _schema(args: argparse.Namespace) -> None:

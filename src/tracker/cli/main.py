@@ -117,4 +117,3 @@ __all__ = ["COMMAND_MODULES", "build_parser", "main", "run"]
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
-

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from tracker.cli.common import add_date_options, command, dates, emit, no_results, open_log, selected, table
+from tracker.cli.common import (
+    add_date_options,
+    command,
+    dates,
+    emit,
+    no_results,
+    open_log,
+    selected,
+    table,
+)
 
 if TYPE_CHECKING:
     from tracker.projections.state import State
@@ -17,11 +26,14 @@ def register(subparsers: Any) -> None:
     for kind, plural in (("actor", "actors"), ("topic", "topics")):
         group = subparsers.add_parser(
             kind,
-            help=f"register and list {plural}" + (" (with aliases and relations)" if kind == "actor" else ""),
+            help=f"register and list {plural}"
+            + (" (with aliases and relations)" if kind == "actor" else ""),
             description=f"Register {plural} that events name by id, and look them up.",
             epilog=f"Example:\n  $ tracker {kind} list",
         )
-        actions = group.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+        actions = group.add_subparsers(
+            dest="action", metavar="ACTION", title="actions", required=True
+        )
         p = command(
             actions,
             "add",
@@ -44,7 +56,9 @@ def register(subparsers: Any) -> None:
                 example="tracker actor show ofcom\ntracker actor show ofcom --as-of 2026-01-10",
                 handler=_actor_show,
             )
-            p.add_argument("actor_id", metavar="ID", help="the actor's id (see 'tracker actor list')")
+            p.add_argument(
+                "actor_id", metavar="ID", help="the actor's id (see 'tracker actor list')"
+            )
             add_date_options(p)
         p = command(
             actions,
@@ -73,11 +87,22 @@ def _add(args: argparse.Namespace) -> None:
     with open_log(args) as log:
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
     slug = flat.data[args.kind]
-    result = {args.kind: slug, "id": receipt.id, "seq": receipt.seq, "status": receipt.status, "dry_run": args.dry_run}
+    result = {
+        args.kind: slug,
+        "id": receipt.id,
+        "seq": receipt.seq,
+        "status": receipt.status,
+        "dry_run": args.dry_run,
+    }
     if receipt.status == "exists":
-        text = f"{args.kind} {slug} is already registered, the same (record {receipt.seq}); nothing written"
+        text = (
+            f"{args.kind} {slug} is already registered, the same (record {receipt.seq}); "
+            "nothing written"
+        )
     elif args.dry_run:
-        text = f"would register {args.kind} {slug} as record {receipt.seq} (dry run: nothing written)"
+        text = (
+            f"would register {args.kind} {slug} as record {receipt.seq} (dry run: nothing written)"
+        )
     else:
         text = f"registered {args.kind} {slug} as record {receipt.seq} (event {receipt.id})"
     emit(result, args.json, text)
@@ -102,7 +127,9 @@ def actor_record(state: State, actor_id: str) -> dict[str, Any]:
 def actor_view(state: State, actor_id: str) -> dict[str, Any]:
     """What ``tracker actor show`` prints: registration, relations both ways, events naming it."""
     record = actor_record(state, actor_id)
-    relations = [{"source": s, "type": t, "target": g} for s, t, g in state.registry.related_to(actor_id)]
+    relations = [
+        {"source": s, "type": t, "target": g} for s, t, g in state.registry.related_to(actor_id)
+    ]
     events = state.timeline(actor=actor_id).to_records()
     return {"actor": record, "relations": relations, "events": events}
 
@@ -149,13 +176,22 @@ def _list(args: argparse.Namespace) -> None:
             )
             for a in actors
         ]
-        text = table(rows, ("ID", "NAME", "KIND", "JURISDICTION", "ALIASES", "RELATIONS"), widths=(0, 40, 0, 0, 40, 60))
+        text = table(
+            rows,
+            ("ID", "NAME", "KIND", "JURISDICTION", "ALIASES", "RELATIONS"),
+            widths=(0, 40, 0, 0, 40, 60),
+        )
         emit({"actors": actors}, args.json, text if rows else no_results("actors registered"))
         return
     topics = [
-        {"topic": t.topic, "name": t.name, "description": t.description, "event": state.registry.topic_entries[slug].id}
+        {
+            "topic": t.topic,
+            "name": t.name,
+            "description": t.description,
+            "event": state.registry.topic_entries[slug].id,
+        }
         for slug, t in sorted(state.topics.items())
     ]
-    rows = [(t["topic"], t["name"], t["description"] or "") for t in topics]
-    text = table(rows, ("ID", "NAME", "DESCRIPTION"), widths=(0, 50, 70))
-    emit({"topics": topics}, args.json, text if rows else no_results("topics registered"))
+    topic_rows = [(t["topic"], t["name"], t["description"] or "") for t in topics]
+    text = table(topic_rows, ("ID", "NAME", "DESCRIPTION"), widths=(0, 50, 70))
+    emit({"topics": topics}, args.json, text if topic_rows else no_results("topics registered"))

@@ -7,7 +7,7 @@ of a command depends only on the log and the arguments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from tracker.cli.common import table
@@ -40,7 +40,9 @@ def describe(event: AnyEvent) -> str:
         if ev.value is not None:
             amount = number(ev.value)
         else:
-            amount = f"{number(ev.lower) if ev.lower is not None else ''}..{number(ev.upper) if ev.upper is not None else ''}"
+            low = number(ev.lower) if ev.lower is not None else ""
+            high = number(ev.upper) if ev.upper is not None else ""
+            amount = f"{low}..{high}"
         about = "~" if ev.approximate else ""
         who = f" ({ev.subject})" if ev.subject else ""
         by = f", reported by {ev.reported_by}" if ev.reported_by else ""
@@ -69,16 +71,7 @@ def describe(event: AnyEvent) -> str:
         return f"retracts {ev.retracts}: {ev.reason}"
     if kind == "supersession":
         return f"{ev.by} supersedes {ev.supersedes}: {ev.reason}"
-    return kind
-
-
-def describe_raw(event: Mapping[str, Any]) -> str:
-    """A short description of a raw event dict (as stored), without validating it."""
-    for key in ("summary", "quote", "name", "reason", "harm", "finding", "rule", "metric"):
-        value = event.get(key)
-        if value:
-            return str(value)
-    return ""
+    return str(kind)
 
 
 def notes(entry: Entry) -> str:
@@ -105,4 +98,4 @@ def timeline_table(entries: Iterable[Entry]) -> str:
     return table(rows, ("OCCURRED", "TYPE", "ID", "WHAT"), widths=(0, 0, 0, 90))
 
 
-__all__ = ["describe", "describe_raw", "notes", "number", "timeline_table"]
+__all__ = ["describe", "notes", "number", "timeline_table"]

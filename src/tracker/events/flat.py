@@ -75,7 +75,7 @@ class FlatField:
 class FlatSpec:
     """Every flat name of one event type, with the model it builds."""
 
-    type: str
+    event_type: str
     model: type[BaseEvent]
     fields: tuple[FlatField, ...]
     by_name: Mapping[str, FlatField] = field(repr=False)
@@ -93,7 +93,10 @@ class FlatSpec:
             return hit
         close = difflib.get_close_matches(name, list(self.by_name), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        msg = f"'{name}' is not a field of {self.type}{hint} (see 'tracker add {self.type} --help')"
+        msg = (
+            f"'{name}' is not a field of {self.event_type}{hint} "
+            f"(see 'tracker add {self.event_type} --help')"
+        )
         raise InvalidEventError(msg)
 
 
@@ -189,7 +192,7 @@ def _fields_of(
                     )
                 continue
             one = singular(name)
-            names = (f"{prefix}{name}",)
+            names: tuple[str, ...] = (f"{prefix}{name}",)
             if one != name and one not in taken:
                 names = (*names, f"{prefix}{one}")
             out.append(
@@ -210,7 +213,9 @@ def _fields_of(
         base, _ = _strip(ann)
         kind: Kind = "bool" if base is bool else "value"
         choices = _choices(ann)
-        out.append(FlatField((f"{prefix}{name}",), here, kind, _help(info, choices), required, choices))
+        out.append(
+            FlatField((f"{prefix}{name}",), here, kind, _help(info, choices), required, choices)
+        )
     return out
 
 
@@ -270,7 +275,9 @@ def spec(event_type: str) -> FlatSpec:
         for n in f.names:
             by_name[n] = f
     groups = {
-        f.group: f.name.rsplit(".", 1)[0] for f in flat if f.group and "." in f.name and len(f.path) == 2
+        f.group: f.name.rsplit(".", 1)[0]
+        for f in flat
+        if f.group and "." in f.name and len(f.path) == 2
     }
     return FlatSpec(event_type, model, tuple(flat), by_name, groups)
 
@@ -369,7 +376,8 @@ def build(
             if first is not None and first.choices and left not in first.choices:
                 close = difflib.get_close_matches(left, first.choices, n=1)
                 hint = f"; did you mean '{close[0]}:{right}'?" if close else ""
-                msg = f"{f.name}: '{left}' is not a {f.name} type{hint} (choices: {', '.join(first.choices)})"
+                listed = ", ".join(first.choices)
+                msg = f"{f.name}: '{left}' is not a {f.name} type{hint} (choices: {listed})"
                 raise InvalidEventError(msg)
             extra_items.setdefault(f.path, []).append({f.pair[0]: left, f.pair[1]: right})
         elif f.kind == "json":
@@ -393,10 +401,14 @@ def build(
         missing = [
             _required_label(flat, name)
             for name, info in flat.model.model_fields.items()
-            if info.is_required() and name not in data and not (name == "replacement" and patch_values)
+            if info.is_required()
+            and name not in data
+            and not (name == "replacement" and patch_values)
         ]
         if missing:
-            listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+            listed = (
+                missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+            )
             msg = f"{event_type} needs {listed} (see 'tracker add {event_type} --help')"
             raise InvalidEventError(msg)
     return FlatEvent(data, patch_values or None)
@@ -408,7 +420,9 @@ def _check_items(flat: FlatSpec, group: str, items: list[dict[str, str]]) -> Non
     for i, item in enumerate(items, 1):
         for f in flat.fields:
             if f.group == group and f.required and "." in f.name and f.path[-1] not in item:
-                short = next((g.name for g in flat.fields if g.path == f.path and "." not in g.name), None)
+                short = next(
+                    (g.name for g in flat.fields if g.path == f.path and "." not in g.name), None
+                )
                 alt = f" (or {short})" if short else ""
                 which = f"{prefix} {i}" if len(items) > 1 else f"the {prefix}"
                 msg = f"{which} needs {f.name}{alt}: give one for each {prefix}, in the same order"
