@@ -48,9 +48,12 @@ class Parser(argparse.ArgumentParser):
             choices = [c.strip().strip("'") for c in match["choices"].split(",")]
             close = difflib.get_close_matches(value, choices, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            what = _WORDS.get(match["arg"], match["arg"]).split(" ", 1)[-1]
             listed = "" if close else f" (choose from {', '.join(choices)})"
-            message = f"unknown {what} '{value}'{hint}{listed}"
+            if match["arg"] in _WORDS:
+                what = _WORDS[match["arg"]].split(" ", 1)[-1]
+                message = f"unknown {what} '{value}'{hint}{listed}"
+            else:
+                message = f"{match['arg']}: '{value}' is not a choice{hint}{listed}"
         elif message.startswith("the following arguments are required:"):
             missing = message.split(":", 1)[1].strip()
             first = missing.split(",")[0].strip()
