@@ -31,6 +31,7 @@ def test_demo_at_path_walks_through(bundled: Path, cli: Run, tmp_path: Path) -> 
     assert commands == [
         f"$ tracker --log {target} replay",
         f"$ tracker --log {target} show paywall-move",
+        f"$ tracker --log {target} show bloomberg-rate",
         f"$ tracker --log {target} replay --as-of 2026-01-11",
         f"$ tracker --log {target} replay --known-at 2026-01-12",
         f"$ tracker --log {target} verify",

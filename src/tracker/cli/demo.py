@@ -101,6 +101,15 @@ def steps(path: Path) -> list[tuple[str, list[str]]]:
         out.append(
             ("One event, with its sources, its history and who checked it.", ["show", pick.id])
         )
+    corrected = next((e for e in timeline if e.corrected_by), None)
+    if corrected is not None:
+        out.append(
+            (
+                "An event corrected after it was recorded: the log keeps both versions, "
+                "and every replay uses the correction.",
+                ["show", corrected.id],
+            )
+        )
     latest = [
         e.occurred.latest
         for e in timeline

@@ -31,9 +31,9 @@ def describe(event: AnyEvent) -> str:
     ev: Any = event
     kind = ev.type
     if kind == "statement":
-        said = ev.quote or ev.summary
+        said = ev.summary or f'"{ev.quote}"'
         stance = f" [stance {ev.stance:+d} on {ev.topic}]" if ev.stance is not None else ""
-        return f'{ev.speaker}: "{said}"{stance}'
+        return f"{ev.speaker}: {said}{stance}"
     if ev.summary:
         return str(ev.summary)
     if kind == "figure":
