@@ -21,6 +21,7 @@ is given and the error is unexpected.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -111,8 +112,8 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
     except BrokenPipeError:
         # The reader went away (tracker log | head): stop quietly, and keep Python from
         # complaining when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that catches everything
         if debug:

@@ -23,6 +23,9 @@ from tracker.cli.common import (
     table,
 )
 
+_now = time.monotonic
+"""The progress line's clock (tests replace it)."""
+
 EXAMPLES: dict[str, str] = {
     "actor": "tracker add actor --actor ofcom --name Ofcom --kind regulator --jurisdiction GB",
     "topic": "tracker add topic --topic paywall --name 'Image tools restricted to subscribers'",
@@ -317,12 +320,12 @@ class _Progress:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.start = time.monotonic()
+        self.start = _now()
         self.last = 0.0
         self.shown = False
 
     def __call__(self, lines: int) -> None:
-        now = time.monotonic()
+        now = _now()
         if now - self.start < 1.0 or now - self.last < 0.1:
             return
         self.last = now
@@ -331,7 +334,7 @@ class _Progress:
         sys.stderr.flush()
 
     def step(self, text: str) -> None:
-        if time.monotonic() - self.start >= 1.0:
+        if _now() - self.start >= 1.0:
             self.shown = True
             sys.stderr.write(f"\r\033[K{text}")
             sys.stderr.flush()
