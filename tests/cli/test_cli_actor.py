@@ -28,9 +28,16 @@ def test_actor_list_json(grok_log: Path, cli: Run) -> None:
     actors = json.loads(cli("actor", "list", "--json").out)["actors"]
     grok = next(a for a in actors if a["actor"] == "grok")
     assert grok == {
-        "actor": "grok", "aliases": [], "event": grok["event"], "jurisdiction": None, "kind": "product",
+        "actor": "grok",
+        "aliases": [],
+        "event": grok["event"],
+        "jurisdiction": None,
+        "kind": "product",
         "name": "Grok",
-        "relations": [{"target": "xai", "type": "developed_by"}, {"target": "x", "type": "runs_on"}],
+        "relations": [
+            {"target": "xai", "type": "developed_by"},
+            {"target": "x", "type": "runs_on"},
+        ],
         "seq": 3,
     }
 
@@ -58,20 +65,43 @@ def test_actor_show_unknown_suggests(grok_log: Path, cli: Run) -> None:
 def test_actor_add_with_relations_and_aliases(grok_log: Path, cli: Run) -> None:
     """--relation TYPE:TARGET and --alias build the registration."""
     result = cli(
-        "actor", "add", "musk", "--name", "Elon Musk", "--kind", "person", "--alias", "Musk",
-        "--relation", "employed_by:xai", "--relation.type", "led_by", "--relation.target", "x",
+        "actor",
+        "add",
+        "musk",
+        "--name",
+        "Elon Musk",
+        "--kind",
+        "person",
+        "--alias",
+        "Musk",
+        "--relation",
+        "employed_by:xai",
+        "--relation.type",
+        "led_by",
+        "--relation.target",
+        "x",
     )
     assert result.status == 0, result.err
     assert result.out.startswith("registered actor musk as record 13 (event ev-")
     event = json.loads(grok_log.read_bytes().splitlines()[-1])["event"]
-    assert event["relations"] == [{"target": "x", "type": "led_by"}, {"target": "xai", "type": "employed_by"}]
+    assert event["relations"] == [
+        {"target": "x", "type": "led_by"},
+        {"target": "xai", "type": "employed_by"},
+    ]
     assert event["aliases"] == ["Musk"]
 
 
 def test_actor_add_help_lists_fields(cli: Run) -> None:
     """`tracker actor add --help` shows the model's fields and the shorthand."""
     out = cli("actor", "add", "--help").out
-    for flag in ("--name", "--kind", "--alias", "--relation TYPE:TARGET", "--jurisdiction", "--relation.target"):
+    for flag in (
+        "--name",
+        "--kind",
+        "--alias",
+        "--relation TYPE:TARGET",
+        "--jurisdiction",
+        "--relation.target",
+    ):
         assert flag in out
 
 
@@ -90,20 +120,43 @@ def test_actor_add_help_lists_fields(cli: Run) -> None:
             "legislator, media, ngo, investor, other)\n",
         ),
         (
-            ["actor", "add", "ofcom", "--name", "Ofcom", "--kind", "regulator", "--relation", "part_of"],
+            [
+                "actor",
+                "add",
+                "ofcom",
+                "--name",
+                "Ofcom",
+                "--kind",
+                "regulator",
+                "--relation",
+                "part_of",
+            ],
             "tracker: error: relation: expected TYPE:TARGET, got 'part_of' (for example developed_by:xai)\n",
         ),
         (
-            ["actor", "add", "ofcom", "--name", "Ofcom", "--kind", "regulator", "--relation", "part_of:uk-gv"],
+            [
+                "actor",
+                "add",
+                "ofcom",
+                "--name",
+                "Ofcom",
+                "--kind",
+                "regulator",
+                "--relation",
+                "part_of:uk-gv",
+            ],
             "tracker: error: actor.relations.target: unknown actor 'uk-gv'; did you mean 'uk-gov'? "
             "(register it first: tracker actor add uk-gv --name ... --kind ...)\n",
         ),
         (
             ["actor", "add", "Ofcom", "--name", "Ofcom", "--kind", "regulator"],
-            'tracker: error: actor.actor: "Ofcom" is not an id: use lowercase letters, digits, \'.\', '
+            "tracker: error: actor.actor: \"Ofcom\" is not an id: use lowercase letters, digits, '.', "
             "'_' or '-', starting with a letter or digit, at most 64 characters\n",
         ),
-        (["actor", "add", "ofcom", "--kind", "regulator"], "tracker: error: actor needs name (see 'tracker add actor --help')\n"),
+        (
+            ["actor", "add", "ofcom", "--kind", "regulator"],
+            "tracker: error: actor needs name (see 'tracker add actor --help')\n",
+        ),
     ],
 )
 def test_bad_actor_add(grok_log: Path, cli: Run, argv: list[str], message: str) -> None:
@@ -117,7 +170,15 @@ def test_bad_actor_add(grok_log: Path, cli: Run, argv: list[str], message: str) 
 
 def test_topics(grok_log: Path, cli: Run) -> None:
     """topic add registers a topic; topic list shows it."""
-    result = cli("topic", "add", "deepfakes", "--name", "Sexualised deepfakes", "--description", "Images made by Grok")
+    result = cli(
+        "topic",
+        "add",
+        "deepfakes",
+        "--name",
+        "Sexualised deepfakes",
+        "--description",
+        "Images made by Grok",
+    )
     assert result.status == 0
     assert cli("topic", "list").out == (
         "ID         NAME                                   DESCRIPTION\n"

@@ -27,7 +27,12 @@ CASES: dict[str, list[str]] = {
     "replay-actor-ofcom": ["replay", "--actor", "ofcom"],
     "show-grok-paywall-claim": ["show", "grok-paywall-claim"],
     "show-xai-quarterly-loss": ["show", "xai-quarterly-loss"],
-    "show-xai-quarterly-loss-known-at-2026-01-13": ["show", "xai-quarterly-loss", "--known-at", "2026-01-13"],
+    "show-xai-quarterly-loss-known-at-2026-01-13": [
+        "show",
+        "xai-quarterly-loss",
+        "--known-at",
+        "2026-01-13",
+    ],
     "actor-list": ["actor", "list"],
     "actor-show-grok": ["actor", "show", "grok"],
     "topic-list": ["topic", "list"],

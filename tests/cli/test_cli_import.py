@@ -250,26 +250,41 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_line_on_a_terminal(grok_log: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_line_on_a_terminal(
+    grok_log: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a terminal, a run past one second shows a progress line on stderr, cleared at the end."""
     src = tmp_path / "many.jsonl"
-    src.write_text("".join(json.dumps({"type": "topic", "topic": f"t{i}", "name": "T"}) + "\n" for i in range(2000)))
+    src.write_text(
+        "".join(
+            json.dumps({"type": "topic", "topic": f"t{i}", "name": "T"}) + "\n" for i in range(2000)
+        )
+    )
     ticks = iter(range(0, 1000, 2))  # every reading of the clock is two seconds later
     monkeypatch.setattr("tracker.cli.log_cmds._now", lambda: next(ticks))
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     result = cli("import", str(src))
-    assert (result.status, result.out) == (0, f"imported 2000 events from {src} as records 13-2012\n")
+    assert (result.status, result.out) == (
+        0,
+        f"imported 2000 events from {src} as records 13-2012\n",
+    )
     assert terminal.getvalue() == (
         f"\rreading {src}: 1,000 lines\rreading {src}: 2,000 lines"
         "\r\033[Kchecking and appending 2,000 events...\r\033[K"
     )
 
 
-def test_no_progress_when_not_a_terminal(grok_log: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_progress_when_not_a_terminal(
+    grok_log: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When stderr is not a terminal, an import prints nothing there, however long it runs."""
     src = tmp_path / "many.jsonl"
-    src.write_text("".join(json.dumps({"type": "topic", "topic": f"t{i}", "name": "T"}) + "\n" for i in range(1000)))
+    src.write_text(
+        "".join(
+            json.dumps({"type": "topic", "topic": f"t{i}", "name": "T"}) + "\n" for i in range(1000)
+        )
+    )
     ticks = iter(range(0, 1000, 2))
     monkeypatch.setattr("tracker.cli.log_cmds._now", lambda: next(ticks))
     result = cli("import", str(src))

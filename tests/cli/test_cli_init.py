@@ -48,7 +48,8 @@ def test_init_refuses_to_overwrite(cli: Run, tmp_path: Path) -> None:
     (tmp_path / "tracker.jsonl").write_text("my notes\n")
     result = cli("init")
     assert (result.status, result.err) == (
-        1, "tracker: error: tracker.jsonl already exists; tracker init never overwrites: choose another path\n"
+        1,
+        "tracker: error: tracker.jsonl already exists; tracker init never overwrites: choose another path\n",
     )
     assert (tmp_path / "tracker.jsonl").read_text() == "my notes\n"
 
@@ -67,7 +68,10 @@ def test_missing_env_log_names_the_variable(cli: Run, monkeypatch: pytest.Monkey
     """A TRACKER_LOG that points nowhere is named in the error."""
     monkeypatch.setenv("TRACKER_LOG", "gone.jsonl")
     result = cli("head")
-    assert result.err == "tracker: error: no log at gone.jsonl: create it with 'tracker init' (from TRACKER_LOG)\n"
+    assert (
+        result.err
+        == "tracker: error: no log at gone.jsonl: create it with 'tracker init' (from TRACKER_LOG)\n"
+    )
 
 
 def test_not_a_log(cli: Run, tmp_path: Path) -> None:
@@ -75,5 +79,6 @@ def test_not_a_log(cli: Run, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello\n")
     result = cli("replay", "--log", "notes.txt")
     assert (result.status, result.err) == (
-        1, "tracker: error: notes.txt is not a tracker log (its first line is not a record)\n"
+        1,
+        "tracker: error: notes.txt is not a tracker log (its first line is not a record)\n",
     )

@@ -35,4 +35,6 @@ def test_schema_unknown_type(cli: Run) -> None:
     """A mistyped type gets a suggestion."""
     result = cli("schema", "figur")
     assert result.status == 1
-    assert result.err.startswith("tracker: error: unknown event type 'figur'; did you mean 'figure'?")
+    assert result.err.startswith(
+        "tracker: error: unknown event type 'figur'; did you mean 'figure'?"
+    )

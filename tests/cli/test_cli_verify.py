@@ -20,7 +20,12 @@ def test_head_formats(grok_log: Path, cli: Run) -> None:
     text = cli("head").out.strip()
     data = json.loads(cli("head", "--json").out)
     assert text == f"12:{data['hash']}"
-    assert data == {"hash": data["hash"], "head": text, "recorded": "2026-01-14T10:01:00.000000Z", "seq": 12}
+    assert data == {
+        "hash": data["hash"],
+        "head": text,
+        "recorded": "2026-01-14T10:01:00.000000Z",
+        "seq": 12,
+    }
     assert len(data["hash"]) == 64
 
 
@@ -30,22 +35,29 @@ def test_verify_against_published_head(grok_log: Path, cli: Run) -> None:
     cli("topic", "add", "deepfakes", "--name", "Deepfakes")
     result = cli("verify", "--head", published)
     assert result.status == 0
-    assert result.out.startswith("ok: 13 records, chain intact; it extends the published head 12; head 13:")
+    assert result.out.startswith(
+        "ok: 13 records, chain intact; it extends the published head 12; head 13:"
+    )
 
 
 def test_verify_wrong_head_exits_5(grok_log: Path, cli: Run) -> None:
     """A head the log does not extend is an integrity failure (exit 5)."""
     result = cli("verify", "--head", "3:" + "ab" * 32)
     assert result.status == 5
-    assert result.err.startswith("tracker: error: the log does not extend the published head 3:abababababababab...")
+    assert result.err.startswith(
+        "tracker: error: the log does not extend the published head 3:abababababababab..."
+    )
 
 
 def test_edited_line_exits_5(grok_log: Path, cli: Run) -> None:
     """An edited byte is found by verify at its record (exit 5)."""
-    grok_log.write_bytes(grok_log.read_bytes().replace(b"insulting to victims", b"insulting to victimz"))
+    grok_log.write_bytes(
+        grok_log.read_bytes().replace(b"insulting to victims", b"insulting to victimz")
+    )
     result = cli("verify")
     assert (result.status, result.err) == (
-        5, "tracker: error: record 10: its hash does not match its content (it was edited)\n"
+        5,
+        "tracker: error: record 10: its hash does not match its content (it was edited)\n",
     )
 
 

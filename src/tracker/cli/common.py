@@ -9,16 +9,17 @@ Command modules import only this and the standard library at module level; anyth
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 
 from tracker.cli.errors import UsageError
 
 if TYPE_CHECKING:
+    from typing import Any
+
     import tracker
 
 DEFAULT_LOG = "tracker.jsonl"
@@ -28,7 +29,7 @@ ENV_LOG = "TRACKER_LOG"
 
 Handler = Callable[[argparse.Namespace], int | None]
 
-_INVALID_CHOICE = re.compile(
+_INVALID_CHOICE = (
     r"argument (?P<arg>[^:]+): invalid choice: '(?P<value>[^']*)' \(choose from (?P<choices>.*)\)"
 )
 
@@ -38,11 +39,14 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:  # noqa: D102 - argparse's hook
-        match = _INVALID_CHOICE.search(message)
+        import difflib
+        import re
+
+        match = re.search(_INVALID_CHOICE, message)
         if match is not None:
             value = match["value"]
             choices = [c.strip().strip("'") for c in match["choices"].split(",")]
@@ -58,11 +62,8 @@ class Parser(argparse.ArgumentParser):
             missing = message.split(":", 1)[1].strip()
             first = missing.split(",")[0].strip()
             if first in _WORDS:
-                choices = (
-                    [a for a in self._subparsers._group_actions[0].choices]
-                    if self._subparsers
-                    else []
-                )  # type: ignore[union-attr]  # noqa: SLF001
+                actions = self._subparsers._group_actions if self._subparsers else []  # noqa: SLF001
+                choices = list(getattr(actions[0], "choices", None) or []) if actions else []
                 message = (
                     f"give {_WORDS[first]}: {', '.join(choices)}"
                     if choices
@@ -80,8 +81,21 @@ class Parser(argparse.ArgumentParser):
 _WORDS = {"COMMAND": "a command", "TYPE": "an event type", "ACTION": "an action"}
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, sized from $COLUMNS or the terminal without importing shutil."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        try:
+            columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+        except (ValueError, OSError):
+            columns = 80
+        super().__init__(prog, indent_increment, max_help_position, width=max(columns, 40) - 2)
+
+
 def _unrecognized(parser: argparse.ArgumentParser, message: str) -> str:
     """Add "did you mean" to an unknown flag."""
+    import difflib
+
     words = message.split(":", 1)[1].split()
     flags = [s for a in parser._actions for s in a.option_strings]  # noqa: SLF001 - argparse has no public list
     for word in words:
@@ -142,11 +156,24 @@ def command(
         description=description or help[:1].upper() + help[1:] + ".",
         epilog=f"Example:\n{examples}",
     )
+    if selected(subparsers)[:1] != [name]:
+        return _Unused()  # type: ignore[return-value]
     add_global_options(parser, top=False, log=log)
     parser.set_defaults(parser=parser)
     if handler is not None:
         parser.set_defaults(handler=handler)
     return parser
+
+
+class _Unused:
+    """Stands in for the parser of a command that was not typed.
+
+    Its flags are never parsed (``tracker --help`` lists only names and one-line helps), so
+    building them is skipped: every call is accepted and does nothing.
+    """
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unused]:
+        return lambda *_args, **_kwargs: self
 
 
 def selected(subparsers: Any) -> list[str]:

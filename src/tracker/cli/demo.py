@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
-from datetime import timedelta
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 
 from tracker.cli.common import command, emit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 DEMO_FILE = "grok.jsonl"
 
@@ -42,6 +44,8 @@ def register(subparsers: Any) -> None:
 
 
 def _source() -> Path:
+    from pathlib import Path
+
     from tracker.examples import demo_log_path
 
     return Path(demo_log_path())
@@ -55,6 +59,7 @@ def place(path: str | None) -> Path:
     """
     import shutil
     import tempfile
+    from pathlib import Path
 
     from tracker.errors import LogExistsError, LogNotFoundError
 
@@ -84,6 +89,8 @@ def place(path: str | None) -> Path:
 
 def steps(path: Path) -> list[tuple[str, list[str]]]:
     """The walk: (what it shows, the command's arguments after ``--log PATH``)."""
+    from datetime import timedelta
+
     import tracker
 
     with tracker.open(path) as log:
@@ -140,6 +147,8 @@ def steps(path: Path) -> list[tuple[str, list[str]]]:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    import shlex
+
     from tracker.cli.main import main
 
     path = place(args.path)

@@ -21,13 +21,14 @@ is given and the error is unexpected.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import traceback
-from collections.abc import Callable
 
-from tracker.errors import TrackerError
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tracker.errors import TrackerError
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -77,6 +78,13 @@ def _print_error(
         print(f"  {line}", file=sys.stderr)
 
 
+def _tracker_error() -> type[TrackerError]:
+    """TrackerError, imported only when an exception is on its way (not for `--help`)."""
+    from tracker.errors import TrackerError
+
+    return TrackerError
+
+
 def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
     """Run ``call`` and turn whatever it raises into an exit status and one line on stderr."""
     try:
@@ -84,7 +92,7 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
     except UsageError as exc:
         _print_error("usage", exc.message, as_json=as_json)
         return EXIT_USAGE
-    except TrackerError as exc:
+    except _tracker_error() as exc:
         problems = getattr(exc, "problems", None)
         if problems is not None:
             count = getattr(exc, "count", len(problems))
@@ -112,11 +120,15 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
     except BrokenPipeError:
         # The reader went away (tracker log | head): stop quietly, and keep Python from
         # complaining when it flushes stdout at exit.
-        with contextlib.suppress(OSError, ValueError):
+        try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass  # stdout is not a real file (in tests): nothing will flush to a closed pipe
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that catches everything
         if debug:
+            import traceback
+
             traceback.print_exc()
         message = (
             f"unexpected error: {type(exc).__name__}: {exc}; this is a bug in tracker, please "

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from typing import Any
 
 from tracker.cli.common import (
     DEFAULT_LOG,
@@ -254,11 +257,12 @@ def _register_add(subparsers: Any) -> None:
         handler=None,
     )
     words = selected(subparsers)
+    if words[:1] != ["add"]:
+        return  # the per-type parsers need the models (pydantic): build them only for 'add'
     types = parser.add_subparsers(
         dest="event_type", metavar="TYPE", title="event types", required=True
     )
-    if words[:1] != ["add"]:
-        return  # the per-type parsers need the models (pydantic): build them only for 'add'
+    types.tracker_words = words[1:]  # type: ignore[attr-defined]
     from tracker.cli.flags import add_event_flags
     from tracker.events.flat import spec
     from tracker.events.models import EVENT_TYPES

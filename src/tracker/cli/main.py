@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 
 from tracker.cli.common import Parser, add_global_options
 from tracker.cli.errors import EXIT_OK, UsageError, guarded

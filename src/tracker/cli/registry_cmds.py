@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 
 from tracker.cli.common import (
     add_date_options,
@@ -17,6 +18,8 @@ from tracker.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from tracker.projections.state import State
 
 
@@ -34,6 +37,7 @@ def register(subparsers: Any) -> None:
         actions = group.add_subparsers(
             dest="action", metavar="ACTION", title="actions", required=True
         )
+        actions.tracker_words = words[1:] if words[:1] == [kind] else []
         p = command(
             actions,
             "add",
