@@ -23,6 +23,7 @@ from tracker.errors import (
 )
 from tracker.events.codec import content_digest, event_to_dict, load_event, parse_event
 from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
+from tracker.events.flat import spec as flat_spec
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.projections.registry import suggest
 from tracker.projections.fold import Entry
@@ -382,9 +383,35 @@ class Log:
 
         Raises:
             InvalidDateError: a range does not parse.
+            InvalidEventError: no such event type (with the closest one).
+            UnknownIdError: no such actor or topic is registered (with the closest id).
         """
         occ = PartialDate.parse(occurred) if occurred is not None else None
         rec = PartialDate.parse(recorded) if recorded is not None else None
+        if type is not None:
+            flat_spec(type)  # raises for an unknown type, with a suggestion
+        if actor is not None or topic is not None:
+            self._catch_up(self.store.read)
+            index = self._index
+            for kind, value, table in (
+                ("actor", actor, index.actors),
+                ("topic", topic, index.topics),
+            ):
+                if value is not None and value not in table:
+                    guess = suggest(value, table, index.names if kind == "actor" else None)
+                    hint = f"; did you mean '{guess}'?" if guess else ""
+                    msg = f"no {kind} '{value}' is registered{hint} (see 'tracker {kind} list')"
+                    raise UnknownIdError(msg)
+        return self._filtered(type, actor, topic, occ, rec)
+
+    def _filtered(
+        self,
+        type: str | None,  # noqa: A002 - the field is called type
+        actor: str | None,
+        topic: str | None,
+        occ: PartialDate | None,
+        rec: PartialDate | None,
+    ) -> Iterator[Record]:
         rec_from = format_instant(rec.earliest) if rec and rec.earliest else None
         rec_to = format_instant(rec.latest) if rec and rec.latest else None
         for record, _pos in self.store.read():
@@ -401,9 +428,17 @@ class Log:
                     continue
             if actor is not None or topic is not None:
                 refs = {(ns, v) for _f, ns, v in load_event(event).references()}
-                if actor is not None and ("actor", actor) not in refs and event.get("actor") != actor:
+                if (
+                    actor is not None
+                    and ("actor", actor) not in refs
+                    and event.get("actor") != actor
+                ):
                     continue
-                if topic is not None and ("topic", topic) not in refs and event.get("topic") != topic:
+                if (
+                    topic is not None
+                    and ("topic", topic) not in refs
+                    and event.get("topic") != topic
+                ):
                     continue
             yield record
 
@@ -567,7 +602,9 @@ def _event_view(state: State, event_id: str) -> EventView | None:
                 return EventView(event_id, fix.fix, fix.seq, fix.recorded, "fix", (), ())
         return None
     verifications = tuple(
-        v for v in state.timeline(type="verification") if getattr(v.event, "target", None) == event_id
+        v
+        for v in state.timeline(type="verification")
+        if getattr(v.event, "target", None) == event_id
     )
     return EventView(
         event_id,

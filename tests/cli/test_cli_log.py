@@ -66,3 +66,39 @@ def test_log_actor_includes_registration(grok_log: Path, cli: Run) -> None:
 def test_empty_results(grok_log: Path, cli: Run) -> None:
     """No match prints a note, not an empty table."""
     assert cli("log", "--type", "incident").out == "(no records match)\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["log", "--type", "figur"],
+            "tracker: error: unknown event type 'figur'; did you mean 'figure'? (types: actor, topic, "
+            "statement, figure, policy_change, regulatory_action, verification, incident, correction, "
+            "retraction, supersession)\n",
+        ),
+        (
+            ["log", "--actor", "grk"],
+            "tracker: error: no actor 'grk' is registered; did you mean 'grok'? (see 'tracker actor list')\n",
+        ),
+        (
+            ["log", "--topic", "paywal"],
+            "tracker: error: no topic 'paywal' is registered; did you mean 'paywall'? (see 'tracker topic list')\n",
+        ),
+        (
+            ["replay", "--actor", "grk"],
+            "tracker: error: unknown actor 'grk'; did you mean 'grok'? (see 'tracker actor list')\n",
+        ),
+        (["log", "--json", "--type", "figur"], None),
+    ],
+)
+def test_unknown_filter_values_suggest(
+    grok_log: Path, cli: Run, argv: list[str], message: str | None
+) -> None:
+    """A filter on a type, actor or topic that does not exist is refused with a suggestion, before any output."""
+    result = cli(*argv)
+    assert (result.status, result.out) == (1, "")
+    if message is not None:
+        assert result.err == message
+    else:
+        assert json.loads(result.err)["error"]["code"] == "invalid-event"

@@ -549,8 +549,16 @@ def _item(value: Any) -> str:
 def _replay(args: argparse.Namespace) -> None:
     from tracker.cli.render import timeline_table
 
+    from tracker.events.flat import spec
+
     with open_log(args) as log:
         state = log.replay(**dates(args))
+    if args.type is not None:
+        spec(args.type)  # an unknown type is refused, with a suggestion
+    if args.actor is not None:
+        state.registry.require_actor(args.actor)
+    if args.topic is not None:
+        state.registry.require_topic(args.topic)
     filters = {"actor": args.actor, "topic": args.topic, "type": args.type, "tag": args.tag}
     timeline = state.timeline(**filters)
     uncertain = list(state.uncertain())
