@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -65,21 +66,7 @@ def test_actor_show_unknown_suggests(grok_log: Path, cli: Run) -> None:
 def test_actor_add_with_relations_and_aliases(grok_log: Path, cli: Run) -> None:
     """--relation TYPE:TARGET and --alias build the registration."""
     result = cli(
-        "actor",
-        "add",
-        "musk",
-        "--name",
-        "Elon Musk",
-        "--kind",
-        "person",
-        "--alias",
-        "Musk",
-        "--relation",
-        "employed_by:xai",
-        "--relation.type",
-        "led_by",
-        "--relation.target",
-        "x",
+        "actor add musk --name 'Elon Musk' --kind person --alias Musk --relation employed_by:xai --relation.type led_by --relation.target x"
     )
     assert result.status == 0, result.err
     assert result.out.startswith("registered actor musk as record 13 (event ev-")
@@ -109,47 +96,27 @@ def test_actor_add_help_lists_fields(cli: Run) -> None:
     ("argv", "message"),
     [
         (
-            ["actor", "add", "grok", "--name", "Grok", "--kind", "product"],
+            shlex.split("actor add grok --name Grok --kind product"),
             "tracker: error: actor 'grok' is already registered (event {grok}); to change it, "
             "append a correction of that event\n",
         ),
         (
-            ["actor", "add", "ofcom", "--name", "Ofcom", "--kind", "regulater"],
+            shlex.split("actor add ofcom --name Ofcom --kind regulater"),
             "tracker: error: kind: 'regulater' is not a choice; did you mean 'regulator'? (choices: "
             "person, company, product, platform, regulator, government, prosecutor, court, "
             "legislator, media, ngo, investor, other)\n",
         ),
         (
-            [
-                "actor",
-                "add",
-                "ofcom",
-                "--name",
-                "Ofcom",
-                "--kind",
-                "regulator",
-                "--relation",
-                "part_of",
-            ],
+            shlex.split("actor add ofcom --name Ofcom --kind regulator --relation part_of"),
             "tracker: error: relation: expected TYPE:TARGET, got 'part_of' (for example developed_by:xai)\n",
         ),
         (
-            [
-                "actor",
-                "add",
-                "ofcom",
-                "--name",
-                "Ofcom",
-                "--kind",
-                "regulator",
-                "--relation",
-                "part_of:uk-gv",
-            ],
+            shlex.split("actor add ofcom --name Ofcom --kind regulator --relation part_of:uk-gv"),
             "tracker: error: actor.relations.target: unknown actor 'uk-gv'; did you mean 'uk-gov'? "
             "(register it first: tracker actor add uk-gv --name ... --kind ...)\n",
         ),
         (
-            ["actor", "add", "Ofcom", "--name", "Ofcom", "--kind", "regulator"],
+            shlex.split("actor add Ofcom --name Ofcom --kind regulator"),
             "tracker: error: actor.actor: \"Ofcom\" is not an id: use lowercase letters, digits, '.', "
             "'_' or '-', starting with a letter or digit, at most 64 characters\n",
         ),
@@ -171,13 +138,7 @@ def test_bad_actor_add(grok_log: Path, cli: Run, argv: list[str], message: str) 
 def test_topics(grok_log: Path, cli: Run) -> None:
     """topic add registers a topic; topic list shows it."""
     result = cli(
-        "topic",
-        "add",
-        "deepfakes",
-        "--name",
-        "Sexualised deepfakes",
-        "--description",
-        "Images made by Grok",
+        "topic add deepfakes --name 'Sexualised deepfakes' --description 'Images made by Grok'"
     )
     assert result.status == 0
     assert cli("topic", "list").out == (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 import orjson
@@ -50,24 +51,7 @@ def test_help_of_add_lists_every_type(cli: Run) -> None:
 def test_add_figure_prints_id_and_record(grok_log: Path, cli: Run) -> None:
     """A figure added with flags is appended and its id and record number printed."""
     result = cli(
-        "add",
-        "figure",
-        "--id",
-        "xai-loss",
-        "--occurred",
-        "2025-07..2025-09",
-        "--metric",
-        "net_loss",
-        "--value",
-        "1.46",
-        "--unit",
-        "USD_billion",
-        "--subject",
-        "xai",
-        "--source",
-        "https://example.org/loss",
-        "--publisher",
-        "Bloomberg",
+        "add figure --id xai-loss --occurred 2025-07..2025-09 --metric net_loss --value 1.46 --unit USD_billion --subject xai --source https://example.org/loss --publisher Bloomberg"
     )
     assert (result.status, result.out, result.err) == (
         0,
@@ -90,21 +74,7 @@ def test_add_figure_prints_id_and_record(grok_log: Path, cli: Run) -> None:
 def test_add_json_receipt(grok_log: Path, cli: Run) -> None:
     """With --json the receipt is a JSON object with the id, record number and status."""
     result = cli(
-        "add",
-        "incident",
-        "--id",
-        "victims",
-        "--occurred",
-        "2026-01",
-        "--harm",
-        "images of women",
-        "--actor",
-        "grok",
-        "--source",
-        "https://example.org/v",
-        "--publisher",
-        "Example",
-        "--json",
+        "add incident --id victims --occurred 2026-01 --harm 'images of women' --actor grok --source https://example.org/v --publisher Example --json"
     )
     assert result.status == 0
     assert json.loads(result.out) == {
@@ -118,30 +88,7 @@ def test_add_json_receipt(grok_log: Path, cli: Run) -> None:
 def test_sources_pair_by_position(grok_log: Path, cli: Run) -> None:
     """Repeated dotted source flags pair by position; an empty value keeps a place."""
     result = cli(
-        "add",
-        "statement",
-        "--id",
-        "two-sources",
-        "--occurred",
-        "2026-01-09",
-        "--speaker",
-        "uk-gov",
-        "--quote",
-        "q",
-        "--source.publisher",
-        "A",
-        "--source.url",
-        "https://a",
-        "--source.citation",
-        "",
-        "--source.published",
-        "2026-01-09",
-        "--source.publisher",
-        "B",
-        "--source.url",
-        "",
-        "--source.citation",
-        "print edition, p. 3",
+        "add statement --id two-sources --occurred 2026-01-09 --speaker uk-gov --quote q --source.publisher A --source.url https://a --source.citation '' --source.published 2026-01-09 --source.publisher B --source.url '' --source.citation 'print edition, p. 3'"
     )
     assert result.status == 0, result.err
     event = orjson.loads(grok_log.read_bytes().splitlines()[-1])["event"]
@@ -154,28 +101,7 @@ def test_sources_pair_by_position(grok_log: Path, cli: Run) -> None:
 def test_tags_and_booleans(grok_log: Path, cli: Run) -> None:
     """A list flag repeats (by its name or its singular); a boolean takes --no- too."""
     result = cli(
-        "add",
-        "figure",
-        "--id",
-        "rate2",
-        "--occurred",
-        "2026-01",
-        "--metric",
-        "m",
-        "--value",
-        "3",
-        "--unit",
-        "count",
-        "--tag",
-        "uk",
-        "--tags",
-        "paywall",
-        "--approximate",
-        "--no-approximate",
-        "--source",
-        "https://a",
-        "--publisher",
-        "A",
+        "add figure --id rate2 --occurred 2026-01 --metric m --value 3 --unit count --tag uk --tags paywall --approximate --no-approximate --source https://a --publisher A"
     )
     assert result.status == 0, result.err
     event = orjson.loads(grok_log.read_bytes().splitlines()[-1])["event"]
@@ -186,14 +112,7 @@ def test_tags_and_booleans(grok_log: Path, cli: Run) -> None:
 def test_correction_patch_keeps_other_fields(grok_log: Path, cli: Run) -> None:
     """--replacement.FIELD changes one field of the corrected event's current version."""
     result = cli(
-        "add",
-        "correction",
-        "--corrects",
-        "paywall-move",
-        "--replacement.after",
-        "subscribers only, on X",
-        "--reason",
-        "wording",
+        "add correction --corrects paywall-move --replacement.after 'subscribers only, on X' --reason wording"
     )
     assert result.status == 0, result.err
     event = orjson.loads(grok_log.read_bytes().splitlines()[-1])["event"]
@@ -236,7 +155,7 @@ def test_correction_whole_replacement_as_json(grok_log: Path, cli: Run) -> None:
 def test_dry_run_writes_nothing(grok_log: Path, cli: Run) -> None:
     """--dry-run checks the event and says what would happen, without writing."""
     before = snapshot(grok_log)
-    result = cli("add", "topic", "--topic", "deepfakes", "--name", "Deepfakes", "--dry-run")
+    result = cli("add topic --topic deepfakes --name Deepfakes --dry-run")
     assert result.status == 0
     assert result.out.startswith("would append topic ev-")
     assert result.out.endswith(" as record 13 (dry run: nothing written)\n")
@@ -264,78 +183,34 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
             "(see 'tracker add figure --help')\n",
         ),
         (
-            [
-                "add",
-                "figure",
-                "--occurred",
-                "2026-01",
-                "--metric",
-                "m",
-                "--value",
-                "about 6700",
-                "--unit",
-                "count",
-                "--source",
-                "https://a",
-                "--publisher",
-                "A",
-            ],
+            shlex.split(
+                "add figure --occurred 2026-01 --metric m --value 'about 6700' --unit count --source https://a --publisher A"
+            ),
             1,
             'tracker: error: figure.value: expected a number, got "about 6700" (give the number '
             "alone, and approximate true for 'about')\n",
         ),
         (
-            [
-                "add",
-                "statement",
-                "--occurred",
-                "2026-01",
-                "--speaker",
-                "uk-gv",
-                "--quote",
-                "q",
-                "--source",
-                "https://a",
-                "--publisher",
-                "A",
-            ],
+            shlex.split(
+                "add statement --occurred 2026-01 --speaker uk-gv --quote q --source https://a --publisher A"
+            ),
             1,
             "tracker: error: statement.speaker: unknown actor 'uk-gv'; did you mean 'uk-gov'? "
             "(register it first: tracker actor add uk-gv --name ... --kind ...)\n",
         ),
         (
-            [
-                "add",
-                "statement",
-                "--occurred",
-                "2026-13",
-                "--speaker",
-                "uk-gov",
-                "--quote",
-                "q",
-                "--source",
-                "https://a",
-                "--publisher",
-                "A",
-            ],
+            shlex.split(
+                "add statement --occurred 2026-13 --speaker uk-gov --quote q --source https://a --publisher A"
+            ),
             1,
             "tracker: error: statement.occurred: invalid date '2026-13': month must be 01-12; use "
             "YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[+HH:MM], '..D' (on or before), 'D..' (on "
             "or after), 'D1..D2', with '~' for approximate\n",
         ),
         (
-            [
-                "add",
-                "statement",
-                "--occurred",
-                "2026-01",
-                "--speaker",
-                "uk-gov",
-                "--quote",
-                "q",
-                "--source",
-                "https://a",
-            ],
+            shlex.split(
+                "add statement --occurred 2026-01 --speaker uk-gov --quote q --source https://a"
+            ),
             1,
             "tracker: error: the source needs source.publisher (or publisher): give one for each "
             "source, in the same order\n",
@@ -353,37 +228,15 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
             "(see 'tracker add --help')\n",
         ),
         (
-            [
-                "add",
-                "correction",
-                "--corrects",
-                "bloomberg-rat",
-                "--replacement.value",
-                "1",
-                "--reason",
-                "r",
-            ],
+            shlex.split("add correction --corrects bloomberg-rat --replacement.value 1 --reason r"),
             1,
             "tracker: error: unknown event 'bloomberg-rat'; did you mean 'bloomberg-rate'? "
             "(see 'tracker log' for ids)\n",
         ),
         (
-            [
-                "add",
-                "verification",
-                "--occurred",
-                "2026-01-10",
-                "--verifier",
-                "the-verge",
-                "--target",
-                "paywall-move",
-                "--verdict",
-                "debunked",
-                "--source",
-                "https://a",
-                "--publisher",
-                "A",
-            ],
+            shlex.split(
+                "add verification --occurred 2026-01-10 --verifier the-verge --target paywall-move --verdict debunked --source https://a --publisher A"
+            ),
             1,
             "tracker: error: verdict: 'debunked' is not a choice (choices: confirmed, "
             "contradicted, partly_confirmed)\n",

@@ -245,6 +245,13 @@ def test_unreadable_files(
     assert (result.status, result.err) == (1, message.format(src=src))
 
 
+def _topics(path: Path, count: int) -> Path:
+    """A JSONL file of ``count`` topic registrations."""
+    lines = (json.dumps({"type": "topic", "topic": f"t{i}", "name": "T"}) for i in range(count))
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -254,12 +261,7 @@ def test_progress_line_on_a_terminal(
     grok_log: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On a terminal, a run past one second shows a progress line on stderr, cleared at the end."""
-    src = tmp_path / "many.jsonl"
-    src.write_text(
-        "".join(
-            json.dumps({"type": "topic", "topic": f"t{i}", "name": "T"}) + "\n" for i in range(2000)
-        )
-    )
+    src = _topics(tmp_path / "many.jsonl", 2000)
     ticks = iter(range(0, 1000, 2))  # every reading of the clock is two seconds later
     monkeypatch.setattr("tracker.cli.log_cmds._now", lambda: next(ticks))
     terminal = _Terminal()
@@ -279,12 +281,7 @@ def test_no_progress_when_not_a_terminal(
     grok_log: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When stderr is not a terminal, an import prints nothing there, however long it runs."""
-    src = tmp_path / "many.jsonl"
-    src.write_text(
-        "".join(
-            json.dumps({"type": "topic", "topic": f"t{i}", "name": "T"}) + "\n" for i in range(1000)
-        )
-    )
+    src = _topics(tmp_path / "many.jsonl", 1000)
     ticks = iter(range(0, 1000, 2))
     monkeypatch.setattr("tracker.cli.log_cmds._now", lambda: next(ticks))
     result = cli("import", str(src))

@@ -63,7 +63,7 @@ OCCURRED                TYPE           ID              WHAT
 
 def test_replay_filters(grok_log: Path, cli: Run) -> None:
     """--actor keeps the events naming that actor, uncertain ones included."""
-    result = cli("replay", "--as-of", "2026-01-09", "--actor", "uk-gov", "--json")
+    result = cli("replay --as-of 2026-01-09 --actor uk-gov --json")
     data = json.loads(result.out)
     assert [e["id"] for e in data["timeline"]] == []
     assert [e["id"] for e in data["uncertain"]] == ["uk-insulting"]
@@ -71,8 +71,8 @@ def test_replay_filters(grok_log: Path, cli: Run) -> None:
 
 def test_replay_json_is_byte_identical(grok_log: Path, cli: Run) -> None:
     """The same log and dates give byte-identical --json output."""
-    first = cli("replay", "--as-of", "2026-01-09", "--known-at", "2026-01-14", "--json").out
-    second = cli("replay", "--as-of", "2026-01-09", "--known-at", "2026-01-14", "--json").out
+    first = cli("replay --as-of 2026-01-09 --known-at 2026-01-14 --json").out
+    second = cli("replay --as-of 2026-01-09 --known-at 2026-01-14 --json").out
     assert first == second
     data = json.loads(first)
     assert data["as_of"] == "2026-01-09"

@@ -34,7 +34,7 @@ def test_show_verified_event(grok_log: Path, cli: Run) -> None:
 
 def test_show_as_known_before_the_verification(grok_log: Path, cli: Run) -> None:
     """At known_at 2026-01-12 the later verification is not there yet."""
-    data = json.loads(cli("show", "paywall-move", "--known-at", "2026-01-12", "--json").out)
+    data = json.loads(cli("show paywall-move --known-at 2026-01-12 --json").out)
     assert data["verifications"] == []
     assert data["history"] == [
         {
@@ -49,7 +49,7 @@ def test_show_as_known_before_the_verification(grok_log: Path, cli: Run) -> None
 
 def test_show_json(grok_log: Path, cli: Run) -> None:
     """--json gives the canonical event and its placement."""
-    data = json.loads(cli("show", "uk-insulting", "--as-of", "2026-01-09", "--json").out)
+    data = json.loads(cli("show uk-insulting --as-of 2026-01-09 --json").out)
     assert data["placement"] == "uncertain"
     assert data["event"] == {
         "id": "uk-insulting",

@@ -32,7 +32,7 @@ def test_head_formats(grok_log: Path, cli: Run) -> None:
 def test_verify_against_published_head(grok_log: Path, cli: Run) -> None:
     """A head published earlier verifies while the log extends it."""
     published = cli("head").out.strip()
-    cli("topic", "add", "deepfakes", "--name", "Deepfakes")
+    cli("topic add deepfakes --name Deepfakes")
     result = cli("verify", "--head", published)
     assert result.status == 0
     assert result.out.startswith(
