@@ -308,3 +308,29 @@ def test_csv_unknown_column_suggests(grok_log: Path, cli: Run, tmp_path: Path) -
         f"tracker: error: {src}:2: 'speakr' is not a field of statement; did you mean 'speaker'? "
         "(see 'tracker add statement --help')"
     )
+
+
+def test_csv_registrations_and_a_correction(grok_log: Path, cli: Run, tmp_path: Path) -> None:
+    """CSV rows register actors (aliases split on ';', relations as TYPE:TARGET) and correct events (JSON)."""
+    replacement = json.dumps(
+        {"type": "topic", "topic": "paywall", "name": "Image tools for paying subscribers only"}
+    ).replace('"', '""')
+    src = tmp_path / "reg.csv"
+    src.write_text(
+        "type,actor,name,kind,alias,relation,relation,corrects,replacement,reason\n"
+        "actor,musk,Elon Musk,person,Musk;Mr Musk,led_by:x,employed_by:xai,,,\n"
+        f'correction,,,,,,,ev-7a386b655c7217628858,"{replacement}",clearer name\n'
+    )
+    result = cli("import", str(src))
+    assert result.status == 0, result.err
+    actor, fix = (orjson.loads(line)["event"] for line in grok_log.read_bytes().splitlines()[-2:])
+    assert actor["aliases"] == ["Musk", "Mr Musk"]
+    assert actor["relations"] == [
+        {"target": "x", "type": "led_by"},
+        {"target": "xai", "type": "employed_by"},
+    ]
+    assert fix["replacement"]["name"] == "Image tools for paying subscribers only"
+    assert (
+        cli("topic", "list").out.splitlines()[1].split("  ")[1]
+        == "Image tools for paying subscribers only"
+    )

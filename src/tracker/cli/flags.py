@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tracker.events.flat import FlatSpec
+from tracker.events.models import BaseEvent
 
 
 class _Record(argparse.Action):
@@ -44,6 +45,8 @@ def add_event_flags(
 ) -> None:
     """Add a flag per flat name of ``flat`` (and ``positional`` as the first argument)."""
     parser.set_defaults(flat=[])
+    # The flags are listed below, grouped; a usage line naming them all would fill the screen.
+    parser.usage = f"%(prog)s {positional.upper() + ' ' if positional else ''}[--FIELD VALUE ...]"
     if positional is not None:
         field = flat.by_name[positional]
         parser.add_argument(
@@ -53,12 +56,19 @@ def add_event_flags(
             help=field.help,
         )
     main = parser.add_argument_group(f"fields of {flat.event_type}")
-    groups: dict[str, argparse._ArgumentGroup] = {}
+    common = parser.add_argument_group("fields every event has")
     shorthands = parser.add_argument_group("shorthands")
+    groups: dict[str, argparse._ArgumentGroup] = {}
+    if "replacement" in flat.model.model_fields:
+        groups["replacement"] = parser.add_argument_group(
+            "replacement: fields of the corrected event to change (the rest are kept)"
+        )
     for field in flat.fields:
         if field.name == positional:
             continue
-        if field.group is not None and "." in field.name:
+        if field.name.startswith("replacement.") and field.group is None:
+            target = groups["replacement"]
+        elif field.group is not None and "." in field.name:
             prefix = field.name.rsplit(".", 1)[0]
             if prefix not in groups:
                 groups[prefix] = parser.add_argument_group(
@@ -68,9 +78,13 @@ def add_event_flags(
             target = groups[prefix]
         elif field.group is not None:
             target = shorthands
+        elif field.path[0] in BaseEvent.model_fields:
+            target = common
         else:
             target = main
         mark = " (required)" if field.required else ""
+        if field.kind == "json" and field.required:
+            mark = f" (required, or the {field.name}.FIELD flags below)"
         help_text = (field.help or field.name) + mark
         shown = [_flag(n) for n in field.names]
         hidden = [f"--{n}" for n in field.names if _flag(n) != f"--{n}"]  # --reported_by works too

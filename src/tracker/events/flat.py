@@ -455,7 +455,8 @@ def apply_patch(
     try:
         changed = build(event_type, patch, complete=False).data
     except InvalidEventError as exc:
-        msg = f"replacement.{exc.message}"
+        text = exc.message  # name the flag as given: 'replacement.speaker', not 'speaker'
+        msg = f"'replacement.{text[1:]}" if text.startswith("'") else f"replacement.{text}"
         raise InvalidEventError(msg) from None
     out = {k: v for k, v in current.items() if k != "id"}
     out.update(changed)
