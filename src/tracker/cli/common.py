@@ -13,10 +13,9 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
-TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
-
 from tracker.cli.errors import UsageError
 
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
     from typing import Any
 

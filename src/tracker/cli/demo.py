@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
-
 from tracker.cli.common import command, emit
 
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any

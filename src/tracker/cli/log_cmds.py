@@ -6,10 +6,6 @@ import argparse
 import sys
 import time
 
-TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
-if TYPE_CHECKING:
-    from typing import Any
-
 from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
@@ -25,6 +21,10 @@ from tracker.cli.common import (
     selected,
     table,
 )
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from typing import Any
 
 _now = time.monotonic
 """The progress line's clock (tests replace it)."""
@@ -548,7 +548,6 @@ def _item(value: Any) -> str:
 
 def _replay(args: argparse.Namespace) -> None:
     from tracker.cli.render import timeline_table
-
     from tracker.events.flat import spec
 
     with open_log(args) as log:

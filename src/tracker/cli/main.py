@@ -12,11 +12,10 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
-
 from tracker.cli.common import Parser, add_global_options
 from tracker.cli.errors import EXIT_OK, UsageError, guarded
 
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
     from tracker.store.base import Clock
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
-
 from tracker.cli.common import (
     add_date_options,
     command,
@@ -17,6 +15,7 @@ from tracker.cli.common import (
     table,
 )
 
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
     from typing import Any
 
