@@ -102,3 +102,12 @@ def test_unknown_filter_values_suggest(
         assert result.err == message
     else:
         assert json.loads(result.err)["error"]["code"] == "invalid-event"
+
+
+def test_long_tables_stream_with_widths_from_a_sample() -> None:
+    """A streamed table sizes its columns on the first rows; a later, wider cell pushes its line."""
+    from tracker.cli.common import table_lines
+
+    rows = iter([(1, "ab"), (2, "c"), (300, "d")])
+    assert list(table_lines(rows, ("N", "X"), sample=2)) == ["N  X", "1  ab", "2  c", "300  d"]
+    assert rows.__length_hint__() == 0

@@ -9,9 +9,10 @@ Command modules import only this and the standard library at module level; anyth
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from tracker.cli.errors import UsageError
 
@@ -276,17 +277,42 @@ def table(
 
     ``widths`` caps each column (0: no cap); longer cells are clipped with ``…``.
     """
+    return "\n".join(table_lines(rows, headers, widths=widths))
+
+
+def table_lines(
+    rows: Iterable[Sequence[Any]],
+    headers: Sequence[str],
+    *,
+    widths: Sequence[int] | None = None,
+    sample: int | None = None,
+) -> Iterator[str]:
+    """The lines of :func:`table`, streamed: columns are sized on the first ``sample`` rows.
+
+    With ``sample`` set, a table of a million rows needs only that many in memory; a later
+    cell wider than its column pushes the rest of its line right.
+    """
     caps = list(widths or [0] * len(headers))
-    body = [[clip(cell, caps[i] or 10_000) for i, cell in enumerate(row)] for row in rows]
+    source = iter(rows)
+    head = list(itertools.islice(source, sample)) if sample is not None else list(source)
+
+    def cells(row: Sequence[Any]) -> list[str]:
+        return [clip(cell, caps[i] or 10_000) for i, cell in enumerate(row)]
+
+    body = [cells(row) for row in head]
     sizes = [len(h) for h in headers]
     for row in body:
         for i, cell in enumerate(row):
             sizes[i] = max(sizes[i], len(cell))
-    lines = []
-    for row in [list(headers), *body]:
-        cells = [cell.ljust(sizes[i]) for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(cell.ljust(sizes[i]) for i, cell in enumerate(row)).rstrip()
+
+    yield line(list(headers))
+    for row in body:
+        yield line(row)
+    for rest in source:
+        yield line(cells(rest))
 
 
 def plural(count: int, word: str) -> str:
@@ -315,4 +341,5 @@ __all__ = [
     "plural",
     "selected",
     "table",
+    "table_lines",
 ]

@@ -20,6 +20,7 @@ from tracker.cli.common import (
     plural,
     selected,
     table,
+    table_lines,
 )
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -419,25 +420,33 @@ def _log(args: argparse.Namespace) -> None:
             out.write(b"]\n}\n" if first else b"\n  ]\n}\n")
             out.flush()
             return
-        rows = [
+        rows = (
             (
                 r.seq,
                 r.recorded,
                 r.event["type"],
                 r.event["id"],
                 r.event.get("occurred", ""),
-                describe(load_event(r.event)),
+                describe(load_event(r.event, seq=r.seq)),
             )
             for r in records
-        ]
-    if not rows:
-        print(no_results("records match" if any(filters.values()) else "records: the log is empty"))
-        return
-    print(
-        table(
-            rows, ("SEQ", "RECORDED", "TYPE", "ID", "OCCURRED", "WHAT"), widths=(0, 0, 0, 0, 0, 70)
         )
-    )
+        lines = table_lines(
+            rows,
+            ("SEQ", "RECORDED", "TYPE", "ID", "OCCURRED", "WHAT"),
+            widths=(0, 0, 0, 0, 0, 70),
+            sample=1000,
+        )
+        header = next(lines)
+        first = next(lines, None)
+        if first is None:
+            empty = "records match" if any(filters.values()) else "records: the log is empty"
+            print(no_results(empty))
+            return
+        print(header)
+        print(first)
+        for line in lines:  # streamed: a long log is never held in memory
+            print(line)
 
 
 # --- show ------------------------------------------------------------------------------------
