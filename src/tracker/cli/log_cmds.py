@@ -19,7 +19,6 @@ from tracker.cli.common import (
     open_log,
     plural,
     selected,
-    table,
     table_lines,
 )
 
