@@ -102,3 +102,23 @@ def test_demo_json(bundled: Path, cli: Run, tmp_path: Path) -> None:
     assert data["log"] == str(target)
     assert data["commands"][0] == ["tracker", "--log", str(target), "replay"]
     assert data["commands"][-1] == ["tracker", "--log", str(target), "verify"]
+
+
+def test_demo_on_the_bundled_log(cli: Run, tmp_path: Path) -> None:
+    """The real bundled Grok log: the walk shows a verified claim, a corrected figure, both clocks."""
+    target = tmp_path / "grok.jsonl"
+    result = cli("demo", str(target))
+    assert result.status == 0, result.err
+    commands = [
+        line.split(f"{target} ", 1)[1] for line in result.out.splitlines() if line.startswith("$ ")
+    ]
+    assert commands == [
+        "replay",
+        "show grok-paywall-claim",
+        "show xai-quarterly-loss",
+        "replay --as-of 2026-01-11",
+        "replay --known-at 2026-01-12",
+        "verify",
+    ]
+    assert "  ..2026-01-12  the-verge contradicted (verge-test)" in result.out
+    assert result.out.count("ok: 33 records, chain intact") == 1
