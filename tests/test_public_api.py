@@ -14,6 +14,7 @@ import tracker
 import tracker.events
 
 TRACKER_ALL = [
+    "EventView",
     "Head",
     "Log",
     "Receipt",
@@ -25,6 +26,7 @@ TRACKER_ALL = [
     "diff",
     "init",
     "open",
+    "read_events",
     "repair",
 ]
 
