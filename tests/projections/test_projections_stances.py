@@ -208,7 +208,7 @@ def test_uncertain_statement_is_not_a_step_yet(gov):
 def test_unknown_holder_or_topic_refused_with_a_hint(gov):
     """A mistyped holder or topic is one clear error with the nearest id."""
     state = gov.state()
-    with pytest.raises(UnknownIdError, match="unknown holder 'gvo'; did you mean 'gov'"):
+    with pytest.raises(UnknownIdError, match="unknown actor 'gvo'; did you mean 'gov'"):
         state.stances(holder="gvo")
     with pytest.raises(UnknownIdError, match="unknown topic 'paywal'; did you mean 'paywall'"):
         state.stance_history("gov", "paywal")

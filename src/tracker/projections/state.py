@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tracker.errors import UnknownIdError
 from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
 from tracker.projections.disputes import Disputes, TestedClaim, Verifications, fix_row
 from tracker.projections.figures import Figures, FigureTable
 from tracker.projections.fold import Entry, FixEntry, Projection, Replayer
 from tracker.projections.posture import Posture, Postures
-from tracker.projections.registry import Registry, suggest
+from tracker.projections.registry import Registry
 from tracker.projections.results import Rows, rows
 from tracker.projections.stances import (
     StanceChange,
@@ -140,24 +139,13 @@ class State:
 
     # --- checking ids given by a user ---------------------------------------------------------
 
-    def _check_actor(self, actor: str, what: str = "actor") -> None:
-        if actor in self.actors or self._involvement.knows(actor):
-            return
-        names = {
-            a.lower(): slug for slug, reg in self.actors.items() for a in (reg.name, *reg.aliases)
-        }
-        guess = suggest(actor, self.actors, names)
-        hint = f"; did you mean '{guess}'?" if guess else " (see 'tracker actor list')"
-        msg = f"unknown {what} '{actor}'{hint}"
-        raise UnknownIdError(msg)
+    def _check_actor(self, actor: str) -> None:
+        """Refuse an actor id that is neither registered nor named by a counted event."""
+        if not self._involvement.knows(actor):
+            self.registry.require_actor(actor)
 
     def _check_topic(self, topic: str) -> None:
-        if topic in self.topics:
-            return
-        guess = suggest(topic, self.topics)
-        hint = f"; did you mean '{guess}'?" if guess else " (see 'tracker topic list')"
-        msg = f"unknown topic '{topic}'{hint}"
-        raise UnknownIdError(msg)
+        self.registry.require_topic(topic)
 
     # --- stances ---------------------------------------------------------------------------
 
@@ -173,7 +161,7 @@ class State:
 
     def _histories(self, holder: str | None, topic: str | None) -> list[StanceHistory]:
         if holder is not None:
-            self._check_actor(holder, "holder")
+            self._check_actor(holder)
         if topic is not None:
             self._check_topic(topic)
         withdrawn = self._withdrawn()
@@ -198,7 +186,7 @@ class State:
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
-        self._check_actor(holder, "holder")
+        self._check_actor(holder)
         self._check_topic(topic)
         return self._stances.history(holder, topic, self._withdrawn().get((holder, topic), ()))
 
@@ -229,9 +217,9 @@ class State:
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
         if subject is not None:
-            self._check_actor(subject, "subject")
+            self._check_actor(subject)
         if reporter is not None:
-            self._check_actor(reporter, "reporter")
+            self._check_actor(reporter)
         return self._figures.table(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
@@ -241,9 +229,9 @@ class State:
             UnknownIdError: ``regulator`` or ``target`` is not a known actor.
         """
         if regulator is not None:
-            self._check_actor(regulator, "regulator")
+            self._check_actor(regulator)
         if target is not None:
-            self._check_actor(target, "target")
+            self._check_actor(target)
         return self._postures.posture(regulator=regulator, target=target)
 
     def disputes(self) -> Disputes:

@@ -12,7 +12,7 @@ from tracker.projections.fold import Entry
 
 
 def _number(value: float) -> str:
-    return f"{value:,.12g}" if abs(value) >= 1000 else f"{value:.12g}"  # noqa: PLR2004
+    return f"{value:,.12g}" if abs(value) >= 1000 else f"{value:.12g}"
 
 
 def figure_text(
