@@ -14,6 +14,7 @@ import tracker
 import tracker.events
 
 TRACKER_ALL = [
+    "EventView",
     "Head",
     "Log",
     "Receipt",
@@ -22,8 +23,10 @@ TRACKER_ALL = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "diff",
     "init",
     "open",
+    "read_events",
     "repair",
 ]
 
