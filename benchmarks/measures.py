@@ -316,7 +316,7 @@ def _actor_view(log: Path, actor: str, as_of: str) -> tuple[float, int]:
             view = opened.actor(actor, as_of=as_of)
             events = len(view.events)
         else:
-            state = opened._replay_actor(actor, as_of=as_of)
+            state = opened.replay_actor(actor, as_of=as_of)
             events = len(state.timeline(actor=actor))
     return time.perf_counter() - t0, events
 

@@ -219,6 +219,7 @@ def _families(log: tracker.Log, clock: Any) -> None:
 def _answers(state: tracker.State, actor: str) -> Any:
     timeline = state.timeline(actor=actor)
     return (
+        state.actor(actor).to_json(),
         timeline.to_records(),
         {e.id: state.history(e.id) for e in timeline},
         [e.id for e in state.uncertain()],
@@ -239,7 +240,7 @@ def test_one_actors_replay_answers_as_the_full_replay(
     def compare(log: tracker.Log) -> None:
         full = log.replay(as_of=as_of, known_at=known_at)
         for actor in ("ofcom", "xai", "bbc", "cnil", "ec"):
-            part = log._replay_actor(actor, as_of=as_of, known_at=known_at)
+            part = log.replay_actor(actor, as_of=as_of, known_at=known_at)
             assert _answers(part, actor) == _answers(full, actor), actor
 
     with tracker.open(log_path, create=True, clock=clock) as log:
@@ -250,6 +251,9 @@ def test_one_actors_replay_answers_as_the_full_replay(
     shutil.rmtree(log_path.parent / (log_path.name + ".index"))
     with tracker.open(log_path) as log:
         compare(log)  # the index rebuilt from the log
-    ec = tracker.open(log_path)._replay_actor("ec")
+    ec = tracker.open(log_path).replay_actor("ec")
     assert [e.id for e in ec.timeline(actor="ec")] == ["i1"]
     assert ec.timeline(actor="ec")[0].corrected_by != ()
+    full_ec = tracker.open(log_path).replay().actor("ec").to_json()
+    assert tracker.open(log_path).actor("ec").to_json() == full_ec
+    assert [e["id"] for e in full_ec["events"]] == ["i1"]

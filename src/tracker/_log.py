@@ -44,6 +44,7 @@ from tracker.store.records import SCHEMA_VERSION, ZERO_HASH, Record, hash_of_lin
 _sha256 = hashlib.sha256
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
+    from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
     from tracker.projections.state import HistoryItem, State
 
@@ -537,15 +538,31 @@ class Log:
                 advance(seq, recorded, event, record_hash)
         return state
 
-    def _replay_actor(
+    def actor(
+        self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+    ) -> ActorView:
+        """One actor's view at (as_of, known_at), folding only the records that concern it.
+
+        The same answer as ``log.replay(as_of=..., known_at=...).actor(actor)``, without
+        replaying the whole log: see :meth:`replay_actor`.
+
+        Raises:
+            UnknownIdError: no actor has this id (with the nearest one, if any).
+        """
+        return self.replay_actor(actor, as_of=as_of, known_at=known_at).actor(actor)
+
+    def replay_actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
     ) -> State:
-        """Replay only the registry and the records that concern ``actor`` (see tracker._index).
+        """Replay only the registry and the records that concern ``actor``.
 
-        The state answers exactly as a full replay does for that actor's view (its events and
-        their fixes and verifications, its stances, the figures and regulatory actions it is
-        part of, the registry); other questions get partial answers. Each record's hash is
-        checked; the links between records are not (they are not read in a row): verify does.
+        The log's index (beside it) lists, per actor, the records of every event that names
+        it, with their corrections, retractions, supersessions, verifications and closures.
+        The state answers exactly as a full replay does about that actor (its view, its
+        events and their histories, its stances, the figures and regulatory actions it is part
+        of) and about the registry; other questions get partial answers. Each record's hash is
+        checked; the links between records are not (they are not read in a row): ``verify``
+        checks those. A log that is not a file is replayed whole.
         """
         from tracker.projections.state import State
 

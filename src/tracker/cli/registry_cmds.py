@@ -133,8 +133,8 @@ def actor_record(state: State, actor_id: str) -> dict[str, Any]:
 def _actor_show(args: argparse.Namespace) -> None:
     from tracker.cli.projections import actor_text
 
-    with open_log(args) as log:
-        state = log.replay(**dates(args))
+    with open_log(args) as log:  # folds only the records about this actor (the log's index)
+        state = log.replay_actor(args.actor_id, **dates(args))
     view = state.actor(args.actor_id)
     emit(view.to_json(), args.json, lambda _: actor_text(state, view))
 
