@@ -282,7 +282,7 @@ def _replay_options() -> dict[str, Any]:
     import tracker
 
     params = inspect.signature(tracker.Log.replay).parameters
-    return {"checkpoints": False} if "checkpoints" in params else {}
+    return {"checkpoint": False} if "checkpoint" in params else {}
 
 
 @measure("replay_known_at")

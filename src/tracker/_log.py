@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 from pydantic import ValidationError
 
+from tracker import _checkpoint
 from tracker._index import Index, StaleIndexError
 from tracker.errors import (
     ConflictError,
@@ -514,7 +515,11 @@ class Log:
         return self.store.head().seq
 
     def replay(
-        self, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+        self,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        checkpoint: bool | None = None,
     ) -> State:
         """Rebuild the projections as they stood.
 
@@ -523,19 +528,45 @@ class Log:
                 month means its end); events whose dates straddle it are listed as uncertain.
             known_at: record time: keep only what the log had recorded by then. Corrections,
                 retractions and supersessions apply by this clock alone.
+            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint beside
+                it (see :mod:`tracker._checkpoint`). By default a replay with no ``as_of``
+                starts from it when it can, and saves a new one after folding 20,000 records
+                or more; ``False`` neither reads nor writes one; ``True`` also saves one after
+                any fold with no bounds.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
         """
-        t = parse_instant_bound(as_of) if as_of is not None else None
-        k = parse_instant_bound(known_at) if known_at is not None else None
         from tracker.projections.state import State
 
-        state = State(as_of=t, known_at=k)
+        t = parse_instant_bound(as_of) if as_of is not None else None
+        k = parse_instant_bound(known_at) if known_at is not None else None
         cutoff = format_instant(k) if k is not None else None
+        usable = checkpoint is not False and t is None and isinstance(self.store, FileStore)
+        state, start, prev = None, None, ZERO_HASH
         with _gc_paused():
+            if usable:
+                assert isinstance(self.store, FileStore)
+                loaded = _checkpoint.load(self.store.path, self._index_matches)
+                if loaded is not None and (cutoff is None or loaded[1].recorded <= cutoff):
+                    state, mark = loaded
+                    state.known_at = k
+                    start, prev = mark.position, mark.hash
+            if state is None:
+                state = State(as_of=t, known_at=k)
             advance = state.advance
-            for seq, recorded, event, record_hash, _pos in self._stream(None, ZERO_HASH, cutoff):
+            folded, recorded, pos = 0, "", start
+            for seq, recorded, event, record_hash, pos in self._stream(start, prev, cutoff):
                 advance(seq, recorded, event, record_hash)
+                folded += 1
+            if (
+                usable
+                and cutoff is None
+                and folded
+                and (checkpoint or folded >= _checkpoint.WRITE_AFTER)
+            ):
+                assert isinstance(self.store, FileStore) and state.head_hash is not None
+                mark = _checkpoint.Mark(state.head_seq, int(pos), state.head_hash, recorded)
+                _checkpoint.save(self.store.path, state, mark)
         return state
 
     def actor(

@@ -1,0 +1,225 @@
+"""Checkpoints: a replay starts from the saved state and folds only what was recorded after it."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import tracker
+from tracker import _checkpoint
+from tracker.store import file as file_store
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Checkpoint keys live in a fresh cache directory for each test."""
+    path = tmp_path / "cache"
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def lines_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The start offset of every line a reader takes from a log file."""
+    seen: list[int] = []
+    real = file_store._iter_lines
+
+    def spy(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
+        for line, after in real(fd, pos, end):
+            seen.append(after - len(line) - 1)
+            yield line, after
+
+    monkeypatch.setattr(file_store, "_iter_lines", spy)
+    yield seen
+
+
+def _src(n: int) -> list[dict[str, str]]:
+    return [{"publisher": "AP", "url": f"https://apnews.example/{n}", "published": "2026-01-09"}]
+
+
+def _statement(n: int, speaker: str, stance: int, occurred: str = "2026-01-09") -> dict[str, Any]:
+    return {"type": "statement", "id": f"s{n}", "speaker": speaker, "topic": "paywall",
+            "stance": stance, "occurred": occurred, "quote": f"Quote {n}.", "sources": _src(n)}
+
+
+@pytest.fixture
+def log_with_checkpoint(log_path: Path, clock: Any) -> Path:
+    """A log of registrations, statements, a figure and an action, checkpointed at its end."""
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        log.append([
+            {"type": "actor", "actor": a, "name": a.upper(), "kind": "regulator"}
+            for a in ("ofcom", "xai", "ec")
+        ])
+        log.append({"type": "topic", "topic": "paywall", "name": "The paywall"})
+        log.append([_statement(n, ("ofcom", "xai", "ec")[n % 3], n % 5 - 2) for n in range(12)])
+        log.append([
+            {"type": "figure", "id": "f1", "metric": "images", "value": 6700, "unit": "per_hour",
+             "occurred": "2026-01-08", "subject": "xai", "reported_by": "ofcom",
+             "sources": _src(50)},
+            {"type": "regulatory_action", "id": "r1", "regulator": "ofcom", "target": "xai",
+             "rung": "demand", "occurred": "2026-01-10", "sources": _src(51)},
+        ])
+        log.replay(checkpoint=True)
+    return log_path
+
+
+def _everything(state: tracker.State) -> Any:
+    """Every answer of a state that a checkpoint could get wrong."""
+    return (
+        state.summary(),
+        state.timeline().to_records(),
+        state.stances().to_json(),
+        state.figures().to_json(),
+        state.posture().to_json(),
+        state.disputes().to_json(),
+        {a: state.actor(a).to_json() for a in sorted(state.actors)},
+        [(f.kind, f.seq, f.target) for f in state.fixes()],
+        state.head_seq,
+        state.head_hash,
+    )
+
+
+def test_a_replay_starts_from_the_checkpoint(log_with_checkpoint: Path, lines_read: list[int]) -> None:
+    """With a checkpoint at the head, a replay reads no record and answers the same."""
+    assert _checkpoint.checkpoint_path(log_with_checkpoint).exists()
+    warm = tracker.open(log_with_checkpoint).replay()
+    assert lines_read == []
+    cold = tracker.open(log_with_checkpoint).replay(checkpoint=False)
+    assert len(lines_read) == 18
+    assert _everything(warm) == _everything(cold)
+
+
+def test_late_records_and_fixes_after_a_checkpoint(
+    log_with_checkpoint: Path, clock: Any, lines_read: list[int]
+) -> None:
+    """Records after the checkpoint (a late report, a correction, a retraction, a closure) are
+    folded into it and change exactly what a full replay changes."""
+    size = log_with_checkpoint.stat().st_size
+    clock.set(datetime(2026, 3, 1, tzinfo=UTC))
+    with tracker.open(log_with_checkpoint, clock=clock) as log:
+        log.append([
+            _statement(90, "ec", 2, occurred="2026-01-02"),  # recorded two months late
+            {"type": "correction", "corrects": "s4", "reason": "misheard",
+             "replacement": {k: v for k, v in _statement(4, "xai", -2).items() if k != "id"}},
+            {"type": "retraction", "retracts": "s7", "reason": "never said"},
+            {"type": "verification", "verifier": "ec", "target": "f1", "verdict": "contradicted",
+             "occurred": "2026-01-11", "sources": _src(60)},
+            {"type": "regulatory_action", "regulator": "ofcom", "target": "xai", "rung": "closure",
+             "ends": "r1", "occurred": "2026-02-20", "sources": _src(61)},
+        ])
+    lines_read.clear()
+    warm = tracker.open(log_with_checkpoint).replay()
+    assert min(lines_read) == size  # only what follows the checkpoint was read
+    assert len(lines_read) == 5
+    cold = tracker.open(log_with_checkpoint).replay(checkpoint=False)
+    assert _everything(warm) == _everything(cold)
+    assert warm.timeline()[0].id == "s90"  # the late report sorts by when it occurred
+    assert warm.placement("s7") == "retracted"
+
+
+def test_known_at_before_the_checkpoint_replays_from_the_start(
+    log_with_checkpoint: Path, lines_read: list[int]
+) -> None:
+    """A known_at earlier than the checkpoint's record cannot use it; a later one can."""
+    early = tracker.open(log_with_checkpoint).replay(known_at="2026-01-12T09:02")
+    assert early.head_seq == 16
+    assert len(lines_read) == 17  # read up to the first record recorded later
+    lines_read.clear()
+    late = tracker.open(log_with_checkpoint).replay(known_at="2026-01-13")
+    assert lines_read == []
+    assert late.head_seq == 18
+    assert _everything(late) == _everything(
+        tracker.open(log_with_checkpoint).replay(known_at="2026-01-13", checkpoint=False)
+    )
+
+
+def test_an_as_of_replay_never_uses_the_checkpoint(
+    log_with_checkpoint: Path, lines_read: list[int]
+) -> None:
+    """The checkpoint holds the state with no as_of; a replay to a world date folds it all."""
+    state = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09")
+    assert len(lines_read) == 18
+    assert state.placement("r1") == "future"
+
+
+def test_a_checkpoint_of_another_log_is_ignored(
+    log_with_checkpoint: Path, tmp_path: Path, clock: Any
+) -> None:
+    """A checkpoint whose record is not in this log (same offset, other hash) is not used."""
+    other = tmp_path / "other.jsonl"
+    with tracker.open(other, create=True, clock=clock) as log:  # same events, another history
+        for record in tracker.open(log_with_checkpoint).records():
+            event = dict(record.event)
+            if event.get("actor") == "ec":
+                event["name"] = "European Commission"
+            log.append(event)
+    shutil.copyfile(_checkpoint.checkpoint_path(log_with_checkpoint), _checkpoint.checkpoint_path(other))
+    state = tracker.open(other).replay()
+    assert state.actors["ec"].name == "European Commission"
+
+
+def test_a_checkpoint_from_another_machine_is_never_unpickled(
+    log_with_checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines_read: list[int]
+) -> None:
+    """Under another key (another user's cache), the checkpoint is ignored before any unpickling."""
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "elsewhere"))
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a foreign checkpoint was unpickled")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    state = tracker.open(log_with_checkpoint).replay(checkpoint=None)
+    assert state.head_seq == 18
+    assert len(lines_read) == 18
+
+
+def test_an_edited_checkpoint_is_ignored(log_with_checkpoint: Path, lines_read: list[int]) -> None:
+    """A checkpoint whose bytes changed fails its HMAC and is rebuilt from the log."""
+    path = _checkpoint.checkpoint_path(log_with_checkpoint)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    state = tracker.open(log_with_checkpoint).replay()
+    assert len(lines_read) == 18
+    assert state.head_seq == 18
+
+
+def test_new_projection_code_ignores_old_checkpoints(
+    log_with_checkpoint: Path, monkeypatch: pytest.MonkeyPatch, lines_read: list[int]
+) -> None:
+    """When the projections' source changes, a checkpoint written by the old code is not used."""
+    monkeypatch.setattr(_checkpoint, "_CODE", ["another version of the projections"])
+    tracker.open(log_with_checkpoint).replay()
+    assert len(lines_read) == 18
+
+
+def test_deleting_the_checkpoint_changes_nothing_but_speed(log_with_checkpoint: Path) -> None:
+    """Without its checkpoint, the log replays to the same state."""
+    warm = tracker.open(log_with_checkpoint).replay()
+    _checkpoint.checkpoint_path(log_with_checkpoint).unlink()
+    assert _everything(tracker.open(log_with_checkpoint).replay()) == _everything(warm)
+
+
+def test_a_long_fold_saves_a_checkpoint(
+    log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch, lines_read: list[int]
+) -> None:
+    """A replay that folds WRITE_AFTER records or more past its start saves one by itself."""
+    monkeypatch.setattr(_checkpoint, "WRITE_AFTER", 10)
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        log.append([{"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"},
+                    {"type": "topic", "topic": "paywall", "name": "The paywall"}])
+        log.append([_statement(n, "ofcom", 1) for n in range(5)])
+        log.replay()  # 7 records: below the threshold
+        assert not _checkpoint.checkpoint_path(log_path).exists()
+        log.append([_statement(n, "ofcom", -1) for n in range(5, 10)])
+        log.replay()
+        assert _checkpoint.checkpoint_path(log_path).exists()
+    lines_read.clear()
+    assert tracker.open(log_path).replay().head_seq == 12
+    assert lines_read == []
