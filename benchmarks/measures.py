@@ -314,6 +314,8 @@ def open_warm(log: Path, work: Path, new: int = 2000) -> Figures:
     """
     import tracker
 
+    with tracker.open(log) as opened:
+        new = min(new, len(opened) // 4)  # a small log keeps most of itself behind the checkpoint
     cut = _cut_before_last(log, new)
     copy = work / "warm.jsonl"
     for old in work.glob("warm.jsonl*"):
@@ -345,8 +347,11 @@ def _checkpoint_seq(log: Path) -> int:
 
     from tracker._checkpoint import checkpoint_path
 
-    with open(checkpoint_path(log), "rb") as f:
-        return int(orjson.loads(f.readline())["seq"])
+    try:
+        with open(checkpoint_path(log), "rb") as f:
+            return int(orjson.loads(f.readline())["seq"])
+    except FileNotFoundError:
+        return 0
 
 
 @measure("replay_known_at")
