@@ -220,17 +220,9 @@ def _scratch_copy(log: Path, work: Path, name: str) -> Path:
             old.unlink()
     shutil.copyfile(log, copy)
     index = log.with_name(log.name + ".index")
-    copied = [copy]
     if index.exists():  # a log in use has its index beside it
-        target = copy.with_name(copy.name + ".index")
-        shutil.copytree(index, target)
-        copied += [p for p in target.rglob("*") if p.is_file()]
-    for path in copied:  # no dirty pages left to slow the fsyncs that are timed
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        shutil.copytree(index, copy.with_name(copy.name + ".index"))
+    os.sync()  # no dirty pages left to slow the fsyncs that are timed
     return copy
 
 

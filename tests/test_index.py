@@ -141,7 +141,7 @@ def test_an_index_for_another_log_is_discarded(filled: Path, tmp_path: Path, clo
 
 def test_index_lines_past_the_saved_state_are_ignored(filled: Path) -> None:
     """A bucket line written by a flush that never saved its state does not count as an id."""
-    ids = filled.parent / (filled.name + ".index") / "ids"
+    ids = filled.parent / (filled.name + ".index") / "ids-64"
     for bucket in ids.iterdir():
         with open(bucket, "ab") as f:
             f.write(b"ghost-id 0123456789abcdef0123 99 statement\n")
@@ -257,3 +257,30 @@ def test_one_actors_replay_answers_as_the_full_replay(
     full_ec = tracker.open(log_path).replay().actor("ec").to_json()
     assert tracker.open(log_path).actor("ec").to_json() == full_ec
     assert [e["id"] for e in full_ec["events"]] == ["i1"]
+
+
+def test_the_index_spreads_over_more_buckets_as_the_log_grows(
+    log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past _GROW_AT events the ids and families move to 4,096 buckets; nothing is lost."""
+    from tracker import _index
+
+    monkeypatch.setattr(_index, "_GROW_AT", 30)
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        _families(log, clock)  # 17 events: still 64 buckets
+    assert _state(log_path)["buckets"] == 64
+    with tracker.open(log_path, clock=clock) as log:
+        log.append([_statement(n) for n in range(20)])
+        log.append({"type": "verification", "verifier": "bbc", "target": "s1",
+                    "verdict": "confirmed", "occurred": "2026-01-12", "sources": _src(9)})
+    state = _state(log_path)
+    assert state["buckets"] == 4096
+    index = log_path.parent / (log_path.name + ".index")
+    assert not (index / "ids-64").exists()
+    lines = [ln for f in (index / "ids-4096").iterdir() for ln in f.read_bytes().splitlines()]
+    assert len(lines) == 17 + 20 + 1  # every event's id line, moved
+    with tracker.open(log_path, clock=clock) as log:
+        assert [r.status for r in log.append([_statement(3), _statement(19)])] == ["exists"] * 2
+        full = log.replay()
+        for actor in ("ofcom", "xai", "bbc", "cnil", "ec"):
+            assert _answers(log.replay_actor(actor), actor) == _answers(full, actor)

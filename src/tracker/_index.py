@@ -9,11 +9,11 @@ kept beside a file log, in ``LOG.index/``:
 - ``state.json``: the log position, sequence number and chain hash it covers; the small tables
   (actors, topics, names and aliases, retracted ids, which event registered what); and the
   valid size of every other file (bytes past it are ignored: a flush cut short);
-- ``ids/000`` .. ``ids/fff``: per event id, its content digest, sequence number, type, the root
-  of its family, where its record starts and the actors it names, one line each, in 4,096
-  buckets by a hash of the id;
-- ``families/000`` .. ``families/fff``: per family that grew past one record, the actors it
-  concerns and where its records start (the last line for a family wins);
+- ``ids-N/B``: per event id, its content digest, sequence number, type, the root of its family,
+  where its record starts and the actors it names, one line each, in N buckets by a hash of the
+  id (64 buckets, then 4,096 once the log holds 200,000 events: a lookup reads one bucket);
+- ``families-N/B``: per family that grew past one record, the actors it concerns and where its
+  records start (the last line for a family wins);
 - ``actors/SLUG`` and ``registry``: where the records that concern an actor start, and where
   the registrations and their fixes start (little-endian 64-bit offsets).
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 import array
 import contextlib
 import os
+import shutil
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,11 +46,13 @@ import orjson
 from tracker.events.codec import content_digest
 from tracker.events.models import EVENT_TYPES
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 """Bumped when the index's files change shape; an index of another version is rebuilt."""
 
-_BUCKETS = 4096
-"""Buckets of ids (and of families): a lookup reads one, about 15 kB at a million events."""
+_SMALL, _LARGE = 64, 4096
+"""Buckets of ids (and of families): 64 while the log is small, 4,096 past _GROW_AT ids, so a
+lookup reads one bucket of about 15 kB at a million events and a small log keeps few files."""
+_GROW_AT = 200_000
 _FLUSH_AT = 200_000
 """Pending id lines that trigger a flush during a long session (close flushes the rest)."""
 
@@ -76,8 +79,8 @@ class StaleIndexError(Exception):
     """A saved index file is shorter than its state says, or unreadable: rebuild."""
 
 
-def _bucket(key: str) -> int:
-    return zlib.crc32(key.encode()) & (_BUCKETS - 1)
+def _bucket(key: str, buckets: int) -> int:
+    return zlib.crc32(key.encode()) & (buckets - 1)
 
 
 def actors_named(event: dict[str, Any]) -> set[str]:
@@ -133,7 +136,10 @@ class Index:
         self._family_cache: dict[int, dict[str, _Family]] = {}
         self._lists: dict[str, array.array[int]] = {}
         """actor id (or "" for the registry) -> offsets added since the last flush"""
-        self._pending_ids: dict[int, list[bytes]] = {}
+        self.buckets = _SMALL
+        self.count = 0
+        """How many id lines are saved or pending (a re-added id counts twice: no matter)."""
+        self._pending_ids: list[tuple[str, bytes]] = []
         self._pending_families: set[str] = set()
         self._pending_count = 0
         self._saved = False
@@ -170,6 +176,8 @@ class Index:
         self.retracted = set(state["retracted"])
         self.owners = {k: (v[0], v[1]) for k, v in state["owners"].items()}
         self._sizes = state["sizes"]
+        self.buckets = state["buckets"]
+        self.count = state["count"]
         self._saved = True
         return True
 
@@ -207,7 +215,7 @@ class Index:
         hit = self._recent.get(event_id)
         if hit is not None or not self._saved:
             return hit
-        bucket = _bucket(event_id)
+        bucket = _bucket(event_id, self.buckets)
         cached = self._cache.get(bucket)
         if cached is None:
             return self._scan_id(bucket, event_id)
@@ -217,11 +225,11 @@ class Index:
         """Load the buckets of many ids at once (a large batch checks them all)."""
         if not self._saved:
             return
-        for bucket in {_bucket(i) for i in event_ids} - self._cache.keys():
+        for bucket in {_bucket(i, self.buckets) for i in event_ids} - self._cache.keys():
             self._cache[bucket] = self._read_ids(bucket)
 
     def _scan_id(self, bucket: int, event_id: str) -> Entry | None:
-        data = b"\n" + self._read(f"ids/{bucket:03x}")
+        data = b"\n" + self._read(f"ids-{self.buckets}/{bucket}")
         at = data.find(b"\n" + event_id.encode() + b" ")
         if at < 0:
             return None
@@ -230,7 +238,7 @@ class Index:
 
     def _read_ids(self, bucket: int) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
-        for line in self._read(f"ids/{bucket:03x}").split(b"\n")[:-1]:
+        for line in self._read(f"ids-{self.buckets}/{bucket}").split(b"\n")[:-1]:
             key, entry = _parse_id(line)
             out.setdefault(key, entry)
         return out
@@ -241,7 +249,7 @@ class Index:
         yield from self._recent
         if not self._saved:
             return
-        for bucket in range(_BUCKETS):
+        for bucket in range(self.buckets):
             cached = self._cache.get(bucket)
             for event_id in cached if cached is not None else self._read_ids(bucket):
                 if event_id not in seen:
@@ -262,7 +270,7 @@ class Index:
         hit = self._families.get(root)
         if hit is not None or not self._saved:
             return hit
-        bucket = _bucket(root)
+        bucket = _bucket(root, self.buckets)
         cached = self._family_cache.get(bucket)
         if cached is None:
             cached = self._family_cache[bucket] = self._read_families(bucket)
@@ -274,7 +282,7 @@ class Index:
 
     def _read_families(self, bucket: int) -> dict[str, _Family]:
         out: dict[str, _Family] = {}
-        for line in self._read(f"families/{bucket:03x}").split(b"\n")[:-1]:
+        for line in self._read(f"families-{self.buckets}/{bucket}").split(b"\n")[:-1]:
             parts = line.split(b" ")
             if len(parts) != 3:
                 msg = "an unreadable family line"
@@ -325,17 +333,18 @@ class Index:
             ",".join(sorted(named)),
         )
         self._recent[event_id] = entry
-        bucket = _bucket(event_id)
-        cached = self._cache.get(bucket)
+        cached = self._cache.get(_bucket(event_id, self.buckets)) if self._cache else None
         if cached is not None:
             cached.setdefault(event_id, entry)
         if self.directory is not None:
-            self._pending_ids.setdefault(bucket, []).append(
+            self._pending_ids.append((
+                event_id,
                 b"%s %s %d %s %s %d %s\n"
                 % (event_id.encode(), entry[0].encode(), seq, kind.encode(),
-                   entry[3].encode() or b"-", offset, entry[5].encode() or b"-")
-            )
+                   entry[3].encode() or b"-", offset, entry[5].encode() or b"-"),
+            ))
             self._pending_count += 1
+        self.count += 1
         self._join_family(event_id, named, root, root_type, offset)
         self.seq = seq
         self._dirty = True
@@ -425,20 +434,26 @@ class Index:
             return
         sizes = dict(self._sizes)
         try:
-            for sub in ("ids", "families", "actors"):
+            buckets = self.buckets
+            if buckets == _SMALL and self.count > _GROW_AT:
+                buckets = self._grow(sizes)
+            for sub in (f"ids-{buckets}", f"families-{buckets}", "actors"):
                 (self.directory / sub).mkdir(parents=True, exist_ok=True)
-            for bucket, lines in self._pending_ids.items():
-                self._append(f"ids/{bucket:03x}", b"".join(lines), sizes)
             by_bucket: dict[int, list[bytes]] = {}
+            for event_id, line in self._pending_ids:
+                by_bucket.setdefault(_bucket(event_id, buckets), []).append(line)
+            for bucket, lines in by_bucket.items():
+                self._append(f"ids-{buckets}/{bucket}", b"".join(lines), sizes)
+            by_bucket = {}
             for root in self._pending_families:
                 family = self._families[root]
                 interest = ",".join(sorted(family.interest)).encode() or b"-"
                 offsets = b",".join(b"%d" % o for o in family.offsets)
-                by_bucket.setdefault(_bucket(root), []).append(
+                by_bucket.setdefault(_bucket(root, buckets), []).append(
                     b"%s %s %s\n" % (root.encode(), interest, offsets)
                 )
             for bucket, lines in by_bucket.items():
-                self._append(f"families/{bucket:03x}", b"".join(lines), sizes)
+                self._append(f"families-{buckets}/{bucket}", b"".join(lines), sizes)
             for name, offsets in self._lists.items():
                 self._append(f"actors/{name}" if name else "registry", offsets.tobytes(), sizes)
             state = {
@@ -452,6 +467,8 @@ class Index:
                 "retracted": sorted(self.retracted),
                 "owners": self.owners,
                 "sizes": sizes,
+                "buckets": buckets,
+                "count": self.count,
             }
             temp = self.directory / f"state.json.{os.getpid()}.tmp"
             with open(temp, "wb") as out:
@@ -459,15 +476,41 @@ class Index:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, self.directory / "state.json")
+            if buckets != self.buckets:
+                for kind in ("ids", "families"):
+                    shutil.rmtree(self.directory / f"{kind}-{self.buckets}", ignore_errors=True)
         except OSError:
             return  # derived data: a read-only place just means no saved index
+        if buckets != self.buckets:
+            self.buckets = buckets
+            self._cache = {}
+            self._family_cache = {}
         self._sizes = sizes
         self._saved = True
-        self._pending_ids = {}
+        self._pending_ids = []
         self._pending_families = set()
         self._lists = {}
         self._pending_count = 0
         self._dirty = False
+
+    def _grow(self, sizes: dict[str, int]) -> int:
+        """Spread the saved ids and families over more buckets (the log grew past _GROW_AT).
+
+        Returns the new number of buckets; the old files are gone only once it is written.
+        """
+        assert self.directory is not None
+        for kind in ("ids", "families"):
+            spread: dict[int, list[bytes]] = {}
+            for bucket in range(self.buckets):
+                name = f"{kind}-{self.buckets}/{bucket}"
+                for line in self._read(name).split(b"\n")[:-1]:
+                    key = line[: line.index(b" ")].decode()
+                    spread.setdefault(_bucket(key, _LARGE), []).append(line + b"\n")
+                sizes.pop(name, None)
+            (self.directory / f"{kind}-{_LARGE}").mkdir(parents=True, exist_ok=True)
+            for bucket, lines in spread.items():
+                self._append(f"{kind}-{_LARGE}/{bucket}", b"".join(lines), sizes)
+        return _LARGE
 
     def _append(self, name: str, data: bytes, sizes: dict[str, int]) -> None:
         assert self.directory is not None
