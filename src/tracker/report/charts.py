@@ -1,0 +1,617 @@
+"""The charts, drawn with matplotlib: the timeline, stances, figures and the escalation ladder.
+
+Each ``draw_*`` function builds a :class:`matplotlib.figure.Figure` with the object API (no
+pyplot, no global figure registry, no GUI backend) under a fixed style, and :func:`to_svg` /
+:func:`to_png` turn it into bytes that do not change from run to run: the SVG's ids are salted
+with the chart's name rather than a random UUID, and neither format records a date or the
+software version. SVG text stays text (``svg.fonttype = none``), so it is selectable, searchable
+and light; the PNG embeds DejaVu Sans (shipped with matplotlib), so it looks the same everywhere.
+
+Markers that stand for an event link to that event's row in the report (``#e-<id>``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tracker.errors import MissingExtraError
+from tracker.events.models import RUNGS
+from tracker.report._text import STANCE_LABELS, TYPE_LABELS, display_date, rung_label
+from tracker.report._views import (
+    EventItem,
+    FigureSeries,
+    ReportData,
+    anchor,
+    anchor_id,
+    format_number,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+CHARTS = ("timeline", "stances", "figures", "posture")
+"""The charts one can draw, in the order the report shows them."""
+
+WIDTH = 8.0
+"""Inches; the SVG scales to its container, this sets the proportions and the text size."""
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933")
+TYPE_STYLE: dict[str, tuple[str, str]] = {
+    "statement": ("#0072B2", "o"),
+    "figure": ("#E69F00", "D"),
+    "policy_change": ("#009E73", "s"),
+    "regulatory_action": ("#D55E00", "^"),
+    "verification": ("#CC79A7", "P"),
+    "incident": ("#000000", "X"),
+}
+DISPUTED = "#C1121F"
+MUTED = "#8A8A8A"
+INK = "#222222"
+
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9,
+    "axes.edgecolor": "#555555",
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#E6E6E6",
+    "grid.linewidth": 0.8,
+    "xtick.color": "#444444",
+    "ytick.color": "#444444",
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "tracker",
+    "timezone": "UTC",
+    "figure.dpi": 100,
+}
+
+
+def _mpl() -> Any:
+    try:
+        import matplotlib  # noqa: PLC0415 - optional, heavy: imported on first chart only
+    except ImportError:
+        msg = (
+            "charts need matplotlib, which the 'report' extra installs: "
+            "pip install 'tracker[report]' (exports to TimelineJS, CSV and ClaimReview work without it)"
+        )
+        raise MissingExtraError(msg) from None
+    return matplotlib
+
+
+@contextmanager
+def _style(salt: str) -> Iterator[None]:
+    mpl = _mpl()
+    with mpl.rc_context({**STYLE, "svg.hashsalt": f"tracker-{salt}"}):
+        yield
+
+
+def _new_figure(height: float) -> Figure:
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    return Figure(figsize=(WIDTH, height), layout="constrained")
+
+
+# --- output ---------------------------------------------------------------------------------
+
+_FONT_STACK = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', Geneva, Arial, sans-serif"
+_ID = re.compile(r'\bid="([^"]+)"')
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+_USE_REF = re.compile(r'(<use\b[^>]*?xlink:href=")#')
+
+
+def to_svg(fig: Figure, name: str, *, title: str = "") -> str:
+    """The figure as an SVG element for inline use: ids prefixed with ``name``, no XML prolog,
+    no fixed size (it scales to its container, keeping its proportions), a title for screen
+    readers."""
+    buf = io.StringIO()
+    with _style(name):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    # ids must be unique in a page holding several charts
+    svg = _ID.sub(lambda m: f'id="{name}-{m.group(1)}"', svg)
+    svg = _URL_REF.sub(lambda m: f"url(#{name}-{m.group(1)})", svg)
+    svg = _USE_REF.sub(lambda m: f"{m.group(1)}#{name}-", svg)
+    # matplotlib opens links in a new tab; these jump within the page
+    svg = re.sub(r'(<a xlink:href="#[^"]*") target="_blank"', r"\1", svg)
+    # DejaVu Sans where installed; else Verdana (the same proportions), else any sans-serif
+    svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: {_FONT_STACK}")
+    head_end = svg.index(">")
+    head = svg[:head_end]
+    head = re.sub(r'\s(width|height)="[^"]*"', "", head)
+    label = f"<title>{_xml_escape(title)}</title>" if title else ""
+    svg = (
+        f'{head} class="chart" role="img" data-chart="{name}"'
+        f' preserveAspectRatio="xMinYMin meet">{label}{svg[head_end + 1 :]}'
+    )
+    return svg.strip() + "\n"
+
+
+def to_standalone_svg(fig: Figure, name: str) -> bytes:
+    """The figure as an SVG file of its own (fixed size, text as text, no date stamp)."""
+    buf = io.StringIO()
+    with _style(name):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue().replace("font-family: 'DejaVu Sans'", f"font-family: {_FONT_STACK}")
+    return svg.encode("utf-8")
+
+
+def to_png(fig: Figure, *, dpi: int = 200) -> bytes:
+    """The figure as PNG bytes (no software or date stamp in the file)."""
+    buf = io.BytesIO()
+    with _style("png"):
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- shared axis helpers ----------------------------------------------------------------------
+
+
+def _date_axis(ax: Axes, lo: datetime, hi: datetime) -> None:
+    import matplotlib.dates as mdates  # noqa: PLC0415
+
+    ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=True))
+    ax.set_xlabel("date (UTC)")
+
+
+def _x(dt: datetime) -> float:
+    import matplotlib.dates as mdates  # noqa: PLC0415
+
+    return float(mdates.date2num(dt))
+
+
+def _as_of_line(ax: Axes, data: ReportData, lo: datetime, hi: datetime) -> None:
+    as_of = data.state.as_of
+    if as_of is not None and lo <= as_of <= hi:
+        ax.axvline(_x(as_of), color=INK, linestyle=(0, (4, 3)), linewidth=1, zorder=1)
+        ax.annotate(
+            "as of",
+            (_x(as_of), 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            va="top",
+            fontsize=7.5,
+            color=INK,
+        )
+
+
+def _window(data: ReportData) -> tuple[datetime, datetime]:
+    """The date range every dated chart shares, so their axes line up down the page: where
+    most events fall (far-off outliers are drawn as arrows at the edge), reaching the as-of
+    line when it is near."""
+    if not data.events:
+        now = data.state.as_of or datetime(2000, 1, 1, tzinfo=UTC)
+        return now - timedelta(days=3), now + timedelta(days=3)
+    lo, hi = _focus(data.events)
+    as_of = data.state.as_of
+    if as_of is not None and as_of > hi and as_of - hi < max(hi - lo, timedelta(days=3)):
+        hi = as_of + (hi - lo) * 0.03
+    if hi - lo < timedelta(days=4):  # keep the ticks on whole days
+        mid = lo + (hi - lo) / 2
+        lo, hi = mid - timedelta(days=2), mid + timedelta(days=2)
+    return lo, hi
+
+
+def _clip_note(
+    ax: Axes, when: datetime, y: float, lo: datetime, hi: datetime, color: str, label: str
+) -> float | None:
+    """For a point outside the window: an arrow at the edge with its date; return its x."""
+    if lo <= when <= hi:
+        return None
+    left = when < lo
+    edge = _x(lo if left else hi)
+    ax.scatter([edge], [y], marker="<" if left else ">", s=40, color=color, zorder=4, clip_on=False)
+    ax.annotate(
+        label,
+        (edge, y),
+        xytext=(6 if left else -6, 4),
+        textcoords="offset points",
+        va="bottom",
+        ha="left" if left else "right",
+        fontsize=7,
+        color=color,
+    )
+    return edge
+
+
+def _tint(color: str, alpha: float) -> tuple[float, float, float, float]:
+    from matplotlib.colors import to_rgba  # noqa: PLC0415
+
+    return to_rgba(color, alpha)
+
+
+def _date_of(data: ReportData, event_id: str) -> str:
+    item = data.by_id.get(event_id)
+    return display_date(item.date, short=True) if item is not None else ""
+
+
+
+
+def _focus(items: Sequence[EventItem]) -> tuple[datetime, datetime]:
+    """The window most events fall in: far-off outliers are left out (drawn as arrows)."""
+    mids = sorted(t for i in items if (t := anchor(i.date)) is not None)
+    budget = max(1, len(mids) // 10)
+    lo, hi = 0, len(mids) - 1
+    for _ in range(budget):
+        if hi - lo >= 2 and mids[lo + 1] - mids[lo] > (mids[hi] - mids[lo + 1]) * 1.5:
+            lo += 1
+        if hi - lo >= 2 and mids[hi] - mids[hi - 1] > (mids[hi - 1] - mids[lo]) * 1.5:
+            hi -= 1
+    start, end = mids[lo], mids[hi]
+    span = max(end - start, timedelta(days=2))
+    for item in items:  # take in bounded intervals that overhang the window a little
+        a, b = item.date.earliest, item.date.latest
+        if a is not None and b is not None:
+            if start - span * 0.25 <= a < start:
+                start = a
+            if end < b <= end + span * 0.25:
+                end = b
+    pad = max((end - start) * 0.04, timedelta(hours=18))
+    return start - pad, end + pad
+
+
+def draw_timeline(data: ReportData) -> Figure:
+    """Every event on a row per actor; a date known only as an interval is drawn as that
+    interval, and one known only from one side ("on or before") as a line to the edge."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    items = data.events
+    lanes = list(dict.fromkeys(i.lane for i in items))
+    fig = _new_figure(1.45 + 0.36 * max(len(lanes), 1))
+    ax = fig.add_subplot()
+    if not items:
+        _empty(ax, "No events in this replay.")
+        return fig
+    lo, hi = _window(data)
+    _date_axis(ax, lo, hi)
+    ax.set_ylim(len(lanes) - 0.4, -0.6)
+    ax.set_yticks(range(len(lanes)), lanes)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    for y in range(len(lanes)):
+        ax.axhline(y, color="#F2F2F2", linewidth=7, zorder=0)
+    x_lo, x_hi = _x(lo), _x(hi)
+    near = (x_hi - x_lo) * 0.012
+    taken: dict[int, list[float]] = {}
+    seen = {"types": [], "interval": False, "open": False, "uncertain": False, "disputed": False}
+    for item in items:
+        color, marker = TYPE_STYLE.get(item.type, (MUTED, "o"))
+        if item.type not in seen["types"]:
+            seen["types"].append(item.type)
+        url = "#" + anchor_id(item.id)
+        a, b = item.date.earliest, item.date.latest
+        xa = None if a is None else _x(a)
+        xb = None if b is None else _x(b)
+        if xa is not None and xb is not None and b - a <= timedelta(days=1):  # type: ignore[operator]
+            kind, x = "point", (xa + xb) / 2
+        elif xa is not None and xb is not None:
+            kind, x = "interval", (max(xa, x_lo) + min(xb, x_hi)) / 2
+        elif xb is not None:
+            kind, x = "before", xb
+        else:
+            assert xa is not None
+            kind, x = "after", xa
+        lane = lanes.index(item.lane)
+        row = taken.setdefault(lane, [])
+        clash = sum(1 for other in row if abs(other - x) < near)
+        row.append(x)
+        y = lane + (0.24 * ((clash + 1) // 2) * (1 if clash % 2 else -1) if clash else 0)
+        outside = (xb is not None and xb < x_lo) or (xa is not None and xa > x_hi)
+        if outside:
+            edge = x_lo if xb is not None and xb < x_lo else x_hi
+            left = edge == x_lo
+            art = ax.scatter([edge], [y], marker="<" if left else ">", s=46, color=color,
+                             zorder=4, clip_on=False)
+            art.set_urls([url])
+            ax.annotate(
+                f"({display_date(item.date, short=True)})", (edge, y),
+                xytext=(8 if left else -8, 0), textcoords="offset points", va="center",
+                ha="left" if left else "right", fontsize=7, color=INK,
+            )
+            ax.annotate(
+                str(item.number), (edge, y), xytext=(0, 6.5), textcoords="offset points",
+                ha="center", va="bottom", fontsize=6.5, color=INK, zorder=7,
+            )
+            continue
+        dashed = item.uncertain or item.date.approximate
+        if kind == "interval":
+            seen["interval"] = True
+            left_x, right_x = max(xa, x_lo), min(xb, x_hi)  # type: ignore[type-var]
+            bars = ax.barh(
+                [y], [right_x - left_x], left=[left_x], height=0.34,
+                color=_tint(color, 0.0 if item.uncertain else 0.2), edgecolor=color, linewidth=1.0,
+                linestyle="--" if dashed else "-", zorder=2,
+            )
+            bars[0].set_url(url)
+        elif kind in ("before", "after"):
+            seen["open"] = True
+            end = x_lo if kind == "before" else x_hi
+            ax.plot([end, x], [y, y], color=color, linewidth=1.3, linestyle=(0, (2, 2)), zorder=2)
+            tip = ax.scatter([end], [y], marker="<" if kind == "before" else ">", s=20,
+                             color=color, zorder=3, clip_on=False)
+            tip.set_urls([url])
+        seen["uncertain"] |= item.uncertain
+        art = ax.scatter(
+            [x], [y], marker=marker, s=46 if kind != "interval" else 22,
+            facecolor="white" if item.uncertain else color, edgecolor=color, linewidth=1.3,
+            zorder=5,
+        )
+        art.set_urls([url])
+        lift = 6.5
+        if item.disputed:
+            seen["disputed"] = True
+            ring = ax.scatter([x], [y], marker="o", s=170, facecolor="none",
+                              edgecolor=DISPUTED, linewidth=1.4, zorder=6)
+            ring.set_urls([url])
+            lift = 8.5
+        ax.annotate(
+            str(item.number), (x, y), xytext=(0, lift), textcoords="offset points",
+            ha="center", va="bottom", fontsize=6.5, color=INK, zorder=7,
+        )
+    _as_of_line(ax, data, lo, hi)
+    handles: list[Any] = [
+        Line2D([], [], linestyle="none", marker=TYPE_STYLE[t][1], color=TYPE_STYLE[t][0],
+               markersize=6, label=TYPE_LABELS[t])
+        for t in TYPE_STYLE if t in seen["types"]
+    ]
+    if seen["interval"]:
+        handles.append(Patch(facecolor=MUTED, alpha=0.35, edgecolor=MUTED,
+                             label="date known only as a range"))
+    if seen["open"]:
+        handles.append(Line2D([], [], color=MUTED, linestyle=(0, (2, 2)), marker="<",
+                              markersize=4, label="on or before / on or after"))
+    if seen["uncertain"]:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                              markeredgecolor=MUTED, markersize=6,
+                              label="not certain to have happened by the as-of date"))
+    if seen["disputed"]:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
+                              markeredgecolor=DISPUTED, markersize=9, label="disputed"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=4)
+    return fig
+
+
+# --- stances -----------------------------------------------------------------------------------
+
+
+def draw_stances(data: ReportData) -> Figure:
+    """Each holder's stance toward each topic as a step line; every change marked and labelled."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    topics = list(data.stances)
+    fig = _new_figure(0.9 + 2.0 * max(len(topics), 1))
+    if not topics:
+        _empty(fig.add_subplot(), "No statement in this replay takes a stance on a topic.")
+        return fig
+    holders = list(dict.fromkeys(h for t in topics for h in data.stances[t]))
+    colors = {h: PALETTE[i % len(PALETTE)] for i, h in enumerate(holders)}
+    lo, hi = _window(data)
+    axes = fig.subplots(len(topics), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, topic in zip(axes, topics, strict=True):
+        ax.set_title(f"\u201c{data.topic_name(topic)}\u201d", loc="left")
+        _date_axis(ax, lo, hi)
+        ax.set_ylim(-2.6, 2.6)
+        ax.set_yticks(sorted(STANCE_LABELS), [STANCE_LABELS[k] for k in sorted(STANCE_LABELS)])
+        ax.axhline(0, color="#BBBBBB", linewidth=1, zorder=1)
+        for holder, points in data.stances[topic].items():
+            color = colors[holder]
+            xs = [max(_x(p.when), _x(lo)) for p in points] + [_x(hi)]
+            ys = [p.stance for p in points] + [points[-1].stance]
+            ax.step(xs, ys, where="post", color=color, linewidth=2, zorder=3)
+            shown = [p for p in points if lo <= p.when <= hi]
+            for p in points:
+                _clip_note(ax, p.when, p.stance, lo, hi, color, _date_of(data, p.event_id))
+            art = ax.scatter([_x(p.when) for p in shown], [p.stance for p in shown],
+                             s=38, color=color, edgecolor="white", linewidth=0.8, zorder=4)
+            art.set_urls(["#" + anchor_id(p.event_id) for p in shown])
+            for p in shown:
+                if p.change in ("new", "unchanged"):
+                    continue
+                ax.annotate(
+                    p.change, (_x(p.when), p.stance),
+                    xytext=(5, 5 if p.stance < 2 else -11), textcoords="offset points",
+                    fontsize=7.5, color=color, fontstyle="italic",
+                )
+        _as_of_line(ax, data, lo, hi)
+        if ax is not axes[-1]:
+            ax.set_xlabel("")
+    handles = [Line2D([], [], color=colors[h], linewidth=2, marker="o", label=data.actor_name(h))
+               for h in holders]
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5))
+    return fig
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def _metric_label(series: FigureSeries) -> str:
+    words = series.metric.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def draw_figures(data: ReportData) -> Figure:
+    """Each metric's reported values over time in its unit; ranges, approximate, disputed and
+    superseded values marked."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    series = data.figures
+    cols = 2 if len(series) > 1 else 1
+    rows = max(1, -(-len(series) // cols))
+    fig = _new_figure(0.9 + 2.3 * rows)
+    if not series:
+        _empty(fig.add_subplot(), "No figures in this replay.")
+        return fig
+    reporters = list(dict.fromkeys(p.reporter for s in series for p in s.points))
+    colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(reporters)}
+    lo, hi = _window(data)
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    flags = dict.fromkeys(("approx", "range", "disputed", "superseded"), False)
+    for ax, s in zip(axes, series, strict=False):
+        ax.set_title(_metric_label(s), loc="left")
+        _date_axis(ax, lo, hi)
+        ax.set_ylabel(s.unit_label)
+        ax.yaxis.set_major_formatter(_thousands())
+        top = 0.0
+        for p in s.points:
+            color = MUTED if p.superseded else colors[p.reporter]
+            value = p.value
+            low = high = None
+            if p.lower is not None or p.upper is not None:
+                low = p.lower if p.lower is not None else (value if value is not None else 0.0)
+                high = p.upper if p.upper is not None else (value if value is not None else low)
+                if value is None:
+                    value = (low + high) / 2
+                top = max(top, high)
+            assert value is not None
+            top = max(top, value)
+            x = _clip_note(ax, p.when, value, lo, hi, color, _date_of(data, p.event_id))
+            if x is not None:
+                continue
+            x = _x(p.when)
+            if low is not None and high is not None:
+                flags["range"] = True
+                ax.vlines(x, low, high, color=color, linewidth=2.2, zorder=3)
+                cap = (_x(hi) - _x(lo)) * 0.008
+                ax.hlines([low, high], x - cap, x + cap, color=color, linewidth=1.2, zorder=3)
+            hollow = p.approximate or p.superseded
+            flags["approx"] |= p.approximate
+            flags["superseded"] |= p.superseded
+            art = ax.scatter([x], [value], s=44, marker="o",
+                             facecolor="white" if hollow else color, edgecolor=color,
+                             linewidth=1.6, zorder=5)
+            art.set_urls(["#" + anchor_id(p.event_id)])
+            if p.disputed:
+                flags["disputed"] = True
+                ring = ax.scatter([x], [value], s=170, marker="o", facecolor="none",
+                                  edgecolor=DISPUTED, linewidth=1.5, zorder=6)
+                ring.set_urls(["#" + anchor_id(p.event_id)])
+            text = ("~" if p.approximate else "") + _short_number(p, value)
+            ax.annotate(text, (x, value), xytext=(8, 0), textcoords="offset points",
+                        va="center", fontsize=7.5, color=color)
+        ax.set_ylim(0, top * 1.25 if top > 0 else 1)
+        _as_of_line(ax, data, lo, hi)
+    for ax in axes[len(series):]:
+        ax.set_visible(False)
+    handles: list[Any] = [Line2D([], [], linestyle="none", marker="o", color=colors[r],
+                                 label=f"reported by {data.actor_name(r)}") for r in reporters]
+    if flags["approx"]:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                              markeredgecolor=INK, label="approximate (~)"))
+    if flags["range"]:
+        handles.append(Line2D([], [], color=INK, linewidth=2, label="reported range"))
+    if flags["disputed"]:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
+                              markeredgecolor=DISPUTED, markersize=9, label="disputed"))
+    if flags["superseded"]:
+        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                              markeredgecolor=MUTED, label="superseded"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
+    return fig
+
+
+def _short_number(p: Any, value: float) -> str:
+    if p.value is None and p.lower is not None and p.upper is not None:
+        return f"{format_number(p.lower)}\u2013{format_number(p.upper)}"
+    return format_number(value)
+
+
+def _thousands() -> Any:
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
+    return FuncFormatter(lambda v, _pos: format_number(round(v, 6)))
+
+
+# --- the escalation ladder ------------------------------------------------------------------
+
+
+def draw_posture(data: ReportData) -> Figure:
+    """Each regulator's posture toward its target, the highest rung still open, over time."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    pairs = list(data.posture)
+    fig = _new_figure(4.4)
+    ax = fig.add_subplot()
+    if not pairs:
+        _empty(ax, "No regulatory actions in this replay.")
+        return fig
+    lo, hi = _window(data)
+    _date_axis(ax, lo, hi)
+    ax.set_ylim(-0.4, len(RUNGS) + 0.4)
+    ax.set_yticks(range(len(RUNGS) + 1), ["none", *(rung_label(r) for r in RUNGS)])
+    handles = []
+    for i, pair in enumerate(pairs):
+        steps = data.posture[pair]
+        color = PALETTE[i % len(PALETTE)]
+        offset = (i - (len(pairs) - 1) / 2) * 0.07  # keep lines on one rung apart
+        xs = [max(_x(s.when), _x(lo)) for s in steps] + [_x(hi)]
+        ys = [s.level + offset for s in steps] + [steps[-1].level + offset]
+        ax.step(xs, ys, where="post", color=color, linewidth=2.2, zorder=3)
+        shown = [s for s in steps if lo <= s.when <= hi]
+        for s in steps:
+            _clip_note(ax, s.when, s.level + offset, lo, hi, color, _date_of(data, s.event_id))
+        art = ax.scatter([_x(s.when) for s in shown], [s.level + offset for s in shown],
+                         s=42, marker="^", color=color, edgecolor="white", linewidth=0.8, zorder=4)
+        art.set_urls(["#" + anchor_id(s.event_id) for s in shown])
+        label = f"{data.actor_name(pair[0])} \u2192 {data.actor_name(pair[1])}"
+        handles.append(Line2D([], [], color=color, linewidth=2.2, marker="^", label=label))
+    _as_of_line(ax, data, lo, hi)
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3))
+    return fig
+
+
+
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color=MUTED)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+DRAW = {
+    "timeline": draw_timeline,
+    "stances": draw_stances,
+    "figures": draw_figures,
+    "posture": draw_posture,
+}
+
+
+def draw(name: str, data: ReportData) -> Figure:
+    """Draw one chart by name (one of :data:`CHARTS`)."""
+    with _style(name):
+        return DRAW[name](data)
+
+
+__all__ = [
+    "CHARTS",
+    "draw",
+    "draw_figures",
+    "draw_posture",
+    "draw_stances",
+    "draw_timeline",
+    "to_png",
+    "to_standalone_svg",
+    "to_svg",
+]
