@@ -80,6 +80,23 @@ def _instant(dt: datetime, precision: str, *, short: bool) -> str:
     return f"{day}, {dt.hour:02d}:{dt.minute:02d}:{dt.second:02d} UTC"
 
 
+def endpoints(date: PartialDate) -> tuple[PartialDate | None, PartialDate | None]:
+    """The two ends of a date as dates of their own, each at its precision (None: open).
+
+    ``2026-01-05..2026-01-08`` -> (5 January, 8 January); ``..2026-01-12`` -> (None, 12
+    January); a single date is both ends: ``2026-01`` -> (January, January).
+    """
+    text = date.text.replace("~", "")
+    if not date.is_interval:
+        single = PartialDate.parse(text)
+        return single, single
+    sep = "/" if "/" in text else ".."
+    start_text, end_text = (p.strip() for p in text.split(sep))
+    start = None if start_text in ("", "..") else PartialDate.parse(start_text)
+    end = None if end_text in ("", "..") else PartialDate.parse(end_text)
+    return start, end
+
+
 def display_date(date: PartialDate | None, *, short: bool = False) -> str:
     """A partial date in words: ``9 January 2026``, ``January 2026``, ``5-8 January 2026``,
     ``on or before 12 January 2026``, ``about January 2026``.
@@ -89,12 +106,8 @@ def display_date(date: PartialDate | None, *, short: bool = False) -> str:
     if date is None:
         return "undated"
     approx = "about " if date.approximate else ""
-    text = date.text.replace("~", "")
     if date.is_interval:
-        sep = "/" if "/" in text else ".."
-        start_text, end_text = (p.strip() for p in text.split(sep))
-        start = None if start_text in ("", "..") else PartialDate.parse(start_text)
-        end = None if end_text in ("", "..") else PartialDate.parse(end_text)
+        start, end = endpoints(date)
         if start is None and end is not None:
             return f"{approx}on or before {display_date(end, short=short).removeprefix('about ')}"
         if end is None and start is not None:
@@ -128,6 +141,7 @@ __all__ = [
     "VERDICT_LABELS",
     "VERDICT_RATINGS",
     "display_date",
+    "endpoints",
     "instant_text",
     "iso_day",
     "rung_label",

@@ -24,19 +24,27 @@ from tracker.events.models import (
 from tracker.events.units import convert, get_unit
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.state import State
-from tracker.report._text import TYPE_LABELS
+from tracker.report._text import TYPE_LABELS, endpoints
 
 _HALF_DAY = timedelta(hours=12)
 
 
+def _middle(date: PartialDate) -> datetime:
+    a, b = date.earliest, date.latest
+    assert a is not None and b is not None
+    return a + (b - a) / 2
+
+
 def anchor(date: PartialDate | None) -> datetime | None:
-    """One instant to place a date on an axis: the middle of its interval, or its known end."""
+    """One instant to place a date on an axis: the middle of its interval; for an open one
+    ("on or before 12 January"), the middle of its known end (noon on the 12th)."""
     if date is None:
         return None
-    a, b = date.earliest, date.latest
-    if a is not None and b is not None:
-        return a + (b - a) / 2
-    return b if b is not None else a
+    if date.earliest is not None and date.latest is not None:
+        return _middle(date)
+    start, end = endpoints(date)
+    known = end if end is not None else start
+    return None if known is None else _middle(known)
 
 
 def anchor_id(event_id: str) -> str:

@@ -16,6 +16,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -251,126 +252,167 @@ def _date_of(data: ReportData, event_id: str) -> str:
 
 
 def _focus(items: Sequence[EventItem]) -> tuple[datetime, datetime]:
-    """The window most events fall in: far-off outliers are left out (drawn as arrows)."""
-    mids = sorted(t for i in items if (t := anchor(i.date)) is not None)
-    budget = max(1, len(mids) // 10)
-    lo, hi = 0, len(mids) - 1
-    for _ in range(budget):
-        if hi - lo >= 2 and mids[lo + 1] - mids[lo] > (mids[hi] - mids[lo + 1]) * 1.5:
-            lo += 1
-        if hi - lo >= 2 and mids[hi] - mids[hi - 1] > (mids[hi - 1] - mids[lo]) * 1.5:
-            hi -= 1
-    start, end = mids[lo], mids[hi]
-    span = max(end - start, timedelta(days=2))
-    for item in items:  # take in bounded intervals that overhang the window a little
-        a, b = item.date.earliest, item.date.latest
-        if a is not None and b is not None:
-            if start - span * 0.25 <= a < start:
-                start = a
-            if end < b <= end + span * 0.25:
-                end = b
-    pad = max((end - start) * 0.04, timedelta(hours=18))
+    """The window most events fall in. The core is the shortest stretch holding 85% of the
+    events' dates (both ends and the middle); it takes in dates within half its length (at
+    least two weeks) on either side, and leaves far-off ones out (drawn as arrows)."""
+    points = sorted(
+        t
+        for i in items
+        for t in (i.date.earliest, i.date.latest, anchor(i.date))
+        if t is not None
+    )
+    k = max(1, -(-len(points) * 85 // 100))
+    best = min(range(len(points) - k + 1), key=lambda i: (points[i + k - 1] - points[i], i))
+    lo, hi = best, best + k - 1
+    reach = max((points[hi] - points[lo]) / 2, timedelta(days=14))
+    while lo > 0 and points[lo] - points[lo - 1] <= reach:
+        lo -= 1
+    while hi < len(points) - 1 and points[hi + 1] - points[hi] <= reach:
+        hi += 1
+    start, end = points[lo], points[hi]
+    pad = max((end - start) * 0.03, timedelta(hours=12))
     return start - pad, end + pad
 
 
-def draw_timeline(data: ReportData) -> Figure:
-    """Every event on a row per actor; a date known only as an interval is drawn as that
-    interval, and one known only from one side ("on or before") as a line to the edge."""
-    from matplotlib.lines import Line2D  # noqa: PLC0415
-    from matplotlib.patches import Patch  # noqa: PLC0415
+@dataclass
+class _Mark:
+    """Where one event goes on the timeline."""
 
-    items = data.events
-    lanes = list(dict.fromkeys(i.lane for i in items))
-    fig = _new_figure(1.45 + 0.36 * max(len(lanes), 1))
-    ax = fig.add_subplot()
-    if not items:
-        _empty(ax, "No events in this replay.")
-        return fig
-    lo, hi = _window(data)
-    _date_axis(ax, lo, hi)
-    ax.set_ylim(len(lanes) - 0.4, -0.6)
-    ax.set_yticks(range(len(lanes)), lanes)
-    ax.tick_params(axis="y", length=0)
-    ax.grid(axis="y", visible=False)
-    for y in range(len(lanes)):
-        ax.axhline(y, color="#F2F2F2", linewidth=7, zorder=0)
-    x_lo, x_hi = _x(lo), _x(hi)
-    near = (x_hi - x_lo) * 0.012
-    taken: dict[int, list[float]] = {}
-    seen = {"types": [], "interval": False, "open": False, "uncertain": False, "disputed": False}
-    for item in items:
-        color, marker = TYPE_STYLE.get(item.type, (MUTED, "o"))
-        if item.type not in seen["types"]:
-            seen["types"].append(item.type)
-        url = "#" + anchor_id(item.id)
+    item: EventItem
+    kind: str  # point, range, before, after, outside-left, outside-right
+    x: float
+    left: float
+    right: float
+    row: int = 0
+
+
+def _place(data: ReportData, x_lo: float, x_hi: float) -> tuple[list[_Mark], dict[str, int]]:
+    """Lay events out: one band per actor, and within it as many rows as keep marks apart."""
+    width = x_hi - x_lo
+    near, tail, label = width * 0.014, width * 0.035, width * 0.13
+    marks = []
+    for item in data.events:
         a, b = item.date.earliest, item.date.latest
         xa = None if a is None else _x(a)
         xb = None if b is None else _x(b)
-        if xa is not None and xb is not None and b - a <= timedelta(days=1):  # type: ignore[operator]
-            kind, x = "point", (xa + xb) / 2
+        mid = anchor(item.date)
+        assert mid is not None
+        x = _x(mid)
+        if (xb is not None and xb < x_lo) or (xa is None and x < x_lo):
+            marks.append(_Mark(item, "outside-left", x_lo, x_lo, x_lo + label))
+        elif (xa is not None and xa > x_hi) or (xb is None and x > x_hi):
+            marks.append(_Mark(item, "outside-right", x_hi, x_hi - label, x_hi))
+        elif xa is not None and xb is not None and b - a <= timedelta(days=1):  # type: ignore[operator]
+            marks.append(_Mark(item, "point", x, x - near, x + near + label * 0.18))
         elif xa is not None and xb is not None:
-            kind, x = "interval", (max(xa, x_lo) + min(xb, x_hi)) / 2
-        elif xb is not None:
-            kind, x = "before", xb
+            left, right = max(xa, x_lo), min(xb, x_hi)
+            marks.append(_Mark(item, "range", (left + right) / 2, left - near / 2, right + near / 2))
+        elif xa is None:
+            marks.append(_Mark(item, "before", x, x - tail - near, x + near + label * 0.18))
         else:
-            assert xa is not None
-            kind, x = "after", xa
-        lane = lanes.index(item.lane)
-        row = taken.setdefault(lane, [])
-        clash = sum(1 for other in row if abs(other - x) < near)
-        row.append(x)
-        y = lane + (0.24 * ((clash + 1) // 2) * (1 if clash % 2 else -1) if clash else 0)
-        outside = (xb is not None and xb < x_lo) or (xa is not None and xa > x_hi)
-        if outside:
-            edge = x_lo if xb is not None and xb < x_lo else x_hi
-            left = edge == x_lo
-            art = ax.scatter([edge], [y], marker="<" if left else ">", s=46, color=color,
+            marks.append(_Mark(item, "after", x, x - near, x + tail + near + label * 0.25))
+    rows: dict[str, list[list[tuple[float, float]]]] = {}
+    for mark in marks:
+        lane = rows.setdefault(mark.item.lane, [])
+        for i, taken in enumerate(lane):
+            if all(mark.right < l or mark.left > r for l, r in taken):
+                mark.row = i
+                taken.append((mark.left, mark.right))
+                break
+        else:
+            mark.row = len(lane)
+            lane.append([(mark.left, mark.right)])
+    return marks, {lane: len(r) for lane, r in rows.items()}
+
+
+def draw_timeline(data: ReportData) -> Figure:
+    """Every event in a band per actor. A date known only as a range is drawn as that range;
+    one known from one side only ("on or before 12 January") has a short tail on that side."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    if not data.events:
+        fig = _new_figure(2.0)
+        _empty(fig.add_subplot(), "No events in this replay.")
+        return fig
+    lo, hi = _window(data)
+    x_lo, x_hi = _x(lo), _x(hi)
+    marks, depth = _place(data, x_lo, x_hi)
+    lanes = list(depth)
+    top: dict[str, float] = {}
+    y = 0.0
+    for lane in lanes:
+        top[lane] = y
+        y += depth[lane] * 0.7 + 0.5
+    fig = _new_figure(1.5 + 0.27 * y)
+    ax = fig.add_subplot()
+    _date_axis(ax, lo, hi)
+    ax.set_ylim(y - 0.3, -0.45)
+    ax.set_yticks([top[l] + (depth[l] - 1) * 0.35 for l in lanes], lanes)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    for i, lane in enumerate(lanes):
+        if i % 2 == 0:
+            ax.axhspan(top[lane] - 0.4, top[lane] + (depth[lane] - 1) * 0.7 + 0.4,
+                       color="#F4F4F2", zorder=0, linewidth=0)
+    tail = (x_hi - x_lo) * 0.035
+    seen: dict[str, Any] = {"types": set(), "range": False, "open": False, "uncertain": False,
+                            "disputed": False}
+    for mark in marks:
+        item = mark.item
+        color, marker = TYPE_STYLE.get(item.type, (MUTED, "o"))
+        seen["types"].add(item.type)
+        url = "#" + anchor_id(item.id)
+        yy = top[item.lane] + mark.row * 0.7
+        x = mark.x
+        if mark.kind.startswith("outside"):
+            left = mark.kind == "outside-left"
+            art = ax.scatter([x], [yy], marker="<" if left else ">", s=46, color=color,
                              zorder=4, clip_on=False)
             art.set_urls([url])
             ax.annotate(
-                f"({display_date(item.date, short=True)})", (edge, y),
+                f"{item.number}  ({display_date(item.date, short=True)})", (x, yy),
                 xytext=(8 if left else -8, 0), textcoords="offset points", va="center",
                 ha="left" if left else "right", fontsize=7, color=INK,
             )
-            ax.annotate(
-                str(item.number), (edge, y), xytext=(0, 6.5), textcoords="offset points",
-                ha="center", va="bottom", fontsize=6.5, color=INK, zorder=7,
-            )
             continue
-        dashed = item.uncertain or item.date.approximate
-        if kind == "interval":
-            seen["interval"] = True
-            left_x, right_x = max(xa, x_lo), min(xb, x_hi)  # type: ignore[type-var]
+        if mark.kind == "range":
+            seen["range"] = True
+            left_x, right_x = mark.left + (x_hi - x_lo) * 0.007, mark.right - (x_hi - x_lo) * 0.007
+            dashed = item.uncertain or item.date.approximate
             bars = ax.barh(
-                [y], [right_x - left_x], left=[left_x], height=0.34,
-                color=_tint(color, 0.0 if item.uncertain else 0.2), edgecolor=color, linewidth=1.0,
-                linestyle="--" if dashed else "-", zorder=2,
+                [yy], [right_x - left_x], left=[left_x], height=0.36,
+                color=_tint(color, 0.0 if item.uncertain else 0.22), edgecolor=color,
+                linewidth=1.0, linestyle="--" if dashed else "-", zorder=2,
             )
             bars[0].set_url(url)
-        elif kind in ("before", "after"):
+        elif mark.kind in ("before", "after"):
             seen["open"] = True
-            end = x_lo if kind == "before" else x_hi
-            ax.plot([end, x], [y, y], color=color, linewidth=1.3, linestyle=(0, (2, 2)), zorder=2)
-            tip = ax.scatter([end], [y], marker="<" if kind == "before" else ">", s=20,
-                             color=color, zorder=3, clip_on=False)
+            end = x - tail if mark.kind == "before" else x + tail
+            ax.plot([end, x], [yy, yy], color=color, linewidth=1.2, linestyle=(0, (2, 1.5)), zorder=2)
+            tip = ax.scatter([end], [yy], marker="<" if mark.kind == "before" else ">", s=14,
+                             color=color, zorder=3)
             tip.set_urls([url])
         seen["uncertain"] |= item.uncertain
         art = ax.scatter(
-            [x], [y], marker=marker, s=46 if kind != "interval" else 22,
+            [x], [yy], marker=marker, s=46 if mark.kind != "range" else 24,
             facecolor="white" if item.uncertain else color, edgecolor=color, linewidth=1.3,
             zorder=5,
         )
         art.set_urls([url])
-        lift = 6.5
+        shift = 6.5
         if item.disputed:
             seen["disputed"] = True
-            ring = ax.scatter([x], [y], marker="o", s=170, facecolor="none",
+            ring = ax.scatter([x], [yy], marker="o", s=170, facecolor="none",
                               edgecolor=DISPUTED, linewidth=1.4, zorder=6)
             ring.set_urls([url])
-            lift = 8.5
+            shift = 9
+        # the number sits to the right of its mark (above it when a tail runs to the right)
         ax.annotate(
-            str(item.number), (x, y), xytext=(0, lift), textcoords="offset points",
-            ha="center", va="bottom", fontsize=6.5, color=INK, zorder=7,
+            str(item.number), (x, yy),
+            xytext=(shift, 0) if mark.kind != "after" else (0, 6),
+            textcoords="offset points", ha="left" if mark.kind != "after" else "center",
+            va="center" if mark.kind != "after" else "bottom", fontsize=7, color=INK, zorder=7,
         )
     _as_of_line(ax, data, lo, hi)
     handles: list[Any] = [
@@ -378,21 +420,29 @@ def draw_timeline(data: ReportData) -> Figure:
                markersize=6, label=TYPE_LABELS[t])
         for t in TYPE_STYLE if t in seen["types"]
     ]
-    if seen["interval"]:
-        handles.append(Patch(facecolor=MUTED, alpha=0.35, edgecolor=MUTED,
+    if seen["range"]:
+        handles.append(Patch(facecolor=_tint(MUTED, 0.3), edgecolor=MUTED,
                              label="date known only as a range"))
     if seen["open"]:
-        handles.append(Line2D([], [], color=MUTED, linestyle=(0, (2, 2)), marker="<",
-                              markersize=4, label="on or before / on or after"))
+        handles.append(Line2D([], [], color=MUTED, linestyle=(0, (2, 1.5)), marker="<",
+                              markersize=4, label="on or before \u25c2 / on or after \u25b8"))
     if seen["uncertain"]:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
                               markeredgecolor=MUTED, markersize=6,
-                              label="not certain to have happened by the as-of date"))
+                              label="may not have happened by the as-of date"))
     if seen["disputed"]:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
                               markeredgecolor=DISPUTED, markersize=9, label="disputed"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=4)
+    _legend(fig, handles)
     return fig
+
+
+def _legend(fig: Figure, handles: list[Any]) -> None:
+    """The legend under the chart, in as many columns as its longest label allows."""
+    longest = max((len(h.get_label()) for h in handles), default=1)
+    ncols = max(1, min(len(handles), 4, 120 // (longest + 5)))
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncols)
+
 
 
 # --- stances -----------------------------------------------------------------------------------
@@ -441,16 +491,42 @@ def draw_stances(data: ReportData) -> Figure:
             ax.set_xlabel("")
     handles = [Line2D([], [], color=colors[h], linewidth=2, marker="o", label=data.actor_name(h))
                for h in holders]
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5))
+    _legend(fig, handles)
     return fig
 
 
 # --- figures -----------------------------------------------------------------------------------
 
 
+_SMALL_WORDS = frozenset({"a", "an", "at", "by", "in", "is", "of", "on", "or", "to", "per", "vs"})
+
+
 def _metric_label(series: FigureSeries) -> str:
-    words = series.metric.replace("_", " ")
-    return words[:1].upper() + words[1:]
+    """``uk_revenue_decline`` -> ``UK revenue decline`` (two-letter words read as codes)."""
+    words = [
+        w.upper() if len(w) == 2 and w not in _SMALL_WORDS else w
+        for w in series.metric.split("_")
+    ]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _panel_range(
+    data: ReportData, series: FigureSeries, window: tuple[datetime, datetime]
+) -> tuple[datetime, datetime]:
+    """The shared window when the series falls in it, else the series' own dates."""
+    lo, hi = window
+    if all(lo <= p.when <= hi for p in series.points):
+        return window
+    dates = [data.by_id[p.event_id].date for p in series.points]
+    first = min(d.earliest or anchor(d) for d in dates)  # type: ignore[type-var]
+    last = max(d.latest or anchor(d) for d in dates)  # type: ignore[type-var]
+    assert first is not None and last is not None
+    if last - first < timedelta(days=4):
+        mid = first + (last - first) / 2
+        first, last = mid - timedelta(days=2), mid + timedelta(days=2)
+    pad = (last - first) * 0.05
+    return first - pad, last + pad
 
 
 def draw_figures(data: ReportData) -> Figure:
@@ -467,11 +543,13 @@ def draw_figures(data: ReportData) -> Figure:
         return fig
     reporters = list(dict.fromkeys(p.reporter for s in series for p in s.points))
     colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(reporters)}
-    lo, hi = _window(data)
+    window = _window(data)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    flags = dict.fromkeys(("approx", "range", "disputed", "superseded"), False)
+    flags = dict.fromkeys(("approx", "range", "disputed", "superseded", "dates"), False)
     for ax, s in zip(axes, series, strict=False):
         ax.set_title(_metric_label(s), loc="left")
+        lo, hi = _panel_range(data, s, window)
+        x_lo, x_hi = _x(lo), _x(hi)
         _date_axis(ax, lo, hi)
         ax.set_ylabel(s.unit_label)
         ax.yaxis.set_major_formatter(_thousands())
@@ -492,10 +570,18 @@ def draw_figures(data: ReportData) -> Figure:
             if x is not None:
                 continue
             x = _x(p.when)
+            date = data.by_id[p.event_id].date
+            a, b = date.earliest, date.latest
+            if a is None or b is None or b - a > timedelta(days=1):  # when: a range of dates
+                flags["dates"] = True
+                tail = (x_hi - x_lo) * 0.035
+                left = max(_x(a), x_lo) if a is not None else x - tail
+                right = min(_x(b), x_hi) if b is not None else x + tail
+                ax.hlines(value, left, right, color=color, linewidth=1.1, linestyle=(0, (2, 1.5)), zorder=2)
             if low is not None and high is not None:
                 flags["range"] = True
                 ax.vlines(x, low, high, color=color, linewidth=2.2, zorder=3)
-                cap = (_x(hi) - _x(lo)) * 0.008
+                cap = (x_hi - x_lo) * 0.008
                 ax.hlines([low, high], x - cap, x + cap, color=color, linewidth=1.2, zorder=3)
             hollow = p.approximate or p.superseded
             flags["approx"] |= p.approximate
@@ -510,8 +596,9 @@ def draw_figures(data: ReportData) -> Figure:
                                   edgecolor=DISPUTED, linewidth=1.5, zorder=6)
                 ring.set_urls(["#" + anchor_id(p.event_id)])
             text = ("~" if p.approximate else "") + _short_number(p, value)
-            ax.annotate(text, (x, value), xytext=(8, 0), textcoords="offset points",
-                        va="center", fontsize=7.5, color=color)
+            ax.annotate(text, (x, value), xytext=(0, 8 if not p.disputed else 10),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5,
+                        color=color)
         ax.set_ylim(0, top * 1.25 if top > 0 else 1)
         _as_of_line(ax, data, lo, hi)
     for ax in axes[len(series):]:
@@ -522,14 +609,17 @@ def draw_figures(data: ReportData) -> Figure:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
                               markeredgecolor=INK, label="approximate (~)"))
     if flags["range"]:
-        handles.append(Line2D([], [], color=INK, linewidth=2, label="reported range"))
+        handles.append(Line2D([], [], color=INK, linewidth=2, label="reported range of values"))
+    if flags["dates"]:
+        handles.append(Line2D([], [], color=INK, linewidth=1.1, linestyle=(0, (2, 1.5)),
+                              label="reported at some date in this span"))
     if flags["disputed"]:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
                               markeredgecolor=DISPUTED, markersize=9, label="disputed"))
     if flags["superseded"]:
         handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
                               markeredgecolor=MUTED, label="superseded"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4))
+    _legend(fig, handles)
     return fig
 
 
@@ -579,7 +669,7 @@ def draw_posture(data: ReportData) -> Figure:
         label = f"{data.actor_name(pair[0])} \u2192 {data.actor_name(pair[1])}"
         handles.append(Line2D([], [], color=color, linewidth=2.2, marker="^", label=label))
     _as_of_line(ax, data, lo, hi)
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3))
+    _legend(fig, handles)
     return fig
 
 

@@ -34,6 +34,7 @@ from tracker.report._text import (
     VERDICT_LABELS,
     VERDICT_RATINGS,
     display_date,
+    endpoints,
     instant_text,
     iso_day,
 )
@@ -76,14 +77,7 @@ def _tl_date(dt: datetime, precision: str) -> dict[str, int]:
 
 def _tl_dates(date: PartialDate) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """TimelineJS start and end dates for a partial date, each at its own precision."""
-    text = date.text.replace("~", "")
-    if date.is_interval:
-        sep = "/" if "/" in text else ".."
-        start_text, end_text = (p.strip() for p in text.split(sep))
-        start = None if start_text in ("", "..") else PartialDate.parse(start_text)
-        end = None if end_text in ("", "..") else PartialDate.parse(end_text)
-    else:
-        start, end = PartialDate.parse(text), None
+    start, end = endpoints(date)
     if start is None:  # on or before: TimelineJS needs a start; the display date says the rest
         assert end is not None and end.earliest is not None
         return _tl_date(end.earliest, end.precision), None
