@@ -26,6 +26,7 @@ from tracker.report._text import (
     TYPE_LABELS,
     VERDICT_LABELS,
     display_date,
+    endpoints,
     instant_text,
     rung_label,
 )
@@ -53,10 +54,12 @@ p{margin:.4rem 0 .8rem}
 a{color:var(--accent)}
 .dek{font-size:1.05rem;color:#333;margin:.2rem 0 .8rem}
 nav.toc{display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.9rem}
-.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(10.5rem,1fr));gap:.6rem;margin:1.2rem 0}
+.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(7.4rem,1fr));gap:.6rem;margin:1.2rem 0}
 .card{background:var(--soft);border-radius:.4rem;padding:.6rem .8rem}
 .card b{display:block;font-size:1.5rem;line-height:1.2}
-.card span{font-size:.85rem;color:var(--muted)}
+.card b.word{font-size:1.05rem;padding:.2rem 0}
+.card span{display:block;font-size:.85rem;line-height:1.35;color:var(--muted)}
+.card.wide{grid-column:span 2}
 figure{margin:1rem 0 1.4rem}
 svg.chart{display:block;width:100%;height:auto}
 figcaption{font-size:.85rem;color:var(--muted);margin-top:.3rem}
@@ -224,27 +227,34 @@ class _Page:
         disputed = [i for i in d.events if i.disputed]
         sources = {s.url or s.citation for i in d.events for s in i.entry.event.sources}
         regulators = {pair[0] for pair in d.posture}
-        top = self._top_rung()
+        more = len(d.events) - len(counted)
         cards = [
-            (str(len(counted)), "events" + (f", {len(d.events) - len(counted)} more uncertain" if len(counted) != len(d.events) else "")),
-            (str(len(sources)), "sources cited"),
-            (str(len(disputed)), "disputed claims" if len(disputed) != 1 else "disputed claim"),
-            (str(len(d.fixes)), "corrections to the record" if len(d.fixes) != 1 else "correction to the record"),
+            (str(len(counted)), _plural(len(counted), "event") + (f", {more} more uncertain" if more else "")),
+            (str(len(sources)), _plural(len(sources), "source") + " cited"),
+            (str(len(disputed)), _plural(len(disputed), "disputed claim")),
+            (str(len(d.fixes)), _plural(len(d.fixes), "correction") + " to this record"),
         ]
         if regulators:
-            cards.append((str(len(regulators)), f"authorities acting; highest step: {top}"))
+            cards.append((str(len(regulators)), _plural(len(regulators), "authority", "authorities") + " acting"))
         inner = "".join(f'<div class="card"><b>{_h(a)}</b><span>{_h(b)}</span></div>' for a, b in cards)
+        top = self._top_rung()
+        if top is not None:
+            rung, who = top
+            inner += (
+                f'<div class="card wide"><b class="word">{_h(rung)}</b>'
+                f"<span>highest step so far ({_h(who)})</span></div>"
+            )
         return f'<section class="glance" aria-label="At a glance">{inner}</section>'
 
-    def _top_rung(self) -> str:
+    def _top_rung(self) -> tuple[str, str] | None:
         best = (0, "")
         for (regulator, _target), steps in self.data.posture.items():
             level = steps[-1].level
             if level > best[0]:
                 best = (level, self.data.actor_name(regulator))
         if best[0] == 0:
-            return "none open"
-        return f"{rung_label(RUNGS[best[0] - 1])} ({best[1]})"
+            return None
+        return rung_label(RUNGS[best[0] - 1]), best[1]
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -252,23 +262,43 @@ class _Page:
         return f"<figure>{self.svgs[name]}<figcaption>{caption}</figcaption></figure>"
 
     def timeline(self) -> str:
-        intervals = sum(1 for i in self.data.events if i.date.is_interval or i.date.precision in ("year", "month"))
-        note = (
-            f" {intervals} event{'s' if intervals != 1 else ''} are known only to a range of dates and are drawn as that range."
-            if intervals
-            else ""
-        )
         return (
             '<section id="timeline"><h2>Timeline</h2>'
             '<p class="lede">Every event on the row of the actor who said, did, reported or '
-            f"tested it. Numbers match the list of events at the end.{_h(note)}</p>"
+            f"tested it; the numbers match the list of events at the end. {_h(self._dating())}</p>"
             + self._figure(
                 "timeline",
-                "Events far outside the main period are shown as arrows at the edge with their "
-                "date. Filled markers certainly happened by the as-of date; hollow ones may not have.",
+                "Events far outside the main period are arrows at the edge, with their date. "
+                "Filled markers certainly happened by the as-of date; hollow ones may not have.",
             )
             + "</section>"
         )
+
+    def _dating(self) -> str:
+        """How precisely the events are dated, in one sentence."""
+        kinds: dict[str, int] = {}
+        for item in self.data.events:
+            start, end = endpoints(item.date)
+            if start is None:
+                kind = "as on or before a date"
+            elif end is None:
+                kind = "as on or after a date"
+            elif item.date.is_interval:
+                kind = "as a range of dates"
+            elif item.date.precision in ("year", "month"):
+                kind = f"to the {item.date.precision}"
+            else:
+                continue
+            kinds[kind] = kinds.get(kind, 0) + 1
+        total = len(self.data.events)
+        if not kinds:
+            return "Every event is dated to the day or better." if total else ""
+        ranked = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        parts = [f"{n} only {kind}" for kind, n in ranked]
+        verb = "is" if ranked[0][1] == 1 else "are"
+        parts[0] = f"{ranked[0][1]} {verb} dated only {ranked[0][0]}"
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return f"Of {total} events, {listed}: each is drawn as what is known."
 
     def stances(self) -> str:
         d = self.data
@@ -501,6 +531,10 @@ class _Page:
             "hash-chained log.</p>"
             f"<dl>{cells}</dl>{check}</footer>"
         )
+
+
+def _plural(count: int, word: str, many: str | None = None) -> str:
+    return word if count == 1 else (many or word + "s")
 
 
 def _version() -> str:
