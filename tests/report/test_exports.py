@@ -1,4 +1,4 @@
-"""Exports: TimelineJS3 JSON, CSV tables and schema.org ClaimReview, checked against their formats."""
+"""Exports: TimelineJS3 JSON, CSV tables and schema.org ClaimReview, checked by their formats."""
 
 from __future__ import annotations
 
@@ -17,8 +17,28 @@ from tracker.report.exports import to_csv
 # --- TimelineJS3 ---------------------------------------------------------------------------
 # The fields its JSON format documents (timeline.knightlab.com/docs/json-format.html) and what
 # TimelineConfig.addEvent checks: every event needs a start_date whose year is a number.
-TL_SLIDE_KEYS = {"start_date", "end_date", "text", "media", "group", "display_date", "background", "autolink", "unique_id"}
-TL_DATE_KEYS = {"year", "month", "day", "hour", "minute", "second", "millisecond", "display_date", "format"}
+TL_SLIDE_KEYS = {
+    "start_date",
+    "end_date",
+    "text",
+    "media",
+    "group",
+    "display_date",
+    "background",
+    "autolink",
+    "unique_id",
+}
+TL_DATE_KEYS = {
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "millisecond",
+    "display_date",
+    "format",
+}
 
 
 def _check_tl_date(date: dict[str, Any]) -> tuple[int, ...]:
@@ -79,17 +99,30 @@ def test_timelinejs_loads_by_its_format(grok_log_path) -> None:
 def test_timelinejs_keeps_partial_dates_as_they_are_known(state) -> None:
     """A month stays a month, a range gets an end date, and display_date says what is known."""
     slides = {s["unique_id"]: s for s in timelinejs(state)["events"]}
-    assert slides["paris-opened"]["start_date"] == {"year": 2025, "month": 7, "display_date": "July 2025"}
+    assert slides["paris-opened"]["start_date"] == {
+        "year": 2025,
+        "month": 7,
+        "display_date": "July 2025",
+    }
     assert "end_date" not in slides["paris-opened"]
     assert slides["deepfakes-spread"]["start_date"] == {
-        "year": 2025, "month": 12, "day": 28, "display_date": "28 December 2025 \u2013 2 January 2026",
+        "year": 2025,
+        "month": 12,
+        "day": 28,
+        "display_date": "28 December 2025 \u2013 2 January 2026",
     }
     assert slides["deepfakes-spread"]["end_date"] == {"year": 2026, "month": 1, "day": 2}
     assert slides["ofcom-investigation"]["display_date"] == "on or before 12 January 2026"
     assert slides["ofcom-investigation"]["start_date"]["day"] == 12
-    assert slides["images-per-hour"]["text"]["headline"] == "About 6,700 sexualised images an hour over 24 hours"
+    assert (
+        slides["images-per-hour"]["text"]["headline"]
+        == "About 6,700 sexualised images an hour over 24 hours"
+    )
     assert "<em>disputed by a verification</em>" in slides["images-per-hour"]["text"]["text"]
-    assert '<a href="https://www.bloomberg.com/news/grok-images">Bloomberg</a>' in slides["images-per-hour"]["text"]["text"]
+    assert (
+        '<a href="https://www.bloomberg.com/news/grok-images">Bloomberg</a>'
+        in slides["images-per-hour"]["text"]["text"]
+    )
 
 
 def test_timelinejs_groups_by_actor_topic_or_type(state) -> None:
@@ -138,8 +171,12 @@ def test_csv_tables_round_trip_through_the_csv_module(state) -> None:
     assert row["publishers"] == "Bloomberg"
     actors = {r["actor"]: r for r in _read(tables["actors"])}
     assert actors["grok"] == {
-        "actor": "grok", "name": "Grok", "kind": "product", "jurisdiction": "",
-        "aliases": "", "relations": "developed_by:xai;runs_on:x",
+        "actor": "grok",
+        "name": "Grok",
+        "kind": "product",
+        "jurisdiction": "",
+        "aliases": "",
+        "relations": "developed_by:xai;runs_on:x",
     }
     fixes = _read(tables["fixes"])
     assert [(f["kind"], f["target"], f["by"], f["reason"]) for f in fixes] == [
@@ -181,8 +218,16 @@ def test_write_csv_writes_one_file_per_table(state, tmp_path) -> None:
 # The schema.org types used and the properties each accepts (its own or inherited):
 # ClaimReview < Review < CreativeWork < Thing; Claim < CreativeWork; Rating < Intangible < Thing.
 SCHEMA_PROPERTIES = {
-    "ClaimReview": {"claimReviewed", "reviewRating", "itemReviewed", "author", "datePublished", "url",
-                    "reviewBody", "identifier"},
+    "ClaimReview": {
+        "claimReviewed",
+        "reviewRating",
+        "itemReviewed",
+        "author",
+        "datePublished",
+        "url",
+        "reviewBody",
+        "identifier",
+    },
     "Rating": {"ratingValue", "bestRating", "worstRating", "alternateName"},
     "Claim": {"author", "datePublished", "appearance", "firstAppearance", "identifier"},
     "CreativeWork": {"url", "publisher"},
@@ -213,7 +258,14 @@ def test_claimreview_is_valid_schema_org(state) -> None:
         assert review["@context"] == "https://schema.org"
         assert review["@type"] == "ClaimReview"
         _check_schema(review)
-        for field in ("claimReviewed", "reviewRating", "url", "author", "itemReviewed", "datePublished"):
+        for field in (
+            "claimReviewed",
+            "reviewRating",
+            "url",
+            "author",
+            "itemReviewed",
+            "datePublished",
+        ):
             assert field in review
         assert review["reviewRating"]["alternateName"]
 
@@ -224,7 +276,10 @@ def test_claimreview_carries_claim_verdict_and_reviewer(state) -> None:
     assert review["claimReviewed"] == "About 6,700 sexualised images an hour over 24 hours"
     assert review["author"] == {"@type": "Organization", "name": "The Verge"}
     assert review["reviewRating"] == {
-        "@type": "Rating", "ratingValue": 1, "bestRating": 3, "worstRating": 1,
+        "@type": "Rating",
+        "ratingValue": 1,
+        "bestRating": 3,
+        "worstRating": 1,
         "alternateName": "Contradicted",
     }
     assert review["datePublished"] == "2026-01-10"
@@ -240,14 +295,29 @@ def test_claimreview_of_a_person_confirmed() -> None:
     """A confirmed statement by a person: the claim's author is a Person, the rating 3 of 3."""
     src = {"publisher": "Example", "url": "https://example.org/a"}
     with tracker.open(":memory:") as log:
-        log.append([
-            {"type": "actor", "actor": "ann", "name": "Ann Example", "kind": "person"},
-            {"type": "actor", "actor": "checker", "name": "Checker", "kind": "ngo"},
-            {"id": "said", "type": "statement", "occurred": "2026-02-01", "speaker": "ann",
-             "quote": "It rained on Monday.", "sources": [src]},
-            {"id": "checked", "type": "verification", "occurred": "2026-02-03", "verifier": "checker",
-             "target": "said", "verdict": "confirmed", "sources": [src]},
-        ])
+        log.append(
+            [
+                {"type": "actor", "actor": "ann", "name": "Ann Example", "kind": "person"},
+                {"type": "actor", "actor": "checker", "name": "Checker", "kind": "ngo"},
+                {
+                    "id": "said",
+                    "type": "statement",
+                    "occurred": "2026-02-01",
+                    "speaker": "ann",
+                    "quote": "It rained on Monday.",
+                    "sources": [src],
+                },
+                {
+                    "id": "checked",
+                    "type": "verification",
+                    "occurred": "2026-02-03",
+                    "verifier": "checker",
+                    "target": "said",
+                    "verdict": "confirmed",
+                    "sources": [src],
+                },
+            ]
+        )
         (review,) = claimreview(log.replay())
     assert review["claimReviewed"] == "It rained on Monday."
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Ann Example"}
@@ -260,8 +330,11 @@ def test_exports_are_byte_identical_across_runs(grok_log_path) -> None:
     """Two exports of the same replay give the same bytes."""
     with tracker.open(grok_log_path) as log:
         runs = [
-            (to_json(timelinejs(log.replay(), log_head=log.head())), to_json(claimreview(log.replay())),
-             csv_tables(log.replay()))
+            (
+                to_json(timelinejs(log.replay(), log_head=log.head())),
+                to_json(claimreview(log.replay())),
+                csv_tables(log.replay()),
+            )
             for _ in range(2)
         ]
     assert runs[0] == runs[1]

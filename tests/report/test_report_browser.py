@@ -30,7 +30,11 @@ CHROMIUM_FLAGS = [
 
 
 def _chromium() -> str:
-    path = os.environ.get("TRACKER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (
+        os.environ.get("TRACKER_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     if path is None:
         msg = "no chromium on PATH: run 'bash scripts/setup-system' (installs the Debian package)"
         if os.environ.get("TRACKER_REQUIRE_SYSTEM") == "1":
@@ -74,7 +78,9 @@ class Visit:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
         # nothing may leave the machine, even if the page asked
-        self.context.route(lambda url: not url.startswith(("file:", "data:")), lambda route: route.abort())
+        self.context.route(
+            lambda url: not url.startswith(("file:", "data:")), lambda route: route.abort()
+        )
         self.page.goto(url, wait_until="load")
 
     def close(self) -> None:
@@ -132,7 +138,8 @@ _AXES_JS = """
   const svg = document.querySelector(`svg[data-chart="${name}"]`);
   if (!svg) return null;
   const box = svg.getBoundingClientRect();
-  const texts = (sel) => [...svg.querySelectorAll(sel)].map(t => t.textContent.trim()).filter(Boolean);
+  const texts = (sel) =>
+    [...svg.querySelectorAll(sel)].map(t => t.textContent.trim()).filter(Boolean);
   return {
     width: box.width, height: box.height,
     axes: svg.querySelectorAll(`g[id^="${name}-axes_"]`).length,

@@ -38,7 +38,10 @@ def _render_in_fresh_interpreters(seeds: tuple[str, ...]) -> list[bytes]:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         procs.append(
             subprocess.Popen(  # noqa: S603 - our own interpreter and code
-                [sys.executable, "-c", RENDER], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+                [sys.executable, "-c", RENDER],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
             )
         )
     outs = []

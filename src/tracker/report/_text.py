@@ -116,7 +116,12 @@ def display_date(date: PartialDate | None, *, short: bool = False) -> str:
         a = display_date(start, short=short).removeprefix("about ")
         b = display_date(end, short=short).removeprefix("about ")
         s, e = start.earliest, end.earliest
-        if start.precision == end.precision == "day" and s and e and (s.year, s.month) == (e.year, e.month):
+        if (
+            start.precision == end.precision == "day"
+            and s
+            and e
+            and (s.year, s.month) == (e.year, e.month)
+        ):
             return f"{approx}{s.day}\u2013{b}"  # same month: 5-8 January 2026
         return f"{approx}{a} \u2013 {b}"
     assert date.earliest is not None

@@ -336,9 +336,7 @@ def _figures(items: list[EventItem]) -> list[FigureSeries]:
                     item.entry.superseded_by is not None,
                 )
             )
-        out.append(
-            FigureSeries(metric, display, unit.label if unit else display, tuple(points))
-        )
+        out.append(FigureSeries(metric, display, unit.label if unit else display, tuple(points)))
     return out
 
 

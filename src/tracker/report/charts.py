@@ -88,7 +88,8 @@ def _mpl() -> Any:
     except ImportError:
         msg = (
             "charts need matplotlib, which the 'report' extra installs: "
-            "pip install 'tracker[report]' (exports to TimelineJS, CSV and ClaimReview work without it)"
+            "pip install 'tracker[report]' "
+            "(exports to TimelineJS, CSV and ClaimReview work without it)"
         )
         raise MissingExtraError(msg) from None
     return matplotlib
@@ -249,17 +250,12 @@ def _date_of(data: ReportData, event_id: str) -> str:
     return display_date(item.date, short=True) if item is not None else ""
 
 
-
-
 def _focus(items: Sequence[EventItem]) -> tuple[datetime, datetime]:
     """The window most events fall in. The core is the shortest stretch holding 85% of the
     events' dates (both ends and the middle); it takes in dates within half its length (at
     least two weeks) on either side, and leaves far-off ones out (drawn as arrows)."""
     points = sorted(
-        t
-        for i in items
-        for t in (i.date.earliest, i.date.latest, anchor(i.date))
-        if t is not None
+        t for i in items for t in (i.date.earliest, i.date.latest, anchor(i.date)) if t is not None
     )
     k = max(1, -(-len(points) * 85 // 100))
     best = min(range(len(points) - k + 1), key=lambda i: (points[i + k - 1] - points[i], i))
@@ -306,7 +302,9 @@ def _place(data: ReportData, x_lo: float, x_hi: float) -> tuple[list[_Mark], dic
             marks.append(_Mark(item, "point", x, x - near, x + near + label * 0.18))
         elif xa is not None and xb is not None:
             left, right = max(xa, x_lo), min(xb, x_hi)
-            marks.append(_Mark(item, "range", (left + right) / 2, left - near / 2, right + near / 2))
+            marks.append(
+                _Mark(item, "range", (left + right) / 2, left - near / 2, right + near / 2)
+            )
         elif xa is None:
             marks.append(_Mark(item, "before", x, x - tail - near, x + near + label * 0.18))
         else:
@@ -315,7 +313,7 @@ def _place(data: ReportData, x_lo: float, x_hi: float) -> tuple[list[_Mark], dic
     for mark in marks:
         lane = rows.setdefault(mark.item.lane, [])
         for i, taken in enumerate(lane):
-            if all(mark.right < l or mark.left > r for l, r in taken):
+            if all(mark.right < a or mark.left > b for a, b in taken):
                 mark.row = i
                 taken.append((mark.left, mark.right))
                 break
@@ -348,16 +346,26 @@ def draw_timeline(data: ReportData) -> Figure:
     ax = fig.add_subplot()
     _date_axis(ax, lo, hi)
     ax.set_ylim(y - 0.3, -0.45)
-    ax.set_yticks([top[l] + (depth[l] - 1) * 0.35 for l in lanes], lanes)
+    ax.set_yticks([top[lane] + (depth[lane] - 1) * 0.35 for lane in lanes], lanes)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
     for i, lane in enumerate(lanes):
         if i % 2 == 0:
-            ax.axhspan(top[lane] - 0.4, top[lane] + (depth[lane] - 1) * 0.7 + 0.4,
-                       color="#F4F4F2", zorder=0, linewidth=0)
+            ax.axhspan(
+                top[lane] - 0.4,
+                top[lane] + (depth[lane] - 1) * 0.7 + 0.4,
+                color="#F4F4F2",
+                zorder=0,
+                linewidth=0,
+            )
     tail = (x_hi - x_lo) * 0.035
-    seen: dict[str, Any] = {"types": set(), "range": False, "open": False, "uncertain": False,
-                            "disputed": False}
+    seen: dict[str, Any] = {
+        "types": set(),
+        "range": False,
+        "open": False,
+        "uncertain": False,
+        "disputed": False,
+    }
     for mark in marks:
         item = mark.item
         color, marker = TYPE_STYLE.get(item.type, (MUTED, "o"))
@@ -367,13 +375,19 @@ def draw_timeline(data: ReportData) -> Figure:
         x = mark.x
         if mark.kind.startswith("outside"):
             left = mark.kind == "outside-left"
-            art = ax.scatter([x], [yy], marker="<" if left else ">", s=46, color=color,
-                             zorder=4, clip_on=False)
+            art = ax.scatter(
+                [x], [yy], marker="<" if left else ">", s=46, color=color, zorder=4, clip_on=False
+            )
             art.set_urls([url])
             ax.annotate(
-                f"{item.number}  ({display_date(item.date, short=True)})", (x, yy),
-                xytext=(8 if left else -8, 0), textcoords="offset points", va="center",
-                ha="left" if left else "right", fontsize=7, color=INK,
+                f"{item.number}  ({display_date(item.date, short=True)})",
+                (x, yy),
+                xytext=(8 if left else -8, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left" if left else "right",
+                fontsize=7,
+                color=INK,
             )
             continue
         if mark.kind == "range":
@@ -381,58 +395,127 @@ def draw_timeline(data: ReportData) -> Figure:
             left_x, right_x = mark.left + (x_hi - x_lo) * 0.007, mark.right - (x_hi - x_lo) * 0.007
             dashed = item.uncertain or item.date.approximate
             bars = ax.barh(
-                [yy], [right_x - left_x], left=[left_x], height=0.36,
-                color=_tint(color, 0.0 if item.uncertain else 0.22), edgecolor=color,
-                linewidth=1.0, linestyle="--" if dashed else "-", zorder=2,
+                [yy],
+                [right_x - left_x],
+                left=[left_x],
+                height=0.36,
+                color=_tint(color, 0.0 if item.uncertain else 0.22),
+                edgecolor=color,
+                linewidth=1.0,
+                linestyle="--" if dashed else "-",
+                zorder=2,
             )
             bars[0].set_url(url)
         elif mark.kind in ("before", "after"):
             seen["open"] = True
             end = x - tail if mark.kind == "before" else x + tail
-            ax.plot([end, x], [yy, yy], color=color, linewidth=1.2, linestyle=(0, (2, 1.5)), zorder=2)
-            tip = ax.scatter([end], [yy], marker="<" if mark.kind == "before" else ">", s=14,
-                             color=color, zorder=3)
+            ax.plot(
+                [end, x], [yy, yy], color=color, linewidth=1.2, linestyle=(0, (2, 1.5)), zorder=2
+            )
+            tip = ax.scatter(
+                [end],
+                [yy],
+                marker="<" if mark.kind == "before" else ">",
+                s=14,
+                color=color,
+                zorder=3,
+            )
             tip.set_urls([url])
         seen["uncertain"] |= item.uncertain
         art = ax.scatter(
-            [x], [yy], marker=marker, s=46 if mark.kind != "range" else 24,
-            facecolor="white" if item.uncertain else color, edgecolor=color, linewidth=1.3,
+            [x],
+            [yy],
+            marker=marker,
+            s=46 if mark.kind != "range" else 24,
+            facecolor="white" if item.uncertain else color,
+            edgecolor=color,
+            linewidth=1.3,
             zorder=5,
         )
         art.set_urls([url])
         shift = 6.5
         if item.disputed:
             seen["disputed"] = True
-            ring = ax.scatter([x], [yy], marker="o", s=170, facecolor="none",
-                              edgecolor=DISPUTED, linewidth=1.4, zorder=6)
+            ring = ax.scatter(
+                [x],
+                [yy],
+                marker="o",
+                s=170,
+                facecolor="none",
+                edgecolor=DISPUTED,
+                linewidth=1.4,
+                zorder=6,
+            )
             ring.set_urls([url])
             shift = 9
         # the number sits to the right of its mark (above it when a tail runs to the right)
         ax.annotate(
-            str(item.number), (x, yy),
+            str(item.number),
+            (x, yy),
             xytext=(shift, 0) if mark.kind != "after" else (0, 6),
-            textcoords="offset points", ha="left" if mark.kind != "after" else "center",
-            va="center" if mark.kind != "after" else "bottom", fontsize=7, color=INK, zorder=7,
+            textcoords="offset points",
+            ha="left" if mark.kind != "after" else "center",
+            va="center" if mark.kind != "after" else "bottom",
+            fontsize=7,
+            color=INK,
+            zorder=7,
         )
     _as_of_line(ax, data, lo, hi)
     handles: list[Any] = [
-        Line2D([], [], linestyle="none", marker=TYPE_STYLE[t][1], color=TYPE_STYLE[t][0],
-               markersize=6, label=TYPE_LABELS[t])
-        for t in TYPE_STYLE if t in seen["types"]
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=TYPE_STYLE[t][1],
+            color=TYPE_STYLE[t][0],
+            markersize=6,
+            label=TYPE_LABELS[t],
+        )
+        for t in TYPE_STYLE
+        if t in seen["types"]
     ]
     if seen["range"]:
-        handles.append(Patch(facecolor=_tint(MUTED, 0.3), edgecolor=MUTED,
-                             label="date known only as a range"))
+        handles.append(
+            Patch(facecolor=_tint(MUTED, 0.3), edgecolor=MUTED, label="date known only as a range")
+        )
     if seen["open"]:
-        handles.append(Line2D([], [], color=MUTED, linestyle=(0, (2, 1.5)), marker="<",
-                              markersize=4, label="on or before \u25c2 / on or after \u25b8"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=MUTED,
+                linestyle=(0, (2, 1.5)),
+                marker="<",
+                markersize=4,
+                label="on or before \u25c2 / on or after \u25b8",
+            )
+        )
     if seen["uncertain"]:
-        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                              markeredgecolor=MUTED, markersize=6,
-                              label="may not have happened by the as-of date"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor=MUTED,
+                markersize=6,
+                label="may not have happened by the as-of date",
+            )
+        )
     if seen["disputed"]:
-        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
-                              markeredgecolor=DISPUTED, markersize=9, label="disputed"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="none",
+                markeredgecolor=DISPUTED,
+                markersize=9,
+                label="disputed",
+            )
+        )
     _legend(fig, handles)
     return fig
 
@@ -442,7 +525,6 @@ def _legend(fig: Figure, handles: list[Any]) -> None:
     longest = max((len(h.get_label()) for h in handles), default=1)
     ncols = max(1, min(len(handles), 4, 120 // (longest + 5)))
     fig.legend(handles=handles, loc="outside lower center", ncols=ncols)
-
 
 
 # --- stances -----------------------------------------------------------------------------------
@@ -475,22 +557,35 @@ def draw_stances(data: ReportData) -> Figure:
             shown = [p for p in points if lo <= p.when <= hi]
             for p in points:
                 _clip_note(ax, p.when, p.stance, lo, hi, color, _date_of(data, p.event_id))
-            art = ax.scatter([_x(p.when) for p in shown], [p.stance for p in shown],
-                             s=38, color=color, edgecolor="white", linewidth=0.8, zorder=4)
+            art = ax.scatter(
+                [_x(p.when) for p in shown],
+                [p.stance for p in shown],
+                s=38,
+                color=color,
+                edgecolor="white",
+                linewidth=0.8,
+                zorder=4,
+            )
             art.set_urls(["#" + anchor_id(p.event_id) for p in shown])
             for p in shown:
                 if p.change in ("new", "unchanged"):
                     continue
                 ax.annotate(
-                    p.change, (_x(p.when), p.stance),
-                    xytext=(5, 5 if p.stance < 2 else -11), textcoords="offset points",
-                    fontsize=7.5, color=color, fontstyle="italic",
+                    p.change,
+                    (_x(p.when), p.stance),
+                    xytext=(5, 5 if p.stance < 2 else -11),
+                    textcoords="offset points",
+                    fontsize=7.5,
+                    color=color,
+                    fontstyle="italic",
                 )
         _as_of_line(ax, data, lo, hi)
         if ax is not axes[-1]:
             ax.set_xlabel("")
-    handles = [Line2D([], [], color=colors[h], linewidth=2, marker="o", label=data.actor_name(h))
-               for h in holders]
+    handles = [
+        Line2D([], [], color=colors[h], linewidth=2, marker="o", label=data.actor_name(h))
+        for h in holders
+    ]
     _legend(fig, handles)
     return fig
 
@@ -504,8 +599,7 @@ _SMALL_WORDS = frozenset({"a", "an", "at", "by", "in", "is", "of", "on", "or", "
 def _metric_label(series: FigureSeries) -> str:
     """``uk_revenue_decline`` -> ``UK revenue decline`` (two-letter words read as codes)."""
     words = [
-        w.upper() if len(w) == 2 and w not in _SMALL_WORDS else w
-        for w in series.metric.split("_")
+        w.upper() if len(w) == 2 and w not in _SMALL_WORDS else w for w in series.metric.split("_")
     ]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
@@ -577,7 +671,15 @@ def draw_figures(data: ReportData) -> Figure:
                 tail = (x_hi - x_lo) * 0.035
                 left = max(_x(a), x_lo) if a is not None else x - tail
                 right = min(_x(b), x_hi) if b is not None else x + tail
-                ax.hlines(value, left, right, color=color, linewidth=1.1, linestyle=(0, (2, 1.5)), zorder=2)
+                ax.hlines(
+                    value,
+                    left,
+                    right,
+                    color=color,
+                    linewidth=1.1,
+                    linestyle=(0, (2, 1.5)),
+                    zorder=2,
+                )
             if low is not None and high is not None:
                 flags["range"] = True
                 ax.vlines(x, low, high, color=color, linewidth=2.2, zorder=3)
@@ -586,39 +688,106 @@ def draw_figures(data: ReportData) -> Figure:
             hollow = p.approximate or p.superseded
             flags["approx"] |= p.approximate
             flags["superseded"] |= p.superseded
-            art = ax.scatter([x], [value], s=44, marker="o",
-                             facecolor="white" if hollow else color, edgecolor=color,
-                             linewidth=1.6, zorder=5)
+            art = ax.scatter(
+                [x],
+                [value],
+                s=44,
+                marker="o",
+                facecolor="white" if hollow else color,
+                edgecolor=color,
+                linewidth=1.6,
+                zorder=5,
+            )
             art.set_urls(["#" + anchor_id(p.event_id)])
             if p.disputed:
                 flags["disputed"] = True
-                ring = ax.scatter([x], [value], s=170, marker="o", facecolor="none",
-                                  edgecolor=DISPUTED, linewidth=1.5, zorder=6)
+                ring = ax.scatter(
+                    [x],
+                    [value],
+                    s=170,
+                    marker="o",
+                    facecolor="none",
+                    edgecolor=DISPUTED,
+                    linewidth=1.5,
+                    zorder=6,
+                )
                 ring.set_urls(["#" + anchor_id(p.event_id)])
             text = ("~" if p.approximate else "") + _short_number(p, value)
-            ax.annotate(text, (x, value), xytext=(0, 8 if not p.disputed else 10),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5,
-                        color=color)
+            ax.annotate(
+                text,
+                (x, value),
+                xytext=(0, 8 if not p.disputed else 10),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                color=color,
+            )
         ax.set_ylim(0, top * 1.25 if top > 0 else 1)
         _as_of_line(ax, data, lo, hi)
-    for ax in axes[len(series):]:
+    for ax in axes[len(series) :]:
         ax.set_visible(False)
-    handles: list[Any] = [Line2D([], [], linestyle="none", marker="o", color=colors[r],
-                                 label=f"reported by {data.actor_name(r)}") for r in reporters]
+    handles: list[Any] = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            color=colors[r],
+            label=f"reported by {data.actor_name(r)}",
+        )
+        for r in reporters
+    ]
     if flags["approx"]:
-        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                              markeredgecolor=INK, label="approximate (~)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor=INK,
+                label="approximate (~)",
+            )
+        )
     if flags["range"]:
         handles.append(Line2D([], [], color=INK, linewidth=2, label="reported range of values"))
     if flags["dates"]:
-        handles.append(Line2D([], [], color=INK, linewidth=1.1, linestyle=(0, (2, 1.5)),
-                              label="reported at some date in this span"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=INK,
+                linewidth=1.1,
+                linestyle=(0, (2, 1.5)),
+                label="reported at some date in this span",
+            )
+        )
     if flags["disputed"]:
-        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="none",
-                              markeredgecolor=DISPUTED, markersize=9, label="disputed"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="none",
+                markeredgecolor=DISPUTED,
+                markersize=9,
+                label="disputed",
+            )
+        )
     if flags["superseded"]:
-        handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                              markeredgecolor=MUTED, label="superseded"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor=MUTED,
+                label="superseded",
+            )
+        )
     _legend(fig, handles)
     return fig
 
@@ -663,15 +832,22 @@ def draw_posture(data: ReportData) -> Figure:
         shown = [s for s in steps if lo <= s.when <= hi]
         for s in steps:
             _clip_note(ax, s.when, s.level + offset, lo, hi, color, _date_of(data, s.event_id))
-        art = ax.scatter([_x(s.when) for s in shown], [s.level + offset for s in shown],
-                         s=42, marker="^", color=color, edgecolor="white", linewidth=0.8, zorder=4)
+        art = ax.scatter(
+            [_x(s.when) for s in shown],
+            [s.level + offset for s in shown],
+            s=42,
+            marker="^",
+            color=color,
+            edgecolor="white",
+            linewidth=0.8,
+            zorder=4,
+        )
         art.set_urls(["#" + anchor_id(s.event_id) for s in shown])
         label = f"{data.actor_name(pair[0])} \u2192 {data.actor_name(pair[1])}"
         handles.append(Line2D([], [], color=color, linewidth=2.2, marker="^", label=label))
     _as_of_line(ax, data, lo, hi)
     _legend(fig, handles)
     return fig
-
 
 
 def _empty(ax: Axes, text: str) -> None:

@@ -401,7 +401,11 @@ def claimreview_of(data: ReportData) -> list[dict[str, Any]]:
                 "datePublished": iso_day(target.date.earliest or target.date.latest),
             }
             appearances = [
-                {"@type": "CreativeWork", "url": s.url, "publisher": {"@type": "Organization", "name": s.publisher}}
+                {
+                    "@type": "CreativeWork",
+                    "url": s.url,
+                    "publisher": {"@type": "Organization", "name": s.publisher},
+                }
                 for s in claimed.sources
                 if s.url
             ]

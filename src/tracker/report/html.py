@@ -54,7 +54,8 @@ p{margin:.4rem 0 .8rem}
 a{color:var(--accent)}
 .dek{font-size:1.05rem;color:#333;margin:.2rem 0 .8rem}
 nav.toc{display:flex;flex-wrap:wrap;gap:.3rem .9rem;font-size:.9rem}
-.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(7.4rem,1fr));gap:.6rem;margin:1.2rem 0}
+.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(7.4rem,1fr));gap:.6rem;
+margin:1.2rem 0}
 .card{background:var(--soft);border-radius:.4rem;padding:.6rem .8rem}
 .card b{display:block;font-size:1.5rem;line-height:1.2}
 .card b.word{font-size:1.05rem;padding:.2rem 0}
@@ -78,7 +79,8 @@ ol.events li:target{background:#fff6d6;outline:2px solid #f0c000;outline-offset:
 .what{font-weight:600}
 blockquote{margin:.3rem 0;padding:.1rem 0 .1rem .8rem;border-left:3px solid var(--rule);color:#333}
 .sources{font-size:.85rem}
-.badge{display:inline-block;font-size:.72rem;font-weight:600;padding:.05rem .45rem;border-radius:1rem;
+.badge{display:inline-block;font-size:.72rem;font-weight:600;padding:.05rem .45rem;
+border-radius:1rem;
 margin-right:.3rem;background:var(--soft);color:var(--ink);white-space:nowrap}
 .badge.bad{background:#fde8e8;color:var(--bad)}
 .badge.ok{background:#e5f4ea;color:var(--ok)}
@@ -87,7 +89,8 @@ margin-right:.3rem;background:var(--soft);color:var(--ink);white-space:nowrap}
 ul.plain{padding-left:1.1rem}
 ul.plain li{margin:.25rem 0}
 .empty{color:var(--muted);font-style:italic}
-footer{margin:3rem 0 2rem;padding-top:1rem;border-top:1px solid var(--rule);font-size:.85rem;color:var(--muted)}
+footer{margin:3rem 0 2rem;padding-top:1rem;border-top:1px solid var(--rule);font-size:.85rem;
+color:var(--muted)}
 footer dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.4rem 0}
 footer dt{font-weight:600;color:var(--ink)}
 footer dd{margin:0}
@@ -147,7 +150,9 @@ def _event_ref(item: EventItem | None, fallback: str) -> str:
 
 
 class _Page:
-    def __init__(self, data: ReportData, svgs: dict[str, str], head: Head | None, title: str) -> None:
+    def __init__(
+        self, data: ReportData, svgs: dict[str, str], head: Head | None, title: str
+    ) -> None:
         self.data = data
         self.state = data.state
         self.svgs = svgs
@@ -229,14 +234,24 @@ class _Page:
         regulators = {pair[0] for pair in d.posture}
         more = len(d.events) - len(counted)
         cards = [
-            (str(len(counted)), _plural(len(counted), "event") + (f", {more} more uncertain" if more else "")),
+            (
+                str(len(counted)),
+                _plural(len(counted), "event") + (f", {more} more uncertain" if more else ""),
+            ),
             (str(len(sources)), _plural(len(sources), "source") + " cited"),
             (str(len(disputed)), _plural(len(disputed), "disputed claim")),
             (str(len(d.fixes)), _plural(len(d.fixes), "correction") + " to this record"),
         ]
         if regulators:
-            cards.append((str(len(regulators)), _plural(len(regulators), "authority", "authorities") + " acting"))
-        inner = "".join(f'<div class="card"><b>{_h(a)}</b><span>{_h(b)}</span></div>' for a, b in cards)
+            cards.append(
+                (
+                    str(len(regulators)),
+                    _plural(len(regulators), "authority", "authorities") + " acting",
+                )
+            )
+        inner = "".join(
+            f'<div class="card"><b>{_h(a)}</b><span>{_h(b)}</span></div>' for a, b in cards
+        )
         top = self._top_rung()
         if top is not None:
             rung, who = top
@@ -314,7 +329,8 @@ class _Page:
                         prev_stance = next(
                             (q.stance for q in points if q.event_id == p.previous_id), None
                         )
-                        before = f"{_h(STANCE_LABELS.get(prev_stance, '?'))} ({_event_ref(prev, p.previous_id)}) \u2192 "
+                        label = _h(STANCE_LABELS.get(prev_stance, "?"))  # type: ignore[arg-type]
+                        before = f"{label} ({_event_ref(prev, p.previous_id)}) \u2192 "
                     item = d.by_id.get(p.event_id)
                     when = display_date(item.date) if item else ""
                     rows.append(
@@ -336,7 +352,11 @@ class _Page:
             '<p class="lede">Where each actor stands on each topic, from strongly against to '
             "strongly for, as a step that holds until their next statement. Each change is "
             "labelled (hardened, softened, reversed) and links to the statement behind it.</p>"
-            + (self._figure("stances", "Click a marker to jump to the statement.") if d.stances else "")
+            + (
+                self._figure("stances", "Click a marker to jump to the statement.")
+                if d.stances
+                else ""
+            )
             + table
             + "</section>"
         )
@@ -371,7 +391,14 @@ class _Page:
             '<p class="lede">The numbers reported, in their units, by date reported. Values in '
             "one dimension are converted to one unit; a range is drawn as a bar; a red ring marks "
             "a figure that a verification contradicts.</p>"
-            + (self._figure("figures", "Hollow markers are approximate (\u201cabout\u201d) or superseded values.") if d.figures else "")
+            + (
+                self._figure(
+                    "figures",
+                    "Hollow markers are approximate (\u201cabout\u201d) or superseded values.",
+                )
+                if d.figures
+                else ""
+            )
             + table
             + "</section>"
         )
@@ -383,17 +410,26 @@ class _Page:
             last = steps[-1]
             item = d.by_id.get(last.event_id)
             items.append(
-                f"<li><strong>{_h(d.actor_name(regulator))}</strong> \u2192 {_h(d.actor_name(target))}: "
-                f"{_h(rung_label(last.rung))}"
-                f"{' since ' + _h(display_date(item.date)) if item else ''} ({_event_ref(item, last.event_id)})</li>"
+                f"<li><strong>{_h(d.actor_name(regulator))}</strong> \u2192 "
+                f"{_h(d.actor_name(target))}: {_h(rung_label(last.rung))}"
+                f"{' (' + _h(display_date(item.date)) + ')' if item else ''}, "
+                f"{_event_ref(item, last.event_id)}</li>"
             )
         ladder = " < ".join(rung_label(r) for r in RUNGS)
         return (
             '<section id="regulators"><h2>Regulators</h2>'
             '<p class="lede">The escalation ladder: for each authority and target, the highest '
             "step still open (a closure or withdrawal ends a step).</p>"
-            + (self._figure("posture", f"The ladder, lowest first: {_h(ladder)}.") if d.posture else "")
-            + (f'<ul class="plain">{"".join(items)}</ul>' if items else '<p class="empty">No regulatory actions.</p>')
+            + (
+                self._figure("posture", f"The ladder, lowest first: {_h(ladder)}.")
+                if d.posture
+                else ""
+            )
+            + (
+                f'<ul class="plain">{"".join(items)}</ul>'
+                if items
+                else '<p class="empty">No regulatory actions.</p>'
+            )
             + "</section>"
         )
 
@@ -412,36 +448,55 @@ class _Page:
                 f'<li><span class="badge {cls}">{_h(VERDICT_LABELS[ev.verdict])}</span> '
                 f"<strong>{_h(d.actor_name(ev.verifier))}</strong> tested "
                 f"{_event_ref(target, ev.target)}: {_h(what)} "
-                f'<span class="meta">({_h(display_date(item.date))}, {_event_ref(item, item.id)})</span>{finding}</li>'
+                f'<span class="meta">({_h(display_date(item.date))}, '
+                f"{_event_ref(item, item.id)})</span>{finding}</li>"
             )
         fixes = []
         for fix in d.fixes:
             target = d.by_id.get(fix.target)
             before = fix.before
-            label = {"correction": "Corrected", "retraction": "Retracted", "supersession": "Superseded"}[fix.kind]
+            label = {
+                "correction": "Corrected",
+                "retraction": "Retracted",
+                "supersession": "Superseded",
+            }[fix.kind]
             extra = ""
             if fix.kind == "supersession":
                 by = d.by_id.get(fix.fix.by)  # type: ignore[union-attr]
                 extra = f" by {_event_ref(by, fix.fix.by)}"  # type: ignore[union-attr]
             was = ""
-            if fix.kind == "correction" and before is not None and before.event.occurred is not None:
+            if (
+                fix.kind == "correction"
+                and before is not None
+                and before.event.occurred is not None
+            ):
                 new_date = target.date if target else None
                 if new_date is not None and new_date.text != before.event.occurred.text:
-                    was = f" Date was {_h(display_date(before.event.occurred))}, now {_h(display_date(new_date))}."
+                    old = display_date(before.event.occurred)
+                    was = f" Date was {_h(old)}, now {_h(display_date(new_date))}."
             fixes.append(
                 f'<li><span class="badge warn">{label}</span> {_event_ref(target, fix.target)} '
                 f"{_h(d.headline(target) if target else fix.target)}{extra}: "
                 f"<em>{_h(fix.reason)}</em>.{was} "
-                f'<span class="meta">Recorded {_h(fix.recorded[:16].replace("T", " "))} UTC.</span></li>'
+                f'<span class="meta">Recorded {_h(fix.recorded[:16].replace("T", " "))} UTC.'
+                "</span></li>"
             )
         return (
             '<section id="disputes"><h2>Disputes and corrections</h2>'
             "<h3>What was checked</h3>"
-            + (f'<ul class="plain">{"".join(checks)}</ul>' if checks else '<p class="empty">No verifications.</p>')
+            + (
+                f'<ul class="plain">{"".join(checks)}</ul>'
+                if checks
+                else '<p class="empty">No verifications.</p>'
+            )
             + "<h3>Corrections to this record</h3>"
             '<p class="lede">Our record was wrong, or the world moved on. The log never changes a '
             "line: each fix is a new record, and applies to every replay made after it.</p>"
-            + (f'<ul class="plain">{"".join(fixes)}</ul>' if fixes else '<p class="empty">None.</p>')
+            + (
+                f'<ul class="plain">{"".join(fixes)}</ul>'
+                if fixes
+                else '<p class="empty">None.</p>'
+            )
             + "</section>"
         )
 
@@ -454,13 +509,17 @@ class _Page:
             if isinstance(ev, Statement) and ev.quote and ev.summary:
                 quote = f"<blockquote>\u201c{_h(ev.quote)}\u201d</blockquote>"
             elif isinstance(ev, PolicyChange):
-                quote = f'<div class="meta">{_h(ev.rule)}: {_h(ev.before or "?")} \u2192 {_h(ev.after)}</div>'
+                quote = (
+                    f'<div class="meta">{_h(ev.rule)}: {_h(ev.before or "?")} \u2192 '
+                    f"{_h(ev.after)}</div>"
+                )
             elif isinstance(ev, Verification) and ev.finding:
                 quote = f"<blockquote>{_h(ev.finding)}</blockquote>"
             rows.append(
                 f'<li id="{anchor_id(item.id)}"><span class="n">{item.number}</span><div>'
                 f'<div class="meta">{_h(display_date(item.date))} \u00b7 {_h(item.lane)} '
-                f'<span class="badge type">{_h(TYPE_LABELS.get(item.type, item.type))}</span>{self._badges(item)}</div>'
+                f'<span class="badge type">{_h(TYPE_LABELS.get(item.type, item.type))}</span>'
+                f"{self._badges(item)}</div>"
                 f'<div class="what">{_h(d.headline(item))}</div>{quote}'
                 f'<div class="sources">{self._sources(ev.sources)} <code>{_h(item.id)}</code></div>'
                 "</div></li>"
@@ -469,7 +528,11 @@ class _Page:
             '<section id="events"><h2>All events</h2>'
             '<p class="lede">In the order they happened; an event known only to a range sorts by '
             "the start of its range.</p>"
-            + (f'<ol class="events">{"".join(rows)}</ol>' if rows else '<p class="empty">No events.</p>')
+            + (
+                f'<ol class="events">{"".join(rows)}</ol>'
+                if rows
+                else '<p class="empty">No events.</p>'
+            )
             + "</section>"
         )
 
@@ -522,7 +585,8 @@ class _Page:
             for k, v in rows
         )
         check = (
-            f"<p>To check this page against the log: <code>tracker verify --head {_h(self.head)}</code></p>"
+            "<p>To check this page against the log: "
+            f"<code>tracker verify --head {_h(self.head)}</code></p>"
             if self.head is not None
             else ""
         )
