@@ -168,9 +168,15 @@ def _xml_escape(text: str) -> str:
 # --- shared axis helpers ----------------------------------------------------------------------
 
 
-def _date_axis(ax: Axes, lo: datetime, hi: datetime) -> None:
-    import matplotlib.dates as mdates  # noqa: PLC0415
+def _mdates() -> Any:
+    """matplotlib.dates (untyped upstream, so typed here as Any)."""
+    import matplotlib.dates  # noqa: PLC0415
 
+    return matplotlib.dates
+
+
+def _date_axis(ax: Axes, lo: datetime, hi: datetime) -> None:
+    mdates = _mdates()
     ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
     locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
     ax.xaxis.set_major_locator(locator)
@@ -179,9 +185,7 @@ def _date_axis(ax: Axes, lo: datetime, hi: datetime) -> None:
 
 
 def _x(dt: datetime) -> float:
-    import matplotlib.dates as mdates  # noqa: PLC0415
-
-    return float(mdates.date2num(dt))
+    return float(_mdates().date2num(dt))
 
 
 def _as_of_line(ax: Axes, data: ReportData, lo: datetime, hi: datetime) -> None:

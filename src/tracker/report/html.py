@@ -62,7 +62,9 @@ margin:1.2rem 0}
 .card span{display:block;font-size:.85rem;line-height:1.35;color:var(--muted)}
 .card.wide{grid-column:span 2}
 figure{margin:1rem 0 1.4rem}
+.chart-box{overflow-x:auto;-webkit-overflow-scrolling:touch}
 svg.chart{display:block;width:100%;height:auto}
+.hint{display:none}
 figcaption{font-size:.85rem;color:var(--muted);margin-top:.3rem}
 .lede{color:#333}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
@@ -95,6 +97,7 @@ footer dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;marg
 footer dt{font-weight:600;color:var(--ink)}
 footer dd{margin:0}
 code,.hash{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.82rem;word-break:break-all}
+@media (max-width:40rem){svg.chart{min-width:600px}.hint{display:inline}}
 @media (max-width:36rem){body{font-size:15px}ol.events li{grid-template-columns:1.8rem 1fr}
 footer dl{grid-template-columns:1fr}h2{margin-top:1.8rem}}
 @media print{nav.toc{display:none}h2{break-after:avoid}figure,li{break-inside:avoid}}
@@ -274,7 +277,11 @@ class _Page:
     # --- sections ---------------------------------------------------------------------------
 
     def _figure(self, name: str, caption: str) -> str:
-        return f"<figure>{self.svgs[name]}<figcaption>{caption}</figcaption></figure>"
+        return (
+            f'<figure><div class="chart-box">{self.svgs[name]}</div>'
+            f'<figcaption><span class="hint">Swipe sideways to see the whole chart. </span>'
+            f"{caption}</figcaption></figure>"
+        )
 
     def timeline(self) -> str:
         return (
