@@ -92,6 +92,25 @@ class EventItem:
         """A verification only partly confirms it."""
         return any(v.verdict == "partly_confirmed" for v in self.verdicts)
 
+    def statuses(self) -> list[str]:
+        """What a reader must know about it, in order: ``disputed``, ``partly confirmed`` or
+        ``confirmed`` (by its verifications), ``uncertain`` (at as_of), ``corrected``,
+        ``superseded``."""
+        out = []
+        if self.disputed:
+            out.append("disputed")
+        elif self.partly:
+            out.append("partly confirmed")
+        elif self.verdicts:
+            out.append("confirmed")
+        if self.uncertain:
+            out.append("uncertain")
+        if self.entry.corrected_by:
+            out.append("corrected")
+        if self.entry.superseded_by:
+            out.append("superseded")
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class StancePoint:

@@ -175,10 +175,10 @@ def _mdates() -> Any:
     return matplotlib.dates
 
 
-def _date_axis(ax: Axes, lo: datetime, hi: datetime) -> None:
+def _date_axis(ax: Axes, lo: datetime, hi: datetime, *, maxticks: int = 9) -> None:
     mdates = _mdates()
     ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=True))
     ax.set_xlabel("date (UTC)")
@@ -330,8 +330,6 @@ def _place(data: ReportData, x_lo: float, x_hi: float) -> tuple[list[_Mark], dic
 def draw_timeline(data: ReportData) -> Figure:
     """Every event in a band per actor. A date known only as a range is drawn as that range;
     one known from one side only ("on or before 12 January") has a short tail on that side."""
-    from matplotlib.lines import Line2D  # noqa: PLC0415
-    from matplotlib.patches import Patch  # noqa: PLC0415
 
     if not data.events:
         fig = _new_figure(2.0)
@@ -465,63 +463,66 @@ def draw_timeline(data: ReportData) -> Figure:
             zorder=7,
         )
     _as_of_line(ax, data, lo, hi)
-    handles: list[Any] = [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker=TYPE_STYLE[t][1],
-            color=TYPE_STYLE[t][0],
-            markersize=6,
-            label=TYPE_LABELS[t],
-        )
+    handles = [
+        _dot(TYPE_LABELS[t], TYPE_STYLE[t][0], marker=TYPE_STYLE[t][1])
         for t in TYPE_STYLE
         if t in seen["types"]
     ]
-    if seen["range"]:
-        handles.append(
-            Patch(facecolor=_tint(MUTED, 0.3), edgecolor=MUTED, label="date known only as a range")
-        )
-    if seen["open"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=MUTED,
-                linestyle=(0, (2, 1.5)),
-                marker="<",
-                markersize=4,
-                label="on or before \u25c2 / on or after \u25b8",
-            )
-        )
-    if seen["uncertain"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markerfacecolor="white",
-                markeredgecolor=MUTED,
-                markersize=6,
-                label="may not have happened by the as-of date",
-            )
-        )
-    if seen["disputed"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markerfacecolor="none",
-                markeredgecolor=DISPUTED,
-                markersize=9,
-                label="disputed",
-            )
-        )
+    keys = {
+        "range": _patch("date known only as a range"),
+        "open": _line("on or before \u25c2 / on or after \u25b8", MUTED, dashed=True, marker="<"),
+        "uncertain": _dot("may not have happened by the as-of date", MUTED, face="white"),
+        "disputed": _ring(),
+    }
+    handles += [key for name, key in keys.items() if seen[name]]
     _legend(fig, handles)
     return fig
+
+
+def _dot(label: str, color: str, *, face: str | None = None, marker: str = "o") -> Any:
+    """A legend key: one marker (filled with ``face`` if given, else with ``color``)."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=marker,
+        markersize=6,
+        label=label,
+        markeredgecolor=color,
+        markerfacecolor=face or color,
+    )
+
+
+def _ring() -> Any:
+    """The legend key of a disputed value: a red ring."""
+    return _dot("disputed", DISPUTED, face="none")
+
+
+def _line(
+    label: str, color: str, *, dashed: bool = False, marker: str = "", width: float = 2
+) -> Any:
+    """A legend key: a line, solid or dashed, with an optional marker."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    return Line2D(
+        [],
+        [],
+        color=color,
+        linewidth=width,
+        marker=marker or None,
+        markersize=5,
+        linestyle=(0, (2, 1.5)) if dashed else "-",
+        label=label,
+    )
+
+
+def _patch(label: str) -> Any:
+    """A legend key: a shaded box (a range of dates)."""
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    return Patch(facecolor=_tint(MUTED, 0.3), edgecolor=MUTED, label=label)
 
 
 def _legend(fig: Figure, handles: list[Any]) -> None:
@@ -536,8 +537,6 @@ def _legend(fig: Figure, handles: list[Any]) -> None:
 
 def draw_stances(data: ReportData) -> Figure:
     """Each holder's stance toward each topic as a step line; every change marked and labelled."""
-    from matplotlib.lines import Line2D  # noqa: PLC0415
-
     topics = list(data.stances)
     fig = _new_figure(0.9 + 2.0 * max(len(topics), 1))
     if not topics:
@@ -586,10 +585,7 @@ def draw_stances(data: ReportData) -> Figure:
         _as_of_line(ax, data, lo, hi)
         if ax is not axes[-1]:
             ax.set_xlabel("")
-    handles = [
-        Line2D([], [], color=colors[h], linewidth=2, marker="o", label=data.actor_name(h))
-        for h in holders
-    ]
+    handles = [_line(data.actor_name(h), colors[h], marker="o") for h in holders]
     _legend(fig, handles)
     return fig
 
@@ -630,8 +626,6 @@ def _panel_range(
 def draw_figures(data: ReportData) -> Figure:
     """Each metric's reported values over time in its unit; ranges, approximate, disputed and
     superseded values marked."""
-    from matplotlib.lines import Line2D  # noqa: PLC0415
-
     series = data.figures
     cols = 2 if len(series) > 1 else 1
     rows = max(1, -(-len(series) // cols))
@@ -648,7 +642,7 @@ def draw_figures(data: ReportData) -> Figure:
         ax.set_title(_metric_label(s), loc="left")
         lo, hi = _panel_range(data, s, window)
         x_lo, x_hi = _x(lo), _x(hi)
-        _date_axis(ax, lo, hi)
+        _date_axis(ax, lo, hi, maxticks=9 if cols == 1 else 6)
         ax.set_ylabel(s.unit_label)
         ax.yaxis.set_major_formatter(_thousands())
         top = 0.0
@@ -731,67 +725,15 @@ def draw_figures(data: ReportData) -> Figure:
         _as_of_line(ax, data, lo, hi)
     for ax in axes[len(series) :]:
         ax.set_visible(False)
-    handles: list[Any] = [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            color=colors[r],
-            label=f"reported by {data.actor_name(r)}",
-        )
-        for r in reporters
-    ]
-    if flags["approx"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markerfacecolor="white",
-                markeredgecolor=INK,
-                label="approximate (~)",
-            )
-        )
-    if flags["range"]:
-        handles.append(Line2D([], [], color=INK, linewidth=2, label="reported range of values"))
-    if flags["dates"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=INK,
-                linewidth=1.1,
-                linestyle=(0, (2, 1.5)),
-                label="reported at some date in this span",
-            )
-        )
-    if flags["disputed"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markerfacecolor="none",
-                markeredgecolor=DISPUTED,
-                markersize=9,
-                label="disputed",
-            )
-        )
-    if flags["superseded"]:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markerfacecolor="white",
-                markeredgecolor=MUTED,
-                label="superseded",
-            )
-        )
+    handles = [_dot(f"reported by {data.actor_name(r)}", colors[r]) for r in reporters]
+    keys = {
+        "approx": _dot("approximate (~)", INK, face="white"),
+        "range": _line("reported range of values", INK),
+        "dates": _line("reported at some date in this span", INK, dashed=True),
+        "disputed": _ring(),
+        "superseded": _dot("superseded", MUTED, face="white"),
+    }
+    handles += [key for name, key in keys.items() if flags[name]]
     _legend(fig, handles)
     return fig
 
@@ -813,8 +755,6 @@ def _thousands() -> Any:
 
 def draw_posture(data: ReportData) -> Figure:
     """Each regulator's posture toward its target, the highest rung still open, over time."""
-    from matplotlib.lines import Line2D  # noqa: PLC0415
-
     pairs = list(data.posture)
     fig = _new_figure(4.4)
     ax = fig.add_subplot()
@@ -848,7 +788,7 @@ def draw_posture(data: ReportData) -> Figure:
         )
         art.set_urls(["#" + anchor_id(s.event_id) for s in shown])
         label = f"{data.actor_name(pair[0])} \u2192 {data.actor_name(pair[1])}"
-        handles.append(Line2D([], [], color=color, linewidth=2.2, marker="^", label=label))
+        handles.append(_line(label, color, marker="^", width=2.2))
     _as_of_line(ax, data, lo, hi)
     _legend(fig, handles)
     return fig

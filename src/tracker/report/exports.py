@@ -113,15 +113,12 @@ def _slide_text(data: ReportData, item: EventItem) -> str:
         )
         if ev.finding:
             parts.append(f"<p>{escape(ev.finding)}</p>")
-    status = []
-    if item.disputed:
-        status.append("disputed by a verification")
-    if item.uncertain:
-        status.append("not certain to have happened by the as-of date")
-    if item.entry.corrected_by:
-        status.append("corrected")
-    if item.entry.superseded_by:
-        status.append(f"superseded by {item.entry.superseded_by}")
+    words = {
+        "disputed": "disputed by a verification",
+        "uncertain": "not certain to have happened by the as-of date",
+        "superseded": f"superseded by {item.entry.superseded_by}",
+    }
+    status = [words.get(s, s) for s in item.statuses()]
     if status:
         parts.append(f"<p><em>{escape('; '.join(status))}</em></p>")
     links = []

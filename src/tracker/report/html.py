@@ -546,20 +546,11 @@ class _Page:
     # --- pieces -----------------------------------------------------------------------------
 
     def _badges(self, item: EventItem) -> str:
-        out = []
-        if item.disputed:
-            out.append('<span class="badge bad">disputed</span>')
-        elif item.partly:
-            out.append('<span class="badge warn">partly confirmed</span>')
-        elif item.verdicts:
-            out.append('<span class="badge ok">confirmed</span>')
-        if item.uncertain:
-            out.append('<span class="badge warn">not certain by the as-of date</span>')
-        if item.entry.corrected_by:
-            out.append('<span class="badge">corrected</span>')
-        if item.entry.superseded_by:
-            out.append('<span class="badge">superseded</span>')
-        return "".join(out)
+        return "".join(
+            f'<span class="badge{_BADGE_CLASS.get(status, "")}">'
+            f"{_h(_BADGE_TEXT.get(status, status))}</span>"
+            for status in item.statuses()
+        )
 
     @staticmethod
     def _publisher(sources: Iterable[Source]) -> str:
@@ -602,6 +593,15 @@ class _Page:
             "hash-chained log.</p>"
             f"<dl>{cells}</dl>{check}</footer>"
         )
+
+
+_BADGE_CLASS = {
+    "disputed": " bad",
+    "partly confirmed": " warn",
+    "confirmed": " ok",
+    "uncertain": " warn",
+}
+_BADGE_TEXT = {"uncertain": "not certain by the as-of date"}
 
 
 def _plural(count: int, word: str, many: str | None = None) -> str:
