@@ -229,18 +229,38 @@ def _clip_note(
         return None
     left = when < lo
     edge = _x(lo if left else hi)
-    ax.scatter([edge], [y], marker="<" if left else ">", s=40, color=color, zorder=4, clip_on=False)
+    _edge_arrow(ax, edge, y, left=left, color=color, label=label, beside=False)
+    return edge
+
+
+def _edge_arrow(
+    ax: Axes,
+    x: float,
+    y: float,
+    *,
+    left: bool,
+    color: str,
+    label: str,
+    beside: bool,
+    url: str | None = None,
+) -> None:
+    """An arrow at the chart's edge for something off the chart, with its date beside it
+    (``beside``) or just above it."""
+    art = ax.scatter(
+        [x], [y], marker="<" if left else ">", s=44, color=color, zorder=4, clip_on=False
+    )
+    if url is not None:
+        art.set_urls([url])
     ax.annotate(
         label,
-        (edge, y),
-        xytext=(6 if left else -6, 4),
+        (x, y),
+        xytext=(8 if left else -8, 0 if beside else 4),
         textcoords="offset points",
-        va="bottom",
+        va="center" if beside else "bottom",
         ha="left" if left else "right",
         fontsize=7,
-        color=color,
+        color=INK if beside else color,
     )
-    return edge
 
 
 def _tint(color: str, alpha: float) -> tuple[float, float, float, float]:
@@ -377,19 +397,15 @@ def draw_timeline(data: ReportData) -> Figure:
         x = mark.x
         if mark.kind.startswith("outside"):
             left = mark.kind == "outside-left"
-            art = ax.scatter(
-                [x], [yy], marker="<" if left else ">", s=46, color=color, zorder=4, clip_on=False
-            )
-            art.set_urls([url])
-            ax.annotate(
-                f"{item.number}  ({display_date(item.date, short=True)})",
-                (x, yy),
-                xytext=(8 if left else -8, 0),
-                textcoords="offset points",
-                va="center",
-                ha="left" if left else "right",
-                fontsize=7,
-                color=INK,
+            _edge_arrow(
+                ax,
+                x,
+                yy,
+                left=left,
+                color=color,
+                label=f"{item.number}  ({display_date(item.date, short=True)})",
+                beside=True,
+                url=url,
             )
             continue
         if mark.kind == "range":
