@@ -14,6 +14,7 @@ import tracker
 import tracker.events
 
 TRACKER_ALL = [
+    "EventView",
     "Head",
     "Log",
     "Receipt",
@@ -24,6 +25,7 @@ TRACKER_ALL = [
     "__version__",
     "init",
     "open",
+    "read_events",
     "repair",
 ]
 
