@@ -34,7 +34,18 @@ _LAZY: dict[str, str] = {
     "display_date": "tracker.report._text",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "CHARTS",
+    "claimreview",
+    "claimreview_html",
+    "csv_tables",
+    "display_date",
+    "render_chart",
+    "render_report",
+    "timelinejs",
+    "to_json",
+    "write_csv",
+]
 
 if TYPE_CHECKING:
     from tracker.report._plot import render_chart
