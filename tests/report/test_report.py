@@ -209,3 +209,81 @@ def test_charts_without_matplotlib_say_which_extra_to_install(grok_log_path, mon
         render_report(state)
     assert err.value.code == "missing-extra"
     assert isinstance(err.value, ImportError)
+
+
+def test_a_withdrawn_stance_ends_its_line_and_links_the_retraction(tmp_path) -> None:
+    """A retracted stance statement is 'withdrawn': the earlier position holds again, and the
+    row links to the retraction's entry."""
+    src = {"publisher": "Example", "url": "https://example.org/a"}
+    with tracker.open(tmp_path / "w.jsonl", create=True) as log:
+        log.append(
+            [
+                {"type": "actor", "actor": "ann", "name": "Ann Example", "kind": "person"},
+                {"type": "topic", "topic": "tax", "name": "The new tax"},
+                {
+                    "id": "for-it",
+                    "type": "statement",
+                    "occurred": "2026-02-01",
+                    "speaker": "ann",
+                    "topic": "tax",
+                    "stance": 1,
+                    "quote": "A fair tax.",
+                    "sources": [src],
+                },
+                {
+                    "id": "against-it",
+                    "type": "statement",
+                    "occurred": "2026-02-05",
+                    "speaker": "ann",
+                    "topic": "tax",
+                    "stance": -1,
+                    "quote": "Not now.",
+                    "sources": [src],
+                },
+            ]
+        )
+        log.append(
+            {
+                "id": "oops",
+                "type": "retraction",
+                "retracts": "against-it",
+                "reason": "misattributed",
+            }
+        )
+        state = log.replay()
+        html = render_report(state, log_head=log.head())
+        svg = render_chart(state, "stances").decode()
+    assert (
+        "<td>against (<code>against-it</code>) \u2192 <strong>for</strong></td><td>withdrawn</td>"
+        '<td>5 February 2026</td><td><a href="#e-oops">the retraction</a></td></tr>'
+    ) in html
+    assert '<li id="e-oops">' in html
+    assert ">withdrawn</text>" in svg
+
+
+def test_regulators_list_where_each_stands_by_the_posture_projection(full_html: str) -> None:
+    """Below the ladder, each authority's current rung as the posture projection has it."""
+    assert (
+        "<li><strong>Ofcom</strong> \u2192 X: investigation opened (on or before 12 January 2026), "
+        '<a href="#e-ofcom-investigation">#1</a></li>'
+    ) in full_html
+    assert (
+        "<li><strong>Paris prosecutor</strong> \u2192 X: investigation widened (2 January 2026), "
+        '<a href="#e-paris-widened">#5</a></li>'
+    ) in full_html
+    assert (
+        '<div class="card wide"><b class="word">investigation widened</b>'
+        "<span>highest step so far (Paris prosecutor)</span></div>"
+    ) in full_html
+
+
+def test_timeline_writes_short_headlines_where_a_row_has_room(grok_log_path) -> None:
+    """Beside a mark with free room in its row, the timeline writes its headline (cut at a word
+    with an ellipsis when long); crowded marks keep just their number."""
+    with tracker.open(grok_log_path) as log:
+        svg = render_chart(log.replay(), "timeline").decode()
+    texts = re.findall(r">([^<>]+)</text>", svg)
+    assert "Commission orders X to keep Grok documents" in texts  # alone in its row: whole
+    assert "5  Paris inquiry widened to Grok deepfakes" in texts  # room on the right
+    assert any(t.startswith("Grok: \u201cImage generation") and t.endswith("\u2026") for t in texts)
+    assert "14" in texts and "17" in texts  # crowded: numbers only

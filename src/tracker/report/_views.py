@@ -7,9 +7,9 @@ TimelineJS always name the same event.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from tracker.events.dates import PartialDate
 from tracker.events.models import (
@@ -21,9 +21,11 @@ from tracker.events.models import (
     Statement,
     Verification,
 )
-from tracker.events.units import convert, get_unit
+from tracker.events.units import get_unit
 from tracker.projections.fold import Entry, FixEntry
+from tracker.projections.posture import PostureRow
 from tracker.projections.state import State
+from tracker.projections.timeline import figure_text
 from tracker.report._text import TYPE_LABELS, endpoints
 
 _HALF_DAY = timedelta(hours=12)
@@ -62,8 +64,9 @@ class EventItem:
     """The actor whose row it sits on in the timeline chart (a display name)."""
     uncertain: bool
     """Its date straddles ``as_of``: possibly, not certainly, happened by then."""
-    verdicts: tuple[Verification, ...] = ()
-    """Verifications of it (counted ones), oldest first."""
+    status: str = "untested"
+    """Its strongest verdict at as_of (the disputes projection): ``untested``, ``confirmed``,
+    ``partly_confirmed`` or ``contradicted``."""
 
     @property
     def id(self) -> str:
@@ -84,24 +87,19 @@ class EventItem:
 
     @property
     def disputed(self) -> bool:
-        """A verification contradicts it (it still counts, marked)."""
-        return any(v.verdict == "contradicted" for v in self.verdicts)
-
-    @property
-    def partly(self) -> bool:
-        """A verification only partly confirms it."""
-        return any(v.verdict == "partly_confirmed" for v in self.verdicts)
+        """Contested: contradicted or partly confirmed by someone (it still counts, marked)."""
+        return self.status in ("contradicted", "partly_confirmed")
 
     def statuses(self) -> list[str]:
-        """What a reader must know about it, in order: ``disputed``, ``partly confirmed`` or
-        ``confirmed`` (by its verifications), ``uncertain`` (at as_of), ``corrected``,
+        """What a reader must know about it, in order: ``disputed`` (contradicted), ``partly
+        confirmed`` or ``confirmed`` (its verdicts), ``uncertain`` (at as_of), ``corrected``,
         ``superseded``."""
         out = []
-        if self.disputed:
+        if self.status == "contradicted":
             out.append("disputed")
-        elif self.partly:
+        elif self.status == "partly_confirmed":
             out.append("partly confirmed")
-        elif self.verdicts:
+        elif self.status == "confirmed":
             out.append("confirmed")
         if self.uncertain:
             out.append("uncertain")
@@ -114,14 +112,18 @@ class EventItem:
 
 @dataclass(frozen=True, slots=True)
 class StancePoint:
-    """A holder's stance toward a topic from one statement on, and how it changed."""
+    """A change of a holder's stance toward a topic (one row of ``State.stance_changes``)."""
 
     when: datetime
-    stance: int
+    stance: int | None
+    """The position from then on; None once withdrawn (its statement retracted)."""
     event_id: str
+    """The statement that set it, or for a withdrawal the retraction."""
     change: str
-    """``new``, ``hardened``, ``softened``, ``reversed`` or ``unchanged``."""
+    """``new``, ``hardened``, ``softened``, ``reversed`` or ``withdrawn``."""
     previous_id: str | None
+    previous: int | None
+    """The position before (None for ``new``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +153,18 @@ class FigureSeries:
 
 @dataclass(frozen=True, slots=True)
 class PostureStep:
-    """A regulator's posture toward a target after one action: the highest rung still open."""
+    """One action of a regulator toward a target, and its posture after it."""
 
     when: datetime
     level: int
-    """1-based index of the rung on the ladder (0: nothing open)."""
+    """The highest rung still open after the action: 1-based on the ladder (0: none open)."""
     rung: str
+    """That rung's name (``none`` for 0)."""
     event_id: str
+    action: str
+    """The action's own rung, or ``closure`` / ``withdrawal``."""
+    action_level: int
+    """The action's own rung on the ladder (for an ending: the level it leaves)."""
 
 
 @dataclass
@@ -172,7 +179,9 @@ class ReportData:
     """topic -> holder -> points"""
     figures: list[FigureSeries] = field(default_factory=list)
     posture: dict[tuple[str, str], list[PostureStep]] = field(default_factory=dict)
-    """(regulator, target) -> steps"""
+    """(regulator, target) -> actions in date order, for the ladder chart"""
+    posture_now: list[PostureRow] = field(default_factory=list)
+    """Who stands where at the replay point (``State.posture().current``)."""
 
     def actor_name(self, actor: str | None) -> str:
         """An actor's display name (its id when it is not registered)."""
@@ -216,19 +225,7 @@ def format_number(value: float) -> str:
 
 def format_value(fig: Figure) -> str:
     """A figure's value with its unit in words: ``about 6,700 per hour``."""
-    unit = get_unit(fig.unit)
-    label = unit.label if unit is not None else fig.unit
-    if fig.value is not None:
-        text = format_number(fig.value)
-    elif fig.lower is not None and fig.upper is not None:
-        text = f"{format_number(fig.lower)}\u2013{format_number(fig.upper)}"
-    elif fig.lower is not None:
-        text = f"at least {format_number(fig.lower)}"
-    else:
-        assert fig.upper is not None
-        text = f"at most {format_number(fig.upper)}"
-    sep = "" if label == "%" else " "
-    return f"{'about ' if fig.approximate else ''}{text}{sep}{label}"
+    return figure_text(fig.value, fig.lower, fig.upper, fig.unit, fig.approximate)
 
 
 def lane_of(data: ReportData, entry: Entry) -> str:
@@ -252,122 +249,101 @@ def lane_of(data: ReportData, entry: Entry) -> str:
     return data.actor_name(actor)
 
 
-def _classify(before: int | None, after: int) -> str:
-    if before is None:
-        return "new"
-    if after == before:
-        return "unchanged"
-    if before * after < 0:
-        return "reversed"
-    if after == 0 or abs(after) < abs(before):
-        return "softened"
-    return "hardened"
-
-
 def collect(state: State) -> ReportData:
-    """Read everything the report needs from ``state``."""
+    """Read everything the report needs from ``state`` and its projections."""
     data = ReportData(state)
-    entries = list(state.timeline())
     uncertain = {e.id for e in state.uncertain()}
-    entries += [e for e in state.uncertain()]
-    entries.sort(key=lambda e: e.sort_key)
-    verdicts: dict[str, list[Verification]] = defaultdict(list)
-    for entry in entries:
-        ev = entry.event
-        if isinstance(ev, Verification) and entry.id not in uncertain:
-            verdicts[ev.target].append(ev)
+    entries = sorted([*state.timeline(), *state.uncertain()], key=lambda e: e.sort_key)
+    disputes = state.disputes()
+    status = {c.event: c.status for c in disputes.claims}
     for number, entry in enumerate(entries, start=1):
         item = EventItem(
             number,
             entry,
             lane_of(data, entry),
             entry.id in uncertain,
-            tuple(verdicts.get(entry.id, ())),
+            status.get(entry.id, "untested"),
         )
         data.events.append(item)
         data.by_id[item.id] = item
     data.fixes = state.fixes()
-    counted = [i for i in data.events if not i.uncertain]
-    data.stances = _stances(counted)
-    data.figures = _figures(counted)
-    data.posture = _posture(counted)
+    data.stances = _stances(state)
+    data.figures = _figures(state)
+    data.posture = _posture(data.events)
+    data.posture_now = list(state.posture().current)
     return data
 
 
-def _stances(items: list[EventItem]) -> dict[str, dict[str, list[StancePoint]]]:
+def _stances(state: State) -> dict[str, dict[str, list[StancePoint]]]:
     out: dict[str, dict[str, list[StancePoint]]] = {}
-    for item in sorted(items, key=lambda i: (anchor(i.date), i.number)):
-        ev = item.entry.event
-        if not isinstance(ev, Statement) or ev.stance is None or ev.topic is None:
-            continue
-        if item.entry.superseded_by is not None:
-            continue
-        when = anchor(ev.occurred)
-        assert when is not None
-        series = out.setdefault(ev.topic, {}).setdefault(ev.speaker, [])
-        prev = series[-1] if series else None
-        series.append(
+    dated = [(when, c) for c in state.stance_changes() if (when := anchor(c.occurred)) is not None]
+    dated.sort(key=lambda wc: wc[0])  # in date order (stable), so each line runs left to right
+    for when, change in dated:
+        out.setdefault(change.topic, {}).setdefault(change.holder, []).append(
             StancePoint(
                 when,
-                ev.stance,
-                item.id,
-                _classify(prev.stance if prev else None, ev.stance),
-                prev.event_id if prev else None,
+                change.position_after,
+                change.after,
+                change.kind,
+                change.before,
+                change.position_before,
             )
         )
     return out
 
 
-def _figures(items: list[EventItem]) -> list[FigureSeries]:
-    groups: dict[tuple[str, str], list[tuple[EventItem, Figure]]] = {}
-    for item in items:
-        ev = item.entry.event
-        if not isinstance(ev, Figure):
-            continue
-        unit = get_unit(ev.unit)
-        key = (ev.metric, unit.dimension if unit is not None else f"unit:{ev.unit}")
-        groups.setdefault(key, []).append((item, ev))
+def _figures(state: State) -> list[FigureSeries]:
     out = []
-    for (metric, _dim), members in groups.items():
-        units = [f.unit for _i, f in members]
-        display = max(set(units), key=lambda u: (units.count(u), -units.index(u)))
-        unit = get_unit(display)
-
-        def conv(value: float | None, code: str, display: str = display) -> float | None:
-            if value is None or code == display:
-                return value
-            return convert(value, code, display)
-
-        points = []
-        for item, fig in members:
-            when = anchor(fig.occurred)
-            assert when is not None
-            points.append(
-                FigurePoint(
-                    when,
-                    conv(fig.value, fig.unit),
-                    conv(fig.lower, fig.unit),
-                    conv(fig.upper, fig.unit),
-                    fig.approximate,
-                    fig.reported_by or (fig.sources[0].publisher if fig.sources else ""),
-                    item.id,
-                    item.disputed,
-                    item.entry.superseded_by is not None,
+    for series in state.figures().series:
+        groups: dict[str, list[Any]] = {}
+        for point in series.points:
+            unit = get_unit(point.unit)
+            groups.setdefault(unit.dimension if unit else f"unit:{point.unit}", []).append(point)
+        for members in groups.values():
+            units = [p.unit for p in members]
+            shown = max(dict.fromkeys(units), key=units.count)  # the commonest, first on ties
+            label = get_unit(shown)
+            points = []
+            for p in members:
+                when = anchor(p.occurred)
+                if when is None:
+                    continue
+                q = p.to(shown)
+                reporter = p.reporter or (p.publishers[0] if p.publishers else "")
+                points.append(
+                    FigurePoint(
+                        when,
+                        q.value,
+                        q.lower,
+                        q.upper,
+                        q.approximate,
+                        reporter,
+                        p.id,
+                        p.disputed,
+                        p.superseded_by is not None,
+                    )
                 )
-            )
-        out.append(FigureSeries(metric, display, unit.label if unit else display, tuple(points)))
+            if points:
+                out.append(
+                    FigureSeries(
+                        series.metric, shown, label.label if label else shown, tuple(points)
+                    )
+                )
     return out
 
 
 def _posture(items: list[EventItem]) -> dict[tuple[str, str], list[PostureStep]]:
+    """Each regulator's actions toward each target in date order (by their anchors, so the
+    line runs left to right), with the highest rung still open after each. The posture
+    projection gives the same answer at the replay point; this spreads it over the dates."""
     out: dict[tuple[str, str], list[PostureStep]] = {}
-    open_actions: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    open_actions: dict[tuple[str, str], dict[str, int]] = {}
     for item in sorted(items, key=lambda i: (anchor(i.date), i.number)):
         ev = item.entry.event
-        if not isinstance(ev, RegulatoryAction) or item.entry.superseded_by is not None:
+        if not isinstance(ev, RegulatoryAction) or item.uncertain:
             continue
         key = (ev.regulator, ev.target)
-        actions = open_actions[key]
+        actions = open_actions.setdefault(key, {})
         if ev.ends is not None:
             actions.pop(ev.ends, None)
         else:
@@ -375,8 +351,9 @@ def _posture(items: list[EventItem]) -> dict[tuple[str, str], list[PostureStep]]
         level = max(actions.values(), default=0)
         when = anchor(ev.occurred)
         assert when is not None
+        own = RUNGS.index(ev.rung) + 1 if ev.rung in RUNGS else level
         out.setdefault(key, []).append(
-            PostureStep(when, level, RUNGS[level - 1] if level else "none", item.id)
+            PostureStep(when, level, RUNGS[level - 1] if level else "none", item.id, ev.rung, own)
         )
     return out
 

@@ -110,6 +110,7 @@ def _new_figure(height: float) -> Figure:
 
 # --- output ---------------------------------------------------------------------------------
 
+_NAN = float("nan")
 _FONT_STACK = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', Geneva, Arial, sans-serif"
 _ID = re.compile(r'\bid="([^"]+)"')
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
@@ -208,10 +209,14 @@ def _window(data: ReportData) -> tuple[datetime, datetime]:
     """The date range every dated chart shares, so their axes line up down the page: where
     most events fall (far-off outliers are drawn as arrows at the edge), reaching the as-of
     line when it is near."""
-    if not data.events:
+    # every event's ends and middle, and where the stance changes sit (a withdrawal is dated
+    # by its retracted statement, which is no longer an event)
+    points = [t for i in data.events for t in (i.date.earliest, i.date.latest, anchor(i.date)) if t]
+    points += [p.when for holders in data.stances.values() for ps in holders.values() for p in ps]
+    if not points:
         now = data.state.as_of or datetime(2000, 1, 1, tzinfo=UTC)
         return now - timedelta(days=3), now + timedelta(days=3)
-    lo, hi = _focus(data.events)
+    lo, hi = _focus(points)
     as_of = data.state.as_of
     if as_of is not None and as_of > hi and as_of - hi < max(hi - lo, timedelta(days=3)):
         hi = as_of + (hi - lo) * 0.03
@@ -269,18 +274,18 @@ def _tint(color: str, alpha: float) -> tuple[float, float, float, float]:
     return to_rgba(color, alpha)
 
 
-def _date_of(data: ReportData, event_id: str) -> str:
+def _date_of(data: ReportData, event_id: str, when: datetime | None = None) -> str:
     item = data.by_id.get(event_id)
-    return display_date(item.date, short=True) if item is not None else ""
+    if item is not None:
+        return display_date(item.date, short=True)
+    return "" if when is None else f"{when.day} {when:%b} {when.year}"
 
 
-def _focus(items: Sequence[EventItem]) -> tuple[datetime, datetime]:
-    """The window most events fall in. The core is the shortest stretch holding 85% of the
-    events' dates (both ends and the middle); it takes in dates within half its length (at
-    least two weeks) on either side, and leaves far-off ones out (drawn as arrows)."""
-    points = sorted(
-        t for i in items for t in (i.date.earliest, i.date.latest, anchor(i.date)) if t is not None
-    )
+def _focus(instants: Sequence[datetime]) -> tuple[datetime, datetime]:
+    """The window most dates fall in. The core is the shortest stretch holding 85% of them; it
+    takes in dates within half its length (at least two weeks) on either side, and leaves
+    far-off ones out (drawn as arrows at the edge)."""
+    points = sorted(instants)
     k = max(1, -(-len(points) * 85 // 100))
     best = min(range(len(points) - k + 1), key=lambda i: (points[i + k - 1] - points[i], i))
     lo, hi = best, best + k - 1
@@ -347,6 +352,42 @@ def _place(data: ReportData, x_lo: float, x_hi: float) -> tuple[list[_Mark], dic
     return marks, {lane: len(r) for lane, r in rows.items()}
 
 
+_AXES_SHARE = 0.62
+"""About how much of the figure's width the timeline's plot area takes (the rest: lane names)."""
+_CHAR_PT = 7 * 0.58
+"""The mean width of a character of the 7-point labels, in points."""
+
+
+def _room(marks: list[_Mark], x_lo: float, x_hi: float) -> dict[int, tuple[str, int]]:
+    """For each mark, the side with more free room in its row and how many label characters
+    fit there (so a short headline can be written beside it without touching anything: a gap
+    between two marks is split between them)."""
+    per_char = (x_hi - x_lo) * _CHAR_PT / (WIDTH * 72 * _AXES_SHARE)
+    rows: dict[tuple[str, int], list[_Mark]] = {}
+    for mark in marks:
+        rows.setdefault((mark.item.lane, mark.row), []).append(mark)
+    out = {}
+    for row in rows.values():
+        row.sort(key=lambda m: m.left)
+        for i, mark in enumerate(row):
+            # a gap between two marks is shared: each may use half of it
+            left = (mark.left - row[i - 1].right) / 2 if i else mark.left - x_lo
+            right = (row[i + 1].left - mark.right) / 2 if i + 1 < len(row) else x_hi - mark.right
+            side, space = ("left", left) if left > right else ("right", right)
+            out[id(mark)] = (side, int(space / per_char) - 2)
+    return out
+
+
+def _clip_text(text: str, room: int) -> str:
+    """``text`` cut to ``room`` characters at a word, with an ellipsis; empty when too tight."""
+    if len(text) <= room:
+        return text
+    if room < 14:
+        return ""
+    cut = text[: room - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "\u2026"
+
+
 def draw_timeline(data: ReportData) -> Figure:
     """Every event in a band per actor. A date known only as a range is drawn as that range;
     one known from one side only ("on or before 12 January") has a short tail on that side."""
@@ -358,6 +399,7 @@ def draw_timeline(data: ReportData) -> Figure:
     lo, hi = _window(data)
     x_lo, x_hi = _x(lo), _x(hi)
     marks, depth = _place(data, x_lo, x_hi)
+    room = _room(marks, x_lo, x_hi)
     lanes = list(depth)
     top: dict[str, float] = {}
     y = 0.0
@@ -466,9 +508,14 @@ def draw_timeline(data: ReportData) -> Figure:
             )
             ring.set_urls([url])
             shift = 9
-        # the number sits to the right of its mark (above it when a tail runs to the right)
-        ax.annotate(
-            str(item.number),
+        # the number sits to the right of its mark (above it when a tail runs to the right);
+        # where the row has room, a short headline goes beside it, on the freer side
+        side, chars = room[id(mark)]
+        text = _clip_text(data.headline(item), chars - 4) if mark.kind != "range" else ""
+        right = side == "right" and mark.kind != "after"
+        label = f"{item.number}  {text}" if text and right else str(item.number)
+        number = ax.annotate(
+            label,
             (x, yy),
             xytext=(shift, 0) if mark.kind != "after" else (0, 6),
             textcoords="offset points",
@@ -478,6 +525,21 @@ def draw_timeline(data: ReportData) -> Figure:
             color=INK,
             zorder=7,
         )
+        number.set_url(url)
+        if text and not right:
+            start = mark.left - x if mark.kind != "point" else 0.0
+            words = ax.annotate(
+                text,
+                (x + start, yy),
+                xytext=(-shift, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=7,
+                color="#444444",
+                zorder=7,
+            )
+            words.set_url(url)
     _as_of_line(ax, data, lo, hi)
     handles = [
         _dot(TYPE_LABELS[t], TYPE_STYLE[t][0], marker=TYPE_STYLE[t][1])
@@ -570,29 +632,35 @@ def draw_stances(data: ReportData) -> Figure:
         ax.axhline(0, color="#BBBBBB", linewidth=1, zorder=1)
         for holder, points in data.stances[topic].items():
             color = colors[holder]
+            # a step line that stops where a stance is withdrawn (NaN is not drawn)
             xs = [max(_x(p.when), _x(lo)) for p in points] + [_x(hi)]
-            ys = [p.stance for p in points] + [points[-1].stance]
-            ax.step(xs, ys, where="post", color=color, linewidth=2, zorder=3)
-            shown = [p for p in points if lo <= p.when <= hi]
+            ys = [_NAN if p.stance is None else p.stance for p in points]
+            ax.step(xs, [*ys, ys[-1]], where="post", color=color, linewidth=2, zorder=3)
             for p in points:
-                _clip_note(ax, p.when, p.stance, lo, hi, color, _date_of(data, p.event_id))
-            art = ax.scatter(
-                [_x(p.when) for p in shown],
-                [p.stance for p in shown],
-                s=38,
-                color=color,
-                edgecolor="white",
-                linewidth=0.8,
-                zorder=4,
-            )
-            art.set_urls(["#" + anchor_id(p.event_id) for p in shown])
-            for p in shown:
-                if p.change in ("new", "unchanged"):
+                y = p.stance if p.stance is not None else p.previous
+                x = _clip_note(
+                    ax, p.when, y or 0, lo, hi, color, _date_of(data, p.event_id, p.when)
+                )
+                if x is not None:
+                    continue
+                gone = p.change == "withdrawn"
+                art = ax.scatter(
+                    [_x(p.when)],
+                    [y],
+                    s=38 if not gone else 46,
+                    marker="o" if not gone else "X",
+                    color=color,
+                    edgecolor="white",
+                    linewidth=0.8,
+                    zorder=4,
+                )
+                art.set_urls(["#" + anchor_id(p.event_id)])
+                if p.change == "new":
                     continue
                 ax.annotate(
                     p.change,
-                    (_x(p.when), p.stance),
-                    xytext=(5, 5 if p.stance < 2 else -11),
+                    (_x(p.when), y),
+                    xytext=(5, 5 if (y or 0) < 2 else -11),
                     textcoords="offset points",
                     fontsize=7.5,
                     color=color,
@@ -789,20 +857,32 @@ def draw_posture(data: ReportData) -> Figure:
         xs = [max(_x(s.when), _x(lo)) for s in steps] + [_x(hi)]
         ys = [s.level + offset for s in steps] + [steps[-1].level + offset]
         ax.step(xs, ys, where="post", color=color, linewidth=2.2, zorder=3)
-        shown = [s for s in steps if lo <= s.when <= hi]
-        for s in steps:
-            _clip_note(ax, s.when, s.level + offset, lo, hi, color, _date_of(data, s.event_id))
-        art = ax.scatter(
-            [_x(s.when) for s in shown],
-            [s.level + offset for s in shown],
-            s=42,
-            marker="^",
-            color=color,
-            edgecolor="white",
-            linewidth=0.8,
-            zorder=4,
-        )
-        art.set_urls(["#" + anchor_id(s.event_id) for s in shown])
+        for s in steps:  # each action at its own rung
+            y = s.action_level + offset
+            if _clip_note(ax, s.when, y, lo, hi, color, _date_of(data, s.event_id)) is not None:
+                continue
+            ending = s.action in ("closure", "withdrawal")
+            art = ax.scatter(
+                [_x(s.when)],
+                [y],
+                s=46,
+                marker="v" if ending else "^",
+                color=color,
+                edgecolor="white",
+                linewidth=0.8,
+                zorder=4,
+            )
+            art.set_urls(["#" + anchor_id(s.event_id)])
+            if ending:
+                ax.annotate(
+                    s.action,
+                    (_x(s.when), y),
+                    xytext=(5, -10),
+                    textcoords="offset points",
+                    fontsize=7.5,
+                    color=color,
+                    fontstyle="italic",
+                )
         label = f"{data.actor_name(pair[0])} \u2192 {data.actor_name(pair[1])}"
         handles.append(_line(label, color, marker="^", width=2.2))
     _as_of_line(ax, data, lo, hi)

@@ -46,6 +46,21 @@ if TYPE_CHECKING:
 
 GroupBy = Literal["actor", "topic", "type"]
 
+CSV_TABLES: tuple[str, ...] = (
+    "events",
+    "actors",
+    "topics",
+    "stances",
+    "stance_changes",
+    "figures",
+    "posture",
+    "posture_steps",
+    "disputes",
+    "verdicts",
+    "fixes",
+)
+"""The tables :func:`csv_tables` returns, in this order."""
+
 PERSON_KINDS = frozenset({"person"})
 """Actor kinds published as a schema.org Person; every other kind is an Organization."""
 
@@ -216,21 +231,164 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     return buf.getvalue()
 
 
-def _records(result: Any) -> list[dict[str, Any]]:
-    if hasattr(result, "to_records"):
-        return list(result.to_records())
-    return [dict(r) for r in result]
+_D = ("_earliest", "_latest")
+
+
+def _dated(name: str) -> list[str]:
+    return [name, *(name + end for end in _D)]
+
+
+COLUMNS: dict[str, list[str]] = {
+    "actors": ["actor", "name", "kind", "jurisdiction", "aliases", "relations"],
+    "topics": ["topic", "name", "description"],
+    "stances": [
+        "holder",
+        "topic",
+        "position",
+        *_dated("since"),
+        *_dated("until"),
+        "evidence",
+        "quote",
+        "corrected_by",
+        "superseded_by",
+    ],
+    "stance_changes": [
+        "holder",
+        "topic",
+        "kind",
+        *_dated("occurred"),
+        "position_before",
+        "position_after",
+        "before",
+        "after",
+        "quote",
+        "reason",
+        "corrected_by",
+    ],
+    "figures": [
+        "id",
+        "metric",
+        "subject",
+        "reporter",
+        *_dated("occurred"),
+        *_dated("period"),
+        "value",
+        "lower",
+        "upper",
+        "unit",
+        "approximate",
+        "text",
+        "given_value",
+        "given_lower",
+        "given_upper",
+        "given_unit",
+        "status",
+        "disputed",
+        "verdicts",
+        "corrected_by",
+        "superseded_by",
+        "publishers",
+    ],
+    "posture": [
+        "regulator",
+        "target",
+        "rung",
+        "level",
+        *_dated("since"),
+        "event",
+        "jurisdiction",
+        "open_actions",
+        "actions",
+    ],
+    "posture_steps": [
+        "regulator",
+        "target",
+        "kind",
+        *_dated("occurred"),
+        "event",
+        "from_rung",
+        "from_level",
+        "to_rung",
+        "to_level",
+    ],
+    "disputes": [
+        "event",
+        "type",
+        "summary",
+        *_dated("occurred"),
+        "placement",
+        "status",
+        "disputed",
+        "verdicts",
+        "verifications",
+    ],
+    "verdicts": [
+        "claim",
+        "verification",
+        "verifier",
+        "verdict",
+        *_dated("occurred"),
+        "finding",
+        "corrected_by",
+    ],
+    "fixes": [
+        "id",
+        "kind",
+        "target",
+        "target_type",
+        "reason",
+        "by",
+        "before",
+        "after",
+        "seq",
+        "recorded",
+    ],
+}
+"""The header of each table but ``events``, so a table with no rows still has its header
+(a test keeps these equal to the projections' ``record()`` keys)."""
+
+
+EVENT_COLUMNS = [
+    "number",
+    "id",
+    "type",
+    "occurred",
+    "earliest",
+    "latest",
+    "precision",
+    "approximate",
+    "display_date",
+    "summary",
+    "actors",
+    "topics",
+    "tags",
+    "publishers",
+    "seq",
+    "recorded",
+    "corrected",
+    "superseded_by",
+    "uncertain",
+    "status",
+    "disputed",
+    "lane",
+]
+"""The header of the events table: the timeline's flat record, numbered as in the report."""
 
 
 def csv_tables(state: State) -> dict[str, str]:
-    """Every table of the replay as CSV text, by name: ``events``, ``actors``, ``topics``,
-    ``fixes``, ``verifications``, and one per projection the state offers."""
+    """Every table of the replay as CSV text, by name: :data:`CSV_TABLES`.
+
+    ``events`` is the timeline (uncertain events included, marked); ``actors`` and ``topics``
+    the registry; the others are the projections' rows (``State.stances()``,
+    ``stance_changes()``, ``figures()``, ``posture()`` current and steps, ``disputes()``
+    claims, verdicts and fixes), flat as their ``to_records()`` give them."""
     data = collect(state)
     events = []
     for item in data.events:
         row = {"number": item.number, **entry_record(item.entry)}
         row["display_date"] = display_date(item.date)
         row["uncertain"] = item.uncertain
+        row["status"] = item.status
         row["disputed"] = item.disputed
         row["lane"] = item.lane
         events.append(row)
@@ -249,66 +407,23 @@ def csv_tables(state: State) -> dict[str, str]:
         {"topic": t.topic, "name": t.name, "description": t.description}
         for t in sorted(state.topics.values(), key=lambda t: t.topic)
     ]
-    fixes = [
-        {
-            "seq": f.seq,
-            "recorded": f.recorded,
-            "kind": f.kind,
-            "fix_id": f.fix.id,
-            "target": f.target,
-            "by": getattr(f.fix, "by", None),
-            "reason": f.reason,
-        }
-        for f in data.fixes
-    ]
-    verifications = []
-    for item in data.events:
-        ev = item.entry.event
-        if isinstance(ev, Verification):
-            verifications.append(
-                {
-                    "id": item.id,
-                    "occurred": ev.occurred.text,
-                    "verifier": ev.verifier,
-                    "target": ev.target,
-                    "verdict": ev.verdict,
-                    "finding": ev.finding,
-                    "uncertain": item.uncertain,
-                }
-            )
-    tables = {
-        "events": to_csv(events),
-        "actors": to_csv(actors, ["actor", "name", "kind", "jurisdiction", "aliases", "relations"]),
-        "topics": to_csv(topics, ["topic", "name", "description"]),
-        "fixes": to_csv(fixes, ["seq", "recorded", "kind", "fix_id", "target", "by", "reason"]),
-        "verifications": to_csv(
-            verifications,
-            ["id", "occurred", "verifier", "target", "verdict", "finding", "uncertain"],
-        ),
+    posture = state.posture()
+    disputes = state.disputes()
+    rows: dict[str, list[dict[str, Any]]] = {
+        "actors": actors,
+        "topics": topics,
+        "stances": state.stances().to_records(),
+        "stance_changes": state.stance_changes().to_records(),
+        "figures": state.figures().to_records(),
+        "posture": posture.current.to_records(),
+        "posture_steps": posture.steps.to_records(),
+        "disputes": disputes.claims.to_records(),
+        "verdicts": disputes.verdicts.to_records(),
+        "fixes": disputes.fixes.to_records(),
     }
-    for name, rows in projection_tables(state).items():
-        tables[name] = to_csv(rows)
+    tables = {"events": to_csv(events, EVENT_COLUMNS)}
+    tables.update((name, to_csv(rows[name], COLUMNS[name])) for name in CSV_TABLES[1:])
     return tables
-
-
-PROJECTION_TABLES: tuple[str, ...] = (
-    "stances",
-    "stance_changes",
-    "figures",
-    "posture",
-    "disputes",
-)
-"""State methods whose results become CSV tables when the state offers them."""
-
-
-def projection_tables(state: State) -> dict[str, list[dict[str, Any]]]:
-    """The rows of each projection :data:`PROJECTION_TABLES` names that ``state`` offers."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name in PROJECTION_TABLES:
-        method = getattr(state, name, None)
-        if callable(method):
-            out[name] = _records(method())
-    return out
 
 
 def write_csv(state: State, directory: str | os.PathLike[str]) -> list[Path]:
@@ -427,11 +542,10 @@ def claimreview_html(reviews: Iterable[Mapping[str, Any]]) -> str:
 
 
 __all__ = [
-    "PROJECTION_TABLES",
+    "CSV_TABLES",
     "claimreview",
     "claimreview_html",
     "csv_tables",
-    "projection_tables",
     "timelinejs",
     "to_csv",
     "to_json",

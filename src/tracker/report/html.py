@@ -9,9 +9,11 @@ chart can be traced back to the exact record.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
+from tracker.events.dates import PartialDate
 from tracker.events.models import (
     RUNGS,
     Figure,
@@ -20,6 +22,7 @@ from tracker.events.models import (
     Statement,
     Verification,
 )
+from tracker.projections.timeline import summary_of
 from tracker.report import charts
 from tracker.report._text import (
     STANCE_LABELS,
@@ -234,7 +237,7 @@ class _Page:
         counted = [i for i in d.events if not i.uncertain]
         disputed = [i for i in d.events if i.disputed]
         sources = {s.url or s.citation for i in d.events for s in i.entry.event.sources}
-        regulators = {pair[0] for pair in d.posture}
+        regulators = {row.regulator for row in d.posture_now}
         more = len(d.events) - len(counted)
         cards = [
             (
@@ -265,14 +268,11 @@ class _Page:
         return f'<section class="glance" aria-label="At a glance">{inner}</section>'
 
     def _top_rung(self) -> tuple[str, str] | None:
-        best = (0, "")
-        for (regulator, _target), steps in self.data.posture.items():
-            level = steps[-1].level
-            if level > best[0]:
-                best = (level, self.data.actor_name(regulator))
-        if best[0] == 0:
+        rows = [r for r in self.data.posture_now if r.level > 0]
+        if not rows:
             return None
-        return rung_label(RUNGS[best[0] - 1]), best[1]
+        top = max(rows, key=lambda r: r.level)  # the first listed among equals
+        return rung_label(str(top.rung)), self.data.actor_name(top.regulator)
 
     # --- sections ---------------------------------------------------------------------------
 
@@ -328,23 +328,20 @@ class _Page:
         for topic, holders in d.stances.items():
             for holder, points in holders.items():
                 for p in points:
-                    if p.change == "unchanged":
-                        continue
                     before = ""
-                    if p.previous_id is not None:
-                        prev = d.by_id.get(p.previous_id)
-                        prev_stance = next(
-                            (q.stance for q in points if q.event_id == p.previous_id), None
-                        )
-                        label = _h(STANCE_LABELS.get(prev_stance, "?"))  # type: ignore[arg-type]
-                        before = f"{label} ({_event_ref(prev, p.previous_id)}) \u2192 "
+                    if p.previous is not None:
+                        prev = d.by_id.get(p.previous_id or "")
+                        ref = _event_ref(prev, p.previous_id or "")
+                        before = f"{_h(STANCE_LABELS[p.previous])} ({ref}) \u2192 "
+                    now = "withdrawn" if p.stance is None else STANCE_LABELS[p.stance]
                     item = d.by_id.get(p.event_id)
-                    when = display_date(item.date) if item else ""
+                    when = display_date(item.date) if item else display_date(_date(p.when))
                     rows.append(
                         f"<tr><td>{_h(d.actor_name(holder))}</td><td>{_h(d.topic_name(topic))}</td>"
-                        f"<td>{before}<strong>{_h(STANCE_LABELS[p.stance])}</strong></td>"
+                        f"<td>{before}<strong>{_h(now)}</strong></td>"
                         f"<td>{_h(p.change)}</td><td>{_h(when)}</td>"
-                        f"<td>{_event_ref(item, p.event_id)}</td></tr>"
+                        f'<td><a href="#{anchor_id(p.event_id)}">'
+                        f"{_h('#' + str(item.number) if item else 'the retraction')}</a></td></tr>"
                     )
         table = (
             '<div class="scroll"><table><thead><tr><th>Who</th><th>On</th><th>Stance</th>'
@@ -358,7 +355,8 @@ class _Page:
             '<section id="stances"><h2>Stances</h2>'
             '<p class="lede">Where each actor stands on each topic, from strongly against to '
             "strongly for, as a step that holds until their next statement. Each change is "
-            "labelled (hardened, softened, reversed) and links to the statement behind it.</p>"
+            "labelled (hardened, softened, reversed, withdrawn) and links to the statement "
+            "behind it.</p>"
             + (
                 self._figure("stances", "Click a marker to jump to the statement.")
                 if d.stances
@@ -413,20 +411,21 @@ class _Page:
     def posture(self) -> str:
         d = self.data
         items = []
-        for (regulator, target), steps in d.posture.items():
-            last = steps[-1]
-            item = d.by_id.get(last.event_id)
+        for row in d.posture_now:  # the posture projection: who stands where at the replay point
+            item = d.by_id.get(row.event)
+            since = f" ({_h(display_date(row.since))})" if row.since is not None else ""
+            rung = rung_label(row.rung) if row.rung else "no step open"
             items.append(
-                f"<li><strong>{_h(d.actor_name(regulator))}</strong> \u2192 "
-                f"{_h(d.actor_name(target))}: {_h(rung_label(last.rung))}"
-                f"{' (' + _h(display_date(item.date)) + ')' if item else ''}, "
-                f"{_event_ref(item, last.event_id)}</li>"
+                f"<li><strong>{_h(d.actor_name(row.regulator))}</strong> \u2192 "
+                f"{_h(d.actor_name(row.target))}: {_h(rung)}{since}, "
+                f"{_event_ref(item, row.event)}</li>"
             )
         ladder = " < ".join(rung_label(r) for r in RUNGS)
         return (
             '<section id="regulators"><h2>Regulators</h2>'
-            '<p class="lede">The escalation ladder: for each authority and target, the highest '
-            "step still open (a closure or withdrawal ends a step).</p>"
+            '<p class="lede">The escalation ladder: each action on its rung at its date, and for '
+            "each authority and target the highest step still open (a closure or withdrawal "
+            "ends a step). Below: where each stands now.</p>"
             + (
                 self._figure("posture", f"The ladder, lowest first: {_h(ladder)}.")
                 if d.posture
@@ -481,9 +480,15 @@ class _Page:
                 if new_date is not None and new_date.text != before.event.occurred.text:
                     old = display_date(before.event.occurred)
                     was = f" Date was {_h(old)}, now {_h(display_date(new_date))}."
+            if target is not None:
+                what = d.headline(target)
+            elif before is not None:
+                what = summary_of(before.event)
+            else:
+                what = fix.target
             fixes.append(
-                f'<li><span class="badge warn">{label}</span> {_event_ref(target, fix.target)} '
-                f"{_h(d.headline(target) if target else fix.target)}{extra}: "
+                f'<li id="{anchor_id(str(fix.fix.id))}"><span class="badge warn">{label}</span> '
+                f"{_event_ref(target, fix.target)} {_h(what)}{extra}: "
                 f"<em>{_h(fix.reason)}</em>.{was} "
                 f'<span class="meta">Recorded {_h(fix.recorded[:16].replace("T", " "))} UTC.'
                 "</span></li>"
@@ -602,6 +607,11 @@ _BADGE_CLASS = {
     "uncertain": " warn",
 }
 _BADGE_TEXT = {"uncertain": "not certain by the as-of date"}
+
+
+def _date(when: datetime) -> PartialDate:
+    """The day of an instant, as a partial date (for rows that have no event of their own)."""
+    return PartialDate.parse(f"{when.year:04d}-{when.month:02d}-{when.day:02d}")
 
 
 def _plural(count: int, word: str, many: str | None = None) -> str:
