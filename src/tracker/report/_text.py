@@ -59,6 +59,16 @@ VERDICT_RATINGS: dict[str, int] = {"contradicted": 1, "partly_confirmed": 2, "co
 """A verdict on a 1 (false) .. 3 (true) scale, as ClaimReview's ``reviewRating`` wants a number."""
 
 
+_SMALL_WORDS = frozenset({"a", "an", "at", "by", "in", "is", "of", "on", "or", "to", "vs"})
+
+
+def metric_label(metric: str) -> str:
+    """``uk_revenue_decline`` -> ``UK revenue decline`` (two-letter words read as codes)."""
+    words = [w.upper() if len(w) == 2 and w not in _SMALL_WORDS else w for w in metric.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def rung_label(rung: str) -> str:
     """``investigation_widened`` -> ``investigation widened``."""
     return rung.replace("_", " ")
@@ -149,5 +159,6 @@ __all__ = [
     "endpoints",
     "instant_text",
     "iso_day",
+    "metric_label",
     "rung_label",
 ]

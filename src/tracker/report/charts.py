@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.errors import MissingExtraError
 from tracker.events.models import RUNGS
-from tracker.report._text import STANCE_LABELS, TYPE_LABELS, display_date, rung_label
+from tracker.report._text import (
+    STANCE_LABELS,
+    TYPE_LABELS,
+    display_date,
+    metric_label,
+    rung_label,
+)
 from tracker.report._views import (
     EventItem,
     FigureSeries,
@@ -677,16 +683,8 @@ def draw_stances(data: ReportData) -> Figure:
 # --- figures -----------------------------------------------------------------------------------
 
 
-_SMALL_WORDS = frozenset({"a", "an", "at", "by", "in", "is", "of", "on", "or", "to", "per", "vs"})
-
-
 def _metric_label(series: FigureSeries) -> str:
-    """``uk_revenue_decline`` -> ``UK revenue decline`` (two-letter words read as codes)."""
-    words = [
-        w.upper() if len(w) == 2 and w not in _SMALL_WORDS else w for w in series.metric.split("_")
-    ]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
+    return metric_label(series.metric)
 
 
 def _panel_range(

@@ -31,6 +31,7 @@ from tracker.report._text import (
     display_date,
     endpoints,
     instant_text,
+    metric_label,
     rung_label,
 )
 from tracker.report._views import EventItem, ReportData, anchor_id, collect, format_value
@@ -376,7 +377,7 @@ class _Page:
                 assert isinstance(ev, Figure)
                 period = f" (for {display_date(ev.period)})" if ev.period else ""
                 rows.append(
-                    f"<tr><td>{_h(ev.metric.replace('_', ' '))}{_h(period)}</td>"
+                    f"<tr><td>{_h(metric_label(ev.metric))}{_h(period)}</td>"
                     f'<td class="num">{_h(format_value(ev))}</td>'
                     f"<td>{_h(d.actor_name(ev.subject))}</td>"
                     f"<td>{_h(d.actor_name(ev.reported_by) or self._publisher(ev.sources))}</td>"
