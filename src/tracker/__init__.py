@@ -24,6 +24,8 @@ _LAZY: dict[str, str] = {
     "open": "tracker._log",
     "init": "tracker._log",
     "repair": "tracker._log",
+    "copy": "tracker._log",
+    "CopyReport": "tracker._log",
     "Log": "tracker._log",
     "Receipt": "tracker._log",
     "StoredEvent": "tracker._log",
@@ -34,6 +36,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "CopyReport",
     "Head",
     "Log",
     "Receipt",
@@ -42,13 +45,24 @@ __all__ = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "copy",
     "init",
     "open",
     "repair",
 ]
 
 if TYPE_CHECKING:
-    from tracker._log import Log, Receipt, StoredEvent, VerifyReport, init, open, repair
+    from tracker._log import (
+        CopyReport,
+        Log,
+        Receipt,
+        StoredEvent,
+        VerifyReport,
+        copy,
+        init,
+        open,
+        repair,
+    )
     from tracker.errors import TrackerError
     from tracker.projections.state import State
     from tracker.store.base import Head

@@ -14,18 +14,27 @@ a caller only hands back what ``read`` gave it.
 from __future__ import annotations
 
 import abc
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.errors import IntegrityError
+from tracker.errors import IntegrityError, InvalidInputError, TornTailError
 from tracker.events.dates import parse_instant
 from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record
 
 Position = Any
 Clock = Callable[[], datetime]
+
+
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: object) -> bool:
+    """Whether ``location`` names a log in PostgreSQL (``postgresql://`` or ``postgres://``)."""
+    return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
 
 
 def system_clock() -> datetime:
@@ -156,6 +165,53 @@ class Store(abc.ABC):
         """Stream the stored bytes of each record (for verify): canonical bytes, no newline."""
         for record, pos in self.read(start):
             yield record.line(), pos
+
+    def read_until(
+        self, start: Position | None = None, *, until_recorded: str
+    ) -> Iterator[tuple[Record, Position]]:
+        """Stream the records after ``start`` recorded at or before ``until_recorded``.
+
+        Recorded times never go down along a log, so these records are a prefix of it (a
+        ``known_at`` replay). This default stops at the first later record; a store with an
+        index on recorded time reads only the prefix.
+        """
+        for record, pos in self.read(start):
+            if record.recorded > until_recorded:
+                return
+            yield record, pos
+
+    def position_of(self, seq: int) -> Position | None:
+        """Return the position just after record ``seq`` (None for 0, the start).
+
+        Raises:
+            InvalidInputError: the log has no record ``seq``.
+        """
+        if seq == 0:
+            return None
+        if seq > 0:
+            for record, pos in self.read():
+                if record.seq == seq:
+                    return pos
+        msg = f"there is no record {seq} in {self.location}: its last record is {self.head().seq}"
+        raise InvalidInputError(msg)
+
+    def wait(self, position: Position | None, *, timeout: float, poll: float = 0.5) -> bool:
+        """Block until the log may have grown past ``position``; False after ``timeout`` s.
+
+        This default polls the head every ``poll`` seconds; a store that can be told about
+        appends (PostgreSQL's LISTEN/NOTIFY) overrides it.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.head().position != (position or 0):
+                    return True
+            except TornTailError:
+                pass  # a writer is mid-append: its batch is whole when it finishes
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(poll, left))
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release any resources (connections); the file store holds none between calls."""
