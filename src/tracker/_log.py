@@ -383,11 +383,12 @@ class Log:
         """
         store = self.store
         position = store.head().position if after is None else store.position_of(after)
+        wait = _FOLLOW_WAIT if timeout is None else timeout
         while True:
-            for record, position in store.read(position):  # noqa: B007 - resume from the last
+            for record, after_record in store.read(position):
                 yield StoredEvent(record.seq, record.recorded, load_event(record.event))
-            grew = store.wait(position, timeout=_FOLLOW_WAIT if timeout is None else timeout, poll=poll)
-            if not grew and timeout is not None:
+                position = after_record
+            if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
                 return
 
     # --- copying ---------------------------------------------------------------------------
@@ -650,7 +651,7 @@ def copy(
 def _database() -> type[PostgresStore]:
     """The PostgreSQL store class, imported on first use (psycopg is an optional extra)."""
     try:
-        from tracker.store.postgres import PostgresStore  # noqa: PLC0415 - optional extra
+        from tracker.store.postgres import PostgresStore
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("psycopg"):
             raise

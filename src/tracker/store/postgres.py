@@ -162,9 +162,12 @@ def parse_url(url: str) -> tuple[str, str, str]:
     names = [v for k, v in query if k == "log"]
     rest = [(k, v) for k, v in query if k != "log"]
     name = names[-1] if names else DEFAULT_LOG
-    if not name or name[0] not in _LOG_NAME_CHARS - {".", "_", "-"} or len(name) > 64 or not set(
-        name
-    ) <= _LOG_NAME_CHARS:
+    if (
+        not name
+        or name[0] not in _LOG_NAME_CHARS - {".", "_", "-"}
+        or len(name) > 64
+        or not set(name) <= _LOG_NAME_CHARS
+    ):
         msg = (
             f"invalid log name '{name}' in {redact(url)}: use 1-64 lowercase letters, digits, "
             "'.', '_' or '-', starting with a letter or digit (e.g. ?log=grok)"
@@ -311,6 +314,14 @@ class PostgresStore(Store):
         self._pool_lock = threading.Lock()
         self._listener: psycopg.Connection[Any] | None = None
         self._can_listen = True
+        self._closed = False
+        try:
+            self._check(create=create)
+        except BaseException:
+            self.close()
+            raise
+
+    def _check(self, *, create: bool) -> None:
         with self._connection() as conn:
             try:
                 version = _schema_version(conn)
@@ -386,15 +397,17 @@ class PostgresStore(Store):
                     conn.rollback()
                 except psycopg.Error:
                     healthy = False
-            if healthy:
-                with self._pool_lock:
+            with self._pool_lock:
+                if healthy and not self._closed:
                     self._idle.append(conn)
-            else:
+                    conn = None
+            if conn is not None:
                 conn.close()
 
     def close(self) -> None:
-        """Close every connection the store holds."""
+        """Close every connection the store holds (one lent to a read closes when it ends)."""
         with self._pool_lock:
+            self._closed = True
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
@@ -564,7 +577,7 @@ def _migrate(conn: psycopg.Connection[Any]) -> None:
         done = conn.execute("SELECT 1 FROM tracker_schema WHERE version = %s", (version,))
         if done.fetchone() is None:
             for statement in _MIGRATIONS[version]:
-                conn.execute(statement)  # type: ignore[arg-type]  # constant DDL, no input
+                conn.execute(statement)
             conn.execute("INSERT INTO tracker_schema (version) VALUES (%s)", (version,))
         conn.commit()
 
@@ -573,7 +586,7 @@ class _PostgresWriter(Writer):
     """A writer holding the head row lock; each append is one transaction, then it re-locks."""
 
     def __init__(self, store: PostgresStore, conn: psycopg.Connection[Any], wait: float) -> None:
-        super().__init__(store._clock or self._server_clock)  # noqa: SLF001
+        super().__init__(store._clock or self._server_clock)
         self._store = store
         self._conn = conn
         self._wait = wait
@@ -585,7 +598,8 @@ class _PostgresWriter(Writer):
         store = self._store
         try:
             self._conn.execute(
-                "SELECT set_config('lock_timeout', %s, true)", (f"{max(int(self._wait * 1000), 1)}ms",)
+                "SELECT set_config('lock_timeout', %s, true)",
+                (f"{max(int(self._wait * 1000), 1)}ms",),
             )
             row = self._conn.execute(SQL_LOCK_HEAD, (store.log_name,)).fetchone()
         except pg_errors.LockNotAvailable:
