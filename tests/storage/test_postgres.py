@@ -126,6 +126,15 @@ class TestSchema:
         assert "\n" not in caught.value.message
 
 
+    def test_repair_has_nothing_to_cut_in_a_database(self, pg_url, clock):
+        """A batch is one transaction, so repair finds no torn end; a missing log is still named."""
+        with pytest.raises(LogNotFoundError):
+            tracker.repair(pg_url)
+        with tracker.open(pg_url, create=True, clock=clock) as log:
+            log.append(ACTOR)
+        assert tracker.repair(pg_url) is None
+
+
 class TestStoredRecords:
     def test_the_canonical_bytes_are_stored_as_they_are_beside_a_jsonb_copy(
         self, pg_server, pg_url, clock

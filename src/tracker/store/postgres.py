@@ -313,6 +313,7 @@ class PostgresStore(Store):
         self._idle: list[psycopg.Connection[Any]] = []
         self._pool_lock = threading.Lock()
         self._listener: psycopg.Connection[Any] | None = None
+        self._listening = threading.Lock()  # one waiter at a time on the listening connection
         self._can_listen = True
         self._closed = False
         try:
@@ -488,10 +489,17 @@ class PostgresStore(Store):
         place, so an append between the caller's read and this call is never missed. Where
         LISTEN is unavailable, polls the head every ``poll`` seconds.
         """
-        listener = self._listen()
-        if listener is None:
+        if not self._listening.acquire(blocking=False):  # another thread is listening
             return super().wait(position, timeout=timeout, poll=poll)
-        after = int(position or 0)
+        try:
+            listener = self._listen()
+            if listener is None:
+                return super().wait(position, timeout=timeout, poll=poll)
+            return self._wait_notified(listener, int(position or 0), timeout)
+        finally:
+            self._listening.release()
+
+    def _wait_notified(self, listener: psycopg.Connection[Any], after: int, timeout: float) -> bool:
         if self.head().seq > after:
             return True
         deadline = time.monotonic() + timeout
