@@ -267,30 +267,20 @@ class TestAppendRecords:
         """A record stamped earlier than the record it follows is refused."""
         target = backend.open(clock)
         records = self._records(clock)
-        body = _fields(records[0])
-        early = make_record(
-            seq=1,
-            recorded=datetime(2030, 1, 1, tzinfo=UTC),
-            batch_id=1,
-            batch_index=0,
-            batch_count=1,
-            event=body["event"],
-            prev=ZERO_HASH,
-        )
-        late = make_record(
-            seq=2,
-            recorded=datetime(2029, 1, 1, tzinfo=UTC),
-            batch_id=2,
-            batch_index=0,
-            batch_count=1,
-            event=records[1].event,
-            prev=early.hash,
-        )
+        early = _single(1, datetime(2030, 1, 1, tzinfo=UTC), records[0].event, ZERO_HASH)
+        late = _single(2, datetime(2029, 1, 1, tzinfo=UTC), records[1].event, early.hash)
         with target.store.writer() as writer:
             writer.append_records([early])
             with pytest.raises(IntegrityError, match="recorded before"):
                 writer.append_records([late])
         assert [r.seq for r in target.records()] == [1]
+
+
+def _single(seq: int, when: datetime, event: dict[str, Any], prev: str) -> Record:
+    """A record that is a batch of its own."""
+    return make_record(
+        seq=seq, recorded=when, batch_id=seq, batch_index=0, batch_count=1, event=event, prev=prev
+    )
 
 
 def _fields(record: Record) -> dict[str, Any]:

@@ -272,9 +272,10 @@ def _stream(
             yield bytes(line), seq
 
 
-def _head_from_row(row: tuple[Any, ...] | None) -> Head | None:
+def _head_from_row(row: tuple[Any, ...] | None, store: PostgresStore) -> Head:
     if row is None:
-        return None
+        msg = f"the log '{store.log_name}' has disappeared from {store.location}"
+        raise LogNotFoundError(msg)
     seq, digest, recorded = row
     return Head(seq, digest, recorded, seq)
 
@@ -425,11 +426,7 @@ class PostgresStore(Store):
                 row = conn.execute(SQL_HEAD, (self.log_name,)).fetchone()
             except psycopg.Error as exc:
                 raise _refused(self.location, "read", exc) from None
-        head = _head_from_row(row)
-        if head is None:
-            msg = f"the log '{self.log_name}' has disappeared from {self.location}"
-            raise LogNotFoundError(msg)
-        return head
+        return _head_from_row(row, self)
 
     def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
         """Stream the stored canonical bytes of each record after sequence number ``start``."""
@@ -619,11 +616,7 @@ class _PostgresWriter(Writer):
             raise LockTimeoutError(msg) from None
         except psycopg.Error as exc:
             raise _refused(store.location, "lock", exc) from None
-        head = _head_from_row(row)
-        if head is None:
-            msg = f"the log '{store.log_name}' has disappeared from {store.location}"
-            raise LogNotFoundError(msg)
-        self._head = head
+        self._head = _head_from_row(row, store)
 
     def _locked_head(self) -> Head:
         if self._head is None:
