@@ -5,7 +5,10 @@ A store keeps records and nothing else: it never imports events' models or proje
 - stamps and appends new events as one batch under an exclusive lock (``writer().append``),
   durable before it returns;
 - appends already-verified records as they are (``writer().append_records``: copy, restore);
-- streams records from an opaque position (``read``), and tells its ``head``.
+- streams records from an opaque position (``read``), and tells its ``head``;
+- optionally does better than the defaults given here for reading the prefix recorded by a
+  time (``read_until``, a ``known_at`` replay), finding the position after a sequence number
+  (``position_of``) and waiting for appends (``wait``, which ``Log.follow`` uses).
 
 Positions are opaque to callers (a byte offset in a file, a sequence number in a database);
 a caller only hands back what ``read`` gave it.
