@@ -381,12 +381,19 @@ class Log:
         Raises:
             InvalidInputError: ``after`` is beyond the log's head.
         """
+        for record in self.follow_records(after=after, timeout=timeout, poll=poll):
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+
+    def follow_records(
+        self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
+    ) -> Iterator[Record]:
+        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``)."""
         store = self.store
         position = store.head().position if after is None else store.position_of(after)
         wait = _FOLLOW_WAIT if timeout is None else timeout
         while True:
             for record, after_record in store.read(position):
-                yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+                yield record
                 position = after_record
             if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
                 return
