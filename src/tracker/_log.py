@@ -182,14 +182,20 @@ class Log:
         return self._receipts(plan, records[0].seq)
 
     def _receipts(self, plan: list[tuple[dict[str, Any], str]], first_seq: int) -> list[Receipt]:
+        """One receipt per event given, in order; a repeat within the batch is ``exists``."""
         out = []
         seq = first_seq
+        placed: dict[str, int] = {}
         for data, status in plan:
+            event_id = data["id"]
             if status == "appended":
-                out.append(Receipt(data["id"], seq, "appended"))
+                out.append(Receipt(event_id, seq, "appended"))
+                placed[event_id] = seq
                 seq += 1
+            elif status == "repeat":
+                out.append(Receipt(event_id, placed[event_id], "exists"))
             else:
-                out.append(Receipt(data["id"], self._index.events[data["id"]][1], "exists"))
+                out.append(Receipt(event_id, self._index.events[event_id][1], "exists"))
         return out
 
     def _catch_up(self, read: Any) -> None:
@@ -216,8 +222,7 @@ class Log:
             if known is not None or in_batch is not None:
                 same = (known[0] if known else in_batch[0]) == digest  # type: ignore[index]
                 if same:
-                    if in_batch is None:
-                        plan.append((data, "exists"))
+                    plan.append((data, "exists" if in_batch is None else "repeat"))
                     continue
                 seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
                 msg = (
@@ -257,6 +262,19 @@ class Log:
                 else:
                     self._check_event_ref(label, data, path, ref, event_type(ref))
 
+            if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
+                # Renaming a registration must not take an id another registration holds.
+                kind = data["replacement"]["type"]
+                slug = data["replacement"][kind]
+                table = index.actors if kind == "actor" else index.topics
+                in_batch = batch_actors if kind == "actor" else batch_topics
+                owner = table.get(slug) or in_batch.get(slug)
+                if owner is not None and owner != data["corrects"]:
+                    msg = (
+                        f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "
+                        f"registered by event {owner}; choose another id"
+                    )
+                    raise ConflictError(msg)
             if data["type"] == "actor":
                 owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
                 if owner is not None:
@@ -295,7 +313,7 @@ class Log:
         fix_types = ("correction", "retraction", "supersession")
         if ref_type in fix_types:
             msg = (
-                f"{label}: '{ref}' is a {ref_type}; fixes point at events, not at other fixes "
+                f"{label}: '{ref}' is {_a(ref_type)}; fixes point at events, not at other fixes "
                 "(to change a correction, correct the event again)"
             )
             raise ConflictError(msg)
@@ -303,16 +321,20 @@ class Log:
             new_type = data["replacement"]["type"]
             if new_type != ref_type:
                 msg = (
-                    f"{label}: '{ref}' is a {ref_type}, but the replacement is a {new_type}; "
+                    f"{label}: '{ref}' is {_a(ref_type)}, but the replacement is {_a(new_type)}; "
                     "a correction keeps the event's type (retract it and append a new one instead)"
                 )
                 raise ConflictError(msg)
         elif kind in ("verification", "supersession") or path == "ends":
-            if ref_type in ("actor", "topic"):
-                msg = f"{label}: '{ref}' is a registration, not an event that can be {path}"
+            if ref_type in ("actor", "topic") and path != "ends":
+                role = {"target": "verified", "supersedes": "superseded", "by": "superseding"}
+                msg = (
+                    f"{label}: '{ref}' is an {ref_type} registration; only world events can be "
+                    f"{role.get(path, path)} (to change a registration, correct it)"
+                )
                 raise ConflictError(msg)
             if path == "ends" and ref_type != "regulatory_action":
-                msg = f"{label}: '{ref}' is a {ref_type}; a closure ends a regulatory_action"
+                msg = f"{label}: '{ref}' is {_a(ref_type)}; a closure ends a regulatory_action"
                 raise ConflictError(msg)
             if kind == "supersession" and data["supersedes"] == data["by"]:
                 msg = f"{label}: an event cannot supersede itself"
@@ -332,7 +354,7 @@ class Log:
     def events(self) -> Iterator[StoredEvent]:
         """Stream the events as recorded (fixes included, nothing applied), in log order."""
         for record, _pos in self.store.read():
-            yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event, seq=record.seq))
 
     def __iter__(self) -> Iterator[StoredEvent]:
         return self.events()
@@ -361,7 +383,9 @@ class Log:
         else:  # the prefix recorded by k: a store with an index on recorded time reads only it
             records = self.store.read_until(until_recorded=format_instant(k))
         for record, _pos in records:
-            state.advance(record.seq, record.recorded, load_event(record.event), record.hash)
+            state.advance(
+                record.seq, record.recorded, load_event(record.event, seq=record.seq), record.hash
+            )
         return state
 
     def follow(
@@ -382,7 +406,7 @@ class Log:
             InvalidInputError: ``after`` is beyond the log's head.
         """
         for record in self.follow_records(after=after, timeout=timeout, poll=poll):
-            yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event, seq=record.seq))
 
     def follow_records(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
@@ -564,6 +588,11 @@ def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[
             raise IntegrityError(msg, seq=expected)
         yield record, pos
         prev, expected, last_recorded = record.hash, expected + 1, record.recorded
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: 'an actor', 'a figure'."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _parse_head(head: str | Head) -> tuple[int, str]:

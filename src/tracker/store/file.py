@@ -121,6 +121,9 @@ class FileStore(Store):
     ) -> FileStore:
         """Create an empty log at ``path`` (refusing to overwrite anything), durably."""
         p = Path(path)
+        if p.is_dir():
+            msg = f"{p} is a directory; give the path of a new .jsonl file"
+            raise LogExistsError(msg)
         if not p.parent.exists():
             msg = f"cannot create {p}: the directory {p.parent} does not exist; create it first"
             raise LogNotFoundError(msg)
@@ -423,20 +426,44 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         torn_start = complete_end
         if complete_end == 0:
             return Damage(0, size, f"a torn first record ({size} bytes)"), None
-    start, line = next(_lines_backwards(fd, complete_end))
+    backwards = _lines_backwards(fd, complete_end)
+    start, line = next(backwards)
     try:
         last = parse_record(line)
     except InvalidRecordError:
         if torn_start is not None and start == 0:
             return Damage(0, size, f"a torn first record ({size} bytes)"), None
-        msg = f"the line at byte {start} is not a record; run 'tracker verify' for details"
-        raise IntegrityError(msg) from None
+        raise _bad_last_line(start, backwards) from None
     if not last.closes_batch:
-        count = last.batch_index
-        batch_start = start
-        walker = _lines_backwards(fd, start)
-        for _ in range(count):
-            batch_start, _line = next(walker)
+        # A crash leaves the first records of a batch, whole, after a record that closes its
+        # own batch; anything else at the end was edited, not torn.
+        batch_start, first = start, last
+        for _ in range(last.batch_index):
+            batch_start, first_line = next(backwards, (-1, b""))
+            try:
+                first = parse_record(first_line)
+            except InvalidRecordError:
+                batch_start = -1
+            if batch_start < 0 or first.batch_id != last.batch_id:
+                msg = (
+                    f"record {last.seq} (the last line, at byte {start}) claims to be record "
+                    f"{last.batch_index + 1} of batch {last.batch_id}, but that batch's earlier "
+                    "records are not before it: the log was edited; restore it from a copy"
+                )
+                raise IntegrityError(msg, seq=last.seq)
+        _offset, before_line = next(backwards, (0, b""))
+        try:
+            before_seq = parse_record(before_line).seq if before_line else 0
+        except InvalidRecordError:
+            before_seq = -1
+        if first.seq != last.batch_id or before_seq != first.seq - 1:
+            slot = before_seq + 1 if before_seq >= 0 else None
+            where = f", where record {slot} belongs," if slot is not None else ""
+            msg = (
+                f"the line at byte {batch_start}{where} holds record {first.seq} of an unfinished "
+                "batch: the log was edited; restore it from a copy"
+            )
+            raise IntegrityError(msg, seq=slot)
         length = size - batch_start
         desc = (
             f"an unfinished batch: {last.batch_index + 1} of {last.batch_count} records of "
@@ -448,6 +475,23 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         desc = f"a torn record after record {last.seq}, at byte {torn_start} ({length} bytes)"
         return Damage(torn_start, length, desc), last
     return None, last
+
+
+def _bad_last_line(start: int, before: Iterator[tuple[int, bytes]]) -> IntegrityError:
+    """The error for a whole last line that is not a record (edited, not torn by a crash)."""
+    seq = 1
+    _offset, previous = next(before, (0, b""))
+    if previous:
+        try:
+            seq = parse_record(previous).seq + 1
+        except InvalidRecordError:
+            seq = 0
+    which = f"record {seq} (the last line, at byte {start})" if seq else "the last line"
+    msg = (
+        f"{which} is not a valid record: it was edited after it was written; "
+        "restore the log from a copy"
+    )
+    return IntegrityError(msg, seq=seq or None)
 
 
 def _tail_head(fd: int, size: int, path: Path) -> Head:
