@@ -125,7 +125,6 @@ class TestSchema:
         )
         assert "\n" not in caught.value.message
 
-
     def test_repair_has_nothing_to_cut_in_a_database(self, pg_url, clock):
         """A batch is one transaction, so repair finds no torn end; a missing log is still named."""
         with pytest.raises(LogNotFoundError):

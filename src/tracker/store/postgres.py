@@ -61,6 +61,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -314,6 +315,9 @@ class PostgresStore(Store):
         self._idle: list[psycopg.Connection[Any]] = []
         self._pool_lock = threading.Lock()
         self._listener: psycopg.Connection[Any] | None = None
+        self._listeners: list[psycopg.Connection[Any]] = []  # the listener, for the finalizer
+        # A store dropped without close() still closes its connections when collected.
+        weakref.finalize(self, _close_all, self._idle, self._listeners)
         self._listening = threading.Lock()  # one waiter at a time on the listening connection
         self._can_listen = True
         self._closed = False
@@ -410,12 +414,14 @@ class PostgresStore(Store):
         """Close every connection the store holds (one lent to a read closes when it ends)."""
         with self._pool_lock:
             self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+        self._set_listener(None)
+        _close_all(self._idle, self._listeners)
+
+    def _set_listener(self, conn: psycopg.Connection[Any] | None) -> None:
         if self._listener is not None:
             self._listener.close()
-            self._listener = None
+        self._listener = conn
+        self._listeners[:] = [] if conn is None else [conn]
 
     # --- reading --------------------------------------------------------------------------
 
@@ -507,8 +513,7 @@ class PostgresStore(Store):
                     if log == self.log_name and seq.isdigit() and int(seq) > after:
                         return True
             except psycopg.Error as exc:
-                self._listener = None
-                listener.close()
+                self._set_listener(None)
                 raise _refused(self.location, "listen to", exc) from None
         return self.head().seq > after
 
@@ -528,7 +533,7 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             conn.close()
             raise _refused(self.location, "listen to", exc) from None
-        self._listener = conn
+        self._set_listener(conn)
         return conn
 
     # --- writing --------------------------------------------------------------------------
@@ -541,6 +546,13 @@ class PostgresStore(Store):
             writer = _PostgresWriter(self, conn, wait)
             writer.lock()
             yield writer
+
+
+def _close_all(*pools: list[psycopg.Connection[Any]]) -> None:
+    """Close and forget the connections in each list (close() and the finalizer use it)."""
+    for pool in pools:
+        while pool:
+            pool.pop().close()
 
 
 def _schema_version(conn: psycopg.Connection[Any]) -> int | None:
