@@ -226,6 +226,24 @@ class TestIndexes:
         log.close()
 
 
+    def test_a_known_at_replay_never_fetches_what_was_recorded_later(self, pg_server, pg_url, clock):
+        """A replay to 09:01 succeeds even though record 4, recorded at 09:02, is unreadable."""
+        log = tracker.open(pg_url, create=True, clock=clock)
+        log.append([ACTOR, statement("st-1")])
+        log.append(statement("st-2"))
+        log.append(statement("st-3"))
+        with pg_server.connect() as conn:
+            conn.execute(
+                "UPDATE tracker_records SET line = 'not a record' WHERE log = %s AND seq = 4",
+                (log.store.log_name,),
+            )
+        state = log.replay(known_at="2026-01-12T09:01")
+        assert state.head_seq == 3
+        with pytest.raises(InvalidInputError, match="record 4: not a tracker record"):
+            log.replay()
+        log.close()
+
+
 def _indexes(plan: Any) -> list[str]:
     """The index names a JSON plan scans (and no sequential scans)."""
     text = json.dumps(plan)
