@@ -15,6 +15,7 @@ import tracker.events
 
 TRACKER_ALL = [
     "CopyReport",
+    "EventView",
     "Head",
     "Log",
     "Receipt",
@@ -26,6 +27,7 @@ TRACKER_ALL = [
     "copy",
     "init",
     "open",
+    "read_events",
     "repair",
 ]
 
