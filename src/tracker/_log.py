@@ -418,7 +418,11 @@ class Log:
     ) -> Iterator[Record]:
         rec_from = format_instant(rec.earliest) if rec and rec.earliest else None
         rec_to = format_instant(rec.latest) if rec and rec.latest else None
-        for record, _pos in self.store.read():
+        if rec_to is None:
+            records = self.store.read()
+        else:  # a prefix of the log: a store with an index on recorded time reads only it
+            records = self.store.read_until(until_recorded=rec_to)
+        for record, _pos in records:
             event = record.event
             if type is not None and event["type"] != type:
                 continue
@@ -626,6 +630,10 @@ class CopyReport:
     """Records the destination already held (it was a prefix of the source)."""
     head: Head
     """The destination's head afterwards (the same as the source's)."""
+    source: str
+    """Where the source lives (a path, or a URL without its password)."""
+    destination: str
+    """Where the copy lives."""
 
 
 def _same_place(a: Store, b: Store) -> bool:
@@ -668,7 +676,7 @@ def _copy(source: Store, target: Store, *, chunk: int) -> CopyReport:
             writer.append_records(pending)
             copied += len(pending)
         head = writer.head()
-    return CopyReport(copied, skipped, head)
+    return CopyReport(copied, skipped, head, source.location, target.location)
 
 
 def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[Record, Position]]:

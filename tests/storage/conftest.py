@@ -193,3 +193,33 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     yield backend
     for log in opened:
         log.close()
+
+
+# --- the command line, in-process ----------------------------------------------------------------
+
+
+@dataclass
+class Ran:
+    """What one ``tracker`` run printed, and its exit status."""
+
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_tracker(
+    clock: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Ran]:
+    """Run ``tracker ARGS`` in-process on the step clock, with TRACKER_LOG unset."""
+    from tracker.cli.main import main
+
+    monkeypatch.delenv("TRACKER_LOG", raising=False)
+    capsys.readouterr()
+
+    def run(*argv: str) -> Ran:
+        status = main(list(argv), clock=clock)  # type: ignore[arg-type]
+        captured = capsys.readouterr()
+        return Ran(status, captured.out, captured.err)
+
+    return run

@@ -225,8 +225,9 @@ class TestIndexes:
         assert state.head_seq == 251  # the actor, then five batches of fifty
         log.close()
 
-
-    def test_a_known_at_replay_never_fetches_what_was_recorded_later(self, pg_server, pg_url, clock):
+    def test_a_known_at_replay_never_fetches_what_was_recorded_later(
+        self, pg_server, pg_url, clock
+    ):
         """A replay to 09:01 succeeds even though record 4, recorded at 09:02, is unreadable."""
         log = tracker.open(pg_url, create=True, clock=clock)
         log.append([ACTOR, statement("st-1")])

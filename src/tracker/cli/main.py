@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.log_cmds",
     "tracker.cli.registry_cmds",
+    "tracker.cli.share",
     "tracker.cli.demo",
 )
 """The modules that add commands, in the order ``tracker --help`` lists them."""
