@@ -195,6 +195,33 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         log.close()
 
 
+# --- a small log for the command-line tests ------------------------------------------------------
+
+
+@pytest.fixture
+def ofcom_log(tmp_path: Path, clock: Callable[[], Any]) -> Path:
+    """A file log of one batch recorded at 09:00: Ofcom's registration and a statement."""
+    path = tmp_path / "grok.jsonl"
+    actor = {
+        "type": "actor",
+        "id": "reg-ofcom",
+        "actor": "ofcom",
+        "name": "Ofcom",
+        "kind": "regulator",
+    }
+    statement = {
+        "type": "statement",
+        "id": "ofcom-urgent",
+        "speaker": "ofcom",
+        "quote": "made urgent contact",
+        "occurred": "..2026-01-12",
+        "sources": [{"publisher": "Ofcom", "url": "https://www.ofcom.org.uk/a"}],
+    }
+    with tracker.open(path, create=True, clock=clock) as log:
+        log.append([actor, statement])
+    return path
+
+
 # --- the command line, in-process ----------------------------------------------------------------
 
 

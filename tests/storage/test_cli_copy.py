@@ -9,25 +9,22 @@ import pytest
 
 import tracker
 
-ACTOR = {"type": "actor", "id": "reg-ofcom", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"}
-STATEMENT = {
+AGAIN = {
     "type": "statement",
-    "id": "ofcom-urgent",
+    "id": "ofcom-again",
     "speaker": "ofcom",
-    "quote": "made urgent contact",
+    "quote": "will act",
     "occurred": "..2026-01-12",
-    "sources": [{"publisher": "Ofcom", "url": "https://www.ofcom.org.uk/a"}],
+    "sources": [{"publisher": "Ofcom", "url": "https://www.ofcom.org.uk/b"}],
 }
 
 
 @pytest.fixture
-def grok(tmp_path: Path, clock) -> Path:
+def grok(ofcom_log: Path, clock) -> Path:
     """A file log of three records: a batch of two, then one more."""
-    path = tmp_path / "grok.jsonl"
-    with tracker.open(path, create=True, clock=clock) as log:
-        log.append([ACTOR, STATEMENT])
-        log.append({**STATEMENT, "id": "ofcom-again", "quote": "will act"})
-    return path
+    with tracker.open(ofcom_log, clock=clock) as log:
+        log.append(AGAIN)
+    return ofcom_log
 
 
 def test_copy_to_postgres_and_back_gives_the_same_file(run_tracker, grok, pg_url, tmp_path):
@@ -84,7 +81,7 @@ def test_a_refused_copy_is_one_line_and_changes_nothing(
     if make_destination == "diverged":
         destination = tmp_path / "other.jsonl"
         with tracker.open(destination, create=True, clock=clock) as log:
-            log.append([ACTOR, {**STATEMENT, "quote": "something else"}])
+            log.append([next(tracker.open(grok).records()).event, {**AGAIN, "quote": "other"}])
     elif make_destination == "same":
         destination = grok
     else:

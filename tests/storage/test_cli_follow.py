@@ -12,24 +12,11 @@ import pytest
 
 import tracker
 
-ACTOR = {"type": "actor", "id": "reg-ofcom", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"}
-STATEMENT = {
-    "type": "statement",
-    "id": "ofcom-urgent",
-    "speaker": "ofcom",
-    "quote": "made urgent contact",
-    "occurred": "..2026-01-12",
-    "sources": [{"publisher": "Ofcom", "url": "https://www.ofcom.org.uk/a"}],
-}
-
 
 @pytest.fixture
-def grok(tmp_path: Path, clock) -> Path:
+def grok(ofcom_log: Path) -> Path:
     """A file log of two records, recorded at 09:00."""
-    path = tmp_path / "grok.jsonl"
-    with tracker.open(path, create=True, clock=clock) as log:
-        log.append([ACTOR, STATEMENT])
-    return path
+    return ofcom_log
 
 
 def test_follow_from_the_start_prints_each_event_then_stops_when_idle(run_tracker, grok):
