@@ -10,6 +10,7 @@ import textwrap
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import pytest
 
 import tracker
@@ -132,6 +133,30 @@ class TestSchema:
         with tracker.open(pg_url, create=True, clock=clock) as log:
             log.append(ACTOR)
         assert tracker.repair(pg_url) is None
+
+    def test_a_role_that_may_only_append_can_add_logs_and_append_but_not_edit(self, pg_server):
+        """With the grants the README lists, a role inits a log and appends; UPDATE is denied."""
+        tracker.init(pg_server.url()).close()  # the tables exist, made by their owner
+        with pg_server.connect() as conn:
+            conn.execute("DROP ROLE IF EXISTS desk")
+            conn.execute("CREATE ROLE desk LOGIN")
+            conn.execute("GRANT SELECT ON tracker_schema TO desk")
+            conn.execute("GRANT SELECT, INSERT ON tracker_records TO desk")
+            conn.execute("GRANT SELECT, INSERT, UPDATE ON tracker_logs TO desk")
+        url = pg_server.url().replace(f"user={_owner(pg_server)}", "user=desk")
+        with tracker.init(url) as log:
+            log.append([ACTOR, statement("st-1")])
+            assert log.verify().records == 2
+            conninfo = parse_url(url)[0]
+        with psycopg.connect(conninfo, autocommit=True) as desk:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute("UPDATE tracker_records SET line = 'x'")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                desk.execute("DELETE FROM tracker_records")
+
+
+def _owner(server: Any) -> str:
+    return server.base.rsplit("user=", 1)[1]
 
 
 class TestStoredRecords:

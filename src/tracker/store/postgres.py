@@ -338,7 +338,7 @@ class PostgresStore(Store):
                     )
                     raise LogNotFoundError(msg)
                 _check_version(version, self.location)
-                if create or (version or 0) < DB_SCHEMA_VERSION:
+                if (version or 0) < DB_SCHEMA_VERSION:
                     _migrate(conn)
                 if create:
                     conn.execute(
@@ -368,8 +368,10 @@ class PostgresStore(Store):
         conninfo, name, location = parse_url(url)
         try:
             with psycopg.connect(conninfo, application_name="tracker") as conn:
-                _check_version(_schema_version(conn), location)
-                _migrate(conn)
+                version = _schema_version(conn)
+                _check_version(version, location)
+                if (version or 0) < DB_SCHEMA_VERSION:
+                    _migrate(conn)  # only then: adding a log needs no right to create tables
                 try:
                     conn.execute("INSERT INTO tracker_logs (name) VALUES (%s)", (name,))
                 except pg_errors.UniqueViolation:
