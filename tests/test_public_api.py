@@ -25,6 +25,7 @@ TRACKER_ALL = [
     "VerifyReport",
     "__version__",
     "copy",
+    "diff",
     "init",
     "open",
     "read_events",

@@ -36,6 +36,7 @@ _LAZY: dict[str, str] = {
     "EventView": "tracker._log",
     "read_events": "tracker._import",
     "State": "tracker.projections.state",
+    "diff": "tracker.projections.diff",
     "Head": "tracker.store.base",
     "TrackerError": "tracker.errors",
 }
@@ -52,6 +53,7 @@ __all__ = [
     "VerifyReport",
     "__version__",
     "copy",
+    "diff",
     "init",
     "open",
     "read_events",
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
         repair,
     )
     from tracker.errors import TrackerError
+    from tracker.projections.diff import diff
     from tracker.projections.state import State
     from tracker.store.base import Head
 

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.log_cmds",
     "tracker.cli.registry_cmds",
-    "tracker.cli.share",
     "tracker.cli.demo",
+    "tracker.cli.projections",
+    "tracker.cli.share",
 )
 """The modules that add commands, in the order ``tracker --help`` lists them."""
 
