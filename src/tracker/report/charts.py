@@ -172,6 +172,41 @@ def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# --- marks and notes: many events, few artists ------------------------------------------
+
+
+class _Marks:
+    """Markers collected by look and drawn with one scatter call per look, each point keeping
+    its own link: a chart of thousands of events stays a few dozen artists."""
+
+    def __init__(self) -> None:
+        self._groups: dict[
+            tuple[tuple[str, Any], ...], tuple[list[float], list[float], list[str | None]]
+        ] = {}
+
+    def add(self, x: float, y: float, url: str | None, **style: Any) -> None:
+        """Add one marker at (x, y) linking to ``url``, drawn with ``style`` (scatter's)."""
+        xs, ys, urls = self._groups.setdefault(tuple(sorted(style.items())), ([], [], []))
+        xs.append(x)
+        ys.append(y)
+        urls.append(url)
+
+    def draw(self, ax: Axes) -> None:
+        """Draw every group (in the order their first marker was added)."""
+        for style, (xs, ys, urls) in self._groups.items():
+            art = ax.scatter(xs, ys, **dict(style))
+            art.set_urls(urls)
+        self._groups.clear()
+
+
+def _note(ax: Axes, text: str, xy: tuple[float, float], **kw: Any) -> Any:
+    """A label in the plot area, left out of the layout (the axes hold it; measuring thousands
+    of labels for the layout would cost seconds)."""
+    note = ax.annotate(text, xy, **kw)
+    note.set_in_layout(False)
+    return note
+
+
 # --- shared axis helpers ----------------------------------------------------------------------
 
 
@@ -199,7 +234,8 @@ def _as_of_line(ax: Axes, data: ReportData, lo: datetime, hi: datetime) -> None:
     as_of = data.state.as_of
     if as_of is not None and lo <= as_of <= hi:
         ax.axvline(_x(as_of), color=INK, linestyle=(0, (4, 3)), linewidth=1, zorder=1)
-        ax.annotate(
+        _note(
+            ax,
             "as of",
             (_x(as_of), 1.0),
             xycoords=("data", "axes fraction"),
@@ -233,19 +269,28 @@ def _window(data: ReportData) -> tuple[datetime, datetime]:
 
 
 def _clip_note(
-    ax: Axes, when: datetime, y: float, lo: datetime, hi: datetime, color: str, label: str
+    ax: Axes,
+    marks: _Marks,
+    when: datetime,
+    y: float,
+    lo: datetime,
+    hi: datetime,
+    color: str,
+    label: str,
+    url: str | None = None,
 ) -> float | None:
     """For a point outside the window: an arrow at the edge with its date; return its x."""
     if lo <= when <= hi:
         return None
     left = when < lo
     edge = _x(lo if left else hi)
-    _edge_arrow(ax, edge, y, left=left, color=color, label=label, beside=False)
+    _edge_arrow(ax, marks, edge, y, left=left, color=color, label=label, beside=False)
     return edge
 
 
 def _edge_arrow(
     ax: Axes,
+    marks: _Marks,
     x: float,
     y: float,
     *,
@@ -257,12 +302,9 @@ def _edge_arrow(
 ) -> None:
     """An arrow at the chart's edge for something off the chart, with its date beside it
     (``beside``) or just above it."""
-    art = ax.scatter(
-        [x], [y], marker="<" if left else ">", s=44, color=color, zorder=4, clip_on=False
-    )
-    if url is not None:
-        art.set_urls([url])
-    ax.annotate(
+    marks.add(x, y, url, marker="<" if left else ">", s=44, color=color, zorder=4, clip_on=False)
+    _note(
+        ax,
         label,
         (x, y),
         xytext=(8 if left else -8, 0 if beside else 4),
@@ -404,8 +446,8 @@ def draw_timeline(data: ReportData) -> Figure:
         return fig
     lo, hi = _window(data)
     x_lo, x_hi = _x(lo), _x(hi)
-    marks, depth = _place(data, x_lo, x_hi)
-    room = _room(marks, x_lo, x_hi)
+    placed, depth = _place(data, x_lo, x_hi)
+    room = _room(placed, x_lo, x_hi)
     lanes = list(depth)
     top: dict[str, float] = {}
     y = 0.0
@@ -414,6 +456,7 @@ def draw_timeline(data: ReportData) -> Figure:
         y += depth[lane] * 0.7 + 0.5
     fig = _new_figure(1.5 + 0.27 * y)
     ax = fig.add_subplot()
+    marks = _Marks()
     _date_axis(ax, lo, hi)
     ax.set_ylim(y - 0.3, -0.45)
     ax.set_yticks([top[lane] + (depth[lane] - 1) * 0.35 for lane in lanes], lanes)
@@ -436,7 +479,7 @@ def draw_timeline(data: ReportData) -> Figure:
         "uncertain": False,
         "disputed": False,
     }
-    for mark in marks:
+    for mark in placed:
         item = mark.item
         color, marker = TYPE_STYLE.get(item.type, (MUTED, "o"))
         seen["types"].add(item.type)
@@ -447,6 +490,7 @@ def draw_timeline(data: ReportData) -> Figure:
             left = mark.kind == "outside-left"
             _edge_arrow(
                 ax,
+                marks,
                 x,
                 yy,
                 left=left,
@@ -478,19 +522,20 @@ def draw_timeline(data: ReportData) -> Figure:
             ax.plot(
                 [end, x], [yy, yy], color=color, linewidth=1.2, linestyle=(0, (2, 1.5)), zorder=2
             )
-            tip = ax.scatter(
-                [end],
-                [yy],
+            marks.add(
+                end,
+                yy,
+                url,
                 marker="<" if mark.kind == "before" else ">",
                 s=14,
                 color=color,
                 zorder=3,
             )
-            tip.set_urls([url])
         seen["uncertain"] |= item.uncertain
-        art = ax.scatter(
-            [x],
-            [yy],
+        marks.add(
+            x,
+            yy,
+            url,
             marker=marker,
             s=46 if mark.kind != "range" else 24,
             facecolor="white" if item.uncertain else color,
@@ -498,13 +543,13 @@ def draw_timeline(data: ReportData) -> Figure:
             linewidth=1.3,
             zorder=5,
         )
-        art.set_urls([url])
         shift = 6.5
         if item.disputed:
             seen["disputed"] = True
-            ring = ax.scatter(
-                [x],
-                [yy],
+            marks.add(
+                x,
+                yy,
+                url,
                 marker="o",
                 s=170,
                 facecolor="none",
@@ -512,7 +557,6 @@ def draw_timeline(data: ReportData) -> Figure:
                 linewidth=1.4,
                 zorder=6,
             )
-            ring.set_urls([url])
             shift = 9
         # the number sits to the right of its mark (above it when a tail runs to the right);
         # where the row has room, a short headline goes beside it, on the freer side
@@ -520,7 +564,8 @@ def draw_timeline(data: ReportData) -> Figure:
         text = _clip_text(data.headline(item), chars - 4) if mark.kind != "range" else ""
         right = side == "right" and mark.kind != "after"
         label = f"{item.number}  {text}" if text and right else str(item.number)
-        number = ax.annotate(
+        number = _note(
+            ax,
             label,
             (x, yy),
             xytext=(shift, 0) if mark.kind != "after" else (0, 6),
@@ -534,7 +579,8 @@ def draw_timeline(data: ReportData) -> Figure:
         number.set_url(url)
         if text and not right:
             start = mark.left - x if mark.kind != "point" else 0.0
-            words = ax.annotate(
+            words = _note(
+                ax,
                 text,
                 (x + start, yy),
                 xytext=(-shift, 0),
@@ -546,6 +592,7 @@ def draw_timeline(data: ReportData) -> Figure:
                 zorder=7,
             )
             words.set_url(url)
+    marks.draw(ax)
     _as_of_line(ax, data, lo, hi)
     handles = [
         _dot(TYPE_LABELS[t], TYPE_STYLE[t][0], marker=TYPE_STYLE[t][1])
@@ -631,6 +678,7 @@ def draw_stances(data: ReportData) -> Figure:
     lo, hi = _window(data)
     axes = fig.subplots(len(topics), 1, sharex=True, squeeze=False)[:, 0]
     for ax, topic in zip(axes, topics, strict=True):
+        marks = _Marks()
         ax.set_title(f"\u201c{data.topic_name(topic)}\u201d", loc="left")
         _date_axis(ax, lo, hi)
         ax.set_ylim(-2.6, 2.6)
@@ -644,15 +692,18 @@ def draw_stances(data: ReportData) -> Figure:
             ax.step(xs, [*ys, ys[-1]], where="post", color=color, linewidth=2, zorder=3)
             for p in points:
                 y = p.stance if p.stance is not None else p.previous
+                if y is None:
+                    continue
                 x = _clip_note(
-                    ax, p.when, y or 0, lo, hi, color, _date_of(data, p.event_id, p.when)
+                    ax, marks, p.when, y, lo, hi, color, _date_of(data, p.event_id, p.when)
                 )
                 if x is not None:
                     continue
                 gone = p.change == "withdrawn"
-                art = ax.scatter(
-                    [_x(p.when)],
-                    [y],
+                marks.add(
+                    _x(p.when),
+                    y,
+                    "#" + anchor_id(p.event_id),
                     s=38 if not gone else 46,
                     marker="o" if not gone else "X",
                     color=color,
@@ -660,10 +711,10 @@ def draw_stances(data: ReportData) -> Figure:
                     linewidth=0.8,
                     zorder=4,
                 )
-                art.set_urls(["#" + anchor_id(p.event_id)])
                 if p.change == "new":
                     continue
-                ax.annotate(
+                _note(
+                    ax,
                     p.change,
                     (_x(p.when), y),
                     xytext=(5, 5 if (y or 0) < 2 else -11),
@@ -672,6 +723,7 @@ def draw_stances(data: ReportData) -> Figure:
                     color=color,
                     fontstyle="italic",
                 )
+        marks.draw(ax)
         _as_of_line(ax, data, lo, hi)
         if ax is not axes[-1]:
             ax.set_xlabel("")
@@ -721,6 +773,7 @@ def draw_figures(data: ReportData) -> Figure:
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     flags = dict.fromkeys(("approx", "range", "disputed", "superseded", "dates"), False)
     for ax, s in zip(axes, series, strict=False):
+        marks = _Marks()
         ax.set_title(_metric_label(s), loc="left")
         lo, hi = _panel_range(data, s, window)
         x_lo, x_hi = _x(lo), _x(hi)
@@ -740,7 +793,7 @@ def draw_figures(data: ReportData) -> Figure:
                 top = max(top, high)
             assert value is not None
             top = max(top, value)
-            x = _clip_note(ax, p.when, value, lo, hi, color, _date_of(data, p.event_id))
+            x = _clip_note(ax, marks, p.when, value, lo, hi, color, _date_of(data, p.event_id))
             if x is not None:
                 continue
             x = _x(p.when)
@@ -768,9 +821,10 @@ def draw_figures(data: ReportData) -> Figure:
             hollow = p.approximate or p.superseded
             flags["approx"] |= p.approximate
             flags["superseded"] |= p.superseded
-            art = ax.scatter(
-                [x],
-                [value],
+            marks.add(
+                x,
+                value,
+                "#" + anchor_id(p.event_id),
                 s=44,
                 marker="o",
                 facecolor="white" if hollow else color,
@@ -778,12 +832,12 @@ def draw_figures(data: ReportData) -> Figure:
                 linewidth=1.6,
                 zorder=5,
             )
-            art.set_urls(["#" + anchor_id(p.event_id)])
             if p.disputed:
                 flags["disputed"] = True
-                ring = ax.scatter(
-                    [x],
-                    [value],
+                marks.add(
+                    x,
+                    value,
+                    "#" + anchor_id(p.event_id),
                     s=170,
                     marker="o",
                     facecolor="none",
@@ -791,9 +845,9 @@ def draw_figures(data: ReportData) -> Figure:
                     linewidth=1.5,
                     zorder=6,
                 )
-                ring.set_urls(["#" + anchor_id(p.event_id)])
             text = ("~" if p.approximate else "") + _short_number(p, value)
-            ax.annotate(
+            _note(
+                ax,
                 text,
                 (x, value),
                 xytext=(0, 8 if not p.disputed else 10),
@@ -804,6 +858,7 @@ def draw_figures(data: ReportData) -> Figure:
                 color=color,
             )
         ax.set_ylim(0, top * 1.25 if top > 0 else 1)
+        marks.draw(ax)
         _as_of_line(ax, data, lo, hi)
     for ax in axes[len(series) :]:
         ax.set_visible(False)
@@ -840,6 +895,7 @@ def draw_posture(data: ReportData) -> Figure:
     pairs = list(data.posture)
     fig = _new_figure(4.4)
     ax = fig.add_subplot()
+    marks = _Marks()
     if not pairs:
         _empty(ax, "No regulatory actions in this replay.")
         return fig
@@ -857,12 +913,16 @@ def draw_posture(data: ReportData) -> Figure:
         ax.step(xs, ys, where="post", color=color, linewidth=2.2, zorder=3)
         for s in steps:  # each action at its own rung
             y = s.action_level + offset
-            if _clip_note(ax, s.when, y, lo, hi, color, _date_of(data, s.event_id)) is not None:
+            if (
+                _clip_note(ax, marks, s.when, y, lo, hi, color, _date_of(data, s.event_id))
+                is not None
+            ):
                 continue
             ending = s.action in ("closure", "withdrawal")
-            art = ax.scatter(
-                [_x(s.when)],
-                [y],
+            marks.add(
+                _x(s.when),
+                y,
+                "#" + anchor_id(s.event_id),
                 s=46,
                 marker="v" if ending else "^",
                 color=color,
@@ -870,9 +930,9 @@ def draw_posture(data: ReportData) -> Figure:
                 linewidth=0.8,
                 zorder=4,
             )
-            art.set_urls(["#" + anchor_id(s.event_id)])
             if ending:
-                ax.annotate(
+                _note(
+                    ax,
                     s.action,
                     (_x(s.when), y),
                     xytext=(5, -10),
@@ -883,6 +943,7 @@ def draw_posture(data: ReportData) -> Figure:
                 )
         label = f"{data.actor_name(pair[0])} \u2192 {data.actor_name(pair[1])}"
         handles.append(_line(label, color, marker="^", width=2.2))
+    marks.draw(ax)
     _as_of_line(ax, data, lo, hi)
     _legend(fig, handles)
     return fig
