@@ -209,7 +209,7 @@ class _Page:
         known = (
             f", as the log knew them on <strong>{_h(instant_text(st.known_at))}</strong>"
             if st.known_at
-            else ", as the log knows them now"
+            else f", as its {st.head_seq} records tell them"
         )
         toc = " ".join(
             _link(f"#{a}", t)
