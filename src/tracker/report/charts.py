@@ -406,11 +406,16 @@ _CHAR_PT = 7 * 0.58
 """The mean width of a character of the 7-point labels, in points."""
 
 
+def _per_char(x_lo: float, x_hi: float) -> float:
+    """How much of the date axis one label character takes."""
+    return (x_hi - x_lo) * _CHAR_PT / (WIDTH * 72 * _AXES_SHARE)
+
+
 def _room(marks: list[_Mark], x_lo: float, x_hi: float) -> dict[int, tuple[str, int]]:
     """For each mark, the side with more free room in its row and how many label characters
     fit there (so a short headline can be written beside it without touching anything: a gap
     between two marks is split between them)."""
-    per_char = (x_hi - x_lo) * _CHAR_PT / (WIDTH * 72 * _AXES_SHARE)
+    per_char = _per_char(x_lo, x_hi)
     rows: dict[tuple[str, int], list[_Mark]] = {}
     for mark in marks:
         rows.setdefault((mark.item.lane, mark.row), []).append(mark)
@@ -488,6 +493,13 @@ def draw_timeline(data: ReportData) -> Figure:
         x = mark.x
         if mark.kind.startswith("outside"):
             left = mark.kind == "outside-left"
+            label = f"{item.number}  ({display_date(item.date, short=True)})"
+            side, chars = room[id(mark)]
+            more = (
+                _clip_text(data.headline(item), chars)
+                if side == ("right" if left else "left")
+                else ""
+            )
             _edge_arrow(
                 ax,
                 marks,
@@ -495,7 +507,11 @@ def draw_timeline(data: ReportData) -> Figure:
                 yy,
                 left=left,
                 color=color,
-                label=f"{item.number}  ({display_date(item.date, short=True)})",
+                label=f"{label}  {more}"
+                if more and left
+                else f"{more}  {label}"
+                if more
+                else label,
                 beside=True,
                 url=url,
             )
@@ -561,7 +577,9 @@ def draw_timeline(data: ReportData) -> Figure:
         # the number sits to the right of its mark (above it when a tail runs to the right);
         # where the row has room, a short headline goes beside it, on the freer side
         side, chars = room[id(mark)]
-        text = _clip_text(data.headline(item), chars - 4) if mark.kind != "range" else ""
+        if mark.kind == "range":  # inside its own bar, right of the middle
+            side, chars = "right", int((mark.right - x) / _per_char(x_lo, x_hi)) - 4
+        text = _clip_text(data.headline(item), chars - 4)
         right = side == "right" and mark.kind != "after"
         label = f"{item.number}  {text}" if text and right else str(item.number)
         number = _note(
