@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tracker.errors import (
     IntegrityError,
+    InvalidInputError,
     InvalidRecordError,
     LockTimeoutError,
     LogExistsError,
@@ -215,6 +216,36 @@ class FileStore(Store):
         if self._seek is None:
             self._seek = SeekIndex(self)
         return self._seek
+
+    def read_until(
+        self, start: Position | None = None, *, until_recorded: str
+    ) -> Iterator[tuple[Record, Position]]:
+        """Stream the records after ``start`` recorded at or before ``until_recorded``.
+
+        The seek samples, when saved, bound the read to the prefix (see :mod:`.seek`).
+        """
+        end = self.seek.known_at_end(until_recorded)
+        for line, pos in self.read_lines(start, end=end):
+            record = parse_record(line, where=f"{self.path} at byte {pos - len(line) - 1}: ")
+            if record.recorded > until_recorded:
+                return
+            yield record, pos
+
+    def position_of(self, seq: int) -> Position | None:
+        """Return the byte offset just after record ``seq`` (None for 0), via the seek index.
+
+        Raises:
+            InvalidInputError: the log has no record ``seq``.
+        """
+        if seq == 0:
+            return None
+        head = self.head()
+        if not 0 < seq <= head.seq:
+            msg = f"there is no record {seq} in {self.location}: its last record is {head.seq}"
+            raise InvalidInputError(msg)
+        if seq == head.seq:
+            return head.position
+        return self.seek.offset_of(seq + 1)
 
     def record_before(self, position: int) -> Record | None:
         """The record whose line ends just before byte ``position``, or None if none does."""
