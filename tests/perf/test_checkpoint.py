@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ import pytest
 
 import tracker
 from tracker import _checkpoint
-from tracker.store import file as file_store
 
 
 @pytest.fixture(autouse=True)
@@ -22,21 +20,6 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "cache"
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(path))
     return path
-
-
-@pytest.fixture
-def lines_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """The start offset of every line a reader takes from a log file."""
-    seen: list[int] = []
-    real = file_store._iter_lines
-
-    def spy(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
-        for line, after in real(fd, pos, end):
-            seen.append(after - len(line) - 1)
-            yield line, after
-
-    monkeypatch.setattr(file_store, "_iter_lines", spy)
-    yield seen
 
 
 def _src(n: int) -> list[dict[str, str]]:

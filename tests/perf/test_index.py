@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +12,6 @@ import pytest
 
 import tracker
 from tracker.errors import ConflictError, UnknownIdError
-from tracker.store import file as file_store
 
 
 def _actor(slug: str, name: str) -> dict[str, Any]:
@@ -39,21 +37,6 @@ def filled(log_path: Path, clock: Any) -> Path:
         log.append([_statement(n) for n in range(9)])
         log.append(_statement(9, id="st-nine"))
     return log_path
-
-
-@pytest.fixture
-def lines_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Counts the log lines any reader takes from the file (one entry per line read)."""
-    seen: list[int] = []
-    real = file_store._iter_lines
-
-    def spy(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
-        for line, after in real(fd, pos, end):
-            seen.append(after)
-            yield line, after
-
-    monkeypatch.setattr(file_store, "_iter_lines", spy)
-    yield seen
 
 
 def _state(log_path: Path) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,10 @@ import orjson
 import pytest
 
 import tracker
-from tracker.store import file as file_store
 from tracker.store.file import FileStore
 from tracker.store.seek import EVERY, SeekIndex
+
+from .conftest import Reads
 
 BATCHES = 26
 PER_BATCH = 100  # 2,600 records: samples at 1, 1025 and 2049
@@ -52,27 +52,6 @@ def _starts(path: Path) -> list[tuple[int, int, str]]:
     return out
 
 
-READ_ENDS: list[int] = []
-
-
-@pytest.fixture
-def lines_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """The start offset of every line a reader takes from a log file (READ_ENDS: where each
-    reader was told to stop)."""
-    seen: list[int] = []
-    real = file_store._iter_lines
-    READ_ENDS.clear()
-
-    def spy(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
-        READ_ENDS.append(end)
-        for line, after in real(fd, pos, end):
-            seen.append(after - len(line) - 1)
-            yield line, after
-
-    monkeypatch.setattr(file_store, "_iter_lines", spy)
-    yield seen
-
-
 def test_a_full_replay_leaves_samples_behind(long_log: Path) -> None:
     """Replaying the whole log writes LOG.seek: every 1,024th record and the end covered."""
     tracker.open(long_log).replay()
@@ -95,14 +74,14 @@ def test_offsets_of_sequence_numbers(long_log: Path) -> None:
 
 @pytest.mark.parametrize("minute", [0, 1, 9, 10, 11, 20, 25, 40])
 def test_a_known_at_replay_reads_no_record_past_its_cutoff(
-    long_log: Path, lines_read: list[int], minute: int
+    long_log: Path, lines_read: Reads, minute: int
 ) -> None:
     """With samples saved, a known_at replay reads only the records recorded by then, and
     agrees with the replay that has no samples to go by."""
     known_at = f"2026-01-12T09:{minute:02d}:30"
     tracker.open(long_log).replay()
     lines_read.clear()
-    READ_ENDS.clear()
+    lines_read.ends.clear()
     state = tracker.open(long_log).replay(known_at=known_at)
     starts = _starts(long_log)
     recorded_by_then = [s for s in starts if s[2] <= f"2026-01-12T09:{minute:02d}:30.000000Z"]
@@ -110,7 +89,7 @@ def test_a_known_at_replay_reads_no_record_past_its_cutoff(
     assert len(recorded_by_then) <= len(lines_read) <= len(recorded_by_then) + 1
     later_samples = [starts[i][1] for i in (1024, 2048) if starts[i][0] > len(recorded_by_then)]
     stop = later_samples[0] if later_samples else long_log.stat().st_size
-    assert READ_ENDS == [stop]  # the reader never even fetched bytes past the next sample
+    assert lines_read.ends == [stop]  # the reader never even fetched bytes past the next sample
     (long_log.parent / (long_log.name + ".seek")).unlink()
     again = tracker.open(long_log).replay(known_at=known_at)
     assert again.summary() == state.summary()
