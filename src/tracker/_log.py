@@ -922,7 +922,7 @@ def _gc_paused(*, freeze: bool = True) -> Iterator[None]:
 _RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
 
 
-def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -> None:
+def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -> Record:
     """Check one record the slow way, raising IntegrityError that names what is wrong."""
     try:
         record = parse_record(line)
@@ -947,6 +947,7 @@ def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -
     if record.recorded < last_recorded:
         msg = f"record {expected}: recorded before the record it follows"
         raise IntegrityError(msg, seq=expected)
+    return record
 
 
 _FOLLOW_WAIT = 60.0
@@ -1023,31 +1024,10 @@ def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[
     """
     prev, expected, last_recorded = ZERO_HASH, 1, ""
     for line, pos in lines:
-        try:
-            record = parse_record(line)
-        except InvalidRecordError:
-            msg = f"record {expected}: the line is not a valid record (edited or inserted)"
-            raise IntegrityError(msg, seq=expected) from None
-        if record.seq != expected:
-            if record.seq > expected:
-                what = f"record {expected} is missing (found {record.seq} in its place)"
-            else:
-                what = f"record {expected} is out of place (found {record.seq} in its place)"
-            raise IntegrityError(f"{what}: lines were deleted, moved or inserted", seq=expected)
-        if record.line() != line:
-            msg = f"record {expected}: the line is not in canonical form (it was edited)"
-            raise IntegrityError(msg, seq=expected)
-        if hash_of_line(line) != record.hash:
-            msg = f"record {expected}: its hash does not match its content (it was edited)"
-            raise IntegrityError(msg, seq=expected)
-        if record.prev != prev:
-            msg = f"record {expected}: the chain is broken (prev does not match record {expected - 1})"
-            raise IntegrityError(msg, seq=expected)
-        if record.recorded < last_recorded:
-            msg = f"record {expected}: recorded before the record it follows"
-            raise IntegrityError(msg, seq=expected)
+        record = _verify_careful(line, expected, prev, last_recorded)
         yield record, pos
         prev, expected, last_recorded = record.hash, expected + 1, record.recorded
+
 
 @dataclass(frozen=True, slots=True)
 class EventView:

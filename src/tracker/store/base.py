@@ -145,6 +145,16 @@ class Writer(abc.ABC):
         self._write(records, head)
 
 
+def records_until(
+    records: Iterator[tuple[Record, Position]], until_recorded: str
+) -> Iterator[tuple[Record, Position]]:
+    """The records of a stream up to the first one recorded after ``until_recorded``."""
+    for record, pos in records:
+        if record.recorded > until_recorded:
+            return
+        yield record, pos
+
+
 class Store(abc.ABC):
     """A log's storage medium."""
 
@@ -180,10 +190,7 @@ class Store(abc.ABC):
         ``known_at`` replay). This default stops at the first later record; a store with an
         index on recorded time reads only the prefix.
         """
-        for record, pos in self.read(start):
-            if record.recorded > until_recorded:
-                return
-            yield record, pos
+        return records_until(self.read(start), until_recorded)
 
     def position_of(self, seq: int) -> Position | None:
         """Return the position just after record ``seq`` (None for 0, the start).

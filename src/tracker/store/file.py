@@ -35,7 +35,15 @@ from tracker.errors import (
     TornTailError,
     TrackerError,
 )
-from tracker.store.base import Clock, Head, Position, Store, Writer, system_clock
+from tracker.store.base import (
+    Clock,
+    Head,
+    Position,
+    Store,
+    Writer,
+    records_until,
+    system_clock,
+)
 from tracker.store.records import ZERO_HASH, Record, parse_record
 from tracker.store.seek import SeekIndex
 
@@ -224,12 +232,9 @@ class FileStore(Store):
 
         The seek samples, when saved, bound the read to the prefix (see :mod:`.seek`).
         """
-        end = self.seek.known_at_end(until_recorded)
-        for line, pos in self.read_lines(start, end=end):
-            record = parse_record(line, where=f"{self.path} at byte {pos - len(line) - 1}: ")
-            if record.recorded > until_recorded:
-                return
-            yield record, pos
+        return records_until(
+            self.read(start, end=self.seek.known_at_end(until_recorded)), until_recorded
+        )
 
     def position_of(self, seq: int) -> Position | None:
         """Return the byte offset just after record ``seq`` (None for 0), via the seek index.
@@ -240,12 +245,12 @@ class FileStore(Store):
         if seq == 0:
             return None
         head = self.head()
-        if not 0 < seq <= head.seq:
-            msg = f"there is no record {seq} in {self.location}: its last record is {head.seq}"
-            raise InvalidInputError(msg)
         if seq == head.seq:
             return head.position
-        return self.seek.offset_of(seq + 1)
+        if 0 < seq < head.seq:
+            return self.seek.offset_of(seq + 1)
+        msg = f"there is no record {seq} in {self.location}: its last record is {head.seq}"
+        raise InvalidInputError(msg)
 
     def record_before(self, position: int) -> Record | None:
         """The record whose line ends just before byte ``position``, or None if none does."""
@@ -276,9 +281,12 @@ class FileStore(Store):
         finally:
             os.close(lock_fd)  # closing releases the lock
 
-    def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
-        """Stream records from byte ``start`` up to the end as it stood when reading began."""
-        for line, pos in self.read_lines(start):
+    def read(
+        self, start: Position | None = None, *, end: int | None = None
+    ) -> Iterator[tuple[Record, Position]]:
+        """Stream records from byte ``start`` up to the end as it stood when reading began
+        (or up to ``end``, a record boundary)."""
+        for line, pos in self.read_lines(start, end=end):
             yield parse_record(line, where=f"{self.path} at byte {pos - len(line) - 1}: "), pos
 
     def read_lines(
@@ -402,16 +410,8 @@ class _FileWriter(Writer):
             os.close(fd)
 
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
-        end = int(self._head.position)
-        pos = int(start or 0)
-        if pos >= end:
-            return
-        fd = self._store._open_read()  # noqa: SLF001
-        try:
-            for line, after in _iter_lines(fd, pos, end):
-                yield parse_record(line), after
-        finally:
-            os.close(fd)
+        for line, after in self.read_lines(start):
+            yield parse_record(line), after
 
     def _write(self, records: Sequence[Record], head: Head) -> Position:
         path = self._store.path
