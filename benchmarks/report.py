@@ -92,6 +92,8 @@ def measure(name: str, log: Path, work: Path, repeat: int) -> dict[str, Any]:
     for key, value in runs[0].items():
         if isinstance(value, int | float) and not isinstance(value, bool):
             merged[key] = statistics.median(r[key] for r in runs)
+        elif isinstance(value, dict) and all(isinstance(v, int | float) for v in value.values()):
+            merged[key] = {k: statistics.median(r[key][k] for r in runs) for k in value}
         else:
             merged[key] = value
     merged["runs"] = [r["seconds"] for r in runs]
