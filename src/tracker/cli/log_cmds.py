@@ -10,14 +10,17 @@ from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
     add_date_options,
+    check_range,
     clip,
     command,
     dates,
     emit,
     log_path,
     no_results,
+    note_units,
     open_log,
     plural,
+    replay,
     selected,
     table_lines,
 )
@@ -286,7 +289,7 @@ def _add(args: argparse.Namespace) -> None:
     from tracker.events import event_to_dict
     from tracker.events.flat import apply_patch, build
 
-    flat = build(args.event_type, args.flat)
+    flat = build(args.event_type, args.flat, flags=True)
     with open_log(args) as log:
         if flat.patch:
             given = flat.data.get("replacement")
@@ -297,6 +300,7 @@ def _add(args: argparse.Namespace) -> None:
             )
             flat.data["replacement"] = apply_patch(base, flat.patch)
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+    note_units(_units([flat.data]), args)
     result = {
         "id": receipt.id,
         "seq": receipt.seq,
@@ -304,6 +308,20 @@ def _add(args: argparse.Namespace) -> None:
         "dry_run": args.dry_run,
     }
     emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+
+
+def _units(events: list[Any]) -> list[str | None]:
+    """The figure units of events (models or dicts), a corrected figure's included."""
+    out = []
+    for event in events:
+        for e in (event, _get(event, "replacement")):
+            if e is not None and _get(e, "type") == "figure":
+                out.append(_get(e, "unit"))
+    return out
+
+
+def _get(event: Any, name: str) -> Any:
+    return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
 
 
 def _receipt_text(kind: str, receipt: Any, *, dry_run: bool) -> str:
@@ -351,6 +369,7 @@ class _Progress:
 
 def _import(args: argparse.Namespace) -> None:
     from tracker._import import read_events
+    from tracker.errors import TrackerError
 
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
@@ -358,10 +377,15 @@ def _import(args: argparse.Namespace) -> None:
             loaded = read_events(args.file, format=args.format, progress=progress)
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.events):,} events...")
-            receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
+            try:
+                receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
+            except TrackerError as exc:  # an unknown id, a conflict: say the file was not half-read
+                exc.message += "; nothing was imported"
+                raise
     finally:
         if progress is not None:
             progress.done()
+    note_units(_units(loaded.events), args)
     fresh = [r for r in receipts if r.status == "appended"]
     result = {
         "file": loaded.name,
@@ -398,6 +422,8 @@ def _log(args: argparse.Namespace) -> None:
     from tracker.cli.render import describe
     from tracker.events.codec import load_event
 
+    check_range("--occurred", args.occurred)
+    check_range("--recorded", args.recorded)
     filters = {
         "type": args.type,
         "actor": args.actor,
@@ -452,10 +478,15 @@ def _log(args: argparse.Namespace) -> None:
 
 
 def _show(args: argparse.Namespace) -> None:
+    from tracker.errors import UnknownIdError
     from tracker.events import event_to_dict
 
     with open_log(args) as log:
-        view = log.event(args.event_id, **dates(args))
+        try:
+            view = log.event(args.event_id, **dates(args))
+        except UnknownIdError:
+            _not_an_event(log.replay(), args.event_id)
+            raise
     result = {
         "id": view.id,
         "type": view.event.type,
@@ -545,6 +576,19 @@ def _show_text(view: Any) -> str:
     return "\n".join(lines)
 
 
+def _not_an_event(state: Any, slug: str) -> None:
+    """Refuse an actor or topic id given where an event id belongs, saying where to look."""
+    from tracker.errors import UnknownIdError
+
+    for what, table, where in (
+        ("an actor", state.actors, f"tracker actor show {slug}"),
+        ("a topic", state.topics, "tracker topic list"),
+    ):
+        if slug in table:
+            msg = f"'{slug}' is {what} id, not an event id: see '{where}'"
+            raise UnknownIdError(msg)
+
+
 def _item(value: Any) -> str:
     if hasattr(value, "target") and hasattr(value, "type"):
         return f"{value.type} {value.target}"
@@ -555,11 +599,11 @@ def _item(value: Any) -> str:
 
 
 def _replay(args: argparse.Namespace) -> None:
-    from tracker.cli.render import timeline_table
+    from tracker.cli.render import open_start_note, timeline_table
     from tracker.events.flat import spec
 
     with open_log(args) as log:
-        state = log.replay(**dates(args))
+        state = replay(log, args)
     if args.type is not None:
         spec(args.type)  # an unknown type is refused, with a suggestion
     if args.actor is not None:
@@ -597,6 +641,10 @@ def _replay(args: argparse.Namespace) -> None:
                 f"possibly by then, not counted (their dates straddle {args.as_of}):",
                 timeline_table(uncertain),
             ]
+        shown = [e.occurred.text for e in [*timeline, *uncertain] if e.occurred is not None]
+        note = open_start_note(shown)
+        if note:
+            parts += ["", note]
         return "\n".join(parts)
 
     emit(result, args.json, text)
