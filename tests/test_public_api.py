@@ -14,6 +14,7 @@ import tracker
 import tracker.events
 
 TRACKER_ALL = [
+    "CopyReport",
     "EventView",
     "Head",
     "Log",
@@ -23,6 +24,7 @@ TRACKER_ALL = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "copy",
     "diff",
     "init",
     "open",
