@@ -167,6 +167,12 @@ def grok_log(built: bytes, cli: Run, tmp_path: Path) -> Path:
             "tracker init --log trackr.jsonl)",
         ),
         (
+            "replay --log tracker.json",
+            1,
+            "no log at tracker.json; did you mean tracker.jsonl? (to start a new log there: "
+            "tracker init --log tracker.json)",
+        ),
+        (
             "replay --log elsewhere.jsonl",
             1,
             "no log at elsewhere.jsonl: create it with 'tracker init --log elsewhere.jsonl'",
@@ -302,3 +308,26 @@ def test_csv_header_mistakes_are_reported_once(
     result = cli("import", str(src))
     assert (result.status, result.err) == (1, f"tracker: error: {message.format(src=src)}\n")
     assert snapshot(grok_log) == before
+
+
+def test_import_help_shows_a_file_of_each_format(cli: Run, tmp_path: Path) -> None:
+    """The CSV and JSONL samples in 'tracker import --help' import as they are shown."""
+    help_text = cli("import", "--help").out
+    lines = help_text.splitlines()
+    start = lines.index("A CSV file (each type's columns: tracker add TYPE --help):")
+    (tmp_path / "e.csv").write_text(
+        "".join(f"{line[2:]}\n" for line in lines[start + 1 : start + 4])
+    )
+    jsonl = " ".join(line.strip() for line in lines[start + 5 : start + 8])
+    (tmp_path / "e.jsonl").write_text(jsonl.removesuffix("(all on one line)").strip() + "\n")
+    for command in (
+        "init",
+        "actor add uk-gov --name 'UK government' --kind government",
+        "topic add paywall --name 'The paywall'",
+    ):
+        assert cli(command).status == 0
+    assert cli("import e.csv").out == "imported 2 events from e.csv as records 3-4\n"
+    assert (
+        cli("import e.jsonl").out
+        == "nothing to import: the one event of e.jsonl is already in the log\n"
+    )

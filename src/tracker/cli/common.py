@@ -237,11 +237,14 @@ def _near_logs(path: str) -> str | None:
 
     folder, name = os.path.split(path)
     try:
-        names = [n for n in os.listdir(folder or ".") if not n.endswith((".lock", ".torn"))]
+        names = [n for n in os.listdir(folder or ".") if n.endswith((".jsonl", ".json"))]
     except OSError:
         return None
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
-    return os.path.join(folder, close[0]) if close else None
+    # Compare the names without their extensions: every log ends in .jsonl, which makes any
+    # two names look alike (nope.jsonl and copy.jsonl).
+    stems = {os.path.splitext(n)[0]: n for n in sorted(names)}
+    close = difflib.get_close_matches(os.path.splitext(name)[0], list(stems), n=1, cutoff=0.75)
+    return os.path.join(folder, stems[close[0]]) if close else None
 
 
 def add_date_options(parser: argparse.ArgumentParser) -> None:

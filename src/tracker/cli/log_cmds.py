@@ -102,7 +102,15 @@ def register(subparsers: Any) -> None:
             "source,publisher,...), one event per row; a blank cell is a flag not given;\n"
             "repeat a column for more values (two source and two publisher columns give two\n"
             "sources, paired by position). Bad lines are listed as FILE:LINE: field: problem.\n"
-            "Re-importing the same file adds nothing (ids are derived from content)."
+            "Re-importing the same file adds nothing (ids are derived from content).\n\n"
+            "A CSV file (each type's columns: tracker add TYPE --help):\n"
+            "  type,id,occurred,speaker,quote,topic,stance,metric,value,unit,source,publisher\n"
+            "  statement,,2026-01-12,uk-gov,insulting,paywall,-2,,,,https://gov.uk/a,UK government\n"
+            "  figure,rate,2026-01~,,,,,images,6700,per_hour,https://bloomberg.com/b,Bloomberg\n"
+            "The same as JSONL (one object per line):\n"
+            '  {"type": "figure", "id": "rate", "occurred": "2026-01~", "metric": "images",\n'
+            '   "value": 6700, "unit": "per_hour", "sources": [{"publisher": "Bloomberg",\n'
+            '   "url": "https://bloomberg.com/b"}]}   (all on one line)'
         ),
         example=(
             "tracker import events.csv --dry-run\n"
@@ -406,6 +414,8 @@ def _import(args: argparse.Namespace) -> None:
 def _import_text(r: dict[str, Any]) -> str:
     existing = f"; {r['existing']} already in the log" if r["existing"] else ""
     if not r["appended"]:
+        if r["events"] == 1:
+            return f"nothing to import: the one event of {r['file']} is already in the log"
         return f"nothing to import: all {r['events']} events of {r['file']} are already in the log"
     span = (
         f"record {r['first_seq']}"
