@@ -161,6 +161,20 @@ def grok_log(built: bytes, cli: Run, tmp_path: Path) -> Path:
             "'paywall-move' is an event id, not an actor id: see 'tracker show paywall-move'",
         ),
         (
+            "add correction --corrects uk-gov --replacement.name 'HM Government' --reason r",
+            1,
+            "correction.corrects: 'uk-gov' is an actor id, not an event id; to change its "
+            "registration, give the event that registered it: --corrects "
+            "ev-{registered}",
+        ),
+        (
+            "add verification --occurred 2026-01-13 --verifier the-verge --target uk-gov "
+            f"--verdict confirmed {SOURCE}",
+            1,
+            "verification.target: 'uk-gov' is an actor id; --target takes the id of an event "
+            "(see 'tracker log')",
+        ),
+        (
             "replay --log trackr.jsonl",
             1,
             "no log at trackr.jsonl; did you mean tracker.jsonl? (to start a new log there: "
@@ -183,9 +197,12 @@ def test_a_mistake_is_one_line_that_says_how_to_fix_it(
     grok_log: Path, cli: Run, command: str, status: int, message: str
 ) -> None:
     """Each mistake gets its exit status, one line naming the fix, and the log stays as it was."""
+    actors = json.loads(cli("actor list --json").out)["actors"]
+    registered = next(a["event"] for a in actors if a["actor"] == "uk-gov").removeprefix("ev-")
     before = snapshot(grok_log)
     result = cli(*shlex.split(command))
-    assert (result.status, result.out, result.err) == (status, "", f"tracker: error: {message}\n")
+    expected = f"tracker: error: {message.format(registered=registered)}\n"
+    assert (result.status, result.out, result.err) == (status, "", expected)
     assert snapshot(grok_log) == before
 
 

@@ -297,20 +297,25 @@ def _register_add(subparsers: Any) -> None:
 
 
 def _add(args: argparse.Namespace) -> None:
+    from tracker.errors import UnknownIdError
     from tracker.events import event_to_dict
     from tracker.events.flat import apply_patch, build
 
     flat = build(args.event_type, args.flat, flags=True)
     with open_log(args) as log:
-        if flat.patch:
-            given = flat.data.get("replacement")
-            base = (
-                given
-                if given is not None
-                else event_to_dict(log.event(flat.data["corrects"]).event)
-            )
-            flat.data["replacement"] = apply_patch(base, flat.patch)
-        receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+        try:
+            if flat.patch:
+                given = flat.data.get("replacement")
+                base = (
+                    given
+                    if given is not None
+                    else event_to_dict(log.event(flat.data["corrects"]).event)
+                )
+                flat.data["replacement"] = apply_patch(base, flat.patch)
+            receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+        except UnknownIdError:
+            _registration_for_event(log.replay(), flat.data)
+            raise
     note_units(_units([flat.data]), args)
     result = {
         "id": receipt.id,
@@ -319,6 +324,45 @@ def _add(args: argparse.Namespace) -> None:
         "dry_run": args.dry_run,
     }
     emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+
+
+_EVENT_REFS = ("corrects", "retracts", "supersedes", "by", "ends")
+"""The fields that hold an event id (and a verification's ``target``)."""
+
+
+def _registration_for_event(state: Any, data: dict[str, Any]) -> None:
+    """Refuse an actor or topic id given where an event id belongs, naming the event to use.
+
+    ``--corrects ofcom`` means "change Ofcom's registration": the fix points at the event that
+    registered it, which the message gives. Any other closest event id would mislead.
+    """
+    from tracker.errors import UnknownIdError
+
+    kind = data["type"]
+    keys = [*_EVENT_REFS, "target"] if kind == "verification" else _EVENT_REFS
+    registry = state.registry
+    for key in keys:
+        ref = data.get(key)
+        if not isinstance(ref, str) or state.placement(ref) is not None:
+            continue
+        for what, entries in (
+            ("an actor", registry.actor_entries),
+            ("a topic", registry.topic_entries),
+        ):
+            if ref in entries:
+                if kind in ("correction", "retraction"):
+                    fix = "change" if kind == "correction" else "withdraw"
+                    msg = (
+                        f"{kind}.{key}: '{ref}' is {what} id, not an event id; to {fix} its "
+                        f"registration, give the event that registered it: --{key} "
+                        f"{entries[ref].id}"
+                    )
+                else:
+                    msg = (
+                        f"{kind}.{key}: '{ref}' is {what} id; --{key} takes the id of an event "
+                        "(see 'tracker log')"
+                    )
+                raise UnknownIdError(msg)
 
 
 def _units(events: list[Any]) -> list[str | None]:
