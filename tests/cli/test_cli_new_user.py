@@ -101,6 +101,18 @@ def grok_log(built: bytes, cli: Run, tmp_path: Path) -> Path:
             "for yes, --no-approximate for no) (see 'tracker add figure --help')",
         ),
         (
+            "add statement --occurred 2026-01-13 --speaker uk-gov --quote still insulting "
+            + SOURCE,
+            2,
+            "add statement: unexpected argument 'insulting' (put a value with spaces in quotes: "
+            "'like this') (see 'tracker add statement --help')",
+        ),
+        (
+            "replay --as-of",
+            2,
+            "replay: --as-of needs a value (see 'tracker replay --help')",
+        ),
+        (
             "add retraction --retracts paywall-move",
             1,
             "retraction needs --reason (see 'tracker add retraction --help')",

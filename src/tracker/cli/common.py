@@ -75,6 +75,9 @@ class Parser(argparse.ArgumentParser):
                 message = f"missing {missing}"
         elif message.startswith("unrecognized arguments:"):
             message = _unrecognized(self, message)
+        elif message.endswith(": expected one argument"):
+            flag = message.removeprefix("argument ").split(":")[0].split("/")[0]
+            message = f"{flag} needs a value"
         where = self.prog.removeprefix("tracker").strip()
         prefix = f"{where}: " if where else ""
         raise UsageError(f"{prefix}{message} (see '{self.prog} --help')")
@@ -111,7 +114,9 @@ def _unrecognized(parser: argparse.ArgumentParser, message: str) -> str:
         switches = [f for f in flags if f.startswith("--no-") and f"--{f[5:]}" in flags]
         how = f"--{switches[0][5:]} for yes, {switches[0]} for no" if switches else "--FLAG"
         return f"unexpected argument '{words[0]}': a yes/no flag takes no value ({how})"
-    return f"unexpected argument '{words[0]}'" if words else message
+    if words:
+        return f"unexpected argument '{words[0]}' (put a value with spaces in quotes: 'like this')"
+    return message
 
 
 _YES_NO = {"yes", "no", "true", "false", "y", "n", "1", "0", "on", "off"}
