@@ -187,6 +187,12 @@ def grok_log(built: bytes, cli: Run, tmp_path: Path) -> Path:
             "(see 'tracker log')",
         ),
         (
+            "add correction --corrects {correction} --replacement.value 6500 --reason r",
+            1,
+            "correction.corrects: '{correction}' is a correction; fixes point at events, not at "
+            "other fixes (to change the event, correct it again: --corrects bloomberg-rate)",
+        ),
+        (
             "replay --log trackr.jsonl",
             1,
             "no log at trackr.jsonl; did you mean tracker.jsonl? (to start a new log there: "
@@ -211,9 +217,11 @@ def test_a_mistake_is_one_line_that_says_how_to_fix_it(
     """Each mistake gets its exit status, one line naming the fix, and the log stays as it was."""
     actors = json.loads(cli("actor list --json").out)["actors"]
     registered = next(a["event"] for a in actors if a["actor"] == "uk-gov").removeprefix("ev-")
+    correction = json.loads(cli("log --type correction --json").out)["records"][0]["event"]["id"]
+    ids = {"registered": registered, "correction": correction}
     before = snapshot(grok_log)
-    result = cli(*shlex.split(command))
-    expected = f"tracker: error: {message.format(registered=registered)}\n"
+    result = cli(*shlex.split(command.format(**ids)))
+    expected = f"tracker: error: {message.format(**ids)}\n"
     assert (result.status, result.out, result.err) == (status, "", expected)
     assert snapshot(grok_log) == before
 

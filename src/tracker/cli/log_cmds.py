@@ -298,7 +298,6 @@ def _register_add(subparsers: Any) -> None:
 
 def _add(args: argparse.Namespace) -> None:
     from tracker.errors import UnknownIdError
-    from tracker.events import event_to_dict
     from tracker.events.flat import apply_patch, build
 
     flat = build(args.event_type, args.flat, flags=True)
@@ -306,11 +305,7 @@ def _add(args: argparse.Namespace) -> None:
         try:
             if flat.patch:
                 given = flat.data.get("replacement")
-                base = (
-                    given
-                    if given is not None
-                    else event_to_dict(log.event(flat.data["corrects"]).event)
-                )
+                base = given if given is not None else _current(log, flat.data["corrects"])
                 flat.data["replacement"] = apply_patch(base, flat.patch)
             receipt = log.append(flat.data, dry_run=args.dry_run)[0]
         except UnknownIdError:
@@ -324,6 +319,26 @@ def _add(args: argparse.Namespace) -> None:
         "dry_run": args.dry_run,
     }
     emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+
+
+def _current(log: Any, event_id: str) -> dict[str, Any]:
+    """The current version of the event a correction's ``--replacement.FIELD`` flags change.
+
+    Raises:
+        ConflictError: ``event_id`` is itself a fix (fixes point at events, not at fixes).
+    """
+    from tracker.errors import ConflictError
+    from tracker.events import event_to_dict
+
+    current = event_to_dict(log.event(event_id).event)
+    fixed = current.get("corrects") or current.get("retracts") or current.get("supersedes")
+    if fixed is not None:
+        msg = (
+            f"correction.corrects: '{event_id}' is a {current['type']}; fixes point at events, "
+            f"not at other fixes (to change the event, correct it again: --corrects {fixed})"
+        )
+        raise ConflictError(msg)
+    return current
 
 
 _EVENT_REFS = ("corrects", "retracts", "supersedes", "by", "ends")
