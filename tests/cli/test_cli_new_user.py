@@ -10,48 +10,32 @@ from __future__ import annotations
 
 import json
 import shlex
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tracker.cli.main import main
-
-from .conftest import LATER, SETUP, Run, snapshot
+from .conftest import Run, snapshot
 
 SOURCE = "--source https://example.org/a --publisher 'Example News'"
 FIGURE = f"add figure --occurred 2026-01-10 --metric images --unit count {SOURCE}"
 
 
-class _Clock:
-    """One minute per record from 2026-01-12 09:00 UTC (as the shared step clock does)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        value = self.now
-        self.now += timedelta(minutes=1)
-        return value
-
-
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The bytes of the small Grok log of ``grok_log``, built once for this module."""
-    path = tmp_path_factory.mktemp("built") / "tracker.jsonl"
-    clock = _Clock()
-    for i, line in enumerate([*SETUP, *LATER]):
-        if i == len(SETUP):
-            clock.now = datetime(2026, 1, 14, 10, 0, tzinfo=UTC)
-        assert main([*shlex.split(line), "--log", str(path)], clock=clock) == 0  # type: ignore[arg-type]
-    return path.read_bytes()
+def built() -> dict[str, bytes]:
+    """The small Grok log's bytes, kept once the first test of this module has built it."""
+    return {}
 
 
 @pytest.fixture
-def grok_log(built: bytes, cli: Run, tmp_path: Path) -> Path:
-    """A fresh copy of the small Grok log at ./tracker.jsonl (the cli fixture's directory)."""
+def small_log(
+    built: dict[str, bytes], cli: Run, tmp_path: Path, request: pytest.FixtureRequest
+) -> Path:
+    """The small Grok log of ``grok_log`` at ./tracker.jsonl: built once, then copied."""
     path = tmp_path / "tracker.jsonl"
-    path.write_bytes(built)
+    if "log" in built:
+        path.write_bytes(built["log"])
+    else:
+        built["log"] = request.getfixturevalue("grok_log").read_bytes()
     return path
 
 
@@ -212,24 +196,24 @@ def grok_log(built: bytes, cli: Run, tmp_path: Path) -> Path:
     ],
 )
 def test_a_mistake_is_one_line_that_says_how_to_fix_it(
-    grok_log: Path, cli: Run, command: str, status: int, message: str
+    small_log: Path, cli: Run, command: str, status: int, message: str
 ) -> None:
     """Each mistake gets its exit status, one line naming the fix, and the log stays as it was."""
     actors = json.loads(cli("actor list --json").out)["actors"]
     registered = next(a["event"] for a in actors if a["actor"] == "uk-gov").removeprefix("ev-")
     correction = json.loads(cli("log --type correction --json").out)["records"][0]["event"]["id"]
     ids = {"registered": registered, "correction": correction}
-    before = snapshot(grok_log)
+    before = snapshot(small_log)
     result = cli(*shlex.split(command.format(**ids)))
     expected = f"tracker: error: {message.format(**ids)}\n"
     assert (result.status, result.out, result.err) == (status, "", expected)
-    assert snapshot(grok_log) == before
+    assert snapshot(small_log) == before
 
 
 # --- notes that explain what the output shows ----------------------------------------------------
 
 
-def test_known_at_before_the_first_record_says_why_nothing_shows(grok_log: Path, cli: Run) -> None:
+def test_known_at_before_the_first_record_says_why_nothing_shows(small_log: Path, cli: Run) -> None:
     """A --known-at before the log's first record gets a note telling the two clocks apart."""
     result = cli("stances --known-at 2026-01-11")
     assert (result.status, result.out) == (0, "(no stances)\n")
@@ -243,7 +227,7 @@ def test_known_at_before_the_first_record_says_why_nothing_shows(grok_log: Path,
     assert cli("stances --known-at 2026-01-12").err == ""  # something was recorded by then
 
 
-def test_open_start_note_only_when_such_a_date_is_shown(grok_log: Path, cli: Run) -> None:
+def test_open_start_note_only_when_such_a_date_is_shown(small_log: Path, cli: Run) -> None:
     """The note on '..D' dates follows a timeline that shows one, and no other."""
     note = (
         "note: '..D' means on or before D, with no known start; events sort by the earliest "
@@ -253,7 +237,7 @@ def test_open_start_note_only_when_such_a_date_is_shown(grok_log: Path, cli: Run
     assert note not in cli("replay --type verification").out
 
 
-def test_unknown_unit_gets_a_note(grok_log: Path, cli: Run, tmp_path: Path) -> None:
+def test_unknown_unit_gets_a_note(small_log: Path, cli: Run, tmp_path: Path) -> None:
     """A unit outside the table is kept, with a note naming the closest code; a known one is not."""
     result = cli(f"{FIGURE.replace('count', 'Count')} --value 3 --dry-run")
     assert result.status == 0
@@ -275,7 +259,7 @@ def test_unknown_unit_gets_a_note(grok_log: Path, cli: Run, tmp_path: Path) -> N
     )
 
 
-def test_figures_of_an_unknown_metric_list_the_metrics(grok_log: Path, cli: Run) -> None:
+def test_figures_of_an_unknown_metric_list_the_metrics(small_log: Path, cli: Run) -> None:
     """An empty series for a metric not on record names the closest metric and the list."""
     result = cli("figures --metric images")
     assert (result.status, result.out) == (
@@ -289,7 +273,7 @@ def test_figures_of_an_unknown_metric_list_the_metrics(grok_log: Path, cli: Run)
 # --- the same names as elsewhere ----------------------------------------------------------------
 
 
-def test_projection_filters_take_the_names_add_uses(grok_log: Path, cli: Run) -> None:
+def test_projection_filters_take_the_names_add_uses(small_log: Path, cli: Run) -> None:
     """figures --reported-by is --reporter, and stances --speaker is --holder, as in add."""
     assert (
         cli("figures --reported-by bloomberg --json").out
@@ -302,7 +286,7 @@ def test_projection_filters_take_the_names_add_uses(grok_log: Path, cli: Run) ->
 # --- a CSV written by hand ----------------------------------------------------------------------
 
 
-def test_csv_header_ignores_case(grok_log: Path, cli: Run, tmp_path: Path) -> None:
+def test_csv_header_ignores_case(small_log: Path, cli: Run, tmp_path: Path) -> None:
     """A header typed with capitals (Type, Occurred) names the same columns."""
     src = tmp_path / "caps.csv"
     src.write_text(
@@ -336,15 +320,15 @@ def test_csv_header_ignores_case(grok_log: Path, cli: Run, tmp_path: Path) -> No
     ],
 )
 def test_csv_header_mistakes_are_reported_once(
-    grok_log: Path, cli: Run, tmp_path: Path, text: str, message: str
+    small_log: Path, cli: Run, tmp_path: Path, text: str, message: str
 ) -> None:
     """A header that cannot be right is refused once, before any row, with what to change."""
     src = tmp_path / "bad.csv"
     src.write_text(text)
-    before = snapshot(grok_log)
+    before = snapshot(small_log)
     result = cli("import", str(src))
     assert (result.status, result.err) == (1, f"tracker: error: {message.format(src=src)}\n")
-    assert snapshot(grok_log) == before
+    assert snapshot(small_log) == before
 
 
 def test_import_help_shows_a_file_of_each_format(cli: Run, tmp_path: Path) -> None:
