@@ -27,6 +27,9 @@ DEFAULT_LOG = "tracker.jsonl"
 
 ENV_LOG = "TRACKER_LOG"
 
+ENV_TZ = "TRACKER_TZ"
+"""Names the zone human output shows times in when ``--tz`` is not given."""
+
 Handler = Callable[[argparse.Namespace], int | None]
 
 _INVALID_CHOICE = (
@@ -143,6 +146,13 @@ def add_global_options(parser: argparse.ArgumentParser, *, top: bool, log: bool 
         action="store_true",
         default=False if top else argparse.SUPPRESS,
         help="machine-readable output (stable, sorted keys); errors as JSON on stderr",
+    )
+    group.add_argument(
+        "--tz",
+        metavar="ZONE",
+        default=None if top else argparse.SUPPRESS,
+        help=f"show times in this IANA zone, e.g. Europe/Paris (default: ${ENV_TZ}, else UTC; "
+        "--json stays UTC)",
     )
     group.add_argument(
         "--debug",
@@ -352,6 +362,49 @@ def check_range(flag: str, value: str | None) -> None:
 # --- output ----------------------------------------------------------------------------------
 
 
+def display_zone(args: argparse.Namespace) -> Any:
+    """The zone human output shows times in (``--tz``, else ``$TRACKER_TZ``), or None for UTC.
+
+    Checked once, before the command runs, so an unknown zone is refused before any output;
+    the result is kept on ``args.zone``. pendulum is imported only when a zone is named.
+    """
+    name = getattr(args, "tz", None) or os.environ.get(ENV_TZ) or None
+    if name is None:
+        return None
+    from tracker.errors import InvalidDateError
+    from tracker.events.dates import get_zone
+
+    flag = "--tz" if getattr(args, "tz", None) else f"${ENV_TZ}"
+    try:
+        return get_zone(name)
+    except InvalidDateError as exc:
+        raise InvalidDateError(f"{flag}: {exc.message}") from None
+
+
+def when(instant: Any, args: argparse.Namespace) -> str:
+    """An instant (a record's ``recorded`` text or an aware datetime) for human output.
+
+    Every command shows recorded times and other instants through this one function. Without
+    a zone (``--tz``/``$TRACKER_TZ``) the text is unchanged: a record's RFC 3339 UTC stamp,
+    a datetime by :func:`tracker.events.dates.format_instant`. With one, it is the local
+    minute and the zone's abbreviation, e.g. ``2026-01-12 16:04 CET``. ``--json`` never
+    calls this: it stays UTC.
+    """
+    zone = getattr(args, "zone", None)
+    if zone is None:
+        if isinstance(instant, str):
+            return instant
+        from tracker.events.dates import format_instant
+
+        return format_instant(instant)
+    import pendulum
+
+    from tracker.events.dates import parse_instant
+
+    dt = parse_instant(instant) if isinstance(instant, str) else instant
+    return pendulum.instance(dt).in_timezone(zone).format("YYYY-MM-DD HH:mm zz")
+
+
 def dumps(result: Any) -> bytes:
     """``result`` as stable JSON: sorted keys, two-space indent, a final newline."""
     import orjson
@@ -442,6 +495,7 @@ def no_results(what: str) -> str:
 __all__ = [
     "DEFAULT_LOG",
     "ENV_LOG",
+    "ENV_TZ",
     "Parser",
     "add_date_options",
     "add_global_options",
@@ -449,6 +503,7 @@ __all__ = [
     "clip",
     "command",
     "dates",
+    "display_zone",
     "dumps",
     "emit",
     "log_path",
@@ -459,4 +514,5 @@ __all__ = [
     "selected",
     "table",
     "table_lines",
+    "when",
 ]

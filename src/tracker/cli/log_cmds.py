@@ -24,6 +24,7 @@ from tracker.cli.common import (
     replay,
     selected,
     table_lines,
+    when,
 )
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -520,7 +521,7 @@ def _log(args: argparse.Namespace) -> None:
         rows = (
             (
                 r.seq,
-                r.recorded,
+                when(r.recorded, args),
                 r.event["type"],
                 r.event["id"],
                 r.event.get("occurred", ""),
@@ -588,7 +589,7 @@ def _show(args: argparse.Namespace) -> None:
         ],
         "superseded_by": view.superseded_by,
     }
-    emit(result, args.json, lambda _: _show_text(view))
+    emit(result, args.json, lambda _: _show_text(view, args))
 
 
 _PLACEMENT = {
@@ -600,7 +601,7 @@ _PLACEMENT = {
 }
 
 
-def _show_text(view: Any) -> str:
+def _show_text(view: Any, args: argparse.Namespace) -> str:
     from tracker.cli.render import describe, number
 
     ev = view.event
@@ -636,7 +637,7 @@ def _show_text(view: Any) -> str:
         lines.append("history")
         for h in view.history:
             what = "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
-            lines.append(f"  record {h.seq:<5} {h.recorded}  {what}")
+            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {what}")
     if view.superseded_by:
         lines.append(f"superseded by {view.superseded_by}")
     if view.verifications:

@@ -20,6 +20,7 @@ from tracker.cli.common import (
     plural,
     replay,
     table,
+    when,
 )
 from tracker.cli.errors import UsageError
 
@@ -312,7 +313,10 @@ def _disputes(args: argparse.Namespace) -> None:
         if len(disputes.fixes):
             parts.append(
                 table(
-                    [(f.recorded, f.kind, f.target, f.id, f.reason) for f in disputes.fixes],
+                    [
+                        (when(f.recorded, args), f.kind, f.target, f.id, f.reason)
+                        for f in disputes.fixes
+                    ],
                     ("RECORDED", "FIX", "TARGET", "ID", "REASON"),
                     widths=(0, 0, 0, 0, 80),
                 )
