@@ -103,23 +103,22 @@ def test_unknown_env_zone_names_the_variable(
     )
 
 
-def test_add_with_a_zone_name_stores_offset_text(cli: Run, grok_log: Path) -> None:
+@pytest.mark.parametrize(
+    ("occurred", "stored"),
+    [
+        ("2026-01-13T08:15 America/New_York", "2026-01-13T08:15-05:00"),
+        # a whole local day: its first and last minute in Paris
+        ("2026-01-13 Europe/Paris", "2026-01-13T00:00+01:00..2026-01-13T23:59+01:00"),
+    ],
+)
+def test_add_with_a_zone_name_stores_offset_text(
+    cli: Run, grok_log: Path, occurred: str, stored: str
+) -> None:
     """An event added with a local time in a zone is stored with that time's offset."""
-    result = cli(
-        "add incident --id leak --occurred '2026-01-13T08:15 America/New_York' --harm "
-        f"'images leaked' {SOURCE} --json"
-    )
+    result = cli(f"add incident --id leak --occurred '{occurred}' --harm leak {SOURCE} --json")
     assert result.status == 0, result.err
     last = json.loads(grok_log.read_text().splitlines()[-1])
-    assert last["event"]["occurred"] == "2026-01-13T08:15-05:00"
-    # A whole local day: its first and last minute in Paris.
-    result = cli(
-        "add incident --id leak-2 --occurred '2026-01-13 Europe/Paris' --harm 'more images' "
-        f"{SOURCE} --json"
-    )
-    assert result.status == 0, result.err
-    last = json.loads(grok_log.read_text().splitlines()[-1])
-    assert last["event"]["occurred"] == "2026-01-13T00:00+01:00..2026-01-13T23:59+01:00"
+    assert last["event"]["occurred"] == stored
 
 
 def test_add_with_unknown_zone_leaves_the_log_untouched(cli: Run, grok_log: Path) -> None:
