@@ -30,10 +30,12 @@ _LAZY: dict[str, str] = {
     "VerifyReport": "tracker._log",
     "State": "tracker.projections.state",
     "Head": "tracker.store.base",
+    "Checkpoint": "tracker.store.checkpoint",
     "TrackerError": "tracker.errors",
 }
 
 __all__ = [
+    "Checkpoint",
     "Head",
     "Log",
     "Receipt",
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     from tracker.errors import TrackerError
     from tracker.projections.state import State
     from tracker.store.base import Head
+    from tracker.store.checkpoint import Checkpoint
 
 
 def __getattr__(name: str) -> Any:

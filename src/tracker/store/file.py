@@ -19,7 +19,7 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +35,18 @@ from tracker.errors import (
     TrackerError,
 )
 from tracker.store.base import Clock, Head, Position, Store, Writer, system_clock
-from tracker.store.records import ZERO_HASH, Record, parse_record
+from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
 
 _CHUNK = 1 << 20
 _TAIL_CHUNK = 1 << 16
 DEFAULT_LOCK_TIMEOUT = 10.0
+
+# Test hooks, used only by the guarantee tests (tests/guarantees/test_concurrency.py) to prove
+# that the concurrency test catches the bug it is for. Never set them in real use.
+_test_skip_lock = False
+"""True: writers take no lock (the control run: the test must then find a broken log)."""
+_test_before_write: Callable[[], None] | None = None
+"""Called between reading the head and writing a batch (widens the window of a race)."""
 
 
 def _storage_error(action: str, path: Path, exc: OSError) -> StorageError:
@@ -107,7 +114,10 @@ class FileStore(Store):
             raise LogNotFoundError(msg)
         if check:
             self._check_first_line()
-            self.head()  # raises TornTailError on a damaged end
+            try:
+                self.head()  # raises TornTailError on a damaged end
+            except IntegrityError:
+                pass  # an edited last line: verify names the first bad record; appends refuse
 
     # --- creation -------------------------------------------------------------------------
 
@@ -164,17 +174,20 @@ class FileStore(Store):
         line = head if end < 0 else head[:end]
         if end < 0 and len(head) == _TAIL_CHUNK:
             return  # a first record longer than the chunk: leave it to the tail check and verify
-        if end < 0 and not line.startswith(b'{"batch":'):
-            msg = f"{self.path} is not a tracker log (its first line is not a record)"
-            raise InvalidRecordError(msg)
-        if end < 0:
-            return  # a torn single first line: the tail check reports it
+        marker = b'{"batch":'
+        if end < 0:  # a single line, cut short: the tail check reports it if it is a record's
+            if not (line.startswith(marker) or marker.startswith(line)):
+                msg = f"{self.path} is not a tracker log (its first line is not a record)"
+                raise InvalidRecordError(msg)
+            return
         try:
             parse_record(line)
         except InvalidRecordError as exc:
             if "newer tracker" in exc.message:
                 msg = f"{self.path}: {exc.message}"
                 raise InvalidRecordError(msg) from None
+            if line.startswith(marker):
+                return  # a record that was edited: verify names it
             msg = f"{self.path} is not a tracker log (its first line is not a record)"
             raise InvalidRecordError(msg) from None
 
@@ -234,6 +247,9 @@ class FileStore(Store):
 
     @contextmanager
     def _locked(self, timeout: float | None) -> Iterator[None]:
+        if _test_skip_lock:
+            yield
+            return
         wait = self.lock_timeout if timeout is None else timeout
         try:
             lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -318,6 +334,8 @@ class _FileWriter(Writer):
     def _write(self, records: Sequence[Record], head: Head) -> Position:
         path = self._store.path
         data = b"".join(r.line() + b"\n" for r in records)
+        if _test_before_write is not None:
+            _test_before_write()
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         except OSError as exc:
@@ -422,21 +440,24 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         complete_end = last_nl + 1
         torn_start = complete_end
         if complete_end == 0:
-            return Damage(0, size, f"a torn first record ({size} bytes)"), None
-    start, line = next(_lines_backwards(fd, complete_end))
+            return Damage(0, size, f"a torn first record, at byte 0 ({size} bytes)"), None
+    lines = _lines_backwards(fd, complete_end)
+    start, line = next(lines)
     try:
         last = parse_record(line)
     except InvalidRecordError:
         if torn_start is not None and start == 0:
-            return Damage(0, size, f"a torn first record ({size} bytes)"), None
-        msg = f"the line at byte {start} is not a record; run 'tracker verify' for details"
-        raise IntegrityError(msg) from None
+            return Damage(0, size, f"a torn first record, at byte 0 ({size} bytes)"), None
+        raise _edited(start, lines) from None
+    if hash_of_line(line) != last.hash:
+        raise _edited(start, lines)  # not a crash: a whole line that was changed
     if not last.closes_batch:
-        count = last.batch_index
         batch_start = start
-        walker = _lines_backwards(fd, start)
-        for _ in range(count):
-            batch_start, _line = next(walker)
+        for _ in range(last.batch_index):
+            step = next(lines, None)
+            if step is None:
+                raise _edited(start, iter(()))
+            batch_start = step[0]
         length = size - batch_start
         desc = (
             f"an unfinished batch: {last.batch_index + 1} of {last.batch_count} records of "
@@ -448,6 +469,25 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         desc = f"a torn record after record {last.seq}, at byte {torn_start} ({length} bytes)"
         return Damage(torn_start, length, desc), last
     return None, last
+
+
+def _edited(start: int, before: Iterator[tuple[int, bytes]]) -> IntegrityError:
+    """The error for a last line that is whole but not a good record: someone edited it."""
+    seq: int | None = None
+    previous = next(before, None)
+    if previous is None and start == 0:
+        seq = 1
+    elif previous is not None:
+        try:
+            seq = parse_record(previous[1]).seq + 1
+        except InvalidRecordError:
+            seq = None
+    what = f"record {seq} (the line at byte {start})" if seq else f"the line at byte {start}"
+    msg = (
+        f"{what} is not a good record: the log was edited after it was written; run "
+        "'tracker verify' to find the first bad record"
+    )
+    return IntegrityError(msg, seq=seq)
 
 
 def _tail_head(fd: int, size: int, path: Path) -> Head:
