@@ -186,8 +186,8 @@ class FileStore(Store):
             if "newer tracker" in exc.message:
                 msg = f"{self.path}: {exc.message}"
                 raise InvalidRecordError(msg) from None
-            if line.startswith(marker):
-                return  # a record that was edited: verify names it
+            if line.startswith(marker) or _is_record(head[end + 1 :].partition(b"\n")[0]):
+                return  # a record that was edited (it starts like one, or one follows it)
             msg = f"{self.path} is not a tracker log (its first line is not a record)"
             raise InvalidRecordError(msg) from None
 
@@ -469,6 +469,14 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         desc = f"a torn record after record {last.seq}, at byte {torn_start} ({length} bytes)"
         return Damage(torn_start, length, desc), last
     return None, last
+
+
+def _is_record(line: bytes) -> bool:
+    try:
+        parse_record(line)
+    except InvalidRecordError:
+        return False
+    return True
 
 
 def _edited(start: int, before: Iterator[tuple[int, bytes]]) -> IntegrityError:
