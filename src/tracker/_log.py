@@ -395,8 +395,10 @@ class Log:
         count = 0
         for line, _pos in self.store.read_lines():
             try:
-                record = parse_record(line)
-            except InvalidRecordError:
+                record = parse_record(line, where=f"record {expected}: ")
+            except InvalidRecordError as exc:
+                if "newer tracker" in exc.message:
+                    raise
                 msg = f"record {expected}: the line is not a valid record (edited or inserted)"
                 raise IntegrityError(msg, seq=expected) from None
             if record.seq != expected:

@@ -2,7 +2,8 @@
 
 Two tests. The first forks a child (the parent has already imported tracker) that appends
 single events and large batches in a loop, reporting each append through a pipe only after
-``append`` returned; the parent kills it with SIGKILL at a random moment, 200 times. After
+``append`` returned; it is killed with SIGKILL at a random moment, 200 times (half of the kills
+are aimed at a write in progress, the moment a kill can tear a line). After
 each kill: every acknowledged event is in the log; the log holds at most one damaged region,
 at its very end; opening the log reports it with its exact byte offset and changes nothing;
 only an explicit repair cuts it, after saving the cut bytes beside the log.
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import os
 import random
+import signal
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,29 +36,50 @@ KILLS = 2000 if SOAK else 200
 BATCH = 60
 """Events in a large batch (each about 8 KB, so one batch is one write of about half a MB)."""
 PAD = 8000
-ROTATE_AT = 3 << 20
+ROTATE_AT = 8 << 20
 """Start a new log once the current one passes this size (keeps each round's reads short)."""
 
 
-def _crash_worker(report: int, path: Path, round_no: int, writing: int | None) -> None:
+def _crash_worker(report: int, path: Path, round_no: int, aimed: bool) -> None:
     """Child: append a single event, then a large batch, and so on; ack each after it returns.
 
-    With ``writing`` (a pipe), the child says "w" there just before each write, so the parent
-    can aim its kill at the write itself (the moment a kill can tear a line); it then appends
-    only large batches.
+    ``aimed``: the child appends only large batches, and just before its n-th write (n at
+    random, 1 to 3) wakes a killer thread that sends it SIGKILL a random 0-600 microseconds
+    later, while the write (of about 2 MB) is under way: the kill lands inside the write far
+    more often than a kill from the parent, whose wake-up alone can outlast a write.
     """
-    if writing is not None:
-        file_store._test_before_write = lambda: os.write(writing, b"w")  # noqa: SLF001
+    if aimed:
+        rng = random.Random(round_no)
+        fatal = rng.randrange(1, 4)
+        delay = rng.uniform(0.0, 0.0006)
+        writes = 0
+        go = threading.Event()
+        threading.Thread(target=_kill_self_after, args=(go, delay), daemon=True).start()
+
+        def before_write() -> None:
+            nonlocal writes
+            writes += 1
+            if writes == fatal:
+                go.set()
+
+        file_store._test_before_write = before_write  # noqa: SLF001 - the test hook
     log = tracker.open(path, clock=fixed_clock)
     k = 0
     while True:
-        if k % 2 == 0 and writing is None:
+        if k % 2 == 0 and not aimed:
             events = [topic_event(f"r{round_no}-{k}-0")]
         else:
-            events = [topic_event(f"r{round_no}-{k}-{j}", pad=PAD) for j in range(BATCH)]
+            size, pad = (BATCH * 2, PAD * 2) if aimed else (BATCH, PAD)
+            events = [topic_event(f"r{round_no}-{k}-{j}", pad=pad) for j in range(size)]
         log.append(events)
         os.write(report, f"{k} {len(events)}\n".encode())  # the acknowledgement
         k += 1
+
+
+def _kill_self_after(go: threading.Event, seconds: float) -> None:
+    go.wait()
+    _spin(seconds)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _spin(seconds: float) -> None:
@@ -123,17 +147,8 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(
             tracker.open(path, create=True).close()
             acked = set()
         aimed = round_no % 2 == 1
-        if aimed:  # kill a random moment after a random write begins
-            writing_read, writing_write = os.pipe()
-            child = fork(_crash_worker, path, round_no, writing_write)
-            os.close(writing_write)
-            for _ in range(rng.randrange(1, 6)):
-                os.read(writing_read, 1)
-            _spin(rng.uniform(0.0, 0.00025))
-            child.kill()
-            os.close(writing_read)
-        else:  # kill at a random moment
-            child = fork(_crash_worker, path, round_no, None)
+        child = fork(_crash_worker, path, round_no, aimed)
+        if not aimed:  # the parent kills at a random moment
             time.sleep(rng.uniform(0.0, 0.03))
             child.kill()
         child.wait()
@@ -205,6 +220,7 @@ def test_a_cut_at_every_byte_offset_is_found_and_repaired_on_request(
         assert (damage.offset, damage.length) == (start, cut - start)
         saved = path.with_name(f"log.jsonl.torn-{start}")
         assert saved.read_bytes() == data[start:cut]
+        saved.unlink()
         assert path.read_bytes() == kept
         with tracker.open(path) as log:
             assert log.verify().records == whole_records
@@ -230,3 +246,20 @@ def test_appending_after_a_repair_continues_the_chain(tmp_path: Path, clock: Any
         assert log.verify().records == 5
         ids = [stored.event.id for stored in log.events()]
     assert ids == ["opening", "early-0", "early-1", "early-2", "after-repair"]
+
+
+def test_a_second_repair_at_the_same_offset_keeps_the_first_saved_bytes(
+    tmp_path: Path, clock: Any
+) -> None:
+    """Two crashes torn at the same place: each repair saves its bytes in a file of its own."""
+    path = tmp_path / "log.jsonl"
+    data, start, end = _build(path, clock, "last record")
+    path.write_bytes(data[: start + 10])
+    tracker.repair(path)
+    path.write_bytes(data[: start + 20])
+    damage = tracker.repair(path)
+    assert damage is not None
+    assert damage.description.endswith(f"saved to {path}.torn-{start}.2")
+    assert path.with_name(f"log.jsonl.torn-{start}").read_bytes() == data[start : start + 10]
+    assert path.with_name(f"log.jsonl.torn-{start}.2").read_bytes() == data[start : start + 20]
+    assert end > start + 20

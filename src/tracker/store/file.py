@@ -146,9 +146,15 @@ class FileStore(Store):
             raise _storage_error("create", p, exc) from None
         try:
             os.fsync(fd)
+            _fsync_dir(p.parent.resolve())
+        except OSError as exc:
+            msg = (
+                f"created {p}, but fsync failed ({exc.strerror or exc}): whether it is durable "
+                "is unknown; check the disk, then run 'tracker verify'"
+            )
+            raise StorageError(msg) from None
         finally:
             os.close(fd)
-        _fsync_dir(p.parent.resolve())
         return cls(p, clock=clock, lock_timeout=lock_timeout)
 
     # --- reading --------------------------------------------------------------------------
@@ -288,25 +294,24 @@ class FileStore(Store):
         when the log's end is whole.
         """
         with self._locked(timeout):
-            fd = os.open(self.path, os.O_RDWR)
+            try:
+                fd = os.open(self.path, os.O_RDWR)
+            except OSError as exc:
+                raise _storage_error("repair", self.path, exc) from None
             try:
                 size = os.fstat(fd).st_size
                 damage = _find_damage(fd, size)[0]
                 if damage is None:
                     return None
                 cut = os.pread(fd, damage.length, damage.offset)
-                saved = self.path.with_name(f"{self.path.name}.torn-{damage.offset}")
-                with open(saved, "wb") as out:
-                    out.write(cut)
-                    out.flush()
-                    os.fsync(out.fileno())
+                saved = _save_beside(self.path, f".torn-{damage.offset}", cut)
                 os.ftruncate(fd, damage.offset)
                 os.fsync(fd)
+                _fsync_dir(self.path.parent.resolve())
             except OSError as exc:
                 raise _storage_error("repair", self.path, exc) from None
             finally:
                 os.close(fd)
-            _fsync_dir(self.path.parent.resolve())
             return Damage(damage.offset, damage.length, f"{damage.description}; saved to {saved}")
 
 
@@ -367,6 +372,26 @@ class _FileWriter(Writer):
         last = records[-1]
         self._head = Head(last.seq, last.hash, last.recorded, after)
         return after
+
+
+def _save_beside(path: Path, suffix: str, data: bytes) -> Path:
+    """Write ``data`` durably to a new file beside ``path``, never over an earlier one."""
+    n = 1
+    while True:
+        saved = path.with_name(path.name + suffix + (f".{n}" if n > 1 else ""))
+        try:
+            fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            n += 1
+            continue
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return saved
 
 
 def _cut_back(fd: int, size: int) -> None:
@@ -445,7 +470,9 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
     start, line = next(lines)
     try:
         last = parse_record(line)
-    except InvalidRecordError:
+    except InvalidRecordError as exc:
+        if "newer tracker" in exc.message:
+            raise
         if torn_start is not None and start == 0:
             return Damage(0, size, f"a torn first record, at byte 0 ({size} bytes)"), None
         raise _edited(start, lines) from None
@@ -499,7 +526,11 @@ def _edited(start: int, before: Iterator[tuple[int, bytes]]) -> IntegrityError:
 
 
 def _tail_head(fd: int, size: int, path: Path) -> Head:
-    damage, last = _find_damage(fd, size)
+    try:
+        damage, last = _find_damage(fd, size)
+    except InvalidRecordError as exc:  # the last record comes from a newer tracker
+        msg = f"{path}: the last record was {exc.message}"
+        raise InvalidRecordError(msg) from None
     if damage is not None:
         msg = (
             f"{path} ends in {damage.description}: it was cut short by a crash, and nothing "
