@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -20,7 +20,6 @@ from tracker.events.dates import (
     parse_instant_bound,
 )
 
-UTC = timezone.utc
 FORMS = (
     "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[+HH:MM], '..D' (on or before), "
     "'D..' (on or after), 'D1..D2', with '~' for approximate"
@@ -70,7 +69,13 @@ PARSES = [
         "minute",
         False,
     ),
-    ("2026-01-09T14+02:00", utc(2026, 1, 9, 12), utc(2026, 1, 9, 12, 59, 59, 999999), "hour", False),
+    (
+        "2026-01-09T14+02:00",
+        utc(2026, 1, 9, 12),
+        utc(2026, 1, 9, 12, 59, 59, 999999),
+        "hour",
+        False,
+    ),
     (
         "2026-01-09T14:00:05",
         utc(2026, 1, 9, 14, 0, 5),
@@ -109,7 +114,13 @@ PARSES = [
     ("2026-01-05/..", utc(2026, 1, 5), None, "day", False),
     ("2026-01-05..2026-01-08", utc(2026, 1, 5), utc(2026, 1, 8, 23, 59, 59, 999999), "day", False),
     ("2026-01-05/2026-01-08", utc(2026, 1, 5), utc(2026, 1, 8, 23, 59, 59, 999999), "day", False),
-    ("2026-01-05 .. 2026-01-08", utc(2026, 1, 5), utc(2026, 1, 8, 23, 59, 59, 999999), "day", False),
+    (
+        "2026-01-05 .. 2026-01-08",
+        utc(2026, 1, 5),
+        utc(2026, 1, 8, 23, 59, 59, 999999),
+        "day",
+        False,
+    ),
     ("2026-01-05..2026-01-05", utc(2026, 1, 5), utc(2026, 1, 5, 23, 59, 59, 999999), "day", False),
     ("2026-01..2026-01-08", utc(2026, 1, 1), utc(2026, 1, 8, 23, 59, 59, 999999), "month", False),
     (
@@ -162,13 +173,17 @@ REFUSALS = [
     ("2026-01-10/2026-01-05", "the start 2026-01-10 is after the end 2026-01-05"),
     (
         "2026-01?",
-        "'?' and '%' are not supported: use '~' for approximate, or an interval (D1..D2) "
-        "for uncertain",
+        (
+            "'?' and '%' are not supported: use '~' for approximate, or an interval (D1..D2) "
+            "for uncertain"
+        ),
     ),
     (
         "2026-01%",
-        "'?' and '%' are not supported: use '~' for approximate, or an interval (D1..D2) "
-        "for uncertain",
+        (
+            "'?' and '%' are not supported: use '~' for approximate, or an interval (D1..D2) "
+            "for uncertain"
+        ),
     ),
     ("", "no date given"),
     ("   ", "no date given"),
@@ -392,7 +407,9 @@ def test_format_instant_refuses_naive() -> None:
     """A naive datetime has no instant, so format_instant refuses it."""
     with pytest.raises(ValueError) as info:
         format_instant(datetime(2026, 1, 12, 9))
-    assert str(info.value) == "format_instant needs an aware datetime, got naive 2026-01-12T09:00:00"
+    assert (
+        str(info.value) == "format_instant needs an aware datetime, got naive 2026-01-12T09:00:00"
+    )
 
 
 @pytest.mark.parametrize(
@@ -490,7 +507,11 @@ def single_dates(draw: st.DrawFn) -> tuple[str, datetime, str]:
         return f"{day.year:04d}-{day.month:02d}", utc(day.year, day.month, 1), precision
     if precision == "day":
         return day.isoformat(), utc(day.year, day.month, day.day), precision
-    hour, minute, second = draw(st.integers(0, 23)), draw(st.integers(0, 59)), draw(st.integers(0, 59))
+    hour, minute, second = (
+        draw(st.integers(0, 23)),
+        draw(st.integers(0, 59)),
+        draw(st.integers(0, 59)),
+    )
     micro = draw(st.integers(0, 999999))
     sep = draw(st.sampled_from(["T", " "]))
     text = f"{day.isoformat()}{sep}{hour:02d}"

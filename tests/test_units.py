@@ -73,8 +73,10 @@ def test_convert_passes_inf_and_nan() -> None:
         (
             "USD_billion",
             "per_hour",
-            "cannot convert USD_billion (currency USD) to per_hour (count rate): "
-            "different dimensions",
+            (
+                "cannot convert USD_billion (currency USD) to per_hour (count rate): "
+                "different dimensions"
+            ),
         ),
         (
             "USD",
@@ -84,8 +86,10 @@ def test_convert_passes_inf_and_nan() -> None:
         (
             "percent",
             "percentage_point",
-            "cannot convert percent (percent) to percentage_point (percentage points): "
-            "different dimensions",
+            (
+                "cannot convert percent (percent) to percentage_point (percentage points): "
+                "different dimensions"
+            ),
         ),
         (
             "per_hour",
@@ -115,8 +119,11 @@ def test_convert_refuses_cross_dimension(source: str, target: str, message: str)
         ("USD", "usd_milion", "unknown unit 'usd_milion'; did you mean 'USD_million'?"),
         ("usd", "USD", "unknown unit 'usd'; did you mean 'USD'?"),
         ("per_hr", "per_day", "unknown unit 'per_hr'; did you mean 'per_hour'?"),
-        ("percentage_points", "percent", "unknown unit 'percentage_points'; did you mean "
-         "'percentage_point'?"),
+        (
+            "percentage_points",
+            "percent",
+            "unknown unit 'percentage_points'; did you mean 'percentage_point'?",
+        ),
     ],
 )
 def test_convert_refuses_unknown_unit(source: str, target: str, message: str) -> None:

@@ -29,7 +29,7 @@ from tracker.store.base import Clock, Head, Position, Store, system_clock
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
-from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
+from tracker.store.records import ZERO_HASH, Record, check_line
 
 DateLike = str | date | datetime
 
@@ -178,14 +178,20 @@ class Log:
         return self._receipts(plan, records[0].seq)
 
     def _receipts(self, plan: list[tuple[dict[str, Any], str]], first_seq: int) -> list[Receipt]:
+        """One receipt per event given, in order; a repeat within the batch is ``exists``."""
         out = []
         seq = first_seq
+        placed: dict[str, int] = {}
         for data, status in plan:
+            event_id = data["id"]
             if status == "appended":
-                out.append(Receipt(data["id"], seq, "appended"))
+                out.append(Receipt(event_id, seq, "appended"))
+                placed[event_id] = seq
                 seq += 1
+            elif status == "repeat":
+                out.append(Receipt(event_id, placed[event_id], "exists"))
             else:
-                out.append(Receipt(data["id"], self._index.events[data["id"]][1], "exists"))
+                out.append(Receipt(event_id, self._index.events[event_id][1], "exists"))
         return out
 
     def _catch_up(self, read: Any) -> None:
@@ -212,8 +218,7 @@ class Log:
             if known is not None or in_batch is not None:
                 same = (known[0] if known else in_batch[0]) == digest  # type: ignore[index]
                 if same:
-                    if in_batch is None:
-                        plan.append((data, "exists"))
+                    plan.append((data, "exists" if in_batch is None else "repeat"))
                     continue
                 seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
                 msg = (
@@ -253,6 +258,19 @@ class Log:
                 else:
                     self._check_event_ref(label, data, path, ref, event_type(ref))
 
+            if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
+                # Renaming a registration must not take an id another registration holds.
+                kind = data["replacement"]["type"]
+                slug = data["replacement"][kind]
+                table = index.actors if kind == "actor" else index.topics
+                in_batch = batch_actors if kind == "actor" else batch_topics
+                owner = table.get(slug) or in_batch.get(slug)
+                if owner is not None and owner != data["corrects"]:
+                    msg = (
+                        f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "
+                        f"registered by event {owner}; choose another id"
+                    )
+                    raise ConflictError(msg)
             if data["type"] == "actor":
                 owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
                 if owner is not None:
@@ -291,7 +309,7 @@ class Log:
         fix_types = ("correction", "retraction", "supersession")
         if ref_type in fix_types:
             msg = (
-                f"{label}: '{ref}' is a {ref_type}; fixes point at events, not at other fixes "
+                f"{label}: '{ref}' is {_a(ref_type)}; fixes point at events, not at other fixes "
                 "(to change a correction, correct the event again)"
             )
             raise ConflictError(msg)
@@ -299,16 +317,20 @@ class Log:
             new_type = data["replacement"]["type"]
             if new_type != ref_type:
                 msg = (
-                    f"{label}: '{ref}' is a {ref_type}, but the replacement is a {new_type}; "
+                    f"{label}: '{ref}' is {_a(ref_type)}, but the replacement is {_a(new_type)}; "
                     "a correction keeps the event's type (retract it and append a new one instead)"
                 )
                 raise ConflictError(msg)
         elif kind in ("verification", "supersession") or path == "ends":
-            if ref_type in ("actor", "topic"):
-                msg = f"{label}: '{ref}' is a registration, not an event that can be {path}"
+            if ref_type in ("actor", "topic") and path != "ends":
+                role = {"target": "verified", "supersedes": "superseded", "by": "superseding"}
+                msg = (
+                    f"{label}: '{ref}' is an {ref_type} registration; only world events can be "
+                    f"{role.get(path, path)} (to change a registration, correct it)"
+                )
                 raise ConflictError(msg)
             if path == "ends" and ref_type != "regulatory_action":
-                msg = f"{label}: '{ref}' is a {ref_type}; a closure ends a regulatory_action"
+                msg = f"{label}: '{ref}' is {_a(ref_type)}; a closure ends a regulatory_action"
                 raise ConflictError(msg)
             if kind == "supersession" and data["supersedes"] == data["by"]:
                 msg = f"{label}: an event cannot supersede itself"
@@ -328,7 +350,7 @@ class Log:
     def events(self) -> Iterator[StoredEvent]:
         """Stream the events as recorded (fixes included, nothing applied), in log order."""
         for record, _pos in self.store.read():
-            yield StoredEvent(record.seq, record.recorded, load_event(record.event))
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event, seq=record.seq))
 
     def __iter__(self) -> Iterator[StoredEvent]:
         return self.events()
@@ -356,7 +378,9 @@ class Log:
         for record, _pos in self.store.read():
             if cutoff is not None and record.recorded > cutoff:
                 break
-            state.advance(record.seq, record.recorded, load_event(record.event), record.hash)
+            state.advance(
+                record.seq, record.recorded, load_event(record.event, seq=record.seq), record.hash
+            )
         return state
 
     # --- integrity -------------------------------------------------------------------------
@@ -389,36 +413,13 @@ class Log:
                 log fails to extend ``head``.
         """
         want = _parse_head(head) if head is not None else None
-        current = self.store.head()  # raises TornTailError on a damaged end
+        self.store.head()  # raises TornTailError on a damaged end
         prev, expected, last_recorded = ZERO_HASH, 1, ""
         seen_want = want is None or want.seq == 0
         count = 0
-        for line, _pos in self.store.read_lines():
-            try:
-                record = parse_record(line, where=f"record {expected}: ")
-            except InvalidRecordError as exc:
-                if "newer tracker" in exc.message:
-                    raise
-                msg = f"record {expected}: the line is not a valid record (edited or inserted)"
-                raise IntegrityError(msg, seq=expected) from None
-            if record.seq != expected:
-                if record.seq > expected:
-                    what = f"record {expected} is missing (found {record.seq} in its place)"
-                else:
-                    what = f"record {expected} is out of place (found {record.seq} in its place)"
-                raise IntegrityError(f"{what}: lines were deleted, moved or inserted", seq=expected)
-            if record.line() != line:
-                msg = f"record {expected}: the line is not in canonical form (it was edited)"
-                raise IntegrityError(msg, seq=expected)
-            if hash_of_line(line) != record.hash:
-                msg = f"record {expected}: its hash does not match its content (it was edited)"
-                raise IntegrityError(msg, seq=expected)
-            if record.prev != prev:
-                msg = f"record {expected}: the chain is broken (prev does not match record {expected - 1})"
-                raise IntegrityError(msg, seq=expected)
-            if record.recorded < last_recorded:
-                msg = f"record {expected}: recorded before the record it follows"
-                raise IntegrityError(msg, seq=expected)
+        position: Position = 0
+        for line, position in self.store.read_lines():
+            record = check_line(line, expected, prev, last_recorded)
             if want is not None and expected == 1 and want.seq > 0 and want.origin is not None:
                 origin = origin_of(record.hash)
                 if origin != want.origin:
@@ -441,10 +442,10 @@ class Log:
         if not seen_want and want is not None:
             msg = (
                 f"the log does not extend the published head {want.seq}:{want.hash[:16]}...: "
-                f"it has only {count} records (it was cut short, or the head is from a longer copy)"
+                f"it has only {count} records"
             )
             raise IntegrityError(msg, seq=count + 1)
-        return VerifyReport(count, Head(count, prev, last_recorded or None, current.position))
+        return VerifyReport(count, Head(count, prev, last_recorded or None, position))
 
     def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:
         """Prove that this log extends ``other``: it holds every record of ``other``, byte for
@@ -490,6 +491,11 @@ class Log:
         if not isinstance(self.store, FileStore):
             return None
         return self.store.repair()
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: 'an actor', 'a figure'."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _parse_head(head: str | Head | Checkpoint) -> Checkpoint:

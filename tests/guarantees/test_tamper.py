@@ -352,3 +352,13 @@ def test_extends_names_a_damaged_copy(sealed: tuple[Path, bytes], tmp_path: Path
     with tracker.open(path) as log, pytest.raises(IntegrityError, match="the other log") as caught:
         log.extends(other)
     assert caught.value.seq == 3
+
+
+def test_with_two_edits_verify_names_the_earlier_one(sealed: tuple[Path, bytes]) -> None:
+    """Edits to record 3 and to the last record: verify names 3, the first bad one."""
+    path, data = sealed
+    lines = _lines(data)
+    lines[2] = lines[2].replace(b'"name":"The paywall move"', b'"name":"The paywall plan"')
+    lines[9] = lines[9].replace(b'"name":"Bans"', b'"name":"Bins"')
+    path.write_bytes(b"".join(lines))
+    assert _first_bad(path) == 3

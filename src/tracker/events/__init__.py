@@ -37,6 +37,11 @@ from tracker.events.models import (
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of one event (the tagged union), for people writing import files."""
     schema = EVENT_ADAPTER.json_schema()
+    for definition in schema.get("$defs", {}).values():
+        # ``type`` has a default in the models (so Figure(...) needs no type=), but a document
+        # must carry it: it is the tag that picks the model.
+        if "const" in definition.get("properties", {}).get("type", {}):
+            definition["required"] = sorted({"type", *definition.get("required", [])})
     schema["title"] = "tracker event"
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

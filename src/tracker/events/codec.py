@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
 import orjson
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from tracker.errors import InvalidEventError
+from tracker.errors import IntegrityError, InvalidEventError
 from tracker.events.models import EVENT_TYPES, AnyEvent, BaseEvent, Event
 
 EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
@@ -76,20 +77,29 @@ def parse_event(data: Any, *, where: str = "") -> AnyEvent:
     return with_id(event)
 
 
-def load_event(data: Mapping[str, Any]) -> AnyEvent:
-    """Rebuild an event from a record already validated when it was appended."""
-    return EVENT_ADAPTER.validate_python(data)
+def load_event(data: Mapping[str, Any], *, seq: int | None = None) -> AnyEvent:
+    """Rebuild an event from a record already validated when it was appended.
 
-
-def _type_hint(data: Any) -> str | None:
-    if isinstance(data, Mapping):
-        t = data.get("type")
-        return t if isinstance(t, str) else None
-    return None
+    Raises:
+        IntegrityError: the stored event no longer validates (the log was edited by hand).
+    """
+    try:
+        return EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        problem = format_validation_error(exc, data)
+        where = f"record {seq}" if seq is not None else "a stored record"
+        msg = f"{where}: the stored event does not validate ({problem}); run 'tracker verify'"
+        raise IntegrityError(msg, seq=seq) from None
 
 
 def _describe(value: Any) -> str:
-    text = orjson.dumps(value).decode() if _jsonable(value) else repr(value)
+    """Show a rejected input in a message: as JSON, cut to 60 characters."""
+    if isinstance(value, float) and not math.isfinite(value):
+        text = "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    elif _jsonable(value):
+        text = orjson.dumps(value).decode()
+    else:
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -113,33 +123,87 @@ _FRIENDLY = {
     "string_too_short": "must not be empty",
     "too_short": "needs at least one item",
     "tuple_type": "expected a list",
+    "list_type": "expected a list",
     "model_type": "expected an object",
+    "model_attributes_type": "expected an object",
     "dict_type": "expected an object",
     "finite_number": "expected a finite number",
 }
 
+_REPLACEMENT_TYPES = (
+    "actor",
+    "figure",
+    "incident",
+    "policy_change",
+    "regulatory_action",
+    "statement",
+    "topic",
+    "verification",
+)
+"""The types a correction's replacement may have (every type but the fixes)."""
+
+
+def _printable(text: str) -> str:
+    """User text for a one-line message: as is when printable, else with escapes."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def _pick(errors: list[Any]) -> Any:
+    """Choose the error to report: an unknown field first (a typo is usually the root cause)."""
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            return error
+    return errors[0]
+
+
+def _others(errors: list[Any], first: Any, *, also: tuple[Any, ...] = ()) -> int:
+    """Count the other errors, leaving out the consequences of ``first``.
+
+    An error at an ancestor of ``first`` (a list left empty by a bad item) is a consequence, and
+    so is the location ``also`` (the missing field a misspelt one was meant to be).
+    """
+    loc = tuple(first["loc"])
+    return sum(
+        1
+        for e in errors
+        if e is not first and tuple(e["loc"]) != loc[: len(e["loc"])] and tuple(e["loc"]) != also
+    )
+
 
 def format_validation_error(exc: ValidationError, data: Any = None, *, where: str = "") -> str:
-    """Render the first error of ``exc`` as one line: ``[where: ]type.field: problem``."""
+    """Render the most telling error of ``exc`` as one line: ``[where: ]type.field: problem``."""
     errors = exc.errors(include_url=False)
-    first = errors[0]
-    loc = [str(p) for p in first["loc"]]
+    first = _pick(errors)
+    loc = [_printable(str(p)) for p in first["loc"]]
     kind = first["type"]
+    ctx = first.get("ctx") or {}
     prefix = f"{where}: " if where else ""
-    tag = _type_hint(data)
+    value = first.get("input")
 
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        names = sorted(EVENT_TYPES)
+        nested = len(loc) > 0  # a correction's replacement; the top-level union has no loc
+        names = list(_REPLACEMENT_TYPES) if nested else sorted(EVENT_TYPES)
+        at = f"{'.'.join(loc)}: " if nested else ""
+        tag = ctx.get("tag") if kind == "union_tag_invalid" else None
+        tag = None if tag is None else _printable(str(tag))
         if tag is None:
-            return f"{prefix}missing 'type': give one of {', '.join(names)}"
+            return f"{prefix}{at}missing 'type': give one of {', '.join(names)}"
+        if nested and tag in EVENT_TYPES:
+            return (
+                f"{prefix}{at}a replacement cannot be a {tag}: it is the whole event as it "
+                f"should have been, one of {', '.join(names)}"
+            )
         close = difflib.get_close_matches(str(tag), names, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"{prefix}unknown event type '{tag}'{hint} (types: {', '.join(names)})"
+        return f"{prefix}{at}unknown event type '{tag}'{hint} (types: {', '.join(names)})"
+
+    if kind == "json_invalid":
+        return f"{prefix}event: not valid JSON ({ctx.get('error', first['msg'])})"
 
     # pydantic puts the union tag first in loc; keep it as the event type prefix.
-    path = ".".join(loc) if loc else (tag or "event")
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    value = first.get("input")
+    path = ".".join(loc) if loc else (_type_hint(data) or "event")
+    n = _others(errors, first)
+    more = f" (and {n} more)" if n else ""
     if kind == "missing":
         return f"{prefix}{path}: required{more}"
     if kind == "extra_forbidden":
@@ -148,57 +212,75 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
         if model is not None:
             fields = sorted(f for f in model.model_fields if f != "type")
             close = difflib.get_close_matches(loc[-1], fields, n=1)
-            allowed = f"; did you mean '{close[0]}'?" if close else f" (fields: {', '.join(fields)})"
+            listing = f" (fields: {', '.join(fields)})"
+            allowed = f"; did you mean '{close[0]}'?" if close else listing
+            if close:  # the field it was meant to be is then missing too: not another error
+                n = _others(errors, first, also=(*first["loc"][:-1], close[0]))
+                more = f" (and {n} more)" if n else ""
         return f"{prefix}{path}: unknown field{allowed}{more}"
     if kind == "literal_error":
-        expected = first.get("ctx", {}).get("expected", "")
-        got = _describe(value)
-        return f"{prefix}{path}: expected one of {expected}, got {got}{more}"
+        expected = ctx.get("expected", "")
+        return f"{prefix}{path}: expected one of {expected}, got {_describe(value)}{more}"
     if kind == "string_pattern_mismatch":
         return (
             f"{prefix}{path}: {_describe(value)} is not an id: use lowercase letters, digits, "
             f"'.', '_' or '-', starting with a letter or digit, at most 64 characters{more}"
         )
-    if kind == "value_error":
-        message = str(first.get("ctx", {}).get("error", first["msg"]))
-        return f"{prefix}{path}: {message}{more}" if loc else f"{prefix}{tag or 'event'}: {message}{more}"
+    if kind in ("value_error", "invalid_date"):
+        # The message already says what was given (a date error quotes the input).
+        message = str(ctx.get("error", ctx.get("message", first["msg"])))
+        return f"{prefix}{path}: {message}{more}"
     if kind in ("float_parsing", "float_type") and isinstance(value, str):
         return (
             f"{prefix}{path}: expected a number, got {_describe(value)} "
             f"(give the number alone, and approximate true for 'about'){more}"
         )
+    if kind in ("less_than_equal", "greater_than_equal"):
+        bound = f"at most {ctx['le']}" if kind == "less_than_equal" else f"at least {ctx['ge']}"
+        return f"{prefix}{path}: must be {bound}, got {_describe(value)}{more}"
     friendly = _FRIENDLY.get(kind, first["msg"][:1].lower() + first["msg"][1:])
     return f"{prefix}{path}: {friendly}, got {_describe(value)}{more}"
 
 
+def _type_hint(data: Any) -> str | None:
+    if isinstance(data, Mapping):
+        t = data.get("type")
+        return t if isinstance(t, str) else None
+    return None
+
+
 def _model_at(loc: list[str]) -> type[Any] | None:
-    """Find the model class an error location points into (for listing its fields)."""
+    """Find the model class an error location points into (for listing its fields).
+
+    A location runs through field names, list indexes and, inside a correction's replacement,
+    the replacement's type tag: ``correction.replacement.figure.valu``.
+    """
     if not loc or loc[0] not in EVENT_TYPES:
         return None
     model: Any = EVENT_TYPES[loc[0]]
-    for part in loc[1:-1]:
+    parts = loc[1:-1]
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        i += 1
         if part.isdigit():
             continue
         field = model.model_fields.get(part)
         if field is None:
             return model  # type: ignore[no-any-return]
-        ann = field.annotation
-        inner = _model_in(ann)
+        if part == "replacement" and i < len(parts) and parts[i] in EVENT_TYPES:
+            model = EVENT_TYPES[parts[i]]
+            i += 1
+            continue
+        inner = _model_in(field.annotation)
         if inner is None:
-            if part == "replacement" and loc.index(part) + 1 < len(loc):
-                nxt = loc[loc.index(part) + 1]
-                model = EVENT_TYPES.get(nxt, model)
-                continue
             return model  # type: ignore[no-any-return]
         model = inner
     return model  # type: ignore[no-any-return]
 
 
 def _model_in(annotation: Any) -> type[Any] | None:
-    from typing import get_args
-
-    from pydantic import BaseModel
-
+    """The pydantic model inside an annotation (``tuple[Source, ...]``, ``Relation | None``)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):

@@ -32,7 +32,7 @@ common forms take a microsecond or two, and repeated texts are served from a sma
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, final
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCEPTED_FORMS",
+    "JSON_SCHEMA_DESCRIPTION",
     "PRECISIONS",
     "PartialDate",
     "Precision",
@@ -73,7 +74,7 @@ ACCEPTED_FORMS: Final = (
     "'D..' (on or after), 'D1..D2', with '~' for approximate"
 )
 
-_UTC: Final = timezone.utc
+_UTC: Final = UTC
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=_UTC)
 _ONE_US: Final = timedelta(microseconds=1)
 _MIN_KEY: Final = -(2**63)
@@ -163,7 +164,7 @@ class PartialDate:
         text: The stripped text it was parsed from; this is what is serialised.
     """
 
-    __slots__ = ("_earliest", "_latest", "_precision", "_approximate", "_text", "_key")
+    __slots__ = ("_approximate", "_earliest", "_key", "_latest", "_precision", "_text")
 
     def __init__(
         self,
@@ -387,8 +388,8 @@ def _parse_single(text: str, part: str) -> PartialDate:
         except ValueError:
             pass
         else:
-            year, month = earliest.year, earliest.month
-            latest = datetime(year, month, _month_days(year, month), 23, 59, 59, 999999, _UTC)
+            y, mo = earliest.year, earliest.month
+            latest = datetime(y, mo, _month_days(y, mo), 23, 59, 59, 999999, _UTC)
             return PartialDate(earliest, latest, "month", False, part)
 
     m = _SINGLE.fullmatch(part)
@@ -495,8 +496,7 @@ def _diagnose(text: str, part: str) -> NoReturn:
         _refuse(text, "day and month order is ambiguous; write the year first, YYYY-MM-DD")
     if re.fullmatch(r"[0-9]{1,3}(?:-.*)?|[0-9]{5,}(?:-.*)?", part, re.ASCII):
         _refuse(text, "the year must have four digits, 0001-9999")
-    if re.fullmatch(r"[0-9]{4}-[0-9](?:-.*)?|[0-9]{4}-[0-9]{2}-[0-9](?:[^0-9].*)?", part,
-                    re.ASCII):
+    if re.fullmatch(r"[0-9]{4}-[0-9](?:-.*)?|[0-9]{4}-[0-9]{2}-[0-9](?:[^0-9].*)?", part, re.ASCII):
         _refuse(text, "month and day need two digits")
     _refuse(text, "not a recognised date")
 
@@ -533,9 +533,8 @@ def _parse(text: str) -> PartialDate:
     assert start.earliest is not None and end.latest is not None
     if start.earliest > end.latest:
         _refuse(s, f"the start {start_text} is after the end {end_text}")
-    precision = start.precision if _RANK[start.precision] <= _RANK[end.precision] else (
-        end.precision
-    )
+    coarser = _RANK[start.precision] <= _RANK[end.precision]
+    precision = start.precision if coarser else end.precision
     return PartialDate(
         start.earliest, end.latest, precision, start.approximate or end.approximate, s
     )
@@ -549,9 +548,7 @@ _parse_cached: Final = lru_cache(maxsize=16384)(_parse)
 # -- instants ---------------------------------------------------------------------------------
 
 
-def parse_instant_bound(
-    text_or_datetime: str | date | datetime, *, end: bool = True
-) -> datetime:
+def parse_instant_bound(text_or_datetime: str | date | datetime, *, end: bool = True) -> datetime:
     """Turn a replay bound (``as_of`` or ``known_at``) into one aware UTC instant.
 
     A day or a month given means its end (or its start, with ``end=False``), so "as of
@@ -608,9 +605,16 @@ def format_instant(dt: datetime) -> str:
         raise ValueError(f"format_instant needs an aware datetime, got naive {dt.isoformat()}")
     if dt.tzinfo is not _UTC:
         dt = dt.astimezone(_UTC)
-    # %-formatting is the fastest exact form (isoformat spends its time on the offset).
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (
-        dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond
+    # %-formatting is the fastest exact form: twice as fast as an f-string here, and isoformat
+    # spends its time on the offset.
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+        dt.year,
+        dt.month,
+        dt.day,
+        dt.hour,
+        dt.minute,
+        dt.second,
+        dt.microsecond,
     )
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from tracker.events.dates import PartialDate
 
@@ -30,6 +38,18 @@ EventId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+def _not_bool(value: Any) -> Any:
+    """Refuse true/false where a number is expected (pydantic would read them as 1 and 0)."""
+    if isinstance(value, bool):
+        msg = f"expected a number, got {str(value).lower()}"
+        raise ValueError(msg)  # noqa: TRY004 - pydantic turns ValueError into a validation error
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_bool)]
+"""A float that refuses booleans."""
 
 
 def is_valid_id(value: str) -> bool:
@@ -142,7 +162,9 @@ Rung = Literal[
 
 Verdict = Literal["confirmed", "contradicted", "partly_confirmed"]
 
-Stance = Annotated[int, Field(ge=-2, le=2)]
+# The bounds go before the validator: in the other order pydantic 2.14 writes "ge"/"le" into
+# the JSON Schema instead of "minimum"/"maximum".
+Stance = Annotated[int, Field(ge=-2, le=2), BeforeValidator(_not_bool)]
 
 
 # --- the events -----------------------------------------------------------------------------
@@ -270,9 +292,9 @@ class Figure(BaseEvent):
     REFS: ClassVar[dict[str, str]] = {"subject": "actor", "reported_by": "actor"}
     type: Literal["figure"] = "figure"
     metric: Slug = Field(description="What is measured, as a slug (sexualised_images, net_loss).")
-    value: float | None = Field(default=None, description="The value (or give lower/upper).")
-    lower: float | None = Field(default=None, description="Lower bound, when a range is reported.")
-    upper: float | None = Field(default=None, description="Upper bound, when a range is reported.")
+    value: Number | None = Field(default=None, description="The value (or give lower/upper).")
+    lower: Number | None = Field(default=None, description="Lower bound, when a range is reported.")
+    upper: Number | None = Field(default=None, description="Upper bound, when a range is reported.")
     unit: Short = Field(description="A unit code from the units table (per_hour, USD_billion, ...).")
     approximate: bool = Field(default=False, description="The value is approximate ('about').")
     period: PartialDate | None = Field(default=None, description="The period the figure covers.")

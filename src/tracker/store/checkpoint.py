@@ -34,7 +34,7 @@ ORIGIN_PREFIX = "tracker-log/"
 EMPTY_ORIGIN = ORIGIN_PREFIX + "empty"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SIZE = re.compile(r"0|[1-9][0-9]{0,18}")
-_EXAMPLE = f"42:{'9b1d' * 16}"
+_EXAMPLE = f"42:{'ab' * 32}"
 
 
 def origin_of(first_hash: str | None) -> str:
@@ -106,11 +106,8 @@ def _parse_short(text: str) -> Checkpoint:
     seq_text, colon, digest = text.partition(":")
     digest = digest.lower()
     if not colon or not _SIZE.fullmatch(seq_text) or not _HEX64.fullmatch(digest):
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        msg = (
-            f"invalid head {shown!r}: expected SEQ:HASH, e.g. {_EXAMPLE[:20]}... "
-            "(or the note 'tracker head' prints)"
-        )
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        msg = f"invalid head '{shown}': expected SEQ:HASH, e.g. 42:{'ab' * 32} (from 'tracker head')"
         raise InvalidInputError(msg)
     seq = int(seq_text)
     if seq == 0 and digest != ZERO_HASH:

@@ -35,7 +35,7 @@ from tracker.errors import (
     TrackerError,
 )
 from tracker.store.base import Clock, Head, Position, Store, Writer, system_clock
-from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
+from tracker.store.records import ZERO_HASH, Record, check_line, hash_of_line, parse_record
 
 _CHUNK = 1 << 20
 _TAIL_CHUNK = 1 << 16
@@ -114,10 +114,7 @@ class FileStore(Store):
             raise LogNotFoundError(msg)
         if check:
             self._check_first_line()
-            try:
-                self.head()  # raises TornTailError on a damaged end
-            except IntegrityError:
-                pass  # an edited last line: verify names the first bad record; appends refuse
+            self.head()  # raises TornTailError on a torn end, IntegrityError on an edited one
 
     # --- creation -------------------------------------------------------------------------
 
@@ -131,6 +128,9 @@ class FileStore(Store):
     ) -> FileStore:
         """Create an empty log at ``path`` (refusing to overwrite anything), durably."""
         p = Path(path)
+        if p.is_dir():
+            msg = f"{p} is a directory; give the path of a new .jsonl file"
+            raise LogExistsError(msg)
         if not p.parent.exists():
             msg = f"cannot create {p}: the directory {p.parent} does not exist; create it first"
             raise LogNotFoundError(msg)
@@ -466,8 +466,8 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         torn_start = complete_end
         if complete_end == 0:
             return Damage(0, size, f"a torn first record, at byte 0 ({size} bytes)"), None
-    lines = _lines_backwards(fd, complete_end)
-    start, line = next(lines)
+    backwards = _lines_backwards(fd, complete_end)
+    start, line = next(backwards)
     try:
         last = parse_record(line)
     except InvalidRecordError as exc:
@@ -475,16 +475,39 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
             raise
         if torn_start is not None and start == 0:
             return Damage(0, size, f"a torn first record, at byte 0 ({size} bytes)"), None
-        raise _edited(start, lines) from None
-    if hash_of_line(line) != last.hash:
-        raise _edited(start, lines)  # not a crash: a whole line that was changed
+        raise _bad_last_line(start, backwards) from None
     if not last.closes_batch:
-        batch_start = start
+        # A crash leaves the first records of a batch, whole, after a record that closes its
+        # own batch; anything else at the end was edited, not torn.
+        batch_start, first = start, last
         for _ in range(last.batch_index):
-            step = next(lines, None)
-            if step is None:
-                raise _edited(start, iter(()))
-            batch_start = step[0]
+            batch_start, first_line = next(backwards, (-1, b""))
+            try:
+                first = parse_record(first_line)
+            except InvalidRecordError:
+                batch_start = -1
+            if batch_start < 0 or first.batch_id != last.batch_id:
+                msg = (
+                    f"record {last.seq} (the last line, at byte {start}) claims to be record "
+                    f"{last.batch_index + 1} of batch {last.batch_id}, but that batch's earlier "
+                    "records are not before it: the log was edited; restore it from a copy"
+                )
+                raise IntegrityError(msg, seq=last.seq)
+        _offset, before_line = next(backwards, (0, b""))
+        try:
+            before_seq = parse_record(before_line).seq if before_line else 0
+        except InvalidRecordError:
+            before_seq = -1
+        if first.seq != last.batch_id or before_seq != first.seq - 1:
+            slot = before_seq + 1 if before_seq >= 0 else None
+            where = f", where record {slot} belongs," if slot is not None else ""
+            msg = (
+                f"the line at byte {batch_start}{where} holds record {first.seq} of an unfinished "
+                "batch: the log was edited; restore it from a copy"
+            )
+            raise IntegrityError(msg, seq=slot)
+        if hash_of_line(line) != last.hash:  # whole but changed: an edit, not a crash
+            raise _bad_last_line(start, _lines_backwards(fd, start))
         length = size - batch_start
         desc = (
             f"an unfinished batch: {last.batch_index + 1} of {last.batch_count} records of "
@@ -506,23 +529,35 @@ def _is_record(line: bytes) -> bool:
     return True
 
 
-def _edited(start: int, before: Iterator[tuple[int, bytes]]) -> IntegrityError:
-    """The error for a last line that is whole but not a good record: someone edited it."""
-    seq: int | None = None
-    previous = next(before, None)
-    if previous is None and start == 0:
-        seq = 1
-    elif previous is not None:
+def _bad_last_line(start: int, before: Iterator[tuple[int, bytes]]) -> IntegrityError:
+    """The error for a whole last line that is not a record (edited, not torn by a crash)."""
+    seq = 1
+    _offset, previous = next(before, (0, b""))
+    if previous:
         try:
-            seq = parse_record(previous[1]).seq + 1
+            seq = parse_record(previous).seq + 1
         except InvalidRecordError:
-            seq = None
-    what = f"record {seq} (the line at byte {start})" if seq else f"the line at byte {start}"
+            seq = 0
+    which = f"record {seq} (the last line, at byte {start})" if seq else "the last line"
     msg = (
-        f"{what} is not a good record: the log was edited after it was written; run "
-        "'tracker verify' to find the first bad record"
+        f"{which} is not a valid record: it was edited after it was written; "
+        "restore the log from a copy"
     )
-    return IntegrityError(msg, seq=seq)
+    return IntegrityError(msg, seq=seq or None)
+
+
+def _first_bad(fd: int, size: int) -> IntegrityError | None:
+    """Walk the chain from the start; return the error naming its first bad record, if any."""
+    prev, expected, last_recorded = ZERO_HASH, 1, ""
+    try:
+        for line, _after in _iter_lines(fd, 0, size):
+            record = check_line(line, expected, prev, last_recorded)
+            prev, expected, last_recorded = record.hash, expected + 1, record.recorded
+    except IntegrityError as exc:
+        return exc
+    except InvalidRecordError:
+        return None
+    return None
 
 
 def _tail_head(fd: int, size: int, path: Path) -> Head:
@@ -531,6 +566,12 @@ def _tail_head(fd: int, size: int, path: Path) -> Head:
     except InvalidRecordError as exc:  # the last record comes from a newer tracker
         msg = f"{path}: the last record was {exc.message}"
         raise InvalidRecordError(msg) from None
+    except IntegrityError as exc:  # an edited end: name the first bad record, maybe earlier
+        first = _first_bad(fd, size)
+        if first is not None and first.seq is not None and (exc.seq is None or first.seq < exc.seq):
+            msg = f"{first.message}; the log was edited after it was written: restore it from a copy"
+            raise IntegrityError(msg, seq=first.seq) from None
+        raise
     if damage is not None:
         msg = (
             f"{path} ends in {damage.description}: it was cut short by a crash, and nothing "
