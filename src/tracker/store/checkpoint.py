@@ -70,7 +70,10 @@ class Checkpoint:
             InvalidInputError: neither form; the message says what was expected.
         """
         if not isinstance(text, str):
-            msg = f"invalid head {text!r}: expected a checkpoint note or SEQ:HASH, e.g. {_EXAMPLE}"
+            msg = (
+                f"invalid head: expected the text of a checkpoint note or SEQ:HASH (e.g. "
+                f"{_EXAMPLE}), not {type(text).__name__}"
+            )
             raise InvalidInputError(msg)
         lines = [line.strip() for line in text.replace("\r\n", "\n").strip().split("\n")]
         if len(lines) == 1:
@@ -85,15 +88,15 @@ class Checkpoint:
         origin, size, digest = body[:3]
         if not origin.startswith(ORIGIN_PREFIX) or len(origin) <= len(ORIGIN_PREFIX):
             msg = (
-                f"invalid head note: its first line {origin[:40]!r} is not a tracker log origin "
+                f"invalid head note: its first line {_show(origin)} is not a tracker log origin "
                 f"(expected '{ORIGIN_PREFIX}...' as 'tracker head' prints it)"
             )
             raise InvalidInputError(msg)
         if not _SIZE.fullmatch(size):
-            msg = f"invalid head note: its second line {size[:40]!r} is not a record count"
+            msg = f"invalid head note: its second line {_show(size)} is not a record count"
             raise InvalidInputError(msg)
         if not _HEX64.fullmatch(digest.lower()):
-            msg = f"invalid head note: its third line {digest[:40]!r} is not a 64-hex-digit hash"
+            msg = f"invalid head note: its third line {_show(digest)} is not a 64-hex-digit hash"
             raise InvalidInputError(msg)
         seq = int(size)
         if seq == 0 and digest.lower() != ZERO_HASH:
@@ -102,12 +105,18 @@ class Checkpoint:
         return cls(origin, seq, digest.lower())
 
 
+def _show(text: str, limit: int = 40) -> str:
+    """Quote user text for a one-line message: control characters escaped, long text cut."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    return "'" + (text if len(text) <= limit else text[: limit - 3] + "...") + "'"
+
+
 def _parse_short(text: str) -> Checkpoint:
     seq_text, colon, digest = text.partition(":")
     digest = digest.lower()
     if not colon or not _SIZE.fullmatch(seq_text) or not _HEX64.fullmatch(digest):
-        shown = text if len(text) <= 80 else text[:77] + "..."
-        msg = f"invalid head '{shown}': expected SEQ:HASH, e.g. 42:{'ab' * 32} (from 'tracker head')"
+        msg = f"invalid head {_show(text, 80)}: expected SEQ:HASH, e.g. 42:{'ab' * 32} (from 'tracker head')"
         raise InvalidInputError(msg)
     seq = int(seq_text)
     if seq == 0 and digest != ZERO_HASH:
