@@ -17,7 +17,6 @@ from typing import Any, Literal
 from tracker.errors import (
     ConflictError,
     IntegrityError,
-    InvalidRecordError,
     UnknownIdError,
 )
 from tracker.events.codec import content_digest, event_to_dict, load_event, parse_event
@@ -463,9 +462,7 @@ class Log:
             their_report = _verify_named(theirs, "the other log")
             _verify_named(self, "this log")
             mine = self.store.read_lines()
-            seq = 0
-            for their_line, _pos in theirs.store.read_lines():
-                seq += 1
+            for seq, (their_line, _pos) in enumerate(theirs.store.read_lines(), 1):
                 if seq > their_report.records:
                     break
                 my_line = next(mine, (None, None))[0]

@@ -143,7 +143,9 @@ unknown_slugs = st.from_regex(r"\Azz[a-z0-9]{1,20}\Z")
 def malformed_dates(draw: st.DrawFn) -> str:
     """A date string that is certainly not a valid partial date."""
     year = draw(st.integers(1, 9999))
-    kind = draw(st.sampled_from(["month", "day", "feb", "hour", "minute", "junk", "year0", "empty"]))
+    kind = draw(
+        st.sampled_from(["month", "day", "feb", "hour", "minute", "junk", "year0", "empty"])
+    )
     if kind == "month":
         return f"{year:04d}-{draw(st.integers(13, 99)):02d}"
     if kind == "day":
@@ -181,7 +183,12 @@ def malformed_events(draw: st.DrawFn) -> Any:
     elif how == "slug":
         event[draw(st.sampled_from(SLUG_FIELDS[kind]))] = draw(bad_slugs)
     elif how == "string":
-        field = {"statement": "quote", "figure": "unit", "regulatory_action": "rung", "actor": "name"}
+        field = {
+            "statement": "quote",
+            "figure": "unit",
+            "regulatory_action": "rung",
+            "actor": "name",
+        }
         event[field[kind]] = draw(not_a_string)
     elif how == "extra":
         key = draw(st.text(min_size=1, max_size=12).filter(lambda k: k not in _fields(kind)))
@@ -292,7 +299,9 @@ def test_any_text_as_a_date_parses_or_is_refused_in_one_line(text: str) -> None:
 
 
 @settings(SETTINGS, max_examples=200 * SCALE)
-@given(text=st.one_of(st.text(max_size=80), st.lists(st.text(max_size=70), max_size=5).map("\n".join)))
+@given(
+    text=st.one_of(st.text(max_size=80), st.lists(st.text(max_size=70), max_size=5).map("\n".join))
+)
 def test_any_text_as_a_head_is_read_or_refused_in_one_line(
     seeded_log: tuple[tracker.Log, Path], text: str
 ) -> None:
@@ -305,3 +314,31 @@ def test_any_text_as_a_head_is_read_or_refused_in_one_line(
         with pytest.raises(InvalidInputError):
             log.verify(head=text)
     count_case("heads")
+
+
+# --- what the canonical form cannot carry ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (9007199254740993, "9007199254740993 has more digits than a number can be stored with"),
+        ("123456789012345678901234567890", "123456789012345678901234567890 has more digits"),
+        (10**400, "100000000000... (401 digits) has more digits"),
+        (float("nan"), "expected a finite number"),
+        (float("inf"), "expected a finite number"),
+        ("NaN", "expected a finite number"),
+    ],
+)
+def test_numbers_that_cannot_be_stored_exactly_are_refused(
+    seeded_log: tuple[tracker.Log, Path], value: Any, message: str
+) -> None:
+    """A whole number a float would round, NaN and infinity are refused, never stored changed."""
+    log, path = seeded_log
+    before = path.read_bytes()
+    with pytest.raises(
+        TrackerError, match=message.replace("(", r"\(").replace(")", r"\)")
+    ) as caught:
+        log.append(dict(VALID["figure"], value=value))
+    assert_one_clear_line(caught.value)
+    assert path.read_bytes() == before

@@ -62,7 +62,7 @@ def _crash_worker(report: int, path: Path, round_no: int, aimed: bool) -> None:
             if writes == fatal:
                 go.set()
 
-        file_store._test_before_write = before_write  # noqa: SLF001 - the test hook
+        file_store._test_before_write = before_write
     log = tracker.open(path, clock=fixed_clock)
     k = 0
     while True:

@@ -33,7 +33,6 @@ from tracker.errors import (
     LockTimeoutError,
     LogExistsError,
     LogNotFoundError,
-    StorageError,
     TrackerError,
 )
 from tracker.store import file as file_store
@@ -49,7 +48,9 @@ def _report_error(report: int, exc: TrackerError) -> None:
     os.write(report, orjson.dumps(payload))
 
 
-def _run_child(fork: Callable[..., Child], target: Callable[..., None], *args: Any) -> dict[str, Any]:
+def _run_child(
+    fork: Callable[..., Child], target: Callable[..., None], *args: Any
+) -> dict[str, Any]:
     child = fork(target, *args)
     child.wait(timeout=60)
     out = child.output()
@@ -168,9 +169,10 @@ def test_a_read_only_log_can_be_read_and_refuses_appends(
     assert (result["records"], result["replayed"]) == (2, 2)
     assert result["class"] == "StorageError"
     assert result["exit"] == 6
-    assert "Permission denied; check the file's permissions, or use a writable copy" in result[
-        "message"
-    ]
+    assert (
+        "Permission denied; check the file's permissions, or use a writable copy"
+        in result["message"]
+    )
     assert ("cannot lock" if place == "directory" else "cannot append to") in result["message"]
     assert path.read_bytes() == before
 
@@ -244,9 +246,11 @@ def test_a_log_from_a_newer_tracker_asks_for_an_upgrade(small_log: Path, where: 
     lines[index] = _newer(orjson.loads(lines[index]))
     small_log.write_bytes(b"".join(lines))
     before = small_log.read_bytes()
-    with pytest.raises(InvalidRecordError, match="newer tracker .*upgrade tracker") as caught:
-        with tracker.open(small_log) as log:
-            log.verify()
+    with (
+        pytest.raises(InvalidRecordError, match="newer tracker .*upgrade tracker") as caught,
+        tracker.open(small_log) as log,
+    ):
+        log.verify()
     assert caught.value.exit_code == 1
     assert small_log.read_bytes() == before
 
@@ -284,7 +288,9 @@ def test_a_failed_fsync_is_never_reported_as_success(
     assert result["class"] == "StorageError"
     assert result["exit"] == 6
     assert "fsync of" in result["message"]
-    assert "whether the last append is durable is unknown; run 'tracker verify'" in result["message"]
+    assert (
+        "whether the last append is durable is unknown; run 'tracker verify'" in result["message"]
+    )
     assert result["fsyncs"] == 1  # not retried until it "works"
     with tracker.open(small_log) as log:  # the bytes reached the file: whole, and verifiable
         assert log.verify().records == 5
@@ -313,7 +319,9 @@ def _append_with_timeout(report: int, path: Path) -> None:
     os.write(report, b'{"class": null}')
 
 
-def test_a_lock_held_too_long_times_out_cleanly(small_log: Path, fork: Callable[..., Child]) -> None:
+def test_a_lock_held_too_long_times_out_cleanly(
+    small_log: Path, fork: Callable[..., Child]
+) -> None:
     """A writer that cannot get the lock in time gives up with exit 7 and writes nothing."""
     before = small_log.read_bytes()
     fd = os.open(small_log.with_name("log.jsonl.lock"), os.O_RDWR)
@@ -328,7 +336,9 @@ def test_a_lock_held_too_long_times_out_cleanly(small_log: Path, fork: Callable[
     assert small_log.read_bytes() == before
 
 
-def test_a_dead_writer_never_leaves_the_lock_held(small_log: Path, fork: Callable[..., Child]) -> None:
+def test_a_dead_writer_never_leaves_the_lock_held(
+    small_log: Path, fork: Callable[..., Child]
+) -> None:
     """A writer killed while holding the lock releases it: the next append gets it at once."""
 
     def hold_forever(report: int, path: Path) -> None:

@@ -27,7 +27,13 @@ SOURCE = {"publisher": "Ofcom", "url": "https://www.ofcom.org.uk/news"}
 def _events() -> list[Any]:
     """Ten records: registrations, statements, a figure, and a batch of three in the middle."""
     return [
-        {"type": "actor", "id": "reg-ofcom", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"},
+        {
+            "type": "actor",
+            "id": "reg-ofcom",
+            "actor": "ofcom",
+            "name": "Ofcom",
+            "kind": "regulator",
+        },
         {"type": "actor", "id": "reg-x", "actor": "x", "name": "X", "kind": "platform"},
         {"type": "topic", "id": "reg-paywall", "topic": "paywall", "name": "The paywall move"},
         [
@@ -206,7 +212,9 @@ def test_a_rewritten_tail_passes_verify_alone_but_not_a_published_head(
     with tracker.open(path) as log:
         assert log.verify().records == 10  # on its own, the forged chain holds
         for head in (note, short):
-            with pytest.raises(IntegrityError, match="does not extend the published head 10:") as caught:
+            with pytest.raises(
+                IntegrityError, match="does not extend the published head 10:"
+            ) as caught:
                 log.verify(head=head)
             assert caught.value.seq == 10
         assert log.verify(head=early).records == 10  # the rewrite came after record 6
@@ -337,7 +345,10 @@ def test_a_copy_that_grew_extends_the_older_copy(
         log.append({"type": "topic", "topic": "later", "name": "Later"})
         assert log.extends(older).records == 11
         assert log.extends(log).records == 11
-    with tracker.open(older) as log, pytest.raises(IntegrityError, match="stops at record 10") as caught:
+    with (
+        tracker.open(older) as log,
+        pytest.raises(IntegrityError, match="stops at record 10") as caught,
+    ):
         log.extends(path)
     assert caught.value.seq == 11
 

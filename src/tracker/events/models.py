@@ -48,7 +48,29 @@ def _not_bool(value: Any) -> Any:
     return value
 
 
-Number = Annotated[float, BeforeValidator(_not_bool)]
+def _exact(value: Any) -> Any:
+    """Refuse a whole number that a float cannot hold exactly: it would be stored rounded."""
+    whole = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        whole = int(value.strip())
+    if whole is None:
+        return value
+    try:
+        exact = float(whole) == whole
+    except OverflowError:
+        exact = False
+    if not exact:
+        text = str(whole)
+        shown = text if len(text) <= 30 else f"{text[:12]}... ({len(text)} digits)"
+        msg = (
+            f"{shown} has more digits than a number can be stored with exactly; give it in a "
+            "larger unit (USD_billion, million, ...) or rounded, as a decimal"
+        )
+        raise ValueError(msg)
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_bool), BeforeValidator(_exact)]
 """A float that refuses booleans."""
 
 
