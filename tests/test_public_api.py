@@ -15,6 +15,7 @@ import tracker.events
 
 TRACKER_ALL = [
     "Checkpoint",
+    "EventView",
     "Head",
     "Log",
     "Receipt",
@@ -25,6 +26,7 @@ TRACKER_ALL = [
     "__version__",
     "init",
     "open",
+    "read_events",
     "repair",
 ]
 

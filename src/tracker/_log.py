@@ -20,10 +20,12 @@ from tracker.errors import (
     UnknownIdError,
 )
 from tracker.events.codec import content_digest, event_to_dict, load_event, parse_event
-from tracker.events.dates import format_instant, parse_instant_bound
+from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
+from tracker.events.flat import spec as flat_spec
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.projections.registry import suggest
-from tracker.projections.state import State
+from tracker.projections.fold import Entry
+from tracker.projections.state import HistoryItem, State
 from tracker.store.base import Clock, Head, Position, Store, system_clock
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
@@ -145,12 +147,19 @@ class Log:
         events: BaseEvent | dict[str, Any] | Iterable[BaseEvent | dict[str, Any]],
         *,
         dry_run: bool = False,
+        labels: Sequence[str] | None = None,
     ) -> list[Receipt]:
         """Append one event or a batch, all or nothing, durably; return a receipt per event.
 
         Events may be models from :mod:`tracker.events` or plain dicts (as in an import file).
         An event whose id the log already holds with the same content is skipped (``exists``),
         so importing a file twice adds nothing the second time.
+
+        Args:
+            events: one event or many.
+            dry_run: check everything, write nothing (the receipts say what would happen).
+            labels: a name per event for error messages (``events.csv:12``); by default
+                ``event N`` in a batch.
 
         Raises:
             InvalidEventError: an event does not validate.
@@ -159,13 +168,17 @@ class Log:
         """
         items = [events] if isinstance(events, BaseEvent | dict) else list(events)
         many = len(items) > 1
+        if labels is not None and len(labels) != len(items):
+            msg = f"{len(labels)} labels for {len(items)} events: give one label per event"
+            raise ValueError(msg)
         parsed = [
-            parse_event(item, where=f"event {i + 1}" if many else "") for i, item in enumerate(items)
+            parse_event(item, where=labels[i] if labels else f"event {i + 1}" if many else "")
+            for i, item in enumerate(items)
         ]
         dicts = [event_to_dict(e) for e in parsed]
         with self.store.writer() as writer:
             self._catch_up(writer.read)
-            plan = self._plan(parsed, dicts)
+            plan = self._plan(parsed, dicts, labels)
             fresh = [d for d, status in plan if status == "appended"]
             if dry_run or not fresh:
                 next_seq = self._index.seq + 1
@@ -199,7 +212,10 @@ class Log:
             self._index.position = pos
 
     def _plan(
-        self, parsed: Sequence[AnyEvent], dicts: Sequence[dict[str, Any]]
+        self,
+        parsed: Sequence[AnyEvent],
+        dicts: Sequence[dict[str, Any]],
+        labels: Sequence[str] | None = None,
     ) -> list[tuple[dict[str, Any], str]]:
         """Check a batch against the log and itself; say which events are new."""
         index = self._index
@@ -209,7 +225,10 @@ class Log:
         plan: list[tuple[dict[str, Any], str]] = []
         many = len(parsed) > 1
         for i, (event, data) in enumerate(zip(parsed, dicts, strict=True)):
-            where = f"event {i + 1} ({data['id']}): " if many else ""
+            if labels:
+                where = f"{labels[i]}: "
+            else:
+                where = f"event {i + 1} ({data['id']}): " if many else ""
             event_id = data["id"]
             digest = content_digest(data)
             known = index.events.get(event_id)
@@ -341,9 +360,85 @@ class Log:
         """The log's head: its last sequence number and hash (publish it to pin the log)."""
         return self.store.head()
 
-    def records(self) -> Iterator[Record]:
-        """Stream the raw records in sequence order."""
+    def records(
+        self,
+        *,
+        type: str | None = None,  # noqa: A002 - the field is called type
+        actor: str | None = None,
+        topic: str | None = None,
+        occurred: str | None = None,
+        recorded: str | None = None,
+    ) -> Iterator[Record]:
+        """Stream the raw records in sequence order, optionally filtered.
+
+        Args:
+            type: only events of this type (``figure``, ``correction``, ...).
+            actor: only events that name this actor (as speaker, subject, target, ...).
+            topic: only events that name this topic.
+            occurred: a partial date or range (``2026-01``, ``2026-01-05..2026-01-08``,
+                ``..2026-01-12``): only events whose occurred interval overlaps it, that is,
+                which may have happened then. Events without a date are left out.
+            recorded: a partial date or range: only records the log stored within it.
+
+        Raises:
+            InvalidDateError: a range does not parse.
+            InvalidEventError: no such event type (with the closest one).
+            UnknownIdError: no such actor or topic is registered (with the closest id).
+        """
+        occ = PartialDate.parse(occurred) if occurred is not None else None
+        rec = PartialDate.parse(recorded) if recorded is not None else None
+        if type is not None:
+            flat_spec(type)  # raises for an unknown type, with a suggestion
+        if actor is not None or topic is not None:
+            self._catch_up(self.store.read)
+            index = self._index
+            for kind, value, table in (
+                ("actor", actor, index.actors),
+                ("topic", topic, index.topics),
+            ):
+                if value is not None and value not in table:
+                    guess = suggest(value, table, index.names if kind == "actor" else None)
+                    hint = f"; did you mean '{guess}'?" if guess else ""
+                    msg = f"no {kind} '{value}' is registered{hint} (see 'tracker {kind} list')"
+                    raise UnknownIdError(msg)
+        return self._filtered(type, actor, topic, occ, rec)
+
+    def _filtered(
+        self,
+        type: str | None,  # noqa: A002 - the field is called type
+        actor: str | None,
+        topic: str | None,
+        occ: PartialDate | None,
+        rec: PartialDate | None,
+    ) -> Iterator[Record]:
+        rec_from = format_instant(rec.earliest) if rec and rec.earliest else None
+        rec_to = format_instant(rec.latest) if rec and rec.latest else None
         for record, _pos in self.store.read():
+            event = record.event
+            if type is not None and event["type"] != type:
+                continue
+            if rec_from is not None and record.recorded < rec_from:
+                continue
+            if rec_to is not None and record.recorded > rec_to:
+                continue
+            if occ is not None:
+                text = event.get("occurred")
+                if text is None or not _overlaps(PartialDate.parse(text), occ):
+                    continue
+            if actor is not None or topic is not None:
+                refs = {(ns, v) for _f, ns, v in load_event(event).references()}
+                if (
+                    actor is not None
+                    and ("actor", actor) not in refs
+                    and event.get("actor") != actor
+                ):
+                    continue
+                if (
+                    topic is not None
+                    and ("topic", topic) not in refs
+                    and event.get("topic") != topic
+                ):
+                    continue
             yield record
 
     def events(self) -> Iterator[StoredEvent]:
@@ -381,6 +476,31 @@ class Log:
                 record.seq, record.recorded, load_event(record.event, seq=record.seq), record.hash
             )
         return state
+
+    def event(
+        self, event_id: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+    ) -> EventView:
+        """One event as the log holds it, with its history, verifications and fixes.
+
+        Args:
+            event_id: the event's id (a fix's own id works too).
+            as_of: world time, as for :meth:`replay` (decides which verifications count).
+            known_at: record time, as for :meth:`replay`.
+
+        Raises:
+            UnknownIdError: no such event (with the closest id, if one is close).
+        """
+        view = _event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
+        if view is None:
+            self._catch_up(self.store.read)
+            guess = suggest(event_id, self._index.events)
+            hint = f"; did you mean '{guess}'?" if guess else ""
+            if event_id in self._index.events:
+                msg = f"event '{event_id}' was not yet recorded at known_at {known_at}"
+            else:
+                msg = f"unknown event '{event_id}'{hint} (see 'tracker log' for ids)"
+            raise UnknownIdError(msg)
+        return view
 
     # --- integrity -------------------------------------------------------------------------
 
@@ -488,6 +608,62 @@ class Log:
         if not isinstance(self.store, FileStore):
             return None
         return self.store.repair()
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """One event as a replay sees it: :meth:`Log.event`."""
+
+    id: str
+    event: AnyEvent
+    """Its current version (after corrections); for a retracted event, the last one before the
+    retraction; for a fix (correction, retraction, supersession), the fix itself."""
+    seq: int
+    """The record that first recorded it."""
+    recorded: str
+    placement: str
+    """``counted``, ``uncertain`` (its dates straddle as_of), ``future`` (after as_of),
+    ``retracted``, or ``fix``."""
+    history: tuple[HistoryItem, ...]
+    """When it was recorded, then each correction, retraction or supersession of it."""
+    verifications: tuple[Entry, ...]
+    """The verifications of it that count at as_of, in occurred order."""
+    superseded_by: str | None = None
+
+
+def _event_view(state: State, event_id: str) -> EventView | None:
+    entry = state.entry(event_id)
+    placement = state.placement(event_id)
+    history = tuple(state.history(event_id))
+    if entry is None and placement == "retracted":
+        entry = state.retracted()[event_id].before
+    if entry is None:
+        for fix in state.fixes():
+            if fix.fix.id == event_id:
+                return EventView(event_id, fix.fix, fix.seq, fix.recorded, "fix", (), ())
+        return None
+    verifications = tuple(
+        v
+        for v in state.timeline(type="verification")
+        if getattr(v.event, "target", None) == event_id
+    )
+    return EventView(
+        event_id,
+        entry.event,
+        history[0].seq if history else entry.seq,
+        history[0].recorded if history else entry.recorded,
+        placement or "counted",
+        history,
+        verifications,
+        entry.superseded_by,
+    )
+
+
+def _overlaps(a: PartialDate, b: PartialDate) -> bool:
+    """Whether two date intervals share an instant (an open end reaches forever)."""
+    if a.latest is not None and b.earliest is not None and a.latest < b.earliest:
+        return False
+    return not (b.latest is not None and a.earliest is not None and b.latest < a.earliest)
 
 
 def _a(noun: str) -> str:

@@ -9,7 +9,8 @@ keeps working for callers who do not know this module::
     ├── InvalidInputError (ValueError)            exit 1  refused input
     │   ├── InvalidEventError                     an event that does not validate
     │   ├── InvalidDateError                      a date that does not parse
-    │   └── InvalidRecordError                    a line that is not a record of this log
+    │   ├── InvalidRecordError                    a line that is not a record of this log
+    │   └── InvalidFileError                      an import file with bad lines (lists them)
     ├── UnknownIdError (LookupError)              exit 1  an actor, topic or event id the log lacks
     ├── ConflictError (ValueError)                exit 1  an id already used for other content
     ├── LogExistsError (FileExistsError)          exit 1  init would overwrite a log
@@ -30,6 +31,7 @@ ErrorCode = Literal[
     "invalid-event",
     "invalid-date",
     "invalid-record",
+    "invalid-file",
     "invalid-input",
     "unknown-id",
     "conflict",
@@ -78,6 +80,21 @@ class InvalidRecordError(InvalidInputError):
     """A line that is not a record of a tracker log (wrong file, or a newer schema)."""
 
     code: ErrorCode = "invalid-record"
+
+
+class InvalidFileError(InvalidInputError):
+    """A file of events (an import) with bad lines; nothing was appended.
+
+    ``problems`` holds one line per bad input line (``events.jsonl:14: figure.value: ...``),
+    at most a limit of them; ``count`` is how many bad lines there are in all.
+    """
+
+    code: ErrorCode = "invalid-file"
+
+    def __init__(self, message: str, *, problems: list[str], count: int) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.count = count
 
 
 class UnknownIdError(TrackerError, LookupError):
@@ -153,6 +170,7 @@ __all__ = [
     "IntegrityError",
     "InvalidDateError",
     "InvalidEventError",
+    "InvalidFileError",
     "InvalidInputError",
     "InvalidRecordError",
     "LockTimeoutError",

@@ -1,10 +1,11 @@
-"""The command line: a thin layer over the :mod:`tracker` facade."""
+"""The command line: a thin layer over the :mod:`tracker` facade.
+
+``main`` is the function in :mod:`tracker.cli.main`, bound here on import so that the package
+attribute stays the function (a submodule of the same name would otherwise replace it).
+"""
 
 from __future__ import annotations
 
+from tracker.cli.main import main, run
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    from tracker.cli.main import run
-
-    return run(argv)
+__all__ = ["main", "run"]

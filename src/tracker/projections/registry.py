@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from tracker.errors import UnknownIdError
 from tracker.events.models import ActorRegistered, TopicRegistered
 from tracker.projections.fold import Entry
 
@@ -38,6 +39,39 @@ class Registry:
         elif isinstance(ev, TopicRegistered):
             self.topics.pop(ev.topic, None)
             self.topic_entries.pop(ev.topic, None)
+
+    def require_actor(self, actor: str) -> ActorRegistered:
+        """The registration of ``actor``.
+
+        Raises:
+            UnknownIdError: no such actor (with the closest id, name or alias, if one is close).
+        """
+        hit = self.actors.get(actor)
+        if hit is not None:
+            return hit
+        names = {
+            name.lower(): slug
+            for slug, reg in self.actors.items()
+            for name in (reg.name, *reg.aliases)
+        }
+        guess = suggest(actor, self.actors, names)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        msg = f"unknown actor '{actor}'{hint} (see 'tracker actor list')"
+        raise UnknownIdError(msg)
+
+    def require_topic(self, topic: str) -> TopicRegistered:
+        """The registration of ``topic``.
+
+        Raises:
+            UnknownIdError: no such topic (with the closest id, if one is close).
+        """
+        hit = self.topics.get(topic)
+        if hit is not None:
+            return hit
+        guess = suggest(topic, self.topics)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        msg = f"unknown topic '{topic}'{hint} (see 'tracker topic list')"
+        raise UnknownIdError(msg)
 
     def related_to(self, actor: str) -> list[tuple[str, str, str]]:
         """Relations touching ``actor``, both directions, as (source, relation, target)."""

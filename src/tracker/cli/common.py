@@ -1,0 +1,345 @@
+"""What every command module shares: the parser class, global options, opening the log,
+the date options, and output (``emit`` for ``--json`` or text, ``table`` for columns).
+
+Command modules import only this and the standard library at module level; anything heavier
+(pydantic, orjson, the facade) is imported inside the handler that needs it, so ``tracker
+--help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from tracker.cli.errors import UsageError
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from typing import Any
+
+    import tracker
+
+DEFAULT_LOG = "tracker.jsonl"
+"""The log used when neither ``--log`` nor ``TRACKER_LOG`` names one (in the current directory)."""
+
+ENV_LOG = "TRACKER_LOG"
+
+Handler = Callable[[argparse.Namespace], int | None]
+
+_INVALID_CHOICE = (
+    r"argument (?P<arg>[^:]+): invalid choice: '(?P<value>[^']*)' \(choose from (?P<choices>.*)\)"
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (raised as UsageError, exit 2)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> Any:  # noqa: D102 - argparse's hook
+        import difflib
+        import re
+
+        match = re.search(_INVALID_CHOICE, message)
+        if match is not None:
+            value = match["value"]
+            choices = [c.strip().strip("'") for c in match["choices"].split(",")]
+            close = difflib.get_close_matches(value, choices, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            listed = "" if close else f" (choose from {', '.join(choices)})"
+            if match["arg"] in _WORDS:
+                what = _WORDS[match["arg"]].split(" ", 1)[-1]
+                message = f"unknown {what} '{value}'{hint}{listed}"
+            else:
+                message = f"{match['arg']}: '{value}' is not a choice{hint}{listed}"
+        elif message.startswith("the following arguments are required:"):
+            missing = message.split(":", 1)[1].strip()
+            first = missing.split(",")[0].strip()
+            if first in _WORDS:
+                actions = self._subparsers._group_actions if self._subparsers else []  # noqa: SLF001
+                choices = list(getattr(actions[0], "choices", None) or []) if actions else []
+                message = (
+                    f"give {_WORDS[first]}: {', '.join(choices)}"
+                    if choices
+                    else f"give {_WORDS[first]}"
+                )
+            else:
+                message = f"missing {missing}"
+        elif message.startswith("unrecognized arguments:"):
+            message = _unrecognized(self, message)
+        where = self.prog.removeprefix("tracker").strip()
+        prefix = f"{where}: " if where else ""
+        raise UsageError(f"{prefix}{message} (see '{self.prog} --help')")
+
+
+_WORDS = {"COMMAND": "a command", "TYPE": "an event type", "ACTION": "an action"}
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, sized from $COLUMNS or the terminal without importing shutil."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        try:
+            columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+        except (ValueError, OSError):
+            columns = 80
+        super().__init__(prog, indent_increment, max_help_position, width=max(columns, 40) - 2)
+
+
+def _unrecognized(parser: argparse.ArgumentParser, message: str) -> str:
+    """Add "did you mean" to an unknown flag."""
+    import difflib
+
+    words = message.split(":", 1)[1].split()
+    flags = [s for a in parser._actions for s in a.option_strings]  # noqa: SLF001 - argparse has no public list
+    for word in words:
+        if word.startswith("-"):
+            name = word.split("=", 1)[0]
+            close = difflib.get_close_matches(name, flags, n=1)
+            if close:
+                return f"unknown flag {name}; did you mean {close[0]}?"
+            return f"unknown flag {name}"
+    return f"unexpected argument '{words[0]}'" if words else message
+
+
+# --- global options --------------------------------------------------------------------------
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, top: bool, log: bool = True) -> None:
+    """``--log``, ``--json``, ``--debug``: on the top parser and repeated on every command.
+
+    On commands their default is SUPPRESS, so a value given before the command is kept.
+    """
+    group = parser.add_argument_group("global options")
+    if log:
+        group.add_argument(
+            "--log",
+            metavar="PATH",
+            default=None if top else argparse.SUPPRESS,
+            help=f"the log file (default: ${ENV_LOG}, else ./{DEFAULT_LOG})",
+        )
+    group.add_argument(
+        "--json",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="machine-readable output (stable, sorted keys); errors as JSON on stderr",
+    )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="show a traceback for unexpected errors",
+    )
+
+
+def command(
+    subparsers: Any,
+    name: str,
+    *,
+    help: str,  # noqa: A002 - argparse's name
+    description: str | None = None,
+    example: str,
+    handler: Handler | None,
+    log: bool = True,
+) -> Parser:
+    """Add one command with the global options, a description and an example in its help."""
+    examples = "\n".join(f"  $ {line}" for line in example.strip().splitlines())
+    parser: Parser = subparsers.add_parser(
+        name,
+        help=help,
+        description=description or help[:1].upper() + help[1:] + ".",
+        epilog=f"Example:\n{examples}",
+    )
+    if selected(subparsers)[:1] != [name]:
+        return _Unused()  # type: ignore[return-value]
+    add_global_options(parser, top=False, log=log)
+    parser.set_defaults(parser=parser)
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
+
+
+class _Unused:
+    """Stands in for the parser of a command that was not typed.
+
+    Its flags are never parsed (``tracker --help`` lists only names and one-line helps), so
+    building them is skipped: every call is accepted and does nothing.
+    """
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unused]:
+        return lambda *_args, **_kwargs: self
+
+
+def selected(subparsers: Any) -> list[str]:
+    """The command words the user typed (``["actor", "add"]``): build costly parsers only then."""
+    return list(getattr(subparsers, "tracker_words", []))
+
+
+# --- the log ---------------------------------------------------------------------------------
+
+
+def log_path(args: argparse.Namespace) -> tuple[str, str]:
+    """The log's path and where it came from (``--log``, ``TRACKER_LOG`` or ``default``)."""
+    given = getattr(args, "log", None)
+    if given:
+        return given, "--log"
+    env = os.environ.get(ENV_LOG)
+    if env:
+        return env, ENV_LOG
+    return DEFAULT_LOG, "default"
+
+
+def open_log(args: argparse.Namespace) -> tracker.Log:
+    """Open the log the user chose; a missing default log says how to choose one."""
+    import tracker
+    from tracker.errors import LogNotFoundError
+
+    path, origin = log_path(args)
+    try:
+        return tracker.open(path, clock=getattr(args, "clock", None))
+    except LogNotFoundError as exc:
+        if origin == "default":
+            msg = (
+                f"no log at ./{DEFAULT_LOG} (the default): create one with 'tracker init', "
+                f"or choose a log with --log PATH or {ENV_LOG}=PATH"
+            )
+            raise LogNotFoundError(msg) from None
+        if origin == ENV_LOG:
+            raise LogNotFoundError(f"{exc.message} (from {ENV_LOG})") from None
+        raise
+
+
+def add_date_options(parser: argparse.ArgumentParser) -> None:
+    """``--as-of`` and ``--known-at``, the two clocks of a replay."""
+    group = parser.add_argument_group("dates (a day or month means its end; unset means no limit)")
+    group.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="world time: count what certainly happened by then (2026-01-10, 2026-01, ...)",
+    )
+    group.add_argument(
+        "--known-at",
+        metavar="DATE",
+        help="record time: use only what the log had recorded by then",
+    )
+
+
+def dates(args: argparse.Namespace) -> dict[str, str | None]:
+    """The date options as keywords for ``Log.replay`` and friends."""
+    return {"as_of": getattr(args, "as_of", None), "known_at": getattr(args, "known_at", None)}
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def dumps(result: Any) -> bytes:
+    """``result`` as stable JSON: sorted keys, two-space indent, a final newline."""
+    import orjson
+
+    return orjson.dumps(
+        result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    )
+
+
+def emit(result: Any, as_json: bool, text: str | Callable[[Any], str] | None = None) -> None:
+    """Print ``result``: as JSON with ``--json``, else as ``text`` (a string or a renderer)."""
+    if as_json:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(dumps(result))
+        sys.stdout.flush()
+        return
+    if text is None:
+        out = str(result)
+    elif callable(text):
+        out = text(result)
+    else:
+        out = text
+    if out:
+        print(out)
+
+
+def clip(value: Any, width: int) -> str:
+    """One line of at most ``width`` characters (``…`` marks a cut)."""
+    text = "" if value is None else " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table(
+    rows: Iterable[Sequence[Any]], headers: Sequence[str], *, widths: Sequence[int] | None = None
+) -> str:
+    """Columns padded to their widest cell (sized to the data, never to the terminal).
+
+    ``widths`` caps each column (0: no cap); longer cells are clipped with ``…``.
+    """
+    return "\n".join(table_lines(rows, headers, widths=widths))
+
+
+def table_lines(
+    rows: Iterable[Sequence[Any]],
+    headers: Sequence[str],
+    *,
+    widths: Sequence[int] | None = None,
+    sample: int | None = None,
+) -> Iterator[str]:
+    """The lines of :func:`table`, streamed: columns are sized on the first ``sample`` rows.
+
+    With ``sample`` set, a table of a million rows needs only that many in memory; a later
+    cell wider than its column pushes the rest of its line right.
+    """
+    caps = list(widths or [0] * len(headers))
+    source = iter(rows)
+    head = list(itertools.islice(source, sample)) if sample is not None else list(source)
+
+    def cells(row: Sequence[Any]) -> list[str]:
+        return [clip(cell, caps[i] or 10_000) for i, cell in enumerate(row)]
+
+    body = [cells(row) for row in head]
+    sizes = [len(h) for h in headers]
+    for row in body:
+        for i, cell in enumerate(row):
+            sizes[i] = max(sizes[i], len(cell))
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(cell.ljust(sizes[i]) for i, cell in enumerate(row)).rstrip()
+
+    yield line(list(headers))
+    for row in body:
+        yield line(row)
+    for rest in source:
+        yield line(cells(rest))
+
+
+def plural(count: int, word: str) -> str:
+    """``1 topic``, ``2 topics``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def no_results(what: str) -> str:
+    """The line printed instead of an empty table."""
+    return f"(no {what})"
+
+
+__all__ = [
+    "DEFAULT_LOG",
+    "ENV_LOG",
+    "Parser",
+    "add_date_options",
+    "add_global_options",
+    "clip",
+    "command",
+    "dates",
+    "dumps",
+    "emit",
+    "log_path",
+    "open_log",
+    "plural",
+    "selected",
+    "table",
+    "table_lines",
+]

@@ -1,0 +1,181 @@
+"""``tracker demo``: the bundled Grok log, and a short walk through it with the real commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from tracker.cli.common import command, emit
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+DEMO_FILE = "grok.jsonl"
+
+
+def register(subparsers: Any) -> None:
+    """Add ``tracker demo``."""
+    p = command(
+        subparsers,
+        "demo",
+        help="copy the bundled Grok case to a log and walk through it",
+        description=(
+            "Put the bundled example (the January 2026 Grok deepfake controversy) at PATH,\n"
+            "or in a new temporary directory, and run a few real commands on it, each shown\n"
+            "with its --log PATH so you can run it again: the timeline, one event with its\n"
+            "sources, a replay at an earlier --as-of (what was only possibly true then), a\n"
+            "replay at an earlier --known-at (what was not yet recorded), and verify.\n"
+            "It never reads or changes $TRACKER_LOG. An existing file at PATH is refused,\n"
+            "unless it is the demo log itself."
+        ),
+        example="tracker demo\ntracker demo grok.jsonl",
+        handler=_demo,
+        log=False,
+    )
+    p.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        help=f"where to put the log (a file, or a directory for {DEMO_FILE})",
+    )
+
+
+def _source() -> Path:
+    from pathlib import Path
+
+    from tracker.examples import demo_log_path
+
+    return Path(demo_log_path())
+
+
+def place(path: str | None) -> Path:
+    """Copy the demo log to ``path`` (or a new temporary directory) and return where it is.
+
+    Raises:
+        LogExistsError: another file is already at ``path``.
+    """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from tracker.errors import LogExistsError, LogNotFoundError
+
+    source = _source()
+    if path is None:
+        target = Path(tempfile.mkdtemp(prefix="tracker-demo-")) / DEMO_FILE
+    else:
+        target = Path(path)
+        if target.is_dir():
+            target = target / DEMO_FILE
+    if target.exists():
+        if target.read_bytes() == source.read_bytes():
+            return target
+        msg = (
+            f"{target} already exists and is not the demo log; give another PATH "
+            "(tracker never overwrites a file)"
+        )
+        raise LogExistsError(msg)
+    if not target.parent.is_dir():
+        msg = (
+            f"cannot create {target}: the directory {target.parent} does not exist; create it first"
+        )
+        raise LogNotFoundError(msg)
+    shutil.copyfile(source, target)
+    return target
+
+
+def steps(path: Path) -> list[tuple[str, list[str]]]:
+    """The walk: (what it shows, the command's arguments after ``--log PATH``)."""
+    from datetime import timedelta
+
+    import tracker
+
+    with tracker.open(path) as log:
+        state = log.replay()
+        records = list(log.records())
+    timeline = list(state.timeline())
+    out: list[tuple[str, list[str]]] = [
+        ("The timeline: every event, in the order it happened.", ["replay"])
+    ]
+    verified = {getattr(e.event, "target", None) for e in timeline if e.type == "verification"}
+    pick = next((e for e in timeline if e.id in verified), None) or next(
+        (e for e in timeline if e.type == "figure"), timeline[0] if timeline else None
+    )
+    if pick is not None:
+        out.append(
+            ("One event, with its sources, its history and who checked it.", ["show", pick.id])
+        )
+    corrected = next((e for e in timeline if e.corrected_by), None)
+    if corrected is not None:
+        out.append(
+            (
+                "An event corrected after it was recorded: the log keeps both versions, "
+                "and every replay uses the correction.",
+                ["show", corrected.id],
+            )
+        )
+    latest = [
+        e.occurred.latest
+        for e in timeline
+        if e.occurred is not None and e.occurred.latest is not None
+    ]
+    if latest:
+        day = (max(latest) - timedelta(days=1)).date().isoformat()
+        out.append(
+            (
+                f"The state as of {day}: events whose dates straddle that day were only "
+                "possibly true "
+                "then; they are listed apart, not counted.",
+                ["replay", "--as-of", day],
+            )
+        )
+    days = sorted({r.recorded[:10] for r in records})
+    if len(days) > 1:
+        out.append(
+            (
+                f"What the log knew at the end of {days[0]}: anything recorded later "
+                "(a correction, "
+                "say) is not there yet.",
+                ["replay", "--known-at", days[0]],
+            )
+        )
+    out.append(("Check the hash chain: every line untouched since it was written.", ["verify"]))
+    return out
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import shlex
+
+    from tracker.cli.main import main
+
+    path = place(args.path)
+    walk = steps(path)
+    shown = shlex.quote(str(path))
+    if args.json:
+        emit(
+            {
+                "log": str(path),
+                "commands": [["tracker", "--log", str(path), *cmd] for _, cmd in walk],
+            },
+            True,
+        )
+        return 0
+    print(f"The bundled Grok example is at {path}")
+    print("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")
+    for what, cmd in walk:
+        print(f"# {what}")
+        print(f"$ tracker --log {shown} {shlex.join(cmd)}")
+        status = main(["--log", str(path), *cmd], clock=None)
+        print()
+        if status:
+            return status
+    print("Try it yourself, for example:")
+    print(f"  export TRACKER_LOG={shown}")
+    print("  tracker actor list")
+    print("  tracker log --type figure")
+    print("  tracker replay --as-of 2026-01-09 --json")
+    if os.environ.get("TRACKER_LOG"):
+        print("(your TRACKER_LOG is set; the demo did not use or change it)")
+    return 0

@@ -1,0 +1,142 @@
+"""The one place where the command line decides exit codes and prints errors.
+
+=====  ==========================================================================
+code   meaning
+=====  ==========================================================================
+0      ok
+1      refused input: validation, unknown id, conflict (``TrackerError.exit_code``)
+2      usage: an unknown command or flag, a missing argument
+3      unexpected error: a bug, "please report" (a traceback only with ``--debug``)
+4      torn tail: the log ends in a torn line or unfinished batch (``tracker repair``)
+5      integrity: a broken chain, an edited line, a head the log does not extend
+6      I/O failure, or durability unknown (disk full, failed fsync)
+7      lock timeout: another process held the log too long
+130    interrupted (Ctrl-C)
+=====  ==========================================================================
+
+Every error is one line on stderr (``tracker: error: ...``), or with ``--json`` one JSON object
+``{"error": {"code": ..., "message": ...}}`` on stderr. Never a traceback, unless ``--debug``
+is given and the error is unexpected.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tracker.errors import TrackerError
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_UNEXPECTED = 3
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[int, str] = {
+    0: "ok",
+    1: "refused input: validation, unknown id, conflict",
+    2: "usage: unknown command or flag, missing argument",
+    3: "unexpected error (please report it; --debug shows the traceback)",
+    4: "torn tail: the log ends in a torn line or unfinished batch (see tracker repair)",
+    5: "integrity: broken chain, edited line, or head not extended",
+    6: "I/O failure or durability unknown (disk full, failed fsync)",
+    7: "lock timeout: another process held the log too long",
+    130: "interrupted (Ctrl-C)",
+}
+"""Every exit status and what it means (the README's table is checked against this)."""
+
+
+class UsageError(Exception):
+    """A command line that does not parse (argparse's ``error`` raises it): exit 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _print_error(
+    code: str, message: str, *, as_json: bool, extra: dict[str, object] | None = None
+) -> None:
+    if as_json:
+        import orjson
+
+        body: dict[str, object] = {"code": code, "message": message, **(extra or {})}
+        data = orjson.dumps(
+            {"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+        )
+        sys.stderr.flush()
+        sys.stderr.buffer.write(data)
+        sys.stderr.flush()
+        return
+    lines = message.splitlines() or [""]
+    print(f"tracker: error: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(f"  {line}", file=sys.stderr)
+
+
+def _tracker_error() -> type[TrackerError]:
+    """TrackerError, imported only when an exception is on its way (not for `--help`)."""
+    from tracker.errors import TrackerError
+
+    return TrackerError
+
+
+def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
+    """Run ``call`` and turn whatever it raises into an exit status and one line on stderr."""
+    try:
+        return call()
+    except UsageError as exc:
+        _print_error("usage", exc.message, as_json=as_json)
+        return EXIT_USAGE
+    except _tracker_error() as exc:
+        problems = getattr(exc, "problems", None)
+        if problems is not None:
+            count = getattr(exc, "count", len(problems))
+            more = count - len(problems)
+            if as_json:
+                _print_error(
+                    exc.code,
+                    exc.message,
+                    as_json=True,
+                    extra={"problems": problems, "count": count},
+                )
+            else:
+                for line in problems:
+                    print(f"tracker: error: {line}", file=sys.stderr)
+                if more:
+                    print(f"tracker: error: ... and {more} more", file=sys.stderr)
+                noun = "bad line" if count == 1 else "bad lines"
+                print(f"tracker: {count} {noun}; nothing was imported", file=sys.stderr)
+        else:
+            _print_error(exc.code, exc.message, as_json=as_json)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _print_error("interrupted", "interrupted", as_json=as_json)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (tracker log | head): stop quietly, and keep Python from
+        # complaining when it flushes stdout at exit.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass  # stdout is not a real file (in tests): nothing will flush to a closed pipe
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        message = (
+            f"unexpected error: {type(exc).__name__}: {exc}; this is a bug in tracker, please "
+            "report it with the command you ran"
+            + ("" if debug else " (run again with --debug for the traceback)")
+        )
+        _print_error("unexpected", message, as_json=as_json)
+        return EXIT_UNEXPECTED
+
+
+__all__ = ["EXIT_CODES", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "UsageError", "guarded"]

@@ -1,0 +1,676 @@
+"""Commands on the log: init, add, import, log, show, replay, verify, head, repair, schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from tracker.cli.common import (
+    DEFAULT_LOG,
+    ENV_LOG,
+    add_date_options,
+    clip,
+    command,
+    dates,
+    emit,
+    log_path,
+    no_results,
+    open_log,
+    plural,
+    selected,
+    table_lines,
+)
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from typing import Any
+
+_now = time.monotonic
+"""The progress line's clock (tests replace it)."""
+
+EXAMPLES: dict[str, str] = {
+    "actor": "tracker add actor --actor ofcom --name Ofcom --kind regulator --jurisdiction GB",
+    "topic": "tracker add topic --topic paywall --name 'Image tools restricted to subscribers'",
+    "statement": (
+        "tracker add statement --occurred ..2026-01-12 --speaker uk-gov "
+        "--quote 'insulting to victims' --topic paywall --stance -2 "
+        "--source https://www.gov.uk/... --publisher 'UK government'"
+    ),
+    "figure": (
+        "tracker add figure --occurred 2026-01~ --metric sexualised_images --value 6700 "
+        "--approximate --unit per_hour --reported-by bloomberg "
+        "--source https://www.bloomberg.com/... --publisher Bloomberg"
+    ),
+    "policy_change": (
+        "tracker add policy_change --occurred ..2026-01-09 --actor x --product grok "
+        "--rule 'image generation' --after 'paying subscribers only' "
+        "--source https://example.org/x --publisher 'The Guardian'"
+    ),
+    "regulatory_action": (
+        "tracker add regulatory_action --occurred ..2026-01-12 --regulator ofcom --target x "
+        "--rung demand --jurisdiction GB --source https://www.ofcom.org.uk/... --publisher Ofcom"
+    ),
+    "verification": (
+        "tracker add verification --occurred ..2026-01-12 --verifier the-verge "
+        "--target paywall-claim --verdict contradicted --finding 'still free in the app' "
+        "--source https://www.theverge.com/... --publisher 'The Verge'"
+    ),
+    "incident": (
+        "tracker add incident --occurred 2026-01 --harm 'sexualised images of women' "
+        "--actors grok --source https://example.org/a --publisher 'Example News'"
+    ),
+    "correction": (
+        "tracker add correction --corrects bloomberg-rate --replacement.value 6700 "
+        "--reason 'typed 67000'"
+    ),
+    "retraction": "tracker add retraction --retracts dup-figure --reason 'entered twice'",
+    "supersession": (
+        "tracker add supersession --supersedes fine-threat --by fine-imposed "
+        "--reason 'the fine was imposed'"
+    ),
+}
+"""An example command line per event type (a test checks every type has one)."""
+
+
+def register(subparsers: Any) -> None:
+    """Add this module's commands."""
+    command(
+        subparsers,
+        "init",
+        help="create a new, empty log (never overwrites)",
+        description=(
+            f"Create a new, empty log at --log PATH, else ${ENV_LOG}, else ./{DEFAULT_LOG}.\n"
+            "Refuses to touch an existing file."
+        ),
+        example="tracker init --log grok.jsonl",
+        handler=_init,
+    )
+    _register_add(subparsers)
+    p = command(
+        subparsers,
+        "import",
+        help="append the events of a JSONL or CSV file, all or nothing",
+        description=(
+            "Append every event of a file in one batch, all or nothing.\n\n"
+            "JSONL: one event per line, as a JSON object (see 'tracker schema').\n"
+            "CSV: a header row of flag names without '--' (type,occurred,speaker,quote,\n"
+            "source,publisher,...), one event per row; a blank cell is a flag not given;\n"
+            "repeat a column for more values (two source and two publisher columns give two\n"
+            "sources, paired by position). Bad lines are listed as FILE:LINE: field: problem.\n"
+            "Re-importing the same file adds nothing (ids are derived from content)."
+        ),
+        example=(
+            "tracker import events.csv --dry-run\n"
+            "tracker import events.jsonl\n"
+            "cat events.jsonl | tracker import -"
+        ),
+        handler=_import,
+    )
+    p.add_argument("file", metavar="FILE", help="a .jsonl or .csv file, or - for standard input")
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "csv"),
+        help="the file's format (default: from its name or content)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="check everything, append nothing")
+
+    p = command(
+        subparsers,
+        "log",
+        help="list the raw records, optionally filtered",
+        description=(
+            "List the log's records in sequence order: each event exactly as recorded,\n"
+            "fixes included and nothing applied. Date filters take a partial date or a\n"
+            "range (2026-01, 2026-01-05..2026-01-08, ..2026-01-12)."
+        ),
+        example=(
+            "tracker log --type figure --actor bloomberg\n"
+            "tracker log --occurred 2026-01 --recorded 2026-01-12.."
+        ),
+        handler=_log,
+    )
+    p.add_argument(
+        "--type", metavar="TYPE", help="only events of this type (figure, statement, ...)"
+    )
+    p.add_argument("--actor", metavar="ID", help="only events that name this actor")
+    p.add_argument("--topic", metavar="ID", help="only events that name this topic")
+    p.add_argument(
+        "--occurred", metavar="RANGE", help="only events that may have occurred in this range"
+    )
+    p.add_argument("--recorded", metavar="RANGE", help="only records stored in this range")
+
+    p = command(
+        subparsers,
+        "show",
+        help="one event: its fields, sources, history, corrections and verifications",
+        example="tracker show bloomberg-rate\ntracker show bloomberg-rate --known-at 2026-01-12",
+        handler=_show,
+    )
+    p.add_argument("event_id", metavar="EVENT_ID", help="the event's id (see 'tracker log')")
+    add_date_options(p)
+
+    p = command(
+        subparsers,
+        "replay",
+        help="the timeline as it stood at a date, as the log knew it at a date",
+        description=(
+            "Replay the log: the events that certainly happened by --as-of, using only what\n"
+            "the log had recorded by --known-at. Events whose dates straddle --as-of are\n"
+            "listed apart, as uncertain. Corrections and retractions apply by --known-at."
+        ),
+        example=(
+            "tracker replay\n"
+            "tracker replay --as-of 2026-01-10\n"
+            "tracker replay --as-of 2026-01-10 --known-at 2026-01-12"
+        ),
+        handler=_replay,
+    )
+    add_date_options(p)
+    p.add_argument("--actor", metavar="ID", help="only events naming this actor")
+    p.add_argument("--topic", metavar="ID", help="only events naming this topic")
+    p.add_argument("--type", metavar="TYPE", help="only events of this type")
+    p.add_argument("--tag", metavar="TAG", help="only events with this tag")
+
+    p = command(
+        subparsers,
+        "verify",
+        help="check the hash chain and that every line is untouched",
+        description=(
+            "Walk the whole log: every line in canonical form, every hash right, no record\n"
+            "missing. With --head, also check that the log still extends a head you\n"
+            "published earlier (from 'tracker head'). Exit 5 names the first bad record."
+        ),
+        example="tracker verify\ntracker verify --head 42:3f5a...",
+        handler=_verify,
+    )
+    p.add_argument(
+        "--head", metavar="SEQ:HASH", help="a head published earlier that the log must extend"
+    )
+
+    command(
+        subparsers,
+        "head",
+        help="print the log's head (SEQ:HASH), to publish or pin",
+        example="tracker head > published-head.txt",
+        handler=_head,
+    )
+    command(
+        subparsers,
+        "repair",
+        help="cut a torn or unfinished end after a crash (the bytes are saved first)",
+        description=(
+            "After a crash, a log may end in a torn line or an unfinished batch (exit 4).\n"
+            "repair cuts those bytes, saving them beside the log first (LOG.torn-OFFSET).\n"
+            "Nothing acknowledged is lost: a torn end was never reported as appended."
+        ),
+        example="tracker repair --log grok.jsonl",
+        handler=_repair,
+    )
+    p = command(
+        subparsers,
+        "schema",
+        help="print the JSON Schema of events (for writing import files)",
+        example="tracker schema > event.schema.json\ntracker schema figure",
+        handler=_schema,
+        log=False,
+    )
+    p.add_argument("event_type", metavar="TYPE", nargs="?", help="only this event type")
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+def _init(args: argparse.Namespace) -> None:
+    import tracker
+
+    path, origin = log_path(args)
+    tracker.init(path).close()
+    hint = ""
+    if origin == "--log":
+        hint = f"\nuse it with --log {path}, or: export {ENV_LOG}={path}"
+    emit(
+        {"created": path},
+        args.json,
+        f"created an empty log at {path}{hint}\n"
+        "next: tracker actor add ID --name NAME --kind KIND (see tracker actor add --help)",
+    )
+
+
+# --- add -------------------------------------------------------------------------------------
+
+
+def _register_add(subparsers: Any) -> None:
+    parser = command(
+        subparsers,
+        "add",
+        help="append one event, from flags (tracker add TYPE --help lists them)",
+        description=(
+            "Append one event of TYPE. The flags come from the event's fields; nested fields\n"
+            "are dotted (--source.url, --source.publisher) and repeat in groups paired by\n"
+            "position. --source URL --publisher NAME is the short form. Dates take any\n"
+            "partial date: 2026-01-09, 2026-01, 2026, ..2026-01-12 (on or before),\n"
+            "2026-01-05..2026-01-08 (between), 2026-01~ (approximate). Prints the new\n"
+            "event's id and record number once the record is on disk."
+        ),
+        example=EXAMPLES["figure"],
+        handler=None,
+    )
+    words = selected(subparsers)
+    if words[:1] != ["add"]:
+        return  # the per-type parsers need the models (pydantic): build them only for 'add'
+    types = parser.add_subparsers(
+        dest="event_type", metavar="TYPE", title="event types", required=True
+    )
+    types.tracker_words = words[1:]  # type: ignore[attr-defined]
+    from tracker.cli.flags import add_event_flags
+    from tracker.events.flat import spec
+    from tracker.events.models import EVENT_TYPES
+
+    for name, model in EVENT_TYPES.items():
+        doc = (model.__doc__ or name).strip().splitlines()[0]
+        sub = command(
+            types,
+            name,
+            help=doc[:1].lower() + doc[1:].rstrip("."),
+            description=doc,
+            example=EXAMPLES[name],
+            handler=_add,
+        )
+        sub.add_argument("--dry-run", action="store_true", help="check the event, append nothing")
+        if words[1:2] == [name]:  # only the type typed needs its flags
+            add_event_flags(sub, spec(name))
+
+
+def _add(args: argparse.Namespace) -> None:
+    from tracker.events import event_to_dict
+    from tracker.events.flat import apply_patch, build
+
+    flat = build(args.event_type, args.flat)
+    with open_log(args) as log:
+        if flat.patch:
+            given = flat.data.get("replacement")
+            base = (
+                given
+                if given is not None
+                else event_to_dict(log.event(flat.data["corrects"]).event)
+            )
+            flat.data["replacement"] = apply_patch(base, flat.patch)
+        receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+    result = {
+        "id": receipt.id,
+        "seq": receipt.seq,
+        "status": receipt.status,
+        "dry_run": args.dry_run,
+    }
+    emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+
+
+def _receipt_text(kind: str, receipt: Any, *, dry_run: bool) -> str:
+    if receipt.status == "exists":
+        return f"already in the log: {kind} {receipt.id} (record {receipt.seq}); nothing written"
+    if dry_run:
+        return (
+            f"would append {kind} {receipt.id} as record {receipt.seq} (dry run: nothing written)"
+        )
+    return f"appended {kind} {receipt.id} as record {receipt.seq}"
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A throttled progress line on stderr, shown only after a second and only on a terminal."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.start = _now()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, lines: int) -> None:
+        now = _now()
+        if now - self.start < 1.0 or now - self.last < 0.1:
+            return
+        self.last = now
+        self.shown = True
+        sys.stderr.write(f"\rreading {self.name}: {lines:,} lines")
+        sys.stderr.flush()
+
+    def step(self, text: str) -> None:
+        if _now() - self.start >= 1.0:
+            self.shown = True
+            sys.stderr.write(f"\r\033[K{text}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _import(args: argparse.Namespace) -> None:
+    from tracker._import import read_events
+
+    progress = _Progress(args.file) if sys.stderr.isatty() else None
+    try:
+        with open_log(args) as log:
+            loaded = read_events(args.file, format=args.format, progress=progress)
+            if progress is not None:
+                progress.step(f"checking and appending {len(loaded.events):,} events...")
+            receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
+    finally:
+        if progress is not None:
+            progress.done()
+    fresh = [r for r in receipts if r.status == "appended"]
+    result = {
+        "file": loaded.name,
+        "format": loaded.format,
+        "events": len(receipts),
+        "appended": len(fresh),
+        "existing": len(receipts) - len(fresh),
+        "first_seq": fresh[0].seq if fresh else None,
+        "last_seq": fresh[-1].seq if fresh else None,
+        "dry_run": args.dry_run,
+    }
+    emit(result, args.json, _import_text(result))
+
+
+def _import_text(r: dict[str, Any]) -> str:
+    existing = f"; {r['existing']} already in the log" if r["existing"] else ""
+    if not r["appended"]:
+        return f"nothing to import: all {r['events']} events of {r['file']} are already in the log"
+    span = (
+        f"record {r['first_seq']}"
+        if r["appended"] == 1
+        else f"records {r['first_seq']}-{r['last_seq']}"
+    )
+    noun = "event" if r["appended"] == 1 else "events"
+    if r["dry_run"]:
+        return f"would import {r['appended']} {noun} as {span}{existing} (dry run: nothing written)"
+    return f"imported {r['appended']} {noun} from {r['file']} as {span}{existing}"
+
+
+# --- log -------------------------------------------------------------------------------------
+
+
+def _log(args: argparse.Namespace) -> None:
+    from tracker.cli.render import describe
+    from tracker.events.codec import load_event
+
+    filters = {
+        "type": args.type,
+        "actor": args.actor,
+        "topic": args.topic,
+        "occurred": args.occurred,
+        "recorded": args.recorded,
+    }
+    with open_log(args) as log:
+        records = log.records(**filters)
+        if args.json:
+            out = sys.stdout.buffer
+            sys.stdout.flush()
+            out.write(b'{\n  "records": [')
+            first = True
+            for record in records:
+                out.write(b"\n    " if first else b",\n    ")
+                out.write(record.line())
+                first = False
+            out.write(b"]\n}\n" if first else b"\n  ]\n}\n")
+            out.flush()
+            return
+        rows = (
+            (
+                r.seq,
+                r.recorded,
+                r.event["type"],
+                r.event["id"],
+                r.event.get("occurred", ""),
+                describe(load_event(r.event, seq=r.seq)),
+            )
+            for r in records
+        )
+        lines = table_lines(
+            rows,
+            ("SEQ", "RECORDED", "TYPE", "ID", "OCCURRED", "WHAT"),
+            widths=(0, 0, 0, 0, 0, 70),
+            sample=1000,
+        )
+        header = next(lines)
+        first = next(lines, None)
+        if first is None:
+            empty = "records match" if any(filters.values()) else "records: the log is empty"
+            print(no_results(empty))
+            return
+        print(header)
+        print(first)
+        for line in lines:  # streamed: a long log is never held in memory
+            print(line)
+
+
+# --- show ------------------------------------------------------------------------------------
+
+
+def _show(args: argparse.Namespace) -> None:
+    from tracker.events import event_to_dict
+
+    with open_log(args) as log:
+        view = log.event(args.event_id, **dates(args))
+    result = {
+        "id": view.id,
+        "type": view.event.type,
+        "placement": view.placement,
+        "seq": view.seq,
+        "recorded": view.recorded,
+        "event": event_to_dict(view.event),
+        "history": [
+            {
+                "kind": h.kind,
+                "seq": h.seq,
+                "recorded": h.recorded,
+                "id": h.event.id,
+                "reason": h.reason,
+            }
+            for h in view.history
+        ],
+        "verifications": [
+            {
+                "id": v.id,
+                "verifier": v.event.verifier,  # type: ignore[union-attr]
+                "verdict": v.event.verdict,  # type: ignore[union-attr]
+                "occurred": v.occurred.text if v.occurred else None,
+                "finding": v.event.finding,  # type: ignore[union-attr]
+            }
+            for v in view.verifications
+        ],
+        "superseded_by": view.superseded_by,
+    }
+    emit(result, args.json, lambda _: _show_text(view))
+
+
+_PLACEMENT = {
+    "counted": "counted",
+    "uncertain": "uncertain at as-of: its dates straddle it",
+    "future": "not yet happened at as-of",
+    "retracted": "RETRACTED: it no longer counts",
+    "fix": "a fix of the record",
+}
+
+
+def _show_text(view: Any) -> str:
+    from tracker.cli.render import describe, number
+
+    ev = view.event
+    lines = [
+        f"{ev.type} {view.id} ({_PLACEMENT.get(view.placement, view.placement)})",
+        f"  {clip(describe(ev), 100)}",
+    ]
+    skip = {"id", "type", "sources"}
+    for name in type(ev).model_fields:
+        value = getattr(ev, name)
+        if name in skip or value is None or value == () or (name == "approximate" and not value):
+            continue
+        if isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, float):
+            text = number(value)
+        elif isinstance(value, tuple):
+            text = ", ".join(_item(v) for v in value)
+        elif hasattr(value, "model_dump"):
+            text = describe(value)
+        else:
+            text = str(value)
+        lines.append(f"  {name + ':':<13} {text}")
+    if ev.sources:
+        lines.append("sources")
+        for i, s in enumerate(ev.sources, 1):
+            where = s.url or s.citation
+            published = f" (published {s.published})" if s.published else ""
+            lines.append(f"  {i}. {s.publisher}: {where}{published}")
+            if s.quote:
+                lines.append(f'     "{clip(s.quote, 200)}"')
+    if view.history:
+        lines.append("history")
+        for h in view.history:
+            what = "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
+            lines.append(f"  record {h.seq:<5} {h.recorded}  {what}")
+    if view.superseded_by:
+        lines.append(f"superseded by {view.superseded_by}")
+    if view.verifications:
+        lines.append("verifications")
+        for v in view.verifications:
+            finding = f": {v.event.finding}" if v.event.finding else ""
+            occurred = v.occurred.text if v.occurred else ""
+            lines.append(f"  {occurred}  {v.event.verifier} {v.event.verdict} ({v.id}){finding}")
+    return "\n".join(lines)
+
+
+def _item(value: Any) -> str:
+    if hasattr(value, "target") and hasattr(value, "type"):
+        return f"{value.type} {value.target}"
+    return str(value)
+
+
+# --- replay ----------------------------------------------------------------------------------
+
+
+def _replay(args: argparse.Namespace) -> None:
+    from tracker.cli.render import timeline_table
+    from tracker.events.flat import spec
+
+    with open_log(args) as log:
+        state = log.replay(**dates(args))
+    if args.type is not None:
+        spec(args.type)  # an unknown type is refused, with a suggestion
+    if args.actor is not None:
+        state.registry.require_actor(args.actor)
+    if args.topic is not None:
+        state.registry.require_topic(args.topic)
+    filters = {"actor": args.actor, "topic": args.topic, "type": args.type, "tag": args.tag}
+    timeline = state.timeline(**filters)
+    uncertain = list(state.uncertain())
+    if any(filters.values()):
+        keep = set(_filtered_ids(uncertain, filters))
+        uncertain = [e for e in uncertain if e.id in keep]
+    result = {
+        "as_of": args.as_of,
+        "known_at": args.known_at,
+        "summary": state.summary(),
+        "timeline": timeline.to_records(),
+        "uncertain": [_record(e) for e in uncertain],
+    }
+
+    def text(_: Any) -> str:
+        s = state.summary()
+        as_of = f"as of {args.as_of}" if args.as_of else "as of: no limit"
+        known = f"as known at {args.known_at}" if args.known_at else "known at: the whole log"
+        head = (
+            f"{as_of}, {known}: {plural(len(timeline), 'event')}, {len(uncertain)} uncertain, "
+            f"{plural(s['actors'], 'actor')}, {plural(s['topics'], 'topic')} "
+            f"(log read to record {s['head_seq']})"
+        )
+        parts = [head, ""]
+        parts.append(timeline_table(timeline) if len(timeline) else no_results("events"))
+        if uncertain:
+            parts += [
+                "",
+                f"possibly by then, not counted (their dates straddle {args.as_of}):",
+                timeline_table(uncertain),
+            ]
+        return "\n".join(parts)
+
+    emit(result, args.json, text)
+
+
+def _record(entry: Any) -> dict[str, Any]:
+    from tracker.projections.timeline import entry_record
+
+    return entry_record(entry)
+
+
+def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[str]:
+    from tracker.projections.timeline import Timeline
+
+    line = Timeline()
+    for e in entries:
+        line.add(e)
+    return line.view(**filters).ids()
+
+
+# --- verify, head, repair, schema ------------------------------------------------------------
+
+
+def _verify(args: argparse.Namespace) -> None:
+    with open_log(args) as log:
+        report = log.verify(head=args.head)
+    head = report.head
+    result = {
+        "ok": True,
+        "records": report.records,
+        "head": str(head),
+        "seq": head.seq,
+        "hash": head.hash,
+    }
+    pinned = f"; it extends the published head {args.head.split(':')[0]}" if args.head else ""
+    emit(result, args.json, f"ok: {report.records} records, chain intact{pinned}; head {head}")
+
+
+def _head(args: argparse.Namespace) -> None:
+    with open_log(args) as log:
+        head = log.head()
+    result = {"seq": head.seq, "hash": head.hash, "recorded": head.recorded, "head": str(head)}
+    emit(result, args.json, str(head))
+
+
+def _repair(args: argparse.Namespace) -> None:
+    import tracker
+
+    path, _origin = log_path(args)
+    damage = tracker.repair(path)
+    if damage is None:
+        emit({"repaired": False}, args.json, f"nothing to repair: {path} ends cleanly")
+        return
+    result = {
+        "repaired": True,
+        "offset": damage.offset,
+        "length": damage.length,
+        "description": damage.description,
+    }
+    emit(
+        result,
+        args.json,
+        f"cut {damage.length} bytes at byte {damage.offset} of {path}: {damage.description}",
+    )
+
+
+def _schema(args: argparse.Namespace) -> None:
+    from tracker.events import json_schema
+    from tracker.events.flat import spec
+
+    if args.event_type is None:
+        emit(json_schema(), True)
+        return
+    model = spec(args.event_type).model
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    emit(schema, True)

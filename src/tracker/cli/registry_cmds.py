@@ -1,0 +1,200 @@
+"""Registration commands: ``tracker actor add|show|list`` and ``tracker topic add|list``."""
+
+from __future__ import annotations
+
+import argparse
+
+from tracker.cli.common import (
+    add_date_options,
+    command,
+    dates,
+    emit,
+    no_results,
+    open_log,
+    selected,
+    table,
+)
+
+TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
+if TYPE_CHECKING:
+    from typing import Any
+
+    from tracker.projections.state import State
+
+
+def register(subparsers: Any) -> None:
+    """Add this module's commands."""
+    words = selected(subparsers)
+    for kind, plural in (("actor", "actors"), ("topic", "topics")):
+        group = subparsers.add_parser(
+            kind,
+            help=f"register and list {plural}"
+            + (" (with aliases and relations)" if kind == "actor" else ""),
+            description=f"Register {plural} that events name by id, and look them up.",
+            epilog=f"Example:\n  $ tracker {kind} list",
+        )
+        actions = group.add_subparsers(
+            dest="action", metavar="ACTION", title="actions", required=True
+        )
+        actions.tracker_words = words[1:] if words[:1] == [kind] else []
+        p = command(
+            actions,
+            "add",
+            help=f"register a new {kind}",
+            example=_ADD_EXAMPLES[kind],
+            handler=_add,
+        )
+        p.set_defaults(kind=kind)
+        p.add_argument("--dry-run", action="store_true", help="check, append nothing")
+        if words[:2] == [kind, "add"]:
+            from tracker.cli.flags import add_event_flags
+            from tracker.events.flat import spec
+
+            add_event_flags(p, spec(kind), positional=kind)
+        if kind == "actor":
+            p = command(
+                actions,
+                "show",
+                help="one actor: its registration, relations both ways, and the events naming it",
+                example="tracker actor show ofcom\ntracker actor show ofcom --as-of 2026-01-10",
+                handler=_actor_show,
+            )
+            p.add_argument(
+                "actor_id", metavar="ID", help="the actor's id (see 'tracker actor list')"
+            )
+            add_date_options(p)
+        p = command(
+            actions,
+            "list",
+            help=f"list the registered {plural}",
+            example=f"tracker {kind} list\ntracker {kind} list --json",
+            handler=_list,
+        )
+        p.set_defaults(kind=kind)
+        add_date_options(p)
+
+
+_ADD_EXAMPLES = {
+    "actor": (
+        "tracker actor add grok --name Grok --kind product --relation developed_by:xai "
+        "--relation runs_on:x --alias 'Grok Imagine'"
+    ),
+    "topic": "tracker topic add paywall --name 'Image tools restricted to paying subscribers'",
+}
+
+
+def _add(args: argparse.Namespace) -> None:
+    from tracker.events.flat import build
+
+    flat = build(args.kind, args.flat)
+    with open_log(args) as log:
+        receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+    slug = flat.data[args.kind]
+    result = {
+        args.kind: slug,
+        "id": receipt.id,
+        "seq": receipt.seq,
+        "status": receipt.status,
+        "dry_run": args.dry_run,
+    }
+    if receipt.status == "exists":
+        text = (
+            f"{args.kind} {slug} is already registered, the same (record {receipt.seq}); "
+            "nothing written"
+        )
+    elif args.dry_run:
+        text = (
+            f"would register {args.kind} {slug} as record {receipt.seq} (dry run: nothing written)"
+        )
+    else:
+        text = f"registered {args.kind} {slug} as record {receipt.seq} (event {receipt.id})"
+    emit(result, args.json, text)
+
+
+def actor_record(state: State, actor_id: str) -> dict[str, Any]:
+    """An actor's registration as plain values (raises UnknownIdError with a suggestion)."""
+    reg = state.registry.require_actor(actor_id)
+    entry = state.registry.actor_entries[actor_id]
+    return {
+        "actor": reg.actor,
+        "name": reg.name,
+        "kind": reg.kind,
+        "aliases": list(reg.aliases),
+        "jurisdiction": reg.jurisdiction,
+        "relations": [{"type": r.type, "target": r.target} for r in reg.relations],
+        "event": entry.id,
+        "seq": entry.seq,
+    }
+
+
+def actor_view(state: State, actor_id: str) -> dict[str, Any]:
+    """What ``tracker actor show`` prints: registration, relations both ways, events naming it."""
+    record = actor_record(state, actor_id)
+    relations = [
+        {"source": s, "type": t, "target": g} for s, t, g in state.registry.related_to(actor_id)
+    ]
+    events = state.timeline(actor=actor_id).to_records()
+    return {"actor": record, "relations": relations, "events": events}
+
+
+def _actor_show(args: argparse.Namespace) -> None:
+    with open_log(args) as log:
+        state = log.replay(**dates(args))
+    view = actor_view(state, args.actor_id)
+    emit(view, args.json, lambda _: _actor_text(state, view))
+
+
+def _actor_text(state: State, view: dict[str, Any]) -> str:
+    from tracker.cli.render import timeline_table
+
+    a = view["actor"]
+    lines = [f"{a['actor']}: {a['name']} ({a['kind']})"]
+    if a["aliases"]:
+        lines.append(f"  also known as: {', '.join(a['aliases'])}")
+    if a["jurisdiction"]:
+        lines.append(f"  jurisdiction:  {a['jurisdiction']}")
+    lines.append(f"  registered by: {a['event']} (record {a['seq']})")
+    if view["relations"]:
+        lines.append("relations")
+        lines += [f"  {r['source']} {r['type']} {r['target']}" for r in view["relations"]]
+    entries = state.timeline(actor=a["actor"])
+    lines.append(f"events naming {a['actor']} ({len(entries)})")
+    lines.append(timeline_table(entries) if len(entries) else f"  {no_results('events')}")
+    return "\n".join(lines)
+
+
+def _list(args: argparse.Namespace) -> None:
+    with open_log(args) as log:
+        state = log.replay(**dates(args))
+    if args.kind == "actor":
+        actors = [actor_record(state, slug) for slug in sorted(state.actors)]
+        rows = [
+            (
+                a["actor"],
+                a["name"],
+                a["kind"],
+                a["jurisdiction"] or "",
+                ", ".join(a["aliases"]),
+                ", ".join(f"{r['type']} {r['target']}" for r in a["relations"]),
+            )
+            for a in actors
+        ]
+        text = table(
+            rows,
+            ("ID", "NAME", "KIND", "JURISDICTION", "ALIASES", "RELATIONS"),
+            widths=(0, 40, 0, 0, 40, 60),
+        )
+        emit({"actors": actors}, args.json, text if rows else no_results("actors registered"))
+        return
+    topics = [
+        {
+            "topic": t.topic,
+            "name": t.name,
+            "description": t.description,
+            "event": state.registry.topic_entries[slug].id,
+        }
+        for slug, t in sorted(state.topics.items())
+    ]
+    topic_rows = [(t["topic"], t["name"], t["description"] or "") for t in topics]
+    text = table(topic_rows, ("ID", "NAME", "DESCRIPTION"), widths=(0, 50, 70))
+    emit({"topics": topics}, args.json, text if topic_rows else no_results("topics registered"))

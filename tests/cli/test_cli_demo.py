@@ -1,0 +1,124 @@
+"""``tracker demo [PATH]``: the bundled log put in place and walked through with real commands."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import Run
+
+
+@pytest.fixture
+def bundled(grok_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Stand-in for the bundled example: the small Grok log of the CLI tests."""
+    source = tmp_path / "bundled" / "grok.jsonl"
+    source.parent.mkdir()
+    source.write_bytes(grok_log.read_bytes())
+    monkeypatch.setattr("tracker.cli.demo._source", lambda: source)
+    return source
+
+
+def test_demo_at_path_walks_through(bundled: Path, cli: Run, tmp_path: Path) -> None:
+    """The demo copies the log to PATH and runs each step, printed with its --log PATH."""
+    target = tmp_path / "mine.jsonl"
+    result = cli("demo", str(target))
+    assert result.status == 0, result.err
+    assert target.read_bytes() == bundled.read_bytes()
+    commands = [line for line in result.out.splitlines() if line.startswith("$ ")]
+    assert commands == [
+        f"$ tracker --log {target} replay",
+        f"$ tracker --log {target} show paywall-move",
+        f"$ tracker --log {target} show bloomberg-rate",
+        f"$ tracker --log {target} replay --as-of 2026-01-11",
+        f"$ tracker --log {target} replay --known-at 2026-01-12",
+        f"$ tracker --log {target} verify",
+    ]
+    assert result.out.splitlines()[0] == f"The bundled Grok example is at {target}"
+    assert "possibly by then, not counted (their dates straddle 2026-01-11):" in result.out
+    assert "ok: 12 records, chain intact; head 12:" in result.out
+
+
+def test_demo_without_path_uses_a_new_temp_dir(
+    bundled: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no PATH the log goes in a new temporary directory, whose path is printed."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = cli("demo")
+    assert result.status == 0, result.err
+    first = result.out.splitlines()[0]
+    path = Path(first.removeprefix("The bundled Grok example is at "))
+    assert path.parent.parent == tmp_path
+    assert path.parent.name.startswith("tracker-demo-")
+    assert path.read_bytes() == bundled.read_bytes()
+
+
+def test_demo_into_a_directory(bundled: Path, cli: Run, tmp_path: Path) -> None:
+    """A directory as PATH receives grok.jsonl."""
+    (tmp_path / "d").mkdir()
+    assert cli("demo", str(tmp_path / "d")).status == 0
+    assert (tmp_path / "d" / "grok.jsonl").read_bytes() == bundled.read_bytes()
+
+
+def test_demo_refuses_another_file(bundled: Path, cli: Run, tmp_path: Path) -> None:
+    """An existing file that is not the demo log is refused and left alone."""
+    other = tmp_path / "notes.jsonl"
+    other.write_text("mine\n")
+    result = cli("demo", str(other))
+    assert (result.status, result.err) == (
+        1,
+        f"tracker: error: {other} already exists and is not the demo log; give another PATH "
+        "(tracker never overwrites a file)\n",
+    )
+    assert other.read_text() == "mine\n"
+
+
+def test_demo_reuses_its_own_log(bundled: Path, cli: Run, tmp_path: Path) -> None:
+    """Running the demo again on its own log is fine."""
+    target = tmp_path / "again.jsonl"
+    assert cli("demo", str(target)).status == 0
+    assert cli("demo", str(target)).status == 0
+
+
+def test_demo_never_touches_tracker_log(
+    bundled: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TRACKER_LOG is neither used nor changed by the demo."""
+    env_log = tmp_path / "env.jsonl"
+    env_log.write_bytes(b"")
+    monkeypatch.setenv("TRACKER_LOG", str(env_log))
+    result = cli("demo", str(tmp_path / "demo.jsonl"))
+    assert result.status == 0
+    assert env_log.read_bytes() == b""
+    assert "(your TRACKER_LOG is set; the demo did not use or change it)" in result.out
+
+
+def test_demo_json(bundled: Path, cli: Run, tmp_path: Path) -> None:
+    """--json gives the log's path and the walk's commands, without running them."""
+    target = tmp_path / "j.jsonl"
+    data = json.loads(cli("demo", str(target), "--json").out)
+    assert data["log"] == str(target)
+    assert data["commands"][0] == ["tracker", "--log", str(target), "replay"]
+    assert data["commands"][-1] == ["tracker", "--log", str(target), "verify"]
+
+
+def test_demo_on_the_bundled_log(cli: Run, tmp_path: Path) -> None:
+    """The real bundled Grok log: the walk shows a verified claim, a corrected figure, both clocks."""
+    target = tmp_path / "grok.jsonl"
+    result = cli("demo", str(target))
+    assert result.status == 0, result.err
+    commands = [
+        line.split(f"{target} ", 1)[1] for line in result.out.splitlines() if line.startswith("$ ")
+    ]
+    assert commands == [
+        "replay",
+        "show grok-paywall-claim",
+        "show xai-quarterly-loss",
+        "replay --as-of 2026-01-11",
+        "replay --known-at 2026-01-12",
+        "verify",
+    ]
+    assert "  ..2026-01-12  the-verge contradicted (verge-test)" in result.out
+    assert result.out.count("ok: 33 records, chain intact") == 1

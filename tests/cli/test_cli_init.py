@@ -1,0 +1,84 @@
+"""``tracker init`` and how the log is chosen: --log, else TRACKER_LOG, else ./tracker.jsonl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import Run
+
+
+def test_init_default_path(cli: Run, tmp_path: Path) -> None:
+    """Without --log or TRACKER_LOG, init creates ./tracker.jsonl."""
+    result = cli("init")
+    assert result.status == 0
+    assert result.out.startswith("created an empty log at tracker.jsonl\n")
+    assert (tmp_path / "tracker.jsonl").read_bytes() == b""
+
+
+def test_init_with_log_flag(cli: Run, tmp_path: Path) -> None:
+    """--log PATH chooses the file, and the output says how to use it."""
+    result = cli("init", "--log", "grok.jsonl")
+    assert result.out.splitlines()[:2] == [
+        "created an empty log at grok.jsonl",
+        "use it with --log grok.jsonl, or: export TRACKER_LOG=grok.jsonl",
+    ]
+    assert (tmp_path / "grok.jsonl").exists()
+
+
+def test_log_flag_before_or_after_the_command(cli: Run) -> None:
+    """--log works before the command as well as after it."""
+    assert cli("--log", "a.jsonl", "init").status == 0
+    assert cli("--log", "a.jsonl", "head").out == "0:" + "0" * 64 + "\n"
+    assert cli("head", "--log", "a.jsonl").out == "0:" + "0" * 64 + "\n"
+
+
+def test_tracker_log_env(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TRACKER_LOG is used when --log is not given; --log wins over it."""
+    monkeypatch.setenv("TRACKER_LOG", str(tmp_path / "env.jsonl"))
+    assert cli("init").status == 0
+    assert (tmp_path / "env.jsonl").exists()
+    assert cli("init", "--log", "flag.jsonl").status == 0
+    assert (tmp_path / "flag.jsonl").exists()
+
+
+def test_init_refuses_to_overwrite(cli: Run, tmp_path: Path) -> None:
+    """init never overwrites a file: exit 1 and the file is untouched."""
+    (tmp_path / "tracker.jsonl").write_text("my notes\n")
+    result = cli("init")
+    assert (result.status, result.err) == (
+        1,
+        "tracker: error: tracker.jsonl already exists; tracker init never overwrites: choose another path\n",
+    )
+    assert (tmp_path / "tracker.jsonl").read_text() == "my notes\n"
+
+
+def test_missing_default_log_says_how_to_choose(cli: Run) -> None:
+    """With no log anywhere, the error says how to create or choose one."""
+    result = cli("replay")
+    assert (result.status, result.err) == (
+        1,
+        "tracker: error: no log at ./tracker.jsonl (the default): create one with 'tracker init', "
+        "or choose a log with --log PATH or TRACKER_LOG=PATH\n",
+    )
+
+
+def test_missing_env_log_names_the_variable(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TRACKER_LOG that points nowhere is named in the error."""
+    monkeypatch.setenv("TRACKER_LOG", "gone.jsonl")
+    result = cli("head")
+    assert (
+        result.err
+        == "tracker: error: no log at gone.jsonl: create it with 'tracker init' (from TRACKER_LOG)\n"
+    )
+
+
+def test_not_a_log(cli: Run, tmp_path: Path) -> None:
+    """A file that is not a tracker log is refused without a traceback."""
+    (tmp_path / "notes.txt").write_text("hello\n")
+    result = cli("replay", "--log", "notes.txt")
+    assert (result.status, result.err) == (
+        1,
+        "tracker: error: notes.txt is not a tracker log (its first line is not a record)\n",
+    )
