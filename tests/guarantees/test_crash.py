@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import tracker
+from tracker.cli import main
 from tracker.errors import TornTailError
 from tracker.store import file as file_store
 
@@ -265,3 +267,37 @@ def test_a_second_repair_at_the_same_offset_keeps_the_first_saved_bytes(
     assert path.with_name(f"log.jsonl.torn-{start}").read_bytes() == data[start : start + 10]
     assert path.with_name(f"log.jsonl.torn-{start}.2").read_bytes() == data[start : start + 20]
     assert end > start + 20
+
+
+def test_tracker_reports_a_torn_end_with_exit_4_and_repairs_only_when_asked(
+    tmp_path: Path, clock: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command on a torn log exits 4 naming the offset; `tracker repair` cuts, once."""
+    path = tmp_path / "log.jsonl"
+    data, start, end = _build(path, clock, "multi-record batch")
+    cut = start + (end - start) // 2
+    path.write_bytes(data[:cut])
+    for argv in (
+        ["replay"],
+        ["log"],
+        ["verify"],
+        ["head"],
+        ["add", "topic", "--topic", "t", "--name", "T"],
+    ):
+        capsys.readouterr()
+        assert main([*argv, "--log", str(path)]) == 4
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.startswith(f"tracker: error: {path} ends in an unfinished batch")
+        assert f"from byte {start}" in err
+        assert f"Run 'tracker repair --log {path}'" in err
+        assert len(err.splitlines()) == 1
+        assert path.read_bytes() == data[:cut]
+    assert main(["repair", "--log", str(path), "--json"]) == 0
+    result = orjson.loads(capsys.readouterr().out)
+    assert (result["repaired"], result["offset"], result["length"]) == (True, start, cut - start)
+    assert path.with_name(f"log.jsonl.torn-{start}").read_bytes() == data[start:cut]
+    assert path.read_bytes() == data[:start]
+    assert main(["repair", "--log", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("nothing to repair")
+    assert main(["verify", "--log", str(path)]) == 0

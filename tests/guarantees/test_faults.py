@@ -356,3 +356,107 @@ def test_a_dead_writer_never_leaves_the_lock_held(
         (receipt,) = log.append(topic_event("after"))
     assert receipt.seq == 4
     assert stat.S_ISREG(small_log.with_name("log.jsonl.lock").stat().st_mode)
+
+
+# --- the same faults through the command line: the design's exit codes ------------------------
+
+
+def _cli_in_child(report: int, argv: list[str], fault: str, root: Path) -> None:
+    """Child: set up ``fault``, run ``tracker ARGV`` in-process, report status and stderr."""
+    import contextlib
+    import io
+
+    from tracker.cli import main
+
+    if fault == "full disk":
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        limit = (root / "log.jsonl").stat().st_size + 3000
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    elif fault == "read-only":
+        _drop_privileges()
+    elif fault == "failed fsync":
+        os.fsync = lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "Input/output error"))  # type: ignore[assignment]
+    elif fault == "lock held":
+        import tracker._log
+
+        tracker._log.open.__kwdefaults__["lock_timeout"] = 0.2  # seconds, not the default 10
+    err, out = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+        status = main(argv)
+    os.write(
+        report, orjson.dumps({"status": status, "stderr": err.getvalue(), "stdout": out.getvalue()})
+    )
+
+
+def _big_import(root: Path) -> Path:
+    file = root / "events.jsonl"
+    lines = [orjson.dumps(topic_event(f"imp-{i}", pad=300)) for i in range(40)]
+    file.write_bytes(b"\n".join(lines) + b"\n")
+    return file
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "message"),
+    [
+        ("full disk", 6, "File too large; free some space (or raise the file size limit)"),
+        ("read-only", 6, "Permission denied; check the file's permissions, or use a writable copy"),
+        ("failed fsync", 6, "whether the last append is durable is unknown; run 'tracker verify'"),
+        ("lock held", 7, "held the lock"),
+        ("missing directory", 1, "does not exist"),
+        ("directory", 1, "is a directory, not a log file"),
+        ("not a log", 1, "is not a tracker log"),
+        ("newer schema", 1, "newer tracker"),
+        ("torn", 4, "tracker repair"),
+        ("edited", 5, "record 2"),
+    ],
+)
+def test_the_command_line_exits_with_the_designs_code(
+    open_dir: Path, fork: Callable[..., Child], fault: str, status: int, message: str
+) -> None:
+    """Each fault through `tracker`: its exit code, one line on stderr, nothing half-written."""
+    log = open_dir / "log.jsonl"
+    with tracker.open(log, create=True, clock=fixed_clock) as opened:
+        opened.append([topic_event("t-1"), topic_event("t-2")])
+        opened.append(topic_event("t-3"))
+    argv = ["import", str(_big_import(open_dir)), "--log", str(log)]
+    holder = None
+    if fault == "read-only":
+        (open_dir / "log.jsonl.lock").unlink()
+        log.chmod(0o444)
+        open_dir.chmod(0o555)
+    elif fault == "lock held":
+        holder = os.open(open_dir / "log.jsonl.lock", os.O_RDWR)
+        fcntl.flock(holder, fcntl.LOCK_EX)
+    elif fault == "missing directory":
+        argv[-1] = str(open_dir / "nowhere" / "log.jsonl")
+    elif fault == "directory":
+        argv[-1] = str(open_dir)
+    elif fault == "not a log":
+        argv[-1] = str(_big_import(open_dir))
+    elif fault == "newer schema":
+        lines = log.read_bytes().splitlines(keepends=True)
+        lines[0] = _newer(orjson.loads(lines[0]))
+        log.write_bytes(b"".join(lines))
+    elif fault == "torn":
+        log.write_bytes(log.read_bytes()[:-9])
+        argv = ["replay", "--log", str(log)]
+    elif fault == "edited":
+        log.write_bytes(log.read_bytes().replace(b'"name":"t-2"', b'"name":"t-9"'))
+        argv = ["verify", "--log", str(log)]
+    before = log.read_bytes()
+    try:
+        result = _run_child(fork, _cli_in_child, argv, fault, open_dir)
+    finally:
+        if holder is not None:
+            os.close(holder)
+    assert result["status"] == status, result
+    assert result["stdout"] == ""
+    lines = result["stderr"].splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("tracker: error: ")
+    assert message in lines[0]
+    if fault == "failed fsync":  # written, but not known durable: whole, and verifiable
+        with tracker.open(log) as reopened:
+            assert reopened.verify().records == 43
+    else:
+        assert log.read_bytes() == before  # nothing half-written, nothing "repaired"

@@ -18,9 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import tracker
+from tracker.cli import main
 from tracker.errors import TornTailError
 from tracker.store import file as file_store
 
@@ -160,3 +162,85 @@ def test_an_import_cut_between_any_two_of_its_lines_leaves_none(
         assert log_path.read_bytes() == data[:start]
         assert not {i for i in _ids_present(log_path) if i.startswith("cut-")}
     figures["import: cuts inside an import, all caught"] = len(cuts)
+
+
+# --- through the command line -------------------------------------------------------------------
+
+
+def _write_jsonl(path: Path, events: list[dict[str, Any]]) -> Path:
+    path.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events))
+    return path
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "jsonl-derived-ids", "csv"])
+def test_tracker_import_twice_adds_nothing_the_second_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """`tracker import FILE` run twice: the second run appends nothing and says so."""
+    log = tmp_path / "log.jsonl"
+    tracker.open(log, create=True).close()
+    if kind == "csv":
+        rows = [["type", "actor", "name", "kind"]]
+        rows += [["actor", f"csv-{i}", f"Person {i}", "person"] for i in range(30)]
+        file = _write_csv(tmp_path / "events.csv", rows)
+    else:
+        file = _write_jsonl(tmp_path / "events.jsonl", import_events("c", 30, ids=kind == "jsonl"))
+    assert main(["import", str(file), "--log", str(log)]) == 0
+    assert "imported 30 events" in capsys.readouterr().out
+    after_first = log.read_bytes()
+    assert main(["import", str(file), "--log", str(log), "--json"]) == 0
+    result = orjson.loads(capsys.readouterr().out)
+    assert (result["appended"], result["existing"]) == (0, 30)
+    assert log.read_bytes() == after_first
+
+
+def _cli_import_and_die(report: int, path: Path, file: Path, delay: float) -> None:
+    """Child: `tracker import FILE`; a killer thread sends SIGKILL ``delay`` s into the write."""
+    import contextlib
+    import io
+
+    def kill_later() -> None:
+        time.sleep(delay)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    file_store._test_before_write = lambda: threading.Thread(target=kill_later).start()
+    with contextlib.redirect_stdout(io.StringIO()):
+        status = main(["import", str(file), "--log", str(path)])
+    os.write(report, f"imported {status}\n".encode())
+
+
+def test_tracker_import_killed_midway_leaves_all_or_none(
+    tmp_path: Path, fork: Callable[..., Child], figures: dict[str, Any]
+) -> None:
+    """SIGKILL during `tracker import`: afterwards all of the file's events, or none."""
+    rng = random.Random(8)
+    path = tmp_path / "log.jsonl"
+    tracker.open(path, create=True).close()
+    outcomes = {"all": 0, "none": 0}
+    for round_no in range(KILLS // 2):
+        tag = f"cli{round_no}"
+        file = _write_jsonl(tmp_path / "events.jsonl", import_events(tag, 800))
+        before = path.read_bytes()
+        child = fork(_cli_import_and_die, path, file, rng.uniform(0.0, 0.001))
+        child.wait()
+        report = child.output()
+        assert child.killed or "imported 0" in report, report
+        try:
+            tracker.open(path).close()
+        except TornTailError as exc:
+            assert exc.offset == len(before)
+            tracker.repair(path)
+            path.with_name(f"{path.name}.torn-{exc.offset}").unlink()
+        present = {i for i in _ids_present(path) if i.startswith(f"{tag}-")}
+        assert present in (set(), {f"{tag}-{i}" for i in range(800)}), len(present)
+        assert present or "imported 0" not in report
+        outcomes["all" if present else "none"] += 1
+        if not present:
+            assert path.read_bytes() == before
+    figures["import: killed `tracker import` runs that left all"] = outcomes["all"]
+    figures["import: killed `tracker import` runs that left none"] = outcomes["none"]

@@ -9,14 +9,17 @@ is a valid chain on its own; it is caught by a head published before the rewrite
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import tracker
+from tracker.cli import main
 from tracker.errors import IntegrityError, InvalidInputError, TornTailError
 from tracker.store.checkpoint import Checkpoint
 from tracker.store.records import Record, make_record, parse_record
@@ -373,3 +376,94 @@ def test_with_two_edits_verify_names_the_earlier_one(sealed: tuple[Path, bytes])
     lines[9] = lines[9].replace(b'"name":"Bans"', b'"name":"Bins"')
     path.write_bytes(b"".join(lines))
     assert _first_bad(path) == 3
+
+
+# --- through the command line -------------------------------------------------------------------
+
+
+def _tracker(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_tracker_head_prints_the_note_and_verify_head_checks_it(
+    sealed: tuple[Path, bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`tracker head` prints the note; `verify --head` takes it as a file, from stdin, or inline."""
+    path, _data = sealed
+    log = ["--log", str(path)]
+    status, note, _err = _tracker(["head", *log], capsys)
+    assert status == 0
+    with tracker.open(path) as opened:
+        assert note == opened.checkpoint().note()
+        short = str(opened.checkpoint())
+    published = tmp_path / "published-head.txt"
+    published.write_text(note, encoding="utf-8")
+    for head in (str(published), note, short):
+        status, out, _err = _tracker(["verify", "--head", head, *log], capsys)
+        assert status == 0
+        assert out.startswith("ok: 10 records, chain intact; it extends the published head 10;")
+    monkeypatch.setattr("sys.stdin", io.StringIO(note))
+    assert _tracker(["verify", "--head", "-", *log], capsys)[0] == 0
+    status, out, _err = _tracker(["head", "--json", *log], capsys)
+    result = orjson.loads(out)
+    assert (result["note"], result["seq"], result["head"]) == (note, 10, short)
+
+    _rewrite_from(path, 7, _lower_figure)
+    assert _tracker(["verify", *log], capsys)[0] == 0  # alone, the forged chain holds
+    status, out, err = _tracker(["verify", "--head", str(published), *log], capsys)
+    assert (status, out) == (5, "")
+    assert err.startswith("tracker: error: the log does not extend the published head 10:")
+    assert len(err.splitlines()) == 1
+
+
+def test_tracker_verify_extends_compares_two_copies(
+    sealed: tuple[Path, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`verify --extends OTHER` passes for an older copy and names where a rewritten one parts."""
+    path, _data = sealed
+    archived = tmp_path / "archived.jsonl"
+    shutil.copy(path, archived)
+    status, out, _err = _tracker(["verify", "--extends", str(archived), "--log", str(path)], capsys)
+    assert status == 0
+    assert f"it extends {archived}" in out
+    _rewrite_from(path, 7, _lower_figure)
+    status, out, err = _tracker(["verify", "--extends", str(archived), "--log", str(path)], capsys)
+    assert status == 5
+    assert (
+        err
+        == f"tracker: error: this log does not extend {archived}: the logs part ways at record 7\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "seq"),
+    [("byte", 5), ("delete", 4), ("swap", 8), ("insert", 2)],
+)
+def test_tracker_verify_names_the_first_bad_record_with_exit_5(
+    sealed: tuple[Path, bytes], capsys: pytest.CaptureFixture[str], edit: str, seq: int
+) -> None:
+    """`tracker verify` on an edited log: exit 5, one line naming the first bad record."""
+    path, data = sealed
+    lines = _lines(data)
+    if edit == "byte":
+        lines[4] = lines[4].replace(b"Statement number 1.", b"Statement number 7.")
+    elif edit == "delete":
+        del lines[3]
+    elif edit == "swap":
+        lines[7], lines[8] = lines[8], lines[7]
+    else:
+        lines.insert(1, lines[0])
+    path.write_bytes(b"".join(lines))
+    status, out, err = _tracker(["verify", "--log", str(path)], capsys)
+    assert (status, out) == (5, "")
+    assert err.startswith(f"tracker: error: record {seq}")
+    assert len(err.splitlines()) == 1
+    status, _out, err = _tracker(["verify", "--json", "--log", str(path)], capsys)
+    assert status == 5
+    assert orjson.loads(err)["error"]["code"] == "integrity"
