@@ -26,7 +26,7 @@ from typing import IO, Literal
 from tracker.errors import InvalidEventError, InvalidFileError, InvalidInputError
 from tracker.events.codec import parse_event
 from tracker.events.flat import build
-from tracker.events.models import EVENT_TYPES, AnyEvent
+from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
 
 Format = Literal["jsonl", "csv"]
 MAX_PROBLEMS = 20
@@ -215,12 +215,8 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _int64(text: str) -> int:
     value = int(text)
     if not -(2**63) <= value < 2**64:
-        shown = text if len(text) <= 30 else f"{text[:12]}... ({len(text)} digits)"
-        msg = (
-            f"the number {shown} is beyond 64 bits and cannot be stored exactly; give it in a "
-            "larger unit (USD_billion, million, ...) or rounded, as a decimal"
-        )
-        raise UnfaithfulJSONError(msg)
+        problem = "is beyond 64 bits and cannot be stored exactly"
+        raise UnfaithfulJSONError("the number " + unstorable_number(text, problem))
     return value
 
 

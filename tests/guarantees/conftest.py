@@ -68,6 +68,15 @@ def topic_event(event_id: str, *, pad: int = 0) -> dict[str, Any]:
     return event
 
 
+SEED_EVENTS: list[dict[str, Any]] = [
+    {"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"},
+    {"type": "actor", "actor": "x", "name": "X", "kind": "platform"},
+    {"type": "actor", "actor": "bloomberg", "name": "Bloomberg", "kind": "media"},
+    {"type": "topic", "topic": "paywall", "name": "The paywall move"},
+]
+"""The actors and topic the bad-input batteries' valid events name (one batch)."""
+
+
 @pytest.fixture
 def make_topic() -> Callable[..., dict[str, Any]]:
     """Build a topic registration event (see :func:`topic_event`)."""

@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 import tracker
 from tracker.errors import InvalidDateError, InvalidInputError, TrackerError
 from tracker.events.dates import PartialDate
+from tracker.events.models import EVENT_TYPES
 from tracker.store.checkpoint import Checkpoint
 
-from .conftest import FIGURES, SOAK, fixed_clock
+from .conftest import FIGURES, SEED_EVENTS, SOAK, fixed_clock
 
 SCALE = 10 if SOAK else 1
 SETTINGS = settings(
@@ -97,14 +98,7 @@ def seeded_log(tmp_path: Path) -> Iterator[tuple[tracker.Log, Path]]:
     """A log holding the actors and topic that the valid bases name."""
     path = tmp_path / "log.jsonl"
     with tracker.open(path, create=True, clock=fixed_clock) as log:
-        log.append(
-            [
-                {"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"},
-                {"type": "actor", "actor": "x", "name": "X", "kind": "platform"},
-                {"type": "actor", "actor": "bloomberg", "name": "Bloomberg", "kind": "media"},
-                {"type": "topic", "topic": "paywall", "name": "The paywall move"},
-            ]
-        )
+        log.append(SEED_EVENTS)
         for base in VALID.values():  # every base is valid as it stands ...
             assert log.append(base, dry_run=True)[0].status == "appended"
         yield log, path
@@ -195,7 +189,7 @@ def malformed_events(draw: st.DrawFn) -> Any:
         event[key] = draw(json_values)
     elif how == "type":
         event["type"] = draw(
-            st.one_of(st.text(max_size=20).filter(lambda t: t not in _TYPES), not_a_string)
+            st.one_of(st.text(max_size=20).filter(lambda t: t not in EVENT_TYPES), not_a_string)
         )
     elif how == "date":
         event["occurred"] = draw(malformed_dates())
@@ -217,24 +211,7 @@ def malformed_events(draw: st.DrawFn) -> Any:
 
 
 def _fields(kind: str) -> set[str]:
-    from tracker.events.models import EVENT_TYPES
-
     return set(EVENT_TYPES[kind].model_fields)
-
-
-_TYPES = {
-    "actor",
-    "topic",
-    "statement",
-    "figure",
-    "policy_change",
-    "regulatory_action",
-    "verification",
-    "incident",
-    "correction",
-    "retraction",
-    "supersession",
-}
 
 
 def assert_one_clear_line(exc: TrackerError) -> None:

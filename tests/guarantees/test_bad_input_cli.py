@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
 import orjson
 import pytest
@@ -26,8 +27,9 @@ from hypothesis import strategies as st
 
 import tracker
 from tracker.cli import main
+from tracker.events.models import EVENT_TYPES, ActorKind
 
-from .conftest import FIGURES, SOAK, fixed_clock
+from .conftest import FIGURES, SEED_EVENTS, SOAK, fixed_clock
 from .test_bad_input import (
     VALID,
     bad_slugs,
@@ -53,14 +55,7 @@ def cli_log(tmp_path: Path) -> Iterator[Path]:
     """A small log (actors, a topic, a statement) for the command line to be wrong about."""
     path = tmp_path / "log.jsonl"
     with tracker.open(path, create=True, clock=fixed_clock) as log:
-        log.append(
-            [
-                {"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"},
-                {"type": "actor", "actor": "x", "name": "X", "kind": "platform"},
-                {"type": "actor", "actor": "bloomberg", "name": "Bloomberg", "kind": "media"},
-                {"type": "topic", "topic": "paywall", "name": "The paywall move"},
-            ]
-        )
+        log.append(SEED_EVENTS)
         log.append(dict(VALID["statement"], id="ofcom-contact"))
     return path
 
@@ -216,15 +211,7 @@ _ALL_COMMANDS = {
     "diff",
     "help",
 }
-_TYPES = set(VALID) | {
-    "topic",
-    "policy_change",
-    "verification",
-    "incident",
-    "correction",
-    "retraction",
-    "supersession",
-}
+_TYPES = set(EVENT_TYPES)
 
 
 def _with_log(argv: list[str], log: Path, draw_front: bool) -> list[str]:
@@ -360,21 +347,7 @@ def bad_csv_files(draw: st.DrawFn) -> str:
     return buffer.getvalue()
 
 
-_KINDS = {
-    "person",
-    "company",
-    "product",
-    "platform",
-    "regulator",
-    "government",
-    "prosecutor",
-    "court",
-    "legislator",
-    "media",
-    "ngo",
-    "investor",
-    "other",
-}
+_KINDS = set(get_args(ActorKind))
 
 
 @settings(SETTINGS, max_examples=300 * SCALE)

@@ -60,14 +60,18 @@ def _exact(value: Any) -> Any:
     except OverflowError:
         exact = False
     if not exact:
-        text = str(whole)
-        shown = text if len(text) <= 30 else f"{text[:12]}... ({len(text)} digits)"
-        msg = (
-            f"{shown} has more digits than a number can be stored with exactly; give it in a "
-            "larger unit (USD_billion, million, ...) or rounded, as a decimal"
-        )
-        raise ValueError(msg)
+        problem = "has more digits than a number can be stored with exactly"
+        raise ValueError(unstorable_number(str(whole), problem))
     return value
+
+
+def unstorable_number(text: str, problem: str) -> str:
+    """The message for a number that would not be stored as written: what, and what to do."""
+    shown = text if len(text) <= 30 else f"{text[:12]}... ({len(text)} digits)"
+    return (
+        f"{shown} {problem}; give it in a larger unit (USD_billion, million, ...) or rounded, "
+        "as a decimal"
+    )
 
 
 Number = Annotated[float, BeforeValidator(_not_bool), BeforeValidator(_exact)]
