@@ -24,6 +24,7 @@ TRACKER_ALL = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "diff",
     "init",
     "open",
     "read_events",

@@ -34,6 +34,7 @@ _LAZY: dict[str, str] = {
     "EventView": "tracker._log",
     "read_events": "tracker._import",
     "State": "tracker.projections.state",
+    "diff": "tracker.projections.diff",
     "Head": "tracker.store.base",
     "Checkpoint": "tracker.store.checkpoint",
     "TrackerError": "tracker.errors",
@@ -50,6 +51,7 @@ __all__ = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "diff",
     "init",
     "open",
     "read_events",
@@ -69,6 +71,7 @@ if TYPE_CHECKING:
         repair,
     )
     from tracker.errors import TrackerError
+    from tracker.projections.diff import diff
     from tracker.projections.state import State
     from tracker.store.base import Head
     from tracker.store.checkpoint import Checkpoint

@@ -44,11 +44,24 @@ def test_actor_list_json(grok_log: Path, cli: Run) -> None:
 
 
 def test_actor_show(grok_log: Path, cli: Run) -> None:
-    """show gives relations in both directions and the events naming the actor."""
+    """show gives relations in both directions, the events naming the actor, then its answers."""
     lines = cli("actor", "show", "xai").out.splitlines()
     assert lines[0] == "xai: xAI (company)"
     assert lines[lines.index("relations") + 1] == "  grok developed_by xai"
-    assert lines[-2:] == ["events naming xai (0)", "  (no events)"]
+    at = lines.index("events naming xai (0)")
+    assert lines[at + 1 :] == [
+        "  (no events)",
+        "stances held (0)",
+        "  (no stances)",
+        "figures about it (0)",
+        "  (no figures)",
+        "figures it reported (0)",
+        "  (no figures)",
+        "posture as regulator (0)",
+        "  (no regulatory actions)",
+        "posture faced as target (0)",
+        "  (no regulatory actions)",
+    ]
     data = json.loads(cli("actor", "show", "grok", "--json").out)
     assert [e["id"] for e in data["events"]] == ["bloomberg-rate", "paywall-move"]
 

@@ -39,6 +39,20 @@ CASES: dict[str, list[str]] = {
     "log-type-figure": ["log", "--type", "figure"],
     "verify": ["verify"],
     "head": ["head"],
+    "stances": ["stances"],
+    "stances-changes": ["stances", "--changes"],
+    "figures-xai-usd-million": ["figures", "--subject", "xai", "--unit", "USD_million"],
+    "posture": ["posture"],
+    "disputes": ["disputes"],
+    "diff-known-at-2026-01-12-to-2026-01-14": [
+        "diff",
+        "--as-of",
+        "2026-01-12",
+        "--known-at",
+        "2026-01-12",
+        "--to-known-at",
+        "2026-01-14",
+    ],
 }
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.log_cmds",
     "tracker.cli.registry_cmds",
     "tracker.cli.demo",
+    "tracker.cli.projections",
 )
 """The modules that add commands, in the order ``tracker --help`` lists them."""
 

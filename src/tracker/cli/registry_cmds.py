@@ -55,7 +55,10 @@ def register(subparsers: Any) -> None:
             p = command(
                 actions,
                 "show",
-                help="one actor: its registration, relations both ways, and the events naming it",
+                help=(
+                    "one actor: registration, relations both ways, events by role, stances, "
+                    "figures, and regulatory posture"
+                ),
                 example="tracker actor show ofcom\ntracker actor show ofcom --as-of 2026-01-10",
                 handler=_actor_show,
             )
@@ -127,40 +130,13 @@ def actor_record(state: State, actor_id: str) -> dict[str, Any]:
     }
 
 
-def actor_view(state: State, actor_id: str) -> dict[str, Any]:
-    """What ``tracker actor show`` prints: registration, relations both ways, events naming it."""
-    record = actor_record(state, actor_id)
-    relations = [
-        {"source": s, "type": t, "target": g} for s, t, g in state.registry.related_to(actor_id)
-    ]
-    events = state.timeline(actor=actor_id).to_records()
-    return {"actor": record, "relations": relations, "events": events}
-
-
 def _actor_show(args: argparse.Namespace) -> None:
+    from tracker.cli.projections import actor_text
+
     with open_log(args) as log:
         state = log.replay(**dates(args))
-    view = actor_view(state, args.actor_id)
-    emit(view, args.json, lambda _: _actor_text(state, view))
-
-
-def _actor_text(state: State, view: dict[str, Any]) -> str:
-    from tracker.cli.render import timeline_table
-
-    a = view["actor"]
-    lines = [f"{a['actor']}: {a['name']} ({a['kind']})"]
-    if a["aliases"]:
-        lines.append(f"  also known as: {', '.join(a['aliases'])}")
-    if a["jurisdiction"]:
-        lines.append(f"  jurisdiction:  {a['jurisdiction']}")
-    lines.append(f"  registered by: {a['event']} (record {a['seq']})")
-    if view["relations"]:
-        lines.append("relations")
-        lines += [f"  {r['source']} {r['type']} {r['target']}" for r in view["relations"]]
-    entries = state.timeline(actor=a["actor"])
-    lines.append(f"events naming {a['actor']} ({len(entries)})")
-    lines.append(timeline_table(entries) if len(entries) else f"  {no_results('events')}")
-    return "\n".join(lines)
+    view = state.actor(args.actor_id)
+    emit(view.to_json(), args.json, lambda _: actor_text(state, view))
 
 
 def _list(args: argparse.Namespace) -> None:

@@ -83,7 +83,9 @@ class Registry:
         return out
 
 
-def suggest(value: str, candidates: Iterable[str], aliases: dict[str, str] | None = None) -> str | None:
+def suggest(
+    value: str, candidates: Iterable[str], aliases: dict[str, str] | None = None
+) -> str | None:
     """The closest candidate to a mistyped id, checking aliases and names too."""
     pool = sorted(set(candidates))
     if aliases:

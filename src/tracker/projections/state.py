@@ -7,9 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
+from tracker.projections.actors import ActorView, Involvement, relation_rows
+from tracker.projections.disputes import Disputes, TestedClaim, Verifications, fix_row
+from tracker.projections.figures import Figures, FigureTable
 from tracker.projections.fold import Entry, FixEntry, Projection, Replayer
+from tracker.projections.posture import Posture, Postures
 from tracker.projections.registry import Registry
-from tracker.projections.timeline import Timeline, TimelineView, sort_entries
+from tracker.projections.results import Rows, rows
+from tracker.projections.stances import (
+    StanceChange,
+    StanceHistory,
+    Stances,
+    StanceStep,
+    merge_changes,
+    stance_key,
+)
+from tracker.projections.timeline import Timeline, TimelineView, sort_entries, summary_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +51,29 @@ class State:
         self.known_at = known_at
         self.registry = Registry()
         self._timeline = Timeline()
-        self.projections: dict[str, Projection] = {"registry": self.registry, "timeline": self._timeline}
+        self._verifications = Verifications()
+        self._stances = Stances()
+        self._figures = Figures(self._verifications)
+        self._postures = Postures()
+        self._involvement = Involvement()
+        self.projections: dict[str, Projection] = {
+            "registry": self.registry,
+            "timeline": self._timeline,
+            "verifications": self._verifications,
+            "stances": self._stances,
+            "figures": self._figures,
+            "posture": self._postures,
+            "involvement": self._involvement,
+        }
         self._replayer = Replayer(as_of=as_of, projections=list(self.projections.values()))
         self.head_seq = 0
         self.head_hash: str | None = None
 
     # --- feeding ---------------------------------------------------------------------------
 
-    def advance(self, seq: int, recorded: str, event: AnyEvent, record_hash: str | None = None) -> None:
+    def advance(
+        self, seq: int, recorded: str, event: AnyEvent, record_hash: str | None = None
+    ) -> None:
         """Fold one more event (in sequence order)."""
         self._replayer.feed(seq, recorded, event)
         self.head_seq = seq
@@ -108,6 +136,161 @@ class State:
             items.append(HistoryItem("recorded", original.seq, original.recorded, original.event))
         items.extend(HistoryItem(f.kind, f.seq, f.recorded, f.fix, f.fix.reason) for f in fixes)
         return items
+
+    # --- checking ids given by a user ---------------------------------------------------------
+
+    def _check_actor(self, actor: str) -> None:
+        """Refuse an actor id that is neither registered nor named by a counted event."""
+        if not self._involvement.knows(actor):
+            self.registry.require_actor(actor)
+
+    def _check_topic(self, topic: str) -> None:
+        self.registry.require_topic(topic)
+
+    # --- stances ---------------------------------------------------------------------------
+
+    def _withdrawn(self) -> dict[tuple[str, str], list[FixEntry]]:
+        """Retractions of stance statements that counted at as_of, by (holder, topic)."""
+        out: dict[tuple[str, str], list[FixEntry]] = {}
+        for fix in self._replayer.retracted.values():
+            gone = fix.before
+            key = stance_key(gone) if gone is not None else None
+            if key is not None and self._replayer.placement_of(gone.event) == "counted":  # type: ignore[union-attr]
+                out.setdefault(key, []).append(fix)
+        return out
+
+    def _histories(self, holder: str | None, topic: str | None) -> list[StanceHistory]:
+        if holder is not None:
+            self._check_actor(holder)
+        if topic is not None:
+            self._check_topic(topic)
+        withdrawn = self._withdrawn()
+        return self._stances.histories(
+            holder=holder,
+            topic=topic,
+            withdrawn=lambda h, t: withdrawn.get((h, t), ()),
+            extra_pairs=withdrawn,
+        )
+
+    def stances(self, *, topic: str | None = None, holder: str | None = None) -> Rows[StanceStep]:
+        """Current positions: one step per (holder, topic) with a position, by topic then holder.
+
+        Raises:
+            UnknownIdError: ``holder`` or ``topic`` is not registered.
+        """
+        return rows(h.current for h in self._histories(holder, topic) if h.current is not None)
+
+    def stance_history(self, holder: str, topic: str) -> StanceHistory:
+        """One holder's position on one topic as a step function over occurred time.
+
+        Raises:
+            UnknownIdError: ``holder`` or ``topic`` is not registered.
+        """
+        self._check_actor(holder)
+        self._check_topic(topic)
+        return self._stances.history(holder, topic, self._withdrawn().get((holder, topic), ()))
+
+    def stance_changes(
+        self, *, topic: str | None = None, holder: str | None = None
+    ) -> Rows[StanceChange]:
+        """Every classified change (new, hardened, softened, reversed, withdrawn), by occurred date.
+
+        Raises:
+            UnknownIdError: ``holder`` or ``topic`` is not registered.
+        """
+        return merge_changes(self._histories(holder, topic))
+
+    # --- figures, posture, disputes ----------------------------------------------------------
+
+    def figures(
+        self,
+        *,
+        metric: str | None = None,
+        subject: str | None = None,
+        reporter: str | None = None,
+        unit: str | None = None,
+    ) -> FigureTable:
+        """Figure series per metric, in occurred order; ``unit`` converts every value to it.
+
+        Raises:
+            UnknownIdError: ``subject`` or ``reporter`` is not a known actor.
+            InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
+        """
+        if subject is not None:
+            self._check_actor(subject)
+        if reporter is not None:
+            self._check_actor(reporter)
+        return self._figures.table(metric=metric, subject=subject, reporter=reporter, unit=unit)
+
+    def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
+        """Each regulator's highest open rung toward each target, and every step that led there.
+
+        Raises:
+            UnknownIdError: ``regulator`` or ``target`` is not a known actor.
+        """
+        if regulator is not None:
+            self._check_actor(regulator)
+        if target is not None:
+            self._check_actor(target)
+        return self._postures.posture(regulator=regulator, target=target)
+
+    def disputes(self) -> Disputes:
+        """Tested claims and their verdicts, what is contested, and every fix with its reason."""
+        claims = []
+        for target in self._verifications.targets():
+            status, verdicts = self._verifications.status_of(target)
+            entry = self._replayer.entries.get(target)
+            fixes = self._replayer.fixes_by_target.get(target)
+            if entry is None and fixes:
+                entry = fixes[-1].before  # retracted: describe it as it was
+            claims.append(
+                (
+                    entry.sort_key if entry is not None else (0, 0, 0),
+                    TestedClaim(
+                        target,
+                        entry.type if entry is not None else None,
+                        summary_of(entry.event) if entry is not None else None,
+                        entry.occurred if entry is not None else None,
+                        self._replayer.placement.get(target),
+                        status,
+                        verdicts,
+                    ),
+                )
+            )
+        claims.sort(key=lambda kc: (kc[0], kc[1].event))
+        ordered = [c for _k, c in claims]
+        verdict_rows = sorted(
+            (v for c in ordered for v in c.verdicts),
+            key=lambda v: (v.sort_key, v.claim),
+        )
+        return Disputes(
+            rows(ordered), rows(verdict_rows), rows(fix_row(f) for f in self._replayer.fixes)
+        )
+
+    # --- the per-actor view -------------------------------------------------------------------
+
+    def actor(self, actor: str) -> ActorView:
+        """One actor: registration, relations, events by role, stances, figures and posture.
+
+        Raises:
+            UnknownIdError: no actor has this id (with the nearest one, if any).
+        """
+        self._check_actor(actor)
+        posture = self._postures.posture()
+        registered = self.registry.actor_entries.get(actor)
+        return ActorView(
+            actor,
+            self.actors.get(actor),
+            relation_rows(actor, self.registry.related_to(actor)),
+            self._involvement.events(actor),
+            self.stances(holder=actor),
+            self._figures.table(subject=actor),
+            self._figures.table(reporter=actor),
+            rows(r for r in posture.current if r.regulator == actor),
+            rows(r for r in posture.current if r.target == actor),
+            registered.id if registered is not None else None,
+            registered.seq if registered is not None else None,
+        )
 
     def summary(self) -> dict[str, Any]:
         """Counts of what the state holds."""

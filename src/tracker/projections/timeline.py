@@ -6,7 +6,61 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+from tracker.events.models import AnyEvent
+from tracker.events.units import get_unit
 from tracker.projections.fold import Entry
+
+
+def _number(value: float) -> str:
+    return f"{value:,.12g}" if abs(value) >= 1000 else f"{value:.12g}"
+
+
+def figure_text(
+    value: float | None, lower: float | None, upper: float | None, unit: str, approximate: bool
+) -> str:
+    """A figure's value in words: ``about 6,700 per hour``, ``1.2-1.5 billion US dollars``."""
+    if value is not None:
+        amount = _number(value)
+    elif lower is not None and upper is not None:
+        amount = f"{_number(lower)}-{_number(upper)}"
+    elif lower is not None:
+        amount = f"at least {_number(lower)}"
+    else:
+        amount = f"at most {_number(upper)}"  # type: ignore[arg-type]
+    known = get_unit(unit)
+    label = known.label if known is not None else unit
+    space = "" if label == "%" else " "
+    return f"{'about ' if approximate else ''}{amount}{space}{label}"
+
+
+def summary_of(event: AnyEvent) -> str:
+    """One line saying what an event is: its summary, else its quote, else its key fields."""
+    if event.summary:
+        return event.summary
+    ev: Any = event
+    match event.type:
+        case "statement":
+            return str(ev.quote)
+        case "figure":
+            text = figure_text(ev.value, ev.lower, ev.upper, ev.unit, ev.approximate)
+            return f"{ev.metric}: {text}"
+        case "policy_change":
+            return f"{ev.actor} changes {ev.rule}: {ev.after}"
+        case "regulatory_action":
+            ends = f" (ends {ev.ends})" if ev.ends else ""
+            return f"{ev.regulator}: {ev.rung} against {ev.target}{ends}"
+        case "verification":
+            return f"{ev.verifier}: {ev.verdict} {ev.target}"
+        case "incident":
+            return str(ev.harm)
+        case "actor" | "topic":
+            return str(ev.name)
+        case "correction":
+            return f"correction of {ev.corrects}: {ev.reason}"
+        case "retraction":
+            return f"retraction of {ev.retracts}: {ev.reason}"
+        case _:
+            return f"{ev.supersedes} superseded by {ev.by}: {ev.reason}"
 
 
 def actors_of(entry: Entry) -> tuple[str, ...]:
@@ -70,6 +124,10 @@ class TimelineView(Sequence[Entry]):
         """One flat dict per entry, ready for ``pandas.DataFrame(...)`` or ``csv.DictWriter``."""
         return [entry_record(e) for e in self.entries]
 
+    def to_json(self) -> list[dict[str, Any]]:
+        """The rows as JSON-able values (the same flat dicts)."""
+        return self.to_records()
+
 
 class Timeline:
     """Projection: every counted world event, ordered by (earliest, latest, sequence number)."""
@@ -128,4 +186,13 @@ def sort_entries(entries: Sequence[Entry]) -> TimelineView:
     return TimelineView(tuple(sorted(entries, key=lambda e: e.sort_key)))
 
 
-__all__ = ["Timeline", "TimelineView", "actors_of", "entry_record", "sort_entries", "topics_of"]
+__all__ = [
+    "Timeline",
+    "TimelineView",
+    "actors_of",
+    "entry_record",
+    "figure_text",
+    "sort_entries",
+    "summary_of",
+    "topics_of",
+]

@@ -1,0 +1,256 @@
+"""What changed between two replayed states: events, stances, figures, posture, verdicts, fixes.
+
+``diff(a, b)`` compares two states of one log, each replayed at its own ``(as_of, known_at)``.
+The case users care about most keeps ``as_of`` fixed and moves ``known_at``: "what do we know
+today about the first week that we did not know on the 10th?". Then every difference is
+something the log learnt in between: events recorded late, corrections and retractions
+(which apply by ``known_at`` alone), verdicts published and recorded, and what they did to
+stances, figures and posture. Moving ``as_of`` instead shows what happened in the world.
+
+Each section lists what ``b`` has that ``a`` lacks (``added``), what ``a`` had that ``b`` lacks
+(``removed``), and for events and figures present in both, how they differ (``corrected``,
+``superseded``, and for figures ``disputed`` / ``undisputed`` when their standing moved).
+Rows are ordered on the occurred clock, fixes in log order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tracker.events.dates import PartialDate
+from tracker.projections.disputes import FixRow, VerdictRow
+from tracker.projections.figures import FigurePoint
+from tracker.projections.fold import Entry
+from tracker.projections.posture import PostureStep
+from tracker.projections.results import Rows, date_columns, instant, rows
+from tracker.projections.stances import StanceChange
+from tracker.projections.timeline import summary_of
+
+if TYPE_CHECKING:
+    from tracker.projections.state import State
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: which section, what happened to it, and the item itself."""
+
+    section: str
+    """``event``, ``stance_change``, ``figure``, ``posture``, ``verdict`` or ``fix``."""
+    change: str
+    """``added``, ``removed``, ``corrected``, ``superseded``, ``disputed`` or ``undisputed``."""
+    id: str
+    """The event (or fix, or verification) the row is about."""
+    occurred: PartialDate | None
+    summary: str
+    item: Any = None
+    """The typed row from the projection (a FigurePoint, a StanceChange, ...), when there is one."""
+    sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False, compare=False)
+    """Occurred order of what the row is about (earliest, latest, sequence number)."""
+
+    def record(self) -> dict[str, Any]:
+        """One flat row with the same columns in every section."""
+        return {
+            "section": self.section,
+            "change": self.change,
+            "id": self.id,
+            **date_columns("occurred", self.occurred),
+            "summary": self.summary,
+        }
+
+    def detail(self) -> dict[str, Any]:
+        """The row plus the item's own columns (for ``--json``)."""
+        out = self.record()
+        if self.item is not None:
+            out["item"] = self.item.record()
+        return out
+
+
+@dataclass(frozen=True)
+class StateDiff:
+    """The differences from state ``a`` to state ``b``, section by section."""
+
+    a_as_of: datetime | None
+    a_known_at: datetime | None
+    b_as_of: datetime | None
+    b_known_at: datetime | None
+    events: Rows[Change]
+    stance_changes: Rows[Change]
+    figures: Rows[Change]
+    posture: Rows[Change]
+    """Posture steps: escalations and step downs."""
+    verdicts: Rows[Change]
+    fixes: Rows[Change]
+
+    SECTIONS = ("events", "stance_changes", "figures", "posture", "verdicts", "fixes")
+
+    @property
+    def changes(self) -> Rows[Change]:
+        """Every row, section by section."""
+        return rows(c for name in self.SECTIONS for c in getattr(self, name))
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, name) for name in self.SECTIONS)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every row, flat, with the same columns (``section`` tells them apart)."""
+        return self.changes.to_records()
+
+    def to_json(self) -> dict[str, Any]:
+        """The two clocks of each side, then each section with its items in full."""
+        return {
+            "a": {"as_of": instant(self.a_as_of), "known_at": instant(self.a_known_at)},
+            "b": {"as_of": instant(self.b_as_of), "known_at": instant(self.b_known_at)},
+            **{name: [c.detail() for c in getattr(self, name)] for name in self.SECTIONS},
+        }
+
+
+def _set_diff(a: Iterable[T], b: Iterable[T]) -> tuple[list[T], list[T]]:
+    """Items of ``b`` not in ``a`` and items of ``a`` not in ``b``, each in its own order."""
+    la, lb = list(a), list(b)
+    sa, sb = set(la), set(lb)
+    return [x for x in lb if x not in sa], [x for x in la if x not in sb]
+
+
+def _event_changes(a: State, b: State) -> list[Change]:
+    ea = {e.id: e for e in a.timeline()}
+    out = []
+
+    def add(change: str, e: Entry, text: str) -> None:
+        out.append(Change("event", change, e.id, e.occurred, text, None, e.sort_key))
+
+    for e in b.timeline():
+        old = ea.pop(e.id, None)
+        if old is None:
+            add("added", e, summary_of(e.event))
+            continue
+        if old.event != e.event or old.corrected_by != e.corrected_by:
+            fixes = ", ".join(f for f in e.corrected_by if f not in old.corrected_by)
+            add("corrected", e, f"{summary_of(e.event)} (was: {summary_of(old.event)}; by {fixes})")
+        if old.superseded_by != e.superseded_by and e.superseded_by is not None:
+            add("superseded", e, f"{summary_of(e.event)} (superseded by {e.superseded_by})")
+    for old in ea.values():
+        add("removed", old, summary_of(old.event))
+    return _by_date(out)
+
+
+def _by_date(changes: Sequence[Change]) -> list[Change]:
+    """Order on the occurred clock, as the timeline does; ties: added before removed."""
+    return sorted(changes, key=lambda c: (c.sort_key, c.change))
+
+
+def _figure_changes(a: State, b: State) -> list[Change]:
+    pa = {p.id: p for p in a.figures().points}
+    out = []
+
+    def add(change: str, p: FigurePoint, note: str = "") -> None:
+        text = f"{p.metric}: {p.text}{note}"
+        out.append(Change("figure", change, p.id, p.occurred, text, p, p.sort_key))
+
+    for p in b.figures().points:
+        old = pa.pop(p.id, None)
+        if old is None:
+            add("added", p, f" [{p.status}]" if p.status != "untested" else "")
+            continue
+        if p.corrected_by != old.corrected_by:
+            add("corrected", p, f" (was {old.text})")
+        if p.disputed != old.disputed:
+            add("disputed" if p.disputed else "undisputed", p, f" [{old.status} -> {p.status}]")
+        if p.superseded_by != old.superseded_by and p.superseded_by is not None:
+            add("superseded", p, f" (superseded by {p.superseded_by})")
+    for old in pa.values():
+        add("removed", old)
+    return _by_date(out)
+
+
+def _stance_text(c: StanceChange) -> str:
+    if c.kind == "new":
+        return f"{c.holder} on {c.topic}: new {c.position_after:+d}"
+    after = "none" if c.position_after is None else f"{c.position_after:+d}"
+    return f"{c.holder} on {c.topic}: {c.kind} {c.position_before:+d} -> {after}"
+
+
+def _step_text(s: PostureStep) -> str:
+    return f"{s.regulator} -> {s.target}: {s.kind} {s.from_rung or 'none'} -> {s.to_rung or 'none'}"
+
+
+def _verdict_text(v: VerdictRow) -> str:
+    return f"{v.verifier}: {v.verdict} {v.claim}"
+
+
+def _fix_text(f: FixRow) -> str:
+    return f"{f.kind} of {f.target}: {f.reason}"
+
+
+Keyed = TypeVar("Keyed", StanceChange, PostureStep, VerdictRow)
+
+
+def _section(
+    section: str,
+    a: Iterable[Keyed],
+    b: Iterable[Keyed],
+    id_of: Callable[[Keyed], str],
+    text: Callable[[Keyed], str],
+) -> list[Change]:
+    """Rows of ``b`` not in ``a`` (added) and of ``a`` not in ``b`` (removed), by date."""
+    added, removed = _set_diff(a, b)
+    out = [
+        Change(section, change, id_of(x), x.occurred, text(x), x, x.sort_key)
+        for change, items in (("added", added), ("removed", removed))
+        for x in items
+    ]
+    return _by_date(out)
+
+
+def diff(a: State, b: State) -> StateDiff:
+    """What changed from state ``a`` to state ``b`` (two replays of the same log).
+
+    Example::
+
+        before = log.replay(as_of="2026-01-09", known_at="2026-01-10")
+        after = log.replay(as_of="2026-01-09", known_at="2026-01-12")
+        for row in tracker.diff(before, after).to_records():
+            print(row["section"], row["change"], row["id"], row["summary"])
+    """
+    da, db = a.disputes(), b.disputes()
+    fixes_a = {f.id for f in da.fixes}
+    fixes_b = {f.id for f in db.fixes}
+    fix_rows = [
+        Change("fix", "added", f.id, None, _fix_text(f), f) for f in db.fixes if f.id not in fixes_a
+    ]
+    fix_rows += [
+        Change("fix", "removed", f.id, None, _fix_text(f), f)
+        for f in da.fixes
+        if f.id not in fixes_b
+    ]
+    return StateDiff(
+        a.as_of,
+        a.known_at,
+        b.as_of,
+        b.known_at,
+        rows(_event_changes(a, b)),
+        rows(
+            _section(
+                "stance_change",
+                a.stance_changes(),
+                b.stance_changes(),
+                lambda c: c.after,
+                _stance_text,
+            )
+        ),
+        rows(_figure_changes(a, b)),
+        rows(
+            _section("posture", a.posture().steps, b.posture().steps, lambda s: s.event, _step_text)
+        ),
+        rows(
+            _section("verdict", da.verdicts, db.verdicts, lambda v: v.verification, _verdict_text)
+        ),
+        rows(fix_rows),
+    )
+
+
+__all__ = ["Change", "StateDiff", "diff"]
