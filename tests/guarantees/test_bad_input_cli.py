@@ -46,8 +46,23 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-COMMANDS = ["init", "add", "import", "log", "show", "replay", "verify", "head", "repair"]
-DATED = ["replay", "show"]
+COMMANDS = [
+    "init",
+    "add",
+    "import",
+    "log",
+    "show",
+    "replay",
+    "verify",
+    "head",
+    "repair",
+    "stances",
+    "figures",
+    "posture",
+    "disputes",
+    "diff",
+]
+DATED = ["replay", "show", "stances", "figures", "posture", "disputes", "diff"]
 
 
 @pytest.fixture
