@@ -15,6 +15,7 @@ import tracker.events
 
 TRACKER_ALL = [
     "Checkpoint",
+    "CopyReport",
     "EventView",
     "Head",
     "Log",
@@ -24,6 +25,7 @@ TRACKER_ALL = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "copy",
     "diff",
     "init",
     "open",

@@ -27,6 +27,8 @@ _LAZY: dict[str, str] = {
     "open": "tracker._log",
     "init": "tracker._log",
     "repair": "tracker._log",
+    "copy": "tracker._log",
+    "CopyReport": "tracker._log",
     "Log": "tracker._log",
     "Receipt": "tracker._log",
     "StoredEvent": "tracker._log",
@@ -42,6 +44,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "Checkpoint",
+    "CopyReport",
     "EventView",
     "Head",
     "Log",
@@ -51,6 +54,7 @@ __all__ = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "copy",
     "diff",
     "init",
     "open",
@@ -61,11 +65,13 @@ __all__ = [
 if TYPE_CHECKING:
     from tracker._import import read_events
     from tracker._log import (
+        CopyReport,
         EventView,
         Log,
         Receipt,
         StoredEvent,
         VerifyReport,
+        copy,
         init,
         open,
         repair,

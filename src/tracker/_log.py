@@ -12,11 +12,14 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tracker.errors import (
     ConflictError,
     IntegrityError,
+    InvalidInputError,
+    InvalidRecordError,
+    StorageError,
     UnknownIdError,
 )
 from tracker.events.codec import content_digest, event_to_dict, load_event, parse_event
@@ -26,11 +29,14 @@ from tracker.events.models import AnyEvent, BaseEvent
 from tracker.projections.registry import suggest
 from tracker.projections.fold import Entry
 from tracker.projections.state import HistoryItem, State
-from tracker.store.base import Clock, Head, Position, Store, system_clock
+from tracker.store.base import Clock, Head, Position, Store, is_database_url, system_clock
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
 from tracker.store.records import ZERO_HASH, Record, check_line
+
+if TYPE_CHECKING:
+    from tracker.store.postgres import PostgresStore
 
 DateLike = str | date | datetime
 
@@ -413,7 +419,11 @@ class Log:
     ) -> Iterator[Record]:
         rec_from = format_instant(rec.earliest) if rec and rec.earliest else None
         rec_to = format_instant(rec.latest) if rec and rec.latest else None
-        for record, _pos in self.store.read():
+        if rec_to is None:
+            records = self.store.read()
+        else:  # a prefix of the log: a store with an index on recorded time reads only it
+            records = self.store.read_until(until_recorded=rec_to)
+        for record, _pos in records:
             event = record.event
             if type is not None and event["type"] != type:
                 continue
@@ -468,14 +478,79 @@ class Log:
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
         state = State(as_of=t, known_at=k)
-        cutoff = format_instant(k) if k is not None else None
-        for record, _pos in self.store.read():
-            if cutoff is not None and record.recorded > cutoff:
-                break
+        if k is None:
+            records = self.store.read()
+        else:  # the prefix recorded by k: a store with an index on recorded time reads only it
+            records = self.store.read_until(until_recorded=format_instant(k))
+        for record, _pos in records:
             state.advance(
                 record.seq, record.recorded, load_event(record.event, seq=record.seq), record.hash
             )
         return state
+
+    def follow(
+        self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
+    ) -> Iterator[StoredEvent]:
+        """Yield events as they are appended, by this process or any other, in log order.
+
+        PostgreSQL logs are told of each commit (LISTEN/NOTIFY); file logs are polled every
+        ``poll`` seconds.
+
+        Args:
+            after: start after this sequence number (0: from the first record); by default,
+                after the current head, so only new events come.
+            timeout: stop once this many seconds pass without a new event (None: never).
+            poll: seconds between looks at a store that cannot be told of appends.
+
+        Raises:
+            InvalidInputError: ``after`` is beyond the log's head.
+        """
+        for record in self.follow_records(after=after, timeout=timeout, poll=poll):
+            yield StoredEvent(record.seq, record.recorded, load_event(record.event, seq=record.seq))
+
+    def follow_records(
+        self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
+    ) -> Iterator[Record]:
+        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``)."""
+        store = self.store
+        position = store.head().position if after is None else store.position_of(after)
+        wait = _FOLLOW_WAIT if timeout is None else timeout
+        while True:
+            for record, after_record in store.read(position):
+                yield record
+                position = after_record
+            if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
+                return
+
+    # --- copying ---------------------------------------------------------------------------
+
+    def copy_to(
+        self, destination: str | os.PathLike[str] | Store | Log, *, chunk: int = 1000
+    ) -> CopyReport:
+        """Copy this log's records as they are (times and hashes kept) into ``destination``.
+
+        Every record is verified as it is read (canonical bytes, hash, chain, order), so a
+        damaged source stops the copy at its first bad record with nothing of it written. The
+        destination is a path or URL (a new log is created there when none exists), a Store or
+        a Log; it must be empty or hold a prefix of this log, whose records are skipped (so a
+        second copy to the same backup brings only what is new). The destination's lock is
+        held throughout; records go in batch-aligned chunks of about ``chunk`` records.
+
+        Raises:
+            IntegrityError: the source does not verify, or the destination is not a prefix.
+            TornTailError: the source ends in a torn line or unfinished batch (repair first).
+        """
+        if isinstance(destination, Log):
+            target, owned = destination.store, False
+        elif isinstance(destination, Store):
+            target, owned = destination, False
+        else:
+            target, owned = open(destination, create=True).store, True
+        try:
+            return _copy(self.store, target, chunk=chunk)
+        finally:
+            if owned:
+                target.close()
 
     def event(
         self, event_id: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
@@ -532,14 +607,11 @@ class Log:
                 log fails to extend ``head``.
         """
         want = _parse_head(head) if head is not None else None
-        self.store.head()  # raises TornTailError on a damaged end
-        prev, expected, last_recorded = ZERO_HASH, 1, ""
+        current = self.store.head()  # raises TornTailError on a damaged end
         seen_want = want is None or want.seq == 0
-        count = 0
-        position: Position = 0
-        for line, position in self.store.read_lines():
-            record = check_line(line, expected, prev, last_recorded)
-            if want is not None and expected == 1 and want.seq > 0 and want.origin is not None:
+        prev, last_recorded, count = ZERO_HASH, "", 0
+        for record, _pos in _checked_records(self.store.read_lines()):
+            if want is not None and record.seq == 1 and want.seq > 0 and want.origin is not None:
                 origin = origin_of(record.hash)
                 if origin != want.origin:
                     msg = (
@@ -556,15 +628,14 @@ class Log:
                     )
                     raise IntegrityError(msg, seq=want.seq)
                 seen_want = True
-            prev, expected, last_recorded = record.hash, expected + 1, record.recorded
-            count += 1
+            prev, last_recorded, count = record.hash, record.recorded, record.seq
         if not seen_want and want is not None:
             msg = (
                 f"the log does not extend the published head {want.seq}:{want.hash[:16]}...: "
                 f"it has only {count} records"
             )
             raise IntegrityError(msg, seq=count + 1)
-        return VerifyReport(count, Head(count, prev, last_recorded or None, position))
+        return VerifyReport(count, Head(count, prev, last_recorded or None, current.position))
 
     def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:
         """Prove that this log extends ``other``: it holds every record of ``other``, byte for
@@ -609,6 +680,84 @@ class Log:
             return None
         return self.store.repair()
 
+
+_FOLLOW_WAIT = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class CopyReport:
+    """What a copy did."""
+
+    copied: int
+    """Records appended to the destination."""
+    skipped: int
+    """Records the destination already held (it was a prefix of the source)."""
+    head: Head
+    """The destination's head afterwards (the same as the source's)."""
+    source: str
+    """Where the source lives (a path, or a URL without its password)."""
+    destination: str
+    """Where the copy lives."""
+
+
+def _same_place(a: Store, b: Store) -> bool:
+    if isinstance(a, FileStore) and isinstance(b, FileStore):
+        return a.path.resolve() == b.path.resolve()
+    return a is b or (type(a) is type(b) and a.location == b.location and a.location != ":memory:")
+
+
+def _copy(source: Store, target: Store, *, chunk: int) -> CopyReport:
+    if _same_place(source, target):
+        msg = f"cannot copy {source.location} onto itself: give another destination"
+        raise InvalidInputError(msg)
+    end = source.head()  # raises TornTailError on a damaged end
+    copied = skipped = 0
+    with target.writer() as writer:
+        have = writer.head()
+        if have.seq > end.seq:
+            msg = (
+                f"{target.location} holds {have.seq} records, more than the {end.seq} of "
+                f"{source.location}: copy into an empty log or a backup of this one"
+            )
+            raise IntegrityError(msg, seq=end.seq + 1)
+        pending: list[Record] = []
+        for record, _pos in _checked_records(source.read_lines()):
+            if record.seq <= have.seq:
+                if record.seq == have.seq and record.hash != have.hash:
+                    msg = (
+                        f"{target.location} is not a copy of {source.location}: their record "
+                        f"{have.seq} differs; copy into an empty log instead"
+                    )
+                    raise IntegrityError(msg, seq=have.seq)
+                skipped += 1
+                continue
+            pending.append(record)
+            if len(pending) >= chunk and record.closes_batch:
+                writer.append_records(pending)
+                copied += len(pending)
+                pending = []
+        if pending:
+            writer.append_records(pending)
+            copied += len(pending)
+        head = writer.head()
+    return CopyReport(copied, skipped, head, source.location, target.location)
+
+
+def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[Record, Position]]:
+    """Walk a log's stored lines from its first, yielding each record once it has passed.
+
+    Each line must parse, be exactly the canonical bytes of what it parses to, carry the hash
+    of its content, chain to the record before, follow it in sequence and not be recorded
+    before it.
+
+    Raises:
+        IntegrityError: names the first bad sequence number.
+    """
+    prev, expected, last_recorded = ZERO_HASH, 1, ""
+    for line, pos in lines:
+        record = check_line(line, expected, prev, last_recorded)
+        yield record, pos
+        prev, expected, last_recorded = record.hash, expected + 1, record.recorded
 
 @dataclass(frozen=True, slots=True)
 class EventView:
@@ -695,12 +844,14 @@ def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
     clock: Clock | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> Log:
-    """Open the log at ``location`` (a path, ``:memory:``, or a Store).
+    """Open the log at ``location`` (a path, a PostgreSQL URL, ``:memory:``, or a Store).
 
     Args:
-        location: a JSONL file path; ``:memory:`` for a scratch log.
+        location: a JSONL file path; ``postgresql://HOST/DATABASE?log=NAME`` for a log in a
+            PostgreSQL database (needs ``tracker[postgres]``); ``:memory:`` for a scratch log.
         create: create an empty log if none exists there.
-        clock: the recorded-time clock (tests and the bundled example only).
+        clock: the recorded-time clock (tests and the bundled example only). Unset, file logs
+            use this machine's clock and PostgreSQL logs the server's.
         lock_timeout: seconds to wait for another writer before giving up.
 
     Raises:
@@ -710,6 +861,11 @@ def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
     stamp = clock or system_clock
     if isinstance(location, Store):
         return Log(location)
+    if is_database_url(location):
+        store = _database()(
+            str(location), clock=clock, lock_timeout=lock_timeout, create=create
+        )
+        return Log(store)
     if str(location) == ":memory:":
         return Log(MemoryStore(clock=stamp))
     path = os.fspath(location)
@@ -719,13 +875,56 @@ def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
 
 
 def init(location: str | os.PathLike[str], *, clock: Clock | None = None) -> Log:
-    """Create a new, empty log, refusing to overwrite anything at ``location``."""
+    """Create a new, empty log, refusing to overwrite anything at ``location``.
+
+    ``location`` is a file path, or a ``postgresql://...?log=NAME`` URL: the database's tracker
+    tables are created (or migrated) first, then the named log.
+    """
+    if is_database_url(location):
+        return Log(_database().create(str(location), clock=clock))
     return Log(FileStore.create(os.fspath(location), clock=clock or system_clock))
 
 
 def repair(location: str | os.PathLike[str]) -> Damage | None:
     """Cut a torn or unfinished end of the log at ``location`` (the bytes are saved first).
 
-    Returns what was cut, or None when the log's end was whole.
+    Returns what was cut, or None when the log's end was whole (always, for a PostgreSQL log:
+    a batch is one transaction, so it never has a torn end).
     """
+    if is_database_url(location):
+        open(location).close()  # still says when there is no such log
+        return None
     return FileStore(os.fspath(location), check=False).repair()
+
+
+def copy(
+    source: str | os.PathLike[str] | Store | Log,
+    destination: str | os.PathLike[str] | Store | Log,
+) -> CopyReport:
+    """Copy a log between any two stores (file, PostgreSQL, memory), records as they are.
+
+    The backup and migration path: times and hashes are kept, so the copy verifies with the
+    same head, and copying file -> PostgreSQL -> file gives back the same bytes. See
+    :meth:`Log.copy_to` for the rules.
+    """
+    src = source if isinstance(source, Log) else open(source)
+    try:
+        return src.copy_to(destination)
+    finally:
+        if src is not source:
+            src.close()
+
+
+def _database() -> type[PostgresStore]:
+    """The PostgreSQL store class, imported on first use (psycopg is an optional extra)."""
+    try:
+        from tracker.store.postgres import PostgresStore
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("psycopg"):
+            raise
+        msg = (
+            "PostgreSQL logs need the psycopg driver: pip install 'tracker[postgres]' "
+            "(or use a file path for an embedded log)"
+        )
+        raise StorageError(msg) from None
+    return PostgresStore

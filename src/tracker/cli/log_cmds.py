@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 
@@ -250,10 +251,12 @@ def _init(args: argparse.Namespace) -> None:
     import tracker
 
     path, origin = log_path(args)
-    tracker.init(path).close()
+    with tracker.init(path) as log:
+        path = log.location  # a URL is shown without its password
     hint = ""
     if origin == "--log":
-        hint = f"\nuse it with --log {path}, or: export {ENV_LOG}={path}"
+        quoted = shlex.quote(path)  # a URL's '&' and '?' need quotes in a shell
+        hint = f"\nuse it with --log {quoted}, or: export {ENV_LOG}={quoted}"
     emit(
         {"created": path},
         args.json,

@@ -1,7 +1,9 @@
 """Storage: the record format, the storage interface, and its backends.
 
 The store knows records, never event models or projections. Backends: :class:`FileStore` (the
-embedded JSONL default) and :class:`MemoryStore` (tests, scratch work).
+embedded JSONL default), :class:`MemoryStore` (tests, scratch work) and
+``tracker.store.postgres.PostgresStore`` (a log shared by a team; import it from its module,
+which needs the optional psycopg driver: ``pip install 'tracker[postgres]'``).
 """
 
 from __future__ import annotations

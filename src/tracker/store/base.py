@@ -5,7 +5,10 @@ A store keeps records and nothing else: it never imports events' models or proje
 - stamps and appends new events as one batch under an exclusive lock (``writer().append``),
   durable before it returns;
 - appends already-verified records as they are (``writer().append_records``: copy, restore);
-- streams records from an opaque position (``read``), and tells its ``head``.
+- streams records from an opaque position (``read``), and tells its ``head``;
+- optionally does better than the defaults given here for reading the prefix recorded by a
+  time (``read_until``, a ``known_at`` replay), finding the position after a sequence number
+  (``position_of``) and waiting for appends (``wait``, which ``Log.follow`` uses).
 
 Positions are opaque to callers (a byte offset in a file, a sequence number in a database);
 a caller only hands back what ``read`` gave it.
@@ -14,18 +17,27 @@ a caller only hands back what ``read`` gave it.
 from __future__ import annotations
 
 import abc
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.errors import IntegrityError
+from tracker.errors import IntegrityError, InvalidInputError, TornTailError
 from tracker.events.dates import parse_instant
 from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record
 
 Position = Any
 Clock = Callable[[], datetime]
+
+
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: object) -> bool:
+    """Whether ``location`` names a log in PostgreSQL (``postgresql://`` or ``postgres://``)."""
+    return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
 
 
 def system_clock() -> datetime:
@@ -156,6 +168,53 @@ class Store(abc.ABC):
         """Stream the stored bytes of each record (for verify): canonical bytes, no newline."""
         for record, pos in self.read(start):
             yield record.line(), pos
+
+    def read_until(
+        self, start: Position | None = None, *, until_recorded: str
+    ) -> Iterator[tuple[Record, Position]]:
+        """Stream the records after ``start`` recorded at or before ``until_recorded``.
+
+        Recorded times never go down along a log, so these records are a prefix of it (a
+        ``known_at`` replay). This default stops at the first later record; a store with an
+        index on recorded time reads only the prefix.
+        """
+        for record, pos in self.read(start):
+            if record.recorded > until_recorded:
+                return
+            yield record, pos
+
+    def position_of(self, seq: int) -> Position | None:
+        """Return the position just after record ``seq`` (None for 0, the start).
+
+        Raises:
+            InvalidInputError: the log has no record ``seq``.
+        """
+        if seq == 0:
+            return None
+        if seq > 0:
+            for record, pos in self.read():
+                if record.seq == seq:
+                    return pos
+        msg = f"there is no record {seq} in {self.location}: its last record is {self.head().seq}"
+        raise InvalidInputError(msg)
+
+    def wait(self, position: Position | None, *, timeout: float, poll: float = 0.5) -> bool:
+        """Block until the log may have grown past ``position``; False after ``timeout`` s.
+
+        This default polls the head every ``poll`` seconds; a store that can be told about
+        appends (PostgreSQL's LISTEN/NOTIFY) overrides it.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.head().position != (position or 0):
+                    return True
+            except TornTailError:
+                pass  # a writer is mid-append: its batch is whole when it finishes
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(poll, left))
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release any resources (connections); the file store holds none between calls."""
