@@ -18,7 +18,6 @@ from tracker.errors import (
     ConflictError,
     IntegrityError,
     InvalidInputError,
-    InvalidRecordError,
     StorageError,
     UnknownIdError,
 )
