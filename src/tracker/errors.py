@@ -15,6 +15,7 @@ keeps working for callers who do not know this module::
     ├── ConflictError (ValueError)                exit 1  an id already used for other content
     ├── LogExistsError (FileExistsError)          exit 1  init would overwrite a log
     ├── LogNotFoundError (FileNotFoundError)      exit 1  no log at that path
+    ├── MissingExtraError (ImportError)           exit 1  an optional extra is not installed
     ├── TornTailError                             exit 4  a torn line or unfinished batch at the end
     ├── IntegrityError                            exit 5  a broken chain, a non-canonical line, a head mismatch
     ├── StorageError (OSError)                    exit 6  I/O failed, or durability is unknown
@@ -37,6 +38,7 @@ ErrorCode = Literal[
     "conflict",
     "log-exists",
     "log-not-found",
+    "missing-extra",
     "torn-tail",
     "integrity",
     "storage",
@@ -121,6 +123,12 @@ class LogNotFoundError(TrackerError, FileNotFoundError):
     code: ErrorCode = "log-not-found"
 
 
+class MissingExtraError(TrackerError, ImportError):
+    """A feature needs an optional extra that is not installed (the message names the pip line)."""
+
+    code: ErrorCode = "missing-extra"
+
+
 class TornTailError(TrackerError):
     """The log ends in a torn line or an unfinished batch (after a crash).
 
@@ -176,6 +184,7 @@ __all__ = [
     "LockTimeoutError",
     "LogExistsError",
     "LogNotFoundError",
+    "MissingExtraError",
     "StorageError",
     "TornTailError",
     "TrackerError",

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.registry_cmds",
     "tracker.cli.demo",
     "tracker.cli.projections",
+    "tracker.cli.report",
     "tracker.cli.share",
 )
 """The modules that add commands, in the order ``tracker --help`` lists them."""

@@ -1,0 +1,373 @@
+"""What the report shows, taken from a replayed State: plain data, no drawing and no HTML.
+
+:func:`collect` reads the State once and returns a :class:`ReportData` that the charts, the
+page and the exports share, so a number in the event list, a marker on a chart and an item in
+TimelineJS always name the same event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from tracker.events.dates import PartialDate
+from tracker.events.models import (
+    RUNGS,
+    Figure,
+    Incident,
+    PolicyChange,
+    RegulatoryAction,
+    Statement,
+    Verification,
+)
+from tracker.events.units import get_unit
+from tracker.projections.fold import Entry, FixEntry
+from tracker.projections.posture import PostureRow
+from tracker.projections.state import State
+from tracker.projections.timeline import figure_text
+from tracker.report._text import TYPE_LABELS, endpoints
+
+_HALF_DAY = timedelta(hours=12)
+
+
+def _middle(date: PartialDate) -> datetime:
+    a, b = date.earliest, date.latest
+    assert a is not None and b is not None
+    return a + (b - a) / 2
+
+
+def anchor(date: PartialDate | None) -> datetime | None:
+    """One instant to place a date on an axis: the middle of its interval; for an open one
+    ("on or before 12 January"), the middle of its known end (noon on the 12th)."""
+    if date is None:
+        return None
+    if date.earliest is not None and date.latest is not None:
+        return _middle(date)
+    start, end = endpoints(date)
+    known = end if end is not None else start
+    return None if known is None else _middle(known)
+
+
+def anchor_id(event_id: str) -> str:
+    """The HTML id of an event's row in the page (``e-`` and the event id)."""
+    return f"e-{event_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class EventItem:
+    """One world event as the page lists it (numbered in occurred order)."""
+
+    number: int
+    entry: Entry
+    lane: str
+    """The actor whose row it sits on in the timeline chart (a display name)."""
+    uncertain: bool
+    """Its date straddles ``as_of``: possibly, not certainly, happened by then."""
+    status: str = "untested"
+    """Its strongest verdict at as_of (the disputes projection): ``untested``, ``confirmed``,
+    ``partly_confirmed`` or ``contradicted``."""
+
+    @property
+    def id(self) -> str:
+        """The event id."""
+        return self.entry.id
+
+    @property
+    def type(self) -> str:
+        """The event type tag."""
+        return self.entry.type
+
+    @property
+    def date(self) -> PartialDate:
+        """When it occurred."""
+        occ = self.entry.event.occurred
+        assert occ is not None
+        return occ
+
+    @property
+    def disputed(self) -> bool:
+        """Contested: contradicted or partly confirmed by someone (it still counts, marked)."""
+        return self.status in ("contradicted", "partly_confirmed")
+
+    def statuses(self) -> list[str]:
+        """What a reader must know about it, in order: ``disputed`` (contradicted), ``partly
+        confirmed`` or ``confirmed`` (its verdicts), ``uncertain`` (at as_of), ``corrected``,
+        ``superseded``."""
+        out = []
+        if self.status == "contradicted":
+            out.append("disputed")
+        elif self.status == "partly_confirmed":
+            out.append("partly confirmed")
+        elif self.status == "confirmed":
+            out.append("confirmed")
+        if self.uncertain:
+            out.append("uncertain")
+        if self.entry.corrected_by:
+            out.append("corrected")
+        if self.entry.superseded_by:
+            out.append("superseded")
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class StancePoint:
+    """A change of a holder's stance toward a topic (one row of ``State.stance_changes``)."""
+
+    when: datetime
+    stance: int | None
+    """The position from then on; None once withdrawn (its statement retracted)."""
+    event_id: str
+    """The statement that set it, or for a withdrawal the retraction."""
+    change: str
+    """``new``, ``hardened``, ``softened``, ``reversed`` or ``withdrawn``."""
+    previous_id: str | None
+    previous: int | None
+    """The position before (None for ``new``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FigurePoint:
+    """One reported value of a metric, in the series' display unit."""
+
+    when: datetime
+    value: float | None
+    lower: float | None
+    upper: float | None
+    approximate: bool
+    reporter: str
+    event_id: str
+    disputed: bool
+    superseded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSeries:
+    """A metric in one unit (converted within its dimension when units differ)."""
+
+    metric: str
+    unit: str
+    unit_label: str
+    points: tuple[FigurePoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostureStep:
+    """One action of a regulator toward a target, and its posture after it."""
+
+    when: datetime
+    level: int
+    """The highest rung still open after the action: 1-based on the ladder (0: none open)."""
+    rung: str
+    """That rung's name (``none`` for 0)."""
+    event_id: str
+    action: str
+    """The action's own rung, or ``closure`` / ``withdrawal``."""
+    action_level: int
+    """The action's own rung on the ladder (for an ending: the level it leaves)."""
+
+
+@dataclass
+class ReportData:
+    """Everything the report draws and lists."""
+
+    state: State
+    events: list[EventItem] = field(default_factory=list)
+    by_id: dict[str, EventItem] = field(default_factory=dict)
+    fixes: list[FixEntry] = field(default_factory=list)
+    stances: dict[str, dict[str, list[StancePoint]]] = field(default_factory=dict)
+    """topic -> holder -> points"""
+    figures: list[FigureSeries] = field(default_factory=list)
+    posture: dict[tuple[str, str], list[PostureStep]] = field(default_factory=dict)
+    """(regulator, target) -> actions in date order, for the ladder chart"""
+    posture_now: list[PostureRow] = field(default_factory=list)
+    """Who stands where at the replay point (``State.posture().current``)."""
+
+    def actor_name(self, actor: str | None) -> str:
+        """An actor's display name (its id when it is not registered)."""
+        if actor is None:
+            return ""
+        reg = self.state.actors.get(actor)
+        return reg.name if reg is not None else actor
+
+    def topic_name(self, topic: str) -> str:
+        """A topic's display name."""
+        reg = self.state.topics.get(topic)
+        return reg.name if reg is not None else topic
+
+    def headline(self, item: EventItem) -> str:
+        """A one-line description of an event for lists and tooltips."""
+        ev = item.entry.event
+        if ev.summary:
+            return ev.summary
+        name = self.actor_name
+        if isinstance(ev, Statement):
+            return f"{name(ev.speaker)}: \u201c{ev.quote}\u201d"
+        if isinstance(ev, Figure):
+            return f"{ev.metric.replace('_', ' ')}: {format_value(ev)}"
+        if isinstance(ev, PolicyChange):
+            return f"{name(ev.actor)} changes {ev.rule}: {ev.after}"
+        if isinstance(ev, RegulatoryAction):
+            return f"{name(ev.regulator)}: {ev.rung.replace('_', ' ')} ({name(ev.target)})"
+        if isinstance(ev, Verification):
+            return f"{name(ev.verifier)} checks {ev.target}: {ev.verdict.replace('_', ' ')}"
+        if isinstance(ev, Incident):
+            return ev.harm
+        return TYPE_LABELS.get(ev.type, ev.type)
+
+
+def format_number(value: float) -> str:
+    """``6700`` -> ``6,700``; ``1.46`` -> ``1.46``."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.6g}"
+
+
+def format_value(fig: Figure) -> str:
+    """A figure's value with its unit in words: ``about 6,700 per hour``."""
+    return figure_text(fig.value, fig.lower, fig.upper, fig.unit, fig.approximate)
+
+
+def lane_of(data: ReportData, entry: Entry) -> str:
+    """The actor an event belongs to on the timeline: who spoke, acted, reported or tested."""
+    ev = entry.event
+    actor: str | None = None
+    if isinstance(ev, Statement):
+        actor = ev.speaker
+    elif isinstance(ev, Figure):
+        actor = ev.reported_by or ev.subject
+    elif isinstance(ev, PolicyChange):
+        actor = ev.actor
+    elif isinstance(ev, RegulatoryAction):
+        actor = ev.regulator
+    elif isinstance(ev, Verification):
+        actor = ev.verifier
+    elif isinstance(ev, Incident) and ev.actors:
+        actor = ev.actors[0]
+    if actor is None:
+        return ev.sources[0].publisher if ev.sources else "other"
+    return data.actor_name(actor)
+
+
+def collect(state: State) -> ReportData:
+    """Read everything the report needs from ``state`` and its projections."""
+    data = ReportData(state)
+    uncertain = {e.id for e in state.uncertain()}
+    entries = sorted([*state.timeline(), *state.uncertain()], key=lambda e: e.sort_key)
+    disputes = state.disputes()
+    status = {c.event: c.status for c in disputes.claims}
+    for number, entry in enumerate(entries, start=1):
+        item = EventItem(
+            number,
+            entry,
+            lane_of(data, entry),
+            entry.id in uncertain,
+            status.get(entry.id, "untested"),
+        )
+        data.events.append(item)
+        data.by_id[item.id] = item
+    data.fixes = state.fixes()
+    data.stances = _stances(state)
+    data.figures = _figures(state)
+    data.posture = _posture(data.events)
+    data.posture_now = list(state.posture().current)
+    return data
+
+
+def _stances(state: State) -> dict[str, dict[str, list[StancePoint]]]:
+    out: dict[str, dict[str, list[StancePoint]]] = {}
+    dated = [(when, c) for c in state.stance_changes() if (when := anchor(c.occurred)) is not None]
+    dated.sort(key=lambda wc: wc[0])  # in date order (stable), so each line runs left to right
+    for when, change in dated:
+        out.setdefault(change.topic, {}).setdefault(change.holder, []).append(
+            StancePoint(
+                when,
+                change.position_after,
+                change.after,
+                change.kind,
+                change.before,
+                change.position_before,
+            )
+        )
+    return out
+
+
+def _figures(state: State) -> list[FigureSeries]:
+    out = []
+    for series in state.figures().series:
+        groups: dict[str, list[Any]] = {}
+        for point in series.points:
+            unit = get_unit(point.unit)
+            groups.setdefault(unit.dimension if unit else f"unit:{point.unit}", []).append(point)
+        for members in groups.values():
+            units = [p.unit for p in members]
+            shown = max(dict.fromkeys(units), key=units.count)  # the commonest, first on ties
+            label = get_unit(shown)
+            points = []
+            for p in members:
+                when = anchor(p.occurred)
+                if when is None:
+                    continue
+                q = p.to(shown)
+                reporter = p.reporter or (p.publishers[0] if p.publishers else "")
+                points.append(
+                    FigurePoint(
+                        when,
+                        q.value,
+                        q.lower,
+                        q.upper,
+                        q.approximate,
+                        reporter,
+                        p.id,
+                        p.disputed,
+                        p.superseded_by is not None,
+                    )
+                )
+            if points:
+                out.append(
+                    FigureSeries(
+                        series.metric, shown, label.label if label else shown, tuple(points)
+                    )
+                )
+    return out
+
+
+def _posture(items: list[EventItem]) -> dict[tuple[str, str], list[PostureStep]]:
+    """Each regulator's actions toward each target in date order (by their anchors, so the
+    line runs left to right), with the highest rung still open after each. The posture
+    projection gives the same answer at the replay point; this spreads it over the dates."""
+    out: dict[tuple[str, str], list[PostureStep]] = {}
+    open_actions: dict[tuple[str, str], dict[str, int]] = {}
+    for item in sorted(items, key=lambda i: (anchor(i.date), i.number)):
+        ev = item.entry.event
+        if not isinstance(ev, RegulatoryAction) or item.uncertain:
+            continue
+        key = (ev.regulator, ev.target)
+        actions = open_actions.setdefault(key, {})
+        if ev.ends is not None:
+            actions.pop(ev.ends, None)
+        else:
+            actions[item.id] = RUNGS.index(ev.rung) + 1
+        level = max(actions.values(), default=0)
+        when = anchor(ev.occurred)
+        assert when is not None
+        own = RUNGS.index(ev.rung) + 1 if ev.rung in RUNGS else level
+        out.setdefault(key, []).append(
+            PostureStep(when, level, RUNGS[level - 1] if level else "none", item.id, ev.rung, own)
+        )
+    return out
+
+
+__all__ = [
+    "EventItem",
+    "FigurePoint",
+    "FigureSeries",
+    "PostureStep",
+    "ReportData",
+    "StancePoint",
+    "anchor",
+    "anchor_id",
+    "collect",
+    "format_number",
+    "format_value",
+]
