@@ -61,6 +61,7 @@ COMMANDS = [
     "posture",
     "disputes",
     "diff",
+    "report",
 ]
 DATED = ["replay", "show", "stances", "figures", "posture", "disputes", "diff"]
 
