@@ -206,27 +206,8 @@ def bad_argvs(draw: st.DrawFn) -> tuple[list[str], str]:
     return argv, kind
 
 
-_ALL_COMMANDS = {
-    "init",
-    "add",
-    "import",
-    "log",
-    "show",
-    "replay",
-    "verify",
-    "head",
-    "repair",
-    "schema",
-    "demo",
-    "actor",
-    "topic",
-    "stances",
-    "figures",
-    "posture",
-    "disputes",
-    "diff",
-    "help",
-}
+_ALL_COMMANDS = {*COMMANDS, "schema", "demo", "actor", "topic", "help"}
+"""Every command word (an unknown command must be none of them)."""
 _TYPES = set(EVENT_TYPES)
 
 
