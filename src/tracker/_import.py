@@ -255,10 +255,17 @@ def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int
         return
     except csv.Error as exc:
         raise InvalidInputError(f"{name}:1: {exc}") from None
-    header = [h.strip().removeprefix("--").replace("-", "_") for h in header]
+    header = [h.strip().removeprefix("--").replace("-", "_").lower() for h in header]
     if "type" not in header:
-        msg = f"{name}:1: the header has no 'type' column (the first row names the columns)"
+        if len(header) == 1 and ";" in header[0]:
+            msg = (
+                f"{name}:1: the cells are separated by ';', not ','; save the file as CSV "
+                "with commas (in a spreadsheet: CSV UTF-8, comma-delimited)"
+            )
+        else:
+            msg = f"{name}:1: the header has no 'type' column (the first row names the columns)"
         raise InvalidInputError(msg)
+    _check_header(header, name)
     type_col = header.index("type")
     line_no = reader.line_num + 1
     while True:
@@ -298,6 +305,31 @@ def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int
             )
             continue
         yield start, flat.data
+
+
+_SYNONYMS = {"date": "occurred", "when": "occurred", "url": "source", "link": "source"}
+"""Headers people write for a column that has another name here."""
+
+
+def _check_header(header: list[str], name: str) -> None:
+    """Refuse a column that is no field of any event type (a misspelt header), once."""
+    import difflib
+
+    from tracker.events.flat import spec
+
+    known = {"type"}
+    for event_type in EVENT_TYPES:
+        known.update(spec(event_type).by_name)
+    for column in header:
+        if column and column not in known:
+            close = [_SYNONYMS[column]] if column in _SYNONYMS else []
+            close = close or difflib.get_close_matches(column, sorted(known), n=1, cutoff=0.75)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            msg = (
+                f"{name}:1: column '{column}' is not a field of any event type{hint} (the "
+                "columns are the flags of 'tracker add TYPE --help', without the --)"
+            )
+            raise InvalidInputError(msg)
 
 
 def _given(cells: list[tuple[str, str]], event_type: str) -> list[tuple[str, str]]:

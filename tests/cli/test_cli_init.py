@@ -71,7 +71,7 @@ def test_missing_env_log_names_the_variable(cli: Run, monkeypatch: pytest.Monkey
     result = cli("head")
     assert (
         result.err
-        == "tracker: error: no log at gone.jsonl: create it with 'tracker init' (from TRACKER_LOG)\n"
+        == "tracker: error: no log at gone.jsonl: create it with 'tracker init --log gone.jsonl' (from TRACKER_LOG)\n"
     )
 
 

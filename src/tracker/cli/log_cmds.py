@@ -11,14 +11,17 @@ from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
     add_date_options,
+    check_range,
     clip,
     command,
     dates,
     emit,
     log_path,
     no_results,
+    note_units,
     open_log,
     plural,
+    replay,
     selected,
     table_lines,
 )
@@ -99,7 +102,15 @@ def register(subparsers: Any) -> None:
             "source,publisher,...), one event per row; a blank cell is a flag not given;\n"
             "repeat a column for more values (two source and two publisher columns give two\n"
             "sources, paired by position). Bad lines are listed as FILE:LINE: field: problem.\n"
-            "Re-importing the same file adds nothing (ids are derived from content)."
+            "Re-importing the same file adds nothing (ids are derived from content).\n\n"
+            "A CSV file (each type's columns: tracker add TYPE --help):\n"
+            "  type,id,occurred,speaker,quote,topic,stance,metric,value,unit,source,publisher\n"
+            "  statement,,2026-01-12,uk-gov,insulting,paywall,-2,,,,https://gov.uk/a,UK government\n"
+            "  figure,rate,2026-01~,,,,,images,6700,per_hour,https://bloomberg.com/b,Bloomberg\n"
+            "The same as JSONL (one object per line):\n"
+            '  {"type": "figure", "id": "rate", "occurred": "2026-01~", "metric": "images",\n'
+            '   "value": 6700, "unit": "per_hour", "sources": [{"publisher": "Bloomberg",\n'
+            '   "url": "https://bloomberg.com/b"}]}   (all on one line)'
         ),
         example=(
             "tracker import events.csv --dry-run\n"
@@ -311,20 +322,21 @@ def _register_add(subparsers: Any) -> None:
 
 
 def _add(args: argparse.Namespace) -> None:
-    from tracker.events import event_to_dict
+    from tracker.errors import UnknownIdError
     from tracker.events.flat import apply_patch, build
 
-    flat = build(args.event_type, args.flat)
+    flat = build(args.event_type, args.flat, flags=True)
     with open_log(args) as log:
-        if flat.patch:
-            given = flat.data.get("replacement")
-            base = (
-                given
-                if given is not None
-                else event_to_dict(log.event(flat.data["corrects"]).event)
-            )
-            flat.data["replacement"] = apply_patch(base, flat.patch)
-        receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+        try:
+            if flat.patch:
+                given = flat.data.get("replacement")
+                base = given if given is not None else _current(log, flat.data["corrects"])
+                flat.data["replacement"] = apply_patch(base, flat.patch)
+            receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+        except UnknownIdError:
+            _registration_for_event(log.replay(), flat.data)
+            raise
+    note_units(_units([flat.data]), args)
     result = {
         "id": receipt.id,
         "seq": receipt.seq,
@@ -332,6 +344,79 @@ def _add(args: argparse.Namespace) -> None:
         "dry_run": args.dry_run,
     }
     emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+
+
+def _current(log: Any, event_id: str) -> dict[str, Any]:
+    """The current version of the event a correction's ``--replacement.FIELD`` flags change.
+
+    Raises:
+        ConflictError: ``event_id`` is itself a fix (fixes point at events, not at fixes).
+    """
+    from tracker.errors import ConflictError
+    from tracker.events import event_to_dict
+
+    current = event_to_dict(log.event(event_id).event)
+    fixed = current.get("corrects") or current.get("retracts") or current.get("supersedes")
+    if fixed is not None:
+        msg = (
+            f"correction.corrects: '{event_id}' is a {current['type']}; fixes point at events, "
+            f"not at other fixes (to change the event, correct it again: --corrects {fixed})"
+        )
+        raise ConflictError(msg)
+    return current
+
+
+_EVENT_REFS = ("corrects", "retracts", "supersedes", "by", "ends")
+"""The fields that hold an event id (and a verification's ``target``)."""
+
+
+def _registration_for_event(state: Any, data: dict[str, Any]) -> None:
+    """Refuse an actor or topic id given where an event id belongs, naming the event to use.
+
+    ``--corrects ofcom`` means "change Ofcom's registration": the fix points at the event that
+    registered it, which the message gives. Any other closest event id would mislead.
+    """
+    from tracker.errors import UnknownIdError
+
+    kind = data["type"]
+    keys = [*_EVENT_REFS, "target"] if kind == "verification" else _EVENT_REFS
+    registry = state.registry
+    for key in keys:
+        ref = data.get(key)
+        if not isinstance(ref, str) or state.placement(ref) is not None:
+            continue
+        for what, entries in (
+            ("an actor", registry.actor_entries),
+            ("a topic", registry.topic_entries),
+        ):
+            if ref in entries:
+                if kind in ("correction", "retraction"):
+                    fix = "change" if kind == "correction" else "withdraw"
+                    msg = (
+                        f"{kind}.{key}: '{ref}' is {what} id, not an event id; to {fix} its "
+                        f"registration, give the event that registered it: --{key} "
+                        f"{entries[ref].id}"
+                    )
+                else:
+                    msg = (
+                        f"{kind}.{key}: '{ref}' is {what} id; --{key} takes the id of an event "
+                        "(see 'tracker log')"
+                    )
+                raise UnknownIdError(msg)
+
+
+def _units(events: list[Any]) -> list[str | None]:
+    """The figure units of events (models or dicts), a corrected figure's included."""
+    out = []
+    for event in events:
+        for e in (event, _get(event, "replacement")):
+            if e is not None and _get(e, "type") == "figure":
+                out.append(_get(e, "unit"))
+    return out
+
+
+def _get(event: Any, name: str) -> Any:
+    return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
 
 
 def _receipt_text(kind: str, receipt: Any, *, dry_run: bool) -> str:
@@ -379,6 +464,7 @@ class _Progress:
 
 def _import(args: argparse.Namespace) -> None:
     from tracker._import import read_events
+    from tracker.errors import TrackerError
 
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
@@ -386,10 +472,15 @@ def _import(args: argparse.Namespace) -> None:
             loaded = read_events(args.file, format=args.format, progress=progress)
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.events):,} events...")
-            receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
+            try:
+                receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
+            except TrackerError as exc:  # an unknown id, a conflict: say the file was not half-read
+                exc.message += "; nothing was imported"
+                raise
     finally:
         if progress is not None:
             progress.done()
+    note_units(_units(loaded.events), args)
     fresh = [r for r in receipts if r.status == "appended"]
     result = {
         "file": loaded.name,
@@ -407,6 +498,8 @@ def _import(args: argparse.Namespace) -> None:
 def _import_text(r: dict[str, Any]) -> str:
     existing = f"; {r['existing']} already in the log" if r["existing"] else ""
     if not r["appended"]:
+        if r["events"] == 1:
+            return f"nothing to import: the one event of {r['file']} is already in the log"
         return f"nothing to import: all {r['events']} events of {r['file']} are already in the log"
     span = (
         f"record {r['first_seq']}"
@@ -426,6 +519,8 @@ def _log(args: argparse.Namespace) -> None:
     from tracker.cli.render import describe
     from tracker.events.codec import load_event
 
+    check_range("--occurred", args.occurred)
+    check_range("--recorded", args.recorded)
     filters = {
         "type": args.type,
         "actor": args.actor,
@@ -480,10 +575,15 @@ def _log(args: argparse.Namespace) -> None:
 
 
 def _show(args: argparse.Namespace) -> None:
+    from tracker.errors import UnknownIdError
     from tracker.events import event_to_dict
 
     with open_log(args) as log:
-        view = log.event(args.event_id, **dates(args))
+        try:
+            view = log.event(args.event_id, **dates(args))
+        except UnknownIdError:
+            _not_an_event(log.replay(), args.event_id)
+            raise
     result = {
         "id": view.id,
         "type": view.event.type,
@@ -573,6 +673,19 @@ def _show_text(view: Any) -> str:
     return "\n".join(lines)
 
 
+def _not_an_event(state: Any, slug: str) -> None:
+    """Refuse an actor or topic id given where an event id belongs, saying where to look."""
+    from tracker.errors import UnknownIdError
+
+    for what, table, where in (
+        ("an actor", state.actors, f"tracker actor show {slug}"),
+        ("a topic", state.topics, "tracker topic list"),
+    ):
+        if slug in table:
+            msg = f"'{slug}' is {what} id, not an event id: see '{where}'"
+            raise UnknownIdError(msg)
+
+
 def _item(value: Any) -> str:
     if hasattr(value, "target") and hasattr(value, "type"):
         return f"{value.type} {value.target}"
@@ -583,11 +696,11 @@ def _item(value: Any) -> str:
 
 
 def _replay(args: argparse.Namespace) -> None:
-    from tracker.cli.render import timeline_table
+    from tracker.cli.render import open_start_note, timeline_table
     from tracker.events.flat import spec
 
     with open_log(args) as log:
-        state = log.replay(**dates(args))
+        state = replay(log, args)
     if args.type is not None:
         spec(args.type)  # an unknown type is refused, with a suggestion
     if args.actor is not None:
@@ -625,6 +738,10 @@ def _replay(args: argparse.Namespace) -> None:
                 f"possibly by then, not counted (their dates straddle {args.as_of}):",
                 timeline_table(uncertain),
             ]
+        shown = [e.occurred.text for e in [*timeline, *uncertain] if e.occurred is not None]
+        note = open_start_note(shown)
+        if note:
+            parts += ["", note]
         return "\n".join(parts)
 
     emit(result, args.json, text)

@@ -92,5 +92,8 @@ def suggest(
         hit = aliases.get(value.lower())
         if hit is not None:
             return hit
-    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    lowered = value.lower()  # ids are lowercase: 'EA' is 'ea' typed with caps lock
+    if lowered != value and lowered in pool:
+        return lowered
+    close = difflib.get_close_matches(lowered, pool, n=1, cutoff=0.6)
     return close[0] if close else None
