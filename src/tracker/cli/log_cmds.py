@@ -192,20 +192,45 @@ def register(subparsers: Any) -> None:
         description=(
             "Walk the whole log: every line in canonical form, every hash right, no record\n"
             "missing. With --head, also check that the log still extends a head you\n"
-            "published earlier (from 'tracker head'). Exit 5 names the first bad record."
+            "published earlier (the note 'tracker head' prints, or SEQ:HASH). With --extends,\n"
+            "check that the log holds every record of another copy, byte for byte.\n"
+            "Exit 5 names the first bad record."
         ),
-        example="tracker verify\ntracker verify --head 42:3f5a...",
+        example=(
+            "tracker verify\n"
+            "tracker verify --head published-head.txt\n"
+            "tracker verify --head 42:3f5a...\n"
+            "tracker verify --extends grok-archived.jsonl"
+        ),
         handler=_verify,
     )
     p.add_argument(
-        "--head", metavar="SEQ:HASH", help="a head published earlier that the log must extend"
+        "--head",
+        metavar="HEAD",
+        help=(
+            "a head published earlier that the log must extend: a file holding the note "
+            "'tracker head' printed, - to read it from standard input, the note itself, "
+            "or SEQ:HASH"
+        ),
+    )
+    p.add_argument(
+        "--extends",
+        metavar="PATH",
+        help="another copy of the log (older, or a colleague's) that this log must extend",
     )
 
     command(
         subparsers,
         "head",
-        help="print the log's head (SEQ:HASH), to publish or pin",
-        example="tracker head > published-head.txt",
+        help="print the log's head as a note to publish (origin, size, hash)",
+        description=(
+            "Print the log's head as a short note (modelled on the C2SP checkpoint note):\n"
+            "the log's origin, its size (the last sequence number) and the last record's\n"
+            "hash, then a blank line where signatures may later go. Publish it (in an\n"
+            "article, a commit, an email); 'tracker verify --head' proves later that the log\n"
+            "still extends it."
+        ),
+        example="tracker head > published-head.txt\ntracker verify --head published-head.txt",
         handler=_head,
     )
     command(
@@ -742,25 +767,70 @@ def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[st
 
 
 def _verify(args: argparse.Namespace) -> None:
+    head = _read_head(args.head) if args.head is not None else None
     with open_log(args) as log:
-        report = log.verify(head=args.head)
-    head = report.head
-    result = {
+        report = log.extends(args.extends) if args.extends else log.verify()
+        if head is not None:
+            report = log.verify(head=head)
+    last = report.head
+    result: dict[str, Any] = {
         "ok": True,
         "records": report.records,
-        "head": str(head),
-        "seq": head.seq,
-        "hash": head.hash,
+        "head": str(last),
+        "seq": last.seq,
+        "hash": last.hash,
     }
-    pinned = f"; it extends the published head {args.head.split(':')[0]}" if args.head else ""
-    emit(result, args.json, f"ok: {report.records} records, chain intact{pinned}; head {head}")
+    text = f"ok: {report.records} records, chain intact"
+    if head is not None:
+        from tracker.store.checkpoint import Checkpoint
+
+        pinned = Checkpoint.parse(head)
+        result["extends_head"] = str(pinned)
+        text += f"; it extends the published head {pinned.seq}"
+    if args.extends:
+        result["extends_log"] = args.extends
+        text += f"; it extends {args.extends}"
+    emit(result, args.json, f"{text}; head {last}")
+
+
+def _read_head(value: str) -> str:
+    """The text of --head: the note or SEQ:HASH itself, a file holding it, or - for stdin."""
+    import re
+
+    from tracker.errors import InvalidInputError
+
+    if value == "-":
+        return sys.stdin.read()
+    if "\n" in value or re.fullmatch(r"\s*\d+:[0-9a-fA-F]*\s*", value):
+        return value
+    try:
+        with open(value, encoding="utf-8") as f:  # noqa: PTH123 - plain open keeps imports light
+            return f.read(65536)
+    except FileNotFoundError:
+        msg = (
+            f"--head {value!r} is neither SEQ:HASH nor a file holding the note 'tracker head' "
+            "printed"
+        )
+        raise InvalidInputError(msg) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"cannot read the head from {value}: {getattr(exc, 'strerror', None) or exc}"
+        raise InvalidInputError(msg) from None
 
 
 def _head(args: argparse.Namespace) -> None:
     with open_log(args) as log:
         head = log.head()
-    result = {"seq": head.seq, "hash": head.hash, "recorded": head.recorded, "head": str(head)}
-    emit(result, args.json, str(head))
+        checkpoint = log.checkpoint()
+    note = checkpoint.note()
+    result = {
+        "origin": checkpoint.origin,
+        "seq": head.seq,
+        "hash": head.hash,
+        "recorded": head.recorded,
+        "head": str(head),
+        "note": note,
+    }
+    emit(result, args.json, note.rstrip("\n") + "\n")
 
 
 def _repair(args: argparse.Namespace) -> None:

@@ -100,6 +100,8 @@ def _describe(value: Any) -> str:
         text = orjson.dumps(value).decode()
     else:
         text = repr(value)
+    if not text.isprintable():  # JSON leaves DEL and C1 controls as they are: escape them
+        text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
