@@ -561,13 +561,13 @@ def _log(args: argparse.Namespace) -> None:
             sample=1000,
         )
         header = next(lines)
-        first = next(lines, None)
-        if first is None:
+        first_line = next(lines, None)
+        if first_line is None:
             empty = "records match" if any(filters.values()) else "records: the log is empty"
             print(no_results(empty))
             return
         print(header)
-        print(first)
+        print(first_line)
         for line in lines:  # streamed: a long log is never held in memory
             print(line)
 

@@ -253,7 +253,7 @@ class _RecordEvent(BaseEvent):
     occurred: PartialDate | None = Field(  # type: ignore[assignment]
         default=None, description="When it happened (optional for registrations and fixes)."
     )
-    sources: tuple[Source, ...] = Field(  # type: ignore[assignment]
+    sources: tuple[Source, ...] = Field(
         default=(), description="Sources (optional for registrations and fixes)."
     )
 

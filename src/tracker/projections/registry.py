@@ -75,7 +75,7 @@ class Registry:
 
     def related_to(self, actor: str) -> list[tuple[str, str, str]]:
         """Relations touching ``actor``, both directions, as (source, relation, target)."""
-        out = []
+        out: list[tuple[str, str, str]] = []
         for slug, reg in sorted(self.actors.items()):
             for rel in reg.relations:
                 if slug == actor or rel.target == actor:
