@@ -438,12 +438,12 @@ REFUSALS = [
     ),
     pytest.param(
         but("statement", speaker="UK Gov"),
-        f'statement.speaker: "UK Gov" {ID_RULE}',
+        f"statement.speaker: \"UK Gov\" {ID_RULE} (for example 'uk-gov')",
         id="speaker-not-a-slug",
     ),
     pytest.param(
         but("statement", id="Grok/1"),
-        f'statement.id: "Grok/1" {ID_RULE}',
+        f"statement.id: \"Grok/1\" {ID_RULE} (for example 'grok-1')",
         id="given-id-not-a-slug",
     ),
     pytest.param(

@@ -14,6 +14,7 @@ import tracker
 import tracker.events
 
 TRACKER_ALL = [
+    "Checkpoint",
     "CopyReport",
     "EventView",
     "Head",

@@ -419,10 +419,11 @@ def test_a_lone_middle_of_a_batch_is_not_torn(five_records: Path) -> None:
     five_records.write_bytes(lines[0] + lines[2].replace(b'"count":2', b'"count":3'))
     with pytest.raises(IntegrityError) as caught:
         tracker.open(five_records)
-    assert str(caught.value) == (
-        "record 3 (the last line, at byte 368) claims to be record 2 of batch 2, but that "
-        "batch's earlier records are not before it: the log was edited; restore it from a copy"
+    assert str(caught.value) == (  # the first bad record is named: 2, the one missing
+        "record 2 is missing (found 3 in its place): lines were deleted, moved or inserted; "
+        "the log was edited after it was written: restore it from a copy"
     )
+    assert caught.value.seq == 2
 
 
 # --- refusals on open and init ----------------------------------------------------------------

@@ -38,10 +38,12 @@ _LAZY: dict[str, str] = {
     "State": "tracker.projections.state",
     "diff": "tracker.projections.diff",
     "Head": "tracker.store.base",
+    "Checkpoint": "tracker.store.checkpoint",
     "TrackerError": "tracker.errors",
 }
 
 __all__ = [
+    "Checkpoint",
     "CopyReport",
     "EventView",
     "Head",
@@ -78,6 +80,7 @@ if TYPE_CHECKING:
     from tracker.projections.diff import diff
     from tracker.projections.state import State
     from tracker.store.base import Head
+    from tracker.store.checkpoint import Checkpoint
 
 
 def __getattr__(name: str) -> Any:

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Literal
 
-import orjson
-
 from tracker.errors import InvalidEventError, InvalidFileError, InvalidInputError
 from tracker.events.codec import parse_event
 from tracker.events.flat import build
-from tracker.events.models import EVENT_TYPES, AnyEvent
+from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
 
 Format = Literal["jsonl", "csv"]
 MAX_PROBLEMS = 20
@@ -148,8 +148,14 @@ def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[i
         if not line:
             continue
         try:
-            item = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
+            item = load_json_line(line)
+        except UnfaithfulJSONError as exc:
+            problems.add(f"{name}:{line_no}: {exc}")
+            continue
+        except UnicodeDecodeError:
+            problems.add(f"{name}:{line_no}: not UTF-8 text; save the file as UTF-8 and try again")
+            continue
+        except json.JSONDecodeError as exc:
             problems.add(
                 f"{name}:{line_no}: not valid JSON (at column {exc.colno}); "
                 "write one JSON object per line"
@@ -161,6 +167,78 @@ def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[i
             )
             continue
         yield line_no, item
+
+
+# --- JSON the canonical form can carry faithfully ----------------------------------------------
+
+
+class UnfaithfulJSONError(ValueError):
+    """Valid JSON that the log's canonical form could not store as it was written."""
+
+
+def load_json_line(line: bytes) -> object:
+    """Parse one JSON line, refusing what the canonical form cannot carry faithfully.
+
+    orjson (the canonical form's serialiser) would silently keep the last of two equal keys
+    and turn an integer beyond 64 bits into a rounded float; JSON readers disagree on both,
+    so a file relying on them means different things to different tools. Refused here: a key
+    given twice in one object, an integer beyond 64 bits, a number too large for a double,
+    and NaN or Infinity (which are not JSON, though Python's reader accepts them).
+
+    Raises:
+        UnfaithfulJSONError: one of the above, in one line naming it.
+        json.JSONDecodeError: not JSON at all.
+        UnicodeDecodeError: not UTF-8.
+    """
+    return json.loads(
+        line.decode("utf-8"),
+        object_pairs_hook=_no_duplicate_keys,
+        parse_int=_int64,
+        parse_float=_finite,
+        parse_constant=_no_constant,
+    )
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            msg = (
+                f"the key {_quoted(key)} appears twice in one object; keep one (JSON readers "
+                "disagree on which one counts)"
+            )
+            raise UnfaithfulJSONError(msg)
+        out[key] = value
+    return out
+
+
+def _int64(text: str) -> int:
+    value = int(text)
+    if not -(2**63) <= value < 2**64:
+        problem = "is beyond 64 bits and cannot be stored exactly"
+        raise UnfaithfulJSONError("the number " + unstorable_number(text, problem))
+    return value
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        msg = f"the number {shown} is too large to store (it reads as infinity)"
+        raise UnfaithfulJSONError(msg)
+    return value
+
+
+def _no_constant(name: str) -> object:
+    msg = f"{name} is not a number tracker can store (nor valid JSON); leave the field out"
+    raise UnfaithfulJSONError(msg)
+
+
+def _quoted(key: str) -> str:
+    text = key if key.isprintable() else "".join(
+        c if c.isprintable() else ascii(c)[1:-1] for c in key
+    )
+    return "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
 
 
 def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
@@ -177,10 +255,17 @@ def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int
         return
     except csv.Error as exc:
         raise InvalidInputError(f"{name}:1: {exc}") from None
-    header = [h.strip().removeprefix("--").replace("-", "_") for h in header]
+    header = [h.strip().removeprefix("--").replace("-", "_").lower() for h in header]
     if "type" not in header:
-        msg = f"{name}:1: the header has no 'type' column (the first row names the columns)"
+        if len(header) == 1 and ";" in header[0]:
+            msg = (
+                f"{name}:1: the cells are separated by ';', not ','; save the file as CSV "
+                "with commas (in a spreadsheet: CSV UTF-8, comma-delimited)"
+            )
+        else:
+            msg = f"{name}:1: the header has no 'type' column (the first row names the columns)"
         raise InvalidInputError(msg)
+    _check_header(header, name)
     type_col = header.index("type")
     line_no = reader.line_num + 1
     while True:
@@ -220,6 +305,31 @@ def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int
             )
             continue
         yield start, flat.data
+
+
+_SYNONYMS = {"date": "occurred", "when": "occurred", "url": "source", "link": "source"}
+"""Headers people write for a column that has another name here."""
+
+
+def _check_header(header: list[str], name: str) -> None:
+    """Refuse a column that is no field of any event type (a misspelt header), once."""
+    import difflib
+
+    from tracker.events.flat import spec
+
+    known = {"type"}
+    for event_type in EVENT_TYPES:
+        known.update(spec(event_type).by_name)
+    for column in header:
+        if column and column not in known:
+            close = [_SYNONYMS[column]] if column in _SYNONYMS else []
+            close = close or difflib.get_close_matches(column, sorted(known), n=1, cutoff=0.75)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            msg = (
+                f"{name}:1: column '{column}' is not a field of any event type{hint} (the "
+                "columns are the flags of 'tracker add TYPE --help', without the --)"
+            )
+            raise InvalidInputError(msg)
 
 
 def _given(cells: list[tuple[str, str]], event_type: str) -> list[tuple[str, str]]:

@@ -28,7 +28,6 @@ from tracker.errors import (
     ConflictError,
     IntegrityError,
     InvalidInputError,
-    InvalidRecordError,
     StorageError,
     TrackerError,
     UnknownIdError,
@@ -37,11 +36,19 @@ from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_event
 from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Position, Store, is_database_url, system_clock
+from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
+from tracker.store.records import (
+    SCHEMA_VERSION,
+    ZERO_HASH,
+    Record,
+    check_line,
+    hash_of_line,
+    parse_record,
+)
 from tracker.store.seek import EVERY as _EVERY
 from tracker.store.seek import Point as _Point
-from tracker.store.records import SCHEMA_VERSION, ZERO_HASH, Record, hash_of_line, parse_record
 
 _sha256 = hashlib.sha256
 
@@ -826,30 +833,48 @@ class Log:
 
     # --- integrity -------------------------------------------------------------------------
 
-    def verify(self, *, head: str | Head | None = None) -> VerifyReport:
+    def checkpoint(self) -> Checkpoint:
+        """The head to publish (in an article, a commit, an email): origin, size and hash.
+
+        ``log.checkpoint().note()`` is the text ``tracker head`` prints; hand it back to
+        :meth:`verify` later to prove the log still extends it.
+        """
+        head = self.store.head()
+        first = None
+        if head.seq > 0:
+            for record, _pos in self.store.read():
+                first = record.hash
+                break
+        return Checkpoint(origin_of(first), head.seq, head.hash)
+
+    def verify(self, *, head: str | Head | Checkpoint | None = None) -> VerifyReport:
         """Walk the chain: every line canonical, every hash right, sequence unbroken.
 
         Args:
-            head: a published head (``SEQ:HASH``) the log must still extend.
+            head: a published head the log must still extend: the note ``tracker head``
+                prints (see :meth:`checkpoint`), ``SEQ:HASH``, or a Head.
 
         Raises:
+            InvalidInputError: ``head`` is neither form.
             TornTailError: the end is torn (repair first).
-            IntegrityError: names the first bad sequence number.
+            IntegrityError: names the first bad sequence number (``seq``), or says how the
+                log fails to extend ``head``.
         """
-        current = self.store.head()  # raises TornTailError on a damaged end
-        prev, expected, last_recorded = ZERO_HASH, 1, ""
         want = _parse_head(head) if head is not None else None
-        want_seq = want[0] if want is not None else -1
-        seen_want = want is None or want[0] == 0
+        current = self.store.head()  # raises TornTailError on a damaged end
+        want_seq = want.seq if want is not None else -1
+        seen_want = want is None or want.seq == 0
+        prev, expected, last_recorded = ZERO_HASH, 1, ""
         loads, dumps, sort_keys, sha256 = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS, _sha256
         hash_key, keys, version = b',"hash":"', _RECORD_KEYS, SCHEMA_VERSION
         for line, _pos in self.store.read_lines():
-            # The fast path checks everything the careful path below does, without building a
-            # Record; any doubt falls through to the careful path, which names the fault.
+            # The fast path checks everything check_line does, without building a Record;
+            # any doubt falls through to check_line, which names the fault.
             try:
                 data = loads(line)
                 i = line.rfind(hash_key)
                 recorded = data["recorded"]
+                record_hash = data["hash"]
                 ok = (
                     data.keys() == keys
                     and data["seq"] == expected
@@ -861,34 +886,78 @@ class Log:
                     and type(data["batch"]["index"]) is int
                     and type(data["batch"]["count"]) is int
                     and i > 0
-                    and sha256(line[:i] + line[i + 74 :]).hexdigest() == data["hash"]
+                    and sha256(line[:i] + line[i + 74 :]).hexdigest() == record_hash
                     and dumps(data, option=sort_keys) == line
                 )
             except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
                 ok = False
             if not ok:
-                _verify_careful(line, expected, prev, last_recorded)
-                data = loads(line)
-                recorded = data["recorded"]
-            record_hash = data["hash"]
+                record = check_line(line, expected, prev, last_recorded)
+                recorded, record_hash = record.recorded, record.hash
+            if expected == 1 and want is not None and want.seq > 0 and want.origin is not None:
+                origin = origin_of(record_hash)
+                if origin != want.origin:
+                    msg = (
+                        f"the published head is for the log {want.origin}, and this log is "
+                        f"{origin}: it is another log, or its first record was rewritten"
+                    )
+                    raise IntegrityError(msg, seq=1)
             if expected == want_seq:
                 assert want is not None
-                if record_hash != want[1]:
+                if record_hash != want.hash:
                     msg = (
-                        f"the log does not extend the published head {want[0]}:{want[1][:16]}...: "
-                        f"record {want[0]} has hash {record_hash[:16]}..."
+                        f"the log does not extend the published head {want.seq}:{want.hash[:16]}...: "
+                        f"record {want.seq} has hash {record_hash[:16]}... (the log was rewritten "
+                        f"at or before record {want.seq})"
                     )
-                    raise IntegrityError(msg, seq=want[0])
+                    raise IntegrityError(msg, seq=want.seq)
                 seen_want = True
             prev, expected, last_recorded = record_hash, expected + 1, recorded
         count = expected - 1
         if not seen_want and want is not None:
             msg = (
-                f"the log does not extend the published head {want[0]}:{want[1][:16]}...: "
+                f"the log does not extend the published head {want.seq}:{want.hash[:16]}...: "
                 f"it has only {count} records"
             )
             raise IntegrityError(msg, seq=count + 1)
         return VerifyReport(count, Head(count, prev, last_recorded or None, current.position))
+
+    def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:
+        """Prove that this log extends ``other``: it holds every record of ``other``, byte for
+        byte, in order, and perhaps more after them. Both logs are verified.
+
+        Use it between two copies of a log (a colleague's, a backup, an archived one).
+
+        Raises:
+            IntegrityError: either log is damaged (``seq`` is its first bad record), or the
+                logs part ways (``seq`` is the first record where they differ).
+            TornTailError: either log ends torn (repair it first).
+        """
+        theirs = other if isinstance(other, Log) else open(other)
+        try:
+            their_report = _verify_named(theirs, "the other log")
+            _verify_named(self, "this log")
+            mine = self.store.read_lines()
+            for seq, (their_line, _pos) in enumerate(theirs.store.read_lines(), 1):
+                if seq > their_report.records:
+                    break
+                my_line = next(mine, (None, None))[0]
+                if my_line is None:
+                    msg = (
+                        f"this log does not extend {theirs.location}: it stops at record "
+                        f"{seq - 1}, and the other log goes on to {their_report.records}"
+                    )
+                    raise IntegrityError(msg, seq=seq)
+                if my_line != their_line:
+                    msg = (
+                        f"this log does not extend {theirs.location}: the logs part ways at "
+                        f"record {seq}"
+                    )
+                    raise IntegrityError(msg, seq=seq)
+        finally:
+            if theirs is not other:
+                theirs.close()
+        return self.verify()
 
     def repair(self) -> Damage | None:
         """Cut a torn or unfinished end after a crash (saved beside the log first)."""
@@ -920,34 +989,6 @@ def _gc_paused(*, freeze: bool = True) -> Iterator[None]:
 
 
 _RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
-
-
-def _verify_careful(line: bytes, expected: int, prev: str, last_recorded: str) -> Record:
-    """Check one record the slow way, raising IntegrityError that names what is wrong."""
-    try:
-        record = parse_record(line)
-    except InvalidRecordError:
-        msg = f"record {expected}: the line is not a valid record (edited or inserted)"
-        raise IntegrityError(msg, seq=expected) from None
-    if record.seq != expected:
-        if record.seq > expected:
-            what = f"record {expected} is missing (found {record.seq} in its place)"
-        else:
-            what = f"record {expected} is out of place (found {record.seq} in its place)"
-        raise IntegrityError(f"{what}: lines were deleted, moved or inserted", seq=expected)
-    if record.line() != line:
-        msg = f"record {expected}: the line is not in canonical form (it was edited)"
-        raise IntegrityError(msg, seq=expected)
-    if hash_of_line(line) != record.hash:
-        msg = f"record {expected}: its hash does not match its content (it was edited)"
-        raise IntegrityError(msg, seq=expected)
-    if record.prev != prev:
-        msg = f"record {expected}: the chain is broken (prev does not match record {expected - 1})"
-        raise IntegrityError(msg, seq=expected)
-    if record.recorded < last_recorded:
-        msg = f"record {expected}: recorded before the record it follows"
-        raise IntegrityError(msg, seq=expected)
-    return record
 
 
 _FOLLOW_WAIT = 60.0
@@ -1024,7 +1065,7 @@ def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[
     """
     prev, expected, last_recorded = ZERO_HASH, 1, ""
     for line, pos in lines:
-        record = _verify_careful(line, expected, prev, last_recorded)
+        record = check_line(line, expected, prev, last_recorded)
         yield record, pos
         prev, expected, last_recorded = record.hash, expected + 1, record.recorded
 
@@ -1108,15 +1149,21 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
-def _parse_head(head: str | Head) -> tuple[int, str]:
+def _parse_head(head: str | Head | Checkpoint) -> Checkpoint:
+    if isinstance(head, Checkpoint):
+        return head
     if isinstance(head, Head):
-        return head.seq, head.hash
-    text = head.strip()
-    seq_text, _, digest = text.partition(":")
-    if not seq_text.isdigit() or len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
-        msg = f"invalid head '{text}': expected SEQ:HASH, e.g. 42:{'ab' * 32} (from 'tracker head')"
-        raise InvalidInputError(msg)
-    return int(seq_text), digest
+        return Checkpoint(None, head.seq, head.hash)
+    return Checkpoint.parse(head)
+
+
+def _verify_named(log: Log, name: str) -> VerifyReport:
+    """Verify ``log``, naming it in the error (for checks that involve two logs)."""
+    try:
+        return log.verify()
+    except IntegrityError as exc:
+        msg = f"{name} ({log.location}) is damaged: {exc.message}"
+        raise IntegrityError(msg, seq=exc.seq) from None
 
 
 def open(  # noqa: A001 - tracker.open is the natural name, as in io.open

@@ -39,6 +39,7 @@ def cli(
     """
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TRACKER_LOG", raising=False)
+    monkeypatch.delenv("TRACKER_TZ", raising=False)
     monkeypatch.setenv("COLUMNS", "100")  # argparse wraps help to the terminal's width
     capsys.readouterr()
 

@@ -115,13 +115,13 @@ def test_actor_add_help_lists_fields(cli: Run) -> None:
         ),
         (
             shlex.split("actor add ofcom --name Ofcom --kind regulater"),
-            "tracker: error: kind: 'regulater' is not a choice; did you mean 'regulator'? (choices: "
+            "tracker: error: --kind: 'regulater' is not a choice; did you mean 'regulator'? (choices: "
             "person, company, product, platform, regulator, government, prosecutor, court, "
             "legislator, media, ngo, investor, other)\n",
         ),
         (
             shlex.split("actor add ofcom --name Ofcom --kind regulator --relation part_of"),
-            "tracker: error: relation: expected TYPE:TARGET, got 'part_of' (for example developed_by:xai)\n",
+            "tracker: error: --relation: expected TYPE:TARGET, got 'part_of' (for example developed_by:xai)\n",
         ),
         (
             shlex.split("actor add ofcom --name Ofcom --kind regulator --relation part_of:uk-gv"),
@@ -131,11 +131,12 @@ def test_actor_add_help_lists_fields(cli: Run) -> None:
         (
             shlex.split("actor add Ofcom --name Ofcom --kind regulator"),
             "tracker: error: actor.actor: \"Ofcom\" is not an id: use lowercase letters, digits, '.', "
-            "'_' or '-', starting with a letter or digit, at most 64 characters\n",
+            "'_' or '-', starting with a letter or digit, at most 64 characters (for example "
+            "'ofcom')\n",
         ),
         (
             ["actor", "add", "ofcom", "--kind", "regulator"],
-            "tracker: error: actor needs name (see 'tracker add actor --help')\n",
+            "tracker: error: actor needs --name (see 'tracker add actor --help')\n",
         ),
     ],
 )

@@ -179,7 +179,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
         (
             ["add", "figure", "--occurred", "2026-01", "--value", "3"],
             1,
-            "tracker: error: figure needs a source (source and publisher), metric and unit "
+            "tracker: error: figure needs a source (--source and --publisher), --metric and --unit "
             "(see 'tracker add figure --help')\n",
         ),
         (
@@ -212,7 +212,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
                 "add statement --occurred 2026-01 --speaker uk-gov --quote q --source https://a"
             ),
             1,
-            "tracker: error: the source needs source.publisher (or publisher): give one for each "
+            "tracker: error: the source needs --publisher (or --source.publisher): give one for each "
             "source, in the same order\n",
         ),
         (
@@ -238,7 +238,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
                 "add verification --occurred 2026-01-10 --verifier the-verge --target paywall-move --verdict debunked --source https://a --publisher A"
             ),
             1,
-            "tracker: error: verdict: 'debunked' is not a choice (choices: confirmed, "
+            "tracker: error: --verdict: 'debunked' is not a choice (choices: confirmed, "
             "contradicted, partly_confirmed)\n",
         ),
     ],

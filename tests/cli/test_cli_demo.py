@@ -34,6 +34,8 @@ def test_demo_at_path_walks_through(bundled: Path, cli: Run, tmp_path: Path) -> 
         f"$ tracker --log {target} show bloomberg-rate",
         f"$ tracker --log {target} replay --as-of 2026-01-11",
         f"$ tracker --log {target} replay --known-at 2026-01-12",
+        f"$ tracker --log {target} actor show grok",
+        f"$ tracker --log {target} stances --changes",
         f"$ tracker --log {target} verify",
     ]
     assert result.out.splitlines()[0] == f"The bundled Grok example is at {target}"
@@ -118,7 +120,15 @@ def test_demo_on_the_bundled_log(cli: Run, tmp_path: Path) -> None:
         "show xai-quarterly-loss",
         "replay --as-of 2026-01-11",
         "replay --known-at 2026-01-12",
+        "actor show grok",
+        "stances --changes",
         "verify",
     ]
     assert "  ..2026-01-12  the-verge contradicted (verge-test)" in result.out
+    assert "  grok developed_by xai" in result.out  # the actor's relations
+    assert "  paris-prosecutor  7      investigation_widened" in result.out  # the posture it faces
+    assert (
+        "..2026-01-12  uk-gov               image-paywall     new         -2          "
+        "uk-gov-insulting" in result.out
+    )
     assert result.out.count("ok: 33 records, chain intact") == 1

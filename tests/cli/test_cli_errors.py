@@ -111,7 +111,7 @@ def test_usage_error_as_json(cli: Run) -> None:
         (["show"], "show: missing EVENT_ID (see 'tracker show --help')"),
         (
             ["replay", "--as-of"],
-            "replay: argument --as-of: expected one argument (see 'tracker replay --help')",
+            "replay: --as-of needs a value (see 'tracker replay --help')",
         ),
         (
             ["import", "x", "--format", "xml"],

@@ -199,7 +199,7 @@ def test_unknown_reference_names_the_line(grok_log: Path, cli: Run, tmp_path: Pa
     assert result.status == 1
     assert result.err == (
         f"tracker: error: {src}:2: incident.actors: unknown actor 'grk'; did you mean 'grok'? "
-        "(register it first: tracker actor add grk --name ... --kind ...)\n"
+        "(register it first: tracker actor add grk --name ... --kind ...); nothing was imported\n"
     )
     assert snapshot(grok_log) == before
 
@@ -298,15 +298,15 @@ def test_missing_file(grok_log: Path, cli: Run) -> None:
 
 
 def test_csv_unknown_column_suggests(grok_log: Path, cli: Run, tmp_path: Path) -> None:
-    """A CSV column that is not a field of the row's type gets a suggestion."""
+    """A CSV column that is no field of any type is refused once, at the header, with a hint."""
     src = tmp_path / "e.csv"
     src.write_text(
         "type,occurred,speakr,quote,source,publisher\nstatement,2026,uk-gov,q,https://a,A\n"
     )
     result = cli("import", str(src))
     assert result.err.splitlines()[0] == (
-        f"tracker: error: {src}:2: 'speakr' is not a field of statement; did you mean 'speaker'? "
-        "(see 'tracker add statement --help')"
+        f"tracker: error: {src}:1: column 'speakr' is not a field of any event type; did you "
+        "mean 'speaker'? (the columns are the flags of 'tracker add TYPE --help', without the --)"
     )
 
 

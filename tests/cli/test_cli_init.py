@@ -30,8 +30,9 @@ def test_init_with_log_flag(cli: Run, tmp_path: Path) -> None:
 def test_log_flag_before_or_after_the_command(cli: Run) -> None:
     """--log works before the command as well as after it."""
     assert cli("--log", "a.jsonl", "init").status == 0
-    assert cli("--log", "a.jsonl", "head").out == "0:" + "0" * 64 + "\n"
-    assert cli("head", "--log", "a.jsonl").out == "0:" + "0" * 64 + "\n"
+    empty = "tracker-log/empty\n0\n" + "0" * 64 + "\n\n"  # the note of an empty log
+    assert cli("--log", "a.jsonl", "head").out == empty
+    assert cli("head", "--log", "a.jsonl").out == empty
 
 
 def test_tracker_log_env(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,7 +71,7 @@ def test_missing_env_log_names_the_variable(cli: Run, monkeypatch: pytest.Monkey
     result = cli("head")
     assert (
         result.err
-        == "tracker: error: no log at gone.jsonl: create it with 'tracker init' (from TRACKER_LOG)\n"
+        == "tracker: error: no log at gone.jsonl: create it with 'tracker init --log gone.jsonl' (from TRACKER_LOG)\n"
     )
 
 

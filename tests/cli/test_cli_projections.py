@@ -44,6 +44,9 @@ def test_stance_changes(demo: str, cli: Run) -> None:
         "..2026-01-12  european-commission  sexual-deepfakes  new         -1          ec-very-seriously",
         "..2026-01-12  fr-ministers         sexual-deepfakes  new         -2          fr-ministers-condemn",
         "..2026-01-12  fr-mps               sexual-deepfakes  new         -2          fr-mps-condemn",
+        "",
+        "note: '..D' means on or before D, with no known start; events sort by the earliest they "
+        "may have happened, so these come first",
     ]
     data = json.loads(
         cli("stances", "--log", demo, "--changes", "--json", "--known-at", "2026-01-12").out

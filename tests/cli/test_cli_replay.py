@@ -15,6 +15,8 @@ OCCURRED                TYPE           ID              WHAT
 2026-01-05..2026-01-06  figure         bloomberg-rate  sexualised_images (grok) = ~6,600 per_hour, reported by bloomberg [corrected]
 2026-01-09              policy_change  paywall-move    x on grok: image generation: paying subscribers only
 2026-01-10              verification   verge-test      the-verge contradicted paywall-move: still free in the Grok app
+
+note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
 """
 
 
@@ -40,6 +42,8 @@ OCCURRED                TYPE           ID              WHAT
 possibly by then, not counted (their dates straddle 2026-01-09):
 OCCURRED      TYPE       ID            WHAT
 ..2026-01-12  statement  uk-insulting  uk-gov: "insulting to victims" [stance -2 on paywall]
+
+note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
 """
     )
 
@@ -57,6 +61,8 @@ OCCURRED                TYPE           ID              WHAT
 ..2026-01-12            statement      uk-insulting    uk-gov: "insulting to victims" [stance -2 on paywall]
 2026-01-05..2026-01-06  figure         bloomberg-rate  sexualised_images (grok) = ~6,700 per_hour, reported by bloomberg
 2026-01-09              policy_change  paywall-move    x on grok: image generation: paying subscribers only
+
+note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
 """
     )
 
@@ -105,13 +111,13 @@ def test_replay_json_is_byte_identical(grok_log: Path, cli: Run) -> None:
 
 
 def test_replay_bad_date(grok_log: Path, cli: Run) -> None:
-    """A date that does not parse is one line, exit 1."""
+    """A date that does not parse is one line naming its flag and the forms a replay date takes."""
     result = cli("replay", "--as-of", "10/01/2026")
     assert result.status == 1
     assert result.err == (
-        "tracker: error: invalid date '10/01/2026': day and month order is ambiguous; write the "
-        "year first, YYYY-MM-DD; use YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[+HH:MM], '..D' "
-        "(on or before), 'D..' (on or after), 'D1..D2', with '~' for approximate\n"
+        "tracker: error: --as-of: invalid date '10/01/2026': day and month order is ambiguous; "
+        "write the year first, YYYY-MM-DD; a replay date is a year, a month, a day or a time "
+        "(2026, 2026-01, 2026-01-15, 2026-01-15T14:00), and a year, month or day means its end\n"
     )
 
 

@@ -10,19 +10,21 @@ from .conftest import Run, snapshot
 
 def test_verify_ok(grok_log: Path, cli: Run) -> None:
     """A clean log verifies, and the head is printed."""
-    head = cli("head").out.strip()
+    head = json.loads(cli("head", "--json").out)["head"]
     result = cli("verify")
     assert (result.status, result.out) == (0, f"ok: 12 records, chain intact; head {head}\n")
 
 
 def test_head_formats(grok_log: Path, cli: Run) -> None:
-    """`tracker head` prints SEQ:HASH; --json gives its parts."""
-    text = cli("head").out.strip()
+    """`tracker head` prints the note (origin, size, hash); --json gives its parts."""
+    text = cli("head").out
     data = json.loads(cli("head", "--json").out)
-    assert text == f"12:{data['hash']}"
+    assert text == f"{data['origin']}\n12\n{data['hash']}\n\n"
     assert data == {
         "hash": data["hash"],
-        "head": text,
+        "head": f"12:{data['hash']}",
+        "note": text,
+        "origin": data["origin"],
         "recorded": "2026-01-14T10:01:00.000000Z",
         "seq": 12,
     }

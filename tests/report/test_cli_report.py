@@ -99,7 +99,7 @@ def test_report_refuses_a_bad_date_or_a_missing_directory(run, log_file: Path) -
     before = log_file.read_bytes()
     bad_date = run("report", "--out", "r.html", "--as-of", "10/01/2026")
     assert bad_date.status == 1
-    assert bad_date.err.startswith("tracker: error: invalid date '10/01/2026'")
+    assert bad_date.err.startswith("tracker: error: --as-of: invalid date '10/01/2026'")
     assert bad_date.err.count("\n") == 1
     no_dir = run("report", "--out", "missing/r.html")
     assert no_dir.status == 1

@@ -19,4 +19,5 @@ def test_init_creates_a_named_log_and_shows_how_to_use_it(run_tracker, pg_server
     again = run_tracker("init", "--log", pg_server.url("desk"))
     assert again.status == 1
     assert "the log 'desk' already exists" in again.err
-    assert run_tracker("head", "--log", pg_server.url("desk")).out == f"0:{'0' * 64}\n"
+    empty = f"tracker-log/empty\n0\n{'0' * 64}\n\n"  # the head note of an empty log
+    assert run_tracker("head", "--log", pg_server.url("desk")).out == empty

@@ -27,6 +27,9 @@ DEFAULT_LOG = "tracker.jsonl"
 
 ENV_LOG = "TRACKER_LOG"
 
+ENV_TZ = "TRACKER_TZ"
+"""Names the zone human output shows times in when ``--tz`` is not given."""
+
 Handler = Callable[[argparse.Namespace], int | None]
 
 _INVALID_CHOICE = (
@@ -50,7 +53,9 @@ class Parser(argparse.ArgumentParser):
         if match is not None:
             value = match["value"]
             choices = [c.strip().strip("'") for c in match["choices"].split(",")]
-            close = difflib.get_close_matches(value, choices, n=1)
+            lowered = {c.lower(): c for c in choices}
+            close = [lowered[value.lower()]] if value.lower() in lowered else []
+            close = close or difflib.get_close_matches(value.lower(), choices, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             listed = "" if close else f" (choose from {', '.join(choices)})"
             if match["arg"] in _WORDS:
@@ -73,6 +78,9 @@ class Parser(argparse.ArgumentParser):
                 message = f"missing {missing}"
         elif message.startswith("unrecognized arguments:"):
             message = _unrecognized(self, message)
+        elif message.endswith(": expected one argument"):
+            flag = message.removeprefix("argument ").split(":")[0].split("/")[0]
+            message = f"{flag} needs a value"
         where = self.prog.removeprefix("tracker").strip()
         prefix = f"{where}: " if where else ""
         raise UsageError(f"{prefix}{message} (see '{self.prog} --help')")
@@ -105,7 +113,16 @@ def _unrecognized(parser: argparse.ArgumentParser, message: str) -> str:
             if close:
                 return f"unknown flag {name}; did you mean {close[0]}?"
             return f"unknown flag {name}"
-    return f"unexpected argument '{words[0]}'" if words else message
+    if words and words[0].lower() in _YES_NO:
+        switches = [f for f in flags if f.startswith("--no-") and f"--{f[5:]}" in flags]
+        how = f"--{switches[0][5:]} for yes, {switches[0]} for no" if switches else "--FLAG"
+        return f"unexpected argument '{words[0]}': a yes/no flag takes no value ({how})"
+    if words:
+        return f"unexpected argument '{words[0]}' (put a value with spaces in quotes: 'like this')"
+    return message
+
+
+_YES_NO = {"yes", "no", "true", "false", "y", "n", "1", "0", "on", "off"}
 
 
 # --- global options --------------------------------------------------------------------------
@@ -129,6 +146,13 @@ def add_global_options(parser: argparse.ArgumentParser, *, top: bool, log: bool 
         action="store_true",
         default=False if top else argparse.SUPPRESS,
         help="machine-readable output (stable, sorted keys); errors as JSON on stderr",
+    )
+    group.add_argument(
+        "--tz",
+        metavar="ZONE",
+        default=None if top else argparse.SUPPRESS,
+        help=f"show times in this IANA zone, e.g. Europe/Paris (default: ${ENV_TZ}, else UTC; "
+        "--json stays UTC)",
     )
     group.add_argument(
         "--debug",
@@ -210,9 +234,32 @@ def open_log(args: argparse.Namespace) -> tracker.Log:
                 f"or choose a log with --log PATH or {ENV_LOG}=PATH"
             )
             raise LogNotFoundError(msg) from None
+        message = exc.message.replace("'tracker init'", f"'tracker init --log {path}'")
+        near = _near_logs(path) if "tracker init" in message else None
+        if near:
+            message = (
+                f"no log at {path}; did you mean {near}? (to start a new log there: "
+                f"tracker init --log {path})"
+            )
         if origin == ENV_LOG:
-            raise LogNotFoundError(f"{exc.message} (from {ENV_LOG})") from None
-        raise
+            message += f" (from {ENV_LOG})"
+        raise LogNotFoundError(message) from None
+
+
+def _near_logs(path: str) -> str | None:
+    """A file beside ``path`` whose name is close to it (``watr.jsonl`` -> ``water.jsonl``)."""
+    import difflib
+
+    folder, name = os.path.split(path)
+    try:
+        names = [n for n in os.listdir(folder or ".") if n.endswith((".jsonl", ".json"))]
+    except OSError:
+        return None
+    # Compare the names without their extensions: every log ends in .jsonl, which makes any
+    # two names look alike (nope.jsonl and copy.jsonl).
+    stems = {os.path.splitext(n)[0]: n for n in sorted(names)}
+    close = difflib.get_close_matches(os.path.splitext(name)[0], list(stems), n=1, cutoff=0.75)
+    return os.path.join(folder, stems[close[0]]) if close else None
 
 
 def add_date_options(parser: argparse.ArgumentParser) -> None:
@@ -231,11 +278,131 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
 
 
 def dates(args: argparse.Namespace) -> dict[str, str | None]:
-    """The date options as keywords for ``Log.replay`` and friends."""
+    """The date options as keywords for ``Log.replay`` and friends.
+
+    Every replay date given (``--as-of``, ``--known-at``, ``--to-as-of``, ``--to-known-at``)
+    is checked first, so a bad one is refused naming its flag and the forms a replay takes.
+    """
+    from tracker.errors import InvalidDateError
+    from tracker.events.dates import ACCEPTED_FORMS, parse_instant_bound
+
+    for name in ("as_of", "known_at", "to_as_of", "to_known_at"):
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        try:
+            parse_instant_bound(value)
+        except InvalidDateError as exc:
+            message = exc.message.replace(ACCEPTED_FORMS, POINT_FORMS)
+            raise InvalidDateError(f"--{name.replace('_', '-')}: {message}") from None
     return {"as_of": getattr(args, "as_of", None), "known_at": getattr(args, "known_at", None)}
 
 
+def replay(log: tracker.Log, args: argparse.Namespace) -> tracker.State:
+    """``log.replay`` at the command's dates, with a note when ``--known-at`` leaves nothing.
+
+    A date before the log's first record is the usual sign of ``--known-at`` typed for
+    ``--as-of``: the note on stderr says so (never with ``--json``, whose output stays pure).
+    """
+    state = log.replay(**dates(args))
+    known_at = getattr(args, "known_at", None)
+    if known_at is not None and state.head_seq == 0 and not getattr(args, "json", False):
+        first = next(iter(log.records()), None)
+        if first is not None:
+            print(
+                f"tracker: note: the log had recorded nothing by --known-at {known_at} (its "
+                f"first record is from {first.recorded[:10]}); --known-at is when events were "
+                "recorded, --as-of when they happened",
+                file=sys.stderr,
+            )
+    return state
+
+
+def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
+    """Note on stderr each unit outside the units table (kept as given, never converted).
+
+    A unit code not in the table is allowed (a count of "spills"), but it is most often a
+    typo of one that is (``Count``, ``per_hr``): say so, with the closest code. Not with
+    ``--json``.
+    """
+    if getattr(args, "json", False):
+        return
+    from tracker.events.units import is_known, suggest_unit
+
+    for unit in sorted({u for u in units if u is not None and not is_known(u)}):
+        close = suggest_unit(unit)
+        hint = f"; did you mean '{close}'?" if close else "."
+        print(
+            f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
+            "and never converted (see the units table in the README)",
+            file=sys.stderr,
+        )
+
+
+POINT_FORMS = (
+    "a replay date is a year, a month, a day or a time (2026, 2026-01, 2026-01-15, "
+    "2026-01-15T14:00), and a year, month or day means its end"
+)
+"""What a replay date (``--as-of``, ``--known-at``) accepts, as its refusals say."""
+
+
+def check_range(flag: str, value: str | None) -> None:
+    """Refuse a bad date range of a filter (``--occurred``), naming the flag."""
+    if value is None:
+        return
+    from tracker.errors import InvalidDateError
+    from tracker.events.dates import PartialDate
+
+    try:
+        PartialDate.parse(value)
+    except InvalidDateError as exc:
+        raise InvalidDateError(f"{flag}: {exc.message}") from None
+
+
 # --- output ----------------------------------------------------------------------------------
+
+
+def display_zone(args: argparse.Namespace) -> Any:
+    """The zone human output shows times in (``--tz``, else ``$TRACKER_TZ``), or None for UTC.
+
+    Checked once, before the command runs, so an unknown zone is refused before any output;
+    the result is kept on ``args.zone``. pendulum is imported only when a zone is named.
+    """
+    name = getattr(args, "tz", None) or os.environ.get(ENV_TZ) or None
+    if name is None:
+        return None
+    from tracker.errors import InvalidDateError
+    from tracker.events.dates import get_zone
+
+    flag = "--tz" if getattr(args, "tz", None) else f"${ENV_TZ}"
+    try:
+        return get_zone(name)
+    except InvalidDateError as exc:
+        raise InvalidDateError(f"{flag}: {exc.message}") from None
+
+
+def when(instant: Any, args: argparse.Namespace) -> str:
+    """An instant (a record's ``recorded`` text or an aware datetime) for human output.
+
+    Every command shows recorded times and other instants through this one function. Without
+    a zone (``--tz``/``$TRACKER_TZ``) the text is unchanged: a record's RFC 3339 UTC stamp,
+    a datetime by :func:`tracker.events.dates.format_instant`. With one, it is the local
+    minute and the zone's abbreviation, e.g. ``2026-01-12 16:04 CET``. ``--json`` never
+    calls this: it stays UTC.
+    """
+    zone = getattr(args, "zone", None)
+    if zone is None:
+        if isinstance(instant, str):
+            return instant
+        from tracker.events.dates import format_instant
+
+        return format_instant(instant)
+    import pendulum
+
+    from tracker.events.dates import parse_instant
+
+    dt = parse_instant(instant) if isinstance(instant, str) else instant
+    return pendulum.instance(dt).in_timezone(zone).format("YYYY-MM-DD HH:mm zz")
 
 
 def dumps(result: Any) -> bytes:
@@ -328,18 +495,24 @@ def no_results(what: str) -> str:
 __all__ = [
     "DEFAULT_LOG",
     "ENV_LOG",
+    "ENV_TZ",
     "Parser",
     "add_date_options",
     "add_global_options",
+    "check_range",
     "clip",
     "command",
     "dates",
+    "display_zone",
     "dumps",
     "emit",
     "log_path",
+    "note_units",
     "open_log",
     "plural",
+    "replay",
     "selected",
     "table",
     "table_lines",
+    "when",
 ]

@@ -26,7 +26,8 @@ def register(subparsers: Any) -> None:
             "or in a new temporary directory, and run a few real commands on it, each shown\n"
             "with its --log PATH so you can run it again: the timeline, one event with its\n"
             "sources, a replay at an earlier --as-of (what was only possibly true then), a\n"
-            "replay at an earlier --known-at (what was not yet recorded), and verify.\n"
+            "replay at an earlier --known-at (what was not yet recorded), one actor, the\n"
+            "stance changes, and verify.\n"
             "It never reads or changes $TRACKER_LOG. An existing file at PATH is refused,\n"
             "unless it is the demo log itself."
         ),
@@ -141,6 +142,24 @@ def steps(path: Path) -> list[tuple[str, list[str]]]:
                 ["replay", "--known-at", days[0]],
             )
         )
+    named = {slug: len(state.actor(slug).events) for slug in sorted(state.actors)}
+    if named and max(named.values()):
+        busiest = max(named, key=lambda slug: named[slug])  # the first of the most named
+        out.append(
+            (
+                f"One actor, {busiest}: its relations both ways, every event naming it by "
+                "role, its stances, figures and the regulatory posture it faces.",
+                ["actor", "show", busiest],
+            )
+        )
+    if len(state.stance_changes()):
+        out.append(
+            (
+                "How positions moved: each stance change, classified (new, hardened, "
+                "softened, reversed, withdrawn), with the statements on both sides.",
+                ["stances", "--changes"],
+            )
+        )
     out.append(("Check the hash chain: every line untouched since it was written.", ["verify"]))
     return out
 
@@ -175,6 +194,8 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"  export TRACKER_LOG={shown}")
     print("  tracker actor list")
     print("  tracker log --type figure")
+    print("  tracker stances; tracker figures; tracker posture; tracker disputes")
+    print("  tracker diff --known-at 2026-01-12 --to-known-at 2026-01-14")
     print("  tracker replay --as-of 2026-01-09 --json")
     if os.environ.get("TRACKER_LOG"):
         print("(your TRACKER_LOG is set; the demo did not use or change it)")

@@ -72,10 +72,18 @@ def _print_error(
         sys.stderr.buffer.write(data)
         sys.stderr.flush()
         return
-    lines = message.splitlines() or [""]
+    lines = _printable(message).split("\n") or [""]
     print(f"tracker: error: {lines[0]}", file=sys.stderr)
     for line in lines[1:]:
         print(f"  {line}", file=sys.stderr)
+
+
+def _printable(text: str) -> str:
+    """Escape control characters (a user's input echoed in a message may hold some), so an
+    error cannot move the cursor, recolour the terminal or break its line; newlines stay."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else ascii(c)[1:-1] for c in text)
 
 
 def _tracker_error() -> type[TrackerError]:
@@ -106,7 +114,7 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                 )
             else:
                 for line in problems:
-                    print(f"tracker: error: {line}", file=sys.stderr)
+                    print(f"tracker: error: {_printable(line)}", file=sys.stderr)
                 if more:
                     print(f"tracker: error: ... and {more} more", file=sys.stderr)
                 noun = "bad line" if count == 1 else "bad lines"

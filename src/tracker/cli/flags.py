@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from tracker.events.flat import FlatSpec
+from tracker.events.flat import FlatSpec, flag
 from tracker.events.models import BaseEvent
 
 
@@ -86,8 +86,8 @@ def add_event_flags(
         if field.kind == "json" and field.required:
             mark = f" (required, or the {field.name}.FIELD flags below)"
         help_text = (field.help or field.name) + mark
-        shown = [_flag(n) for n in field.names]
-        hidden = [f"--{n}" for n in field.names if _flag(n) != f"--{n}"]  # --reported_by works too
+        shown = [flag(n) for n in field.names]
+        hidden = [f"--{n}" for n in field.names if flag(n) != f"--{n}"]  # --reported_by works too
         if field.kind == "bool":
             target.add_argument(
                 *shown,
@@ -116,11 +116,6 @@ def add_event_flags(
                 metavar=metavar,
                 help=argparse.SUPPRESS,
             )
-
-
-def _flag(name: str) -> str:
-    """The flag of a flat name: ``reported_by`` -> ``--reported-by``."""
-    return "--" + name.replace("_", "-")
 
 
 def _metavar(name: str, kind: str) -> str:

@@ -11,16 +11,20 @@ from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
     add_date_options,
+    check_range,
     clip,
     command,
     dates,
     emit,
     log_path,
     no_results,
+    note_units,
     open_log,
     plural,
+    replay,
     selected,
     table_lines,
+    when,
 )
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -99,7 +103,15 @@ def register(subparsers: Any) -> None:
             "source,publisher,...), one event per row; a blank cell is a flag not given;\n"
             "repeat a column for more values (two source and two publisher columns give two\n"
             "sources, paired by position). Bad lines are listed as FILE:LINE: field: problem.\n"
-            "Re-importing the same file adds nothing (ids are derived from content)."
+            "Re-importing the same file adds nothing (ids are derived from content).\n\n"
+            "A CSV file (each type's columns: tracker add TYPE --help):\n"
+            "  type,id,occurred,speaker,quote,topic,stance,metric,value,unit,source,publisher\n"
+            "  statement,,2026-01-12,uk-gov,insulting,paywall,-2,,,,https://gov.uk/a,UK government\n"
+            "  figure,rate,2026-01~,,,,,images,6700,per_hour,https://bloomberg.com/b,Bloomberg\n"
+            "The same as JSONL (one object per line):\n"
+            '  {"type": "figure", "id": "rate", "occurred": "2026-01~", "metric": "images",\n'
+            '   "value": 6700, "unit": "per_hour", "sources": [{"publisher": "Bloomberg",\n'
+            '   "url": "https://bloomberg.com/b"}]}   (all on one line)'
         ),
         example=(
             "tracker import events.csv --dry-run\n"
@@ -180,20 +192,45 @@ def register(subparsers: Any) -> None:
         description=(
             "Walk the whole log: every line in canonical form, every hash right, no record\n"
             "missing. With --head, also check that the log still extends a head you\n"
-            "published earlier (from 'tracker head'). Exit 5 names the first bad record."
+            "published earlier (the note 'tracker head' prints, or SEQ:HASH). With --extends,\n"
+            "check that the log holds every record of another copy, byte for byte.\n"
+            "Exit 5 names the first bad record."
         ),
-        example="tracker verify\ntracker verify --head 42:3f5a...",
+        example=(
+            "tracker verify\n"
+            "tracker verify --head published-head.txt\n"
+            "tracker verify --head 42:3f5a...\n"
+            "tracker verify --extends grok-archived.jsonl"
+        ),
         handler=_verify,
     )
     p.add_argument(
-        "--head", metavar="SEQ:HASH", help="a head published earlier that the log must extend"
+        "--head",
+        metavar="HEAD",
+        help=(
+            "a head published earlier that the log must extend: a file holding the note "
+            "'tracker head' printed, - to read it from standard input, the note itself, "
+            "or SEQ:HASH"
+        ),
+    )
+    p.add_argument(
+        "--extends",
+        metavar="PATH",
+        help="another copy of the log (older, or a colleague's) that this log must extend",
     )
 
     command(
         subparsers,
         "head",
-        help="print the log's head (SEQ:HASH), to publish or pin",
-        example="tracker head > published-head.txt",
+        help="print the log's head as a note to publish (origin, size, hash)",
+        description=(
+            "Print the log's head as a short note (modelled on the C2SP checkpoint note):\n"
+            "the log's origin, its size (the last sequence number) and the last record's\n"
+            "hash, then a blank line where signatures may later go. Publish it (in an\n"
+            "article, a commit, an email); 'tracker verify --head' proves later that the log\n"
+            "still extends it."
+        ),
+        example="tracker head > published-head.txt\ntracker verify --head published-head.txt",
         handler=_head,
     )
     command(
@@ -286,20 +323,21 @@ def _register_add(subparsers: Any) -> None:
 
 
 def _add(args: argparse.Namespace) -> None:
-    from tracker.events import event_to_dict
+    from tracker.errors import UnknownIdError
     from tracker.events.flat import apply_patch, build
 
-    flat = build(args.event_type, args.flat)
+    flat = build(args.event_type, args.flat, flags=True)
     with open_log(args) as log:
-        if flat.patch:
-            given = flat.data.get("replacement")
-            base = (
-                given
-                if given is not None
-                else event_to_dict(log.event(flat.data["corrects"]).event)
-            )
-            flat.data["replacement"] = apply_patch(base, flat.patch)
-        receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+        try:
+            if flat.patch:
+                given = flat.data.get("replacement")
+                base = given if given is not None else _current(log, flat.data["corrects"])
+                flat.data["replacement"] = apply_patch(base, flat.patch)
+            receipt = log.append(flat.data, dry_run=args.dry_run)[0]
+        except UnknownIdError:
+            _registration_for_event(log.replay(), flat.data)
+            raise
+    note_units(_units([flat.data]), args)
     result = {
         "id": receipt.id,
         "seq": receipt.seq,
@@ -307,6 +345,79 @@ def _add(args: argparse.Namespace) -> None:
         "dry_run": args.dry_run,
     }
     emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+
+
+def _current(log: Any, event_id: str) -> dict[str, Any]:
+    """The current version of the event a correction's ``--replacement.FIELD`` flags change.
+
+    Raises:
+        ConflictError: ``event_id`` is itself a fix (fixes point at events, not at fixes).
+    """
+    from tracker.errors import ConflictError
+    from tracker.events import event_to_dict
+
+    current = event_to_dict(log.event(event_id).event)
+    fixed = current.get("corrects") or current.get("retracts") or current.get("supersedes")
+    if fixed is not None:
+        msg = (
+            f"correction.corrects: '{event_id}' is a {current['type']}; fixes point at events, "
+            f"not at other fixes (to change the event, correct it again: --corrects {fixed})"
+        )
+        raise ConflictError(msg)
+    return current
+
+
+_EVENT_REFS = ("corrects", "retracts", "supersedes", "by", "ends")
+"""The fields that hold an event id (and a verification's ``target``)."""
+
+
+def _registration_for_event(state: Any, data: dict[str, Any]) -> None:
+    """Refuse an actor or topic id given where an event id belongs, naming the event to use.
+
+    ``--corrects ofcom`` means "change Ofcom's registration": the fix points at the event that
+    registered it, which the message gives. Any other closest event id would mislead.
+    """
+    from tracker.errors import UnknownIdError
+
+    kind = data["type"]
+    keys = [*_EVENT_REFS, "target"] if kind == "verification" else _EVENT_REFS
+    registry = state.registry
+    for key in keys:
+        ref = data.get(key)
+        if not isinstance(ref, str) or state.placement(ref) is not None:
+            continue
+        for what, entries in (
+            ("an actor", registry.actor_entries),
+            ("a topic", registry.topic_entries),
+        ):
+            if ref in entries:
+                if kind in ("correction", "retraction"):
+                    fix = "change" if kind == "correction" else "withdraw"
+                    msg = (
+                        f"{kind}.{key}: '{ref}' is {what} id, not an event id; to {fix} its "
+                        f"registration, give the event that registered it: --{key} "
+                        f"{entries[ref].id}"
+                    )
+                else:
+                    msg = (
+                        f"{kind}.{key}: '{ref}' is {what} id; --{key} takes the id of an event "
+                        "(see 'tracker log')"
+                    )
+                raise UnknownIdError(msg)
+
+
+def _units(events: list[Any]) -> list[str | None]:
+    """The figure units of events (models or dicts), a corrected figure's included."""
+    out = []
+    for event in events:
+        for e in (event, _get(event, "replacement")):
+            if e is not None and _get(e, "type") == "figure":
+                out.append(_get(e, "unit"))
+    return out
+
+
+def _get(event: Any, name: str) -> Any:
+    return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
 
 
 def _receipt_text(kind: str, receipt: Any, *, dry_run: bool) -> str:
@@ -354,6 +465,7 @@ class _Progress:
 
 def _import(args: argparse.Namespace) -> None:
     from tracker._import import read_events
+    from tracker.errors import TrackerError
 
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
@@ -361,10 +473,15 @@ def _import(args: argparse.Namespace) -> None:
             loaded = read_events(args.file, format=args.format, progress=progress)
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.events):,} events...")
-            receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
+            try:
+                receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
+            except TrackerError as exc:  # an unknown id, a conflict: say the file was not half-read
+                exc.message += "; nothing was imported"
+                raise
     finally:
         if progress is not None:
             progress.done()
+    note_units(_units(loaded.events), args)
     fresh = [r for r in receipts if r.status == "appended"]
     result = {
         "file": loaded.name,
@@ -382,6 +499,8 @@ def _import(args: argparse.Namespace) -> None:
 def _import_text(r: dict[str, Any]) -> str:
     existing = f"; {r['existing']} already in the log" if r["existing"] else ""
     if not r["appended"]:
+        if r["events"] == 1:
+            return f"nothing to import: the one event of {r['file']} is already in the log"
         return f"nothing to import: all {r['events']} events of {r['file']} are already in the log"
     span = (
         f"record {r['first_seq']}"
@@ -401,6 +520,8 @@ def _log(args: argparse.Namespace) -> None:
     from tracker.cli.render import describe
     from tracker.events.codec import load_event
 
+    check_range("--occurred", args.occurred)
+    check_range("--recorded", args.recorded)
     filters = {
         "type": args.type,
         "actor": args.actor,
@@ -425,7 +546,7 @@ def _log(args: argparse.Namespace) -> None:
         rows = (
             (
                 r.seq,
-                r.recorded,
+                when(r.recorded, args),
                 r.event["type"],
                 r.event["id"],
                 r.event.get("occurred", ""),
@@ -440,13 +561,13 @@ def _log(args: argparse.Namespace) -> None:
             sample=1000,
         )
         header = next(lines)
-        first = next(lines, None)
-        if first is None:
+        first_line = next(lines, None)
+        if first_line is None:
             empty = "records match" if any(filters.values()) else "records: the log is empty"
             print(no_results(empty))
             return
         print(header)
-        print(first)
+        print(first_line)
         for line in lines:  # streamed: a long log is never held in memory
             print(line)
 
@@ -455,10 +576,15 @@ def _log(args: argparse.Namespace) -> None:
 
 
 def _show(args: argparse.Namespace) -> None:
+    from tracker.errors import UnknownIdError
     from tracker.events import event_to_dict
 
     with open_log(args) as log:
-        view = log.event(args.event_id, **dates(args))
+        try:
+            view = log.event(args.event_id, **dates(args))
+        except UnknownIdError:
+            _not_an_event(log.replay(), args.event_id)
+            raise
     result = {
         "id": view.id,
         "type": view.event.type,
@@ -488,7 +614,7 @@ def _show(args: argparse.Namespace) -> None:
         ],
         "superseded_by": view.superseded_by,
     }
-    emit(result, args.json, lambda _: _show_text(view))
+    emit(result, args.json, lambda _: _show_text(view, args))
 
 
 _PLACEMENT = {
@@ -500,7 +626,7 @@ _PLACEMENT = {
 }
 
 
-def _show_text(view: Any) -> str:
+def _show_text(view: Any, args: argparse.Namespace) -> str:
     from tracker.cli.render import describe, number
 
     ev = view.event
@@ -536,7 +662,7 @@ def _show_text(view: Any) -> str:
         lines.append("history")
         for h in view.history:
             what = "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
-            lines.append(f"  record {h.seq:<5} {h.recorded}  {what}")
+            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {what}")
     if view.superseded_by:
         lines.append(f"superseded by {view.superseded_by}")
     if view.verifications:
@@ -546,6 +672,19 @@ def _show_text(view: Any) -> str:
             occurred = v.occurred.text if v.occurred else ""
             lines.append(f"  {occurred}  {v.event.verifier} {v.event.verdict} ({v.id}){finding}")
     return "\n".join(lines)
+
+
+def _not_an_event(state: Any, slug: str) -> None:
+    """Refuse an actor or topic id given where an event id belongs, saying where to look."""
+    from tracker.errors import UnknownIdError
+
+    for what, table, where in (
+        ("an actor", state.actors, f"tracker actor show {slug}"),
+        ("a topic", state.topics, "tracker topic list"),
+    ):
+        if slug in table:
+            msg = f"'{slug}' is {what} id, not an event id: see '{where}'"
+            raise UnknownIdError(msg)
 
 
 def _item(value: Any) -> str:
@@ -558,11 +697,11 @@ def _item(value: Any) -> str:
 
 
 def _replay(args: argparse.Namespace) -> None:
-    from tracker.cli.render import timeline_table
+    from tracker.cli.render import open_start_note, timeline_table
     from tracker.events.flat import spec
 
     with open_log(args) as log:
-        state = log.replay(**dates(args))
+        state = replay(log, args)
     if args.type is not None:
         spec(args.type)  # an unknown type is refused, with a suggestion
     if args.actor is not None:
@@ -600,6 +739,10 @@ def _replay(args: argparse.Namespace) -> None:
                 f"possibly by then, not counted (their dates straddle {args.as_of}):",
                 timeline_table(uncertain),
             ]
+        shown = [e.occurred.text for e in [*timeline, *uncertain] if e.occurred is not None]
+        note = open_start_note(shown)
+        if note:
+            parts += ["", note]
         return "\n".join(parts)
 
     emit(result, args.json, text)
@@ -624,25 +767,70 @@ def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[st
 
 
 def _verify(args: argparse.Namespace) -> None:
+    head = _read_head(args.head) if args.head is not None else None
     with open_log(args) as log:
-        report = log.verify(head=args.head)
-    head = report.head
-    result = {
+        report = log.extends(args.extends) if args.extends else log.verify()
+        if head is not None:
+            report = log.verify(head=head)
+    last = report.head
+    result: dict[str, Any] = {
         "ok": True,
         "records": report.records,
-        "head": str(head),
-        "seq": head.seq,
-        "hash": head.hash,
+        "head": str(last),
+        "seq": last.seq,
+        "hash": last.hash,
     }
-    pinned = f"; it extends the published head {args.head.split(':')[0]}" if args.head else ""
-    emit(result, args.json, f"ok: {report.records} records, chain intact{pinned}; head {head}")
+    text = f"ok: {report.records} records, chain intact"
+    if head is not None:
+        from tracker.store.checkpoint import Checkpoint
+
+        pinned = Checkpoint.parse(head)
+        result["extends_head"] = str(pinned)
+        text += f"; it extends the published head {pinned.seq}"
+    if args.extends:
+        result["extends_log"] = args.extends
+        text += f"; it extends {args.extends}"
+    emit(result, args.json, f"{text}; head {last}")
+
+
+def _read_head(value: str) -> str:
+    """The text of --head: the note or SEQ:HASH itself, a file holding it, or - for stdin."""
+    import re
+
+    from tracker.errors import InvalidInputError
+
+    if value == "-":
+        return sys.stdin.read()
+    if "\n" in value or re.fullmatch(r"\s*\d+:[0-9a-fA-F]*\s*", value):
+        return value
+    try:
+        with open(value, encoding="utf-8") as f:  # noqa: PTH123 - plain open keeps imports light
+            return f.read(65536)
+    except FileNotFoundError:
+        msg = (
+            f"--head {value!r} is neither SEQ:HASH nor a file holding the note 'tracker head' "
+            "printed"
+        )
+        raise InvalidInputError(msg) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"cannot read the head from {value}: {getattr(exc, 'strerror', None) or exc}"
+        raise InvalidInputError(msg) from None
 
 
 def _head(args: argparse.Namespace) -> None:
     with open_log(args) as log:
         head = log.head()
-    result = {"seq": head.seq, "hash": head.hash, "recorded": head.recorded, "head": str(head)}
-    emit(result, args.json, str(head))
+        checkpoint = log.checkpoint()
+    note = checkpoint.note()
+    result = {
+        "origin": checkpoint.origin,
+        "seq": head.seq,
+        "hash": head.hash,
+        "recorded": head.recorded,
+        "head": str(head),
+        "note": note,
+    }
+    emit(result, args.json, note.rstrip("\n") + "\n")
 
 
 def _repair(args: argparse.Namespace) -> None:

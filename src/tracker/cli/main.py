@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from tracker.cli.common import Parser, add_global_options
+from tracker.cli.common import Parser, add_global_options, display_zone
 from tracker.cli.errors import EXIT_OK, UsageError, guarded
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -57,7 +57,7 @@ def _words(argv: Sequence[str]) -> list[str]:
             continue
         if token == "--":
             break
-        if token == "--log":
+        if token in ("--log", "--tz"):
             skip = True
             continue
         if token.startswith("-"):
@@ -104,6 +104,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
                 return EXIT_OK
             raise UsageError(str(exc)) from None
         args.clock = clock
+        args.zone = display_zone(args)
         status = args.handler(args)
         return EXIT_OK if status is None else int(status)
 

@@ -18,7 +18,9 @@ from tracker.cli.common import (
     no_results,
     open_log,
     plural,
+    replay,
     table,
+    when,
 )
 from tracker.cli.errors import UsageError
 
@@ -51,7 +53,7 @@ def register(subparsers: Any) -> None:
         handler=_stances,
     )
     p.add_argument("--topic", metavar="TOPIC", help="only this topic")
-    p.add_argument("--holder", metavar="ACTOR", help="only this holder")
+    p.add_argument("--holder", "--speaker", dest="holder", metavar="ACTOR", help="only this holder")
     p.add_argument("--changes", action="store_true", help="list the classified changes")
     add_date_options(p)
 
@@ -72,7 +74,13 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--metric", metavar="METRIC", help="only this metric")
     p.add_argument("--subject", metavar="ACTOR", help="only figures about this actor")
-    p.add_argument("--reporter", metavar="ACTOR", help="only figures reported by this actor")
+    p.add_argument(
+        "--reporter",
+        "--reported-by",
+        dest="reporter",
+        metavar="ACTOR",
+        help="only figures reported by this actor",
+    )
     p.add_argument("--unit", metavar="UNIT", help="convert every value to this unit")
     add_date_options(p)
 
@@ -129,7 +137,7 @@ def register(subparsers: Any) -> None:
 
 def _replay(args: argparse.Namespace) -> State:
     with open_log(args) as log:
-        return log.replay(**dates(args))
+        return replay(log, args)
 
 
 def _clocks(args: argparse.Namespace) -> dict[str, Any]:
@@ -141,6 +149,8 @@ def _position(value: int | None) -> str:
 
 
 def _stances(args: argparse.Namespace) -> None:
+    from tracker.cli.render import open_start_note
+
     state = _replay(args)
     if args.changes:
         changes = state.stance_changes(topic=args.topic, holder=args.holder)
@@ -158,6 +168,8 @@ def _stances(args: argparse.Namespace) -> None:
             for c in changes
         ]
         text = table(rows, ("OCCURRED", "HOLDER", "TOPIC", "KIND", "FROM", "TO", "BEFORE", "AFTER"))
+        note = open_start_note(c.occurred for c in changes)
+        text += f"\n\n{note}" if note else ""
         emit(
             {**_clocks(args), "changes": changes.to_json()},
             args.json,
@@ -218,8 +230,22 @@ def _figures(args: argparse.Namespace) -> None:
     emit(
         {**_clocks(args), "unit": args.unit, "series": figures.to_json()},
         args.json,
-        text if rows else no_results("figures"),
+        text if rows else _no_figures(state, args.metric),
     )
+
+
+def _no_figures(state: State, metric: str | None) -> str:
+    """The line for an empty series; a metric not on record gets the closest and the list."""
+    import difflib
+
+    known = sorted({p.metric for p in state.figures().points})
+    if metric is None or metric in known or not known:
+        return no_results("figures")
+    close = difflib.get_close_matches(metric, known, n=1, cutoff=0.5)
+    close = close or [m for m in known if metric in m][:1]
+    hint = f"; did you mean '{close[0]}'?" if close else "."
+    listed = ", ".join(known)
+    return f"(no figures: no metric '{metric}' on record{hint} The metrics on record: {listed})"
 
 
 def _posture(args: argparse.Namespace) -> None:
@@ -287,7 +313,10 @@ def _disputes(args: argparse.Namespace) -> None:
         if len(disputes.fixes):
             parts.append(
                 table(
-                    [(f.recorded, f.kind, f.target, f.id, f.reason) for f in disputes.fixes],
+                    [
+                        (when(f.recorded, args), f.kind, f.target, f.id, f.reason)
+                        for f in disputes.fixes
+                    ],
                     ("RECORDED", "FIX", "TARGET", "ID", "REASON"),
                     widths=(0, 0, 0, 0, 80),
                 )
@@ -307,10 +336,11 @@ def _diff(args: argparse.Namespace) -> None:
             "diff: give the other side with --to-known-at and/or --to-as-of "
             "(see 'tracker diff --help')"
         )
+    first = dates(args)  # checks every date given, --to-as-of and --to-known-at too
     to_as_of = args.to_as_of if args.to_as_of is not None else args.as_of
     to_known_at = args.to_known_at if args.to_known_at is not None else args.known_at
     with open_log(args) as log:
-        a = log.replay(**dates(args))
+        a = log.replay(**first)
         b = log.replay(as_of=to_as_of, known_at=to_known_at)
     d = tracker.diff(a, b)
 

@@ -11,6 +11,7 @@ from tracker.cli.common import (
     emit,
     no_results,
     open_log,
+    replay,
     selected,
     table,
 )
@@ -89,7 +90,7 @@ _ADD_EXAMPLES = {
 def _add(args: argparse.Namespace) -> None:
     from tracker.events.flat import build
 
-    flat = build(args.kind, args.flat)
+    flat = build(args.kind, args.flat, flags=True)
     with open_log(args) as log:
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
     slug = flat.data[args.kind]
@@ -132,16 +133,34 @@ def actor_record(state: State, actor_id: str) -> dict[str, Any]:
 
 def _actor_show(args: argparse.Namespace) -> None:
     from tracker.cli.projections import actor_text
+    from tracker.errors import UnknownIdError
 
     with open_log(args) as log:  # folds only the records about this actor (the log's index)
         state = log.replay_actor(args.actor_id, **dates(args))
-    view = state.actor(args.actor_id)
+        try:
+            view = state.actor(args.actor_id)
+        except UnknownIdError:  # not an actor: the whole state says what the id is
+            state = log.replay(**dates(args))
+            view = _actor_view(state, args.actor_id)
     emit(view.to_json(), args.json, lambda _: actor_text(state, view))
+
+
+def _actor_view(state: State, actor_id: str) -> Any:
+    """``state.actor(actor_id)``; an event id given instead is refused with where to look."""
+    from tracker.errors import UnknownIdError
+
+    try:
+        return state.actor(actor_id)
+    except UnknownIdError:
+        if state.placement(actor_id) is not None:
+            msg = f"'{actor_id}' is an event id, not an actor id: see 'tracker show {actor_id}'"
+            raise UnknownIdError(msg) from None
+        raise
 
 
 def _list(args: argparse.Namespace) -> None:
     with open_log(args) as log:
-        state = log.replay(**dates(args))
+        state = replay(log, args)
     if args.kind == "actor":
         actors = [actor_record(state, slug) for slug in sorted(state.actors)]
         rows = [

@@ -98,4 +98,19 @@ def timeline_table(entries: Iterable[Entry]) -> str:
     return table(rows, ("OCCURRED", "TYPE", "ID", "WHAT"), widths=(0, 0, 0, 90))
 
 
-__all__ = ["describe", "notes", "number", "timeline_table"]
+def open_start_note(dates: Iterable[object]) -> str | None:
+    """A line explaining ``..D`` dates, when any of ``dates`` has an open start.
+
+    Events sort by the earliest instant they may have happened, so an event known only to
+    have happened on or before a day comes before every dated one (even one from 2024).
+    ``dates`` are the dates shown (texts or partial dates; None for none).
+    """
+    if not any(d is not None and str(d).startswith("..") for d in dates):
+        return None
+    return (
+        "note: '..D' means on or before D, with no known start; events sort by the earliest "
+        "they may have happened, so these come first"
+    )
+
+
+__all__ = ["describe", "notes", "number", "open_start_note", "timeline_table"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tracker.cli.common import command, emit, open_log, plural
+from tracker.cli.common import command, emit, open_log, plural, when
 
 if TYPE_CHECKING:
     import argparse
@@ -100,7 +100,7 @@ def _follow(args: argparse.Namespace) -> None:
             event = record.event
             fields = (
                 str(record.seq),
-                record.recorded,
+                when(record.recorded, args),
                 event["type"],
                 event["id"],
                 event.get("occurred", ""),

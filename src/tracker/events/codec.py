@@ -118,6 +118,8 @@ def _describe(value: Any) -> str:
         text = orjson.dumps(value).decode()
     else:
         text = repr(value)
+    if not text.isprintable():  # JSON leaves DEL and C1 controls as they are: escape them
+        text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -240,24 +242,47 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
         expected = ctx.get("expected", "")
         return f"{prefix}{path}: expected one of {expected}, got {_describe(value)}{more}"
     if kind == "string_pattern_mismatch":
+        slug = _slug(value)
+        example = f" (for example '{slug}')" if slug and slug != value else ""
         return (
             f"{prefix}{path}: {_describe(value)} is not an id: use lowercase letters, digits, "
-            f"'.', '_' or '-', starting with a letter or digit, at most 64 characters{more}"
+            f"'.', '_' or '-', starting with a letter or digit, at most 64 characters"
+            f"{example}{more}"
         )
     if kind in ("value_error", "invalid_date"):
         # The message already says what was given (a date error quotes the input).
         message = str(ctx.get("error", ctx.get("message", first["msg"])))
         return f"{prefix}{path}: {message}{more}"
     if kind in ("float_parsing", "float_type") and isinstance(value, str):
-        return (
-            f"{prefix}{path}: expected a number, got {_describe(value)} "
-            f"(give the number alone, and approximate true for 'about'){more}"
-        )
+        hint = _number_hint(value)
+        return f"{prefix}{path}: expected a number, got {_describe(value)} ({hint}){more}"
     if kind in ("less_than_equal", "greater_than_equal"):
         bound = f"at most {ctx['le']}" if kind == "less_than_equal" else f"at least {ctx['ge']}"
         return f"{prefix}{path}: must be {bound}, got {_describe(value)}{more}"
     friendly = _FRIENDLY.get(kind, first["msg"][:1].lower() + first["msg"][1:])
     return f"{prefix}{path}: {friendly}, got {_describe(value)}{more}"
+
+
+def _number_hint(text: str) -> str:
+    """How to write a number that did not parse: ``1,400`` -> ``1400``, ``1,46`` -> ``1.46``."""
+    import re
+
+    t = text.strip()
+    if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", t):
+        return f"write it without thousands separators: {t.replace(',', '')}"
+    if re.fullmatch(r"[+-]?\d+,\d+", t):
+        return f"write the decimal part after a point: {t.replace(',', '.')}"
+    return "give the number alone, and approximate true for 'about'"
+
+
+def _slug(value: Any) -> str | None:
+    """An id in the allowed form made from ``value`` (``Riverton Herald`` -> ``riverton-herald``)."""
+    import re
+
+    if not isinstance(value, str):
+        return None
+    slug = re.sub(r"[^a-z0-9._-]+", "-", value.strip().lower()).strip("-._")[:64]
+    return slug or None
 
 
 def _type_hint(data: Any) -> str | None:

@@ -50,8 +50,10 @@ __all__ = [
     "PartialDate",
     "Precision",
     "format_instant",
+    "get_zone",
     "parse_instant",
     "parse_instant_bound",
+    "zone_names",
 ]
 
 Precision = Literal["year", "month", "day", "hour", "minute", "second", "microsecond"]
@@ -507,7 +509,23 @@ def _diagnose(text: str, part: str) -> NoReturn:
 
 
 def _parse(text: str) -> PartialDate:
-    """Parse ``text`` (uncached); see :meth:`PartialDate.parse`."""
+    """Parse ``text`` (uncached); see :meth:`PartialDate.parse`.
+
+    The grammar is tried first, so the common forms never pay for zone names; only a text it
+    refuses is looked at again for an IANA zone name (the slow path, which imports pendulum).
+    """
+    try:
+        return _parse_plain(text)
+    except InvalidDateError as exc:
+        refusal = exc
+    zoned = _zoned_text(text.strip())
+    if zoned is None:
+        raise refusal
+    return _parse_plain(zoned)
+
+
+def _parse_plain(text: str) -> PartialDate:
+    """Parse ``text`` in the grammar alone (no zone names)."""
     s = text.strip()
     if "/" in s:
         if _SLASHED.fullmatch(s):
@@ -543,6 +561,150 @@ def _parse(text: str) -> PartialDate:
     return PartialDate(
         start.earliest, end.latest, precision, start.approximate or end.approximate, s
     )
+
+
+# -- zone names (the slow path) ----------------------------------------------------------------
+
+# One endpoint ending in an IANA zone name: "2026-01-09T14:00 Europe/Paris", "2026-01 UTC~".
+_ZONED: Final = re.compile(
+    r"(?P<body>.*\S)\s+(?P<zone>[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*)(?P<approx>~)?",
+    re.ASCII,
+)
+
+
+def _zoned_text(s: str) -> str | None:
+    """Rewrite each endpoint of ``s`` that ends in a zone name to fixed-offset text.
+
+    Returns ``None`` when no endpoint names a zone (``s`` is then simply refused). A whole
+    year, month or day in a zone becomes the minutes that open and close it, each with its own
+    offset (``2026-01-09T00:00+01:00..2026-01-09T23:59+01:00``), so a day on which the clocks
+    change comes out right. This runs once, when the user's text is parsed; the offset text is
+    what is stored, so replay never depends on the time zone database.
+    """
+    pieces = s.split("..") if ".." in s else [s]
+    if len(pieces) > 2:
+        return None
+    out: list[str] = []
+    found = False
+    for i, raw in enumerate(pieces):
+        piece = raw.strip()
+        m = _ZONED.fullmatch(piece)
+        if m is None:
+            out.append(piece)
+            continue
+        found = True
+        if _SINGLE.fullmatch(m["body"]) is None:
+            return None  # not a date before the name either: the grammar's refusal stands
+        side = "both" if len(pieces) == 1 else ("start" if i == 0 else "end")
+        out.append(_localise(s, m["body"], m["zone"], m["approx"] is not None, side))
+    return "..".join(out) if found else None
+
+
+def _localise(text: str, body: str, zone_name: str, approximate: bool, side: str) -> str:
+    """Turn one endpoint ``body`` (local time in ``zone_name``) into fixed-offset text.
+
+    ``side`` says which instants of a whole year, month or day to keep: its first minute
+    (``start``), its last (``end``), or both as an interval (``both``).
+    """
+    body_date = _parse_single(text, body)  # refuses a day that does not exist, and so on
+    m = _SINGLE.fullmatch(body)
+    assert m is not None
+    g = m.groupdict()
+    if g["tz"] is not None:
+        _refuse(text, f"give a zone name or an offset, not both ('{zone_name}' and '{g['tz']}')")
+    zone = _zone(text, zone_name)
+    mark = "~" if approximate or body_date.approximate else ""
+    y, mo = int(g["y"]), int(g["m"] or 1)
+    precision = body_date.precision
+    if _RANK[precision] <= _RANK["day"]:
+        first_day = int(g["d"] or 1)
+        last_mo = mo if g["m"] else 12
+        last_day = int(g["d"]) if g["d"] else _month_days(y, last_mo)
+        start = _local_text(text, zone, (y, mo, first_day, 0, 0, 0, 0), "minute") + mark
+        end = _local_text(text, zone, (y, last_mo, last_day, 23, 59, 0, 0), "minute") + mark
+        return start if side == "start" else end if side == "end" else f"{start}..{end}"
+    frac = g["f"] or ""
+    fields = (
+        y,
+        mo,
+        int(g["d"]),
+        int(g["H"]),
+        int(g["M"] or 0),
+        int(g["S"] or 0),
+        int(frac.ljust(6, "0")) if frac else 0,
+    )
+    return _local_text(text, zone, fields, precision, len(frac)) + mark
+
+
+def _local_text(
+    text: str,
+    zone: Any,
+    fields: tuple[int, int, int, int, int, int, int],
+    precision: str,
+    digits: int = 0,
+) -> str:
+    """The local time ``fields`` in ``zone`` as grammar text with its offset there.
+
+    A time that the clocks skip (the hour lost in spring) is moved forward by the gap, and one
+    they repeat (the hour gained in autumn) takes the later, standard-time offset, as pendulum
+    does by default.
+    """
+    import pendulum
+
+    dt = pendulum.datetime(*fields, tz=zone)
+    offset = dt.utcoffset()
+    assert offset is not None
+    seconds = int(offset.total_seconds())
+    if seconds % 60:
+        _refuse(text, f"{zone.name} had an offset with seconds then; give the offset instead")
+    sign = "-" if seconds < 0 else "+"
+    oh, om = divmod(abs(seconds) // 60, 60)
+    out = f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}"
+    if precision != "hour":
+        out += f":{dt.minute:02d}"
+    if precision in ("second", "microsecond"):
+        out += f":{dt.second:02d}"
+    if precision == "microsecond":
+        out += "." + f"{dt.microsecond:06d}"[:digits]
+    return f"{out}{sign}{oh:02d}:{om:02d}"
+
+
+def zone_names() -> list[str]:
+    """The IANA zone names known to the time zone database, sorted."""
+    import pendulum
+
+    return sorted(pendulum.timezones())
+
+
+def get_zone(name: str) -> Any:
+    """Return the time zone called ``name`` (an IANA name like ``Europe/Paris``).
+
+    Raises:
+        InvalidDateError: If there is no such zone; the message suggests the closest name.
+    """
+    import pendulum
+
+    try:
+        return pendulum.timezone(name)
+    except ValueError:  # pendulum's InvalidTimezone, or zoneinfo refusing a path
+        pass
+    from difflib import get_close_matches
+
+    names = zone_names()
+    lowered = {n.lower(): n for n in names}
+    close = get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    hint = f"; did you mean '{lowered[close[0]]}'?" if close else ""
+    raise InvalidDateError(
+        f"unknown time zone {_quote(name)}{hint} (use an IANA name like Europe/Paris or UTC)"
+    )
+
+
+def _zone(text: str, name: str) -> Any:
+    """:func:`get_zone`, refusing the whole date ``text`` when the zone is unknown."""
+    try:
+        return get_zone(name)
+    except InvalidDateError as exc:
+        raise InvalidDateError(f"invalid date {_quote(text)}: {exc.message}") from None
 
 
 # Replay parses the same few thousand texts a million times: serve repeats from a cache.
@@ -587,7 +749,8 @@ def parse_instant_bound(text_or_datetime: str | date | datetime, *, end: bool = 
             f"not {type(value).__name__}"
         )
     p = PartialDate.parse(value)
-    if p.is_interval:
+    # A whole day in a zone is stored as an interval of its minutes: judge the text as typed.
+    if ".." in value or "/" in p.text:
         _refuse(p.text, "give one date, not an interval")
     bound = p.latest if end else p.earliest
     assert bound is not None

@@ -24,7 +24,7 @@ import dataclasses
 import difflib
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -317,12 +317,33 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
+def flag(name: str) -> str:
+    """The command-line flag of a flat name: ``reported_by`` -> ``--reported-by``."""
+    return "--" + name.replace("_", "-")
+
+
+def _namer(flags: bool) -> Callable[[str], str]:
+    """How messages name a flat name: as a flag (``--reason``) or a CSV column (``reason``)."""
+    return flag if flags else str
+
+
+def _closest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``value``, ignoring case (``NGO`` -> ``ngo``)."""
+    pool = list(choices)
+    lowered = {c.lower(): c for c in pool}
+    if value.lower() in lowered:
+        return lowered[value.lower()]
+    close = difflib.get_close_matches(value.lower(), pool, n=1)
+    return close[0] if close else None
+
+
 def build(
     event_type: str,
     values: Iterable[tuple[str, str | bool]],
     *,
     skip_empty: bool = False,
     complete: bool = True,
+    flags: bool = False,
 ) -> FlatEvent:
     """Build an event dict of ``event_type`` from ``(name, value)`` pairs, in the order given.
 
@@ -333,12 +354,15 @@ def build(
         skip_empty: ignore empty values outside groups (CSV cells left blank).
         complete: refuse an event that lacks a required field, naming all of them (false
             for the changed fields of a correction's replacement).
+        flags: name fields in messages as command-line flags (``--reason``), not as CSV
+            columns (``reason``).
 
     Raises:
         InvalidEventError: an unknown name, a value not among a field's choices, or a
             malformed ``relation`` or ``replacement``.
     """
     flat = spec(event_type)
+    named = _namer(flags)
     data: dict[str, Any] = {"type": event_type}
     groups: dict[tuple[str, ...], dict[str, list[str]]] = {}
     extra_items: dict[tuple[str, ...], list[dict[str, str]]] = {}
@@ -351,9 +375,10 @@ def build(
         if isinstance(value, str):
             value = value.strip()
             if f.choices and value and value not in f.choices:
-                close = difflib.get_close_matches(value, f.choices, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                msg = f"{f.name}: '{value}' is not a choice{hint} (choices: {', '.join(f.choices)})"
+                close = _closest(value, f.choices)
+                hint = f"; did you mean '{close}'?" if close else ""
+                listed = ", ".join(f.choices)
+                msg = f"{named(f.name)}: '{value}' is not a choice{hint} (choices: {listed})"
                 raise InvalidEventError(msg)
         if f.group is not None and f.kind == "value":
             groups.setdefault(f.path[:-1], {}).setdefault(f.path[-1], []).append(str(value))
@@ -368,16 +393,16 @@ def build(
             if not sep or not left or not right:
                 a, b = f.pair
                 msg = (
-                    f"{f.name}: expected {a.upper()}:{b.upper()}, got '{value}' "
+                    f"{named(f.name)}: expected {a.upper()}:{b.upper()}, got '{value}' "
                     f"(for example developed_by:xai)"
                 )
                 raise InvalidEventError(msg)
             first = flat.by_name.get(f"{f.name}.{f.pair[0]}")
             if first is not None and first.choices and left not in first.choices:
-                close = difflib.get_close_matches(left, first.choices, n=1)
-                hint = f"; did you mean '{close[0]}:{right}'?" if close else ""
+                close = _closest(left, first.choices)
+                hint = f"; did you mean '{close}:{right}'?" if close else ""
                 listed = ", ".join(first.choices)
-                msg = f"{f.name}: '{left}' is not a {f.name} type{hint} (choices: {listed})"
+                msg = f"{named(f.name)}: '{left}' is not a {f.name} type{hint} (choices: {listed})"
                 raise InvalidEventError(msg)
             extra_items.setdefault(f.path, []).append({f.pair[0]: left, f.pair[1]: right})
         elif f.kind == "json":
@@ -392,14 +417,14 @@ def build(
             if item:
                 items.append(item)
         if complete:
-            _check_items(flat, path[-1], items)
+            _check_items(flat, path[-1], items, named)
         _put(data, path, items)
     for path, items in extra_items.items():
         current = data.get(path[0]) or []
         _put(data, path, [*current, *items])
     if complete:
         missing = [
-            _required_label(flat, name)
+            _required_label(flat, name, named)
             for name, info in flat.model.model_fields.items()
             if info.is_required()
             and name not in data
@@ -414,7 +439,9 @@ def build(
     return FlatEvent(data, patch_values or None)
 
 
-def _check_items(flat: FlatSpec, group: str, items: list[dict[str, str]]) -> None:
+def _check_items(
+    flat: FlatSpec, group: str, items: list[dict[str, str]], named: Callable[[str], str] = str
+) -> None:
     """Refuse a group item that lacks a required key, naming the item and the key."""
     prefix = flat.groups.get(group, group)
     for i, item in enumerate(items, 1):
@@ -423,20 +450,21 @@ def _check_items(flat: FlatSpec, group: str, items: list[dict[str, str]]) -> Non
                 short = next(
                     (g.name for g in flat.fields if g.path == f.path and "." not in g.name), None
                 )
-                alt = f" (or {short})" if short else ""
+                # The short form first: it is the one people type (publisher, not source.publisher).
+                wanted = f"{named(short)} (or {named(f.name)})" if short else named(f.name)
                 which = f"{prefix} {i}" if len(items) > 1 else f"the {prefix}"
-                msg = f"{which} needs {f.name}{alt}: give one for each {prefix}, in the same order"
+                msg = f"{which} needs {wanted}: give one for each {prefix}, in the same order"
                 raise InvalidEventError(msg)
 
 
-def _required_label(flat: FlatSpec, name: str) -> str:
+def _required_label(flat: FlatSpec, name: str, named: Callable[[str], str] = str) -> str:
     """How to name a missing required field: ``metric``, or ``a source (source and publisher)``."""
     prefix = flat.groups.get(name)
     if prefix is None:
-        return name
+        return named(name)
     short = [f.name for f in flat.fields if f.group == name and "." not in f.name]
     keys = short or [f.name for f in flat.fields if f.group == name and f.required]
-    return f"a {prefix} ({' and '.join(keys)})"
+    return f"a {prefix} ({' and '.join(named(k) for k in keys)})"
 
 
 def apply_patch(
@@ -463,4 +491,13 @@ def apply_patch(
     return out
 
 
-__all__ = ["FlatEvent", "FlatField", "FlatSpec", "apply_patch", "build", "singular", "spec"]
+__all__ = [
+    "FlatEvent",
+    "FlatField",
+    "FlatSpec",
+    "apply_patch",
+    "build",
+    "flag",
+    "singular",
+    "spec",
+]

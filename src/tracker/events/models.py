@@ -48,7 +48,33 @@ def _not_bool(value: Any) -> Any:
     return value
 
 
-Number = Annotated[float, BeforeValidator(_not_bool)]
+def _exact(value: Any) -> Any:
+    """Refuse a whole number that a float cannot hold exactly: it would be stored rounded."""
+    whole = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        whole = int(value.strip())
+    if whole is None:
+        return value
+    try:
+        exact = float(whole) == whole
+    except OverflowError:
+        exact = False
+    if not exact:
+        problem = "has more digits than a number can be stored with exactly"
+        raise ValueError(unstorable_number(str(whole), problem))
+    return value
+
+
+def unstorable_number(text: str, problem: str) -> str:
+    """The message for a number that would not be stored as written: what, and what to do."""
+    shown = text if len(text) <= 30 else f"{text[:12]}... ({len(text)} digits)"
+    return (
+        f"{shown} {problem}; give it in a larger unit (USD_billion, million, ...) or rounded, "
+        "as a decimal"
+    )
+
+
+Number = Annotated[float, BeforeValidator(_not_bool), BeforeValidator(_exact)]
 """A float that refuses booleans."""
 
 
@@ -227,7 +253,7 @@ class _RecordEvent(BaseEvent):
     occurred: PartialDate | None = Field(  # type: ignore[assignment]
         default=None, description="When it happened (optional for registrations and fixes)."
     )
-    sources: tuple[Source, ...] = Field(  # type: ignore[assignment]
+    sources: tuple[Source, ...] = Field(
         default=(), description="Sources (optional for registrations and fixes)."
     )
 

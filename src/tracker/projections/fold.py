@@ -184,7 +184,7 @@ class Replayer:
             return
         if isinstance(fix, Correction):
             new_event = fix.replacement.model_copy(update={"id": target})
-            after = replace(before, event=new_event, corrected_by=(*before.corrected_by, fix.id))
+            after = replace(before, event=new_event, corrected_by=(*before.corrected_by, fix.id or ""))
         else:
             after = replace(before, superseded_by=fix.by)
         self.entries[target] = after

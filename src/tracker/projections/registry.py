@@ -75,7 +75,7 @@ class Registry:
 
     def related_to(self, actor: str) -> list[tuple[str, str, str]]:
         """Relations touching ``actor``, both directions, as (source, relation, target)."""
-        out = []
+        out: list[tuple[str, str, str]] = []
         for slug, reg in sorted(self.actors.items()):
             for rel in reg.relations:
                 if slug == actor or rel.target == actor:
@@ -92,5 +92,8 @@ def suggest(
         hit = aliases.get(value.lower())
         if hit is not None:
             return hit
-    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    lowered = value.lower()  # ids are lowercase: 'EA' is 'ea' typed with caps lock
+    if lowered != value and lowered in pool:
+        return lowered
+    close = difflib.get_close_matches(lowered, pool, n=1, cutoff=0.6)
     return close[0] if close else None

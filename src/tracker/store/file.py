@@ -19,7 +19,7 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +44,19 @@ from tracker.store.base import (
     records_until,
     system_clock,
 )
-from tracker.store.records import ZERO_HASH, Record, parse_record
+from tracker.store.records import ZERO_HASH, Record, check_line, hash_of_line, parse_record
 from tracker.store.seek import SeekIndex
 
 _CHUNK = 1 << 22
 _TAIL_CHUNK = 1 << 16
 DEFAULT_LOCK_TIMEOUT = 10.0
+
+# Test hooks, used only by the guarantee tests (tests/guarantees/test_concurrency.py) to prove
+# that the concurrency test catches the bug it is for. Never set them in real use.
+_test_skip_lock = False
+"""True: writers take no lock (the control run: the test must then find a broken log)."""
+_test_before_write: Callable[[], None] | None = None
+"""Called between reading the head and writing a batch (widens the window of a race)."""
 
 
 def _storage_error(action: str, path: Path, exc: OSError) -> StorageError:
@@ -121,7 +128,7 @@ class FileStore(Store):
             raise LogNotFoundError(msg)
         if check:
             self._check_first_line()
-            self.head()  # raises TornTailError on a damaged end
+            self.head()  # raises TornTailError on a torn end, IntegrityError on an edited one
 
     # --- creation -------------------------------------------------------------------------
 
@@ -153,9 +160,15 @@ class FileStore(Store):
             raise _storage_error("create", p, exc) from None
         try:
             os.fsync(fd)
+            _fsync_dir(p.parent.resolve())
+        except OSError as exc:
+            msg = (
+                f"created {p}, but fsync failed ({exc.strerror or exc}): whether it is durable "
+                "is unknown; check the disk, then run 'tracker verify'"
+            )
+            raise StorageError(msg) from None
         finally:
             os.close(fd)
-        _fsync_dir(p.parent.resolve())
         return cls(p, clock=clock, lock_timeout=lock_timeout)
 
     # --- reading --------------------------------------------------------------------------
@@ -181,17 +194,20 @@ class FileStore(Store):
         line = head if end < 0 else head[:end]
         if end < 0 and len(head) == _TAIL_CHUNK:
             return  # a first record longer than the chunk: leave it to the tail check and verify
-        if end < 0 and not line.startswith(b'{"batch":'):
-            msg = f"{self.path} is not a tracker log (its first line is not a record)"
-            raise InvalidRecordError(msg)
-        if end < 0:
-            return  # a torn single first line: the tail check reports it
+        marker = b'{"batch":'
+        if end < 0:  # a single line, cut short: the tail check reports it if it is a record's
+            if not (line.startswith(marker) or marker.startswith(line)):
+                msg = f"{self.path} is not a tracker log (its first line is not a record)"
+                raise InvalidRecordError(msg)
+            return
         try:
             parse_record(line)
         except InvalidRecordError as exc:
             if "newer tracker" in exc.message:
                 msg = f"{self.path}: {exc.message}"
                 raise InvalidRecordError(msg) from None
+            if line.startswith(marker) or _is_record(head[end + 1 :].partition(b"\n")[0]):
+                return  # a record that was edited (it starts like one, or one follows it)
             msg = f"{self.path} is not a tracker log (its first line is not a record)"
             raise InvalidRecordError(msg) from None
 
@@ -312,6 +328,9 @@ class FileStore(Store):
 
     @contextmanager
     def _locked(self, timeout: float | None) -> Iterator[None]:
+        if _test_skip_lock:
+            yield
+            return
         wait = self.lock_timeout if timeout is None else timeout
         try:
             lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -350,25 +369,24 @@ class FileStore(Store):
         when the log's end is whole.
         """
         with self._locked(timeout):
-            fd = os.open(self.path, os.O_RDWR)
+            try:
+                fd = os.open(self.path, os.O_RDWR)
+            except OSError as exc:
+                raise _storage_error("repair", self.path, exc) from None
             try:
                 size = os.fstat(fd).st_size
                 damage = _find_damage(fd, size)[0]
                 if damage is None:
                     return None
                 cut = os.pread(fd, damage.length, damage.offset)
-                saved = self.path.with_name(f"{self.path.name}.torn-{damage.offset}")
-                with open(saved, "wb") as out:
-                    out.write(cut)
-                    out.flush()
-                    os.fsync(out.fileno())
+                saved = _save_beside(self.path, f".torn-{damage.offset}", cut)
                 os.ftruncate(fd, damage.offset)
                 os.fsync(fd)
+                _fsync_dir(self.path.parent.resolve())
             except OSError as exc:
                 raise _storage_error("repair", self.path, exc) from None
             finally:
                 os.close(fd)
-            _fsync_dir(self.path.parent.resolve())
             return Damage(damage.offset, damage.length, f"{damage.description}; saved to {saved}")
 
 
@@ -416,6 +434,8 @@ class _FileWriter(Writer):
     def _write(self, records: Sequence[Record], head: Head) -> Position:
         path = self._store.path
         data = b"".join(r.line() + b"\n" for r in records)
+        if _test_before_write is not None:
+            _test_before_write()
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         except OSError as exc:
@@ -450,6 +470,26 @@ class _FileWriter(Writer):
         finally:
             os.close(fd)
         return after
+
+
+def _save_beside(path: Path, suffix: str, data: bytes) -> Path:
+    """Write ``data`` durably to a new file beside ``path``, never over an earlier one."""
+    n = 1
+    while True:
+        saved = path.with_name(path.name + suffix + (f".{n}" if n > 1 else ""))
+        try:
+            fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            n += 1
+            continue
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return saved
 
 
 def _cut_back(fd: int, size: int) -> None:
@@ -523,14 +563,16 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         complete_end = last_nl + 1
         torn_start = complete_end
         if complete_end == 0:
-            return Damage(0, size, f"a torn first record ({size} bytes)"), None
+            return Damage(0, size, f"a torn first record, at byte 0 ({size} bytes)"), None
     backwards = _lines_backwards(fd, complete_end)
     start, line = next(backwards)
     try:
         last = parse_record(line)
-    except InvalidRecordError:
+    except InvalidRecordError as exc:
+        if "newer tracker" in exc.message:
+            raise
         if torn_start is not None and start == 0:
-            return Damage(0, size, f"a torn first record ({size} bytes)"), None
+            return Damage(0, size, f"a torn first record, at byte 0 ({size} bytes)"), None
         raise _bad_last_line(start, backwards) from None
     if not last.closes_batch:
         # A crash leaves the first records of a batch, whole, after a record that closes its
@@ -562,6 +604,8 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
                 "batch: the log was edited; restore it from a copy"
             )
             raise IntegrityError(msg, seq=slot)
+        if hash_of_line(line) != last.hash:  # whole but changed: an edit, not a crash
+            raise _bad_last_line(start, _lines_backwards(fd, start))
         length = size - batch_start
         desc = (
             f"an unfinished batch: {last.batch_index + 1} of {last.batch_count} records of "
@@ -573,6 +617,14 @@ def _find_damage(fd: int, size: int) -> tuple[Damage | None, Record | None]:
         desc = f"a torn record after record {last.seq}, at byte {torn_start} ({length} bytes)"
         return Damage(torn_start, length, desc), last
     return None, last
+
+
+def _is_record(line: bytes) -> bool:
+    try:
+        parse_record(line)
+    except InvalidRecordError:
+        return False
+    return True
 
 
 def _bad_last_line(start: int, before: Iterator[tuple[int, bytes]]) -> IntegrityError:
@@ -592,8 +644,32 @@ def _bad_last_line(start: int, before: Iterator[tuple[int, bytes]]) -> Integrity
     return IntegrityError(msg, seq=seq or None)
 
 
+def _first_bad(fd: int, size: int) -> IntegrityError | None:
+    """Walk the chain from the start; return the error naming its first bad record, if any."""
+    prev, expected, last_recorded = ZERO_HASH, 1, ""
+    try:
+        for line, _after in _iter_lines(fd, 0, size):
+            record = check_line(line, expected, prev, last_recorded)
+            prev, expected, last_recorded = record.hash, expected + 1, record.recorded
+    except IntegrityError as exc:
+        return exc
+    except InvalidRecordError:
+        return None
+    return None
+
+
 def _tail_head(fd: int, size: int, path: Path) -> Head:
-    damage, last = _find_damage(fd, size)
+    try:
+        damage, last = _find_damage(fd, size)
+    except InvalidRecordError as exc:  # the last record comes from a newer tracker
+        msg = f"{path}: the last record was {exc.message}"
+        raise InvalidRecordError(msg) from None
+    except IntegrityError as exc:  # an edited end: name the first bad record, maybe earlier
+        first = _first_bad(fd, size)
+        if first is not None and first.seq is not None and (exc.seq is None or first.seq < exc.seq):
+            msg = f"{first.message}; the log was edited after it was written: restore it from a copy"
+            raise IntegrityError(msg, seq=first.seq) from None
+        raise
     if damage is not None:
         msg = (
             f"{path} ends in {damage.description}: it was cut short by a crash, and nothing "

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from tracker.errors import InvalidRecordError
+from tracker.errors import IntegrityError, InvalidRecordError
 from tracker.events.codec import canonical_bytes
 from tracker.events.dates import format_instant, parse_instant
 
@@ -172,6 +172,44 @@ def parse_record(line: bytes, *, where: str = "") -> Record:
         msg = f"{where}not a tracker record (not JSON)"
         raise InvalidRecordError(msg) from None
     return record_from_dict(data, where=where)
+
+
+def check_line(line: bytes, expected: int, prev: str, last_recorded: str) -> Record:
+    """Check a stored line as record ``expected`` of a chain whose last hash is ``prev``.
+
+    The line must be a record in canonical form, numbered ``expected``, whose hash matches
+    its content and whose ``prev`` is ``prev``, recorded no earlier than ``last_recorded``.
+
+    Raises:
+        IntegrityError: names ``expected`` as the first bad record, and what is wrong.
+        InvalidRecordError: the line comes from a newer tracker.
+    """
+    try:
+        record = parse_record(line, where=f"record {expected}: ")
+    except InvalidRecordError as exc:
+        if "newer tracker" in exc.message:
+            raise
+        msg = f"record {expected}: the line is not a valid record (edited or inserted)"
+        raise IntegrityError(msg, seq=expected) from None
+    if record.seq != expected:
+        if record.seq > expected:
+            what = f"record {expected} is missing (found {record.seq} in its place)"
+        else:
+            what = f"record {expected} is out of place (found {record.seq} in its place)"
+        raise IntegrityError(f"{what}: lines were deleted, moved or inserted", seq=expected)
+    if record.line() != line:
+        msg = f"record {expected}: the line is not in canonical form (it was edited)"
+        raise IntegrityError(msg, seq=expected)
+    if hash_of_line(line) != record.hash:
+        msg = f"record {expected}: its hash does not match its content (it was edited)"
+        raise IntegrityError(msg, seq=expected)
+    if record.prev != prev:
+        msg = f"record {expected}: the chain is broken (prev does not match record {expected - 1})"
+        raise IntegrityError(msg, seq=expected)
+    if record.recorded < last_recorded:
+        msg = f"record {expected}: recorded before the record it follows"
+        raise IntegrityError(msg, seq=expected)
+    return record
 
 
 def record_from_dict(data: Any, *, where: str = "") -> Record:
