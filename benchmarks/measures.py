@@ -155,20 +155,23 @@ def _typical_line(log: Path) -> bytes:
         return f.readline()
 
 
+def _write_fsync(fd: int, data: bytes) -> float:
+    """Seconds to write ``data`` and fsync it."""
+    t0 = time.perf_counter()
+    os.write(fd, data)
+    os.fsync(fd)
+    return time.perf_counter() - t0
+
+
 @measure("floor_write_fsync")
 def floor_write_fsync(log: Path, work: Path, count: int = 200) -> Figures:
     """Write + fsync of one record's bytes to a file beside the log: p50 over ``count``."""
     line = _typical_line(log)
     target = work / "floor-write.bin"
     target.unlink(missing_ok=True)
-    times = []
     fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        for _ in range(count):
-            t0 = time.perf_counter()
-            os.write(fd, line)
-            os.fsync(fd)
-            times.append(time.perf_counter() - t0)
+        times = [_write_fsync(fd, line) for _ in range(count)]
     finally:
         os.close(fd)
         target.unlink(missing_ok=True)
@@ -449,10 +452,7 @@ def append_single(log: Path, work: Path, count: int = 200) -> Figures:
                 t0 = time.perf_counter()
                 opened.append(_one_event(i))
                 times.append(time.perf_counter() - t0)
-                t0 = time.perf_counter()
-                os.write(fd, line)
-                os.fsync(fd)
-                floor.append(time.perf_counter() - t0)
+                floor.append(_write_fsync(fd, line))
         finally:
             os.close(fd)
             floor_path.unlink(missing_ok=True)
