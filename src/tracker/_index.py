@@ -454,8 +454,8 @@ class Index:
                 )
             for bucket, lines in by_bucket.items():
                 self._append(f"families-{buckets}/{bucket}", b"".join(lines), sizes)
-            for name, offsets in self._lists.items():
-                self._append(f"actors/{name}" if name else "registry", offsets.tobytes(), sizes)
+            for name, listed in self._lists.items():
+                self._append(f"actors/{name}" if name else "registry", listed.tobytes(), sizes)
             state = {
                 "version": INDEX_VERSION,
                 "position": self.position,

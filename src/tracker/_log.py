@@ -350,8 +350,8 @@ class Log:
                 kind = data["replacement"]["type"]
                 slug = data["replacement"][kind]
                 table = index.actors if kind == "actor" else index.topics
-                in_batch = batch_actors if kind == "actor" else batch_topics
-                owner = table.get(slug) or in_batch.get(slug)
+                batch_table = batch_actors if kind == "actor" else batch_topics
+                owner = table.get(slug) or batch_table.get(slug)
                 if owner is not None and owner != data["corrects"]:
                     msg = (
                         f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "
@@ -577,7 +577,8 @@ class Log:
                 and folded
                 and (checkpoint or folded >= _checkpoint.WRITE_AFTER)
             ):
-                assert isinstance(self.store, FileStore) and state.head_hash is not None
+                assert isinstance(self.store, FileStore)
+                assert state.head_hash is not None and pos is not None
                 mark = _checkpoint.Mark(state.head_seq, int(pos), state.head_hash, recorded)
                 _checkpoint.save(self.store.path, state, mark)
         return state

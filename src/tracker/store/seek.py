@@ -177,7 +177,7 @@ class SeekIndex:
         for _line, after in self.store.read_lines(pos, end=self.end):
             n += 1
             if n == seq:
-                return after
+                return int(after)
         return self.end
 
     def ready(self) -> bool:
