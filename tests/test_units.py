@@ -235,9 +235,13 @@ def test_markdown_table_matches_the_docstring() -> None:
     st.data(),
 )
 def test_conversion_round_trip_property(value: float, dimension: str, data: st.DataObject) -> None:
-    """Converting to any unit of the same dimension and back returns the value to within 1 ulp."""
+    """Converting to any unit of the same dimension and back returns the value to within a few ulp.
+
+    A result within 4 ulp of a 12-significant-digit number is snapped to it (so 6700 per hour is
+    exactly 160800 per day); a round trip can therefore move a value by up to ~8 ulp, never more.
+    """
     codes = [u.code for u in UNITS.values() if u.dimension == dimension]
     a = data.draw(st.sampled_from(codes))
     b = data.draw(st.sampled_from(codes))
     back = convert(convert(value, a, b), b, a)
-    assert back == pytest.approx(value, rel=4e-16, abs=0)
+    assert back == pytest.approx(value, rel=2e-15, abs=0)

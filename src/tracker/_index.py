@@ -147,25 +147,29 @@ class Index:
 
     # --- loading -------------------------------------------------------------------------
 
-    def load(self, check: Any) -> bool:
+    def load(self, check: Any, *, discard: bool = True) -> bool:
         """Load the saved state if ``check(position, hash)`` confirms the log still holds it.
 
-        Returns whether a saved state was used; otherwise the index is empty and a stale
-        directory is removed, so the caller folds the whole log in.
+        Returns whether a saved state was used; otherwise the index is empty, so the caller
+        folds the whole log in, and a stale directory is removed when ``discard`` is true.
+        Only a caller holding the log's lock may discard: a reader without it leaves the files
+        to the next writer, which may be saving them at this very moment.
         """
         if self.directory is None:
             return False
         try:
             state = orjson.loads((self.directory / "state.json").read_bytes())
         except (OSError, orjson.JSONDecodeError):
-            self.discard()
+            if discard:
+                self.discard()
             return False
         if (
             not isinstance(state, dict)
             or state.get("version") != INDEX_VERSION
             or not check(state.get("position"), state.get("hash"))
         ):
-            self.discard()
+            if discard:
+                self.discard()
             return False
         self.position = state["position"]
         self.seq = state["seq"]
@@ -186,7 +190,11 @@ class Index:
         self._saved = False
         if self.directory is None or not self.directory.exists():
             return
-        for path in sorted(self.directory.rglob("*"), reverse=True):
+        try:
+            paths = sorted(self.directory.rglob("*"), reverse=True)
+        except OSError:  # removed meanwhile: nothing left to do
+            paths = []
+        for path in paths:
             with contextlib.suppress(OSError):
                 path.rmdir() if path.is_dir() else path.unlink()
         with contextlib.suppress(OSError):

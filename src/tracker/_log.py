@@ -250,7 +250,7 @@ class Log:
             index = self._index
         if not self._index_loaded:
             self._index_loaded = True
-            index.load(self._index_matches)
+            index.load(self._index_matches, discard=writer is not None)
         add = index.add
         if isinstance(self.store, FileStore):
             lines = writer.read_lines(index.position) if writer else self.store.read_lines(index.position)
