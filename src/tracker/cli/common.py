@@ -18,9 +18,15 @@ from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypedDict
 
     import tracker
+
+    class ReplayDates(TypedDict):
+        """The keywords ``Log.replay`` takes for its two clocks."""
+
+        as_of: str | None
+        known_at: str | None
 
 DEFAULT_LOG = "tracker.jsonl"
 """The log used when neither ``--log`` nor ``TRACKER_LOG`` names one (in the current directory)."""
@@ -277,7 +283,7 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def dates(args: argparse.Namespace) -> dict[str, str | None]:
+def dates(args: argparse.Namespace) -> ReplayDates:
     """The date options as keywords for ``Log.replay`` and friends.
 
     Every replay date given (``--as-of``, ``--known-at``, ``--to-as-of``, ``--to-known-at``)
