@@ -66,18 +66,6 @@ _KINDS = (
 )
 _RELATIONS = ("developed_by", "runs_on", "operated_by", "part_of", "owned_by", "led_by", "member_of")
 _JURISDICTIONS = ("GB", "EU", "FR", "US", "DE", "IE", "IN", "AU", "BR", "JP")
-_RUNGS = (
-    "contact",
-    "information_request",
-    "preservation_order",
-    "demand",
-    "ultimatum",
-    "investigation_opened",
-    "investigation_widened",
-    "fine_threatened",
-    "fine_imposed",
-    "ban_or_suspension",
-)
 _UNITS = (
     ("count", 1_000, 900_000),
     ("per_hour", 100, 20_000),
@@ -354,10 +342,12 @@ class _Maker:
             base["before"] = self.text(15, 50)
             base["after"] = self.text(15, 50)
         elif kind == "regulatory_action":
+            from tracker.events.models import RUNGS  # the ladder, from the one place it is defined
+
             base["regulator"] = self.actor("regulator")
             base["target"] = self.actor("company")
             base["jurisdiction"] = rng.choice(_JURISDICTIONS)
-            base["rung"] = rng.choice(_RUNGS)
+            base["rung"] = rng.choice(RUNGS)
         elif kind == "verification":
             target_type = rng.choice(("statement", "figure", "incident"))
             base["verifier"] = self.actor("media")

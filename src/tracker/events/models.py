@@ -9,7 +9,7 @@ their ``occurred`` and ``sources`` are optional, and a fix must give its reason.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -154,20 +154,6 @@ class Relation(Immutable):
     target: Slug = Field(description="The other actor's id.")
 
 
-RUNGS: tuple[str, ...] = (
-    "contact",
-    "information_request",
-    "preservation_order",
-    "demand",
-    "ultimatum",
-    "investigation_opened",
-    "investigation_widened",
-    "fine_threatened",
-    "fine_imposed",
-    "ban_or_suspension",
-)
-"""The escalation ladder, lowest first."""
-
 ENDINGS: tuple[str, ...] = ("closure", "withdrawal")
 """Regulatory actions that end an earlier action (they point at it with ``ends``)."""
 
@@ -185,6 +171,9 @@ Rung = Literal[
     "closure",
     "withdrawal",
 ]
+
+RUNGS: tuple[str, ...] = tuple(r for r in get_args(Rung) if r not in ENDINGS)
+"""The escalation ladder, lowest first (the rungs that are not endings)."""
 
 Verdict = Literal["confirmed", "contradicted", "partly_confirmed"]
 
