@@ -104,11 +104,19 @@ class Immutable(BaseModel):
         four entries per model; a checkpoint holds a million of them. The values were
         validated when the model was built, so rebuilding needs no validation.
         """
-        return (_rebuild, (type(self), self.__dict__, self.__pydantic_fields_set__))
+        fields_set = self.__pydantic_fields_set__
+        fields_set = _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set)
+        return (_rebuild, (type(self), self.__dict__, fields_set))
 
 
 _new = object.__new__
 _set = object.__setattr__
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+"""One set per distinct fields-set, so a pickle holds each once and its models share it.
+
+Sharing is safe: the models are frozen, so pydantic never adds to the set in place, and
+``model_copy`` copies it before changing it.
+"""
 
 
 def _rebuild(cls: type[Immutable], values: dict[str, Any], fields_set: set[str]) -> Immutable:
