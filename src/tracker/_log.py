@@ -542,9 +542,11 @@ class Log:
             known_at: record time: keep only what the log had recorded by then. Corrections,
                 retractions and supersessions apply by this clock alone.
             checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint beside
-                it (see :mod:`tracker._checkpoint`). By default a replay with no ``as_of``
-                starts from it when it can, and saves a new one after folding 20,000 records
-                or more; ``False`` neither reads nor writes one; ``True`` also saves one after
+                it (see :mod:`tracker._checkpoint`). By default a replay starts from it when
+                that pays: it folds what was recorded after it, or takes back what was
+                recorded after ``known_at`` (when most of the log is kept), then moves to
+                ``as_of``; a replay with neither saves a new one after folding 20,000 records
+                or more. ``False`` neither reads nor writes one; ``True`` also saves one after
                 any fold with no bounds.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
@@ -554,26 +556,16 @@ class Log:
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
         cutoff = format_instant(k) if k is not None else None
-        usable = checkpoint is not False and t is None and isinstance(self.store, FileStore)
+        usable = checkpoint is not False and isinstance(self.store, FileStore)
         state, start, prev = None, None, ZERO_HASH
         with _gc_paused():
             if usable:
-                assert isinstance(self.store, FileStore)
-                path = self.store.path
-                peeked = _checkpoint.peek(path)
-                forward = peeked is not None and (cutoff is None or peeked.recorded <= cutoff)
-                if forward or (peeked is not None and self._rewind_pays(peeked, cutoff)):
-                    loaded = _checkpoint.load(path, self._index_matches)
-                    if loaded is not None and forward:
-                        state, mark = loaded
-                        state.known_at = k
-                        start, prev = mark.position, mark.hash
-                    elif loaded is not None:
-                        assert k is not None and cutoff is not None
-                        state = loaded[0]
-                        head = state.rewind(k, cutoff)
-                        state.head_hash = self._hash_of(head)
-                        return state
+                found = self._from_checkpoint(t, k, cutoff)
+                if found is not None:
+                    state, resume = found
+                    if resume is None:
+                        return state  # rewound: nothing to fold
+                    start, prev = resume
             if state is None:
                 state = State(as_of=t, known_at=k)
             advance = state.advance
@@ -583,6 +575,7 @@ class Log:
                 folded += 1
             if (
                 usable
+                and t is None
                 and cutoff is None
                 and folded
                 and (checkpoint or folded >= _checkpoint.WRITE_AFTER)
@@ -592,6 +585,40 @@ class Log:
                 mark = _checkpoint.Mark(state.head_seq, int(pos), state.head_hash, recorded)
                 _checkpoint.save(self.store.path, state, mark)
         return state
+
+    def _from_checkpoint(
+        self, as_of: datetime | None, known_at: datetime | None, cutoff: str | None
+    ) -> tuple[State, tuple[Position, str] | None] | None:
+        """The checkpoint's state brought to the clocks, when starting there pays; else None.
+
+        Returns the state and where to fold on from (its position and hash), or None for the
+        second when it is complete: a rewind to ``known_at``. The checkpoint holds the replay
+        with no ``as_of``; one is applied after (:meth:`State.place_at`), which costs less
+        than folding the log again even when nothing had happened by then.
+        """
+        assert isinstance(self.store, FileStore)
+        path = self.store.path
+        peeked = _checkpoint.peek(path)
+        if peeked is None:
+            return None
+        forward = cutoff is None or peeked.recorded <= cutoff
+        if not forward and not self._rewind_pays(peeked, cutoff):
+            return None
+        loaded = _checkpoint.load(path, self._index_matches)
+        if loaded is None:
+            return None
+        state, mark = loaded
+        if forward:
+            state.known_at = known_at
+            if as_of is not None:
+                state.place_at(as_of)
+            return state, (mark.position, mark.hash)
+        assert known_at is not None and cutoff is not None
+        head = state.rewind(known_at, cutoff)
+        state.head_hash = self._hash_of(head)
+        if as_of is not None:
+            state.place_at(as_of)
+        return state, None
 
     _REWIND_FROM = 0.55
     """Rewind the checkpoint when the cutoff keeps at least this share of its bytes.

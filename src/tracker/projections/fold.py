@@ -194,6 +194,28 @@ class Replayer:
             self.last_seq = first_undone - 1
         return self.last_seq
 
+    def place_at(self, as_of: datetime) -> None:
+        """Move a replay with no ``as_of`` to world time ``as_of``: take out what had not happened.
+
+        Every fix applies by record time alone, so the events' current versions are those of
+        the unbounded replay; only where each stands changes (counted, uncertain, or not yet).
+        The result is the state a replay at ``as_of`` builds.
+        """
+        if self.as_of is not None:
+            msg = "only a replay with no as_of can be moved to one"
+            raise ValueError(msg)
+        self.as_of = as_of
+        placement, uncertain = self.placement, self.uncertain
+        for event_id, entry in self.entries.items():
+            where = self.placement_of(entry.event)
+            if where == "counted":
+                continue
+            for projection in self._route(type(entry.event)):
+                projection.remove(entry)
+            placement[event_id] = where
+            if where == "uncertain":
+                uncertain[event_id] = entry
+
     def _unfix(self, fix: FixEntry, undo: list[tuple[int, int, str | FixEntry]], cutoff: str) -> None:
         """Take back the last fix folded (see :meth:`rewind`)."""
         assert self.fixes[-1] is fix
