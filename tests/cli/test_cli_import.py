@@ -277,7 +277,9 @@ def test_unknown_references_past_twenty_are_counted(
         f"tracker: error: {src}:1: incident.actors: unknown actor 'nobody-1' (register it first: "
         "tracker actor add nobody-1 --name ... --kind ...)"
     )
-    assert lines[19].startswith(f"tracker: error: {src}:20: incident.actors: unknown actor 'nobody-20'")
+    assert lines[19].startswith(
+        f"tracker: error: {src}:20: incident.actors: unknown actor 'nobody-20'"
+    )
     assert lines[20:] == [
         "tracker: error: ... and 3 more",
         "tracker: 23 unknown references; nothing was imported",

@@ -101,6 +101,19 @@ def test_an_empty_log_flag_is_refused(cli: Run, tmp_path: Path, argv: list[str])
     assert (tmp_path / "tracker.jsonl").read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "argv", [["--log", ".", "log"], ["repair", "--log", "."], ["copy", ".", "b.jsonl"]]
+)
+def test_a_directory_is_not_a_log(cli: Run, tmp_path: Path, argv: list[str]) -> None:
+    """A directory given as the log, even '.', is refused in one line (no 'please report')."""
+    result = cli(*argv)
+    assert (result.status, result.err) == (
+        1,
+        "tracker: error: . is a directory, not a log file: give the path of a .jsonl log\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_empty_tracker_log_counts_as_unset(
     cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
