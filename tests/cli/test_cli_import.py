@@ -204,6 +204,15 @@ def test_unknown_reference_names_the_line(grok_log: Path, cli: Run, tmp_path: Pa
     assert snapshot(grok_log) == before
 
 
+def _refused(cli: Run, log: Path, src: Path) -> str:
+    """Import ``src``, expect exit 1 and an untouched log; return what was printed on stderr."""
+    before = snapshot(log)
+    result = cli("import", str(src))
+    assert (result.status, result.out) == (1, "")
+    assert snapshot(log) == before
+    return result.err
+
+
 def test_every_unknown_reference_is_listed(grok_log: Path, cli: Run, tmp_path: Path) -> None:
     """Each unknown actor, topic or event of a JSONL file is listed by file:line; none is written."""
     statement = {
@@ -223,10 +232,7 @@ def test_every_unknown_reference_is_listed(grok_log: Path, cli: Run, tmp_path: P
         dict(INCIDENT, actors=["grk", "european-commission"]),
         retraction,
     )
-    before = snapshot(grok_log)
-    result = cli("import", str(src))
-    assert result.status == 1
-    assert result.err == (
+    assert _refused(cli, grok_log, src) == (
         f"tracker: error: {src}:1: statement.speaker: unknown actor 'uk-gv'; did you mean 'uk-gov'?\n"
         f"tracker: error: {src}:1: statement.topic: unknown topic 'paywal'; did you mean 'paywall'?\n"
         f"tracker: error: {src}:3: incident.actors: unknown actor 'grk'; did you mean 'grok'?\n"
@@ -236,7 +242,6 @@ def test_every_unknown_reference_is_listed(grok_log: Path, cli: Run, tmp_path: P
         "(see 'tracker log' for ids)\n"
         "tracker: 5 unknown references; nothing was imported\n"
     )
-    assert snapshot(grok_log) == before
 
 
 def test_unknown_references_in_csv_are_listed(grok_log: Path, cli: Run, tmp_path: Path) -> None:
@@ -248,16 +253,12 @@ def test_unknown_references_in_csv_are_listed(grok_log: Path, cli: Run, tmp_path
         "statement,2026-01-09,xai,fine,https://a.org/2,A\n"
         "statement,2026-01-10,ofcm,unacceptable,https://a.org/3,A\n"
     )
-    before = snapshot(grok_log)
-    result = cli("import", str(src))
-    assert result.status == 1
-    assert result.err == (
+    assert _refused(cli, grok_log, src) == (
         f"tracker: error: {src}:2: statement.speaker: unknown actor 'uk-gv'; did you mean 'uk-gov'?\n"
         f"tracker: error: {src}:4: statement.speaker: unknown actor 'ofcm' (register it first: "
         "tracker actor add ofcm --name ... --kind ...)\n"
         "tracker: 2 unknown references; nothing was imported\n"
     )
-    assert snapshot(grok_log) == before
 
 
 def test_unknown_references_past_twenty_are_counted(
@@ -268,10 +269,7 @@ def test_unknown_references_past_twenty_are_counted(
         tmp_path / "e.jsonl",
         *(dict(INCIDENT, harm=f"harm {n}", actors=[f"nobody-{n}"]) for n in range(1, 24)),
     )
-    before = snapshot(grok_log)
-    result = cli("import", str(src))
-    assert result.status == 1
-    lines = result.err.splitlines()
+    lines = _refused(cli, grok_log, src).splitlines()
     assert len(lines) == 22
     assert lines[0] == (
         f"tracker: error: {src}:1: incident.actors: unknown actor 'nobody-1' (register it first: "
@@ -297,7 +295,6 @@ def test_unknown_references_past_twenty_are_counted(
         "first: tracker actor add nobody-1 --name ... --kind ...) (and 22 more); nothing was "
         "imported"
     )
-    assert snapshot(grok_log) == before
 
 
 def test_a_batch_may_register_what_it_uses(grok_log: Path, cli: Run, tmp_path: Path) -> None:
