@@ -206,3 +206,45 @@ def test_a_long_fold_saves_a_checkpoint(
     lines_read.clear()
     assert tracker.open(log_path).replay().head_seq == 12
     assert lines_read == []
+
+
+def _all_kinds_of_event() -> list[Any]:
+    """Every event of the bundled Grok log, plus a retraction and a supersession it lacks."""
+    from tracker.events import Retraction, Supersession
+    from tracker.examples import demo_log_path
+
+    events = [stored.event for stored in tracker.open(demo_log_path()).events()]
+    events.append(Retraction(id="r9", retracts="s1", reason="Misattributed."))
+    events.append(Supersession(supersedes="s1", by="s2", reason="A newer count."))
+    return events
+
+
+def test_every_event_pickles_back_equal_with_the_same_fields_set() -> None:
+    """Models pickle by value: each comes back equal, of its class, with the same fields set."""
+    from tracker.events import EVENT_TYPES, event_to_dict
+
+    events = _all_kinds_of_event()
+    assert {e.type for e in events} == set(EVENT_TYPES)
+    back = pickle.loads(pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL))
+    for before, after in zip(events, back, strict=True):
+        assert type(after) is type(before)
+        assert after == before
+        assert after.model_fields_set == before.model_fields_set
+        assert repr(after) == repr(before)
+        assert event_to_dict(after) == event_to_dict(before)
+
+
+def test_a_copy_of_an_unpickled_model_leaves_its_siblings_alone() -> None:
+    """Unpickled models with the same fields share one fields set; copying one never changes it."""
+    a, b = pickle.loads(pickle.dumps([_statement_model(1), _statement_model(2)]))
+    assert a.model_fields_set is b.model_fields_set
+    changed = a.model_copy(update={"summary": "Changed."})
+    assert "summary" in changed.model_fields_set
+    assert "summary" not in b.model_fields_set
+    assert b.model_fields_set == {"type", "id", "speaker", "topic", "stance", "occurred", "quote", "sources"}
+
+
+def _statement_model(n: int) -> Any:
+    from tracker.events import parse_event
+
+    return parse_event(_statement(n, "ofcom", 1))

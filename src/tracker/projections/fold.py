@@ -19,9 +19,9 @@ without replaying from zero.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from tracker.events.models import AnyEvent, Correction, Retraction, Supersession
 
@@ -31,9 +31,13 @@ if TYPE_CHECKING:
 Placement = Literal["counted", "uncertain", "future", "retracted"]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """An event as it stands in a replay: its current version and its record of origin."""
+class Entry(NamedTuple):
+    """An event as it stands in a replay: its current version and its record of origin.
+
+    A named tuple rather than a frozen dataclass: a replay makes one per event, and building
+    a frozen dataclass costs seven times as much (it sets each field through
+    ``object.__setattr__``).
+    """
 
     event: AnyEvent
     """The current version (after corrections); its id is always set."""
@@ -72,6 +76,7 @@ class Entry:
 
 
 _MIN = -(1 << 62)
+_FIX_TYPES = frozenset((Correction, Retraction, Supersession))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,9 @@ class FixEntry:
     before: Entry | None
     """The target as it stood before this fix (None if it was already gone)."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FixEntry, (self.fix, self.seq, self.recorded, self.target, self.before))
+
     @property
     def kind(self) -> str:
         """``correction``, ``retraction`` or ``supersession``."""
@@ -97,7 +105,13 @@ class FixEntry:
 
 
 class Projection(Protocol):
-    """What a projection implements: take counted entries in and out."""
+    """What a projection implements: take counted entries in and out.
+
+    A projection may also say which event classes it folds, as a class attribute ``TAKES``
+    (a tuple of classes; absent or None: every class). The replayer then hands it only
+    those, which spares a call per projection per event; ``add`` and ``remove`` must still
+    ignore what they do not take, so that calling them directly stays correct.
+    """
 
     def add(self, entry: Entry) -> None:
         """Fold in an entry that now counts."""
@@ -119,15 +133,21 @@ class Replayer:
     fixes_by_target: dict[str, list[FixEntry]] = field(default_factory=dict)
     retracted: dict[str, FixEntry] = field(default_factory=dict)
     last_seq: int = 0
+    _routes: dict[type, tuple[Projection, ...]] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_routes"] = {}  # rebuilt on use: it depends on the classes, not the data
+        return state
 
     def feed(self, seq: int, recorded: str, event: AnyEvent) -> None:
         """Fold one event, recorded at ``recorded`` with sequence number ``seq``."""
         self.last_seq = seq
-        if isinstance(event, Correction | Retraction | Supersession):
-            self._fix(seq, recorded, event)
+        if type(event) in _FIX_TYPES:
+            self._fix(seq, recorded, event)  # type: ignore[arg-type]
             return
         entry = Entry(event, seq, recorded)
-        self.entries[entry.id] = entry
+        self.entries[event.id] = entry  # type: ignore[index]
         self._place(entry)
 
     def feed_all(self, items: Iterable[tuple[int, str, AnyEvent]]) -> None:
@@ -146,19 +166,32 @@ class Replayer:
             return "uncertain"
         return "future"
 
+    def _route(self, cls: type) -> tuple[Projection, ...]:
+        """The projections that fold events of class ``cls``, in their order."""
+        found = self._routes.get(cls)
+        if found is None:
+            found = tuple(
+                p
+                for p in self.projections
+                if (takes := getattr(p, "TAKES", None)) is None or issubclass(cls, takes)
+            )
+            self._routes[cls] = found
+        return found
+
     def _place(self, entry: Entry) -> None:
-        where = self.placement_of(entry.event)
-        self.placement[entry.id] = where
+        event = entry.event
+        where = self.placement_of(event)
+        self.placement[event.id] = where  # type: ignore[index]
         if where == "counted":
-            for projection in self.projections:
+            for projection in self._routes.get(type(event)) or self._route(type(event)):
                 projection.add(entry)
         elif where == "uncertain":
-            self.uncertain[entry.id] = entry
+            self.uncertain[event.id] = entry  # type: ignore[index]
 
     def _unplace(self, entry: Entry) -> None:
         where = self.placement.get(entry.id)
         if where == "counted":
-            for projection in self.projections:
+            for projection in self._route(type(entry.event)):
                 projection.remove(entry)
         elif where == "uncertain":
             del self.uncertain[entry.id]
@@ -184,8 +217,10 @@ class Replayer:
             return
         if isinstance(fix, Correction):
             new_event = fix.replacement.model_copy(update={"id": target})
-            after = replace(before, event=new_event, corrected_by=(*before.corrected_by, fix.id or ""))
+            after = before._replace(
+                event=new_event, corrected_by=(*before.corrected_by, fix.id or "")
+            )
         else:
-            after = replace(before, superseded_by=fix.by)
+            after = before._replace(superseded_by=fix.by)
         self.entries[target] = after
         self._place(after)

@@ -13,6 +13,8 @@ from tracker.projections.fold import Entry
 class Registry:
     """Projection: the registered actors and topics (registrations always count)."""
 
+    TAKES = (ActorRegistered, TopicRegistered)
+
     def __init__(self) -> None:
         """Start empty."""
         self.actors: dict[str, ActorRegistered] = {}
