@@ -220,6 +220,16 @@ def test_a_batch_lists_at_most_twenty_unknown_references(log: tracker.Log) -> No
     assert len(log) == 6
 
 
+def test_a_conflict_stops_the_check_and_is_reported_alone(log: tracker.Log) -> None:
+    """An id reused for other content ends the check at its event, before any unknown id."""
+    batch = [action("ultimatum", id="a1", target="grk"), action("demand", id="ofcom-contact")]
+    assert refused(log, batch, ConflictError) == (
+        "event 2 (ofcom-contact): event id 'ofcom-contact' is already in the log (record 5) with "
+        "other content; to change that event append a correction of it, or give this one "
+        "another id"
+    )
+
+
 def test_one_event_stops_at_its_first_unknown_reference(log: tracker.Log) -> None:
     """A single event (tracker add) is refused with its first unknown id alone, as one line."""
     with pytest.raises(UnknownIdError) as caught:

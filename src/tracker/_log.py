@@ -148,8 +148,10 @@ class Log:
 
         Raises:
             InvalidEventError: an event does not validate.
-            UnknownIdError: an event names an actor, topic or event the log does not hold.
-            ConflictError: an id is already used for other content.
+            UnknownIdError: an event names an actor, topic or event the log does not hold;
+                for a batch (or with ``labels``) it lists every such reference in
+                ``problems`` (up to :data:`~tracker.errors.MAX_PROBLEMS`) and ``count``.
+            ConflictError: an id is already used for other content (the check stops there).
         """
         items = [events] if isinstance(events, BaseEvent | dict) else list(events)
         if labels is not None and len(labels) != len(items):
