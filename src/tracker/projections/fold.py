@@ -18,6 +18,7 @@ without replaying from zero.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -134,6 +135,8 @@ class Replayer:
     retracted: dict[str, FixEntry] = field(default_factory=dict)
     last_seq: int = 0
     _routes: dict[type, tuple[Projection, ...]] = field(default_factory=dict, repr=False)
+    _in_seq_order: bool = field(default=True, repr=False)
+    """Whether ``entries`` is in sequence order (a fold keeps it so; a rewind may not)."""
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -154,6 +157,64 @@ class Replayer:
         """Fold many events in order."""
         for seq, recorded, event in items:
             self.feed(seq, recorded, event)
+
+    def rewind(self, cutoff: str) -> int:
+        """Undo every record recorded after ``cutoff`` (RFC 3339), newest first.
+
+        The state becomes the one a replay of the records recorded by ``cutoff`` builds: each
+        fix is taken back (a retracted or corrected event gets its earlier version back) and
+        each event recorded later is taken out. A replay of a late ``known_at`` can so start
+        from the checkpoint of the whole log instead of folding most of it again.
+
+        Returns the sequence number of the last record kept (0: none).
+        """
+        undo: list[tuple[int, int, str | FixEntry]] = []  # (-seq, 0 fix / 1 event, what)
+        for fix in reversed(self.fixes):
+            if fix.recorded <= cutoff:
+                break
+            undo.append((-fix.seq, 0, fix))
+        for event_id, entry in reversed(self.entries.items()):
+            if entry.recorded > cutoff:
+                undo.append((-entry.seq, 1, event_id))
+            elif self._in_seq_order:
+                break  # every entry before it was recorded earlier still
+        heapq.heapify(undo)
+        first_undone = 0
+        while undo:
+            neg_seq, _kind, what = heapq.heappop(undo)
+            first_undone = -neg_seq
+            if isinstance(what, FixEntry):
+                self._unfix(what, undo, cutoff)
+                continue
+            entry = self.entries[what]
+            self._unplace(entry)
+            del self.entries[what]
+            del self.placement[what]
+        if first_undone:
+            self.last_seq = first_undone - 1
+        return self.last_seq
+
+    def _unfix(self, fix: FixEntry, undo: list[tuple[int, int, str | FixEntry]], cutoff: str) -> None:
+        """Take back the last fix folded (see :meth:`rewind`)."""
+        assert self.fixes[-1] is fix
+        self.fixes.pop()
+        of_target = self.fixes_by_target[fix.target]
+        of_target.pop()
+        if not of_target:
+            del self.fixes_by_target[fix.target]
+        before = fix.before
+        if before is None:
+            return  # it changed nothing: its target was already gone
+        if isinstance(fix.fix, Retraction):
+            del self.retracted[fix.target]
+            if before.recorded > cutoff:  # back, to be taken out in its turn
+                heapq.heappush(undo, (-before.seq, 1, fix.target))
+            else:  # back for good, but at the end of the entries, out of their order
+                self._in_seq_order = False
+        else:
+            self._unplace(self.entries[fix.target])
+        self.entries[fix.target] = before
+        self._place(before)
 
     def placement_of(self, event: AnyEvent) -> Placement:
         """Where an event stands at ``as_of``: counted, uncertain, or not yet happened."""
