@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from tracker import _checkpoint
 from tracker._index import Index, StaleIndexError
 from tracker.errors import (
+    MAX_PROBLEMS,
     ConflictError,
     IntegrityError,
     InvalidInputError,
@@ -147,8 +148,10 @@ class Log:
 
         Raises:
             InvalidEventError: an event does not validate.
-            UnknownIdError: an event names an actor, topic or event the log does not hold.
-            ConflictError: an id is already used for other content.
+            UnknownIdError: an event names an actor, topic or event the log does not hold;
+                for a batch (or with ``labels``) it lists every such reference in
+                ``problems`` (up to :data:`~tracker.errors.MAX_PROBLEMS`) and ``count``.
+            ConflictError: an id is already used for other content (the check stops there).
         """
         items = [events] if isinstance(events, BaseEvent | dict) else list(events)
         if labels is not None and len(labels) != len(items):
@@ -294,6 +297,20 @@ class Log:
                 + [ref for event, _data, _d in prepared for _p, ns, ref in event.references()
                    if ns == "event"]
             )
+        # Unknown references are all listed (up to MAX_PROBLEMS) when checking a batch or a
+        # file, so one import shows every one to fix; a single event stops at the first.
+        unknown: list[str] = []
+        unknown_count = 0
+        listing = many or labels is not None
+
+        def refuse(message: str) -> None:
+            nonlocal unknown_count
+            if not listing:
+                raise UnknownIdError(message)
+            unknown_count += 1
+            if len(unknown) < MAX_PROBLEMS:
+                unknown.append(message)
+
         for i, (event, data, digest) in enumerate(prepared):
             event_id = data["id"]
             if labels:
@@ -327,23 +344,26 @@ class Log:
                     if ref not in index.actors and ref not in batch_actors:
                         pool = [*index.actors, *batch_actors]
                         guess = _suggest(ref, pool, index.names)
-                        hint = f"; did you mean '{guess}'?" if guess else ""
-                        msg = (
-                            f"{label}: unknown actor '{ref}'{hint} (register it first: "
+                        refuse(
+                            f"{label}: unknown actor '{ref}'; did you mean '{guess}'?"
+                            if guess
+                            else f"{label}: unknown actor '{ref}' (register it first: "
                             f"tracker actor add {ref} --name ... --kind ...)"
                         )
-                        raise UnknownIdError(msg)
                 elif namespace == "topic":
                     if ref not in index.topics and ref not in batch_topics:
                         guess = _suggest(ref, [*index.topics, *batch_topics])
-                        hint = f"; did you mean '{guess}'?" if guess else ""
-                        msg = (
-                            f"{label}: unknown topic '{ref}'{hint} (register it first: "
+                        refuse(
+                            f"{label}: unknown topic '{ref}'; did you mean '{guess}'?"
+                            if guess
+                            else f"{label}: unknown topic '{ref}' (register it first: "
                             f"tracker topic add {ref} --name ...)"
                         )
-                        raise UnknownIdError(msg)
                 else:
-                    self._check_event_ref(label, data, path, ref, event_type(ref))
+                    try:
+                        self._check_event_ref(label, data, path, ref, event_type(ref))
+                    except UnknownIdError as exc:
+                        refuse(exc.message)
 
             if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
                 # Renaming a registration must not take an id another registration holds.
@@ -378,6 +398,11 @@ class Log:
                 batch_topics[data["topic"]] = event_id
             batch_events[event_id] = (digest, data["type"])
             plan.append((data, "appended", digest))
+        if unknown_count == 1:
+            raise UnknownIdError(unknown[0])
+        if unknown_count:
+            msg = f"{unknown_count} unknown references: {unknown[0]} (and {unknown_count - 1} more)"
+            raise UnknownIdError(msg, problems=unknown, count=unknown_count)
         return plan
 
     def _check_event_ref(

@@ -108,7 +108,7 @@ class FileStore(Store):
         """
         self.path = Path(path)
         self.location = str(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.lock_path = Path(f"{self.path}.lock")  # not with_name: "." and "/" have no name
         self._clock = clock
         self.lock_timeout = lock_timeout
         self._seek: SeekIndex | None = None
