@@ -726,7 +726,7 @@ class Log:
     def _records_at(self, offsets: list[int]) -> Iterator[tuple[int, str, AnyEvent, str]]:
         """Read the records starting at ``offsets`` (in order), checking each one's hash."""
         assert isinstance(self.store, FileStore)
-        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validate_json
+        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validator.validate_json
         hash_key, event_key = b',"hash":"', b'"event":'
         with builtins.open(self.store.path, "rb", buffering=0) as f:
             fd = f.fileno()
@@ -784,7 +784,7 @@ class Log:
             return
         # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
         # and the event's bytes go straight to the validator, never through Python dicts.
-        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validate_json
+        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validator.validate_json
         hash_key, event_key, version = b',"hash":"', b'"event":', SCHEMA_VERSION
         store, seek = self.store, self.store.seek
         end = seek.known_at_end(cutoff) if cutoff is not None else None

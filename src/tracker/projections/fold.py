@@ -263,7 +263,7 @@ class Replayer:
 
     def _place(self, entry: Entry) -> None:
         event = entry.event
-        where = self.placement_of(event)
+        where = "counted" if self.as_of is None else self.placement_of(event)
         self.placement[event.id] = where  # type: ignore[index]
         if where == "counted":
             for projection in self._routes.get(type(event)) or self._route(type(event)):
