@@ -790,7 +790,7 @@ class Log:
         end = seek.known_at_end(cutoff) if cutoff is not None else None
         # A walk over the whole log from where the seek samples end fills them in on the way.
         sampling = cutoff is None and not seek.ready() and not start
-        seq, record_hash, pos = 0, prev, int(start or 0)
+        seq, record_hash, pos, recorded = 0, prev, int(start or 0), ""
         for line, pos in store.read_lines(start, end=end):
             i = line.rfind(hash_key)
             try:
@@ -819,7 +819,8 @@ class Log:
                 yield seq, record.recorded, event, record_hash, pos
                 prev = record_hash
                 continue
-            recorded = tail["recorded"]
+            if tail["recorded"] != recorded:  # a batch shares one stamp: keep one string of it
+                recorded = tail["recorded"]
             if cutoff is not None and recorded > cutoff:
                 return
             j = line.find(event_key)
