@@ -14,6 +14,11 @@ Projections receive ``add(entry)`` and ``remove(entry)`` for counted entries onl
 a ``remove`` of the old entry followed by an ``add`` of the new one. Each projection keeps its
 own indexes and derives its answers on query, so it can be advanced by more events at any time
 without replaying from zero.
+
+A replay with no ``as_of`` can also be moved: back in record time (:meth:`Replayer.rewind`
+takes back, newest first, what was recorded after a ``known_at``) and to a world time
+(:meth:`Replayer.place_at` takes out what had not happened by an ``as_of``). Both give the state
+a replay at those clocks builds, which is how a checkpoint serves replays at any clocks.
 """
 
 from __future__ import annotations
