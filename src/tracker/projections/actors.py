@@ -66,18 +66,21 @@ def roles_in(entry: Entry) -> dict[str, tuple[str, ...]]:
         value = values[field]
         if not value:  # None, or an empty tuple
             continue
-        if type(value) is str:
-            found = out.get(value)
-            if found is None:
-                out[value] = (role,)
-            elif role not in found:
-                out[value] = (*found, role)
-            continue
-        for actor in value:
+        for actor in (value,) if type(value) is str else value:
             found = out.get(actor, ())
             if role not in found:
-                out[actor] = (*found, role)
+                out[actor] = _roles_tuple(found, role)
     return out
+
+
+_ROLE_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""One tuple per distinct combination of roles, shared by every event with it (a state of a
+million events, and its checkpoint, then hold a few dozen tuples instead of a million)."""
+
+
+def _roles_tuple(found: tuple[str, ...], role: str) -> tuple[str, ...]:
+    roles = (*found, role)
+    return _ROLE_TUPLES.setdefault(roles, roles)
 
 
 @dataclass(frozen=True)
