@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,8 +69,14 @@ def code_version() -> str:
     if not _CODE:
         import tracker
 
+        import pydantic
+        import pydantic_core
+
         root = Path(tracker.__file__).parent
-        digest = hashlib.sha256(tracker.__version__.encode())
+        # The models pickle by their pydantic internals (events/models.py): a new pydantic,
+        # or Python, may lay those out otherwise.
+        versions = (tracker.__version__, pydantic.VERSION, pydantic_core.__version__, sys.version)
+        digest = hashlib.sha256("\0".join(versions).encode())
         files = sorted((root / "projections").glob("*.py")) + [
             root / "events" / "models.py",
             root / "events" / "dates.py",
@@ -132,18 +139,33 @@ def _new_mac(key: bytes, header: dict[str, Any]) -> hmac.HMAC:
     return hmac.new(key, orjson.dumps(header, option=orjson.OPT_SORT_KEYS), hashlib.sha256)
 
 
+def _mark_of(line: bytes) -> Mark | None:
+    """The mark in a checkpoint's header line, if it is one of this version and code."""
+    try:
+        header = orjson.loads(line)
+        if header["version"] != CHECKPOINT_VERSION or header["code"] != code_version():
+            return None
+        seq, position = header["seq"], header["position"]
+        digest, recorded = header["hash"], header["recorded"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    if type(seq) is not int or type(position) is not int:
+        return None
+    if not isinstance(digest, str) or not isinstance(recorded, str):
+        return None
+    return Mark(seq, position, digest, recorded)
+
+
 def peek(log: Path) -> Mark | None:
     """Where the checkpoint beside ``log`` stands, from its header alone (None: none usable).
 
-    Nothing is checked against the log or unpickled: :func:`load` does that.
+    Nothing is checked against the log or unpickled, and another process may replace the
+    file before :func:`load` reads it: trust the mark :func:`load` returns, not this one.
     """
     try:
         with open(checkpoint_path(log), "rb") as f:
-            header = orjson.loads(f.readline())
-        if header["version"] != CHECKPOINT_VERSION or header["code"] != code_version():
-            return None
-        return Mark(header["seq"], header["position"], header["hash"], header["recorded"])
-    except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+            return _mark_of(f.readline())
+    except OSError:
         return None
 
 
@@ -160,20 +182,15 @@ def load(log: Path, still_there: Callable[[int, str], bool]) -> tuple[State, Mar
     except OSError:
         return None
     with f:
-        try:
-            header = orjson.loads(f.readline())
-            mark = Mark(header["seq"], header["position"], header["hash"], header["recorded"])
-            if header["version"] != CHECKPOINT_VERSION or header["code"] != code_version():
-                return None
-        except (orjson.JSONDecodeError, KeyError, TypeError):
-            return None
-        if not still_there(mark.position, mark.hash):
+        line = f.readline()
+        mark = _mark_of(line)
+        if mark is None or not still_there(mark.position, mark.hash):
             return None
         start = f.tell()
         end = os.fstat(f.fileno()).st_size - _TRAILER
         if end <= start:
             return None
-        mac = _new_mac(key, header)
+        mac = _new_mac(key, orjson.loads(line))
         left = end - start
         while left > 0:
             chunk = f.read(min(left, 1 << 22))

@@ -633,6 +633,9 @@ class Log:
         if loaded is None:
             return None
         state, mark = loaded
+        # Another process may have saved a newer (or older) checkpoint since the peek: go by
+        # the one loaded. Taking back what follows a cutoff is right from any mark after it.
+        forward = cutoff is None or mark.recorded <= cutoff
         if forward:
             state.known_at = known_at
             if as_of is not None:
@@ -661,6 +664,8 @@ class Log:
         seek = self.store.seek
         if not seek.ready():
             return False
+        if seek.end < mark.position:
+            seek.refresh()  # (reads only the bytes the samples do not cover yet)
         end = seek.known_at_end(cutoff)
         kept = mark.position if end is None else min(end, mark.position)
         return kept >= self._REWIND_FROM * mark.position

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import tracker
@@ -190,6 +191,79 @@ def test_an_as_of_replay_folds_what_follows_the_checkpoint(
     assert (state.placement("s90"), state.placement("s91")) == ("counted", "future")
     cold = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09", checkpoint=False)
     assert _everything(state) == _everything(cold)
+
+
+def test_a_checkpoint_saved_meanwhile_by_another_process_is_used_as_loaded(
+    log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If another process saves a newer checkpoint between the look at its header and the load,
+    the replay goes by the one it loaded: it takes back what came after its known_at."""
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"})
+        log.append({"type": "topic", "topic": "paywall", "name": "The paywall"})
+        log.append([_statement(1, "ofcom", 1), _statement(2, "ofcom", 2)])
+        log.replay(checkpoint=True)
+        cutoff = log.head().recorded
+        log.append([_statement(3, "ofcom", -1), _statement(4, "ofcom", -2)])
+    real_peek = _checkpoint.peek
+    saved: list[bool] = []
+
+    def peek_while_another_process_saves(path: Path) -> Any:
+        mark = real_peek(path)  # the older checkpoint, at the cutoff: "fold forward"
+        if not saved:
+            saved.append(True)
+            tracker.open(log_path).replay(checkpoint=True)  # the other process: a newer one
+        return mark
+
+    monkeypatch.setattr(_checkpoint, "peek", peek_while_another_process_saves)
+    warm = tracker.open(log_path).replay(known_at=cutoff)
+    monkeypatch.setattr(_checkpoint, "peek", real_peek)
+    assert _checkpoint.peek(log_path).seq == 6  # the newer one was loaded
+    assert [e.id for e in warm.timeline()] == ["s1", "s2"]
+    assert _everything(warm) == _everything(
+        tracker.open(log_path).replay(known_at=cutoff, checkpoint=False)
+    )
+
+
+def test_a_checkpoint_with_a_malformed_header_is_ignored(log_with_checkpoint: Path) -> None:
+    """A header whose fields have the wrong types is ignored by every replay, never an error."""
+    path = _checkpoint.checkpoint_path(log_with_checkpoint)
+    header, rest = path.read_bytes().split(b"\n", 1)
+    broken = {**orjson.loads(header), "recorded": None}
+    path.write_bytes(orjson.dumps(broken) + b"\n" + rest)
+    assert _checkpoint.peek(log_with_checkpoint) is None
+    for clocks in ({}, {"known_at": "2026-01-12T09:01"}, {"as_of": "2026-01-09"}):
+        state = tracker.open(log_with_checkpoint).replay(**clocks)
+        cold = tracker.open(log_with_checkpoint).replay(**clocks, checkpoint=False)
+        assert _everything(state) == _everything(cold)
+
+
+def test_the_rewind_decision_counts_records_the_seek_samples_did_not_cover_yet(
+    log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Samples behind the checkpoint are brought up to it first, so an early cutoff still folds."""
+    monkeypatch.setattr(tracker.Log, "_REWIND_FROM", 0.6)
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"})
+        log.append({"type": "topic", "topic": "paywall", "name": "The paywall"})
+        for batch in range(3):
+            log.append([_statement(batch * 500 + i, "ofcom", 1) for i in range(500)])
+        log.replay(checkpoint=True)  # samples and checkpoint at record 1,502
+        for batch in range(3, 8):
+            log.append([_statement(batch * 500 + i, "ofcom", 1) for i in range(500)])
+        log.replay(checkpoint=True)  # from the checkpoint: no samples taken on the way
+    stamps = sorted({r.recorded for r in tracker.open(log_path).records()})
+    rewinds: list[str] = []
+    real = tracker.State.rewind
+    monkeypatch.setattr(
+        tracker.State, "rewind", lambda self, *a: (rewinds.append(a[1]), real(self, *a))[1]
+    )
+    early = tracker.open(log_path).replay(known_at=stamps[4])  # 1,502 of 4,002 records
+    assert early.head_seq == 1502
+    assert rewinds == []
+    late = tracker.open(log_path).replay(known_at=stamps[-2])
+    assert late.head_seq == 3502
+    assert rewinds == [stamps[-2]]
 
 
 def test_a_checkpoint_of_another_log_is_ignored(

@@ -509,12 +509,12 @@ EVENT_TYPES: dict[str, type[BaseEvent]] = {
     "retraction": Retraction,
     "supersession": Supersession,
 }
+"""Event type name -> model class, in the order the docs list them."""
 
 WORLD_EVENTS: tuple[type[BaseEvent], ...] = tuple(
     cls for cls in EVENT_TYPES.values() if cls.KIND == "world"
 )
 """The classes of world events (not registrations, not fixes of the record)."""
-"""Event type name -> model class, in the order the docs list them."""
 
 
 def event_type_of(model: Any) -> str:
