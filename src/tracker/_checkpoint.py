@@ -67,10 +67,10 @@ def checkpoint_path(log: Path) -> Path:
 def code_version() -> str:
     """A digest of the code a state's shape depends on (projections, events, this module)."""
     if not _CODE:
-        import tracker
-
         import pydantic
         import pydantic_core
+
+        import tracker
 
         root = Path(tracker.__file__).parent
         # The models pickle by their pydantic internals (events/models.py): a new pydantic,
