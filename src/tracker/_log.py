@@ -32,7 +32,7 @@ from tracker.errors import (
     TrackerError,
     UnknownIdError,
 )
-from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_event
+from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_events
 from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Position, Store, is_database_url, system_clock
@@ -158,7 +158,10 @@ class Log:
             return self._append(items, dry_run=dry_run, labels=labels)
         # A big batch builds many objects and no cycles: collecting while it runs only
         # rescans the growing index (a third of a bulk import's time at a million events).
-        with _gc_paused(freeze=False):
+        # Afterwards what exists is frozen, as after a replay: else the first allocations
+        # after each batch pay a collection over the whole index, again and again as an
+        # import goes on (a tenth of its time).
+        with _gc_paused():
             return self._append(items, dry_run=dry_run, labels=labels)
 
     def _append(
@@ -169,10 +172,9 @@ class Log:
         labels: Sequence[str] | None,
     ) -> list[Receipt]:
         many = len(items) > 1
-        prepared = [
-            prepare_event(item, where=labels[i] if labels else f"event {i + 1}" if many else "")
-            for i, item in enumerate(items)
-        ]
+        prepared = prepare_events(
+            items, lambda i: labels[i] if labels else f"event {i + 1}" if many else ""
+        )
         with self.store.writer() as writer:
             try:
                 self._catch_up(writer)
@@ -181,14 +183,14 @@ class Log:
                 self._reset_index(discard=True)
                 self._catch_up(writer)
                 plan = self._plan(prepared, labels)
-            fresh = [d for d, status, _digest in plan if status == "appended"]
-            if dry_run or not fresh:
+            chosen = [i for i, step in enumerate(plan) if step[1] == "appended"]
+            if dry_run or not chosen:
                 next_seq = self._index.seq + 1
                 return self._receipts(plan, next_seq)
             offset = int(writer.head().position) if isinstance(self.store, FileStore) else 0
-            records = writer.append(fresh)
+            records = writer.append([plan[i][0] for i in chosen])
             index = self._index
-            digests = [digest for _d, status, digest in plan if status == "appended"]
+            digests = [plan[i][2] for i in chosen]
             add = index.add
             try:
                 for record, digest in zip(records, digests, strict=True):
@@ -288,13 +290,13 @@ class Log:
         batch_topics: dict[str, str] = {}
         plan: list[tuple[dict[str, Any], str, str]] = []
         many = len(prepared) > 1
+        references = [step[0].references() for step in prepared]
         if len(prepared) > 16 and index.saved:
             index.prefetch(
-                [data["id"] for _e, data, _d in prepared]
-                + [ref for event, _data, _d in prepared for _p, ns, ref in event.references()
-                   if ns == "event"]
+                [step[1]["id"] for step in prepared]
+                + [ref for refs in references for _p, ns, ref in refs if ns == "event"]
             )
-        for i, (event, data, digest) in enumerate(prepared):
+        for i, (_event, data, digest) in enumerate(prepared):
             event_id = data["id"]
             if labels:
                 where = f"{labels[i]}: "
@@ -321,7 +323,7 @@ class Log:
                 hit = index.event(ref)
                 return hit[2] if hit else None
 
-            for path, namespace, ref in event.references():
+            for path, namespace, ref in references[i]:
                 label = f"{where}{data['type']}.{path}"
                 if namespace == "actor":
                     if ref not in index.actors and ref not in batch_actors:
