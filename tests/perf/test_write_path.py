@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,13 @@ import pytest
 
 import tracker
 from tracker.errors import InvalidEventError
-from tracker.events.codec import prepare_event, prepare_events
+from tracker.events.codec import (
+    EVENT_ADAPTER,
+    _validate,
+    event_to_dict,
+    prepare_event,
+    prepare_events,
+)
 
 
 def _grok_events() -> list[dict[str, Any]]:
@@ -105,3 +113,51 @@ def test_a_bad_batch_leaves_the_log_untouched(tmp_path: Path, clock: Any) -> Non
         prepare_event(bad, where=f"f:{len(events) - 3}")
     assert exc.value.message == alone.value.message
     assert exc.value.message.startswith(f"f:{len(events) - 3}: ")
+
+
+@pytest.mark.parametrize("events", [_grok_events(), _untidy()], ids=["grok", "untidy"])
+def test_validating_by_type_gives_what_the_union_gives(events: list[dict[str, Any]]) -> None:
+    """An event validated by its own model equals the union's result, field for field."""
+    for event in events:
+        by_type = _validate(copy.deepcopy(event), "")
+        by_union = EVENT_ADAPTER.validate_python(copy.deepcopy(event))
+        assert type(by_type) is type(by_union)
+        assert by_type == by_union
+        assert event_to_dict(by_type) == event_to_dict(by_union)
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({"type": "statement", "speaker": "x", "occurred": "2026-01-09"},
+         "statement.sources: required"),
+        ({"type": ["statement"], "speaker": "x"}, "unknown event type '['statement']'"),
+        ({"type": "statment", "speaker": "x"}, "unknown event type 'statment'; did you mean"),
+        ({"type": "figure", "metric": "m", "unit": "count", "valu": 3, "occurred": "2026",
+          "sources": [{"publisher": "AP", "url": "u"}]},
+         "figure.valu: unknown field; did you mean 'value'?"),
+    ],
+)
+def test_a_bad_event_gets_the_unions_message(event: dict[str, Any], message: str) -> None:
+    """An event its own model refuses is reported as the union reports it."""
+    with pytest.raises(InvalidEventError) as exc:
+        prepare_event(event, where="f:1")
+    assert exc.value.message.startswith(f"f:1: {message}")
+
+
+def test_appending_a_statement_builds_no_other_validator(tmp_path: Path) -> None:
+    """A fresh process appending one statement builds its model's validator and no other."""
+    log = tmp_path / "log.jsonl"
+    script = (
+        "import sys, tracker\n"
+        "from tracker.events import codec, models\n"
+        f"log = tracker.open({str(log)!r}, create=True)\n"
+        "log.append(dict(type='actor', actor='ofcom', name='Ofcom', kind='regulator'))\n"
+        "log.append(dict(type='statement', speaker='ofcom', occurred='2026-01-09', quote='q',\n"
+        "                sources=[dict(publisher='AP', url='https://a')]))\n"
+        "log.close()\n"
+        "built = sorted(n for n, m in models.EVENT_TYPES.items() if m.__pydantic_complete__)\n"
+        "print(built, '_adapter' in vars(codec.EVENT_ADAPTER))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['actor', 'statement'] False"

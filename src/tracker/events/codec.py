@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -20,8 +20,25 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tracker.errors import IntegrityError, InvalidEventError
 from tracker.events.models import EVENT_TYPES, AnyEvent, BaseEvent, Event
 
-EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
-"""The one validator of the union, built once."""
+class _LazyAdapter:
+    """Stands for ``TypeAdapter(Event)`` and builds it on first use.
+
+    Building the union's validator means building every model's (the models defer theirs):
+    tens of milliseconds that a command appending one statement never needs. After the build
+    each attribute asked for is kept on this object, so later uses cost a plain lookup.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        adapter = self.__dict__.get("_adapter")
+        if adapter is None:
+            adapter = self.__dict__["_adapter"] = TypeAdapter(Event)
+        value = getattr(adapter, name)
+        self.__dict__[name] = value
+        return value
+
+
+EVENT_ADAPTER: TypeAdapter[AnyEvent] = cast("TypeAdapter[AnyEvent]", _LazyAdapter())
+"""The one validator of the union, built once (on first use)."""
 
 ID_PREFIX = "ev-"
 
@@ -61,6 +78,17 @@ def with_id(event: AnyEvent) -> AnyEvent:
 def _validate(data: Any, where: str) -> AnyEvent:
     if isinstance(data, BaseEvent):
         return data  # type: ignore[return-value]
+    kind = data.get("type") if type(data) is dict else None
+    if type(kind) is str:
+        model = EVENT_TYPES.get(kind)
+        if model is not None:
+            # The union would pick this model by its tag; its own validator is built alone
+            # (not every model's), and gives the same event. A problem is left to the union,
+            # so that the error is exactly the one the union reports.
+            try:
+                return model.model_validate(data)  # type: ignore[return-value]
+            except ValidationError:
+                pass
     try:
         if isinstance(data, bytes | str):
             return EVENT_ADAPTER.validate_json(data)
