@@ -210,10 +210,21 @@ class Index:
             return b""
         assert self.directory is not None
         try:
-            with open(self.directory / name, "rb") as f:
-                data = f.read(size)
+            fd = os.open(os.path.join(self.directory, name), os.O_RDONLY)
         except OSError:
             data = b""
+        else:
+            try:
+                data = os.read(fd, size)
+                while 0 < len(data) < size:  # a short read: read on
+                    more = os.read(fd, size - len(data))
+                    if not more:
+                        break
+                    data += more
+            except OSError:
+                data = b""
+            finally:
+                os.close(fd)
         if len(data) < size:
             msg = f"{name} is shorter than the index state says"
             raise StaleIndexError(msg)
@@ -240,12 +251,18 @@ class Index:
             self._cache[bucket] = self._read_ids(bucket)
 
     def _scan_id(self, bucket: int, event_id: str) -> Entry | None:
-        data = b"\n" + self._read(f"ids-{self.buckets}/{bucket}")
-        at = data.find(b"\n" + event_id.encode() + b" ")
-        if at < 0:
-            return None
-        end = data.find(b"\n", at + 1)
-        return _parse_id(data[at + 1 : end])[1]
+        # One id among a bucket's lines (a single append's lookup): search the bytes as read,
+        # without parsing the bucket or copying it.
+        data = self._read(f"ids-{self.buckets}/{bucket}")
+        key = event_id.encode() + b" "
+        if data.startswith(key):
+            at = 0
+        else:
+            at = data.find(b"\n" + key) + 1  # the first line for the id, as _read_ids keeps
+            if at == 0:
+                return None
+        end = data.find(b"\n", at)
+        return _parse_id(data[at:end])[1]
 
     def _read_ids(self, bucket: int) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
