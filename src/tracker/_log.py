@@ -296,12 +296,20 @@ class Log:
                 [step[1]["id"] for step in prepared]
                 + [ref for refs in references for _p, ns, ref in refs if ns == "event"]
             )
+        def event_type(ref: str) -> str | None:
+            if ref in batch_events:
+                return batch_events[ref][1]
+            hit = index.event(ref)
+            return hit[2] if hit else None
+
+        def where_of(i: int, event_id: str) -> str:
+            """How a message names event ``i`` (built only for a message, or an event ref)."""
+            if labels:
+                return f"{labels[i]}: "
+            return f"event {i + 1} ({event_id}): " if many else ""
+
         for i, (_event, data, digest) in enumerate(prepared):
             event_id = data["id"]
-            if labels:
-                where = f"{labels[i]}: "
-            else:
-                where = f"event {i + 1} ({event_id}): " if many else ""
             known = index.event(event_id)
             in_batch = batch_events.get(event_id)
             if known is not None or in_batch is not None:
@@ -310,23 +318,18 @@ class Log:
                     plan.append((data, "exists" if in_batch is None else "repeat", digest))
                     continue
                 seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
+                at = where_of(i, event_id)
                 msg = (
-                    f"{where}event id '{event_id}' is already in the log{seq_text} with other "
+                    f"{at}event id '{event_id}' is already in the log{seq_text} with other "
                     "content; to change that event append a correction of it, or give this one "
                     "another id"
                 )
                 raise ConflictError(msg)
 
-            def event_type(ref: str) -> str | None:
-                if ref in batch_events:
-                    return batch_events[ref][1]
-                hit = index.event(ref)
-                return hit[2] if hit else None
-
             for path, namespace, ref in references[i]:
-                label = f"{where}{data['type']}.{path}"
                 if namespace == "actor":
                     if ref not in index.actors and ref not in batch_actors:
+                        label = f"{where_of(i, event_id)}{data['type']}.{path}"
                         pool = [*index.actors, *batch_actors]
                         guess = _suggest(ref, pool, index.names)
                         hint = f"; did you mean '{guess}'?" if guess else ""
@@ -337,6 +340,7 @@ class Log:
                         raise UnknownIdError(msg)
                 elif namespace == "topic":
                     if ref not in index.topics and ref not in batch_topics:
+                        label = f"{where_of(i, event_id)}{data['type']}.{path}"
                         guess = _suggest(ref, [*index.topics, *batch_topics])
                         hint = f"; did you mean '{guess}'?" if guess else ""
                         msg = (
@@ -345,6 +349,7 @@ class Log:
                         )
                         raise UnknownIdError(msg)
                 else:
+                    label = f"{where_of(i, event_id)}{data['type']}.{path}"
                     self._check_event_ref(label, data, path, ref, event_type(ref))
 
             if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
@@ -355,16 +360,18 @@ class Log:
                 batch_table = batch_actors if kind == "actor" else batch_topics
                 owner = table.get(slug) or batch_table.get(slug)
                 if owner is not None and owner != data["corrects"]:
+                    at = where_of(i, event_id)
                     msg = (
-                        f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "
+                        f"{at}correction.replacement.{kind}: {kind} '{slug}' is already "
                         f"registered by event {owner}; choose another id"
                     )
                     raise ConflictError(msg)
             if data["type"] == "actor":
                 owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
                 if owner is not None:
+                    at = where_of(i, event_id)
                     msg = (
-                        f"{where}actor '{data['actor']}' is already registered (event {owner}); "
+                        f"{at}actor '{data['actor']}' is already registered (event {owner}); "
                         "to change it, append a correction of that event"
                     )
                     raise ConflictError(msg)
@@ -372,8 +379,9 @@ class Log:
             elif data["type"] == "topic":
                 owner = index.topics.get(data["topic"]) or batch_topics.get(data["topic"])
                 if owner is not None:
+                    at = where_of(i, event_id)
                     msg = (
-                        f"{where}topic '{data['topic']}' is already registered (event {owner}); "
+                        f"{at}topic '{data['topic']}' is already registered (event {owner}); "
                         "to change it, append a correction of that event"
                     )
                     raise ConflictError(msg)
