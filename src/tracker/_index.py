@@ -145,7 +145,9 @@ class Index:
         self._pending_ids: list[tuple[str, bytes]] = []
         self._pending_families: set[str] = set()
         self._pending_count = 0
-        self._saved = False
+        self._partial = False
+        """Whether some entries are only on disk (a saved index was loaded): else everything
+        saved was added in this process and is still in memory, and lookups read no file."""
         self._dirty = False
 
     # --- loading -------------------------------------------------------------------------
@@ -185,12 +187,12 @@ class Index:
         self._sizes = state["sizes"]
         self.buckets = state["buckets"]
         self.count = state["count"]
-        self._saved = True
+        self._partial = True
         return True
 
     def discard(self) -> None:
         """Remove a saved index that no longer matches the log."""
-        self._saved = False
+        self._partial = False
         if self.directory is None or not self.directory.exists():
             return
         try:
@@ -235,7 +237,7 @@ class Index:
     def event(self, event_id: str) -> Entry | None:
         """(digest, seq, type, family root, offset, actors) of an event id the log holds."""
         hit = self._recent.get(event_id)
-        if hit is not None or not self._saved:
+        if hit is not None or not self._partial:
             return hit
         bucket = _bucket(event_id, self.buckets)
         cached = self._cache.get(bucket)
@@ -245,7 +247,7 @@ class Index:
 
     def prefetch(self, event_ids: Iterable[str]) -> None:
         """Load the buckets of many ids at once (a large batch checks them all)."""
-        if not self._saved:
+        if not self._partial:
             return
         for bucket in {_bucket(i, self.buckets) for i in event_ids} - self._cache.keys():
             self._cache[bucket] = self._read_ids(bucket)
@@ -275,7 +277,7 @@ class Index:
         """Every event id (for suggestions; reads every bucket of a saved index)."""
         seen = set(self._recent)
         yield from self._recent
-        if not self._saved:
+        if not self._partial:
             return
         for bucket in range(self.buckets):
             cached = self._cache.get(bucket)
@@ -296,7 +298,7 @@ class Index:
 
     def _family(self, root: str) -> _Family | None:
         hit = self._families.get(root)
-        if hit is not None or not self._saved:
+        if hit is not None or not self._partial:
             return hit
         bucket = _bucket(root, self.buckets)
         cached = self._family_cache.get(bucket)
@@ -447,7 +449,7 @@ class Index:
     @property
     def saved(self) -> bool:
         """Whether lookups may have to read saved buckets (not everything is in memory)."""
-        return self._saved
+        return self._partial
 
     @property
     def should_flush(self) -> bool:
@@ -515,7 +517,6 @@ class Index:
             self._cache = {}
             self._family_cache = {}
         self._sizes = sizes
-        self._saved = True
         self._pending_ids = []
         self._pending_families = set()
         self._lists = {}

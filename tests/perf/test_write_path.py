@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import subprocess
 import sys
 from importlib import resources
@@ -161,3 +162,50 @@ def test_appending_a_statement_builds_no_other_validator(tmp_path: Path) -> None
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['actor', 'statement'] False"
+
+
+def _statement(n: int, **extra: Any) -> dict[str, Any]:
+    return {"type": "statement", "speaker": "ofcom", "occurred": "2026-01-09",
+            "quote": f"Statement {n}.", "sources": [{"publisher": "AP", "url": f"https://a/{n}"}],
+            **extra}
+
+
+def test_a_session_that_saved_its_index_looks_ids_up_in_memory(
+    tmp_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built in this process keeps answering from memory after a flush, as a
+    reopened log answers from the saved files."""
+    from tracker import _index
+
+    path = tmp_path / "log.jsonl"
+    monkeypatch.setattr(_index, "_FLUSH_AT", 5)
+    batch = [_statement(n) for n in range(20)]
+    verify = {"type": "verification", "verifier": "ofcom", "target": "st-3", "verdict": "confirmed",
+              "occurred": "2026-01-10", "sources": [{"publisher": "AP", "url": "https://a/v"}]}
+    later = [_statement(3), _statement(21, id="st-3"), verify, _statement(22, id="st-22")]
+    with tracker.open(path, create=True, clock=clock) as log:
+        log.append([{"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"}])
+        log.append(batch)  # 21 pending lines: flushed
+        assert (path.parent / "log.jsonl.index" / "state.json").exists()
+
+        def no_reads(self: Any, name: str) -> bytes:
+            raise AssertionError(f"read {name}")
+
+        with monkeypatch.context() as m:
+            m.setattr(_index.Index, "_read", no_reads)
+            in_memory = log.append(copy.deepcopy(later))
+        with pytest.raises(tracker.errors.ConflictError) as memory_conflict:
+            log.append(_statement(99, id="st-3"))
+    path.write_bytes(b"".join(path.read_bytes().splitlines(keepends=True)[:21]))
+    shutil.rmtree(path.parent / "log.jsonl.index")
+    with tracker.open(path, clock=clock) as log:
+        log.append([])  # builds and (on close) saves the index of the first 21 records
+    with tracker.open(path, clock=clock) as log:
+        assert log._index.saved is False
+        from_files = log.append(copy.deepcopy(later))
+        assert log._index.saved is True
+        with pytest.raises(tracker.errors.ConflictError) as file_conflict:
+            log.append(_statement(99, id="st-3"))
+    assert [(r.id, r.status) for r in from_files] == [(r.id, r.status) for r in in_memory]
+    assert [r.status for r in in_memory] == ["exists", "appended", "appended", "appended"]
+    assert memory_conflict.value.message == file_conflict.value.message
