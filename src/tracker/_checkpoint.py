@@ -130,6 +130,21 @@ def _new_mac(key: bytes, header: dict[str, Any]) -> hmac.HMAC:
     return hmac.new(key, orjson.dumps(header, option=orjson.OPT_SORT_KEYS), hashlib.sha256)
 
 
+def peek(log: Path) -> Mark | None:
+    """Where the checkpoint beside ``log`` stands, from its header alone (None: none usable).
+
+    Nothing is checked against the log or unpickled: :func:`load` does that.
+    """
+    try:
+        with open(checkpoint_path(log), "rb") as f:
+            header = orjson.loads(f.readline())
+        if header["version"] != CHECKPOINT_VERSION or header["code"] != code_version():
+            return None
+        return Mark(header["seq"], header["position"], header["hash"], header["recorded"])
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+
+
 def load(log: Path, still_there: Callable[[int, str], bool]) -> tuple[State, Mark] | None:
     """The saved state and where it stands, if it is valid for this log, code and machine.
 

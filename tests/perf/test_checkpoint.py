@@ -106,20 +106,54 @@ def test_late_records_and_fixes_after_a_checkpoint(
     assert warm.placement("s7") == "retracted"
 
 
-def test_known_at_before_the_checkpoint_replays_from_the_start(
+def test_an_early_known_at_replays_from_the_start(
     log_with_checkpoint: Path, lines_read: list[int]
 ) -> None:
-    """A known_at earlier than the checkpoint's record cannot use it; a later one can."""
-    early = tracker.open(log_with_checkpoint).replay(known_at="2026-01-12T09:02")
-    assert early.head_seq == 16
-    assert len(lines_read) == 17  # read up to the first record recorded later
+    """A known_at early in the log folds its few records from the start, not the checkpoint."""
+    early = tracker.open(log_with_checkpoint).replay(known_at="2026-01-12T09:00")
+    assert early.head_seq == 3
+    assert len(lines_read) == 3  # the seek samples end the reading at the cutoff
+    assert sorted(early.actors) == ["ec", "ofcom", "xai"]
+    assert early.summary()["events"] == 0
+
+
+def test_a_late_known_at_rewinds_the_checkpoint(
+    log_with_checkpoint: Path, lines_read: list[int]
+) -> None:
+    """A known_at late in the log takes the later records back from the checkpoint's state."""
+    late = tracker.open(log_with_checkpoint).replay(known_at="2026-01-12T09:02")
+    assert late.head_seq == 16
+    assert len(lines_read) <= 16  # only to find record 16's hash: nothing after it is read
+    cold = tracker.open(log_with_checkpoint).replay(known_at="2026-01-12T09:02", checkpoint=False)
+    assert late.head_hash == cold.head_hash
+    assert _everything(late) == _everything(cold)
+    assert late.figures().to_json() == []  # the figure and the action came in the last append
     lines_read.clear()
-    late = tracker.open(log_with_checkpoint).replay(known_at="2026-01-13")
-    assert lines_read == []
-    assert late.head_seq == 18
-    assert _everything(late) == _everything(
-        tracker.open(log_with_checkpoint).replay(known_at="2026-01-13", checkpoint=False)
-    )
+    after = tracker.open(log_with_checkpoint).replay(known_at="2026-01-13")
+    assert lines_read == []  # past the checkpoint's record: nothing to read or take back
+    assert after.head_seq == 18
+
+
+def test_a_rewind_takes_back_late_fixes(
+    log_with_checkpoint: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Corrections and retractions recorded after the cutoff are undone: the earlier versions return."""
+    with tracker.open(log_with_checkpoint, clock=clock) as log:
+        before = log.head().recorded
+        log.append({"type": "correction", "corrects": "f1", "reason": "Misread.",
+                    "replacement": {"type": "figure", "metric": "images", "value": 7600,
+                                    "unit": "per_hour", "occurred": "2026-01-08",
+                                    "subject": "xai", "reported_by": "ofcom",
+                                    "sources": _src(50)}})
+        log.append({"type": "retraction", "retracts": "s3", "reason": "Misattributed."})
+        log.replay(checkpoint=True)
+    monkeypatch.setattr(tracker.Log, "_REWIND_FROM", 0.0)
+    rewound = tracker.open(log_with_checkpoint).replay(known_at=before)
+    cold = tracker.open(log_with_checkpoint).replay(known_at=before, checkpoint=False)
+    assert _everything(rewound) == _everything(cold)
+    assert rewound.figures().series[0].points[0].value == 6700
+    assert rewound.placement("s3") == "counted"
+    assert rewound.fixes() == []
 
 
 def test_an_as_of_replay_never_uses_the_checkpoint(
@@ -206,3 +240,45 @@ def test_a_long_fold_saves_a_checkpoint(
     lines_read.clear()
     assert tracker.open(log_path).replay().head_seq == 12
     assert lines_read == []
+
+
+def _all_kinds_of_event() -> list[Any]:
+    """Every event of the bundled Grok log, plus a retraction and a supersession it lacks."""
+    from tracker.events import Retraction, Supersession
+    from tracker.examples import demo_log_path
+
+    events = [stored.event for stored in tracker.open(demo_log_path()).events()]
+    events.append(Retraction(id="r9", retracts="s1", reason="Misattributed."))
+    events.append(Supersession(supersedes="s1", by="s2", reason="A newer count."))
+    return events
+
+
+def test_every_event_pickles_back_equal_with_the_same_fields_set() -> None:
+    """Models pickle by value: each comes back equal, of its class, with the same fields set."""
+    from tracker.events import EVENT_TYPES, event_to_dict
+
+    events = _all_kinds_of_event()
+    assert {e.type for e in events} == set(EVENT_TYPES)
+    back = pickle.loads(pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL))
+    for before, after in zip(events, back, strict=True):
+        assert type(after) is type(before)
+        assert after == before
+        assert after.model_fields_set == before.model_fields_set
+        assert repr(after) == repr(before)
+        assert event_to_dict(after) == event_to_dict(before)
+
+
+def test_a_copy_of_an_unpickled_model_leaves_its_siblings_alone() -> None:
+    """Unpickled models with the same fields share one fields set; copying one never changes it."""
+    a, b = pickle.loads(pickle.dumps([_statement_model(1), _statement_model(2)]))
+    assert a.model_fields_set is b.model_fields_set
+    changed = a.model_copy(update={"summary": "Changed."})
+    assert "summary" in changed.model_fields_set
+    assert "summary" not in b.model_fields_set
+    assert b.model_fields_set == {"type", "id", "speaker", "topic", "stance", "occurred", "quote", "sources"}
+
+
+def _statement_model(n: int) -> Any:
+    from tracker.events import parse_event
+
+    return parse_event(_statement(n, "ofcom", 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+import pickle
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -141,6 +142,31 @@ def draw_event(
     }
 
 
+def random_log(data: st.DataObject, length: int) -> tracker.Log:
+    """A memory log of the actors and topics, then ``length`` drawn events (fixes among them)."""
+    log = tracker.open(":memory:", clock=Clock())
+    log.append([{"type": "actor", "actor": a, "name": a, "kind": "other"} for a in ACTORS])
+    log.append([{"type": "topic", "topic": t, "name": t} for t in TOPICS])
+    live: dict[str, dict[str, Any]] = {}
+    for n in range(length):
+        if data.draw(st.integers(0, 9), label="rename an actor") == 0:
+            actor = data.draw(st.sampled_from(ACTORS))
+            log.append({"type": "correction", "corrects": log.replay().registry.actor_entries[actor].id,
+                        "replacement": {"type": "actor", "actor": actor, "name": f"{actor} {n}",
+                                        "kind": "other"}, "reason": "renamed"})
+        ev = draw_event(data, n, live)
+        if ev is None:
+            continue
+        log.append(ev)
+        if ev["type"] == "retraction":
+            del live[ev["retracts"]]
+        elif ev["type"] == "correction":
+            live[ev["corrects"]] = {**ev["replacement"], "id": ev["corrects"]}
+        elif ev["type"] != "supersession":
+            live[ev["id"]] = ev
+    return log
+
+
 def snapshot(state: State) -> dict[str, Any]:
     """Every projection's JSON form."""
     return {
@@ -173,22 +199,7 @@ def _rates_only(state: State) -> bool:
 )
 def test_batches_equal_one_pass(data: st.DataObject, length: int, as_of: str | None) -> None:
     """Feeding the log to a State in random batches, querying between, matches a replay at each point."""
-    log = tracker.open(":memory:", clock=Clock())
-    log.append([{"type": "actor", "actor": a, "name": a, "kind": "other"} for a in ACTORS])
-    log.append([{"type": "topic", "topic": t, "name": t} for t in TOPICS])
-    live: dict[str, dict[str, Any]] = {}
-    for n in range(length):
-        ev = draw_event(data, n, live)
-        if ev is None:
-            continue
-        log.append(ev)
-        if ev["type"] == "retraction":
-            del live[ev["retracts"]]
-        elif ev["type"] == "correction":
-            live[ev["corrects"]] = {**ev["replacement"], "id": ev["corrects"]}
-        elif ev["type"] != "supersession":
-            live[ev["id"]] = ev
-
+    log = random_log(data, length)
     stored = list(log.events())
     state = State(as_of=parse_instant_bound(as_of) if as_of else None)
     i = 0
@@ -202,3 +213,65 @@ def test_batches_equal_one_pass(data: st.DataObject, length: int, as_of: str | N
             continue  # mid-way through one append (one recorded time): no replay stops here
         assert snapshot(state) == snapshot(log.replay(as_of=as_of, known_at=known_at))
     assert snapshot(state) == snapshot(log.replay(as_of=as_of))
+
+
+def internals(state: State) -> dict[str, Any]:
+    """What a state knows beyond its projections: every event's version, place and history."""
+    ids = sorted({*state._replayer.entries, *state._replayer.placement})  # noqa: SLF001
+    return {
+        "summary": state.summary(),
+        "head_seq": state.head_seq,
+        "entries": [state.entry(i) for i in ids],
+        "placement": [state.placement(i) for i in ids],
+        "history": [state.history(i) for i in ids],
+        "fixes": state.fixes(),
+        "retracted": state.retracted(),
+        "registry": (state.actors, state.topics),
+    }
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), length=st.integers(0, 30))
+def test_rewinding_a_checkpoint_equals_replaying_to_known_at(data: st.DataObject, length: int) -> None:
+    """The whole log's state, pickled as a checkpoint and rewound to any known_at, equals a replay to it."""
+    log = random_log(data, length)
+    stored = list(log.events())
+    whole = State()
+    for item in stored:
+        whole.advance(item.seq, item.recorded, item.event)
+    checkpoint = pickle.dumps(whole, protocol=pickle.HIGHEST_PROTOCOL)
+    stamps = sorted({item.recorded for item in stored})
+    for cutoff in ["2025-12-31T00:00:00.000000Z", *stamps]:
+        rewound = pickle.loads(checkpoint)  # noqa: S301 - made just above
+        head = rewound.rewind(parse_instant_bound(cutoff), cutoff)
+        fresh = log.replay(known_at=cutoff)
+        assert head == fresh.head_seq
+        assert snapshot(rewound) == snapshot(fresh)
+        assert internals(rewound) == internals(fresh)
+        # and a rewound state folds on, and rewinds again, like any other
+        for item in stored[head:]:
+            rewound.advance(item.seq, item.recorded, item.event)
+        assert snapshot(rewound) == snapshot(log.replay())
+        again = data.draw(st.sampled_from(stamps), label="a second cutoff")
+        rewound.rewind(parse_instant_bound(again), again)
+        assert internals(rewound) == internals(log.replay(known_at=again))
+
+
+def test_a_second_rewind_finds_records_behind_a_restored_retraction() -> None:
+    """A retraction taken back puts its event at the end; a later, earlier rewind still finds all."""
+    log = tracker.open(":memory:", clock=Clock())
+    log.append({"type": "actor", "actor": "a0", "name": "a0", "kind": "other"})
+    log.append({**_STATEMENT, "id": "e1"})
+    log.append({**_STATEMENT, "id": "e2", "quote": "later"})
+    log.append({"type": "retraction", "retracts": "e1", "reason": "r"})
+    stamps = [item.recorded for item in log.events()]
+    state = log.replay()
+    state.rewind(parse_instant_bound(stamps[2]), stamps[2])  # e1 is back, after e2
+    assert [state.placement(i) for i in ("e1", "e2")] == ["counted", "counted"]
+    state.rewind(parse_instant_bound(stamps[1]), stamps[1])
+    assert state.entry("e2") is None
+    assert internals(state) == internals(log.replay(known_at=stamps[1]))
+
+
+_STATEMENT = {"type": "statement", "speaker": "a0", "quote": "q", "occurred": "2026-01-05",
+              "sources": SOURCE}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.events.dates import PartialDate
-from tracker.events.models import ActorRegistered
+from tracker.events.models import WORLD_EVENTS, ActorRegistered
 from tracker.projections.figures import FigureTable
 from tracker.projections.fold import Entry
 from tracker.projections.posture import PostureRow
@@ -60,12 +60,20 @@ def roles_in(entry: Entry) -> dict[str, tuple[str, ...]]:
     if fields is None:
         fields = tuple((f, ROLES.get(f, f)) for f, ns in event.REFS.items() if ns == "actor")
         _ACTOR_FIELDS[type(event)] = fields
+    values = event.__dict__  # (getattr on a pydantic model costs more; fields live here)
     out: dict[str, tuple[str, ...]] = {}
     for field, role in fields:
-        value = getattr(event, field)
-        if value is None:
+        value = values[field]
+        if not value:  # None, or an empty tuple
             continue
-        for actor in value if isinstance(value, tuple) else (value,):
+        if type(value) is str:
+            found = out.get(value)
+            if found is None:
+                out[value] = (role,)
+            elif role not in found:
+                out[value] = (*found, role)
+            continue
+        for actor in value:
             found = out.get(actor, ())
             if role not in found:
                 out[actor] = (*found, role)
@@ -185,16 +193,23 @@ class ActorView:
 class Involvement:
     """Projection: for each actor, the counted world events naming it, with its roles."""
 
+    TAKES = WORLD_EVENTS
+
     def __init__(self) -> None:
         """Start empty."""
         self._by_actor: dict[str, dict[str, tuple[Entry, tuple[str, ...]]]] = {}
 
     def add(self, entry: Entry) -> None:
         """Index a world event under every actor it names (registrations are the registry's)."""
-        if entry.event.KIND == "registration":
+        event = entry.event
+        if event.KIND == "registration":
             return
+        event_id, by_actor = event.id, self._by_actor
         for actor, roles in roles_in(entry).items():
-            self._by_actor.setdefault(actor, {})[entry.id] = (entry, roles)
+            found = by_actor.get(actor)
+            if found is None:
+                found = by_actor[actor] = {}
+            found[event_id] = (entry, roles)  # type: ignore[index]
 
     def remove(self, entry: Entry) -> None:
         """Take an event out."""

@@ -201,6 +201,8 @@ class Disputes:
 class Verifications:
     """Projection: counted verifications, indexed by the event they test."""
 
+    TAKES = (Verification,)
+
     def __init__(self) -> None:
         """Start empty."""
         self._by_target: dict[str, dict[str, Entry]] = {}

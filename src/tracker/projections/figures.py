@@ -208,6 +208,8 @@ class FigureTable:
 class Figures:
     """Projection: counted figures, indexed by metric, with their verdicts looked up on query."""
 
+    TAKES = (Figure,)
+
     def __init__(self, verifications: Verifications) -> None:
         """Start empty; ``verifications`` gives the verdicts on each figure."""
         self._by_metric: dict[str, dict[str, Entry]] = {}

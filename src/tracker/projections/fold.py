@@ -18,10 +18,11 @@ without replaying from zero.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from tracker.events.models import AnyEvent, Correction, Retraction, Supersession
 
@@ -31,9 +32,13 @@ if TYPE_CHECKING:
 Placement = Literal["counted", "uncertain", "future", "retracted"]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """An event as it stands in a replay: its current version and its record of origin."""
+class Entry(NamedTuple):
+    """An event as it stands in a replay: its current version and its record of origin.
+
+    A named tuple rather than a frozen dataclass: a replay makes one per event, and building
+    a frozen dataclass costs seven times as much (it sets each field through
+    ``object.__setattr__``).
+    """
 
     event: AnyEvent
     """The current version (after corrections); its id is always set."""
@@ -72,6 +77,7 @@ class Entry:
 
 
 _MIN = -(1 << 62)
+_FIX_TYPES = frozenset((Correction, Retraction, Supersession))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,9 @@ class FixEntry:
     before: Entry | None
     """The target as it stood before this fix (None if it was already gone)."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FixEntry, (self.fix, self.seq, self.recorded, self.target, self.before))
+
     @property
     def kind(self) -> str:
         """``correction``, ``retraction`` or ``supersession``."""
@@ -97,7 +106,13 @@ class FixEntry:
 
 
 class Projection(Protocol):
-    """What a projection implements: take counted entries in and out."""
+    """What a projection implements: take counted entries in and out.
+
+    A projection may also say which event classes it folds, as a class attribute ``TAKES``
+    (a tuple of classes; absent or None: every class). The replayer then hands it only
+    those, which spares a call per projection per event; ``add`` and ``remove`` must still
+    ignore what they do not take, so that calling them directly stays correct.
+    """
 
     def add(self, entry: Entry) -> None:
         """Fold in an entry that now counts."""
@@ -119,21 +134,87 @@ class Replayer:
     fixes_by_target: dict[str, list[FixEntry]] = field(default_factory=dict)
     retracted: dict[str, FixEntry] = field(default_factory=dict)
     last_seq: int = 0
+    _routes: dict[type, tuple[Projection, ...]] = field(default_factory=dict, repr=False)
+    _in_seq_order: bool = field(default=True, repr=False)
+    """Whether ``entries`` is in sequence order (a fold keeps it so; a rewind may not)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_routes"] = {}  # rebuilt on use: it depends on the classes, not the data
+        return state
 
     def feed(self, seq: int, recorded: str, event: AnyEvent) -> None:
         """Fold one event, recorded at ``recorded`` with sequence number ``seq``."""
         self.last_seq = seq
-        if isinstance(event, Correction | Retraction | Supersession):
-            self._fix(seq, recorded, event)
+        if type(event) in _FIX_TYPES:
+            self._fix(seq, recorded, event)  # type: ignore[arg-type]
             return
         entry = Entry(event, seq, recorded)
-        self.entries[entry.id] = entry
+        self.entries[event.id] = entry  # type: ignore[index]
         self._place(entry)
 
     def feed_all(self, items: Iterable[tuple[int, str, AnyEvent]]) -> None:
         """Fold many events in order."""
         for seq, recorded, event in items:
             self.feed(seq, recorded, event)
+
+    def rewind(self, cutoff: str) -> int:
+        """Undo every record recorded after ``cutoff`` (RFC 3339), newest first.
+
+        The state becomes the one a replay of the records recorded by ``cutoff`` builds: each
+        fix is taken back (a retracted or corrected event gets its earlier version back) and
+        each event recorded later is taken out. A replay of a late ``known_at`` can so start
+        from the checkpoint of the whole log instead of folding most of it again.
+
+        Returns the sequence number of the last record kept (0: none).
+        """
+        undo: list[tuple[int, int, str | FixEntry]] = []  # (-seq, 0 fix / 1 event, what)
+        for fix in reversed(self.fixes):
+            if fix.recorded <= cutoff:
+                break
+            undo.append((-fix.seq, 0, fix))
+        for event_id, entry in reversed(self.entries.items()):
+            if entry.recorded > cutoff:
+                undo.append((-entry.seq, 1, event_id))
+            elif self._in_seq_order:
+                break  # every entry before it was recorded earlier still
+        heapq.heapify(undo)
+        first_undone = 0
+        while undo:
+            neg_seq, _kind, what = heapq.heappop(undo)
+            first_undone = -neg_seq
+            if isinstance(what, FixEntry):
+                self._unfix(what, undo, cutoff)
+                continue
+            entry = self.entries[what]
+            self._unplace(entry)
+            del self.entries[what]
+            del self.placement[what]
+        if first_undone:
+            self.last_seq = first_undone - 1
+        return self.last_seq
+
+    def _unfix(self, fix: FixEntry, undo: list[tuple[int, int, str | FixEntry]], cutoff: str) -> None:
+        """Take back the last fix folded (see :meth:`rewind`)."""
+        assert self.fixes[-1] is fix
+        self.fixes.pop()
+        of_target = self.fixes_by_target[fix.target]
+        of_target.pop()
+        if not of_target:
+            del self.fixes_by_target[fix.target]
+        before = fix.before
+        if before is None:
+            return  # it changed nothing: its target was already gone
+        if isinstance(fix.fix, Retraction):
+            del self.retracted[fix.target]
+            if before.recorded > cutoff:  # back, to be taken out in its turn
+                heapq.heappush(undo, (-before.seq, 1, fix.target))
+            else:  # back for good, but at the end of the entries, out of their order
+                self._in_seq_order = False
+        else:
+            self._unplace(self.entries[fix.target])
+        self.entries[fix.target] = before
+        self._place(before)
 
     def placement_of(self, event: AnyEvent) -> Placement:
         """Where an event stands at ``as_of``: counted, uncertain, or not yet happened."""
@@ -146,19 +227,32 @@ class Replayer:
             return "uncertain"
         return "future"
 
+    def _route(self, cls: type) -> tuple[Projection, ...]:
+        """The projections that fold events of class ``cls``, in their order."""
+        found = self._routes.get(cls)
+        if found is None:
+            found = tuple(
+                p
+                for p in self.projections
+                if (takes := getattr(p, "TAKES", None)) is None or issubclass(cls, takes)
+            )
+            self._routes[cls] = found
+        return found
+
     def _place(self, entry: Entry) -> None:
-        where = self.placement_of(entry.event)
-        self.placement[entry.id] = where
+        event = entry.event
+        where = self.placement_of(event)
+        self.placement[event.id] = where  # type: ignore[index]
         if where == "counted":
-            for projection in self.projections:
+            for projection in self._routes.get(type(event)) or self._route(type(event)):
                 projection.add(entry)
         elif where == "uncertain":
-            self.uncertain[entry.id] = entry
+            self.uncertain[event.id] = entry  # type: ignore[index]
 
     def _unplace(self, entry: Entry) -> None:
         where = self.placement.get(entry.id)
         if where == "counted":
-            for projection in self.projections:
+            for projection in self._route(type(entry.event)):
                 projection.remove(entry)
         elif where == "uncertain":
             del self.uncertain[entry.id]
@@ -184,8 +278,10 @@ class Replayer:
             return
         if isinstance(fix, Correction):
             new_event = fix.replacement.model_copy(update={"id": target})
-            after = replace(before, event=new_event, corrected_by=(*before.corrected_by, fix.id or ""))
+            after = before._replace(
+                event=new_event, corrected_by=(*before.corrected_by, fix.id or "")
+            )
         else:
-            after = replace(before, superseded_by=fix.by)
+            after = before._replace(superseded_by=fix.by)
         self.entries[target] = after
         self._place(after)

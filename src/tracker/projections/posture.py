@@ -155,6 +155,8 @@ class Posture:
 class Postures:
     """Projection: counted regulatory actions; the ladder walk is derived on query."""
 
+    TAKES = (RegulatoryAction,)
+
     def __init__(self) -> None:
         """Start empty."""
         self._actions: dict[str, Entry] = {}

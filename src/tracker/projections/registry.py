@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 from tracker.errors import UnknownIdError
 from tracker.events.models import ActorRegistered, TopicRegistered
 from tracker.projections.fold import Entry
 
 
+def _out_of_order(entries: dict[str, Entry], last: Entry) -> bool:
+    """Whether an entry just put at the end belongs before the one preceding it."""
+    if len(entries) < 2:
+        return False
+    newest_first = reversed(entries.values())
+    next(newest_first)
+    return next(newest_first).seq > last.seq
+
+
+def _reordered(entries: dict[str, Entry]) -> tuple[dict[str, Entry], dict[str, Any]]:
+    """The entries in the order of their first record, and their events in the same order."""
+    ordered = dict(sorted(entries.items(), key=lambda item: item[1].seq))
+    return ordered, {key: entry.event for key, entry in ordered.items()}
+
+
 class Registry:
     """Projection: the registered actors and topics (registrations always count)."""
+
+    TAKES = (ActorRegistered, TopicRegistered)
 
     def __init__(self) -> None:
         """Start empty."""
@@ -21,14 +39,22 @@ class Registry:
         self.topic_entries: dict[str, Entry] = {}
 
     def add(self, entry: Entry) -> None:
-        """Register an actor or topic; other events are ignored."""
+        """Register an actor or topic; other events are ignored.
+
+        Actors and topics stay in the order they were first registered, also when a
+        correction replaces a registration (it is taken out and put back).
+        """
         ev = entry.event
         if isinstance(ev, ActorRegistered):
             self.actors[ev.actor] = ev
             self.actor_entries[ev.actor] = entry
+            if _out_of_order(self.actor_entries, entry):
+                self.actor_entries, self.actors = _reordered(self.actor_entries)
         elif isinstance(ev, TopicRegistered):
             self.topics[ev.topic] = ev
             self.topic_entries[ev.topic] = entry
+            if _out_of_order(self.topic_entries, entry):
+                self.topic_entries, self.topics = _reordered(self.topic_entries)
 
     def remove(self, entry: Entry) -> None:
         """Unregister (a retracted or about-to-be-corrected registration)."""

@@ -198,6 +198,8 @@ class Stances:
     query, so more events can be folded in at any time.
     """
 
+    TAKES = (Statement,)
+
     def __init__(self) -> None:
         """Start empty."""
         self._pairs: dict[tuple[str, str], dict[str, Entry]] = {}

@@ -80,6 +80,20 @@ class State:
         if record_hash is not None:
             self.head_hash = record_hash
 
+    def rewind(self, known_at: datetime, cutoff: str) -> int:
+        """Take back every record recorded after ``cutoff`` (``known_at`` as RFC 3339).
+
+        Only for a state with no ``as_of``. Returns the sequence number of the last record
+        kept; the caller sets :attr:`head_hash` to that record's hash.
+        """
+        if self.as_of is not None:
+            msg = "only a state with no as_of can be rewound"
+            raise ValueError(msg)
+        self.known_at = known_at
+        self.head_seq = self._replayer.rewind(cutoff)
+        self.head_hash = None
+        return self.head_seq
+
     # --- the registry ----------------------------------------------------------------------
 
     @property

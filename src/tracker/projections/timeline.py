@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from tracker.events.models import AnyEvent
+from tracker.events.models import WORLD_EVENTS, AnyEvent
 from tracker.events.units import get_unit
 from tracker.projections.fold import Entry
 
@@ -131,6 +131,8 @@ class TimelineView(Sequence[Entry]):
 
 class Timeline:
     """Projection: every counted world event, ordered by (earliest, latest, sequence number)."""
+
+    TAKES = WORLD_EVENTS
 
     def __init__(self) -> None:
         """Start empty."""
