@@ -647,6 +647,9 @@ def run(name: str, log: Path, work: Path, **options: Any) -> Figures:
     if not name.startswith("floor") and name not in ("cold_add", "cli_help"):
         import tracker._log
         import tracker.projections.state  # noqa: F401
+        from tracker.events.codec import EVENT_ADAPTER
+
+        EVENT_ADAPTER.validate_json  # noqa: B018 - the union's validator, built on first use
     base = current_rss_mb()
     cpu = time.process_time()
     figures = MEASURES[name](log, work, **options)
