@@ -209,3 +209,27 @@ def test_a_session_that_saved_its_index_looks_ids_up_in_memory(
     assert [(r.id, r.status) for r in from_files] == [(r.id, r.status) for r in in_memory]
     assert [r.status for r in in_memory] == ["exists", "appended", "appended", "appended"]
     assert memory_conflict.value.message == file_conflict.value.message
+
+
+def test_a_long_session_flushes_its_index_at_doubling_sizes(
+    tmp_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is saved once as many lines are pending as are saved (and at least the
+    threshold), so a long import saves it a few times, not every threshold's worth."""
+    from tracker import _index
+
+    monkeypatch.setattr(_index, "_FLUSH_AT", 4)
+    flushed_at: list[int] = []
+    real = _index.Index.flush
+
+    def spy(self: Any) -> None:
+        flushed_at.append(self.count)
+        real(self)
+
+    monkeypatch.setattr(_index.Index, "flush", spy)
+    with tracker.open(tmp_path / "log.jsonl", create=True, clock=clock) as log:
+        log.append([{"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"}])
+        for n in range(20):
+            log.append(_statement(n))
+        assert flushed_at == [4, 8, 16]
+    assert flushed_at == [4, 8, 16, 21]  # and close saves the rest
