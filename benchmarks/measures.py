@@ -492,8 +492,10 @@ def cold_add(log: Path, work: Path, count: int = 5) -> Figures:
     warm = [sys.executable, "-c", _PY_ADD.format(path=str(copy), i=-1)]
     subprocess.run(warm, check=True, capture_output=True, env=_installed_env())
     if command is not None:  # and compile the command line's modules, as any earlier use would
-        subprocess.run([*command, "--help"], capture_output=True, env=_installed_env())
-        subprocess.run([*command, "add", "--help"], capture_output=True, env=_installed_env())
+        subprocess.run([*command, "--help"], check=False, capture_output=True, env=_installed_env())
+        subprocess.run(
+            [*command, "add", "--help"], check=False, capture_output=True, env=_installed_env()
+        )
     times = []
     how = "python"
     for i in range(count):

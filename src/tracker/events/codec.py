@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tracker.errors import IntegrityError, InvalidEventError
 from tracker.events.models import EVENT_TYPES, AnyEvent, BaseEvent, Event
 
+
 class _LazyAdapter:
     """Stands for ``TypeAdapter(Event)`` and builds it on first use.
 
