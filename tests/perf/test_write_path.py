@@ -19,6 +19,7 @@ from tracker.events.codec import (
     EVENT_ADAPTER,
     _validate,
     event_to_dict,
+    parse_event,
     prepare_event,
     prepare_events,
 )
@@ -71,6 +72,17 @@ def test_a_batch_with_bad_events_names_the_first_as_alone() -> None:
         prepare_event(events[2], where=_wheres(2))
     assert batch.value.message == alone.value.message
     assert batch.value.message == "events.jsonl:3: statement.stance: must be at most 2, got 7"
+
+
+@pytest.mark.parametrize("events", [_grok_events(), _untidy()], ids=["grok", "untidy"])
+def test_a_batch_of_models_prepares_as_its_models_do_one_by_one(
+    events: list[dict[str, Any]],
+) -> None:
+    """Models (as tracker import reads them) dump in one call to what they give one by one."""
+    models = [parse_event(e) for e in events]
+    batch = prepare_events(models, _wheres)
+    assert batch == [prepare_event(m) for m in models]
+    assert [d for _m, d, _g in batch] == [d for _m, d, _g in prepare_events(events, _wheres)]
 
 
 def test_a_batch_mixing_models_and_dicts_prepares_as_one_by_one() -> None:

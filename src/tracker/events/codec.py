@@ -134,27 +134,31 @@ def prepare_events(
     """Prepare a batch for appending: per event, what :func:`prepare_event` returns.
 
     A batch of plain dicts is validated and dumped in one call each (cheaper per event than
-    one call per event); a batch with any problem is redone one event at a time, so the error
-    raised is exactly the one the first bad event raises alone. ``wheres(i)`` names event
+    one call per event), and so is a batch of models dumped; a batch with any problem is redone
+    one event at a time, so the error raised is exactly the one the first bad event raises
+    alone. ``wheres(i)`` names event
     ``i`` in messages.
 
     Raises:
         InvalidEventError: the first event that does not validate, or cannot be stored.
     """
+    models: list[AnyEvent] | None = None
     if len(items) > 1 and all(type(item) is dict for item in items):
         try:
             models = _batch_adapter().validate_python(items)
         except ValidationError:
             pass  # the careful path below names the first bad event
-        else:
-            out = []
-            bodies = _batch_adapter().dump_python(models, mode="json", exclude_defaults=True)
-            for event, body in zip(models, bodies, strict=True):
-                kind = body["type"] = event.type
-                if kind == "correction":
-                    body["replacement"]["type"] = event.replacement.type  # type: ignore[union-attr]
-                out.append(_finish(event, body))  # (as the careful path: no "where")
-            return out
+    elif len(items) > 1 and all(isinstance(item, BaseEvent) for item in items):
+        models = list(items)  # validated already (tracker import reads a file into models)
+    if models is not None:
+        out = []
+        bodies = _batch_adapter().dump_python(models, mode="json", exclude_defaults=True)
+        for event, body in zip(models, bodies, strict=True):
+            kind = body["type"] = event.type
+            if kind == "correction":
+                body["replacement"]["type"] = event.replacement.type  # type: ignore[union-attr]
+            out.append(_finish(event, body))  # (as the careful path: no "where")
+        return out
     out = []
     for i, item in enumerate(items):
         where = wheres(i)
