@@ -120,6 +120,7 @@ class Index:
     def __init__(self, directory: Path | None = None) -> None:
         """Start empty; :meth:`load` fills it from ``directory`` when there is one saved."""
         self.directory = directory
+        self._directory_str = os.fspath(directory) if directory is not None else ""
         self.position: Any = None
         self.seq = 0
         self.hash: str | None = None
@@ -212,7 +213,7 @@ class Index:
             return b""
         assert self.directory is not None
         try:
-            fd = os.open(os.path.join(self.directory, name), os.O_RDONLY)
+            fd = os.open(f"{self._directory_str}/{name}", os.O_RDONLY)
         except OSError:
             data = b""
         else:

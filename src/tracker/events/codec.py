@@ -87,7 +87,7 @@ def _validate(data: Any, where: str) -> AnyEvent:
             # (not every model's), and gives the same event. A problem is left to the union,
             # so that the error is exactly the one the union reports.
             try:
-                return model.model_validate(data)  # type: ignore[return-value]
+                return model.__pydantic_validator__.validate_python(data)  # type: ignore[no-any-return]
             except ValidationError:
                 pass
     try:
