@@ -2,11 +2,13 @@
 
 ``LOG.checkpoint`` holds one state: what a replay with no ``as_of`` built from the log's first
 record up to one record (its sequence number, the byte offset after it, its chain hash and its
-recorded time are in the header). A later replay with no ``as_of`` (and a ``known_at``, if any,
-not before that record) loads it, checks that the log still holds that record with that hash at
-that offset, and folds only the records after it. A late record (recorded now, occurred weeks
-ago) is one of those: the projections take it in and out like any other, so it changes exactly
-what it changes.
+recorded time are in the header). A later replay (with a ``known_at``, if any, not before that
+record) loads it, checks that the log still holds that record with that hash at that offset, and
+folds only the records after it. A late record (recorded now, occurred weeks ago) is one of
+those: the projections take it in and out like any other, so it changes exactly what it
+changes. A replay to an earlier ``known_at`` may load it and take back the records after its
+cutoff (:meth:`State.rewind`); one to an ``as_of`` moves the state there after
+(:meth:`State.place_at`). Only a replay with neither clock saves one.
 
 The file is a JSON header line, the pickled state, and a last line with an HMAC of the two. It
 is written atomically (a temporary file, fsync, rename) and ignored, to be rebuilt, when:

@@ -23,14 +23,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Literal
 
-from tracker.errors import InvalidEventError, InvalidFileError, InvalidInputError
+from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidFileError, InvalidInputError
 from tracker.events.codec import parse_event
 from tracker.events.flat import build
 from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
 
 Format = Literal["jsonl", "csv"]
-MAX_PROBLEMS = 20
-"""How many bad lines an :class:`InvalidFileError` lists; the rest are counted."""
 
 _SUFFIXES: dict[str, Format] = {
     ".jsonl": "jsonl",

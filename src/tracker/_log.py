@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from tracker import _checkpoint
 from tracker._index import Index, StaleIndexError
 from tracker.errors import (
+    MAX_PROBLEMS,
     ConflictError,
     IntegrityError,
     InvalidInputError,
@@ -147,8 +148,10 @@ class Log:
 
         Raises:
             InvalidEventError: an event does not validate.
-            UnknownIdError: an event names an actor, topic or event the log does not hold.
-            ConflictError: an id is already used for other content.
+            UnknownIdError: an event names an actor, topic or event the log does not hold;
+                for a batch (or with ``labels``) it lists every such reference in
+                ``problems`` (up to :data:`~tracker.errors.MAX_PROBLEMS`) and ``count``.
+            ConflictError: an id is already used for other content (the check stops there).
         """
         items = [events] if isinstance(events, BaseEvent | dict) else list(events)
         if labels is not None and len(labels) != len(items):
@@ -296,6 +299,20 @@ class Log:
                 [step[1]["id"] for step in prepared]
                 + [ref for refs in references for _p, ns, ref in refs if ns == "event"]
             )
+        # Unknown references are all listed (up to MAX_PROBLEMS) when checking a batch or a
+        # file, so one import shows every one to fix; a single event stops at the first.
+        unknown: list[str] = []
+        unknown_count = 0
+        listing = many or labels is not None
+
+        def refuse(message: str) -> None:
+            nonlocal unknown_count
+            if not listing:
+                raise UnknownIdError(message)
+            unknown_count += 1
+            if len(unknown) < MAX_PROBLEMS:
+                unknown.append(message)
+
         def event_type(ref: str) -> str | None:
             if ref in batch_events:
                 return batch_events[ref][1]
@@ -332,25 +349,28 @@ class Log:
                         label = f"{where_of(i, event_id)}{data['type']}.{path}"
                         pool = [*index.actors, *batch_actors]
                         guess = _suggest(ref, pool, index.names)
-                        hint = f"; did you mean '{guess}'?" if guess else ""
-                        msg = (
-                            f"{label}: unknown actor '{ref}'{hint} (register it first: "
+                        refuse(
+                            f"{label}: unknown actor '{ref}'; did you mean '{guess}'?"
+                            if guess
+                            else f"{label}: unknown actor '{ref}' (register it first: "
                             f"tracker actor add {ref} --name ... --kind ...)"
                         )
-                        raise UnknownIdError(msg)
                 elif namespace == "topic":
                     if ref not in index.topics and ref not in batch_topics:
                         label = f"{where_of(i, event_id)}{data['type']}.{path}"
                         guess = _suggest(ref, [*index.topics, *batch_topics])
-                        hint = f"; did you mean '{guess}'?" if guess else ""
-                        msg = (
-                            f"{label}: unknown topic '{ref}'{hint} (register it first: "
+                        refuse(
+                            f"{label}: unknown topic '{ref}'; did you mean '{guess}'?"
+                            if guess
+                            else f"{label}: unknown topic '{ref}' (register it first: "
                             f"tracker topic add {ref} --name ...)"
                         )
-                        raise UnknownIdError(msg)
                 else:
                     label = f"{where_of(i, event_id)}{data['type']}.{path}"
-                    self._check_event_ref(label, data, path, ref, event_type(ref))
+                    try:
+                        self._check_event_ref(label, data, path, ref, event_type(ref))
+                    except UnknownIdError as exc:
+                        refuse(exc.message)
 
             if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
                 # Renaming a registration must not take an id another registration holds.
@@ -388,6 +408,11 @@ class Log:
                 batch_topics[data["topic"]] = event_id
             batch_events[event_id] = (digest, data["type"])
             plan.append((data, "appended", digest))
+        if unknown_count == 1:
+            raise UnknownIdError(unknown[0])
+        if unknown_count:
+            msg = f"{unknown_count} unknown references: {unknown[0]} (and {unknown_count - 1} more)"
+            raise UnknownIdError(msg, problems=unknown, count=unknown_count)
         return plan
 
     def _check_event_ref(
@@ -552,9 +577,11 @@ class Log:
             known_at: record time: keep only what the log had recorded by then. Corrections,
                 retractions and supersessions apply by this clock alone.
             checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint beside
-                it (see :mod:`tracker._checkpoint`). By default a replay with no ``as_of``
-                starts from it when it can, and saves a new one after folding 20,000 records
-                or more; ``False`` neither reads nor writes one; ``True`` also saves one after
+                it (see :mod:`tracker._checkpoint`). By default a replay starts from it when
+                that pays: it folds what was recorded after it, or takes back what was
+                recorded after ``known_at`` (when most of the log is kept), then moves to
+                ``as_of``; a replay with neither saves a new one after folding 20,000 records
+                or more. ``False`` neither reads nor writes one; ``True`` also saves one after
                 any fold with no bounds.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
@@ -564,26 +591,16 @@ class Log:
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
         cutoff = format_instant(k) if k is not None else None
-        usable = checkpoint is not False and t is None and isinstance(self.store, FileStore)
+        usable = checkpoint is not False and isinstance(self.store, FileStore)
         state, start, prev = None, None, ZERO_HASH
         with _gc_paused():
             if usable:
-                assert isinstance(self.store, FileStore)
-                path = self.store.path
-                peeked = _checkpoint.peek(path)
-                forward = peeked is not None and (cutoff is None or peeked.recorded <= cutoff)
-                if forward or (peeked is not None and self._rewind_pays(peeked, cutoff)):
-                    loaded = _checkpoint.load(path, self._index_matches)
-                    if loaded is not None and forward:
-                        state, mark = loaded
-                        state.known_at = k
-                        start, prev = mark.position, mark.hash
-                    elif loaded is not None:
-                        assert k is not None and cutoff is not None
-                        state = loaded[0]
-                        head = state.rewind(k, cutoff)
-                        state.head_hash = self._hash_of(head)
-                        return state
+                found = self._from_checkpoint(t, k, cutoff)
+                if found is not None:
+                    state, resume = found
+                    if resume is None:
+                        return state  # rewound: nothing to fold
+                    start, prev = resume
             if state is None:
                 state = State(as_of=t, known_at=k)
             advance = state.advance
@@ -593,6 +610,7 @@ class Log:
                 folded += 1
             if (
                 usable
+                and t is None
                 and cutoff is None
                 and folded
                 and (checkpoint or folded >= _checkpoint.WRITE_AFTER)
@@ -602,6 +620,40 @@ class Log:
                 mark = _checkpoint.Mark(state.head_seq, int(pos), state.head_hash, recorded)
                 _checkpoint.save(self.store.path, state, mark)
         return state
+
+    def _from_checkpoint(
+        self, as_of: datetime | None, known_at: datetime | None, cutoff: str | None
+    ) -> tuple[State, tuple[Position, str] | None] | None:
+        """The checkpoint's state brought to the clocks, when starting there pays; else None.
+
+        Returns the state and where to fold on from (its position and hash), or None for the
+        second when it is complete: a rewind to ``known_at``. The checkpoint holds the replay
+        with no ``as_of``; one is applied after (:meth:`State.place_at`), which costs less
+        than folding the log again even when nothing had happened by then.
+        """
+        assert isinstance(self.store, FileStore)
+        path = self.store.path
+        peeked = _checkpoint.peek(path)
+        if peeked is None:
+            return None
+        forward = cutoff is None or peeked.recorded <= cutoff
+        if not forward and not self._rewind_pays(peeked, cutoff):
+            return None
+        loaded = _checkpoint.load(path, self._index_matches)
+        if loaded is None:
+            return None
+        state, mark = loaded
+        if forward:
+            state.known_at = known_at
+            if as_of is not None:
+                state.place_at(as_of)
+            return state, (mark.position, mark.hash)
+        assert known_at is not None and cutoff is not None
+        head = state.rewind(known_at, cutoff)
+        state.head_hash = self._hash_of(head)
+        if as_of is not None:
+            state.place_at(as_of)
+        return state, None
 
     _REWIND_FROM = 0.55
     """Rewind the checkpoint when the cutoff keeps at least this share of its bytes.
@@ -684,7 +736,7 @@ class Log:
     def _records_at(self, offsets: list[int]) -> Iterator[tuple[int, str, AnyEvent, str]]:
         """Read the records starting at ``offsets`` (in order), checking each one's hash."""
         assert isinstance(self.store, FileStore)
-        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validate_json
+        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validator.validate_json
         hash_key, event_key = b',"hash":"', b'"event":'
         with builtins.open(self.store.path, "rb", buffering=0) as f:
             fd = f.fileno()
@@ -742,13 +794,13 @@ class Log:
             return
         # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
         # and the event's bytes go straight to the validator, never through Python dicts.
-        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validate_json
+        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validator.validate_json
         hash_key, event_key, version = b',"hash":"', b'"event":', SCHEMA_VERSION
         store, seek = self.store, self.store.seek
         end = seek.known_at_end(cutoff) if cutoff is not None else None
         # A walk over the whole log from where the seek samples end fills them in on the way.
         sampling = cutoff is None and not seek.ready() and not start
-        seq, record_hash, pos = 0, prev, int(start or 0)
+        seq, record_hash, pos, recorded = 0, prev, int(start or 0), ""
         for line, pos in store.read_lines(start, end=end):
             i = line.rfind(hash_key)
             try:
@@ -777,7 +829,8 @@ class Log:
                 yield seq, record.recorded, event, record_hash, pos
                 prev = record_hash
                 continue
-            recorded = tail["recorded"]
+            if tail["recorded"] != recorded:  # a batch shares one stamp: keep one string of it
+                recorded = tail["recorded"]
             if cutoff is not None and recorded > cutoff:
                 return
             j = line.find(event_key)

@@ -12,6 +12,7 @@ keeps working for callers who do not know this module::
     │   ├── InvalidRecordError                    a line that is not a record of this log
     │   └── InvalidFileError                      an import file with bad lines (lists them)
     ├── UnknownIdError (LookupError)              exit 1  an actor, topic or event id the log lacks
+    │                                                     (a batch: lists every one)
     ├── ConflictError (ValueError)                exit 1  an id already used for other content
     ├── LogExistsError (FileExistsError)          exit 1  init would overwrite a log
     ├── LogNotFoundError (FileNotFoundError)      exit 1  no log at that path
@@ -44,6 +45,10 @@ ErrorCode = Literal[
     "storage",
     "lock-timeout",
 ]
+
+MAX_PROBLEMS = 20
+"""How many problems an error that lists them (an import's bad lines, a batch's unknown
+references) holds in ``problems``; the rest are only counted in ``count``."""
 
 
 class TrackerError(Exception):
@@ -100,9 +105,22 @@ class InvalidFileError(InvalidInputError):
 
 
 class UnknownIdError(TrackerError, LookupError):
-    """An actor, topic or event id that the log does not hold."""
+    """An actor, topic or event id that the log does not hold.
+
+    A batch (an import) with several unknown references lists them: ``problems`` holds one
+    line per reference (``events.jsonl:14: incident.actors: unknown actor 'grk'; ...``), at
+    most :data:`MAX_PROBLEMS` of them, and ``count`` says how many there are in all. With a
+    single unknown reference both are None and the message is that one line.
+    """
 
     code: ErrorCode = "unknown-id"
+
+    def __init__(
+        self, message: str, *, problems: list[str] | None = None, count: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.count = count
 
 
 class ConflictError(TrackerError, ValueError):
@@ -173,6 +191,7 @@ class LockTimeoutError(TrackerError, TimeoutError):
 
 
 __all__ = [
+    "MAX_PROBLEMS",
     "ConflictError",
     "ErrorCode",
     "IntegrityError",

@@ -195,8 +195,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
                 "add statement --occurred 2026-01 --speaker uk-gv --quote q --source https://a --publisher A"
             ),
             1,
-            "tracker: error: statement.speaker: unknown actor 'uk-gv'; did you mean 'uk-gov'? "
-            "(register it first: tracker actor add uk-gv --name ... --kind ...)\n",
+            "tracker: error: statement.speaker: unknown actor 'uk-gv'; did you mean 'uk-gov'?\n",
         ),
         (
             shlex.split(

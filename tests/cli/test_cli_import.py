@@ -199,9 +199,102 @@ def test_unknown_reference_names_the_line(grok_log: Path, cli: Run, tmp_path: Pa
     assert result.status == 1
     assert result.err == (
         f"tracker: error: {src}:2: incident.actors: unknown actor 'grk'; did you mean 'grok'? "
-        "(register it first: tracker actor add grk --name ... --kind ...); nothing was imported\n"
+        "(nothing was imported)\n"
     )
     assert snapshot(grok_log) == before
+
+
+def _refused(cli: Run, log: Path, src: Path) -> str:
+    """Import ``src``, expect exit 1 and an untouched log; return what was printed on stderr."""
+    before = snapshot(log)
+    result = cli("import", str(src))
+    assert (result.status, result.out) == (1, "")
+    assert snapshot(log) == before
+    return result.err
+
+
+def test_every_unknown_reference_is_listed(grok_log: Path, cli: Run, tmp_path: Path) -> None:
+    """Each unknown actor, topic or event of a JSONL file is listed by file:line; none is written."""
+    statement = {
+        "type": "statement",
+        "occurred": "2026-01-09",
+        "sources": [{"publisher": "Example News", "url": "https://example.org/s"}],
+        "speaker": "uk-gv",
+        "quote": "insulting",
+        "topic": "paywal",
+        "stance": -2,
+    }
+    retraction = {"type": "retraction", "retracts": "no-such-event", "reason": "duplicate"}
+    src = _jsonl(
+        tmp_path / "e.jsonl",
+        statement,
+        FIGURE,
+        dict(INCIDENT, actors=["grk", "european-commission"]),
+        retraction,
+    )
+    assert _refused(cli, grok_log, src) == (
+        f"tracker: error: {src}:1: statement.speaker: unknown actor 'uk-gv'; did you mean 'uk-gov'?\n"
+        f"tracker: error: {src}:1: statement.topic: unknown topic 'paywal'; did you mean 'paywall'?\n"
+        f"tracker: error: {src}:3: incident.actors: unknown actor 'grk'; did you mean 'grok'?\n"
+        f"tracker: error: {src}:3: incident.actors: unknown actor 'european-commission' "
+        "(register it first: tracker actor add european-commission --name ... --kind ...)\n"
+        f"tracker: error: {src}:4: retraction.retracts: unknown event 'no-such-event' "
+        "(see 'tracker log' for ids)\n"
+        "tracker: 5 unknown references; nothing was imported\n"
+    )
+
+
+def test_unknown_references_in_csv_are_listed(grok_log: Path, cli: Run, tmp_path: Path) -> None:
+    """A CSV file's unknown references are listed by the line of their row, as in JSONL."""
+    src = tmp_path / "e.csv"
+    src.write_text(
+        "type,occurred,speaker,quote,source,publisher\n"
+        "statement,2026-01-09,uk-gv,insulting,https://a.org/1,A\n"
+        "statement,2026-01-09,xai,fine,https://a.org/2,A\n"
+        "statement,2026-01-10,ofcm,unacceptable,https://a.org/3,A\n"
+    )
+    assert _refused(cli, grok_log, src) == (
+        f"tracker: error: {src}:2: statement.speaker: unknown actor 'uk-gv'; did you mean 'uk-gov'?\n"
+        f"tracker: error: {src}:4: statement.speaker: unknown actor 'ofcm' (register it first: "
+        "tracker actor add ofcm --name ... --kind ...)\n"
+        "tracker: 2 unknown references; nothing was imported\n"
+    )
+
+
+def test_unknown_references_past_twenty_are_counted(
+    grok_log: Path, cli: Run, tmp_path: Path
+) -> None:
+    """The first 20 unknown references are listed, the rest counted, in text and in --json."""
+    src = _jsonl(
+        tmp_path / "e.jsonl",
+        *(dict(INCIDENT, harm=f"harm {n}", actors=[f"nobody-{n}"]) for n in range(1, 24)),
+    )
+    lines = _refused(cli, grok_log, src).splitlines()
+    assert len(lines) == 22
+    assert lines[0] == (
+        f"tracker: error: {src}:1: incident.actors: unknown actor 'nobody-1' (register it first: "
+        "tracker actor add nobody-1 --name ... --kind ...)"
+    )
+    assert lines[19].startswith(
+        f"tracker: error: {src}:20: incident.actors: unknown actor 'nobody-20'"
+    )
+    assert lines[20:] == [
+        "tracker: error: ... and 3 more",
+        "tracker: 23 unknown references; nothing was imported",
+    ]
+    result = cli("import", str(src), "--json")
+    error = json.loads(result.err)["error"]
+    assert (result.status, error["code"], error["count"], len(error["problems"])) == (
+        1,
+        "unknown-id",
+        23,
+        20,
+    )
+    assert error["message"] == (
+        f"23 unknown references: {src}:1: incident.actors: unknown actor 'nobody-1' (register it "
+        "first: tracker actor add nobody-1 --name ... --kind ...) (and 22 more); nothing was "
+        "imported"
+    )
 
 
 def test_a_batch_may_register_what_it_uses(grok_log: Path, cli: Run, tmp_path: Path) -> None:

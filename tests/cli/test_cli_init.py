@@ -75,6 +75,105 @@ def test_missing_env_log_names_the_variable(cli: Run, monkeypatch: pytest.Monkey
     )
 
 
+EMPTY_LOG = (
+    "tracker: error: --log is empty: give the log's path (--log grok.jsonl), or leave --log out "
+    "to use $TRACKER_LOG or ./tracker.jsonl\n"
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--log", "", "init"],
+        ["init", "--log", ""],
+        ["--log=", "replay"],
+        ["log", "--log", "  "],
+        ["repair", "--log", ""],
+    ],
+)
+def test_an_empty_log_flag_is_refused(cli: Run, tmp_path: Path, argv: list[str]) -> None:
+    """An empty --log (an unset shell variable) is a usage error, not the default log."""
+    assert cli("init").status == 0
+    before = (tmp_path / "tracker.jsonl").read_bytes()
+    result = cli(*argv)
+    assert (result.status, result.out, result.err) == (2, "", EMPTY_LOG)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.jsonl"]
+    assert (tmp_path / "tracker.jsonl").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "argv", [["--log", ".", "log"], ["repair", "--log", "."], ["copy", ".", "b.jsonl"]]
+)
+def test_a_directory_is_not_a_log(cli: Run, tmp_path: Path, argv: list[str]) -> None:
+    """A directory given as the log, even '.', is refused in one line (no 'please report')."""
+    result = cli(*argv)
+    assert (result.status, result.err) == (
+        1,
+        "tracker: error: . is a directory, not a log file: give the path of a .jsonl log\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_tracker_log_counts_as_unset(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TRACKER_LOG set to nothing is ignored: the default log is used, and named in errors."""
+    monkeypatch.setenv("TRACKER_LOG", "")
+    assert cli("head").err == (
+        "tracker: error: no log at ./tracker.jsonl (the default): create one with 'tracker init', "
+        "or choose a log with --log PATH or TRACKER_LOG=PATH\n"
+    )
+    assert cli("init").out.startswith("created an empty log at tracker.jsonl\n")
+    assert (tmp_path / "tracker.jsonl").read_bytes() == b""
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["repair"],
+            "no log at ./tracker.jsonl (the default): create one with 'tracker init', or choose "
+            "a log with --log PATH or TRACKER_LOG=PATH",
+        ),
+        (
+            ["repair", "--log", "elsewhere.jsonl"],
+            "no log at elsewhere.jsonl: create it with 'tracker init --log elsewhere.jsonl'",
+        ),
+        (
+            ["repair", "--log", "gork.jsonl"],
+            "no log at gork.jsonl; did you mean grok.jsonl? (to start a new log there: "
+            "tracker init --log gork.jsonl)",
+        ),
+        (
+            ["copy", "elsewhere.jsonl", "backup.jsonl"],
+            "no log at elsewhere.jsonl: create it with 'tracker init --log elsewhere.jsonl'",
+        ),
+        (
+            ["copy", "gork.jsonl", "backup.jsonl"],
+            "no log at gork.jsonl; did you mean grok.jsonl? (to start a new log there: "
+            "tracker init --log gork.jsonl)",
+        ),
+    ],
+)
+def test_repair_and_copy_name_a_missing_log_like_every_command(
+    cli: Run, tmp_path: Path, argv: list[str], message: str
+) -> None:
+    """repair and copy say how to create a missing log, or which close name was meant."""
+    assert cli("init", "--log", "grok.jsonl").status == 0
+    result = cli(*argv)
+    assert (result.status, result.out, result.err) == (1, "", f"tracker: error: {message}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grok.jsonl"]
+
+
+def test_repair_names_a_missing_env_log(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """repair names TRACKER_LOG when the log it points at is missing, as other commands do."""
+    monkeypatch.setenv("TRACKER_LOG", "gone.jsonl")
+    assert cli("repair").err == cli("head").err == (
+        "tracker: error: no log at gone.jsonl: create it with 'tracker init --log gone.jsonl' "
+        "(from TRACKER_LOG)\n"
+    )
+
+
 def test_not_a_log(cli: Run, tmp_path: Path) -> None:
     """A file that is not a tracker log is refused without a traceback."""
     (tmp_path / "notes.txt").write_text("hello\n")

@@ -81,7 +81,7 @@ def test_an_overlapping_import_adds_only_the_new_events(log_path: Path) -> None:
         receipts = log.append(events)
         assert [r.status for r in receipts].count("appended") == 40
         assert log.verify().records == 100
-    records = [line for line in log_path.read_bytes().splitlines()]
+    records = log_path.read_bytes().splitlines()
     assert records[-1].startswith(b'{"batch":{"count":40,"id":61,"index":39}')
 
 

@@ -156,13 +156,40 @@ def test_a_rewind_takes_back_late_fixes(
     assert rewound.fixes() == []
 
 
-def test_an_as_of_replay_never_uses_the_checkpoint(
+def test_an_as_of_replay_starts_from_the_checkpoint(
     log_with_checkpoint: Path, lines_read: list[int]
 ) -> None:
-    """The checkpoint holds the state with no as_of; a replay to a world date folds it all."""
+    """The checkpoint holds the state with no as_of; a replay to a world date moves it there."""
+    saved = _checkpoint.checkpoint_path(log_with_checkpoint).read_bytes()
     state = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09")
-    assert len(lines_read) == 18
+    assert lines_read == []
     assert state.placement("r1") == "future"
+    assert state.placement("f1") == "counted"
+    cold = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09", checkpoint=False)
+    assert _everything(state) == _everything(cold)
+    both = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09", known_at="2026-01-12T09:02")
+    assert _everything(both) == _everything(
+        tracker.open(log_with_checkpoint).replay(
+            as_of="2026-01-09", known_at="2026-01-12T09:02", checkpoint=False
+        )
+    )
+    assert _checkpoint.checkpoint_path(log_with_checkpoint).read_bytes() == saved  # never saved
+
+
+def test_an_as_of_replay_folds_what_follows_the_checkpoint(
+    log_with_checkpoint: Path, clock: Any, lines_read: list[int]
+) -> None:
+    """Records after the checkpoint are folded at the as_of: a late report of an early event counts."""
+    size = log_with_checkpoint.stat().st_size
+    with tracker.open(log_with_checkpoint, clock=clock) as log:
+        log.append([_statement(90, "ec", 2, occurred="2026-01-02"),
+                    _statement(91, "ec", -2, occurred="2026-01-20")])
+    lines_read.clear()
+    state = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09")
+    assert min(lines_read) == size
+    assert (state.placement("s90"), state.placement("s91")) == ("counted", "future")
+    cold = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09", checkpoint=False)
+    assert _everything(state) == _everything(cold)
 
 
 def test_a_checkpoint_of_another_log_is_ignored(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 import pickle
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -227,34 +227,44 @@ def internals(state: State) -> dict[str, Any]:
         "fixes": state.fixes(),
         "retracted": state.retracted(),
         "registry": (state.actors, state.topics),
+        "uncertain": state.uncertain().ids(),
     }
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), length=st.integers(0, 30))
-def test_rewinding_a_checkpoint_equals_replaying_to_known_at(data: st.DataObject, length: int) -> None:
-    """The whole log's state, pickled as a checkpoint and rewound to any known_at, equals a replay to it."""
+@given(
+    data=st.data(),
+    length=st.integers(0, 30),
+    as_of=st.sampled_from((None, "2026-01-03", "2026-01-09", "2026-01-15")),
+)
+def test_a_checkpoint_rewound_and_placed_equals_a_replay(
+    data: st.DataObject, length: int, as_of: str | None
+) -> None:
+    """The whole log's state, pickled as a checkpoint, rewound to any known_at and placed at an
+    as_of, equals a replay at those clocks; it folds on and rewinds again alike."""
     log = random_log(data, length)
     stored = list(log.events())
     whole = State()
     for item in stored:
         whole.advance(item.seq, item.recorded, item.event)
     checkpoint = pickle.dumps(whole, protocol=pickle.HIGHEST_PROTOCOL)
+    world = parse_instant_bound(as_of) if as_of else None
     stamps = sorted({item.recorded for item in stored})
     for cutoff in ["2025-12-31T00:00:00.000000Z", *stamps]:
-        rewound = pickle.loads(checkpoint)  # noqa: S301 - made just above
-        head = rewound.rewind(parse_instant_bound(cutoff), cutoff)
-        fresh = log.replay(known_at=cutoff)
+        state = pickle.loads(checkpoint)  # noqa: S301 - made just above
+        head = state.rewind(parse_instant_bound(cutoff), cutoff)
+        if world is not None:
+            state.place_at(world)
+        fresh = log.replay(as_of=as_of, known_at=cutoff)
         assert head == fresh.head_seq
-        assert snapshot(rewound) == snapshot(fresh)
-        assert internals(rewound) == internals(fresh)
-        # and a rewound state folds on, and rewinds again, like any other
+        assert snapshot(state) == snapshot(fresh)
+        assert internals(state) == internals(fresh)
         for item in stored[head:]:
-            rewound.advance(item.seq, item.recorded, item.event)
-        assert snapshot(rewound) == snapshot(log.replay())
+            state.advance(item.seq, item.recorded, item.event)
+        assert snapshot(state) == snapshot(log.replay(as_of=as_of))
         again = data.draw(st.sampled_from(stamps), label="a second cutoff")
-        rewound.rewind(parse_instant_bound(again), again)
-        assert internals(rewound) == internals(log.replay(known_at=again))
+        state.rewind(parse_instant_bound(again), again)
+        assert internals(state) == internals(log.replay(as_of=as_of, known_at=again))
 
 
 def test_a_second_rewind_finds_records_behind_a_restored_retraction() -> None:

@@ -9,6 +9,7 @@ Command modules import only this and the standard library at module level; anyth
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import sys
@@ -215,24 +216,47 @@ def selected(subparsers: Any) -> list[str]:
 
 
 def log_path(args: argparse.Namespace) -> tuple[str, str]:
-    """The log's path and where it came from (``--log``, ``TRACKER_LOG`` or ``default``)."""
+    """The log's path and where it came from (``--log``, ``TRACKER_LOG`` or ``default``).
+
+    An empty ``TRACKER_LOG`` counts as unset (as an empty variable does for most programs);
+    an empty ``--log`` is refused, since it is always a mistake (often an unset variable).
+    """
     given = getattr(args, "log", None)
-    if given:
+    if given is not None:
+        if not given.strip():
+            msg = (
+                "--log is empty: give the log's path (--log grok.jsonl), or leave --log out "
+                f"to use ${ENV_LOG} or ./{DEFAULT_LOG}"
+            )
+            raise UsageError(msg)
         return given, "--log"
-    env = os.environ.get(ENV_LOG)
-    if env:
+    env = os.environ.get(ENV_LOG, "")
+    if env.strip():
         return env, ENV_LOG
     return DEFAULT_LOG, "default"
 
 
 def open_log(args: argparse.Namespace) -> tracker.Log:
-    """Open the log the user chose; a missing default log says how to choose one."""
+    """Open the log the user chose; a missing log says how to create or choose one."""
     import tracker
-    from tracker.errors import LogNotFoundError
 
     path, origin = log_path(args)
-    try:
+    with explain_missing_log(path, origin):
         return tracker.open(path, clock=getattr(args, "clock", None))
+
+
+@contextlib.contextmanager
+def explain_missing_log(path: str, origin: str) -> Iterator[None]:
+    """Turn "no log at PATH" into the command line's message: how to create the log there
+    (``tracker init --log PATH``), a close name beside it, or how to choose another log.
+
+    ``origin`` is where ``path`` came from: ``--log``, ``TRACKER_LOG``, ``default`` (see
+    :func:`log_path`), or ``argument`` (a command's own argument, as ``tracker copy SRC``).
+    """
+    from tracker.errors import LogNotFoundError
+
+    try:
+        yield
     except LogNotFoundError as exc:
         if origin == "default":
             msg = (
@@ -512,6 +536,7 @@ __all__ = [
     "display_zone",
     "dumps",
     "emit",
+    "explain_missing_log",
     "log_path",
     "note_units",
     "open_log",

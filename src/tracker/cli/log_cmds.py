@@ -16,6 +16,7 @@ from tracker.cli.common import (
     command,
     dates,
     emit,
+    explain_missing_log,
     log_path,
     no_results,
     note_units,
@@ -476,7 +477,9 @@ def _import(args: argparse.Namespace) -> None:
             try:
                 receipts = log.append(loaded.events, labels=loaded.labels, dry_run=args.dry_run)
             except TrackerError as exc:  # an unknown id, a conflict: say the file was not half-read
-                exc.message += "; nothing was imported"
+                # after "did you mean 'grok'?" a clause reads better in brackets than after ';'
+                question = exc.message.endswith("?")
+                exc.message += " (nothing was imported)" if question else "; nothing was imported"
                 raise
     finally:
         if progress is not None:
@@ -836,8 +839,9 @@ def _head(args: argparse.Namespace) -> None:
 def _repair(args: argparse.Namespace) -> None:
     import tracker
 
-    path, _origin = log_path(args)
-    damage = tracker.repair(path)
+    path, origin = log_path(args)
+    with explain_missing_log(path, origin):
+        damage = tracker.repair(path)
     if damage is None:
         emit({"repaired": False}, args.json, f"nothing to repair: {path} ends cleanly")
         return

@@ -37,7 +37,7 @@ Every command takes --json for stable, machine-readable output, and --help with 
 """
 
 EPILOG = """\
-The log is --log PATH, else $TRACKER_LOG, else ./tracker.jsonl.
+The log is --log PATH, else $TRACKER_LOG (unless empty), else ./tracker.jsonl.
 Exit status: 0 ok, 1 refused input, 2 usage, 3 bug (please report), 4 torn tail,
 5 integrity, 6 I/O, 7 lock timeout, 130 interrupted.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tracker.cli.common import command, emit, open_log, plural, when
+from tracker.cli.common import command, emit, explain_missing_log, open_log, plural, when
 
 if TYPE_CHECKING:
     import argparse
@@ -61,7 +61,10 @@ def register(subparsers: Any) -> None:
 def _copy(args: argparse.Namespace) -> None:
     import tracker
 
-    report = tracker.copy(args.source, args.destination)
+    with explain_missing_log(args.source, "argument"):
+        source = tracker.open(args.source)
+    with source:
+        report = tracker.copy(source, args.destination)
     result = {
         "copied": report.copied,
         "destination": report.destination,

@@ -14,6 +14,11 @@ Projections receive ``add(entry)`` and ``remove(entry)`` for counted entries onl
 a ``remove`` of the old entry followed by an ``add`` of the new one. Each projection keeps its
 own indexes and derives its answers on query, so it can be advanced by more events at any time
 without replaying from zero.
+
+A replay with no ``as_of`` can also be moved: back in record time (:meth:`Replayer.rewind`
+takes back, newest first, what was recorded after a ``known_at``) and to a world time
+(:meth:`Replayer.place_at` takes out what had not happened by an ``as_of``). Both give the state
+a replay at those clocks builds, which is how a checkpoint serves replays at any clocks.
 """
 
 from __future__ import annotations
@@ -194,6 +199,28 @@ class Replayer:
             self.last_seq = first_undone - 1
         return self.last_seq
 
+    def place_at(self, as_of: datetime) -> None:
+        """Move a replay with no ``as_of`` to world time ``as_of``: take out what had not happened.
+
+        Every fix applies by record time alone, so the events' current versions are those of
+        the unbounded replay; only where each stands changes (counted, uncertain, or not yet).
+        The result is the state a replay at ``as_of`` builds.
+        """
+        if self.as_of is not None:
+            msg = "only a replay with no as_of can be moved to one"
+            raise ValueError(msg)
+        self.as_of = as_of
+        placement, uncertain = self.placement, self.uncertain
+        for event_id, entry in self.entries.items():
+            where = self.placement_of(entry.event)
+            if where == "counted":
+                continue
+            for projection in self._route(type(entry.event)):
+                projection.remove(entry)
+            placement[event_id] = where
+            if where == "uncertain":
+                uncertain[event_id] = entry
+
     def _unfix(self, fix: FixEntry, undo: list[tuple[int, int, str | FixEntry]], cutoff: str) -> None:
         """Take back the last fix folded (see :meth:`rewind`)."""
         assert self.fixes[-1] is fix
@@ -241,7 +268,7 @@ class Replayer:
 
     def _place(self, entry: Entry) -> None:
         event = entry.event
-        where = self.placement_of(event)
+        where = "counted" if self.as_of is None else self.placement_of(event)
         self.placement[event.id] = where  # type: ignore[index]
         if where == "counted":
             for projection in self._routes.get(type(event)) or self._route(type(event)):

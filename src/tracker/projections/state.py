@@ -83,16 +83,18 @@ class State:
     def rewind(self, known_at: datetime, cutoff: str) -> int:
         """Take back every record recorded after ``cutoff`` (``known_at`` as RFC 3339).
 
-        Only for a state with no ``as_of``. Returns the sequence number of the last record
-        kept; the caller sets :attr:`head_hash` to that record's hash.
+        Returns the sequence number of the last record kept; the caller sets
+        :attr:`head_hash` to that record's hash.
         """
-        if self.as_of is not None:
-            msg = "only a state with no as_of can be rewound"
-            raise ValueError(msg)
         self.known_at = known_at
         self.head_seq = self._replayer.rewind(cutoff)
         self.head_hash = None
         return self.head_seq
+
+    def place_at(self, as_of: datetime) -> None:
+        """Move a state with no ``as_of`` to world time ``as_of`` (see :meth:`Replayer.place_at`)."""
+        self._replayer.place_at(as_of)
+        self.as_of = as_of
 
     # --- the registry ----------------------------------------------------------------------
 

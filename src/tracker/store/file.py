@@ -108,7 +108,7 @@ class FileStore(Store):
         """
         self.path = Path(path)
         self.location = str(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.lock_path = Path(f"{self.path}.lock")  # not with_name: "." and "/" have no name
         self._path_str = os.fspath(self.path)  # for the system calls of every append
         self._lock_str = os.fspath(self.lock_path)
         self._clock = clock
