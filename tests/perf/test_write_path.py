@@ -172,7 +172,8 @@ def test_appending_a_statement_builds_no_other_validator(tmp_path: Path) -> None
         "built = sorted(n for n, m in models.EVENT_TYPES.items() if m.__pydantic_complete__)\n"
         "print(built, '_adapter' in vars(codec.EVENT_ADAPTER))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    argv = [sys.executable, "-c", script]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['actor', 'statement'] False"
 
 

@@ -86,8 +86,9 @@ def _validate(data: Any, where: str) -> AnyEvent:
             # The union would pick this model by its tag; its own validator is built alone
             # (not every model's), and gives the same event. A problem is left to the union,
             # so that the error is exactly the one the union reports.
+            validator = model.__pydantic_validator__
             try:
-                return model.__pydantic_validator__.validate_python(data)  # type: ignore[no-any-return]
+                return validator.validate_python(data)  # type: ignore[no-any-return]
             except ValidationError:
                 pass
     try:
@@ -134,10 +135,9 @@ def prepare_events(
     """Prepare a batch for appending: per event, what :func:`prepare_event` returns.
 
     A batch of plain dicts is validated and dumped in one call each (cheaper per event than
-    one call per event), and so is a batch of models dumped; a batch with any problem is redone
-    one event at a time, so the error raised is exactly the one the first bad event raises
-    alone. ``wheres(i)`` names event
-    ``i`` in messages.
+    one call per event), and a batch of models is dumped in one call; a batch with any problem
+    is redone one event at a time, so the error raised is exactly the one the first bad event
+    raises alone. ``wheres(i)`` names event ``i`` in messages.
 
     Raises:
         InvalidEventError: the first event that does not validate, or cannot be stored.
