@@ -66,18 +66,21 @@ def roles_in(entry: Entry) -> dict[str, tuple[str, ...]]:
         value = values[field]
         if not value:  # None, or an empty tuple
             continue
-        if type(value) is str:
-            found = out.get(value)
-            if found is None:
-                out[value] = (role,)
-            elif role not in found:
-                out[value] = (*found, role)
-            continue
-        for actor in value:
+        for actor in (value,) if type(value) is str else value:
             found = out.get(actor, ())
             if role not in found:
-                out[actor] = (*found, role)
+                out[actor] = _roles_tuple(found, role)
     return out
+
+
+_ROLE_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""One tuple per distinct combination of roles, shared by every event with it (a state of a
+million events, and its checkpoint, then hold a few dozen tuples instead of a million)."""
+
+
+def _roles_tuple(found: tuple[str, ...], role: str) -> tuple[str, ...]:
+    roles = (*found, role)
+    return _ROLE_TUPLES.setdefault(roles, roles)
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,8 @@ class Involvement:
 
     def __init__(self) -> None:
         """Start empty."""
-        self._by_actor: dict[str, dict[str, tuple[Entry, tuple[str, ...]]]] = {}
+        self._by_actor: dict[str, dict[str, Entry]] = {}
+        """Actor -> event id -> entry (its roles are worked out again on query)."""
 
     def add(self, entry: Entry) -> None:
         """Index a world event under every actor it names (registrations are the registry's)."""
@@ -205,11 +209,11 @@ class Involvement:
         if event.KIND == "registration":
             return
         event_id, by_actor = event.id, self._by_actor
-        for actor, roles in roles_in(entry).items():
+        for actor in roles_in(entry):
             found = by_actor.get(actor)
             if found is None:
                 found = by_actor[actor] = {}
-            found[event_id] = (entry, roles)  # type: ignore[index]
+            found[event_id] = entry  # type: ignore[index]
 
     def remove(self, entry: Entry) -> None:
         """Take an event out."""
@@ -228,8 +232,11 @@ class Involvement:
 
     def events(self, actor: str) -> Rows[ActorEvent]:
         """The events naming the actor, in occurred order."""
-        found = sorted(self._by_actor.get(actor, {}).values(), key=lambda er: er[0].sort_key)
-        return rows(ActorEvent(e.id, e.type, r, e.occurred, summary_of(e.event)) for e, r in found)
+        found = sorted(self._by_actor.get(actor, {}).values(), key=lambda e: e.sort_key)
+        return rows(
+            ActorEvent(e.id, e.type, roles_in(e)[actor], e.occurred, summary_of(e.event))
+            for e in found
+        )
 
 
 def relation_rows(actor: str, related: list[tuple[str, str, str]]) -> Rows[RelationRow]:
