@@ -54,7 +54,10 @@ _SMALL, _LARGE = 64, 4096
 lookup reads one bucket of about 15 kB at a million events and a small log keeps few files."""
 _GROW_AT = 200_000
 _FLUSH_AT = 200_000
-"""Pending id lines that trigger a flush during a long session (close flushes the rest)."""
+"""Pending id lines that trigger a flush during a long session (close flushes the rest), or
+as many as are already saved, when that is more: a flush touches every bucket file however
+few lines it adds, so flushing at doubling sizes keeps a long import's flushes few (three
+on the way to a million events rather than five)."""
 
 _TARGET = {
     "correction": "corrects",
@@ -117,6 +120,7 @@ class Index:
     def __init__(self, directory: Path | None = None) -> None:
         """Start empty; :meth:`load` fills it from ``directory`` when there is one saved."""
         self.directory = directory
+        self._directory_str = os.fspath(directory) if directory is not None else ""
         self.position: Any = None
         self.seq = 0
         self.hash: str | None = None
@@ -142,7 +146,9 @@ class Index:
         self._pending_ids: list[tuple[str, bytes]] = []
         self._pending_families: set[str] = set()
         self._pending_count = 0
-        self._saved = False
+        self._partial = False
+        """Whether some entries are only on disk (a saved index was loaded): else everything
+        saved was added in this process and is still in memory, and lookups read no file."""
         self._dirty = False
 
     # --- loading -------------------------------------------------------------------------
@@ -182,12 +188,12 @@ class Index:
         self._sizes = state["sizes"]
         self.buckets = state["buckets"]
         self.count = state["count"]
-        self._saved = True
+        self._partial = True
         return True
 
     def discard(self) -> None:
         """Remove a saved index that no longer matches the log."""
-        self._saved = False
+        self._partial = False
         if self.directory is None or not self.directory.exists():
             return
         try:
@@ -207,10 +213,21 @@ class Index:
             return b""
         assert self.directory is not None
         try:
-            with open(self.directory / name, "rb") as f:
-                data = f.read(size)
+            fd = os.open(f"{self._directory_str}/{name}", os.O_RDONLY)
         except OSError:
             data = b""
+        else:
+            try:
+                data = os.read(fd, size)
+                while 0 < len(data) < size:  # a short read: read on
+                    more = os.read(fd, size - len(data))
+                    if not more:
+                        break
+                    data += more
+            except OSError:
+                data = b""
+            finally:
+                os.close(fd)
         if len(data) < size:
             msg = f"{name} is shorter than the index state says"
             raise StaleIndexError(msg)
@@ -221,7 +238,7 @@ class Index:
     def event(self, event_id: str) -> Entry | None:
         """(digest, seq, type, family root, offset, actors) of an event id the log holds."""
         hit = self._recent.get(event_id)
-        if hit is not None or not self._saved:
+        if hit is not None or not self._partial:
             return hit
         bucket = _bucket(event_id, self.buckets)
         cached = self._cache.get(bucket)
@@ -231,18 +248,24 @@ class Index:
 
     def prefetch(self, event_ids: Iterable[str]) -> None:
         """Load the buckets of many ids at once (a large batch checks them all)."""
-        if not self._saved:
+        if not self._partial:
             return
         for bucket in {_bucket(i, self.buckets) for i in event_ids} - self._cache.keys():
             self._cache[bucket] = self._read_ids(bucket)
 
     def _scan_id(self, bucket: int, event_id: str) -> Entry | None:
-        data = b"\n" + self._read(f"ids-{self.buckets}/{bucket}")
-        at = data.find(b"\n" + event_id.encode() + b" ")
-        if at < 0:
-            return None
-        end = data.find(b"\n", at + 1)
-        return _parse_id(data[at + 1 : end])[1]
+        # One id among a bucket's lines (a single append's lookup): search the bytes as read,
+        # without parsing the bucket or copying it.
+        data = self._read(f"ids-{self.buckets}/{bucket}")
+        key = event_id.encode() + b" "
+        if data.startswith(key):
+            at = 0
+        else:
+            at = data.find(b"\n" + key) + 1  # the first line for the id, as _read_ids keeps
+            if at == 0:
+                return None
+        end = data.find(b"\n", at)
+        return _parse_id(data[at:end])[1]
 
     def _read_ids(self, bucket: int) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
@@ -255,7 +278,7 @@ class Index:
         """Every event id (for suggestions; reads every bucket of a saved index)."""
         seen = set(self._recent)
         yield from self._recent
-        if not self._saved:
+        if not self._partial:
             return
         for bucket in range(self.buckets):
             cached = self._cache.get(bucket)
@@ -276,7 +299,7 @@ class Index:
 
     def _family(self, root: str) -> _Family | None:
         hit = self._families.get(root)
-        if hit is not None or not self._saved:
+        if hit is not None or not self._partial:
             return hit
         bucket = _bucket(root, self.buckets)
         cached = self._family_cache.get(bucket)
@@ -427,12 +450,13 @@ class Index:
     @property
     def saved(self) -> bool:
         """Whether lookups may have to read saved buckets (not everything is in memory)."""
-        return self._saved
+        return self._partial
 
     @property
     def should_flush(self) -> bool:
         """Whether enough is pending that a long session should save it now."""
-        return self._pending_count >= _FLUSH_AT
+        pending = self._pending_count
+        return pending >= _FLUSH_AT and pending >= self.count - pending
 
     # --- saving --------------------------------------------------------------------------
 
@@ -494,7 +518,6 @@ class Index:
             self._cache = {}
             self._family_cache = {}
         self._sizes = sizes
-        self._saved = True
         self._pending_ids = []
         self._pending_families = set()
         self._lists = {}

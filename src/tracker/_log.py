@@ -33,7 +33,7 @@ from tracker.errors import (
     TrackerError,
     UnknownIdError,
 )
-from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_event
+from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_events
 from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Position, Store, is_database_url, system_clock
@@ -161,7 +161,10 @@ class Log:
             return self._append(items, dry_run=dry_run, labels=labels)
         # A big batch builds many objects and no cycles: collecting while it runs only
         # rescans the growing index (a third of a bulk import's time at a million events).
-        with _gc_paused(freeze=False):
+        # Afterwards what exists is frozen, as after a replay: else the first allocations
+        # after each batch pay a collection over the whole index, again and again as an
+        # import goes on (a tenth of its time).
+        with _gc_paused():
             return self._append(items, dry_run=dry_run, labels=labels)
 
     def _append(
@@ -172,10 +175,9 @@ class Log:
         labels: Sequence[str] | None,
     ) -> list[Receipt]:
         many = len(items) > 1
-        prepared = [
-            prepare_event(item, where=labels[i] if labels else f"event {i + 1}" if many else "")
-            for i, item in enumerate(items)
-        ]
+        prepared = prepare_events(
+            items, lambda i: labels[i] if labels else f"event {i + 1}" if many else ""
+        )
         with self.store.writer() as writer:
             try:
                 self._catch_up(writer)
@@ -184,14 +186,14 @@ class Log:
                 self._reset_index(discard=True)
                 self._catch_up(writer)
                 plan = self._plan(prepared, labels)
-            fresh = [d for d, status, _digest in plan if status == "appended"]
-            if dry_run or not fresh:
+            chosen = [i for i, step in enumerate(plan) if step[1] == "appended"]
+            if dry_run or not chosen:
                 next_seq = self._index.seq + 1
                 return self._receipts(plan, next_seq)
             offset = int(writer.head().position) if isinstance(self.store, FileStore) else 0
-            records = writer.append(fresh)
+            records = writer.append([plan[i][0] for i in chosen])
             index = self._index
-            digests = [digest for _d, status, digest in plan if status == "appended"]
+            digests = [plan[i][2] for i in chosen]
             add = index.add
             try:
                 for record, digest in zip(records, digests, strict=True):
@@ -291,11 +293,11 @@ class Log:
         batch_topics: dict[str, str] = {}
         plan: list[tuple[dict[str, Any], str, str]] = []
         many = len(prepared) > 1
+        references = [step[0].references() for step in prepared]
         if len(prepared) > 16 and index.saved:
             index.prefetch(
-                [data["id"] for _e, data, _d in prepared]
-                + [ref for event, _data, _d in prepared for _p, ns, ref in event.references()
-                   if ns == "event"]
+                [step[1]["id"] for step in prepared]
+                + [ref for refs in references for _p, ns, ref in refs if ns == "event"]
             )
         # Unknown references are all listed (up to MAX_PROBLEMS) when checking a batch or a
         # file, so one import shows every one to fix; a single event stops at the first.
@@ -311,12 +313,20 @@ class Log:
             if len(unknown) < MAX_PROBLEMS:
                 unknown.append(message)
 
-        for i, (event, data, digest) in enumerate(prepared):
-            event_id = data["id"]
+        def event_type(ref: str) -> str | None:
+            if ref in batch_events:
+                return batch_events[ref][1]
+            hit = index.event(ref)
+            return hit[2] if hit else None
+
+        def where_of(i: int, event_id: str) -> str:
+            """How a message names event ``i`` (built only for a message, or an event ref)."""
             if labels:
-                where = f"{labels[i]}: "
-            else:
-                where = f"event {i + 1} ({event_id}): " if many else ""
+                return f"{labels[i]}: "
+            return f"event {i + 1} ({event_id}): " if many else ""
+
+        for i, (_event, data, digest) in enumerate(prepared):
+            event_id = data["id"]
             known = index.event(event_id)
             in_batch = batch_events.get(event_id)
             if known is not None or in_batch is not None:
@@ -325,23 +335,18 @@ class Log:
                     plan.append((data, "exists" if in_batch is None else "repeat", digest))
                     continue
                 seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
+                at = where_of(i, event_id)
                 msg = (
-                    f"{where}event id '{event_id}' is already in the log{seq_text} with other "
+                    f"{at}event id '{event_id}' is already in the log{seq_text} with other "
                     "content; to change that event append a correction of it, or give this one "
                     "another id"
                 )
                 raise ConflictError(msg)
 
-            def event_type(ref: str) -> str | None:
-                if ref in batch_events:
-                    return batch_events[ref][1]
-                hit = index.event(ref)
-                return hit[2] if hit else None
-
-            for path, namespace, ref in event.references():
-                label = f"{where}{data['type']}.{path}"
+            for path, namespace, ref in references[i]:
                 if namespace == "actor":
                     if ref not in index.actors and ref not in batch_actors:
+                        label = f"{where_of(i, event_id)}{data['type']}.{path}"
                         pool = [*index.actors, *batch_actors]
                         guess = _suggest(ref, pool, index.names)
                         refuse(
@@ -352,6 +357,7 @@ class Log:
                         )
                 elif namespace == "topic":
                     if ref not in index.topics and ref not in batch_topics:
+                        label = f"{where_of(i, event_id)}{data['type']}.{path}"
                         guess = _suggest(ref, [*index.topics, *batch_topics])
                         refuse(
                             f"{label}: unknown topic '{ref}'; did you mean '{guess}'?"
@@ -360,6 +366,7 @@ class Log:
                             f"tracker topic add {ref} --name ...)"
                         )
                 else:
+                    label = f"{where_of(i, event_id)}{data['type']}.{path}"
                     try:
                         self._check_event_ref(label, data, path, ref, event_type(ref))
                     except UnknownIdError as exc:
@@ -373,16 +380,18 @@ class Log:
                 batch_table = batch_actors if kind == "actor" else batch_topics
                 owner = table.get(slug) or batch_table.get(slug)
                 if owner is not None and owner != data["corrects"]:
+                    at = where_of(i, event_id)
                     msg = (
-                        f"{where}correction.replacement.{kind}: {kind} '{slug}' is already "
+                        f"{at}correction.replacement.{kind}: {kind} '{slug}' is already "
                         f"registered by event {owner}; choose another id"
                     )
                     raise ConflictError(msg)
             if data["type"] == "actor":
                 owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
                 if owner is not None:
+                    at = where_of(i, event_id)
                     msg = (
-                        f"{where}actor '{data['actor']}' is already registered (event {owner}); "
+                        f"{at}actor '{data['actor']}' is already registered (event {owner}); "
                         "to change it, append a correction of that event"
                     )
                     raise ConflictError(msg)
@@ -390,8 +399,9 @@ class Log:
             elif data["type"] == "topic":
                 owner = index.topics.get(data["topic"]) or batch_topics.get(data["topic"])
                 if owner is not None:
+                    at = where_of(i, event_id)
                     msg = (
-                        f"{where}topic '{data['topic']}' is already registered (event {owner}); "
+                        f"{at}topic '{data['topic']}' is already registered (event {owner}); "
                         "to change it, append a correction of that event"
                     )
                     raise ConflictError(msg)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-from collections.abc import Mapping
-from typing import Any, get_args
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast, get_args
 
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -20,8 +20,26 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from tracker.errors import IntegrityError, InvalidEventError
 from tracker.events.models import EVENT_TYPES, AnyEvent, BaseEvent, Event
 
-EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(Event)
-"""The one validator of the union, built once."""
+
+class _LazyAdapter:
+    """Stands for ``TypeAdapter(Event)`` and builds it on first use.
+
+    Building the union's validator means building every model's (the models defer theirs):
+    tens of milliseconds that a command appending one statement never needs. After the build
+    each attribute asked for is kept on this object, so later uses cost a plain lookup.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        adapter = self.__dict__.get("_adapter")
+        if adapter is None:
+            adapter = self.__dict__["_adapter"] = TypeAdapter(Event)
+        value = getattr(adapter, name)
+        self.__dict__[name] = value
+        return value
+
+
+EVENT_ADAPTER: TypeAdapter[AnyEvent] = cast("TypeAdapter[AnyEvent]", _LazyAdapter())
+"""The one validator of the union, built once (on first use)."""
 
 ID_PREFIX = "ev-"
 
@@ -61,6 +79,18 @@ def with_id(event: AnyEvent) -> AnyEvent:
 def _validate(data: Any, where: str) -> AnyEvent:
     if isinstance(data, BaseEvent):
         return data  # type: ignore[return-value]
+    kind = data.get("type") if type(data) is dict else None
+    if type(kind) is str:
+        model = EVENT_TYPES.get(kind)
+        if model is not None:
+            # The union would pick this model by its tag; its own validator is built alone
+            # (not every model's), and gives the same event. A problem is left to the union,
+            # so that the error is exactly the one the union reports.
+            validator = model.__pydantic_validator__
+            try:
+                return validator.validate_python(data)  # type: ignore[no-any-return]
+            except ValidationError:
+                pass
     try:
         if isinstance(data, bytes | str):
             return EVENT_ADAPTER.validate_json(data)
@@ -88,11 +118,63 @@ def prepare_event(data: Any, *, where: str = "") -> tuple[AnyEvent, dict[str, An
         InvalidEventError: one line naming the field and what is expected.
     """
     event = _validate(data, where)
-    body = event_to_dict(event)
+    return _finish(event, event_to_dict(event))
+
+
+def _finish(event: AnyEvent, body: dict[str, Any]) -> tuple[AnyEvent, dict[str, Any], str]:
+    """From a validated event and its dump: (model, canonical dict with id, content digest)."""
     given = body.pop("id", None)
     digest = hashlib.sha256(canonical_bytes(body)).hexdigest()[:20]
     body["id"] = given if given is not None else ID_PREFIX + digest
     return event, body, digest
+
+
+def prepare_events(
+    items: Sequence[Any], wheres: Callable[[int], str]
+) -> list[tuple[AnyEvent, dict[str, Any], str]]:
+    """Prepare a batch for appending: per event, what :func:`prepare_event` returns.
+
+    A batch of plain dicts is validated and dumped in one call each (cheaper per event than
+    one call per event), and a batch of models is dumped in one call; a batch with any problem
+    is redone one event at a time, so the error raised is exactly the one the first bad event
+    raises alone. ``wheres(i)`` names event ``i`` in messages.
+
+    Raises:
+        InvalidEventError: the first event that does not validate, or cannot be stored.
+    """
+    models: list[AnyEvent] | None = None
+    if len(items) > 1 and all(type(item) is dict for item in items):
+        try:
+            models = _batch_adapter().validate_python(items)
+        except ValidationError:
+            pass  # the careful path below names the first bad event
+    elif len(items) > 1 and all(isinstance(item, BaseEvent) for item in items):
+        models = list(items)  # validated already (tracker import reads a file into models)
+    if models is not None:
+        out = []
+        bodies = _batch_adapter().dump_python(models, mode="json", exclude_defaults=True)
+        for event, body in zip(models, bodies, strict=True):
+            kind = body["type"] = event.type
+            if kind == "correction":
+                body["replacement"]["type"] = event.replacement.type  # type: ignore[union-attr]
+            out.append(_finish(event, body))  # (as the careful path: no "where")
+        return out
+    out = []
+    for i, item in enumerate(items):
+        where = wheres(i)
+        event = _validate(item, where)
+        out.append(_finish(event, event_to_dict(event)))
+    return out
+
+
+_BATCH: list[TypeAdapter[list[AnyEvent]]] = []
+
+
+def _batch_adapter() -> TypeAdapter[list[AnyEvent]]:
+    """The validator of a list of events, built on first use (bulk appends only)."""
+    if not _BATCH:
+        _BATCH.append(TypeAdapter(list[Event]))
+    return _BATCH[0]
 
 
 def load_event(data: Mapping[str, Any], *, seq: int | None = None) -> AnyEvent:

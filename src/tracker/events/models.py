@@ -95,6 +95,8 @@ class Immutable(BaseModel):
         allow_inf_nan=False,
         str_strip_whitespace=True,
         validate_default=False,
+        defer_build=True,  # built on first use: a command that appends a statement builds
+        # the statement's validator only (tracker.events.codec validates by type)
     )
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -109,6 +109,8 @@ class FileStore(Store):
         self.path = Path(path)
         self.location = str(path)
         self.lock_path = Path(f"{self.path}.lock")  # not with_name: "." and "/" have no name
+        self._path_str = os.fspath(self.path)  # for the system calls of every append
+        self._lock_str = os.fspath(self.lock_path)
         self._clock = clock
         self.lock_timeout = lock_timeout
         self._seek: SeekIndex | None = None
@@ -175,7 +177,7 @@ class FileStore(Store):
 
     def _open_read(self) -> int:
         try:
-            return os.open(self.path, os.O_RDONLY)
+            return os.open(self._path_str, os.O_RDONLY)
         except FileNotFoundError:
             msg = f"the log {self.path} has disappeared"
             raise LogNotFoundError(msg) from None
@@ -333,7 +335,7 @@ class FileStore(Store):
             return
         wait = self.lock_timeout if timeout is None else timeout
         try:
-            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            lock_fd = os.open(self._lock_str, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise _storage_error("lock", self.lock_path, exc) from None
         try:
@@ -403,7 +405,7 @@ class _FileWriter(Writer):
         known = store._known  # noqa: SLF001
         if known is not None:
             try:
-                key = _file_key(os.stat(store.path))
+                key = _file_key(os.stat(store._path_str))  # noqa: SLF001
             except OSError:
                 key = None
             if key == known[0]:
@@ -437,7 +439,7 @@ class _FileWriter(Writer):
         if _test_before_write is not None:
             _test_before_write()
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+            fd = os.open(self._store._path_str, os.O_WRONLY | os.O_APPEND)  # noqa: SLF001
         except OSError as exc:
             raise _storage_error("append to", path, exc) from None
         try:
