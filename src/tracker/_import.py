@@ -14,6 +14,7 @@ Every line is checked before anything is appended: :func:`read_events` raises
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import math
@@ -21,10 +22,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Literal
+from typing import IO, Any, Literal
+
+import orjson
 
 from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidFileError, InvalidInputError
-from tracker.events.codec import parse_event
+from tracker.events.codec import prepare_event, prepare_events
 from tracker.events.flat import build
 from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
 
@@ -103,6 +106,66 @@ def _read(
     progress: Callable[[int], None] | None,
     max_problems: int,
 ) -> EventFile:
+    loaded = _load(stream, fmt, name, progress, max_problems)
+    out = EventFile(loaded.name, loaded.format, labels=loaded.labels)
+    for event, body, _digest in loaded.prepared:
+        # (as with_id, with the id the preparation worked out: no second dump and digest)
+        out.events.append(
+            event if event.id is not None else event.model_copy(update={"id": body["id"]})
+        )
+    return out
+
+
+@dataclass
+class PreparedFile:
+    """The events of a file ready to append: per event, what ``prepare_events`` returns.
+
+    What :func:`read_events` reads, before the derived ids are set on the models (the
+    canonical dicts carry them): ``tracker import`` hands this to ``Log.append_prepared``
+    so nothing is validated, dumped or digested twice.
+    """
+
+    name: str
+    format: Format
+    prepared: list[tuple[AnyEvent, dict[str, Any], str]]
+    labels: list[str]
+
+    @property
+    def events(self) -> list[AnyEvent]:
+        """The models, as given (a derived id is left unset: see the canonical dicts)."""
+        return [step[0] for step in self.prepared]
+
+
+def prepare_file(
+    source: str | os.PathLike[str],
+    *,
+    format: Format | None = None,  # noqa: A002 - the natural name
+    progress: Callable[[int], None] | None = None,
+) -> PreparedFile:
+    """Read, validate and prepare every event of a file (``-`` for standard input) to append.
+
+    The same checks, errors and messages as :func:`read_events`.
+    """
+    path = os.fspath(source)
+    if path == "-":
+        return _load(sys.stdin.buffer, format, "stdin", progress, MAX_PROBLEMS)
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        msg = f"cannot read {path}: {exc.strerror or exc}"
+        raise InvalidInputError(msg) from None
+    with stream:
+        fmt = format or _SUFFIXES.get(os.path.splitext(path)[1].lower())
+        return _load(stream, fmt, path, progress, MAX_PROBLEMS)
+
+
+def _load(
+    stream: IO[bytes],
+    fmt: Format | None,
+    name: str,
+    progress: Callable[[int], None] | None,
+    max_problems: int,
+) -> PreparedFile:
     try:
         data = stream.read()
     except OSError as exc:
@@ -114,30 +177,67 @@ def _read(
     if fmt == "jsonl" and first == b"[":
         msg = f"{name} holds a JSON array; write one event per line (JSONL) instead"
         raise InvalidInputError(msg)
-    out = EventFile(name, fmt)
+    # Many objects and no cycles: collecting while they are built only rescans them.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _prepare(data, fmt, name, progress, max_problems)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _prepare(
+    data: bytes,
+    fmt: Format,
+    name: str,
+    progress: Callable[[int], None] | None,
+    max_problems: int,
+) -> PreparedFile:
     problems = _Problems(max_problems)
-    rows = _jsonl_rows(data, name, problems) if fmt == "jsonl" else _csv_rows(data, name, problems)
+    rows = _rows(data, fmt, name, problems)
+    lines: list[int] = []
+    items: list[object] = []
     for n, (line, item) in enumerate(rows, 1):
-        label = f"{name}:{line}"
         if progress is not None and n % 1000 == 0:
             progress(line)
+        lines.append(line)
+        items.append(item)
+    labels = [f"{name}:{line}" for line in lines]
+    if not problems.count and len(items) > 1:
+        # The whole file in one validation, one dump and one digest per event.
         try:
-            event = parse_event(item, where=label)
+            return PreparedFile(name, fmt, prepare_events(items, labels.__getitem__), labels)
+        except InvalidEventError:
+            pass
+    # Some line is bad: read again line by line, to list every bad line in file order with
+    # the message it gives alone (a problem of reading and one of validating interleaved).
+    problems = _Problems(max_problems)
+    prepared = []
+    labels = []
+    for line, item in _rows(data, fmt, name, problems):
+        label = f"{name}:{line}"
+        try:
+            step = prepare_event(item, where=label)
         except InvalidEventError as exc:
             problems.add(exc.message)
             continue
-        out.events.append(event)
-        out.labels.append(label)
+        prepared.append(step)
+        labels.append(label)
     if problems.count:
         more = problems.count - len(problems.lines)
         tail = f" (and {more} more)" if more else ""
         what = "line is not a valid event" if problems.count == 1 else "lines are not valid events"
         msg = f"{problems.count} {what}; nothing was imported: {problems.lines[0]}{tail}"
         raise InvalidFileError(msg, problems=problems.lines, count=problems.count)
-    if not out.events:
+    if not prepared:
         msg = f"{name} holds no events"
         raise InvalidInputError(msg)
-    return out
+    return PreparedFile(name, fmt, prepared, labels)
+
+
+def _rows(data: bytes, fmt: Format, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
+    return _jsonl_rows(data, name, problems) if fmt == "jsonl" else _csv_rows(data, name, problems)
 
 
 def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
@@ -146,7 +246,7 @@ def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[i
         if not line:
             continue
         try:
-            item = load_json_line(line)
+            item = load_json_fast(line)
         except UnfaithfulJSONError as exc:
             problems.add(f"{name}:{line_no}: {exc}")
             continue
@@ -197,6 +297,45 @@ def load_json_line(line: bytes) -> object:
     )
 
 
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+"""A table for ``bytes.translate``: every digit to ``0``, every other byte to a space."""
+
+_LONG_NUMBER = b"0" * 19
+"""Nineteen digits in a row: the shortest run that can be an integer beyond 64 bits."""
+
+
+def load_json_fast(line: bytes) -> object:
+    """Parse one JSON line as :func:`load_json_line` does (the same result or the same error).
+
+    orjson parses the line when the line provably holds nothing orjson would take silently;
+    anything else (and every line orjson refuses) goes to :func:`load_json_line`, which gives
+    the result or the error. What orjson takes silently and the careful reader refuses:
+
+    - an integer beyond 64 bits (orjson makes it a float): it has at least 19 digits in a row,
+      so a line without such a run holds none;
+    - a key given twice in one object (orjson keeps the last). Outside strings a ``:`` appears
+      once per member of an object, so the line's colons are its members plus the colons
+      written inside its strings. orjson writes the parsed value back with one colon per
+      member it kept plus the colons inside the strings it kept, and writes a colon in a
+      string as itself. When no string spells a colon as ``\\u003a``, every colon in a
+      decoded string was written as a colon, so the two counts are equal exactly when no
+      member was dropped, that is when no key was given twice.
+
+    NaN, Infinity, a number beyond a double's range, a lone surrogate and bytes that are not
+    UTF-8 are refused by orjson too, so they reach the careful reader and its messages.
+    """
+    if b"\\u003" not in line and _LONG_NUMBER not in line.translate(_DIGITS):
+        try:
+            item = orjson.loads(line)
+            again = orjson.dumps(item)  # (refuses nesting past 254 levels: careful path)
+        except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+            pass
+        else:
+            if again.count(b":") == line.count(b":"):
+                return item
+    return load_json_line(line)
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in pairs:
@@ -233,8 +372,8 @@ def _no_constant(name: str) -> object:
 
 
 def _quoted(key: str) -> str:
-    text = key if key.isprintable() else "".join(
-        c if c.isprintable() else ascii(c)[1:-1] for c in key
+    text = (
+        key if key.isprintable() else "".join(c if c.isprintable() else ascii(c)[1:-1] for c in key)
     )
     return "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
 
@@ -345,4 +484,4 @@ def _given(cells: list[tuple[str, str]], event_type: str) -> list[tuple[str, str
     return out
 
 
-__all__ = ["MAX_PROBLEMS", "EventFile", "read_events"]
+__all__ = ["MAX_PROBLEMS", "EventFile", "PreparedFile", "prepare_file", "read_events"]

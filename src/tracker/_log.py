@@ -167,6 +167,25 @@ class Log:
         with _gc_paused():
             return self._append(items, dry_run=dry_run, labels=labels)
 
+    def append_prepared(
+        self,
+        prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]],
+        *,
+        labels: Sequence[str],
+        dry_run: bool = False,
+    ) -> list[Receipt]:
+        """Append a batch :func:`~tracker.events.codec.prepare_events` prepared, as ``append``.
+
+        For a caller that validated, dumped and digested the events already (``tracker
+        import``, through :func:`tracker._import.prepare_file`): the same checks against the
+        log, the same receipts and errors as ``append`` of the same events with ``labels``.
+        """
+        if len(labels) != len(prepared):
+            msg = f"{len(labels)} labels for {len(prepared)} events: give one label per event"
+            raise ValueError(msg)
+        with _gc_paused():
+            return self._append_prepared(list(prepared), dry_run=dry_run, labels=labels)
+
     def _append(
         self,
         items: list[BaseEvent | dict[str, Any]],
@@ -178,6 +197,15 @@ class Log:
         prepared = prepare_events(
             items, lambda i: labels[i] if labels else f"event {i + 1}" if many else ""
         )
+        return self._append_prepared(prepared, dry_run=dry_run, labels=labels)
+
+    def _append_prepared(
+        self,
+        prepared: list[tuple[AnyEvent, dict[str, Any], str]],
+        *,
+        dry_run: bool,
+        labels: Sequence[str] | None,
+    ) -> list[Receipt]:
         with self.store.writer() as writer:
             try:
                 self._catch_up(writer)
