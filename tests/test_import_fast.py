@@ -25,6 +25,7 @@ import tracker
 from tracker import _import
 from tracker._import import load_json_fast, load_json_line, prepare_file, read_events
 from tracker.cli import main
+from tracker.errors import InvalidFileError
 from tracker.events.codec import event_to_dict, parse_event, prepare_event
 
 
@@ -247,3 +248,38 @@ def test_import_writes_the_bytes_append_writes(tmp_path: Path) -> None:
         log.append(events, labels=[f"{src}:{i}" for i in range(1, len(events) + 1)])
     assert by_cli.read_bytes() == by_api.read_bytes()
     assert by_cli.read_bytes().count(b"\n") == len(events)
+
+
+def test_chunks_prepare_what_one_pass_prepares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prepared in chunks (the last of one event), a file gives what prepare_event gives."""
+    monkeypatch.setattr(_import, "_CHUNK", 4)
+    events = _grok_events()
+    assert len(events) % 4 == 1
+    src = _write(tmp_path / "e.jsonl", events)
+    assert prepare_file(src).prepared == [prepare_event(e) for e in events]
+
+
+def test_bad_lines_in_later_chunks_are_listed_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bad event in a later chunk and a bad line after it are both listed, in file order."""
+    monkeypatch.setattr(_import, "_CHUNK", 4)
+    events = _grok_events()
+    lines = [json.dumps(e) for e in events]
+    lines[9] = '{"type": "topic", "topic": "Not An Id", "name": "T"}'
+    lines[20] = '{"type": "topic",'
+    src = tmp_path / "e.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InvalidFileError) as caught:
+        prepare_file(src)
+    assert caught.value.problems == [
+        f"{src}:10: topic.topic: \"Not An Id\" is not an id: use lowercase letters, digits, '.', "
+        "'_' or '-', starting with a letter or digit, at most 64 characters (for example "
+        "'not-an-id')",
+        f"{src}:21: not valid JSON (at column 18); write one JSON object per line",
+    ]
+    with pytest.raises(InvalidFileError) as again:
+        read_events(src)
+    assert again.value.problems == caught.value.problems

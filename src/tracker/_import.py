@@ -14,7 +14,6 @@ Every line is checked before anything is appended: :func:`read_events` raises
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import math
@@ -177,14 +176,16 @@ def _load(
     if fmt == "jsonl" and first == b"[":
         msg = f"{name} holds a JSON array; write one event per line (JSONL) instead"
         raise InvalidInputError(msg)
-    # Many objects and no cycles: collecting while they are built only rescans them.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    from tracker._log import _gc_paused
+
+    # Many objects and no cycles: collecting while they are built only rescans them, and so
+    # would the first collections after (what was built is frozen on the way out).
+    with _gc_paused():
         return _prepare(data, fmt, name, progress, max_problems)
-    finally:
-        if was_enabled:
-            gc.enable()
+
+
+_CHUNK = 1000
+"""Events validated, dumped and digested in one call: a file's parsed dicts never all wait."""
 
 
 def _prepare(
@@ -195,21 +196,32 @@ def _prepare(
     max_problems: int,
 ) -> PreparedFile:
     problems = _Problems(max_problems)
-    rows = _rows(data, fmt, name, problems)
-    lines: list[int] = []
+    prepared: list[tuple[AnyEvent, dict[str, Any], str]] = []
+    labels: list[str] = []
     items: list[object] = []
-    for n, (line, item) in enumerate(rows, 1):
+    bad = False
+
+    def flush() -> None:
+        # A chunk in one validation, one dump and one digest per event.
+        nonlocal bad
+        if not bad and not problems.count:
+            start = len(prepared)
+            try:
+                prepared.extend(prepare_events(items, lambda i: labels[start + i]))
+            except InvalidEventError:
+                bad = True
+        items.clear()
+
+    for n, (line, item) in enumerate(_rows(data, fmt, name, problems), 1):
         if progress is not None and n % 1000 == 0:
             progress(line)
-        lines.append(line)
+        labels.append(f"{name}:{line}")
         items.append(item)
-    labels = [f"{name}:{line}" for line in lines]
-    if not problems.count and len(items) > 1:
-        # The whole file in one validation, one dump and one digest per event.
-        try:
-            return PreparedFile(name, fmt, prepare_events(items, labels.__getitem__), labels)
-        except InvalidEventError:
-            pass
+        if len(items) == _CHUNK:
+            flush()
+    flush()
+    if not bad and not problems.count and prepared:
+        return PreparedFile(name, fmt, prepared, labels)
     # Some line is bad: read again line by line, to list every bad line in file order with
     # the message it gives alone (a problem of reading and one of validating interleaved).
     problems = _Problems(max_problems)
