@@ -83,29 +83,9 @@ def read_events(
         InvalidInputError: the file cannot be read, or its format cannot be told.
         InvalidFileError: some lines are not valid events; lists them, nothing is kept.
     """
-    if isinstance(source, str | os.PathLike):
-        path = os.fspath(source)
-        if path == "-":
-            return _read(sys.stdin.buffer, format, name or "stdin", progress, max_problems)
-        try:
-            stream = open(path, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            msg = f"cannot read {path}: {exc.strerror or exc}"
-            raise InvalidInputError(msg) from None
-        with stream:
-            fmt = format or _SUFFIXES.get(os.path.splitext(path)[1].lower())
-            return _read(stream, fmt, name or path, progress, max_problems)
-    return _read(source, format, name or "stream", progress, max_problems)
-
-
-def _read(
-    stream: IO[bytes],
-    fmt: Format | None,
-    name: str,
-    progress: Callable[[int], None] | None,
-    max_problems: int,
-) -> EventFile:
-    loaded = _load(stream, fmt, name, progress, max_problems)
+    loaded = prepare_file(
+        source, format=format, name=name, progress=progress, max_problems=max_problems
+    )
     out = EventFile(loaded.name, loaded.format, labels=loaded.labels)
     for event, body, _digest in loaded.prepared:
         # (as with_id, with the id the preparation worked out: no second dump and digest)
@@ -136,26 +116,30 @@ class PreparedFile:
 
 
 def prepare_file(
-    source: str | os.PathLike[str],
+    source: str | os.PathLike[str] | IO[bytes],
     *,
     format: Format | None = None,  # noqa: A002 - the natural name
+    name: str | None = None,
     progress: Callable[[int], None] | None = None,
+    max_problems: int = MAX_PROBLEMS,
 ) -> PreparedFile:
-    """Read, validate and prepare every event of a file (``-`` for standard input) to append.
+    """Read, validate and prepare every event of a file to append, as :func:`read_events` reads.
 
-    The same checks, errors and messages as :func:`read_events`.
+    The same arguments, checks, errors and messages as :func:`read_events`.
     """
-    path = os.fspath(source)
-    if path == "-":
-        return _load(sys.stdin.buffer, format, "stdin", progress, MAX_PROBLEMS)
-    try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        msg = f"cannot read {path}: {exc.strerror or exc}"
-        raise InvalidInputError(msg) from None
-    with stream:
-        fmt = format or _SUFFIXES.get(os.path.splitext(path)[1].lower())
-        return _load(stream, fmt, path, progress, MAX_PROBLEMS)
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        if path == "-":
+            return _load(sys.stdin.buffer, format, name or "stdin", progress, max_problems)
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            msg = f"cannot read {path}: {exc.strerror or exc}"
+            raise InvalidInputError(msg) from None
+        with stream:
+            fmt = format or _SUFFIXES.get(os.path.splitext(path)[1].lower())
+            return _load(stream, fmt, name or path, progress, max_problems)
+    return _load(source, format, name or "stream", progress, max_problems)
 
 
 def _load(
