@@ -163,10 +163,14 @@ def _load(
     from tracker._log import _gc_paused
 
     # Many objects and no cycles: collecting while they are built only rescans them, and so
-    # would the first collections after (what was built is frozen on the way out).
-    with _gc_paused():
+    # would the first collections after (what a big file built is frozen on the way out, as
+    # Log.append freezes what a big batch built).
+    with _gc_paused(freeze=len(data) >= _BIG):
         return _prepare(data, fmt, name, progress, max_problems)
 
+
+_BIG = 1 << 16
+"""A file this large (64 kB: a hundred or so events) has its models frozen once read."""
 
 _CHUNK = 1000
 """Events validated, dumped and digested in one call: a file's parsed dicts never all wait."""
