@@ -63,6 +63,7 @@ _NUMBERS = st.one_of(
     st.integers(-(2**70), 2**70).map(str),
     st.sampled_from([2**63 - 1, 2**63, 2**64 - 1, 2**64, -(2**63), -(2**63) - 1]).map(str),
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.from_regex(r"-?(0|[1-9][0-9]{0,21})(\.[0-9]{1,25})?([eE][+-]?[0-9]{1,3})?", fullmatch=True),
     st.sampled_from(
         [
             "1e400",
@@ -115,7 +116,9 @@ def _containers(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 _VALUES = st.recursive(_SCALARS, _containers, max_leaves=12)
-_RAW = st.sampled_from([b"", b"", b"", b"\xff", b"\xed\xa0\x80", b"\xc3", b"\x00"])
+_RAW = st.sampled_from(
+    [b"", b"", b"", b"\xff", b"\xed\xa0\x80", b"\xc3", b"\x00", b"\xef\xbb\xbf", b"\x7f"]
+)
 
 
 @st.composite
