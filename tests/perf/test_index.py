@@ -208,6 +208,13 @@ def _answers(state: tracker.State, actor: str) -> Any:
         [e.id for e in state.uncertain()],
         state.actors,
         state.topics,
+        # what the command line asks of an actor-scoped replay (stances, figures, posture)
+        state.stances(holder=actor).to_json(),
+        state.stance_changes(holder=actor).to_json(),
+        state.figures(subject=actor).to_json(),
+        state.figures(reporter=actor).to_json(),
+        state.posture(regulator=actor).to_json(),
+        state.posture(target=actor).to_json(),
     )
 
 
@@ -267,3 +274,41 @@ def test_the_index_spreads_over_more_buckets_as_the_log_grows(
         full = log.replay()
         for actor in ("ofcom", "xai", "bbc", "cnil", "ec"):
             assert _answers(log.replay_actor(actor), actor) == _answers(full, actor)
+
+
+@pytest.mark.parametrize(
+    ("command", "key", "query"),
+    [
+        (["stances", "--holder"], "stances", lambda s, a: s.stances(holder=a)),
+        (["stances", "--changes", "--holder"], "changes", lambda s, a: s.stance_changes(holder=a)),
+        (["figures", "--subject"], "series", lambda s, a: s.figures(subject=a)),
+        (["figures", "--reporter"], "series", lambda s, a: s.figures(reporter=a)),
+        (["posture", "--regulator"], None, lambda s, a: s.posture(regulator=a)),
+        (["posture", "--target"], None, lambda s, a: s.posture(target=a)),
+    ],
+)
+def test_commands_about_one_actor_fold_only_its_records(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lines_read: list[int],
+    command: list[str],
+    key: str | None,
+    query: Any,
+) -> None:
+    """`tracker stances --holder A` (figures --subject/--reporter, posture --regulator/--target)
+    replays only A's records, and answers as a full replay of the Grok log does, for every actor."""
+    from tracker.cli.main import main
+    from tracker.examples import demo_log_path
+
+    path = tmp_path / "grok.jsonl"
+    shutil.copyfile(demo_log_path(), path)
+    with tracker.open(path) as log:
+        log._catch_up()  # the index beside the log, as any earlier command leaves it
+        full = log.replay(as_of="2026-01-12", checkpoint=False)
+    for actor in sorted(full.actors):
+        lines_read.clear()
+        assert main(["--log", str(path), *command, actor, "--as-of", "2026-01-12", "--json"]) == 0
+        out = orjson.loads(capsys.readouterr().out)
+        assert lines_read == []  # no reading of the log from its start: the index's records only
+        expected = query(full, actor).to_json()
+        assert (out[key] if key else {k: out[k] for k in expected}) == expected, actor

@@ -328,13 +328,21 @@ def dates(args: argparse.Namespace) -> ReplayDates:
     return {"as_of": getattr(args, "as_of", None), "known_at": getattr(args, "known_at", None)}
 
 
-def replay(log: tracker.Log, args: argparse.Namespace) -> tracker.State:
+def replay(
+    log: tracker.Log, args: argparse.Namespace, *, about: str | None = None
+) -> tracker.State:
     """``log.replay`` at the command's dates, with a note when ``--known-at`` leaves nothing.
 
-    A date before the log's first record is the usual sign of ``--known-at`` typed for
-    ``--as-of``: the note on stderr says so (never with ``--json``, whose output stays pure).
+    With ``about`` (an actor id), only the registry and the records concerning that actor are
+    folded (``log.replay_actor``): the answers about that actor are a full replay's, at a cost
+    that does not grow with the log. A date before the log's first record is the usual sign
+    of ``--known-at`` typed for ``--as-of``: the note on stderr says so (never with
+    ``--json``, whose output stays pure).
     """
-    state = log.replay(**dates(args))
+    if about is not None:
+        state = log.replay_actor(about, **dates(args))
+    else:
+        state = log.replay(**dates(args))
     known_at = getattr(args, "known_at", None)
     if known_at is not None and state.head_seq == 0 and not getattr(args, "json", False):
         first = next(iter(log.records()), None)

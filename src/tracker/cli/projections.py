@@ -135,9 +135,10 @@ def register(subparsers: Any) -> None:
     group.add_argument("--to-known-at", metavar="DATE", help="record time of the second replay")
 
 
-def _replay(args: argparse.Namespace) -> State:
+def _replay(args: argparse.Namespace, about: str | None = None) -> State:
+    """The replay at the command's dates; with ``about``, only what concerns that actor."""
     with open_log(args) as log:
-        return replay(log, args)
+        return replay(log, args, about=about)
 
 
 def _clocks(args: argparse.Namespace) -> dict[str, Any]:
@@ -151,7 +152,7 @@ def _position(value: int | None) -> str:
 def _stances(args: argparse.Namespace) -> None:
     from tracker.cli.render import open_start_note
 
-    state = _replay(args)
+    state = _replay(args, about=args.holder)
     if args.changes:
         changes = state.stance_changes(topic=args.topic, holder=args.holder)
         rows: list[tuple[Any, ...]] = [
@@ -204,7 +205,7 @@ def standing(p: FigurePoint) -> str:
 
 
 def _figures(args: argparse.Namespace) -> None:
-    state = _replay(args)
+    state = _replay(args, about=args.subject or args.reporter)
     figures = state.figures(
         metric=args.metric, subject=args.subject, reporter=args.reporter, unit=args.unit
     )
@@ -230,7 +231,7 @@ def _figures(args: argparse.Namespace) -> None:
     emit(
         {**_clocks(args), "unit": args.unit, "series": figures.to_json()},
         args.json,
-        text if rows else _no_figures(state, args.metric),
+        text if rows else lambda _: _no_figures(_replay(args), args.metric),
     )
 
 
@@ -249,7 +250,7 @@ def _no_figures(state: State, metric: str | None) -> str:
 
 
 def _posture(args: argparse.Namespace) -> None:
-    state = _replay(args)
+    state = _replay(args, about=args.regulator or args.target)
     posture = state.posture(regulator=args.regulator, target=args.target)
 
     def text(_: Any) -> str:
