@@ -146,19 +146,27 @@ def test_an_empty_tracker_log_counts_as_unset(
         ),
         (
             ["copy", "elsewhere.jsonl", "backup.jsonl"],
-            "no log at elsewhere.jsonl: create it with 'tracker init --log elsewhere.jsonl'",
+            "no log at elsewhere.jsonl to copy: give the path of an existing log",
         ),
         (
             ["copy", "gork.jsonl", "backup.jsonl"],
-            "no log at gork.jsonl; did you mean grok.jsonl? (to start a new log there: "
-            "tracker init --log gork.jsonl)",
+            "no log at gork.jsonl to copy; did you mean grok.jsonl?",
+        ),
+        (
+            ["verify", "--log", "grok.jsonl", "--extends", "elsewhere.jsonl"],
+            "no log at elsewhere.jsonl to compare with: give the path of an existing log",
+        ),
+        (
+            ["verify", "--log", "grok.jsonl", "--extends", "gork.jsonl"],
+            "no log at gork.jsonl to compare with; did you mean grok.jsonl?",
         ),
     ],
 )
-def test_repair_and_copy_name_a_missing_log_like_every_command(
+def test_repair_copy_and_verify_name_a_missing_log(
     cli: Run, tmp_path: Path, argv: list[str], message: str
 ) -> None:
-    """repair and copy say how to create a missing log, or which close name was meant."""
+    """repair says how to create a missing log; copy and verify --extends, which only read the
+    log they are given, never advise creating it; each names a close name that was meant."""
     assert cli("init", "--log", "grok.jsonl").status == 0
     result = cli(*argv)
     assert (result.status, result.out, result.err) == (1, "", f"tracker: error: {message}\n")

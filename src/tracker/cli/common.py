@@ -246,18 +246,26 @@ def open_log(args: argparse.Namespace) -> tracker.Log:
 
 
 @contextlib.contextmanager
-def explain_missing_log(path: str, origin: str) -> Iterator[None]:
+def explain_missing_log(path: str, origin: str, purpose: str = "") -> Iterator[None]:
     """Turn "no log at PATH" into the command line's message: how to create the log there
     (``tracker init --log PATH``), a close name beside it, or how to choose another log.
 
     ``origin`` is where ``path`` came from: ``--log``, ``TRACKER_LOG``, ``default`` (see
-    :func:`log_path`), or ``argument`` (a command's own argument, as ``tracker copy SRC``).
+    :func:`log_path`), or ``source``: a log the command only reads, named by its own argument
+    (``tracker copy SRC``, ``verify --extends OTHER``), which it makes no sense to create;
+    ``purpose`` then says what it was for ("to copy").
     """
     from tracker.errors import LogNotFoundError
 
     try:
         yield
     except LogNotFoundError as exc:
+        if origin == "source" and "tracker init" not in exc.message:
+            raise  # not a missing log (a directory, say): its own message says what is wrong
+        if origin == "source":
+            near = _near_logs(path)
+            hint = f"; did you mean {near}?" if near else ": give the path of an existing log"
+            raise LogNotFoundError(f"no log at {path} {purpose}{hint}") from None
         if origin == "default":
             msg = (
                 f"no log at ./{DEFAULT_LOG} (the default): create one with 'tracker init', "

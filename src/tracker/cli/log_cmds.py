@@ -778,7 +778,11 @@ def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[st
 def _verify(args: argparse.Namespace) -> None:
     head = _read_head(args.head) if args.head is not None else None
     with open_log(args) as log:
-        report = log.extends(args.extends) if args.extends else log.verify()
+        if args.extends:
+            with explain_missing_log(args.extends, "source", "to compare with"):
+                report = log.extends(args.extends)
+        else:
+            report = log.verify()
         if head is not None:
             report = log.verify(head=head)
     last = report.head

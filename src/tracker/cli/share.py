@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
 def _copy(args: argparse.Namespace) -> None:
     import tracker
 
-    with explain_missing_log(args.source, "argument"):
+    with explain_missing_log(args.source, "source", "to copy"):
         source = tracker.open(args.source)
     with source:
         report = tracker.copy(source, args.destination)
