@@ -32,7 +32,7 @@ from tracker.projections.fold import Entry
 from tracker.projections.posture import PostureRow
 from tracker.projections.results import Rows, date_columns, joined, rows
 from tracker.projections.stances import StanceStep
-from tracker.projections.timeline import summary_of
+from tracker.projections.timeline import actor_ids, summary_of
 
 ROLES: dict[str, str] = {
     "speaker": "speaker",
@@ -69,18 +69,8 @@ def roles_in(entry: Entry) -> dict[str, tuple[str, ...]]:
         for actor in (value,) if type(value) is str else value:
             found = out.get(actor, ())
             if role not in found:
-                out[actor] = _roles_tuple(found, role)
+                out[actor] = (*found, role)
     return out
-
-
-_ROLE_TUPLES: dict[tuple[str, ...], tuple[str, ...]] = {}
-"""One tuple per distinct combination of roles, shared by every event with it (a state of a
-million events, and its checkpoint, then hold a few dozen tuples instead of a million)."""
-
-
-def _roles_tuple(found: tuple[str, ...], role: str) -> tuple[str, ...]:
-    roles = (*found, role)
-    return _ROLE_TUPLES.setdefault(roles, roles)
 
 
 @dataclass(frozen=True)
@@ -209,7 +199,7 @@ class Involvement:
         if event.KIND == "registration":
             return
         event_id, by_actor = event.id, self._by_actor
-        for actor in roles_in(entry):
+        for actor in actor_ids(event):
             found = by_actor.get(actor)
             if found is None:
                 found = by_actor[actor] = {}
@@ -219,7 +209,7 @@ class Involvement:
         """Take an event out."""
         if entry.event.KIND == "registration":
             return
-        for actor in roles_in(entry):
+        for actor in actor_ids(entry.event):
             found = self._by_actor.get(actor)
             if found is not None:
                 found.pop(entry.id, None)

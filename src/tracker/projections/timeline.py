@@ -63,9 +63,35 @@ def summary_of(event: AnyEvent) -> str:
             return f"{ev.supersedes} superseded by {ev.by}: {ev.reason}"
 
 
+_ACTOR_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Event class -> the fields that name actors, worked out once per class."""
+
+
+def actor_ids(event: AnyEvent) -> tuple[str, ...]:
+    """Every actor id a world event names, once each, in field order (the fold's hot path)."""
+    fields = _ACTOR_FIELDS.get(type(event))
+    if fields is None:
+        fields = tuple(f for f, ns in event.REFS.items() if ns == "actor")
+        _ACTOR_FIELDS[type(event)] = fields
+    values = event.__dict__  # (getattr on a pydantic model costs more; fields live here)
+    out: list[str] = []
+    for field in fields:
+        value = values[field]
+        if not value:  # None, or an empty tuple
+            continue
+        if type(value) is str:
+            out.append(value)
+        else:
+            out.extend(value)
+    return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
+
+
 def actors_of(entry: Entry) -> tuple[str, ...]:
     """Every actor id an event names (speaker, subject, regulator, target, verifier, ...)."""
-    return tuple(dict.fromkeys(v for _f, ns, v in entry.event.references() if ns == "actor"))
+    event = entry.event
+    if event.KIND == "world":
+        return actor_ids(event)
+    return tuple(dict.fromkeys(v for _f, ns, v in event.references() if ns == "actor"))
 
 
 def topics_of(entry: Entry) -> tuple[str, ...]:
@@ -191,6 +217,7 @@ def sort_entries(entries: Sequence[Entry]) -> TimelineView:
 __all__ = [
     "Timeline",
     "TimelineView",
+    "actor_ids",
     "actors_of",
     "entry_record",
     "figure_text",
