@@ -90,34 +90,57 @@ def code_version() -> str:
     return _CODE[0]
 
 
+_KEY_BYTES = 32
+
+
 def _key() -> bytes | None:
-    """This machine's checkpoint key, created on first use; None where none can be kept."""
-    base = os.environ.get("TRACKER_CACHE_DIR")
-    if base:
-        directory = Path(base)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        directory = (Path(xdg) if xdg else Path.home() / ".cache") / "tracker"
+    """This machine's checkpoint key, created on first use; None where none can be kept.
+
+    A key file of any other length than a key's (empty after a crash, or edited) is never
+    used: it is replaced by a new key, so no checkpoint signed under it loads.
+    """
+    try:
+        base = os.environ.get("TRACKER_CACHE_DIR")
+        if base:
+            directory = Path(base)
+        else:
+            xdg = os.environ.get("XDG_CACHE_HOME")
+            directory = (Path(xdg) if xdg else Path.home() / ".cache") / "tracker"
+    except RuntimeError:  # no home directory to keep it in
+        return None
     path = directory / "checkpoint.key"
     try:
-        return path.read_bytes()
+        key: bytes | None = path.read_bytes()
     except FileNotFoundError:
-        pass
+        key = None
     except OSError:
         return None
+    if key is not None and len(key) == _KEY_BYTES:
+        return key
+    # Made whole in a temporary file, then put in place in one step: no reader ever sees
+    # a part of it. A missing key is linked (the first of two processes wins; the other
+    # reads its key); a damaged one is replaced.
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes()  # another process made it first
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, os.urandom(_KEY_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if key is None:
+            with contextlib.suppress(FileExistsError):
+                os.link(temp, path)
+        else:
+            os.replace(temp, path)
+        key = path.read_bytes()
     except OSError:
         return None
-    try:
-        os.write(fd, os.urandom(32))
-        os.fsync(fd)
     finally:
-        os.close(fd)
-    return path.read_bytes()
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    return key if len(key) == _KEY_BYTES else None
 
 
 _TRAILER = 65  # a newline and the HMAC's 64 hex digits, after the pickled state
@@ -205,7 +228,9 @@ def load(log: Path, still_there: Callable[[int, str], bool]) -> tuple[State, Mar
             state = pickle.load(f)  # noqa: S301 - written on this machine, under its key
         except Exception:  # noqa: BLE001 - code moved under it: rebuilt, never fatal
             return None
-    return state, mark
+    from tracker.projections.state import State
+
+    return (state, mark) if isinstance(state, State) else None
 
 
 def save(log: Path, state: State, mark: Mark) -> None:

@@ -383,3 +383,25 @@ def _statement_model(n: int) -> Any:
     from tracker.events import parse_event
 
     return parse_event(_statement(n, "ofcom", 1))
+
+
+@pytest.mark.parametrize("damaged", [b"", b"short"])
+def test_a_damaged_key_is_replaced_and_nothing_signed_under_it_loads(
+    log_with_checkpoint: Path, cache_dir: Path, damaged: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key file that is not a whole key (empty after a crash) is never signed or checked with:
+    a checkpoint made under it, which could carry any pickle, is not loaded."""
+    key_file = cache_dir / "checkpoint.key"
+    key_file.write_bytes(damaged)
+    path = _checkpoint.checkpoint_path(log_with_checkpoint)
+    header, rest = path.read_bytes().split(b"\n", 1)
+    body = rest[: -_checkpoint._TRAILER]
+    forged = _checkpoint._new_mac(damaged, orjson.loads(header))
+    forged.update(body)
+    path.write_bytes(header + b"\n" + body + b"\n" + forged.hexdigest().encode())
+    calls: list[Any] = []
+    monkeypatch.setattr(pickle, "load", lambda f: calls.append(f))
+    state = tracker.open(log_with_checkpoint).replay()
+    assert calls == []  # never unpickled
+    assert state.head_seq == 18
+    assert len(key_file.read_bytes()) == 32  # a new, whole key took its place
