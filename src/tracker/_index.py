@@ -177,17 +177,20 @@ class Index:
             if discard:
                 self.discard()
             return False
-        self.position = state["position"]
-        self.seq = state["seq"]
-        self.hash = state["hash"]
-        self.actors = state["actors"]
-        self.topics = state["topics"]
-        self.names = state["names"]
-        self.retracted = set(state["retracted"])
-        self.owners = {k: (v[0], v[1]) for k, v in state["owners"].items()}
-        self._sizes = state["sizes"]
-        self.buckets = state["buckets"]
-        self.count = state["count"]
+        try:  # a state.json edited or written by another version: rebuilt, never an error
+            owners = {k: (v[0], v[1]) for k, v in state["owners"].items()}
+            fields = (state["position"], state["seq"], state["hash"], state["actors"],
+                      state["topics"], state["names"], set(state["retracted"]), state["sizes"],
+                      state["buckets"], state["count"])
+            if not all(isinstance(state[k], dict) for k in ("actors", "topics", "names", "sizes")):
+                raise TypeError(state)  # noqa: TRY301 - one way out for every malformed field
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            if discard:
+                self.discard()
+            return False
+        (self.position, self.seq, self.hash, self.actors, self.topics, self.names,
+         self.retracted, self._sizes, self.buckets, self.count) = fields
+        self.owners = owners
         self._partial = True
         return True
 

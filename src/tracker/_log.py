@@ -760,15 +760,23 @@ class Log:
             offsets = self._index.offsets_for(actor)
         state = State(as_of=t, known_at=k)
         cutoff = format_instant(k) if k is not None else None
-        with _gc_paused():
-            for seq, recorded, event, record_hash in self._records_at(offsets):
-                if cutoff is not None and recorded > cutoff:
-                    break
-                state.advance(seq, recorded, event, record_hash)
+        try:
+            with _gc_paused():
+                for seq, recorded, event, record_hash in self._records_at(offsets):
+                    if cutoff is not None and recorded > cutoff:
+                        break
+                    state.advance(seq, recorded, event, record_hash)
+        except StaleIndexError:  # the index points where no record of it is: rebuild it
+            self._reset_index(discard=True)
+            return self.replay(as_of=as_of, known_at=known_at)  # (a damaged log says so here)
         return state
 
     def _records_at(self, offsets: list[int]) -> Iterator[tuple[int, str, AnyEvent, str]]:
-        """Read the records starting at ``offsets`` (in order), checking each one's hash."""
+        """Read the records starting at ``offsets`` (in order), checking each one's hash.
+
+        Raises:
+            StaleIndexError: an offset is past the end, or no whole record starts there.
+        """
         assert isinstance(self.store, FileStore)
         loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validator.validate_json
         hash_key, event_key = b',"hash":"', b'"event":'
@@ -780,8 +788,7 @@ class Log:
                 while nl < 0:
                     more = os.pread(fd, 1 << 16, offset + len(chunk))
                     if not more:
-                        msg = f"the index points past the end of {self.location}; run any append to rebuild it"
-                        raise IntegrityError(msg)
+                        raise StaleIndexError(offset)  # past the end: the caller rebuilds it
                     chunk += more
                     nl = chunk.find(b"\n")
                 line = chunk[:nl]
@@ -792,11 +799,9 @@ class Log:
                 except (orjson.JSONDecodeError, KeyError, TypeError):
                     ok = False
                 if not ok or i <= 0:
-                    msg = (
-                        f"the record at byte {offset} of {self.location} does not match its "
-                        f"hash; run 'tracker verify --log {self.location}' for details"
-                    )
-                    raise IntegrityError(msg)
+                    # Not a whole record there: the index is stale. (If the log itself was
+                    # edited, the full replay the caller falls back to says where.)
+                    raise StaleIndexError(offset)
                 j = line.find(event_key)
                 try:
                     event = validate(line[j + 8 : i])

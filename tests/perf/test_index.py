@@ -312,3 +312,42 @@ def test_commands_about_one_actor_fold_only_its_records(
         assert lines_read == []  # no reading of the log from its start: the index's records only
         expected = query(full, actor).to_json()
         assert (out[key] if key else {k: out[k] for k in expected}) == expected, actor
+
+
+def test_an_index_pointing_between_records_is_rebuilt_not_blamed_on_the_log(
+    tmp_path: Path,
+) -> None:
+    """Offsets in an actor's index file that land inside records make the index rebuilt, and
+    the answer is a full replay's: the log, which verifies, is not called damaged."""
+    import array
+
+    from tracker.examples import demo_log_path
+
+    path = tmp_path / "grok.jsonl"
+    shutil.copyfile(demo_log_path(), path)
+    with tracker.open(path) as log:
+        expected = log.actor("grok").to_json()  # builds the index; close saves it
+    offsets_file = tmp_path / "grok.jsonl.index" / "actors" / "grok"
+    offsets = array.array("q", offsets_file.read_bytes())
+    offsets_file.write_bytes(array.array("q", (o + 5 for o in offsets)).tobytes())
+    with tracker.open(path) as log:
+        assert log.actor("grok").to_json() == expected
+        assert log.verify().records == 33
+
+
+@pytest.mark.parametrize("damage", ["drop names", "owners as a list", "actors as a list"])
+def test_a_malformed_index_state_is_rebuilt(filled: Path, damage: str) -> None:
+    """A state.json that parses but lacks a field, or has one of the wrong type, is rebuilt:
+    appends and actor views work as with no index at all."""
+    state_file = filled.parent / (filled.name + ".index") / "state.json"
+    state = orjson.loads(state_file.read_bytes())
+    if damage == "drop names":
+        del state["names"]
+    elif damage == "owners as a list":
+        state["owners"] = []
+    else:
+        state["actors"] = list(state["actors"])
+    state_file.write_bytes(orjson.dumps(state))
+    with tracker.open(filled) as log:
+        assert log.append(_statement(100, about=["xai"]))[0].seq == 13
+        assert [e.id for e in log.actor("xai").events][-1:] == [log.replay().timeline()[-1].id]
