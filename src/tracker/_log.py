@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 from pydantic import ValidationError
 
-from tracker import _checkpoint
 from tracker._index import Index, StaleIndexError
 from tracker.errors import (
     MAX_PROBLEMS,
@@ -54,6 +53,7 @@ from tracker.store.seek import Point as _Point
 _sha256 = hashlib.sha256
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
+    from tracker._checkpoint import Mark
     from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
     from tracker.projections.state import HistoryItem, State
@@ -614,6 +614,7 @@ class Log:
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
         """
+        from tracker import _checkpoint
         from tracker.projections.state import State
 
         t = parse_instant_bound(as_of) if as_of is not None else None
@@ -659,6 +660,8 @@ class Log:
         with no ``as_of``; one is applied after (:meth:`State.place_at`), which costs less
         than folding the log again even when nothing had happened by then.
         """
+        from tracker import _checkpoint
+
         assert isinstance(self.store, FileStore)
         path = self.store.path
         peeked = _checkpoint.peek(path)
@@ -695,7 +698,7 @@ class Log:
     beats folding the prefix.
     """
 
-    def _rewind_pays(self, mark: _checkpoint.Mark, cutoff: str | None) -> bool:
+    def _rewind_pays(self, mark: Mark, cutoff: str | None) -> bool:
         """Whether a replay to ``cutoff`` (before ``mark``) is cheaper rewinding the checkpoint."""
         if cutoff is None or cutoff >= mark.recorded or not isinstance(self.store, FileStore):
             return False
@@ -1079,7 +1082,7 @@ class Log:
         theirs = other if isinstance(other, Log) else open(other)
         try:
             their_report = _verify_named(theirs, "the other log")
-            _verify_named(self, "this log")
+            my_report = _verify_named(self, "this log")
             mine = self.store.read_lines()
             for seq, (their_line, _pos) in enumerate(theirs.store.read_lines(), 1):
                 if seq > their_report.records:
@@ -1100,7 +1103,7 @@ class Log:
         finally:
             if theirs is not other:
                 theirs.close()
-        return self.verify()
+        return my_report
 
     def repair(self) -> Damage | None:
         """Cut a torn or unfinished end after a crash (saved beside the log first)."""
