@@ -154,6 +154,7 @@ def _load(
     except OSError as exc:
         msg = f"cannot read {name}: {exc.strerror or exc}"
         raise InvalidInputError(msg) from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark (Windows editors)
     first = data.lstrip()[:1]
     if fmt is None:
         fmt = "jsonl" if first in (b"{", b"[", b"") else "csv"

@@ -89,6 +89,21 @@ def test_import_from_stdin(grok_log: Path, cli: Run, monkeypatch: pytest.MonkeyP
     assert (result.status, result.out) == (0, "imported 1 event from stdin as record 13\n")
 
 
+@pytest.mark.parametrize("from_stdin", [False, True])
+def test_a_byte_order_mark_is_read_past(
+    grok_log: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, from_stdin: bool
+) -> None:
+    """A JSONL file saved with a UTF-8 byte order mark (as Windows editors do) imports as JSONL."""
+    data = b"\xef\xbb\xbf" + (json.dumps(FIGURE) + "\n").encode()
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes(data)
+    if from_stdin:  # (no file name to tell the format by: the first byte must)
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    result = cli("import", "-" if from_stdin else str(src))
+    where = "stdin" if from_stdin else str(src)
+    assert (result.status, result.out) == (0, f"imported 1 event from {where} as record 13\n")
+
+
 CSV = """\
 type,id,occurred,speaker,quote,topic,stance,metric,value,unit,approximate,source,publisher,source,publisher,tags
 statement,ofcom-demand,..2026-01-12,uk-gov,"insulting, to victims",paywall,-2,,,,,https://gov.uk/b,UK government,,,uk;paywall
