@@ -241,3 +241,39 @@ def test_help_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+def test_written_files_get_the_mode_a_plain_write_gives(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    """A report, a chart and an export are readable as any file written under the umask is."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        for argv in (("report", "--out", "r.html"), ("export", "timelinejs", "--out", "t.json"),
+                     ("export", "csv", "--out", "tables")):
+            assert run(*argv).status == 0
+    finally:
+        os.umask(old)
+    for path in (tmp_path / "r.html", tmp_path / "t.json", tmp_path / "tables" / "events.csv"):
+        assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("report", "--out", ""), "--out is empty: give the file to write (--out report.html)"),
+        (("report", "--out", "/proc/r.html"), "cannot write /proc/r.html: "),
+        (("export", "csv", "--out", "/proc/tables"), "cannot write tables into /proc/tables: "),
+    ],
+)
+def test_a_file_that_cannot_be_written_is_one_line(
+    run: Callable[..., Result], argv: tuple[str, ...], message: str
+) -> None:
+    """An empty --out, or a place no file can be written (/proc), is one line, never a bug report."""
+    result = run(*argv)
+    assert result.status != 0
+    assert result.err.startswith(f"tracker: error: {message}")
+    assert result.err.count("\n") == 1
+    assert "bug" not in result.err

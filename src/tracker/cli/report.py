@@ -109,12 +109,19 @@ def register(subparsers: Any) -> None:
 
 
 def write_file(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename)."""
+    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename).
+
+    The file gets the mode a plain write would give it (``umask`` applied), so a report can
+    be shared or served as any other file; an existing file keeps its own.
+    """
     import tempfile
     from pathlib import Path
 
     from tracker.errors import InvalidInputError
 
+    if not path.strip():
+        msg = "--out is empty: give the file to write (--out report.html)"
+        raise InvalidInputError(msg)
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
@@ -124,19 +131,24 @@ def write_file(path: str, data: bytes) -> None:
         msg = f"cannot write {path}: no directory {folder} (create it first)"
         raise InvalidInputError(msg)
     try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except PermissionError as exc:
-        msg = (
-            f"cannot write {path}: {exc.strerror.lower() if exc.strerror else 'permission denied'}"
-        )
-        raise InvalidInputError(msg) from None
+    except OSError as exc:  # permission, a read-only disk, a full one, ...
+        reason = exc.strerror.lower() if exc.strerror else type(exc).__name__
+        raise InvalidInputError(f"cannot write {path}: {reason}") from None
 
 
 def _summary(log: Any, state: Any, **extra: Any) -> dict[str, Any]:
@@ -166,9 +178,9 @@ def _report(args: argparse.Namespace) -> int:
     with open_log(args) as log:
         state = log.replay(**dates(args))
         html = render_report(state, log_head=log.head(), title=args.title)
-        write_file(args.out, html.encode("utf-8"))
-        events = len(state.timeline()) + len(state.uncertain())
         data = html.encode("utf-8")
+        write_file(args.out, data)
+        events = len(state.timeline()) + len(state.uncertain())
         summary = _summary(log, state, wrote=args.out, bytes=len(data), events=events)
     text = f"wrote {args.out}: {plural(events, 'event')}, 4 charts, {_short_head(summary)}"
     emit(summary, args.json, text)
@@ -253,7 +265,13 @@ def _export_csv(args: argparse.Namespace, log: Any, state: Any) -> int:
     if folder.exists() and not folder.is_dir():
         msg = f"cannot write tables into {args.out}: it is a file (give a directory)"
         raise InvalidInputError(msg)
-    exports.write_csv(state, folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror.lower() if exc.strerror else type(exc).__name__
+        raise InvalidInputError(f"cannot write tables into {args.out}: {reason}") from None
+    for name, text in tables.items():  # (the tables built above, each written safely)
+        write_file(str(folder / f"{name}.csv"), text.encode("utf-8"))
     summary = _summary(log, state, wrote=args.out, tables=sorted(tables))
     emit(
         summary,
