@@ -80,7 +80,8 @@ def register(subparsers: Any) -> None:
             "csv          every table (events, actors, topics, fixes, verifications and each\n"
             "             projection) as DIR/<table>.csv with --out DIR, or one table on stdout\n"
             "claimreview  one schema.org ClaimReview per verification: claim, verdict, reviewer\n"
-            "Without --out the export goes to standard output. No extra needed."
+            "Without --out the export goes to standard output. Unlike report and plot, export\n"
+            "needs no matplotlib."
         ),
         example=(
             "tracker export timelinejs --out grok-timeline.json --group-by topic\n"
