@@ -20,13 +20,17 @@ Grammar (surrounding whitespace is ignored)::
     ..2026-01-12                on or before (EDTF: ../2026-01-12)
     2026-01-05..                on or after (EDTF: 2026-01-05/..)
     2026-01-05..2026-01-08      between, inclusive (EDTF: 2026-01-05/2026-01-08)
+    2026-01-09T14:00 Europe/Paris   an IANA zone name after an endpoint; it is turned into the
+                                fixed offset it had then (a day in a zone becomes its minutes:
+                                2026-01-09T00:00+01:00..2026-01-09T23:59+01:00)
 
 Years run 0001-9999. EDTF's ``?`` and ``%`` are refused: write ``~`` for approximate, or an
 interval for uncertain. Every refusal is an :class:`~tracker.errors.InvalidDateError` whose
 message is one line quoting the input and listing the accepted forms.
 
-This module uses the standard library only: parsing runs once per record on replay, so the
-common forms take a microsecond or two, and repeated texts are served from a small cache.
+The grammar is parsed with the standard library alone: parsing runs once per record on
+replay, so the common forms take a microsecond or two, and repeated texts are served from a
+small cache. Only a zone name (the slow path, at input) imports pendulum.
 """
 
 from __future__ import annotations
@@ -163,7 +167,8 @@ class PartialDate:
         precision: The unit it was given in, one of :data:`PRECISIONS`; for an interval, the
             coarsest of its endpoints.
         approximate: Whether it (or an endpoint) was marked ``~``. It does not widen the interval.
-        text: The stripped text it was parsed from; this is what is serialised.
+        text: The stripped text it was parsed from (with a zone name, the fixed-offset text it
+            was rewritten to); this is what is serialised.
     """
 
     __slots__ = ("_approximate", "_earliest", "_key", "_latest", "_precision", "_text")
@@ -208,7 +213,8 @@ class PartialDate:
 
     @property
     def text(self) -> str:
-        """The stripped text it was parsed from; this is what is serialised."""
+        """The stripped text it was parsed from (a zone name rewritten to its offset); this is
+        what is serialised."""
         return self._text
 
     # -- construction -------------------------------------------------------------------------

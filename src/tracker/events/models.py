@@ -75,7 +75,7 @@ def unstorable_number(text: str, problem: str) -> str:
 
 
 Number = Annotated[float, BeforeValidator(_not_bool), BeforeValidator(_exact)]
-"""A float that refuses booleans."""
+"""A float that refuses booleans, and whole numbers a float cannot hold exactly."""
 
 
 def is_valid_id(value: str) -> bool:
