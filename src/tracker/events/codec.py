@@ -9,6 +9,7 @@ sorted and no insignificant whitespace (orjson ``OPT_SORT_KEYS``).
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -55,7 +56,11 @@ def canonical_bytes(obj: Any) -> bytes:
 
 def event_to_dict(event: BaseEvent) -> dict[str, Any]:
     """Return the canonical dict of an event (defaults omitted, ``type`` kept)."""
-    data = event.model_dump(mode="json", exclude_defaults=True)
+    return _typed(event, event.model_dump(mode="json", exclude_defaults=True))
+
+
+def _typed(event: BaseEvent, data: dict[str, Any]) -> dict[str, Any]:
+    """A dump with its ``type`` (a default, so left out of the dump) put back, nested too."""
     kind = data["type"] = event.type  # type: ignore[attr-defined]
     if kind == "correction":  # (not getattr: a missing attribute costs pydantic a raise)
         data["replacement"]["type"] = event.replacement.type  # type: ignore[attr-defined]
@@ -64,7 +69,11 @@ def event_to_dict(event: BaseEvent) -> dict[str, Any]:
 
 def content_digest(data: Mapping[str, Any]) -> str:
     """Return 20 hex digits of SHA-256 over the canonical event dict without its id."""
-    body = {k: v for k, v in data.items() if k != "id"}
+    return _digest({k: v for k, v in data.items() if k != "id"})
+
+
+def _digest(body: Mapping[str, Any]) -> str:
+    """20 hex digits of SHA-256 over a canonical event dict that has no id."""
     return hashlib.sha256(canonical_bytes(body)).hexdigest()[:20]
 
 
@@ -123,8 +132,8 @@ def prepare_event(data: Any, *, where: str = "") -> tuple[AnyEvent, dict[str, An
 
 def _finish(event: AnyEvent, body: dict[str, Any]) -> tuple[AnyEvent, dict[str, Any], str]:
     """From a validated event and its dump: (model, canonical dict with id, content digest)."""
-    given = body.pop("id", None)
-    digest = hashlib.sha256(canonical_bytes(body)).hexdigest()[:20]
+    given = body.pop("id", None)  # (popped, not copied: the dict is ours)
+    digest = _digest(body)
     body["id"] = given if given is not None else ID_PREFIX + digest
     return event, body, digest
 
@@ -154,10 +163,7 @@ def prepare_events(
         out = []
         bodies = _batch_adapter().dump_python(models, mode="json", exclude_defaults=True)
         for event, body in zip(models, bodies, strict=True):
-            kind = body["type"] = event.type
-            if kind == "correction":
-                body["replacement"]["type"] = event.replacement.type  # type: ignore[union-attr]
-            out.append(_finish(event, body))  # (as the careful path: no "where")
+            out.append(_finish(event, _typed(event, body)))  # (as the careful path: no "where")
         return out
     out = []
     for i, item in enumerate(items):
@@ -167,14 +173,10 @@ def prepare_events(
     return out
 
 
-_BATCH: list[TypeAdapter[list[AnyEvent]]] = []
-
-
+@functools.cache
 def _batch_adapter() -> TypeAdapter[list[AnyEvent]]:
     """The validator of a list of events, built on first use (bulk appends only)."""
-    if not _BATCH:
-        _BATCH.append(TypeAdapter(list[Event]))
-    return _BATCH[0]
+    return TypeAdapter(list[Event])
 
 
 def load_event(data: Mapping[str, Any], *, seq: int | None = None) -> AnyEvent:
@@ -232,16 +234,7 @@ _FRIENDLY = {
     "finite_number": "expected a finite number",
 }
 
-_REPLACEMENT_TYPES = (
-    "actor",
-    "figure",
-    "incident",
-    "policy_change",
-    "regulatory_action",
-    "statement",
-    "topic",
-    "verification",
-)
+_REPLACEMENT_TYPES = tuple(sorted(t for t, cls in EVENT_TYPES.items() if cls.KIND != "fix"))
 """The types a correction's replacement may have (every type but the fixes)."""
 
 
