@@ -11,7 +11,6 @@ from __future__ import annotations
 import builtins
 import contextlib
 import gc
-import hashlib
 import os
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,17 +39,17 @@ from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
 from tracker.store.records import (
+    HASH_KEY,
     SCHEMA_VERSION,
     ZERO_HASH,
     Record,
     check_line,
+    hash_at,
     hash_of_line,
     parse_record,
 )
 from tracker.store.seek import EVERY as _EVERY
 from tracker.store.seek import Point as _Point
-
-_sha256 = hashlib.sha256
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
     from tracker._checkpoint import Mark
@@ -781,8 +780,8 @@ class Log:
             StaleIndexError: an offset is past the end, or no whole record starts there.
         """
         assert isinstance(self.store, FileStore)
-        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validator.validate_json
-        hash_key, event_key = b',"hash":"', b'"event":'
+        loads, validate = orjson.loads, EVENT_ADAPTER.validator.validate_json
+        hash_key, event_key = HASH_KEY, b'"event":'
         with builtins.open(self.store.path, "rb", buffering=0) as f:
             fd = f.fileno()
             for offset in offsets:
@@ -798,7 +797,7 @@ class Log:
                 i = line.rfind(hash_key)
                 try:
                     tail = loads(b"{" + line[i + 1 :])
-                    ok = sha256(line[:i] + line[i + 74 :]).hexdigest() == tail["hash"]
+                    ok = hash_at(line, i) == tail["hash"]
                 except (orjson.JSONDecodeError, KeyError, TypeError):
                     ok = False
                 if not ok or i <= 0:
@@ -836,8 +835,8 @@ class Log:
             return
         # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
         # and the event's bytes go straight to the validator, never through Python dicts.
-        loads, sha256, validate = orjson.loads, _sha256, EVENT_ADAPTER.validator.validate_json
-        hash_key, event_key, version = b',"hash":"', b'"event":', SCHEMA_VERSION
+        loads, validate = orjson.loads, EVENT_ADAPTER.validator.validate_json
+        hash_key, event_key, version = HASH_KEY, b'"event":', SCHEMA_VERSION
         store, seek = self.store, self.store.seek
         end = seek.known_at_end(cutoff) if cutoff is not None else None
         # A walk over the whole log from where the seek samples end fills them in on the way.
@@ -853,7 +852,7 @@ class Log:
                 tail is None
                 or tail.get("v") != version
                 or tail.get("prev") != prev
-                or sha256(line[:i] + line[i + 74 :]).hexdigest() != tail.get("hash")
+                or hash_at(line, i) != tail.get("hash")
             ):
                 record = parse_record(line, where=f"{self.location} at byte {pos - len(line) - 1}: ")
                 if cutoff is not None and record.recorded > cutoff:
@@ -1011,8 +1010,8 @@ class Log:
         want_seq = want.seq if want is not None else -1
         seen_want = want is None or want.seq == 0
         prev, expected, last_recorded = ZERO_HASH, 1, ""
-        loads, dumps, sort_keys, sha256 = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS, _sha256
-        hash_key, keys, version = b',"hash":"', _RECORD_KEYS, SCHEMA_VERSION
+        loads, dumps, sort_keys = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
+        hash_key, keys, version = HASH_KEY, _RECORD_KEYS, SCHEMA_VERSION
         for line, _pos in self.store.read_lines():
             # The fast path checks everything check_line does, without building a Record;
             # any doubt falls through to check_line, which names the fault.
@@ -1032,7 +1031,7 @@ class Log:
                     and type(data["batch"]["index"]) is int
                     and type(data["batch"]["count"]) is int
                     and i > 0
-                    and sha256(line[:i] + line[i + 74 :]).hexdigest() == record_hash
+                    and hash_at(line, i) == record_hash
                     and dumps(data, option=sort_keys) == line
                 )
             except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):

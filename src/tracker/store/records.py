@@ -28,7 +28,9 @@ from tracker.events.dates import format_instant, parse_instant
 SCHEMA_VERSION = 1
 ZERO_HASH = "0" * 64
 _KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
-_HASH_KEY = b',"hash":"'
+HASH_KEY = b',"hash":"'
+"""How a canonical line's top-level hash member starts (found with ``rfind``)."""
+_HASH_MEMBER = len(HASH_KEY) + 64 + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +154,14 @@ def hash_of_line(line: bytes) -> str:
     In canonical form the top-level ``hash`` member sits between ``event`` and ``prev``; no
     later member can contain ``,"hash":"``, so its last occurrence is the top-level one.
     """
-    i = line.rfind(_HASH_KEY)
-    if i < 0:
-        return ""
-    j = i + len(_HASH_KEY) + 64 + 1  # the hash, then its closing quote
-    body = line[:i] + b"," + line[j + 1 :] if line[j : j + 1] == b"," else line[:i] + line[j:]
-    return hashlib.sha256(body).hexdigest()
+    i = line.rfind(HASH_KEY)
+    return "" if i < 0 else hash_at(line, i)
+
+
+def hash_at(line: bytes, i: int) -> str:
+    """The hash of a canonical line whose top-level ``,"hash":"`` starts at byte ``i``: SHA-256
+    of the line without that member (the key, 64 hex digits and the closing quote)."""
+    return hashlib.sha256(line[:i] + line[i + _HASH_MEMBER :]).hexdigest()
 
 
 def parse_record(line: bytes, *, where: str = "") -> Record:

@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from tracker.store.records import HASH_KEY
+
 if TYPE_CHECKING:
     from tracker.store.file import FileStore
 
 EVERY = 1024
 """One sample per this many records."""
 
-_TAIL_KEY = b',"hash":"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class Point:
 
 def _tail(line: bytes) -> tuple[int, str, str] | None:
     """(seq, recorded, hash) of a canonical record line, from its last members only."""
-    i = line.rfind(_TAIL_KEY)
+    i = line.rfind(HASH_KEY)
     if i < 0:
         return None
     try:
