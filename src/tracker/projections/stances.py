@@ -29,7 +29,7 @@ Corrections, retractions and supersessions apply by ``known_at`` alone, as every
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -316,21 +316,22 @@ class Stances:
         *,
         holder: str | None = None,
         topic: str | None = None,
-        withdrawn: Callable[[str, str], Sequence[FixEntry]] = lambda _h, _t: (),
-        extra_pairs: Iterable[tuple[str, str]] = (),
+        withdrawn: Mapping[tuple[str, str], Sequence[FixEntry]] | None = None,
     ) -> list[StanceHistory]:
         """Every pair's history, ordered by topic then holder.
 
-        ``extra_pairs`` adds pairs whose only stance was withdrawn (they have no step left).
+        ``withdrawn``: per pair, the retractions of its stance statements; a pair whose only
+        stance was withdrawn (it has no step left) has a history too.
         """
-        keys = set(self.pairs(holder=holder, topic=topic))
-        keys.update(
+        withdrawn = withdrawn or {}
+        keys = {
             k
-            for k in extra_pairs
+            for k in (*self._pairs, *withdrawn)
             if (holder is None or k[0] == holder) and (topic is None or k[1] == topic)
-        )
+        }
         return [
-            self.history(h, t, withdrawn(h, t)) for h, t in sorted(keys, key=lambda k: (k[1], k[0]))
+            self.history(h, t, withdrawn.get((h, t), ()))
+            for h, t in sorted(keys, key=lambda k: (k[1], k[0]))
         ]
 
 

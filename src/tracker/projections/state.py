@@ -155,6 +155,12 @@ class State:
 
     # --- checking ids given by a user ---------------------------------------------------------
 
+    def _check_actors(self, *actors: str | None) -> None:
+        """Refuse any given (not None) actor id that is unknown: see :meth:`_check_actor`."""
+        for actor in actors:
+            if actor is not None:
+                self._check_actor(actor)
+
     def _check_actor(self, actor: str) -> None:
         """Refuse an actor id that is neither registered nor named by a counted event."""
         if not self._involvement.knows(actor):
@@ -176,17 +182,10 @@ class State:
         return out
 
     def _histories(self, holder: str | None, topic: str | None) -> list[StanceHistory]:
-        if holder is not None:
-            self._check_actor(holder)
+        self._check_actors(holder)
         if topic is not None:
             self._check_topic(topic)
-        withdrawn = self._withdrawn()
-        return self._stances.histories(
-            holder=holder,
-            topic=topic,
-            withdrawn=lambda h, t: withdrawn.get((h, t), ()),
-            extra_pairs=withdrawn,
-        )
+        return self._stances.histories(holder=holder, topic=topic, withdrawn=self._withdrawn())
 
     def stances(self, *, topic: str | None = None, holder: str | None = None) -> Rows[StanceStep]:
         """Current positions: one step per (holder, topic) with a position, by topic then holder.
@@ -232,10 +231,7 @@ class State:
             UnknownIdError: ``subject`` or ``reporter`` is not a known actor.
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
-        if subject is not None:
-            self._check_actor(subject)
-        if reporter is not None:
-            self._check_actor(reporter)
+        self._check_actors(subject, reporter)
         return self._figures.table(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
@@ -244,10 +240,7 @@ class State:
         Raises:
             UnknownIdError: ``regulator`` or ``target`` is not a known actor.
         """
-        if regulator is not None:
-            self._check_actor(regulator)
-        if target is not None:
-            self._check_actor(target)
+        self._check_actors(regulator, target)
         return self._postures.posture(regulator=regulator, target=target)
 
     def disputes(self) -> Disputes:
