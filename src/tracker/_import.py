@@ -161,7 +161,7 @@ def _load(
     if fmt == "jsonl" and first == b"[":
         msg = f"{name} holds a JSON array; write one event per line (JSONL) instead"
         raise InvalidInputError(msg)
-    from tracker._log import _gc_paused
+    from tracker._gc import paused as _gc_paused
 
     # Many objects and no cycles: collecting while they are built only rescans them, and so
     # would the first collections after (what a big file built is frozen on the way out, as

@@ -9,8 +9,6 @@ actor, topic and event an event points at exists.
 from __future__ import annotations
 
 import builtins
-import contextlib
-import gc
 import os
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 from pydantic import ValidationError
 
+from tracker._gc import paused as _gc_paused
 from tracker._index import Index, StaleIndexError
 from tracker.errors import (
     MAX_PROBLEMS,
@@ -1109,28 +1108,6 @@ class Log:
         if not isinstance(self.store, FileStore):
             return None
         return self.store.repair()
-
-
-@contextlib.contextmanager
-def _gc_paused(*, freeze: bool = True) -> Iterator[None]:
-    """Pause the cyclic garbage collector while a fold builds many objects (and no cycles).
-
-    With ``freeze``, on the way out what exists is moved out of the collector's reach
-    (``gc.freeze``): a
-    replayed state of a million events would otherwise cost a full collection, seconds long,
-    at the next allocation, and again at every later one. Frozen objects are still freed by
-    reference counting when dropped; only reference cycles that already exist stay until
-    ``gc.unfreeze()``, and a state builds none.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 _RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
