@@ -205,7 +205,8 @@ def standing(p: FigurePoint) -> str:
 
 
 def _figures(args: argparse.Namespace) -> None:
-    state = _replay(args, about=args.subject or args.reporter)
+    about = args.subject or args.reporter
+    state = _replay(args, about=about)
     figures = state.figures(
         metric=args.metric, subject=args.subject, reporter=args.reporter, unit=args.unit
     )
@@ -231,7 +232,10 @@ def _figures(args: argparse.Namespace) -> None:
     emit(
         {**_clocks(args), "unit": args.unit, "series": figures.to_json()},
         args.json,
-        text if rows else lambda _: _no_figures(_replay(args), args.metric),
+        # (the metrics on record are the whole log's: a replay about one actor knows its own)
+        text if rows else lambda _: _no_figures(
+            state if about is None or args.metric is None else _replay(args), args.metric
+        ),
     )
 
 
