@@ -29,7 +29,7 @@ def tree_head(log: Log) -> Checkpoint:
     if tree.size != report.records:
         msg = f"{log.location} changed while its tree was built; run 'tracker head' again"
         raise IntegrityError(msg)
-    _tree.save(log.location, tree)
+    _tree.save(log.store, tree)
     first = None
     if report.records:
         for line, _pos in log.store.read_lines():
@@ -45,7 +45,7 @@ def tree_for(log: Log, size: int, root: bytes) -> Tree:
     Raises:
         IntegrityError: the log's first ``size`` records do not have that root.
     """
-    kept = _tree.load(log.location)
+    kept = _tree.load(log.store)
     if kept is not None and kept.size >= size and kept.root(size) == root:
         return kept
     if kept is not None:
@@ -54,7 +54,7 @@ def tree_for(log: Log, size: int, root: bytes) -> Tree:
     if tree.size < size:
         msg = f"{log.location} has {tree.size} records, fewer than the head's {size}: it is not the log of that head, or it was cut"
         raise IntegrityError(msg, seq=tree.size + 1)
-    _tree.save(log.location, tree)
+    _tree.save(log.store, tree)
     if tree.root(size) != root:
         msg = (
             f"the log's first {size} records do not have the head's Merkle root: it is another "
@@ -163,12 +163,7 @@ def prove_consistency(log: Log, old: str, new: str) -> str:
 
 
 def _drop(log: Log) -> None:
-    path = _tree.cache_path(log.location)
-    if path is not None:
-        try:
-            path.unlink()
-        except OSError:
-            pass
+    _tree.discard(log.store)
 
 
 __all__ = ["prove", "prove_consistency", "tree_for", "tree_head"]

@@ -2,15 +2,15 @@
 
 The tree's leaves are the records' hashes, so it is rebuilt from the log at any time (one read
 of the log and two SHA-256 per record). It is kept in the user's cache directory (never beside
-the log) so that a proof at a million records reads a few dozen stored hashes instead of the
-whole log. Nothing read from the kept tree is believed: every proof made from it is checked
+the log: the log's private folder of :mod:`tracker.derived.files`) so that a proof at a million
+records reads a few dozen stored hashes instead of the whole log. Nothing read from the kept tree is believed: every proof made from it is checked
 against the root of the head it is for before it is handed out, and a proof that fails (a
 stale, damaged or planted file) makes the tree rebuilt from the log. A kept tree can thus cost
 a rebuild, never a false proof.
 
 The file: a 16-byte header (``TRKTREE1`` and the leaf count, big-endian), then each level of
-complete subtrees from the leaves up, 32 bytes a node. It is written to an exclusively created
-temporary file in the same directory, flushed to disk and renamed into place.
+complete subtrees from the leaves up, 32 bytes a node. It is written by
+:func:`tracker.derived.files.atomic_write` and opened without following links.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
+from tracker.derived import files
 from tracker.proofs.merkle import HASH_SIZE, Tree
-from tracker.store.records import HASH_KEY
+from tracker.store.checkpoint import origin_of
+from tracker.store.records import HASH_KEY, hash_of_line
 
 if TYPE_CHECKING:
     from tracker.store.base import Store
@@ -32,22 +33,27 @@ _MAGIC = b"TRKTREE1"
 _HEADER = 16
 
 
-def cache_path(location: str) -> Path | None:
-    """Where the tree of the log at ``location`` is kept (None: a log in memory).
+def cache_path(store: Store) -> Path | None:
+    """Where the tree of ``store``'s log is kept (None: an empty log, a log in memory, or no
+    private cache folder to be had).
 
-    The one place that decides it, so that the tree moves with the rest of the derived state
-    when that gets its own cache folder per log.
+    The one place that decides it: the log's private folder in the user's cache, keyed by
+    the store's kind, where the log lives and its first record.
     """
-    if location == ":memory:" or location.startswith("<"):
+    from tracker.store.file import FileStore
+    from tracker.store.memory import MemoryStore
+
+    if isinstance(store, MemoryStore):
         return None
-    base = os.environ.get("TRACKER_CACHE_DIR")
-    if base:
-        root = Path(base)
+    first = next(iter(store.read_lines()), None)
+    if first is None:
+        return None
+    if isinstance(store, FileStore):
+        kind, where = "file", os.path.realpath(store.path)
     else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        root = (Path(xdg) if xdg else Path.home() / ".cache") / "tracker"
-    real = location if "://" in location else os.path.realpath(location)
-    return root / "trees" / (hashlib.sha256(real.encode()).hexdigest()[:32] + ".tree")
+        kind, where = "postgresql", store.location
+    folder = files.log_folder(kind, where, origin_of(hash_of_line(first[0])))
+    return None if folder is None else folder / "merkle.tree"
 
 
 def leaf_hashes(store: Store, size: int | None = None) -> bytes:
@@ -100,14 +106,13 @@ class StoredTree(Tree):
         os.close(self._fd)
 
 
-def load(location: str) -> StoredTree | None:
-    """The kept tree of the log at ``location``, or None (none kept, or not a tree file)."""
-    path = cache_path(location)
+def load(store: Store) -> StoredTree | None:
+    """The kept tree of ``store``'s log, or None (none kept, or not a tree file)."""
+    path = cache_path(store)
     if path is None:
         return None
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
+    fd = files.open_own(path, os.O_RDONLY)
+    if fd is None:
         return None
     header = os.pread(fd, _HEADER, 0)
     size = struct.unpack(">Q", header[8:])[0] if len(header) == _HEADER else -1
@@ -118,30 +123,27 @@ def load(location: str) -> StoredTree | None:
     return StoredTree(fd, size)
 
 
-def save(location: str, tree: Tree) -> None:
-    """Keep ``tree`` for the log at ``location`` (best effort: a tree is derived data)."""
-    path = cache_path(location)
+def save(store: Store, tree: Tree) -> None:
+    """Keep ``tree`` for ``store``'s log (best effort: a tree is derived data, never believed,
+    so it needs no fsync)."""
+    path = cache_path(store)
     if path is None:
         return
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tree-", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + struct.pack(">Q", tree.size))
-            for level in tree.levels:
-                if level:
-                    f.write(level)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+
+    def write(f: BinaryIO) -> None:
+        f.write(_MAGIC + struct.pack(">Q", tree.size))
+        for level in tree.levels:
+            if level:
+                f.write(level)
+
+    files.atomic_write(path, write, fsync=False)
 
 
-__all__ = ["StoredTree", "build", "cache_path", "leaf_hashes", "load", "save"]
+def discard(store: Store) -> None:
+    """Forget the kept tree (it gave a proof that did not check)."""
+    path = cache_path(store)
+    if path is not None:
+        files.discard(path)
+
+
+__all__ = ["StoredTree", "build", "cache_path", "discard", "leaf_hashes", "load", "save"]
