@@ -45,6 +45,7 @@ from tracker.errors import IntegrityError, TrackerError
 from tracker.store.base import Position, Store, Writer
 from tracker.store.chain import Chain
 from tracker.store.file import FileStore
+from tracker.store.memory import MemoryStore
 from tracker.store.records import ZERO_HASH
 
 if TYPE_CHECKING:
@@ -109,17 +110,7 @@ class Derived:
         """
         if self._bound is not None and self._bound[0] is not None:
             return self._bound
-        folder: Path | None = None
-        scope = ""
-        if self.store.location != ":memory:":
-            first = self.store.first_line()
-            if first is not None:
-                origin = hashlib.sha256(first).hexdigest()
-                kind = "file" if self.file is not None else type(self.store).__name__
-                place = os.fspath(self.file.real_path) if self.file is not None else self.store.location
-                folder = files.log_folder(kind, place, origin)
-                scope = f"{kind}\0{place}\0{origin}"
-        self._bound = (folder, scope)
+        self._bound = folder_of(self.store)
         return self._bound
 
     @property
@@ -483,6 +474,28 @@ class Derived:
         return record.hash
 
 
+def folder_of(store: Store) -> tuple[Path | None, str]:
+    """The private folder of ``store``'s log in the user's cache, and the scope its derived
+    files are sealed under; the one place that decides them (None, "": a log in memory, an
+    empty log, or no private folder to be had).
+
+    Keyed by the store's kind, where the log lives (a file's real path, a database URL without
+    its password) and a digest of its first record's bytes, so a log replaced by another at
+    the same place gets a folder of its own.
+    """
+    if isinstance(store, MemoryStore):
+        return None, ""
+    first = store.first_line()
+    if first is None:
+        return None, ""
+    origin = hashlib.sha256(first).hexdigest()
+    if isinstance(store, FileStore):
+        kind, place = "file", os.fspath(store.real_path)
+    else:
+        kind, place = "postgresql", store.location
+    return files.log_folder(kind, place, origin), f"{kind}\0{place}\0{origin}"
+
+
 def _save_index(store: Store, holder: list[Index]) -> None:
     """Save an open log's index, under the log's lock (on close, or when the log is freed)."""
     index = holder[0]
@@ -495,4 +508,4 @@ def _save_index(store: Store, holder: list[Index]) -> None:
         pass  # derived data: unsaved, it is rebuilt from the log next time
 
 
-__all__ = ["Derived", "stat_key"]
+__all__ = ["Derived", "folder_of", "stat_key"]
