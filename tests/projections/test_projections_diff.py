@@ -85,7 +85,11 @@ def test_records_uniform_and_json_serialisable(week):
         )
     }
     data = d.to_json()
-    assert data["a"] == {"as_of": None, "known_at": "2026-01-10T23:59:59.999999Z"}
+    assert data["a"] == {
+        "as_of": None,
+        "known_at": "2026-01-10T23:59:59.999999Z",
+        "known_at_record": None,
+    }
     assert list(data) == [
         "a",
         "b",
