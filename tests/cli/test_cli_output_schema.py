@@ -151,7 +151,44 @@ def test_every_command_with_json_output_is_covered(grok: Path, cli: Run, tmp_pat
     failed = cli("show", "no-such-event", "--json")
     assert failed.status == 1
     check(schema_of(cli, "error"), failed.err)
-    assert covered | checked == set(COMMANDS)
+    assert covered | checked | set(PROOF_COMMANDS) == set(COMMANDS)
+
+
+PROOF_COMMANDS = ("key new", "key list", "key export", "cosign", "prove", "check-proof")
+"""The commands the test below runs (keys in the test's own config directory)."""
+
+
+def test_proof_commands_match_their_schemas(
+    grok: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys, a signed and cosigned head, both kinds of proof: each --json as declared."""
+    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+
+    def run(command: str, line: str) -> object:
+        result = cli(f"{line} --json")
+        assert result.status == 0, result.err
+        return check(schema_of(cli, command), result.out)
+
+    run("key new", "key new news.example/alice")
+    run("key new", "key new witness.example/w1")
+    run("key list", "key list")
+    alice = run("key export", "key export news.example/alice")
+    witness = run("key export", "key export witness.example/w1 --witness")
+    keys = tmp_path / "keys.txt"
+    keys.write_text(
+        f"{alice['public_key']} publisher\n{witness['public_key']} witness\n"  # type: ignore[index]
+    )
+    (tmp_path / "head.txt").write_text(cli("head --sign news.example/alice").out)
+    cosigned = run("cosign", f"cosign head.txt --key witness.example/w1 --keys {keys}")
+    (tmp_path / "head-w.txt").write_text(cosigned["note"])  # type: ignore[index]
+    check(schema_of(cli, "verify"), cli(f"verify --head head-w.txt --keys {keys} --json").out)
+    run("prove", "prove xai-quarterly-loss --head head-w.txt --out p.tlog-proof")
+    run("check-proof", f"check-proof p.tlog-proof --head head-w.txt --keys {keys}")
+    cli("add topic --topic later --name Later")
+    (tmp_path / "head-2.txt").write_text(cli("head").out)
+    run("prove", "prove --from head-w.txt --to head-2.txt --out c.proof")
+    run("check-proof", "check-proof c.proof --from head-w.txt --to head-2.txt")
 
 
 def test_unknown_output_is_refused_with_a_suggestion(cli: Run) -> None:
@@ -165,3 +202,25 @@ def test_unknown_output_is_refused_with_a_suggestion(cli: Run) -> None:
 def test_output_names_take_dashes_for_spaces(cli: Run) -> None:
     """'actor-show' names the same schema as 'actor show'."""
     assert cli("schema", "--output", "actor-show").out == cli("schema", "--output", "actor show").out
+
+
+def command_names() -> set[str]:
+    """Every command the parser has (``actor show`` for a command of a group)."""
+    from tracker.cli.main import build_parser
+
+    def subcommands(parser: object) -> dict[str, object]:
+        found = getattr(parser, "_subparsers", None)
+        if found is None:
+            return {}
+        return dict(found._group_actions[0].choices)  # noqa: SLF001 - argparse has no public list
+
+    names = set()
+    for name, parser in subcommands(build_parser([])).items():
+        inner = subcommands(parser)
+        names |= {f"{name} {sub}" for sub in inner} if inner else {name}
+    return names
+
+
+def test_every_command_declares_its_output() -> None:
+    """Each command of the parser has a declared --json shape (schema prints schemas)."""
+    assert command_names() - {"schema"} == set(COMMANDS) - {"error"}

@@ -126,6 +126,27 @@ TOPIC_ROW = Shape(
     text("event", "the id of the event that registered it"),
 )
 
+SIGNATURE = Shape(
+    "signature",
+    "A signature on a head, as checked.",
+    text("name", "the key's name"),
+    text("key_id", "the key ID, 8 hex digits"),
+    text("status", "what checking it found"),
+    text("role", "the key's role (signer, witness)", nullable=True),
+)
+
+KEY = Shape(
+    "key",
+    "A key pair's public half.",
+    text("name", "the key's name"),
+    text("public_key", "the public key, NAME+KEYID+KEY"),
+)
+
+
+def _object() -> dict[str, Any]:
+    return {"type": "object"}
+
+
 _APPENDED = (
     text("id", "the event's id (given, or derived from its content)"),
     integer("seq", "its record number (for a dry run: the one it would get)"),
@@ -205,6 +226,8 @@ SHAPES: dict[str, Shape] = {
     "verify": Shape(
         "verify",
         "The log verified.",
+        text("root", "the Merkle root of a tree head given (--head), hex", nullable=True),
+        nested("signatures", SIGNATURE, "the signatures on a tree head given (--head)"),
         boolean("ok", "always true (a log that fails exits non-zero, with an error)"),
         integer("records", "records checked"),
         text("head", "the head, SEQ:HASH"),
@@ -219,6 +242,7 @@ SHAPES: dict[str, Shape] = {
         text("origin", "the log's origin line"),
         integer("seq", "the last sequence number"),
         text("hash", "the last record's hash"),
+        text("root", "the Merkle root of the records, base64"),
         instant("recorded", "when the last record was stored (null: empty log)", nullable=True),
         text("head", "SEQ:HASH"),
         text("note", "the note to publish"),
@@ -307,6 +331,48 @@ SHAPES: dict[str, Shape] = {
         "Where the bundled example is, and the commands the demo runs.",
         text("log", "the example log's path"),
         document("commands", "each command, as words", _commands_schema),
+    ),
+    "key new": merge(
+        "key_new",
+        "A key pair made.",
+        KEY,
+        text("directory", "where the private key is kept"),
+    ),
+    "key list": Shape("key_list", "Your key pairs.", nested("keys", KEY, "by name")),
+    "key export": KEY,
+    "cosign": Shape(
+        "cosign",
+        "A head cosigned.",
+        text("note", "the head with the cosignature added"),
+        text("witness", "the witness key that cosigned"),
+    ),
+    "prove": Shape(
+        "prove",
+        "A proof: its text, or the file it was written to (--out).",
+        text("proof", "the proof's text, or with --out the file written"),
+    ),
+    "check-proof": Shape(
+        "check_proof",
+        "An inclusion proof that holds.",
+        boolean("ok", "always true (a proof that fails exits 5 with an error)"),
+        text("kind", "inclusion", choices=("inclusion",)),
+        text("event", "the event's id", nullable=True),
+        text("type", "the event's type", nullable=True),
+        integer("seq", "its record number"),
+        text("origin", "the log's origin"),
+        integer("head_size", "the head's size"),
+        document("record", "the record, as the proof holds it", _object),
+        nested("signatures", SIGNATURE, "the head's signatures, as checked"),
+    ),
+    "check-proof --consistency": Shape(
+        "check_proof_consistency",
+        "A consistency proof that holds.",
+        boolean("ok", "always true (a proof that fails exits 5 with an error)"),
+        text("kind", "consistency", choices=("consistency",)),
+        text("origin", "the log's origin"),
+        integer("from", "the earlier head's size"),
+        integer("to", "the later head's size"),
+        nested("signatures", SIGNATURE, "the later head's signatures, as checked"),
     ),
     "error": Shape(
         "error",
