@@ -492,12 +492,13 @@ class Log:
                 month means its end); events whose dates straddle it are listed as uncertain.
             known_at: record time: keep only what the log had recorded by then. Corrections,
                 retractions and supersessions apply by this clock alone.
-            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint beside
-                it (see :mod:`tracker._checkpoint`). By default a replay starts from it when
-                that pays: it folds what was recorded after it, or takes back what was
-                recorded after ``known_at`` (when most of the log is kept), then moves to
-                ``as_of``; a replay with neither saves a new one after folding 20,000 records
-                or more. ``False`` neither reads nor writes one; ``True`` also saves one after
+            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint in
+                its cache folder (see :mod:`tracker.derived.checkpoint`); it is used only while
+                the file is exactly what this user last verified whole. By default a replay
+                starts from it when that pays: it folds what was recorded after it, or takes
+                back what was recorded after ``known_at`` (when most of the log is kept),
+                then moves to ``as_of``; a replay with neither saves a new one after folding
+                20,000 records or more. ``False`` neither reads nor writes one; ``True`` also saves one after
                 any fold with no bounds.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
