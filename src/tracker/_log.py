@@ -503,7 +503,7 @@ class Log:
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
         """
-        from tracker.derived.checkpoint import WRITE_AFTER, Mark
+        from tracker.derived.checkpoint import WRITE_AFTER, Mark, start_digest
         from tracker.projections.state import State
 
         t = parse_instant_bound(as_of) if as_of is not None else None
@@ -512,36 +512,38 @@ class Log:
         derived = self.derived
         usable = checkpoint is not False and isinstance(self.store, FileStore)
         state, start, chain = None, None, Chain(ids={})
+        prefix: tuple[tuple[int, str], ...] = ()
         with _gc_paused():
+            whole = derived.stat() if cutoff is None else None
             if usable:
                 found = derived.from_checkpoint(t, k, cutoff)
                 if found is not None:
                     state, ids, mark = found
                     if mark is None:
                         return state  # rewound: nothing to fold
-                    start = mark.position
+                    start, prefix = mark.position, mark.prefix
                     chain = Chain(seq=mark.seq, prev=mark.hash, recorded=mark.recorded, ids=ids)
             if state is None:
                 state = State(as_of=t, known_at=k)
-            whole = derived.stat() if start is None and cutoff is None else None
+            # A replay that will save a checkpoint digests every byte it reads, on from the
+            # digest of the bytes before it (the next replay checks them with it).
+            saving = usable and t is None and cutoff is None and (
+                checkpoint or self.store.head().seq - chain.seq >= WRITE_AFTER
+            )
+            hasher = start_digest(prefix) if saving else None
             advance = state.advance
             folded, recorded, pos = 0, "", start
             for seq, recorded, event, record_hash, pos in _read.stream(
-                self.store, derived, start, chain, cutoff
+                self.store, derived, start, chain, cutoff, hasher
             ):
                 advance(seq, recorded, event, record_hash)
                 folded += 1
             if whole is not None and state.head_hash is not None:
                 derived.note_whole(whole, pos, state.head_seq, state.head_hash)
-            if (
-                usable
-                and t is None
-                and cutoff is None
-                and folded
-                and (checkpoint or folded >= WRITE_AFTER)
-            ):
+            if saving and folded and hasher is not None:
                 assert state.head_hash is not None and pos is not None and chain.ids is not None
-                mark = Mark(state.head_seq, int(pos), state.head_hash, recorded)
+                prefix = (*prefix, (int(pos), hasher.hexdigest()))
+                mark = Mark(state.head_seq, int(pos), state.head_hash, recorded, prefix)
                 derived.save_checkpoint(state, chain.ids, mark)
         return state
 

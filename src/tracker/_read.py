@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
@@ -44,13 +44,19 @@ Streamed = tuple[int, str, AnyEvent, str, "Position"]
 
 
 def stream(
-    store: Store, derived: Derived, start: Position | None, chain: Chain, cutoff: str | None
+    store: Store,
+    derived: Derived,
+    start: Position | None,
+    chain: Chain,
+    cutoff: str | None,
+    hasher: Any = None,
 ) -> Iterator[Streamed]:
     """Yield the records after ``start`` for a replay, checking the chain as they come.
 
     ``chain`` is where the walk stands (the record before ``start``: its sequence number, hash
     and recorded time) and holds the event ids already seen (``chain.ids``, a dict); it is
     moved along. Stops before the first record recorded after ``cutoff`` (RFC 3339) if given.
+    ``hasher`` (a file log's replay that will save a checkpoint) is fed every byte read.
 
     Raises:
         IntegrityError: a record's hash, link or sequence number is wrong, or it reuses an id.
@@ -79,6 +85,9 @@ def stream(
     pos = int(start or 0)
     try:
         for line, pos in store.read_lines(start):
+            if hasher is not None:
+                hasher.update(line)
+                hasher.update(b"\n")
             i = line.rfind(hash_key)
             try:
                 tail = loads(b"{" + line[i + 1 :]) if i > 0 else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from datetime import UTC, datetime
@@ -420,3 +421,41 @@ def test_a_damaged_key_is_replaced_and_nothing_signed_under_it_loads(
     assert calls == []  # never unpickled
     assert state.head_seq == 18
     assert len(key_file.read_bytes()) == 32  # a new, whole key took its place
+
+
+def test_a_checkpoint_is_believed_after_another_user_appends_once_its_prefix_checks_out(
+    log_with_checkpoint: Path, clock: Any, lines_read: list[int], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another user appending (their own cache) changes the file, so the stamp no longer says
+    it is what was verified: the checkpoint is used once every byte before its record still
+    has the digest it noted, and only the new records are folded (and checked)."""
+    size = log_with_checkpoint.stat().st_size
+    mine = os.environ["TRACKER_CACHE_DIR"]
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "teammate"))
+    with tracker.open(log_with_checkpoint, clock=clock) as other:
+        other.append(_statement(70, "ec", 1))
+    monkeypatch.setenv("TRACKER_CACHE_DIR", mine)
+    lines_read.clear()
+    warm = tracker.open(log_with_checkpoint).replay()
+    assert lines_read == [size]  # the prefix is hashed with pread, not read as records
+    cold = tracker.open(log_with_checkpoint).replay(checkpoint=False)
+    assert _everything(warm) == _everything(cold)
+
+
+def test_a_checkpoint_over_an_edited_prefix_is_not_used_even_after_appends(
+    log_with_checkpoint: Path, clock: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit before the checkpoint's record that keeps every length and the anchor, made
+    with an append by another user, fails the prefix digest: the replay folds from the first
+    record and names the edited one."""
+    mine = os.environ["TRACKER_CACHE_DIR"]
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "teammate"))
+    with tracker.open(log_with_checkpoint, clock=clock) as other:
+        other.append(_statement(70, "ec", 1))
+    monkeypatch.setenv("TRACKER_CACHE_DIR", mine)
+    data = log_with_checkpoint.read_bytes()
+    log_with_checkpoint.write_bytes(data.replace(b"Quote 3.", b"Quote 8.", 1))
+    with pytest.raises(tracker.TrackerError, match="record 8: its hash") as caught:
+        tracker.open(log_with_checkpoint).replay()
+    assert caught.value.exit_code == 5

@@ -21,9 +21,12 @@ the user's key (:mod:`tracker.derived.key`), bound to this log. It is written th
 - its MAC fails: a pickle can run code, so a checkpoint that came from anywhere else (another
   log's folder, another user, another machine, a hand edit) is never unpickled.
 
-Whether the log's records *before* that offset are still the ones folded is not this module's
-business: the caller (:class:`tracker.derived.core.Derived`) uses a checkpoint only while the log
-file is untouched since it was last verified whole.
+The header also holds the digest of every byte of the log before that offset (SHA-256, chained
+stretch by stretch as replays fold the log on: :func:`prefix_digest`). The caller
+(:class:`tracker.derived.core.Derived`) uses a checkpoint while the log file is untouched since
+this user last verified it whole; once it changed (another user appended, say), only after the
+bytes before the checkpoint's record are read again and still have that digest. An edit there,
+even one that keeps every length and the anchor record's hash, is so never folded over.
 
 Checkpoints are derived data: delete the file and everything still works, only slower.
 """
@@ -50,21 +53,55 @@ if TYPE_CHECKING:
 
     from tracker.projections.state import State
 
-CHECKPOINT_VERSION = 2
+CHECKPOINT_VERSION = 3
 WRITE_AFTER = 20_000
 """A replay that folded at least this many records past its starting point saves a checkpoint."""
 
 _CODE: list[str] = []
 
 
+Segments = tuple[tuple[int, str], ...]
+"""The prefix digest: (end offset, SHA-256 hex) per stretch of the log folded in one go; each
+digest covers the one before it and that stretch's bytes (:func:`prefix_digest`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """Where a checkpoint stands in the log."""
+    """Where a checkpoint stands in the log, and the digest of every byte before it."""
 
     seq: int
     position: int
     hash: str
     recorded: str
+    prefix: Segments = ()
+
+
+def start_digest(prefix: Segments) -> hashlib._Hash:
+    """A hasher that goes on from ``prefix`` (feed it the bytes after its last offset)."""
+    return hashlib.sha256(bytes.fromhex(prefix[-1][1])) if prefix else hashlib.sha256()
+
+
+def prefix_digest(read: Callable[[int, int], bytes], prefix: Segments) -> bool:
+    """Whether the bytes ``read(start, end)`` gives still have the digests of ``prefix``.
+
+    This is how a checkpoint is believed when the log file changed since this user last
+    verified it whole (another user appended): every byte before its record is read and
+    hashed again, which finds any edit there, even one that keeps every length.
+    """
+    start, previous = 0, b""
+    for end, digest in prefix:
+        hasher = hashlib.sha256(previous)
+        at = start
+        while at < end:
+            chunk = read(at, min(end - at, 1 << 22))
+            if not chunk:
+                return False
+            hasher.update(chunk)
+            at += len(chunk)
+        if hasher.hexdigest() != digest:
+            return False
+        start, previous = end, bytes.fromhex(digest)
+    return bool(prefix)
 
 
 def code_version() -> str:
@@ -126,13 +163,18 @@ def _mark_of(line: bytes) -> Mark | None:
             return None
         seq, position = header["seq"], header["position"]
         digest, recorded = header["hash"], header["recorded"]
-    except (ValueError, KeyError, TypeError):  # (ValueError: orjson's and the nesting limit's)
+        prefix = tuple((int(end), str(hexdigest)) for end, hexdigest in header["prefix"])
+    except (ValueError, KeyError, TypeError):  # (ValueError: orjson's, the nesting limit's, hex)
         return None
     if type(seq) is not int or type(position) is not int or seq < 1 or position < 1:
         return None
     if not isinstance(digest, str) or not isinstance(recorded, str):
         return None
-    return Mark(seq, position, digest, recorded)
+    if not prefix or prefix[-1][0] != position or any(
+        b[0] <= a[0] or len(b[1]) != 64 for a, b in zip(((0, ""), *prefix[:-1]), prefix, strict=True)
+    ):
+        return None
+    return Mark(seq, position, digest, recorded, prefix)
 
 
 def _open(path: Path) -> IO[bytes] | None:
@@ -213,6 +255,7 @@ def save(path: Path, scope: str, state: State, ids: dict[str, int], mark: Mark) 
         "position": mark.position,
         "hash": mark.hash,
         "recorded": mark.recorded,
+        "prefix": [list(segment) for segment in mark.prefix],
     }
     line = orjson.dumps(header, option=orjson.OPT_SORT_KEYS)
     mac = _new_mac(scope, line)
@@ -228,4 +271,15 @@ def save(path: Path, scope: str, state: State, ids: dict[str, int], mark: Mark) 
         files.atomic_write(path, write)
 
 
-__all__ = ["CHECKPOINT_VERSION", "WRITE_AFTER", "Mark", "code_version", "load", "peek", "save"]
+__all__ = [
+    "CHECKPOINT_VERSION",
+    "WRITE_AFTER",
+    "Mark",
+    "Segments",
+    "code_version",
+    "load",
+    "peek",
+    "prefix_digest",
+    "save",
+    "start_digest",
+]

@@ -406,7 +406,8 @@ class Derived:
         state is complete: a rewind to ``known_at``). The checkpoint holds the replay with no
         ``as_of``; one is applied after (:meth:`State.place_at`), which costs less than folding
         the log again even when nothing had happened by then. A checkpoint is believed only
-        while the log file is untouched since this user last verified it whole.
+        while the log file is untouched since this user last verified it whole, or once the
+        bytes before its record are read again and still have the digest it noted.
         """
         from tracker.derived import checkpoint
 
@@ -420,12 +421,15 @@ class Derived:
         forward = cutoff is None or peeked.recorded <= cutoff
         if not forward and not self._rewind_pays(peeked, cutoff):
             return None
-        if not self.whole():
+        whole = self.whole()
+        if not whole and not self._prefix_holds(peeked):  # (before any unpickling)
             return None
         loaded = checkpoint.load(path, scope, self.holds)
         if loaded is None:
             return None
         state, ids, mark = loaded
+        if not whole and mark.prefix != peeked.prefix and not self._prefix_holds(mark):
+            return None
         # Another process may have saved a newer (or older) checkpoint since the peek: go by
         # the one loaded. Taking back what follows a cutoff is right from any mark after it.
         forward = cutoff is None or mark.recorded <= cutoff
@@ -440,6 +444,23 @@ class Derived:
         if as_of is not None:
             state.place_at(as_of)
         return state, ids, None
+
+    def _prefix_holds(self, mark: Mark) -> bool:
+        """Whether the bytes before ``mark`` still have the digest the checkpoint noted."""
+        from tracker.derived.checkpoint import prefix_digest
+        from tracker.store.file import open_regular
+
+        assert self.file is not None
+        try:
+            fd = open_regular(os.fspath(self.file.real_path), os.O_RDONLY)
+        except (OSError, TrackerError):
+            return False
+        try:
+            return prefix_digest(lambda at, n: os.pread(fd, n, at), mark.prefix)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     def save_checkpoint(self, state: State, ids: dict[str, int], mark: Mark) -> None:
         """Save the state of a replay with no bounds, as standing at ``mark``."""
