@@ -450,3 +450,25 @@ def test_plot_of_dollar_names_is_not_a_bug(hostile_log_path: Path, tmp_path: Pat
 def test_html_text_round_trips() -> None:
     """Escaped text reads back as the text, its controls shown (tabs and newlines kept)."""
     assert html.unescape(html_text(hostile.PAYLOAD)) == visible(hostile.PAYLOAD, keep="\t\n")
+
+
+def test_charts_draw_names_the_font_lacks_without_a_warning() -> None:
+    """Found by the property below: a name in a script DejaVu Sans lacks (Chinese, an
+    unassigned code point) made matplotlib warn on stderr at every report; the SVG keeps text
+    as text (the browser draws it), so the charts draw it quietly (warnings are errors here)."""
+    log = tracker.open(":memory:", create=True)
+    log.append(
+        [
+            {"type": "actor", "actor": "gov", "name": "中国政府 \U0005d710", "kind": "government"},
+            {
+                "type": "statement",
+                "speaker": "gov",
+                "quote": "中文",
+                "occurred": "2026-01-01",
+                "sources": [{"publisher": "新华社", "url": "https://example.org/a"}],
+            },
+        ]
+    )
+    state = log.replay()
+    assert "中国政府" in render_chart(state, "timeline", format="svg").decode("utf-8")
+    assert render_chart(state, "timeline", format="png")[:4] == b"\x89PNG"
