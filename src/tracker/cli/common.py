@@ -245,7 +245,7 @@ def open_log(args: argparse.Namespace) -> tracker.Log:
     with explain_missing_log(path, origin):
         log = tracker.open(path, clock=getattr(args, "clock", None))
     for note in log.notes:
-        print(f"tracker: note: {note}", file=sys.stderr)
+        say(f"tracker: note: {note}", file=sys.stderr)
     return log
 
 
