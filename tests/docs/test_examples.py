@@ -71,8 +71,12 @@ def test_shell_blocks_run_as_written(
     script = "exec 2>&1\n" + "".join(
         f"{found[i].text}\necho \"{_MARKER} $?\"\n" for i in shell
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("TRACKER_LOG", "TRACKER_TZ")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
+    env["HOME"] = str(tmp_path / "home")  # keys and caches the commands make stay in the test
+    (tmp_path / "home").mkdir()
+    tmp_path = tmp_path / "work"
+    tmp_path.mkdir()
     run = subprocess.run(
         ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
     )
