@@ -66,11 +66,15 @@ def test_shell_blocks_run_as_written(
     assert (bindir / "tracker").exists(), "install the package (pip install -e .) for its script"
     found = blocks(path)
     shell = [i for i, b in enumerate(found) if b.lang == "sh" and b.not_run is None]
-    # After each block: the marker and the status of its last command, so a failure that the
-    # page does not show as a refusal is caught even where no output is shown.
-    script = "exec 2>&1\n" + "".join(
-        f"{found[i].text}\necho \"{_MARKER} $?\"\n" for i in shell
-    )
+    # A block runs under `set -e` unless it shows a refusal: any failing command stops the
+    # script (and the test) even where no output is shown. After each block: the marker and
+    # the status of its last command.
+    script = "exec 2>&1\n"
+    for i in shell:
+        shown = output_after(path, found, i)
+        refusal = shown is not None and shown.startswith("tracker: error:")
+        body = found[i].text if refusal else f"set -e\n{found[i].text}set +e\n"
+        script += f"{body}echo \"{_MARKER} $?\"\n"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env["PATH"] = f"{bindir}{os.pathsep}{env.get('PATH', '')}"
     env["HOME"] = str(tmp_path / "home")  # keys and caches the commands make stay in the test
