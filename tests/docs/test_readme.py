@@ -86,3 +86,12 @@ def test_the_first_command_ends_in_a_shell_where_tracker_works(tmp_path: Path) -
     assert folder.parent == tmp_path and (folder / "grok.jsonl").is_file()
     tried = (repo / "demo.out").read_text(encoding="utf-8")
     assert tried.count("\n  tracker --log ") >= 4
+
+
+def test_no_page_keeps_merge_conflict_markers() -> None:
+    """A merge left no conflict markers in a page, the README or the changelog (which the site shows)."""
+    from .pages import page_paths
+
+    for path in [*page_paths(), ROOT / "CHANGELOG.md"]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^(<<<<<<<|=======|>>>>>>>)( |$)", text, re.MULTILINE), path
