@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from tracker.cli.common import command, emit
+from tracker.cli.common import command, emit, say
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
@@ -186,17 +186,17 @@ def _demo(args: argparse.Namespace) -> int:
             True,
         )
         return 0
-    print(f"The bundled Grok example is at {path}")
-    print("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")
+    say(f"The bundled Grok example is at {path}")
+    say("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")
     for what, cmd in walk:
-        print(f"# {what}")
-        print(f"$ tracker --log {shown} {shlex.join(cmd)}")
+        say(f"# {what}")
+        say(f"$ tracker --log {shown} {shlex.join(cmd)}")
         status = main(["--log", str(path), *cmd], clock=None)
-        print()
+        say("")
         if status:
             return status
     for line in closing(path, temporary=args.path is None):
-        print(line)
+        say(line)
     return 0
 
 
