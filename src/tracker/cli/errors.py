@@ -121,7 +121,9 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                 noun += "" if count == 1 else "s"
                 print(f"tracker: {count} {noun}; nothing was imported", file=sys.stderr)
         else:
-            _print_error(exc.code, exc.message, as_json=as_json)
+            findings = getattr(exc, "findings", None)
+            extra = None if findings is None else {"findings": findings, "count": exc.count}  # type: ignore[attr-defined]
+            _print_error(exc.code, exc.message, as_json=as_json, extra=extra)
         return exc.exit_code
     except KeyboardInterrupt:
         _print_error("interrupted", "interrupted", as_json=as_json)
