@@ -61,7 +61,7 @@ def test_sign_flag_environment_and_import(
     assert ok.status == 0, ok.err
     assert "every record signed by a trusted key: news.example/alice+" in ok.out
     data = json.loads(cli(f"verify --keys {keys} --json").out)
-    assert data["signed"] == 7 and list(data["recorders"].values()) == [7]
+    assert data["signed"] == 7 and [r["records"] for r in data["recorders"]] == [7]
 
 
 def test_a_record_in_an_unknown_recorders_name_is_caught(cli: Run, keys: Path) -> None:
@@ -72,7 +72,7 @@ def test_a_record_in_an_unknown_recorders_name_is_caught(cli: Run, keys: Path) -
     one_line_exit_5(result)
     assert "record 2: signed in the name of news.example/bob+" in result.err
     as_json = json.loads(cli(f"verify --keys {keys} --json").err)["error"]
-    assert as_json["count"] == 1 and as_json["findings"][0].startswith("record 2: ")
+    assert as_json["count"] == 1 and as_json["problems"][0].startswith("record 2: ")
     assert cli("verify").status == 0  # the chain itself is whole
 
 

@@ -64,7 +64,15 @@ def _print_error(
     if as_json:
         import orjson
 
-        body: dict[str, object] = {"code": code, "message": message, **(extra or {})}
+        # the shape 'tracker schema --output error' declares (tracker.cli.outputs), written
+        # here by hand so that an error never needs the models imported
+        body: dict[str, object] = {
+            "code": code,
+            "message": message,
+            "problems": [],
+            "count": None,
+            **(extra or {}),
+        }
         data = orjson.dumps(
             {"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
         )
@@ -121,8 +129,10 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                 noun += "" if count == 1 else "s"
                 print(f"tracker: {count} {noun}; nothing was imported", file=sys.stderr)
         else:
+            # the records verify --keys finds failing: one line (the first, and how many
+            # more); with --json each one, under problems
             findings = getattr(exc, "findings", None)
-            extra = None if findings is None else {"findings": findings, "count": exc.count}  # type: ignore[attr-defined]
+            extra = None if findings is None else {"problems": findings, "count": exc.count}  # type: ignore[attr-defined]
             _print_error(exc.code, exc.message, as_json=as_json, extra=extra)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ append refuses them. Each is written by the facade's own door (``Log.erase``,
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -75,6 +75,18 @@ LOG_EVENT_TYPES: dict[str, type[_LogEvent]] = {
 
 LogEvent = Erased | Erasure | KeyRotation | Predecessor
 
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a record about the log itself (the tagged union of these models)."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Annotated[LogEvent, Field(discriminator="type")]).json_schema()
+    for definition in schema.get("$defs", {}).values():
+        if "const" in definition.get("properties", {}).get("type", {}):
+            definition["required"] = sorted({"type", *definition.get("required", [])})
+    schema["title"] = "tracker record about the log"
+    return schema
+
 __all__ = [
     "LOG_EVENT_TYPES",
     "Erased",
@@ -83,4 +95,5 @@ __all__ = [
     "KeyRotation",
     "LogEvent",
     "Predecessor",
+    "json_schema",
 ]
