@@ -80,8 +80,8 @@ def register(subparsers: Any) -> None:
             "keys, or a public key (NAME+KEYID+KEY) a colleague exported."
         ),
         example=(
-            "tracker key new newsroom.example/alice-2027\n"
-            "tracker key rotate newsroom.example/alice newsroom.example/alice-2027"
+            "tracker key rotate newsroom.example/alice newsroom.example/alice-2027\n"
+            "tracker key rotate newsroom.example/alice 'newsroom.example/bob+9c8d7e6f+AYz...'"
         ),
         handler=_key_rotate,
     )
