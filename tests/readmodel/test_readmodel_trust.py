@@ -204,3 +204,17 @@ def test_a_build_cut_short_resumes(log: tracker.Log, monkeypatch: pytest.MonkeyP
 def test_the_database_name_is_fixed() -> None:
     """The database's file name is part of the documented layout of the cache folder."""
     assert NAME == "readmodel.sqlite"
+
+
+@pytest.mark.parametrize("later", [0, 1])
+def test_an_id_used_twice_is_refused(log: tracker.Log, later: int) -> None:
+    """A chain-valid record reusing an event's id is an integrity error naming the record,
+    whether the first use was folded in an earlier catch-up or in the same one."""
+    model, source = model_of(log)
+    if later:
+        model.extend(source.stream)
+    with log.store.writer() as writer:  # (the store appends whatever it is given)
+        writer.append([{"type": "statement", "id": "s0", "speaker": "a1", "quote": "other",
+                        "occurred": "2026-01-05", "sources": SOURCE}])
+    with pytest.raises(IntegrityError, match=f"record {len(log)} reuses the event id 's0'"):
+        model.extend(source.stream)

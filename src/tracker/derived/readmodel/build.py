@@ -131,7 +131,7 @@ class Builder:
         if type(event) in _FIX_TYPES:
             self._fix(seq, recorded, event, digest, start)  # type: ignore[arg-type]
             return
-        if event.id in self._open:  # (the database's unique index catches the others)
+        if event.id in self._open:  # (flush checks the ids of earlier chunks)
             _reused(seq, event.id)
         self._add(Entry(event, seq, recorded), seq, start, seq, digest)
 
@@ -221,22 +221,17 @@ class Builder:
         """Write what is queued (the caller commits).
 
         Raises:
-            IntegrityError: a record reuses the id of an event still current.
+            IntegrityError: a record reuses the id of an earlier record's event.
         """
         db = self.db
-        try:
-            if self._ended:
-                db.executemany(
-                    "UPDATE versions SET rec_to = ?, ended_by = ? WHERE vid = ?", self._ended
-                )
-            if self._versions:
-                db.executemany(
-                    "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    self._versions.values(),
-                )
-        except sqlite3.IntegrityError:
-            seq, event_id = self._duplicate()
-            _reused(seq, event_id)
+        self._check_new_ids()
+        if self._ended:
+            db.executemany("UPDATE versions SET rec_to = ?, ended_by = ? WHERE vid = ?", self._ended)
+        if self._versions:
+            db.executemany(
+                "INSERT INTO versions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                self._versions.values(),
+            )
         keys = sorted((key, vid) for vid, found in self._keys.items() for key in found)
         if keys:
             db.executemany("INSERT INTO version_keys VALUES (?, ?)", keys)
@@ -260,14 +255,17 @@ class Builder:
         self._fixes = []
         self._stamps = {}
 
-    def _duplicate(self) -> tuple[int, str]:
-        """The first queued version whose id the database holds as current already."""
-        for row in self._versions.values():
-            if row[4] is None and self.db.execute(
-                "SELECT 1 FROM versions WHERE id = ? AND rec_to IS NULL", (row[1],)
-            ).fetchone():
-                return row[3], row[1]
-        return 0, "?"
+    def _check_new_ids(self) -> None:
+        """Refuse an event whose id an earlier chunk's record used (one id, one record)."""
+        new = [(row[1], row[3]) for row in self._versions.values() if row[3] == row[6]]
+        for i in range(0, len(new), 500):
+            part = dict(new[i : i + 500])
+            marks = ",".join("?" * len(part))
+            found = self.db.execute(
+                f"SELECT id FROM versions WHERE id IN ({marks}) LIMIT 1", list(part)
+            ).fetchone()
+            if found is not None:
+                _reused(part[found[0]], found[0])
 
 
 def _reused(seq: int, event_id: str) -> None:

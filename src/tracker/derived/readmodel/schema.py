@@ -91,7 +91,6 @@ CREATE TABLE fix_records (
 
 INDEXES = """
 CREATE INDEX versions_by_id ON versions (id, rec_from);
-CREATE UNIQUE INDEX versions_open ON versions (id) WHERE rec_to IS NULL;
 CREATE INDEX fixes_by_target ON fix_records (target, seq);
 """
 
