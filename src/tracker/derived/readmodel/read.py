@@ -36,7 +36,9 @@ MAX_T = 2**63 - 1
 _BATCH = 500
 """Values per ``IN (...)`` list (old SQLite builds allow 999 variables)."""
 
-_V = ", ".join(f"v.{c.strip()}" for c in VERSION_COLUMNS.split(","))
+VERSION_SELECT = ", ".join(f"v.{c.strip()}" for c in VERSION_COLUMNS.split(","))
+"""The columns of ``versions`` aliased ``v``, in table order."""
+_V = VERSION_SELECT
 
 # Column positions in a versions row.
 VID, ID, TYPE, REC_FROM, REC_TO, ENDED_BY, SEQ, RECORDED = range(8)
@@ -207,4 +209,4 @@ def _event_of(line: bytes, digest: bytes, seq: int) -> AnyEvent:
     return load_event(parse_record(line).event, seq=seq)
 
 
-__all__ = ["MAX_T", "Reader", "Row"]
+__all__ = ["MAX_T", "Reader", "Row", "VERSION_SELECT"]

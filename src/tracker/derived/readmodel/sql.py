@@ -209,6 +209,8 @@ def _refused(exc: Exception) -> InvalidInputError:
         text += (
             " (tracker sql only reads: SELECT from the tables 'tracker sql --tables' lists)"
         )
+    elif text.startswith("no such table"):
+        text += f" (the tables: {', '.join(TABLES)}; and versions, version_keys, fix_records)"
     elif "one statement at a time" in text:
         text = "give one statement (no ';' between statements)"
     return InvalidInputError(f"SQL: {text}")

@@ -25,7 +25,7 @@ What each question reads:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -42,7 +42,8 @@ from tracker.projections.stances import StanceChange, StanceHistory, Stances, St
 from tracker.projections.state import HistoryItem, State
 from tracker.projections.timeline import Timeline, TimelineView
 
-from .read import ID, MAX_T, Reader, Row
+from .read import ID, MAX_T, VERSION_SELECT, Reader, Row
+from .stream import CHUNK, StreamedTimeline
 
 if TYPE_CHECKING:
     from .model import ReadModel
@@ -186,19 +187,39 @@ class ReadState(State):
         type: str | None = None,  # noqa: A002 - the field is called type
         tag: str | None = None,
     ) -> TimelineView:
-        """The counted world events in occurred order, optionally filtered."""
-        if actor is not None:
-            keys = [f"a:{actor}"]
-        elif topic is not None:
-            keys = [f"t:{topic}"]
-        elif type is not None:
-            keys = [f"y:{type}"]
-        elif tag is not None:
-            keys = [f"g:{tag}"]
+        """The counted world events in occurred order, optionally filtered (read as iterated:
+        see :class:`~tracker.derived.readmodel.stream.StreamedTimeline`)."""
+        filters = {"actor": actor, "topic": topic, "type": type, "tag": tag}
+        given = [(name, value) for name, value in filters.items() if value is not None]
+        prefix = {"actor": "a", "topic": "t", "type": "y", "tag": "g"}
+        key = f"{prefix[given[0][0]]}:{given[0][1]}" if given else None
+        world = ",".join(f"'{k[2:]}'" for k in _TIMELINE)
+        where = (
+            f"v.type IN ({world}) AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) "
+            "AND v.counted_from <= ?"
+        )
+        k = self.head_seq
+        args: tuple[Any, ...]
+        if key is None:
+            source, args = f"versions v WHERE {where}", (k, k, self._t)
         else:
-            keys = _TIMELINE
-        state = self._slice(self._counted(keys))
-        return state.timeline(actor=actor, topic=topic, type=type, tag=tag)
+            source = f"version_keys k JOIN versions v ON v.vid = k.vid WHERE k.key = ? AND {where}"
+            args = (key, k, k, self._t)
+        db = self._reader.db
+
+        def chunks() -> Iterator[list[Entry]]:
+            cursor = db.execute(
+                f"SELECT {VERSION_SELECT} FROM {source} ORDER BY v.sort_a, v.sort_b, v.seq", args
+            )
+            while rows := cursor.fetchmany(CHUNK):
+                yield list(self._slice(rows).timeline(**filters))
+
+        def count() -> int:
+            if len(given) > 1:
+                return sum(len(chunk) for chunk in chunks())
+            return int(db.execute(f"SELECT count(*) FROM {source}", args).fetchone()[0])
+
+        return StreamedTimeline(chunks, count)
 
     def uncertain(self) -> TimelineView:
         """Events whose occurred interval straddles ``as_of``: possibly, not certainly, by then."""
