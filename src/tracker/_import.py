@@ -19,7 +19,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
@@ -29,6 +29,7 @@ from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidFileError, In
 from tracker.events.codec import prepare_event, prepare_events
 from tracker.events.flat import build
 from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
+from tracker.events.written import DateOrder, Reading, read_event_dates
 
 Format = Literal["jsonl", "csv"]
 
@@ -48,6 +49,8 @@ class EventFile:
     format: Format
     events: list[AnyEvent] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    readings: list[tuple[str, str, Reading]] = field(default_factory=list)
+    """Each date written another way and what it was read as: (label, field, reading)."""
 
 
 class _Problems:
@@ -69,8 +72,13 @@ def read_events(
     name: str | None = None,
     progress: Callable[[int], None] | None = None,
     max_problems: int = MAX_PROBLEMS,
+    date_order: DateOrder | None = None,
+    date_languages: Sequence[str] | None = None,
 ) -> EventFile:
     """Read and validate every event of a JSONL or CSV file (``-`` for standard input).
+
+    A date written as articles write it (``12 January 2026``, ``13/01/2026``) is read into the
+    log's form (see :mod:`tracker.events.written`); ``readings`` lists each.
 
     Args:
         source: a path, ``-`` (standard input), or a binary stream.
@@ -78,15 +86,25 @@ def read_events(
         name: the name used in messages (defaults to the path, or ``stdin``).
         progress: called with the number of lines read so far, every thousand lines.
         max_problems: how many bad lines to list before only counting them.
+        date_order: how to read a numeric day and month that could swap (``DMY`` or
+            ``MDY``); without it such a date is refused with both readings.
+        date_languages: the languages month names may be in (dateparser's codes; default
+            English, French, German, Spanish, Portuguese, Italian, Dutch and Indonesian).
 
     Raises:
         InvalidInputError: the file cannot be read, or its format cannot be told.
         InvalidFileError: some lines are not valid events; lists them, nothing is kept.
     """
     loaded = prepare_file(
-        source, format=format, name=name, progress=progress, max_problems=max_problems
+        source,
+        format=format,
+        name=name,
+        progress=progress,
+        max_problems=max_problems,
+        date_order=date_order,
+        date_languages=date_languages,
     )
-    out = EventFile(loaded.name, loaded.format, labels=loaded.labels)
+    out = EventFile(loaded.name, loaded.format, labels=loaded.labels, readings=loaded.readings)
     for event, body, _digest in loaded.prepared:
         # (as with_id, with the id the preparation worked out: no second dump and digest)
         out.events.append(
@@ -108,6 +126,8 @@ class PreparedFile:
     format: Format
     prepared: list[tuple[AnyEvent, dict[str, Any], str]]
     labels: list[str]
+    readings: list[tuple[str, str, Reading]] = field(default_factory=list)
+    """Each date written another way and what it was read as: (label, field, reading)."""
 
     @property
     def events(self) -> list[AnyEvent]:
@@ -122,15 +142,18 @@ def prepare_file(
     name: str | None = None,
     progress: Callable[[int], None] | None = None,
     max_problems: int = MAX_PROBLEMS,
+    date_order: DateOrder | None = None,
+    date_languages: Sequence[str] | None = None,
 ) -> PreparedFile:
     """Read, validate and prepare every event of a file to append, as :func:`read_events` reads.
 
     The same arguments, checks, errors and messages as :func:`read_events`.
     """
+    how = _How(progress, max_problems, date_order, date_languages)
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         if path == "-":
-            return _load(sys.stdin.buffer, format, name or "stdin", progress, max_problems)
+            return _load(sys.stdin.buffer, format, name or "stdin", how)
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
@@ -138,17 +161,21 @@ def prepare_file(
             raise InvalidInputError(msg) from None
         with stream:
             fmt = format or _SUFFIXES.get(os.path.splitext(path)[1].lower())
-            return _load(stream, fmt, name or path, progress, max_problems)
-    return _load(source, format, name or "stream", progress, max_problems)
+            return _load(stream, fmt, name or path, how)
+    return _load(source, format, name or "stream", how)
 
 
-def _load(
-    stream: IO[bytes],
-    fmt: Format | None,
-    name: str,
-    progress: Callable[[int], None] | None,
-    max_problems: int,
-) -> PreparedFile:
+@dataclass(frozen=True)
+class _How:
+    """How a file is read: the caller's options, passed down as one."""
+
+    progress: Callable[[int], None] | None
+    max_problems: int
+    date_order: DateOrder | None
+    date_languages: Sequence[str] | None
+
+
+def _load(stream: IO[bytes], fmt: Format | None, name: str, how: _How) -> PreparedFile:
     try:
         data = stream.read()
     except OSError as exc:
@@ -167,7 +194,7 @@ def _load(
     # would the first collections after (what a big file built is frozen on the way out, as
     # Log.append freezes what a big batch built).
     with _gc_paused(freeze=len(data) >= _BIG):
-        return _prepare(data, fmt, name, progress, max_problems)
+        return _prepare(data, fmt, name, how)
 
 
 _BIG = 1 << 16
@@ -177,21 +204,19 @@ _CHUNK = 1000
 """Events validated, dumped and digested in one call: a file's parsed dicts never all wait."""
 
 
-def _prepare(
-    data: bytes,
-    fmt: Format,
-    name: str,
-    progress: Callable[[int], None] | None,
-    max_problems: int,
-) -> PreparedFile:
-    problems = _Problems(max_problems)
+def _prepare(data: bytes, fmt: Format, name: str, how: _How) -> PreparedFile:
+    progress = how.progress
+    problems = _Problems(how.max_problems)
     prepared: list[tuple[AnyEvent, dict[str, Any], str]] = []
     labels: list[str] = []
     items: list[object] = []
+    readings: list[tuple[str, str, Reading]] = []
     bad = False
 
     def flush() -> None:
-        # A chunk in one validation, one dump and one digest per event.
+        # A chunk in one validation, one dump and one digest per event. Dates written another
+        # way are read only when a chunk does not validate: a file in the log's own form
+        # never pays for looking.
         nonlocal bad
         if not bad and not problems.count:
             start = len(prepared)
@@ -199,6 +224,15 @@ def _prepare(
                 prepared.extend(prepare_events(items, lambda i: labels[start + i]))
             except InvalidEventError:
                 bad = True
+                lines = [int(label.rsplit(":", 1)[1]) for label in labels[start:]]
+                before = len(readings)
+                dated = list(_dated(zip(lines, items, strict=True), name, how, problems, readings))
+                if len(dated) == len(items) and len(readings) > before:
+                    try:
+                        prepared.extend(prepare_events(items, lambda i: labels[start + i]))
+                        bad = False
+                    except InvalidEventError:
+                        pass
         items.clear()
 
     for n, (line, item) in enumerate(_rows(data, fmt, name, problems), 1):
@@ -210,13 +244,14 @@ def _prepare(
             flush()
     flush()
     if not bad and not problems.count and prepared:
-        return PreparedFile(name, fmt, prepared, labels)
+        return PreparedFile(name, fmt, prepared, labels, readings)
     # Some line is bad: read again line by line, to list every bad line in file order with
     # the message it gives alone (a problem of reading and one of validating interleaved).
-    problems = _Problems(max_problems)
+    problems = _Problems(how.max_problems)
     prepared = []
     labels = []
-    for line, item in _rows(data, fmt, name, problems):
+    readings = []
+    for line, item in _dated(_rows(data, fmt, name, problems), name, how, problems, readings):
         label = f"{name}:{line}"
         try:
             step = prepare_event(item, where=label)
@@ -234,7 +269,32 @@ def _prepare(
     if not prepared:
         msg = f"{name} holds no events"
         raise InvalidInputError(msg)
-    return PreparedFile(name, fmt, prepared, labels)
+    return PreparedFile(name, fmt, prepared, labels, readings)
+
+
+def _dated(
+    rows: Iterator[tuple[int, object]],
+    name: str,
+    how: _How,
+    problems: _Problems,
+    readings: list[tuple[str, str, Reading]],
+) -> Iterator[tuple[int, object]]:
+    """The rows, each date written another way read into the log's form (noted in
+    ``readings``); a date that cannot be read without a guess is a problem of its line."""
+    order, languages = how.date_order, how.date_languages
+    for line, item in rows:
+        if type(item) is not dict:
+            yield line, item
+            continue
+        found, bad = read_event_dates(item, order=order, languages=languages)
+        kind = item.get("type")
+        for path, message in bad:
+            problems.add(f"{name}:{line}: {kind}.{path}: {message}")
+        if bad:
+            continue
+        for path, reading in found:
+            readings.append((f"{name}:{line}", f"{kind}.{path}", reading))
+        yield line, item
 
 
 def _rows(data: bytes, fmt: Format, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:

@@ -11,14 +11,17 @@ from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
     add_date_options,
+    add_date_order_option,
     check_range,
     clip,
     command,
+    date_reading,
     dates,
     emit,
     explain_missing_log,
     log_path,
     no_results,
+    note_reading,
     note_units,
     open_log,
     plural,
@@ -104,7 +107,10 @@ def register(subparsers: Any) -> None:
             "source,publisher,...), one event per row; a blank cell is a flag not given;\n"
             "repeat a column for more values (two source and two publisher columns give two\n"
             "sources, paired by position). Bad lines are listed as FILE:LINE: field: problem.\n"
-            "Re-importing the same file adds nothing (ids are derived from content).\n\n"
+            "Re-importing the same file adds nothing (ids are derived from content).\n"
+            "Dates may be written as articles write them ('12 January 2026', '12 janvier\n"
+            "2026', 13/01/2026): each is stored as the log writes it; the import says how\n"
+            "many it read, and --dry-run lists each.\n\n"
             "A CSV file (each type's columns: tracker add TYPE --help):\n"
             "  type,id,occurred,speaker,quote,topic,stance,metric,value,unit,source,publisher\n"
             "  statement,,2026-01-12,uk-gov,insulting,paywall,-2,,,,https://gov.uk/a,UK government\n"
@@ -127,7 +133,12 @@ def register(subparsers: Any) -> None:
         choices=("jsonl", "csv"),
         help="the file's format (default: from its name or content)",
     )
-    p.add_argument("--dry-run", action="store_true", help="check everything, append nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check everything, append nothing; list each date read from another spelling",
+    )
+    add_date_order_option(p)
 
     p = command(
         subparsers,
@@ -291,8 +302,10 @@ def _register_add(subparsers: Any) -> None:
             "are dotted (--source.url, --source.publisher) and repeat in groups paired by\n"
             "position. --source URL --publisher NAME is the short form. Dates take any\n"
             "partial date: 2026-01-09, 2026-01, 2026, ..2026-01-12 (on or before),\n"
-            "2026-01-05..2026-01-08 (between), 2026-01~ (approximate). Prints the new\n"
-            "event's id and record number once the record is on disk."
+            "2026-01-05..2026-01-08 (between), 2026-01~ (approximate), or a date as an\n"
+            "article writes it ('12 January 2026', '12 janvier 2026', 'January 2026',\n"
+            "13/01/2026), which is stored as the log writes it and echoed on stderr.\n"
+            "Prints the new event's id and record number once the record is on disk."
         ),
         example=EXAMPLES["figure"],
         handler=None,
@@ -319,6 +332,7 @@ def _register_add(subparsers: Any) -> None:
             handler=_add,
         )
         sub.add_argument("--dry-run", action="store_true", help="check the event, append nothing")
+        add_date_order_option(sub)
         if words[1:2] == [name]:  # only the type typed needs its flags
             add_event_flags(sub, spec(name))
 
@@ -328,12 +342,15 @@ def _add(args: argparse.Namespace) -> None:
     from tracker.events.flat import apply_patch, build
 
     flat = build(args.event_type, args.flat, flags=True)
+    reading = date_reading(args)
+    _read_dates(flat.data, reading)
     with open_log(args) as log:
         try:
             if flat.patch:
                 given = flat.data.get("replacement")
                 base = given if given is not None else _current(log, flat.data["corrects"])
                 flat.data["replacement"] = apply_patch(base, flat.patch)
+                _read_dates(flat.data["replacement"], reading, "replacement.")
             receipt = log.append(flat.data, dry_run=args.dry_run)[0]
         except UnknownIdError:
             _registration_for_event(log.replay(), flat.data)
@@ -346,6 +363,36 @@ def _add(args: argparse.Namespace) -> None:
         "dry_run": args.dry_run,
     }
     emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+
+
+def _read_dates(data: dict[str, Any], reading: dict[str, Any], prefix: str = "") -> None:
+    """Rewrite the dates of an event's flags written out (``12 January 2026``) in the log's
+    form, saying on stderr what each was read as; refuse one that cannot be read unguessed."""
+    from tracker.errors import InvalidDateError
+    from tracker.events.written import read_event_dates
+
+    readings, problems = read_event_dates(data, **reading)
+    for field, message in problems:
+        raise InvalidDateError(f"{_flag_of(prefix + field)}: {message}")
+    for field, found in readings:
+        note_reading(_flag_of(prefix + field), found)
+
+
+def _flag_of(field: str) -> str:
+    """The flag a field of an event dict comes from: ``sources.1.published`` ->
+    ``--source.published (source 2)``."""
+    from tracker.events.flat import flag, singular
+
+    parts = field.split(".")
+    names: list[str] = []
+    which = ""
+    for i, part in enumerate(parts):
+        if part.isdigit():
+            which = f" ({names[-1]} {int(part) + 1})" if int(part) and names else ""
+            continue
+        following = parts[i + 1] if i + 1 < len(parts) else ""
+        names.append(singular(part) if following.isdigit() else part)
+    return flag(".".join(names)) + which
 
 
 def _current(log: Any, event_id: str) -> dict[str, Any]:
@@ -475,7 +522,14 @@ def _import(args: argparse.Namespace) -> None:
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
         with open_log(args) as log:
-            loaded = prepare_file(args.file, format=args.format, progress=progress)
+            reading = date_reading(args)
+            loaded = prepare_file(
+                args.file,
+                format=args.format,
+                progress=progress,
+                date_order=reading["order"],
+                date_languages=reading["languages"],
+            )
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.prepared):,} events...")
             try:
@@ -501,16 +555,42 @@ def _import(args: argparse.Namespace) -> None:
         "first_seq": fresh[0].seq if fresh else None,
         "last_seq": fresh[-1].seq if fresh else None,
         "dry_run": args.dry_run,
+        "dates_read": len(loaded.readings),
     }
-    emit(result, args.json, _import_text(result))
+    if args.dry_run:
+        result["date_readings"] = [
+            {
+                "where": where,
+                "field": field,
+                "given": found.given,
+                "read_as": found.text,
+                "precision": found.precision,
+            }
+            for where, field, found in loaded.readings
+        ]
+    emit(result, args.json, _import_text(result, loaded.readings))
 
 
-def _import_text(r: dict[str, Any]) -> str:
+def _import_text(r: dict[str, Any], readings: list[Any]) -> str:
     existing = f"; {r['existing']} already in the log" if r["existing"] else ""
+    dated = ""
+    if readings:
+        many = plural(len(readings), "date")
+        dated = (
+            f"; read {many} written another way, as listed above"
+            if r["dry_run"]
+            else f"; read {many} written another way (--dry-run lists them)"
+        )
+    listing = "".join(f"{where}: {field}: {found}\n" for where, field, found in readings)
+    if not r["dry_run"]:
+        listing = ""
     if not r["appended"]:
         if r["events"] == 1:
-            return f"nothing to import: the one event of {r['file']} is already in the log"
-        return f"nothing to import: all {r['events']} events of {r['file']} are already in the log"
+            return f"{listing}nothing to import: the one event of {r['file']} is already in the log"
+        return (
+            f"{listing}nothing to import: all {r['events']} events of {r['file']} are already "
+            "in the log"
+        )
     span = (
         f"record {r['first_seq']}"
         if r["appended"] == 1
@@ -518,8 +598,11 @@ def _import_text(r: dict[str, Any]) -> str:
     )
     noun = "event" if r["appended"] == 1 else "events"
     if r["dry_run"]:
-        return f"would import {r['appended']} {noun} as {span}{existing} (dry run: nothing written)"
-    return f"imported {r['appended']} {noun} from {r['file']} as {span}{existing}"
+        return (
+            f"{listing}would import {r['appended']} {noun} as {span}{existing}{dated} "
+            "(dry run: nothing written)"
+        )
+    return f"imported {r['appended']} {noun} from {r['file']} as {span}{existing}{dated}"
 
 
 # --- log -------------------------------------------------------------------------------------

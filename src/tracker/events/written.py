@@ -1,0 +1,448 @@
+"""Dates as articles write them: ``12 Januari 2026``, ``Jan 12 2026``, ``13/01/2026``.
+
+The log keeps one grammar (:mod:`tracker.events.dates`); this module reads the other ways
+people write a date and says what each was read as, in that grammar. It serves the command
+line and imports only: what it returns is grammar text, which is what is stored.
+
+- A text the grammar accepts is left alone (:func:`read_date` returns None): the common case
+  costs one cached parse.
+- Numbers alone (``13/01/2026``, ``01.2026``, ``2026/01/13``) are read here: a day and a
+  month that could be either way round (``03/04/2026``) are refused with both readings,
+  unless an order is given (``DMY`` or ``MDY``); ``13/01/2026`` has one reading.
+- Words (``12 Januari 2026``, ``12. Januar 2026``, ``12 de enero de 2026``, ``January
+  2026``) are read by dateparser, in English, French, German, Spanish, Portuguese, Italian,
+  Dutch and Indonesian unless other languages are given (any of dateparser's locale codes).
+  It is imported on first use only, so no command pays for it until a date needs it.
+- ``~`` before or after a date marks it approximate; ``..`` joins the ends of an interval
+  (``..12 January 2026``: on or before); each end is read as above.
+
+Precision is never widened or narrowed: a day stays a day, a month a month (``January 2026``
+is ``2026-01``). Refused, each with one line saying why and what to write: a date without a
+year (``12 Jan``), a year of two digits, a time of day (write ``2026-01-12T14:30`` in the
+grammar), a week or a quarter, a weekday alone, and a day and month that stay ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn
+
+from tracker.errors import InvalidDateError, InvalidInputError
+from tracker.events.dates import ACCEPTED_FORMS, PartialDate, Precision
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "DATE_ORDERS",
+    "ENV_DATE_LANGUAGES",
+    "ENV_DATE_ORDER",
+    "LANGUAGES",
+    "DateOrder",
+    "Reading",
+    "UnsettledDateError",
+    "date_paths",
+    "read_date",
+    "read_event_dates",
+]
+
+DateOrder = Literal["DMY", "MDY"]
+"""The order of a numeric day and month: ``DMY`` (13/01/2026) or ``MDY`` (01/13/2026)."""
+
+DATE_ORDERS: Final[tuple[DateOrder, ...]] = ("DMY", "MDY")
+
+ENV_DATE_ORDER: Final = "TRACKER_DATE_ORDER"
+"""The environment variable the command line reads the order from when no flag gives it."""
+
+ENV_DATE_LANGUAGES: Final = "TRACKER_DATE_LANGUAGES"
+"""The environment variable that replaces :data:`LANGUAGES` (comma-separated locale codes)."""
+
+LANGUAGES: Final[tuple[str, ...]] = ("en", "fr", "de", "es", "pt", "it", "nl", "id")
+"""The languages month names are read in by default (dateparser's codes)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a date written another way was read as."""
+
+    given: str
+    """The text as written (stripped)."""
+    text: str
+    """The same date in the log's grammar: what is stored."""
+    precision: Precision
+    """The precision it was given to (for an interval, its coarser end)."""
+
+    def __str__(self) -> str:
+        """``read "Januari 12, 2026" as 2026-01-12 (day)``."""
+        given = _quote(self.given, '"')
+        return f"read {given} as {self.text} ({self.precision})"
+
+
+def read_date(
+    text: str, *, order: DateOrder | None = None, languages: Sequence[str] | None = None
+) -> Reading | None:
+    """Read a date written the way people write it; None if it is in the log's grammar already.
+
+    Args:
+        text: The date as written (``12 Januari 2026``, ``13/01/2026``, ``~2026-01-11``).
+        order: How to read a numeric day and month that could be either way round; without
+            it such a date is refused with both readings.
+        languages: dateparser's codes of the languages month names may be in (default
+            :data:`LANGUAGES`).
+
+    Returns:
+        The reading, whose ``text`` is the date in the log's grammar; None when ``text`` is
+        in that grammar already (nothing to convert).
+
+    Raises:
+        InvalidDateError: It is not a date, or not one that can be read without guessing
+            (no year, ambiguous, a time of day, a week or quarter); one line saying why.
+    """
+    try:
+        PartialDate.parse(text)
+    except InvalidDateError as exc:
+        refusal = exc
+    else:
+        return None
+    langs = tuple(languages) if languages is not None else LANGUAGES
+    outcome = _read_cached(text.strip(), order, langs, refusal.message)
+    if isinstance(outcome, Reading):
+        return outcome
+    raise outcome[0](outcome[1])
+
+
+class UnsettledDateError(InvalidDateError):
+    """A date recognised as one, but not read: it would need a guess (no year, ambiguous...)."""
+
+
+@lru_cache(maxsize=4096)
+def _read_cached(
+    s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str
+) -> Reading | tuple[type[InvalidDateError], str]:
+    """:func:`read_date` past the grammar, refusals included: an import reads the same few
+    texts over and over, and dateparser takes milliseconds per text."""
+    try:
+        return _read(s, order, languages, refusal)
+    except InvalidDateError as exc:
+        return type(exc), exc.message
+
+
+def _read(s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str) -> Reading:
+    if ".." in s:
+        pieces = s.split("..")
+        if len(pieces) != 2:
+            raise InvalidDateError(refusal)
+        ends = [_endpoint(p.strip(), order, languages, refusal) if p.strip() else "" for p in pieces]
+        out = "..".join(ends)
+    else:
+        out = _endpoint(s, order, languages, refusal)
+    try:
+        parsed = PartialDate.parse(out)
+    except InvalidDateError as exc:  # an interval's ends in the wrong order, say
+        reason = exc.message.split(": ", 1)[-1].removesuffix(f"; {ACCEPTED_FORMS}")
+        _refuse(s, f"read as {out}, which is refused: {reason}")
+    return Reading(s, parsed.text, parsed.precision)
+
+
+def _endpoint(s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str) -> str:
+    """One date (or interval end) as grammar text, with its ``~`` moved to the end."""
+    body = s
+    approximate = body.startswith("~") or body.endswith("~")
+    body = body.removeprefix("~").removesuffix("~").strip()
+    mark = "~" if approximate else ""
+    if not body:
+        raise InvalidDateError(refusal)
+    try:
+        return PartialDate.parse(body).text + mark  # ~2026-01-11: only the mark moves
+    except InvalidDateError:
+        pass
+    if "~" in body:
+        raise InvalidDateError(refusal)
+    if not any(c.isalpha() for c in body):
+        return _numeric(s, body, order, refusal) + mark
+    return _worded(s, body, order, languages, refusal) + mark
+
+
+# --- numbers alone -----------------------------------------------------------------------------
+
+_DAY_MONTH_YEAR: Final = re.compile(r"([0-9]{1,2})\s*([/.-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})\.?")
+_YEAR_MONTH_DAY: Final = re.compile(r"([0-9]{4})\s*([/.])\s*([0-9]{1,2})\s*\2\s*([0-9]{1,2})\.?")
+_MONTH_YEAR: Final = re.compile(r"([0-9]{1,2})\s*[/.-]\s*([0-9]{4})")
+_SHORT_YEAR: Final = re.compile(r"[0-9]{1,2}\s*([/.-])\s*[0-9]{1,2}\s*\1\s*[0-9]{2}")
+
+
+def _numeric(s: str, body: str, order: DateOrder | None, refusal: str) -> str:
+    """A date written in numbers alone, as grammar text."""
+    m = _DAY_MONTH_YEAR.fullmatch(body)
+    if m is not None:
+        first, second, year = int(m[1]), int(m[3]), int(m[4])
+        return _day_or_month_first(s, year, first, second, order)
+    m = _YEAR_MONTH_DAY.fullmatch(body)
+    if m is not None:
+        return _day_text(s, int(m[1]), int(m[3]), int(m[4]))
+    m = _MONTH_YEAR.fullmatch(body)
+    if m is not None:
+        year, month = int(m[2]), int(m[1])
+        if not 1 <= month <= 12 or year < 1:
+            _refuse(s, f"there is no month {month} (a month is 1-12)")
+        return f"{year:04d}-{month:02d}"
+    if _SHORT_YEAR.fullmatch(body):
+        _refuse(s, "give the year with four digits (12/01/2026), or write YYYY-MM-DD")
+    raise InvalidDateError(refusal)
+
+
+def _day_or_month_first(s: str, year: int, first: int, second: int, order: DateOrder | None) -> str:
+    """``first/second/year``: the one reading that exists, else the one ``order`` says."""
+    day_first = _valid(year, second, first)
+    month_first = _valid(year, first, second)
+    if day_first and month_first and first != second:
+        if order is None:
+            dmy = f"{year:04d}-{second:02d}-{first:02d}"
+            mdy = f"{year:04d}-{first:02d}-{second:02d}"
+            _refuse(s, _ambiguous(dmy, mdy))
+        if order == "DMY":
+            return _day_text(s, year, second, first)
+        return _day_text(s, year, first, second)
+    if day_first:
+        return _day_text(s, year, second, first)
+    if month_first:
+        return _day_text(s, year, first, second)
+    _refuse(s, "no such day, read day first or month first")
+
+
+def _ambiguous(dmy: str, mdy: str) -> str:
+    return (
+        f"it reads as {dmy} (day first) or as {mdy} (month first); write YYYY-MM-DD, or give "
+        "the order (--date-order DMY or MDY, or $TRACKER_DATE_ORDER)"
+    )
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _day_text(s: str, year: int, month: int, day: int) -> str:
+    if not _valid(year, month, day):
+        _refuse(s, "no such day")
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# --- words, through dateparser -----------------------------------------------------------------
+
+_SMALL_NUMBER: Final = re.compile(r"(?<![0-9])[0-9]{1,2}(?![0-9])")
+_YEAR: Final = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _worded(
+    s: str, body: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str
+) -> str:
+    """A date with words in it (a month's name), read by dateparser, as grammar text."""
+    orders: tuple[DateOrder, ...] = (order,) if order else ("DMY",)
+    if order is None and len(_SMALL_NUMBER.findall(body)) >= 2:
+        orders = DATE_ORDERS  # two small numbers: could a day and a month swap?
+    readings = [_parse_words(body, o, languages) for o in orders]
+    data = readings[0]
+    if data is None:
+        raise InvalidDateError(refusal)
+    obj, period, parts = data
+    if "time" in parts or period in ("time", "part_of_day"):
+        _refuse(
+            s,
+            f"a time of day is read only as the log writes it: {obj:%Y-%m-%d}THH:MM, with Z, "
+            "+HH:MM or a zone name (UTC if none)",
+        )
+    if period in ("week", "quarter"):
+        _refuse(s, f"a {period} is not a day, a month or a year; give an interval (D1..D2)")
+    if "year" not in parts:
+        _refuse(s, "it has no year; write the year too (12 January 2026), or YYYY-MM-DD")
+    if obj.year not in {int(y) for y in _YEAR.findall(body)}:
+        _refuse(s, "it has no year of four digits; write it in full (12 January 2026), or YYYY-MM-DD")
+    texts = {_text_of(*r) for r in readings if r is not None}
+    if len(texts) > 1:
+        dmy, mdy = (_text_of(*r) for r in readings if r is not None)
+        _refuse(s, _ambiguous(dmy, mdy))
+    return _text_of(obj, period, parts)
+
+
+def _text_of(obj: Any, period: str, parts: tuple[str, ...]) -> str:
+    if "day" in parts:
+        return f"{obj.year:04d}-{obj.month:02d}-{obj.day:02d}"
+    if "month" in parts:
+        return f"{obj.year:04d}-{obj.month:02d}"
+    return f"{obj.year:04d}"
+
+
+def _parse_words(
+    body: str, order: DateOrder, languages: tuple[str, ...]
+) -> tuple[Any, str, tuple[str, ...]] | None:
+    """dateparser's reading of ``body``: (datetime, period, parts), or None."""
+    try:
+        data = _parser(order, languages).get_date_data(body)
+    except ValueError as exc:
+        if "language" in str(exc):  # checked on first use: an unknown language code
+            known = set(_known_languages())
+            unknown = ", ".join(f"'{c}'" for c in languages if c not in known)
+            msg = (
+                f"unknown date language {unknown}: give dateparser's codes, as in "
+                f"{ENV_DATE_LANGUAGES}=en,pl,cs"
+            )
+            raise InvalidInputError(msg) from None
+        return None  # (a date out of Python's range, say): no reading
+    if data.date_obj is None:
+        return None
+    return data.date_obj, str(data.period), tuple(data.parts)
+
+
+def _known_languages() -> list[str]:
+    from dateparser.languages.loader import LocaleDataLoader
+
+    return [locale.shortname for locale in LocaleDataLoader().get_locales()]
+
+
+@cache
+def _parser(order: DateOrder, languages: tuple[str, ...]) -> Any:
+    """A dateparser reader of absolute dates (never "yesterday": output must not drift)."""
+    try:
+        from dateparser.date import DateDataParser
+    except ImportError:  # pragma: no cover - a dependency; reported if an install lost it
+        from tracker.errors import MissingExtraError
+
+        msg = "reading dates written out needs dateparser: pip install dateparser"
+        raise MissingExtraError(msg) from None
+    return DateDataParser(
+        languages=list(languages),
+        settings={
+            "DATE_ORDER": order,
+            "PREFER_LOCALE_DATE_ORDER": False,
+            "TIMEZONE": "UTC",  # (never the machine's zone: no tzlocal, no warning)
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "PARSERS": ["absolute-time"],
+            "RETURN_TIME_AS_PERIOD": True,
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": [],
+        },
+    )
+
+
+def _quote(text: str, mark: str = "'") -> str:
+    shown = text if text.isprintable() else repr(text)[1:-1]
+    return f"{mark}{shown}{mark}"
+
+
+def _refuse(s: str, reason: str) -> NoReturn:
+    raise UnsettledDateError(f"invalid date {_quote(s)}: {reason}")
+
+
+# --- the dates of an event ---------------------------------------------------------------------
+
+
+@cache
+def date_paths(event_type: str) -> tuple[tuple[str, ...], ...]:
+    """Where the dates of an event of ``event_type`` sit in its dict, from the models.
+
+    A path runs through field names; ``*`` stands for every item of a list (``sources``, ``*``,
+    ``published``), and ``@`` for a nested event of its own type (a correction's replacement).
+    """
+    from tracker.events.flat import _list_item, _models_in, _strip
+    from tracker.events.models import EVENT_TYPES
+
+    model = EVENT_TYPES.get(event_type)
+    if model is None:
+        return ()
+
+    def walk(fields: dict[str, Any], prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = []
+        for name, info in fields.items():
+            base, _ = _strip(info.annotation)
+            if base is PartialDate:
+                out.append((*prefix, name))
+                continue
+            item = _list_item(info.annotation)
+            inner = _models_in(item) if item is not None else _models_in(info.annotation)
+            if len(inner) == 1:
+                more = (*prefix, name, "*") if item is not None else (*prefix, name)
+                out.extend(walk(dict(inner[0].model_fields), more))
+            elif len(inner) > 1:
+                out.append((*prefix, name, "@"))
+        return out
+
+    return tuple(walk(dict(model.model_fields), ()))
+
+
+def read_event_dates(
+    data: dict[str, Any],
+    *,
+    order: DateOrder | None = None,
+    languages: Sequence[str] | None = None,
+) -> tuple[list[tuple[str, Reading]], list[tuple[str, str]]]:
+    """Rewrite, in place, each date of an event dict written another way into the grammar.
+
+    Args:
+        data: An event as a dict (a JSON line, a CSV row or flags once built).
+        order: As :func:`read_date`.
+        languages: As :func:`read_date`.
+
+    Returns:
+        The readings, as (field, reading) pairs (``occurred``, ``sources.2.published``), and
+        the problems, as (field, message) pairs: a date that was recognised but cannot be read
+        without guessing. A text that is no date at all is left as it is, for validation to
+        refuse with the grammar's own message.
+    """
+    readings: list[tuple[str, Reading]] = []
+    problems: list[tuple[str, str]] = []
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        return readings, problems
+    for path in date_paths(kind):
+        _visit(data, path, (), order, languages, readings, problems)
+    return readings, problems
+
+
+def _visit(
+    node: Any,
+    path: tuple[str, ...],
+    at: tuple[str, ...],
+    order: DateOrder | None,
+    languages: Sequence[str] | None,
+    readings: list[tuple[str, Reading]],
+    problems: list[tuple[str, str]],
+) -> None:
+    if not isinstance(node, dict):
+        return
+    key, rest = path[0], path[1:]
+    if key not in node:
+        return
+    value = node[key]
+    here = (*at, key)
+    if not rest:
+        if isinstance(value, str):
+            try:
+                reading = read_date(value, order=order, languages=languages)
+            except UnsettledDateError as exc:
+                problems.append((".".join(here), exc.message))
+                return
+            except InvalidDateError:
+                return  # no date at all: validation refuses it with the grammar's message
+            if reading is not None:
+                node[key] = reading.text
+                readings.append((".".join(here), reading))
+        return
+    if rest[0] == "*":
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                _visit(item, rest[1:], (*here, str(i)), order, languages, readings, problems)
+        return
+    if rest[0] == "@":
+        if isinstance(value, dict) and isinstance(value.get("type"), str):
+            for inner in date_paths(value["type"]):
+                _visit(value, inner, here, order, languages, readings, problems)
+        return
+    _visit(value, rest, here, order, languages, readings, problems)
+
