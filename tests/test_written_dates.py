@@ -118,6 +118,12 @@ def test_an_order_settles_it() -> None:
         ),
         ("12/01/26", "give the year with four digits (12/01/2026), or write YYYY-MM-DD"),
         (
+            "A0001",  # dateparser reads the year 1 in it
+            "it has no year of four digits; write it in full (12 January 2026), or YYYY-MM-DD",
+        ),
+        ("Monday 2026", "only its year is read; write the year alone (2026), or the day"),
+        ("in 2026", "only its year is read; write the year alone (2026), or the day"),
+        (
             "12 January 2026 14:30",
             "a time of day is read only as the log writes it: 2026-01-12THH:MM, with Z, +HH:MM "
             "or a zone name (UTC if none)",
@@ -144,6 +150,13 @@ def test_what_is_no_date_keeps_the_grammars_refusal() -> None:
     assert caught.value.message.startswith("invalid date 'banana': not a recognised date; use")
     with pytest.raises(InvalidDateError, match="month must be 01-12"):
         read_date("2026-13-01")  # year first with '-' is the grammar's: never swapped
+
+
+def test_a_filler_word_is_no_month() -> None:
+    """dateparser reads 'a' as one: '12 a 2026' would be 12 January. It is no date here."""
+    with pytest.raises(InvalidDateError) as caught:
+        read_date("12 a 2026")
+    assert "not a recognised date" in caught.value.message
 
 
 def test_other_languages_on_request() -> None:

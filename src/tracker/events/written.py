@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn
 
@@ -159,12 +159,17 @@ def _endpoint(s: str, order: DateOrder | None, languages: tuple[str, ...], refus
         return PartialDate.parse(body).text + mark  # ~2026-01-11: only the mark moves
     except InvalidDateError:
         pass
-    if "~" in body:
-        raise InvalidDateError(refusal)
+    if "~" in body or _LOG_FORM.match(body) or not _PLAIN.fullmatch(body):
+        raise InvalidDateError(refusal)  # the log's form gone wrong, or no date as written
     if not any(c.isalpha() for c in body):
         return _numeric(s, body, order, refusal) + mark
     return _worded(s, body, order, languages, refusal) + mark
 
+
+_LOG_FORM: Final = re.compile(r"[0-9]{4}-")
+"""The log's own form (2026-01-..): what it refuses is not read another way (never swapped)."""
+_PLAIN: Final = re.compile(r"[\w\s.,:/'’-]+")
+"""What a date written out is made of: words, numbers, spaces and . , : / ' -"""
 
 # --- numbers alone -----------------------------------------------------------------------------
 
@@ -237,7 +242,9 @@ def _day_text(s: str, year: int, month: int, day: int) -> str:
 # --- words, through dateparser -----------------------------------------------------------------
 
 _SMALL_NUMBER: Final = re.compile(r"(?<![0-9])[0-9]{1,2}(?![0-9])")
-_YEAR: Final = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_YEAR: Final = re.compile(r"(?<![0-9A-Za-z])\d{4}(?![0-9A-Za-z])")
+"""A year: four digits standing alone (not glued to letters, as in A0001 or T2026)."""
+_WORD: Final = re.compile(r"[^\W\d_]{3,}")
 
 
 def _worded(
@@ -264,11 +271,25 @@ def _worded(
         _refuse(s, "it has no year; write the year too (12 January 2026), or YYYY-MM-DD")
     if obj.year not in {int(y) for y in _YEAR.findall(body)}:
         _refuse(s, "it has no year of four digits; write it in full (12 January 2026), or YYYY-MM-DD")
+    if "month" not in parts:  # a year, and words that say nothing more ("Monday 2026")
+        _refuse(s, "only its year is read; write the year alone (2026), or the day")
+    # The month of a day or a month comes from a number, or from a word: dateparser also
+    # reads fillers ("a" as one), so a month with no number for it needs a word that can
+    # name one (three letters at least: Jan, Mei, Mär).
+    numbers = len(_SMALL_NUMBER.findall(body))
+    if numbers < (2 if "day" in parts else 1) and not _WORD.search(body):
+        raise InvalidDateError(refusal)
+    text = _text_of(obj, period, parts)
     texts = {_text_of(*r) for r in readings if r is not None}
     if len(texts) > 1:
         dmy, mdy = (_text_of(*r) for r in readings if r is not None)
         _refuse(s, _ambiguous(dmy, mdy))
-    return _text_of(obj, period, parts)
+    # What dateparser does not find in the text it takes from a base date: read again from
+    # another base, a part that moves was never written (a weekday alone, say).
+    again = _parse_words(body, orders[0], languages, base=1)
+    if again is None or _text_of(*again) != text:
+        _refuse(s, "it names no fixed date (a weekday or a relative word?); write the day")
+    return text
 
 
 def _text_of(obj: Any, period: str, parts: tuple[str, ...]) -> str:
@@ -280,11 +301,11 @@ def _text_of(obj: Any, period: str, parts: tuple[str, ...]) -> str:
 
 
 def _parse_words(
-    body: str, order: DateOrder, languages: tuple[str, ...]
+    body: str, order: DateOrder, languages: tuple[str, ...], *, base: int = 0
 ) -> tuple[Any, str, tuple[str, ...]] | None:
-    """dateparser's reading of ``body``: (datetime, period, parts), or None."""
+    """dateparser's reading of ``body`` from base date ``base``: (datetime, period, parts)."""
     try:
-        data = _parser(order, languages).get_date_data(body)
+        data = _parser(order, languages, base).get_date_data(body)
     except ValueError as exc:
         if "language" in str(exc):  # checked on first use: an unknown language code
             known = set(_known_languages())
@@ -306,8 +327,13 @@ def _known_languages() -> list[str]:
     return [locale.shortname for locale in LocaleDataLoader().get_locales()]
 
 
+_BASES: Final = (datetime(2001, 3, 15), datetime(2012, 8, 26))  # noqa: DTZ001 - naive, as dateparser's
+"""Where dateparser takes what a text leaves out: fixed dates (never today: output must not
+drift), two of them so that a part taken from one shows by differing from the other."""
+
+
 @cache
-def _parser(order: DateOrder, languages: tuple[str, ...]) -> Any:
+def _parser(order: DateOrder, languages: tuple[str, ...], base: int = 0) -> Any:
     """A dateparser reader of absolute dates (never "yesterday": output must not drift)."""
     try:
         from dateparser.date import DateDataParser
@@ -327,6 +353,7 @@ def _parser(order: DateOrder, languages: tuple[str, ...]) -> Any:
             "RETURN_TIME_AS_PERIOD": True,
             "PREFER_DAY_OF_MONTH": "first",
             "REQUIRE_PARTS": [],
+            "RELATIVE_BASE": _BASES[base],
         },
     )
 
