@@ -8,13 +8,15 @@ two ``publisher`` columns by position); a list cell may hold several values sepa
 (``tags`` = ``paywall;uk``). See :mod:`tracker.events.flat`.
 
 Every line is checked before anything is appended: :func:`read_events` raises
-:class:`~tracker.errors.InvalidFileError` listing the bad lines (``file:line: field: problem``).
+:class:`~tracker.errors.InvalidFileError` listing every problem of every line, in line order
+(``file:line: field: problem``). ``tracker import`` reads with ``check=False`` and hands the
+problems and the lines that are not events to ``Log.append_file``, which adds the ids they
+name that the log lacks and reports them all at once. The CSV reading is in
+:mod:`tracker._import_csv`; dates written out are read by :mod:`tracker.events.written`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -25,10 +27,11 @@ from typing import IO, Any, Literal
 
 import orjson
 
-from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidFileError, InvalidInputError
-from tracker.events.codec import prepare_event, prepare_events
-from tracker.events.flat import build
-from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
+from tracker._plan import Rejected
+from tracker._problems import Problems, Row, general_field
+from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidInputError
+from tracker.events.codec import event_problems, prepare_event, prepare_events
+from tracker.events.models import AnyEvent, unstorable_number
 from tracker.events.written import DateOrder, Reading, read_event_dates
 
 Format = Literal["jsonl", "csv"]
@@ -51,18 +54,6 @@ class EventFile:
     labels: list[str] = field(default_factory=list)
     readings: list[tuple[str, str, Reading]] = field(default_factory=list)
     """Each date written another way and what it was read as: (label, field, reading)."""
-
-
-class _Problems:
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.lines: list[str] = []
-        self.count = 0
-
-    def add(self, text: str) -> None:
-        self.count += 1
-        if len(self.lines) < self.limit:
-            self.lines.append(text)
 
 
 def read_events(
@@ -128,6 +119,20 @@ class PreparedFile:
     labels: list[str]
     readings: list[tuple[str, str, Reading]] = field(default_factory=list)
     """Each date written another way and what it was read as: (label, field, reading)."""
+    positions: list[int] = field(default_factory=list)
+    """The line of each prepared event (problems are listed in line order)."""
+    rejected: list[Rejected] = field(default_factory=list)
+    """The lines that are not valid events, whose ids ``Log.append_file`` still checks."""
+    problems: Problems = field(default_factory=Problems)
+    """Every problem found reading and validating the lines (empty when all are events)."""
+
+    def check(self) -> None:
+        """Raise the error that lists every problem, if a line has one.
+
+        Raises:
+            InvalidFileError: some lines are not valid events.
+        """
+        self.problems.raise_if_any()
 
     @property
     def events(self) -> list[AnyEvent]:
@@ -144,12 +149,16 @@ def prepare_file(
     max_problems: int = MAX_PROBLEMS,
     date_order: DateOrder | None = None,
     date_languages: Sequence[str] | None = None,
+    check: bool = True,
 ) -> PreparedFile:
     """Read, validate and prepare every event of a file to append, as :func:`read_events` reads.
 
-    The same arguments, checks, errors and messages as :func:`read_events`.
+    The same arguments, checks, errors and messages as :func:`read_events`. With ``check``
+    false, lines that are not valid events do not raise: the file's ``problems`` and
+    ``rejected`` lines go to ``Log.append_file``, which adds the ids they name that the log
+    lacks and reports them all at once.
     """
-    how = _How(progress, max_problems, date_order, date_languages)
+    how = _How(progress, max_problems, date_order, date_languages, check)
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         if path == "-":
@@ -173,6 +182,7 @@ class _How:
     max_problems: int
     date_order: DateOrder | None
     date_languages: Sequence[str] | None
+    check: bool = True
 
 
 def _load(stream: IO[bytes], fmt: Format | None, name: str, how: _How) -> PreparedFile:
@@ -206,9 +216,10 @@ _CHUNK = 1000
 
 def _prepare(data: bytes, fmt: Format, name: str, how: _How) -> PreparedFile:
     progress = how.progress
-    problems = _Problems(how.max_problems)
+    problems = Problems(how.max_problems)
     prepared: list[tuple[AnyEvent, dict[str, Any], str]] = []
     labels: list[str] = []
+    positions: list[int] = []
     items: list[object] = []
     readings: list[tuple[str, str, Reading]] = []
     bad = False
@@ -218,16 +229,16 @@ def _prepare(data: bytes, fmt: Format, name: str, how: _How) -> PreparedFile:
         # way are read only when a chunk does not validate: a file in the log's own form
         # never pays for looking.
         nonlocal bad
-        if not bad and not problems.count:
+        if not bad and not problems:
             start = len(prepared)
             try:
                 prepared.extend(prepare_events(items, lambda i: labels[start + i]))
             except InvalidEventError:
                 bad = True
-                lines = [int(label.rsplit(":", 1)[1]) for label in labels[start:]]
                 before = len(readings)
-                dated = list(_dated(zip(lines, items, strict=True), name, how, problems, readings))
-                if len(dated) == len(items) and len(readings) > before:
+                for at, item in zip(positions[start:], items, strict=True):
+                    _read_dates(item, at, f"{name}:{at}", how, problems, readings)
+                if not problems and len(readings) > before:
                     try:
                         prepared.extend(prepare_events(items, lambda i: labels[start + i]))
                         bad = False
@@ -235,73 +246,89 @@ def _prepare(data: bytes, fmt: Format, name: str, how: _How) -> PreparedFile:
                         pass
         items.clear()
 
-    for n, (line, item) in enumerate(_rows(data, fmt, name, problems), 1):
+    for n, (line, item, _skip) in enumerate(_rows(data, fmt, name, problems), 1):
         if progress is not None and n % 1000 == 0:
             progress(line)
         labels.append(f"{name}:{line}")
+        positions.append(line)
         items.append(item)
         if len(items) == _CHUNK:
             flush()
     flush()
-    if not bad and not problems.count and prepared:
-        return PreparedFile(name, fmt, prepared, labels, readings)
-    # Some line is bad: read again line by line, to list every bad line in file order with
-    # the message it gives alone (a problem of reading and one of validating interleaved).
-    problems = _Problems(how.max_problems)
-    prepared = []
-    labels = []
-    readings = []
-    for line, item in _dated(_rows(data, fmt, name, problems), name, how, problems, readings):
-        label = f"{name}:{line}"
-        try:
-            step = prepare_event(item, where=label)
-        except InvalidEventError as exc:
-            problems.add(exc.message)
-            continue
-        prepared.append(step)
-        labels.append(label)
-    if problems.count:
-        more = problems.count - len(problems.lines)
-        tail = f" (and {more} more)" if more else ""
-        what = "line is not a valid event" if problems.count == 1 else "lines are not valid events"
-        msg = f"{problems.count} {what}; nothing was imported: {problems.lines[0]}{tail}"
-        raise InvalidFileError(msg, problems=problems.lines, count=problems.count)
-    if not prepared:
+    if not bad and not problems and prepared:
+        return PreparedFile(name, fmt, prepared, labels, readings, positions)
+    # Some line is bad: read again line by line, to list every problem of every line in file
+    # order (a problem of reading, of a date, of each field, interleaved).
+    out = PreparedFile(name, fmt, [], [], [], [], [], Problems(how.max_problems))
+    for line, item, skip in _rows(data, fmt, name, out.problems):
+        _careful(out, line, item, skip, how)
+    if how.check:
+        out.check()
+    if not out.prepared and not out.rejected and not out.problems:
         msg = f"{name} holds no events"
         raise InvalidInputError(msg)
-    return PreparedFile(name, fmt, prepared, labels, readings)
+    return out
 
 
-def _dated(
-    rows: Iterator[tuple[int, object]],
-    name: str,
+def _careful(
+    out: PreparedFile, line: int, item: dict[str, Any], skip: set[str], how: _How
+) -> None:
+    """Read one line alone: its dates, then every field; file each problem under its line.
+
+    ``skip`` names the fields whose problems were filed already (reading a CSV row): their
+    validation errors would say the same again.
+    """
+    label = f"{out.name}:{line}"
+    problems = out.problems
+    skip |= _read_dates(item, line, label, how, problems, out.readings)
+    if not skip:
+        try:
+            step = prepare_event(item, where=label)
+        except InvalidEventError:
+            pass
+        else:
+            out.prepared.append(step)
+            out.labels.append(label)
+            out.positions.append(line)
+            return
+    for path, message in event_problems(item, where=label):
+        if general_field(path) not in skip:
+            problems.add(message, at=line)
+    out.rejected.append(Rejected(len(out.prepared), line, label, item))
+
+
+def _read_dates(
+    item: object,
+    line: int,
+    label: str,
     how: _How,
-    problems: _Problems,
+    problems: Problems,
     readings: list[tuple[str, str, Reading]],
-) -> Iterator[tuple[int, object]]:
-    """The rows, each date written another way read into the log's form (noted in
-    ``readings``); a date that cannot be read without a guess is a problem of its line."""
-    order, languages = how.date_order, how.date_languages
-    for line, item in rows:
-        if type(item) is not dict:
-            yield line, item
-            continue
-        found, bad = read_event_dates(item, order=order, languages=languages)
-        kind = item.get("type")
-        for path, message in bad:
-            problems.add(f"{name}:{line}: {kind}.{path}: {message}")
-        if bad:
-            continue
-        for path, reading in found:
-            readings.append((f"{name}:{line}", f"{kind}.{path}", reading))
-        yield line, item
+) -> set[str]:
+    """Rewrite the dates of one line written another way into the log's form (noted in
+    ``readings``); a date that cannot be read without a guess is a problem of its line.
+    Returns the fields with such a problem."""
+    if type(item) is not dict:
+        return set()
+    found, bad = read_event_dates(item, order=how.date_order, languages=how.date_languages)
+    kind = item.get("type")
+    for path, message in bad:
+        problems.add(f"{label}: {kind}.{path}: {message}", at=line)
+    for path, reading in found:
+        readings.append((label, f"{kind}.{path}", reading))
+    return {general_field(path) for path, _message in bad}
 
 
-def _rows(data: bytes, fmt: Format, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
-    return _jsonl_rows(data, name, problems) if fmt == "jsonl" else _csv_rows(data, name, problems)
+def _rows(data: bytes, fmt: Format, name: str, problems: Problems) -> Iterator[Row]:
+    """The events of a file as dicts, in order; what cannot be read is filed in ``problems``."""
+    if fmt == "jsonl":
+        return _jsonl_rows(data, name, problems)
+    from tracker._import_csv import csv_rows
+
+    return csv_rows(data, name, problems)
 
 
-def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
+def _jsonl_rows(data: bytes, name: str, problems: Problems) -> Iterator[Row]:
     for line_no, raw in enumerate(data.split(b"\n"), 1):
         line = raw.strip()
         if not line:
@@ -309,23 +336,28 @@ def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[i
         try:
             item = load_json_fast(line)
         except UnfaithfulJSONError as exc:
-            problems.add(f"{name}:{line_no}: {exc}")
+            problems.add(f"{name}:{line_no}: {exc}", at=line_no)
             continue
         except UnicodeDecodeError:
-            problems.add(f"{name}:{line_no}: not UTF-8 text; save the file as UTF-8 and try again")
+            problems.add(
+                f"{name}:{line_no}: not UTF-8 text; save the file as UTF-8 and try again",
+                at=line_no,
+            )
             continue
         except json.JSONDecodeError as exc:
             problems.add(
                 f"{name}:{line_no}: not valid JSON (at column {exc.colno}); "
-                "write one JSON object per line"
+                "write one JSON object per line",
+                at=line_no,
             )
             continue
         if not isinstance(item, dict):
             problems.add(
-                f"{name}:{line_no}: expected a JSON object (one event), got {type(item).__name__}"
+                f"{name}:{line_no}: expected a JSON object (one event), got {type(item).__name__}",
+                at=line_no,
             )
             continue
-        yield line_no, item
+        yield line_no, item, set()
 
 
 # --- JSON the canonical form can carry faithfully ----------------------------------------------
@@ -437,112 +469,6 @@ def _quoted(key: str) -> str:
         key if key.isprintable() else "".join(c if c.isprintable() else ascii(c)[1:-1] for c in key)
     )
     return "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
-
-
-def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_no = data[: exc.start].count(b"\n") + 1
-        msg = f"{name}:{line_no}: not UTF-8 text; save the file as CSV UTF-8 and try again"
-        raise InvalidInputError(msg) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InvalidInputError(f"{name}:1: {exc}") from None
-    header = [h.strip().removeprefix("--").replace("-", "_").lower() for h in header]
-    if "type" not in header:
-        if len(header) == 1 and ";" in header[0]:
-            msg = (
-                f"{name}:1: the cells are separated by ';', not ','; save the file as CSV "
-                "with commas (in a spreadsheet: CSV UTF-8, comma-delimited)"
-            )
-        else:
-            msg = f"{name}:1: the header has no 'type' column (the first row names the columns)"
-        raise InvalidInputError(msg)
-    _check_header(header, name)
-    type_col = header.index("type")
-    line_no = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            problems.add(f"{name}:{line_no}: {exc}")
-            line_no = reader.line_num + 1
-            continue
-        start, line_no = line_no, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            problems.add(
-                f"{name}:{start}: {len(row)} cells but the header names {len(header)} columns"
-            )
-            continue
-        event_type = row[type_col].strip() if type_col < len(row) else ""
-        if event_type not in EVENT_TYPES:
-            what = (
-                f"unknown event type '{event_type}'" if event_type else "the 'type' cell is empty"
-            )
-            problems.add(f"{name}:{start}: {what} (types: {', '.join(EVENT_TYPES)})")
-            continue
-        cells = [(h, c) for h, c in zip(header, row, strict=False) if h != "type"]
-        try:
-            flat = build(event_type, _given(cells, event_type), skip_empty=True)
-        except InvalidEventError as exc:
-            problems.add(f"{name}:{start}: {exc.message}")
-            continue
-        if flat.patch:
-            problems.add(
-                f"{name}:{start}: replacement.* columns need the log's current version; "
-                "in a file, give the whole replacement as JSON in a 'replacement' column"
-            )
-            continue
-        yield start, flat.data
-
-
-_SYNONYMS = {"date": "occurred", "when": "occurred", "url": "source", "link": "source"}
-"""Headers people write for a column that has another name here."""
-
-
-def _check_header(header: list[str], name: str) -> None:
-    """Refuse a column that is no field of any event type (a misspelt header), once."""
-    import difflib
-
-    from tracker.events.flat import spec
-
-    known = {"type"}
-    for event_type in EVENT_TYPES:
-        known.update(spec(event_type).by_name)
-    for column in header:
-        if column and column not in known:
-            close = [_SYNONYMS[column]] if column in _SYNONYMS else []
-            close = close or difflib.get_close_matches(column, sorted(known), n=1, cutoff=0.75)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            msg = (
-                f"{name}:1: column '{column}' is not a field of any event type{hint} (the "
-                "columns are the flags of 'tracker add TYPE --help', without the --)"
-            )
-            raise InvalidInputError(msg)
-
-
-def _given(cells: list[tuple[str, str]], event_type: str) -> list[tuple[str, str]]:
-    """Split list cells on ';'; keep blank cells only in repeated groups (they hold a place)."""
-    from tracker.events.flat import spec
-
-    flat = spec(event_type)
-    out: list[tuple[str, str]] = []
-    for header, cell in cells:
-        f = flat.by_name.get(header)
-        if f is not None and f.kind == "list":
-            out.extend((header, part) for part in cell.split(";") if part.strip())
-        elif cell.strip() or (f is not None and f.group is not None and f.kind == "value"):
-            out.append((header, cell))
-    return out
 
 
 __all__ = ["MAX_PROBLEMS", "EventFile", "PreparedFile", "prepare_file", "read_events"]

@@ -117,9 +117,11 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                     print(f"tracker: error: {_printable(line)}", file=sys.stderr)
                 if more:
                     print(f"tracker: error: ... and {more} more", file=sys.stderr)
-                noun = "unknown reference" if exc.code == "unknown-id" else "bad line"
-                noun += "" if count == 1 else "s"
-                print(f"tracker: {count} {noun}; nothing was imported", file=sys.stderr)
+                summary = exc.summary
+                if summary is None:
+                    noun = "unknown reference" if exc.code == "unknown-id" else "bad line"
+                    summary = f"{count} {noun}{'' if count == 1 else 's'}"
+                print(f"tracker: {summary}; nothing was imported", file=sys.stderr)
         else:
             _print_error(exc.code, exc.message, as_json=as_json)
         return exc.exit_code

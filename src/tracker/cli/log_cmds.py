@@ -541,17 +541,19 @@ def _import(args: argparse.Namespace) -> None:
                 progress=progress,
                 date_order=reading["order"],
                 date_languages=reading["languages"],
+                check=False,  # the log adds the ids lines name, and reports all at once
             )
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.prepared):,} events...")
             try:
-                receipts = log.append_prepared(
-                    loaded.prepared, labels=loaded.labels, dry_run=args.dry_run
-                )
+                receipts = log.append_file(loaded, dry_run=args.dry_run)
             except TrackerError as exc:  # an unknown id, a conflict: say the file was not half-read
-                # after "did you mean 'grok'?" a clause reads better in brackets than after ';'
-                question = exc.message.endswith("?")
-                exc.message += " (nothing was imported)" if question else "; nothing was imported"
+                if "nothing was imported" not in exc.message:
+                    # after "did you mean 'grok'?" a clause reads better in brackets than after ';'
+                    question = exc.message.endswith("?")
+                    exc.message += (
+                        " (nothing was imported)" if question else "; nothing was imported"
+                    )
                 raise
     finally:
         if progress is not None:
