@@ -24,7 +24,7 @@ from tracker._index import Index, StaleIndexError
 from tracker.errors import (
     IntegrityError,
     InvalidInputError,
-    StorageError,
+    MissingExtraError,
     TrackerError,
     UnknownIdError,
 )
@@ -769,6 +769,12 @@ class Log:
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
     ) -> Iterator[Record]:
         """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``)."""
+        if after is not None and after < 0:
+            msg = f"after must be 0 or more (0: from the first record), not {after}"
+            raise InvalidInputError(msg)
+        if timeout is not None and not timeout >= 0:  # (NaN too)
+            msg = f"timeout must be a number of seconds, 0 or more, not {timeout}"
+            raise InvalidInputError(msg)
         store = self.store
         position = store.head().position if after is None else store.position_of(after)
         wait = _FOLLOW_WAIT if timeout is None else timeout
@@ -1244,5 +1250,5 @@ def _database() -> type[PostgresStore]:
             "PostgreSQL logs need the psycopg driver: pip install 'tracker[postgres]' "
             "(or use a file path for an embedded log)"
         )
-        raise StorageError(msg) from None
+        raise MissingExtraError(msg) from None
     return PostgresStore

@@ -98,13 +98,13 @@ def small_log(
         ),
         (
             "add retraction --retracts paywall-move",
-            1,
+            2,
             "retraction needs --reason (see 'tracker add retraction --help')",
         ),
         (
             "add figure --occurred 2026-01-10 --metric images --value 1 --unit count "
             "--source https://example.org/a",
-            1,
+            2,
             "the source needs --publisher (or --source.publisher): give one for each source, in "
             "the same order",
         ),

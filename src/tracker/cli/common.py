@@ -88,6 +88,8 @@ class Parser(argparse.ArgumentParser):
         elif message.endswith(": expected one argument"):
             flag = message.removeprefix("argument ").split(":")[0].split("/")[0]
             message = f"{flag} needs a value"
+        elif message.startswith("argument "):  # a value its type refused: name the flag alone
+            message = message.removeprefix("argument ")
         where = self.prog.removeprefix("tracker").strip()
         prefix = f"{where}: " if where else ""
         raise UsageError(f"{prefix}{message} (see '{self.prog} --help')")

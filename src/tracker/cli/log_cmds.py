@@ -350,10 +350,11 @@ def _register_add(subparsers: Any) -> None:
 
 
 def _add(args: argparse.Namespace) -> None:
+    from tracker.cli.flags import event_from_flags
     from tracker.errors import UnknownIdError
-    from tracker.events.flat import apply_patch, build
+    from tracker.events.flat import apply_patch
 
-    flat = build(args.event_type, args.flat, flags=True)
+    flat = event_from_flags(args.event_type, args.flat)
     reading = date_reading(args)
     _read_dates(flat.data, reading)
     with open_log(args) as log:
@@ -379,21 +380,25 @@ def _add(args: argparse.Namespace) -> None:
 
 def _read_dates(data: dict[str, Any], reading: dict[str, Any], prefix: str = "") -> None:
     """Rewrite the dates of an event's flags written out (``12 January 2026``) in the log's
-    form, saying on stderr what each was read as; refuse one that cannot be read unguessed."""
-    from tracker.errors import InvalidDateError
-    from tracker.events.written import read_event_dates
+    form, saying on stderr what each was read as; refuse one that cannot be read unguessed,
+    and a web address without its scheme."""
+    from tracker.errors import InvalidDateError, InvalidEventError
+    from tracker.events.written import address_problems, read_event_dates
 
+    kind = "" if prefix else str(data.get("type", ""))
+    for field, message in address_problems(data):
+        raise InvalidEventError(f"{_flag_of(prefix + field, kind)}: {message}")
     readings, problems = read_event_dates(data, **reading)
     for field, message in problems:
-        raise InvalidDateError(f"{_flag_of(prefix + field)}: {message}")
+        raise InvalidDateError(f"{_flag_of(prefix + field, kind)}: {message}")
     for field, found in readings:
-        note_reading(_flag_of(prefix + field), found)
+        note_reading(_flag_of(prefix + field, kind), found)
 
 
-def _flag_of(field: str) -> str:
+def _flag_of(field: str, event_type: str = "") -> str:
     """The flag a field of an event dict comes from: ``sources.1.published`` ->
-    ``--source.published (source 2)``."""
-    from tracker.events.flat import flag, singular
+    ``--source.published (source 2)``; ``sources.0.url`` -> ``--source`` (the short form)."""
+    from tracker.events.flat import flag, singular, spec
 
     parts = field.split(".")
     names: list[str] = []
@@ -404,6 +409,11 @@ def _flag_of(field: str) -> str:
             continue
         following = parts[i + 1] if i + 1 < len(parts) else ""
         names.append(singular(part) if following.isdigit() else part)
+    if event_type:
+        path = tuple(p for p in parts if not p.isdigit())
+        short = [f.name for f in spec(event_type).fields if f.path == path and "." not in f.name]
+        if short:
+            return flag(short[0]) + which
     return flag(".".join(names)) + which
 
 
@@ -564,7 +574,8 @@ def _import(args: argparse.Namespace) -> None:
         "file": loaded.name,
         "format": loaded.format,
         "events": len(receipts),
-        "appended": len(fresh),
+        # a dry run appends nothing: it says what it would append
+        "would_append" if args.dry_run else "appended": len(fresh),
         "existing": len(receipts) - len(fresh),
         "first_seq": fresh[0].seq if fresh else None,
         "last_seq": fresh[-1].seq if fresh else None,
@@ -587,6 +598,7 @@ def _import(args: argparse.Namespace) -> None:
 
 def _import_text(r: dict[str, Any], readings: list[Any]) -> str:
     existing = f"; {r['existing']} already in the log" if r["existing"] else ""
+    appended = r["would_append"] if r["dry_run"] else r["appended"]
     dated = ""
     if readings:
         many = plural(len(readings), "date")
@@ -598,7 +610,7 @@ def _import_text(r: dict[str, Any], readings: list[Any]) -> str:
     listing = "".join(f"{where}: {field}: {found}\n" for where, field, found in readings)
     if not r["dry_run"]:
         listing = ""
-    if not r["appended"]:
+    if not appended:
         if r["events"] == 1:
             return f"{listing}nothing to import: the one event of {r['file']} is already in the log"
         return (
@@ -607,16 +619,16 @@ def _import_text(r: dict[str, Any], readings: list[Any]) -> str:
         )
     span = (
         f"record {r['first_seq']}"
-        if r["appended"] == 1
+        if appended == 1
         else f"records {r['first_seq']}-{r['last_seq']}"
     )
-    noun = "event" if r["appended"] == 1 else "events"
+    noun = "event" if appended == 1 else "events"
     if r["dry_run"]:
         return (
-            f"{listing}would import {r['appended']} {noun} as {span}{existing}{dated} "
+            f"{listing}would import {appended} {noun} as {span}{existing}{dated} "
             "(dry run: nothing written)"
         )
-    return f"imported {r['appended']} {noun} from {r['file']} as {span}{existing}{dated}"
+    return f"imported {appended} {noun} from {r['file']} as {span}{existing}{dated}"
 
 
 # --- log -------------------------------------------------------------------------------------

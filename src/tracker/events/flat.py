@@ -285,6 +285,10 @@ def spec(event_type: str) -> FlatSpec:
 # --- building an event --------------------------------------------------------------------------
 
 
+class MissingFieldsError(InvalidEventError):
+    """An event that lacks a required field (a flag or a column not given)."""
+
+
 @dataclass
 class FlatEvent:
     """An event dict built from flat values.
@@ -362,6 +366,8 @@ def build(
             (an import lists them all).
 
     Raises:
+        MissingFieldsError: a required field, or a key of a group item, is not given
+            (without ``problems``).
         InvalidEventError: an unknown name, a value not among a field's choices, or a
             malformed ``relation`` or ``replacement`` (without ``problems``).
     """
@@ -370,9 +376,9 @@ def build(
 
     failed: set[str] = set()  # fields given with a problem: not also "missing"
 
-    def fail(path: Iterable[str], msg: str, fields: Iterable[str] = ()) -> None:
+    def fail(path: Iterable[str], msg: str, fields: Iterable[str] = (), *, missing: bool = False) -> None:
         if problems is None:
-            raise InvalidEventError(msg)
+            raise MissingFieldsError(msg) if missing else InvalidEventError(msg)
         path = tuple(path)
         failed.update(path[:1])
         problems.append(([".".join(path), *fields], msg))
@@ -440,7 +446,7 @@ def build(
             try:
                 _check_items(flat, path[-1], items, named)
             except InvalidEventError as exc:
-                fail(path, exc.message)
+                fail(path, exc.message, missing=True)
         _put(data, path, items)
     for path, items in extra_items.items():
         current = data.get(path[0]) or []
@@ -460,7 +466,7 @@ def build(
                 missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
             )
             msg = f"{event_type} needs {listed} (see 'tracker add {event_type} --help')"
-            fail(gone[:1], msg, gone[1:])
+            fail(gone[:1], msg, gone[1:], missing=True)
     return FlatEvent(data, patch_values or None)
 
 
@@ -518,6 +524,7 @@ def apply_patch(
 
 __all__ = [
     "FlatEvent",
+    "MissingFieldsError",
     "FlatField",
     "FlatSpec",
     "apply_patch",

@@ -20,6 +20,10 @@ Precision is never widened or narrowed: a day stays a day, a month a month (``Ja
 is ``2026-01``). Refused, each with one line saying why and what to write: a date without a
 year (``12 Jan``), a year of two digits, a time of day (write ``2026-01-12T14:30`` in the
 grammar), a week or a quarter, a weekday alone, and a day and month that stay ambiguous.
+
+The same places check the web addresses people type: one without its scheme
+(``example.org/page``) is refused with the address it most likely is
+(:func:`address_problems`).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from tracker.errors import InvalidDateError, InvalidInputError
 from tracker.events.dates import ACCEPTED_FORMS, PartialDate, Precision
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
 __all__ = [
     "DATE_ORDERS",
@@ -44,6 +48,9 @@ __all__ = [
     "DateOrder",
     "Reading",
     "UnsettledDateError",
+    "address_paths",
+    "address_problems",
+    "has_address_problem",
     "date_paths",
     "read_date",
     "read_event_dates",
@@ -367,12 +374,13 @@ def _refuse(s: str, reason: str) -> NoReturn:
     raise UnsettledDateError(f"invalid date {_quote(s)}: {reason}")
 
 
-# --- the dates of an event ---------------------------------------------------------------------
+# --- the dates and addresses of an event --------------------------------------------------------
+
+Path = tuple[str, ...]
 
 
-@cache
-def date_paths(event_type: str) -> tuple[tuple[str, ...], ...]:
-    """Where the dates of an event of ``event_type`` sit in its dict, from the models.
+def _field_paths(event_type: str, wanted: Callable[[str, Any], bool]) -> tuple[Path, ...]:
+    """Where the fields ``wanted(name, type)`` picks sit in an event's dict, from the models.
 
     A path runs through field names; ``*`` stands for every item of a list (``sources``, ``*``,
     ``published``), and ``@`` for a nested event of its own type (a correction's replacement).
@@ -384,11 +392,11 @@ def date_paths(event_type: str) -> tuple[tuple[str, ...], ...]:
     if model is None:
         return ()
 
-    def walk(fields: dict[str, Any], prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
-        out: list[tuple[str, ...]] = []
+    def walk(fields: dict[str, Any], prefix: Path) -> list[Path]:
+        out: list[Path] = []
         for name, info in fields.items():
             base, _ = _strip(info.annotation)
-            if base is PartialDate:
+            if wanted(name, base):
                 out.append((*prefix, name))
                 continue
             item = _list_item(info.annotation)
@@ -401,6 +409,56 @@ def date_paths(event_type: str) -> tuple[tuple[str, ...], ...]:
         return out
 
     return tuple(walk(dict(model.model_fields), ()))
+
+
+
+@cache
+def date_paths(event_type: str) -> tuple[Path, ...]:
+    """Where the dates (:class:`PartialDate` fields) of an event of ``event_type`` sit."""
+    return _field_paths(event_type, lambda _name, kind: kind is PartialDate)
+
+
+@cache
+def address_paths(event_type: str) -> tuple[Path, ...]:
+    """Where the web addresses (``url`` and ``*_url`` fields) of an event sit."""
+    return _field_paths(
+        event_type, lambda name, kind: kind is str and (name == "url" or name.endswith("_url"))
+    )
+
+
+def _leaves(
+    node: Any, path: Path, at: Path, paths_of: Callable[[str], tuple[Path, ...]]
+) -> Iterator[tuple[dict[str, Any], str, str]]:
+    """Each (dict, key, dotted field) that ``path`` reaches in ``node`` and holds a string."""
+    if not isinstance(node, dict):
+        return
+    key, rest = path[0], path[1:]
+    if key not in node:
+        return
+    value = node[key]
+    here = (*at, key)
+    if not rest:
+        if isinstance(value, str):
+            yield node, key, ".".join(here)
+    elif rest[0] == "*":
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _leaves(item, rest[1:], (*here, str(i)), paths_of)
+    elif rest[0] == "@":
+        if isinstance(value, dict) and isinstance(value.get("type"), str):
+            for inner in paths_of(value["type"]):
+                yield from _leaves(value, inner, here, paths_of)
+    else:
+        yield from _leaves(value, rest, here, paths_of)
+
+
+def _fields(data: dict[str, Any], paths_of: Callable[[str], tuple[Path, ...]]) -> Iterator[
+    tuple[dict[str, Any], str, str]
+]:
+    kind = data.get("type")
+    if isinstance(kind, str):
+        for path in paths_of(kind):
+            yield from _leaves(data, path, (), paths_of)
 
 
 def read_event_dates(
@@ -424,52 +482,70 @@ def read_event_dates(
     """
     readings: list[tuple[str, Reading]] = []
     problems: list[tuple[str, str]] = []
-    kind = data.get("type")
-    if not isinstance(kind, str):
-        return readings, problems
-    for path in date_paths(kind):
-        _visit(data, path, (), order, languages, readings, problems)
+    for node, key, field in _fields(data, date_paths):
+        try:
+            reading = read_date(node[key], order=order, languages=languages)
+        except UnsettledDateError as exc:
+            problems.append((field, exc.message))
+            continue
+        except InvalidDateError:
+            continue  # no date at all: validation refuses it with the grammar's message
+        if reading is not None:
+            node[key] = reading.text
+            readings.append((field, reading))
     return readings, problems
 
 
-def _visit(
-    node: Any,
-    path: tuple[str, ...],
-    at: tuple[str, ...],
-    order: DateOrder | None,
-    languages: Sequence[str] | None,
-    readings: list[tuple[str, Reading]],
-    problems: list[tuple[str, str]],
-) -> None:
-    if not isinstance(node, dict):
-        return
-    key, rest = path[0], path[1:]
-    if key not in node:
-        return
-    value = node[key]
-    here = (*at, key)
-    if not rest:
-        if isinstance(value, str):
-            try:
-                reading = read_date(value, order=order, languages=languages)
-            except UnsettledDateError as exc:
-                problems.append((".".join(here), exc.message))
-                return
-            except InvalidDateError:
-                return  # no date at all: validation refuses it with the grammar's message
-            if reading is not None:
-                node[key] = reading.text
-                readings.append((".".join(here), reading))
-        return
-    if rest[0] == "*":
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                _visit(item, rest[1:], (*here, str(i)), order, languages, readings, problems)
-        return
-    if rest[0] == "@":
-        if isinstance(value, dict) and isinstance(value.get("type"), str):
-            for inner in date_paths(value["type"]):
-                _visit(value, inner, here, order, languages, readings, problems)
-        return
-    _visit(value, rest, here, order, languages, readings, problems)
+def address_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The web addresses of an event dict that have no scheme, as (field, message) pairs.
 
+    ``example.org/page`` is refused with ``did you mean 'https://example.org/page'?``: a link
+    without its scheme is relative to wherever it is shown (a report, a spreadsheet), so it
+    would lead nowhere, or somewhere else. Any scheme is accepted (``https:``, ``doi:``).
+    """
+    out = []
+    for node, key, field in _fields(data, address_paths):
+        problem = _address_problem(node[key])
+        if problem is not None:
+            out.append((field, problem))
+    return out
+
+
+def has_address_problem(data: dict[str, Any]) -> bool:
+    """Whether :func:`address_problems` finds any: quick (an import asks it of every line)."""
+    kind = data.get("type")
+    if kind.__class__ is not str:
+        return False
+    return any(_suspect(data, path, 0) for path in address_paths(kind))
+
+
+def _suspect(node: Any, path: Path, i: int) -> bool:
+    if node.__class__ is not dict:
+        return False
+    value = node.get(path[i])
+    if i + 1 == len(path):
+        return value.__class__ is str and "://" not in value and _address_problem(value) is not None
+    step = path[i + 1]
+    if step == "*":
+        return value.__class__ is list and any(_suspect(v, path, i + 2) for v in value)
+    if step == "@":
+        return value.__class__ is dict and has_address_problem(value)
+    return _suspect(value, path, i + 1)
+
+
+_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _address_problem(url: str) -> str | None:
+    text = url.strip()
+    scheme = _SCHEME.match(text)
+    if not text or (scheme is not None and "." not in scheme.group(0)):
+        return None  # empty (validation says so), or it has a scheme (https:, doi:, urn:)
+    shown = _quote(text)
+    host = text.split("/", 1)[0]
+    if "." in host and not any(c.isspace() for c in text) and not text.startswith("."):
+        return f"{shown} has no scheme; did you mean 'https://{text}'? (give the whole address)"
+    return (
+        f"{shown} is not a web address (it has no scheme, like https://); give the whole "
+        "address, or name the source in a citation instead"
+    )
