@@ -359,7 +359,7 @@ def date_reading(args: argparse.Namespace) -> dict[str, Any]:
 
 def note_reading(flag_name: str, reading: Any) -> None:
     """Say on stderr what a date written out was read as (never on stdout: ``--json`` stays pure)."""
-    print(f"tracker: {flag_name}: {reading}", file=sys.stderr)
+    say(f"tracker: {flag_name}: {reading}", file=sys.stderr)
 
 
 def dates(args: argparse.Namespace) -> ReplayDates:
