@@ -276,6 +276,9 @@ def _check_event_ref(
     if ref in index.retracted:
         msg = f"{label}: event '{ref}' has been retracted; it can no longer be referenced"
         raise UnknownIdError(msg)
+    if ref_type in LOG_DOORS:
+        msg = f"{label}: '{ref}' is a record about the log itself ({ref_type}); events do not point at it"
+        raise ConflictError(msg)
     if data is None:
         return
     kind = data["type"]
@@ -310,9 +313,19 @@ def _check_event_ref(
             raise ConflictError(msg)
 
 
+LOG_DOORS = {
+    "erased": "'tracker erase' (it stands for an erased event)",
+    "erasure": "'tracker erase'",
+    "key_rotation": "'tracker key rotate'",
+    "predecessor": "'tracker carry'",
+}
+"""Records about the log itself, each with the command that writes it: never appended as
+events, never pointed at by one."""
+
+
 def _a(noun: str) -> str:
     """The noun with its indefinite article: 'an actor', 'a figure'."""
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
-__all__ = ["Planned", "Rejected", "Step", "plan"]
+__all__ = ["LOG_DOORS", "Planned", "Rejected", "Step", "plan"]
