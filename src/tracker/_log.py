@@ -9,6 +9,7 @@ actor, topic and event an event points at exists.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -55,6 +56,7 @@ from tracker.store.seek import Point as _Point
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
     from tracker._checkpoint import Mark
+    from tracker._erase import ErasureReceipt
     from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
     from tracker.projections.state import HistoryItem, State
@@ -283,6 +285,69 @@ class Log:
             raise InvalidInputError(msg)
         event = {"type": "key_rotation", "key": verifier.as_kind(0x01).text(), "replaces": signer.by}
         return self._append_log_record(event, signer)
+
+    def erase(
+        self,
+        event_ids: str | Iterable[str],
+        *,
+        reason: str,
+        ordered_by: str,
+        signer: SignerLike | None = None,
+        dry_run: bool = False,
+    ) -> ErasureReceipt:
+        """Erase events' content from the log for good; every hash, proof and head still holds.
+
+        Each event's record, and every record that refers to it (corrections, which repeat
+        its content; retractions, supersessions, verifications; and what refers to those),
+        keeps its hash and signer but loses its content (a placeholder takes the event's
+        place), and one signed ``erasure`` record names them, the reason and who ordered it.
+        A file log is written anew beside itself and renamed over (under the lock); a
+        PostgreSQL log's rows are updated in the transaction that appends the erasure. Every
+        file derived from the log (index, seek samples, checkpoints, the kept tree) is thrown
+        away. Replays then no longer see the events, as if retracted.
+
+        Args:
+            event_ids: the event or events to erase (an actor or topic registration only
+                with every event that names it).
+            reason: why (a court order, a person's request).
+            ordered_by: who ordered it.
+            signer: the key that signs the erasure (default: the log's signer); the log's
+                keys file must give it the ``eraser`` role for ``verify(keys=...)`` to pass.
+            dry_run: say what would be erased, erase nothing.
+
+        Raises:
+            UnknownIdError: no such event.
+            InvalidInputError: no signer, or a record is version 1 (unsigned: its hash covers
+                its event), which cannot be erased.
+            ConflictError: a record about the log itself, or a registration still named.
+        """
+        from tracker._erase import erase
+
+        ids = [event_ids] if isinstance(event_ids, str) else list(event_ids)
+        return erase(
+            self,
+            ids,
+            reason=reason,
+            ordered_by=ordered_by,
+            signer=_signer(signer) or self.signer,
+            dry_run=dry_run,
+        )
+
+    def _forget_derived(self) -> None:
+        """Throw away every file derived from this log (after an erasure: they may hold the
+        erased content, and their offsets moved); each is rebuilt from the log on use."""
+        from tracker import _checkpoint
+        from tracker.proofs import tree as kept_tree
+
+        self._reset_index(discard=True)
+        store = self.store
+        if isinstance(store, FileStore):
+            for path in (store.path.with_name(store.path.name + ".seek"),
+                         _checkpoint.checkpoint_path(store.path)):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            store._seek = None  # noqa: SLF001
+        kept_tree.discard(store)
 
     def _append_log_record(self, event: dict[str, Any], signer: Signer) -> Receipt:
         """Append one record about the log itself (its own door has checked it), signed."""
@@ -1143,7 +1208,7 @@ class Log:
                 record_hash = data["hash"]
                 ok = (
                     (
-                        (data.keys() == record_keys and data["v"] == version)
+                        (data["v"] == version and data.keys() == record_keys)
                         or v2_members_ok(data)
                     )
                     and data["seq"] == expected

@@ -42,13 +42,13 @@ import base64
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import orjson
 
-from tracker.errors import IntegrityError, InvalidRecordError
+from tracker.errors import IntegrityError, InvalidInputError, InvalidRecordError
 from tracker.events.codec import canonical_bytes
 from tracker.events.dates import format_instant, parse_instant
 
@@ -309,6 +309,30 @@ def make_signed_record(
     )
 
 
+def erased_line(line: bytes) -> bytes:
+    """The erased form of a version 2 record's line: its nonce gone, a placeholder for its
+    event; the same hash (so the chain and the Merkle tree do not change).
+
+    Raises:
+        InvalidInputError: the record is version 1 (its hash covers its event) or erased.
+    """
+    record = parse_record(line)
+    if record.v < SIGNED_VERSION:
+        msg = (
+            f"record {record.seq} is a version 1 record (written unsigned): its hash covers "
+            "its event, so it cannot be erased without breaking the chain"
+        )
+        raise InvalidInputError(msg)
+    if record.erased:
+        msg = f"record {record.seq} is erased already"
+        raise InvalidInputError(msg)
+    erased = replace(record, event=erased_event(record.seq), nonce=None, raw=None).line()
+    if hash_of_line(erased) != record.hash or hash_of_line(line) != record.hash:
+        msg = f"record {record.seq}: its hash does not match its content (run 'tracker verify')"
+        raise IntegrityError(msg, seq=record.seq)
+    return erased
+
+
 def hashed_span(line: bytes, i: int) -> tuple[int, int] | None:
     """Where a version 2 line's unhashed span (event, hash and nonce members) starts and ends,
     given where its top-level ``,"hash":"`` starts (None: not a version 2 line's shape).
@@ -341,23 +365,25 @@ def _hash_v2(line: bytes, i: int) -> str:
     """A version 2 line's hash: of the line without its event, hash and nonce members, once
     the event is checked against its digest (or found to be an erased record's placeholder).
     "" when the event does not match, so that no stored hash is ever equal to it."""
-    span = hashed_span(line, i)
-    if span is None:
+    e = line.find(EVENT_KEY)
+    if e < 76 or e > i:
         return ""
-    e, end = span
-    event_bytes = line[e + len(EVENT_KEY) : i]
-    if end - i > _HASH_MEMBER:  # a nonce: the content must match the digest
-        d = line.rfind(b',"digest":"', 0, e)
-        nonce = line[end - 65 : end - 1]
+    end = i + _HASH_MEMBER
+    view = memoryview(line)
+    if line.startswith(NONCE_KEY, end):  # content: it must match the digest before it
+        end += _NONCE_MEMBER
         try:
-            salt = bytes.fromhex(nonce.decode())
+            salted = hashlib.sha256(bytes.fromhex(line[end - 65 : end - 1].decode()))
         except ValueError:
             return ""
-        if d < 0 or line[d + 11 : d + 75] != event_digest(salt, event_bytes).encode():
+        salted.update(view[e + len(EVENT_KEY) : i])
+        if line[e - 76 : e - 65] != b',"digest":"' or line[e - 65 : e - 1] != salted.hexdigest().encode():
             return ""
-    elif _ERASED.fullmatch(event_bytes) is None:
+    elif _ERASED.fullmatch(line, e + len(EVENT_KEY), i) is None:
         return ""
-    return hashlib.sha256(line[:e] + line[end:]).hexdigest()
+    hashed = hashlib.sha256(view[:e])
+    hashed.update(view[end:])
+    return hashed.hexdigest()
 
 
 def hash_of_line(line: bytes) -> str:
@@ -462,28 +488,29 @@ def _check_v2(record: Record, line: bytes) -> None:
 
 def v2_members_ok(data: dict[str, Any]) -> bool:
     """Whether a parsed line is shaped as a version 2 record (what :func:`_v2_from_dict` and
-    :func:`_check_v2` check beyond the hash, for ``verify``'s fast path: the hash check
-    itself, :func:`hash_at`, holds the event to its digest)."""
-    keys = data.keys()
-    if data.get("v") != SIGNED_VERSION or not (KEYS_V2 <= keys <= _ALL_V2):
+    :func:`_check_v2` check beyond the hash, for ``verify``'s fast path). The hash check
+    itself, :func:`hash_at`, holds the event to its digest (so a live record's digest is
+    lowercase hex already); the members every record has are the fast path's business."""
+    if data.get("v") != SIGNED_VERSION or not _ALL_V2.issuperset(data):
         return False
-    by, digest = data["by"], data["digest"]
+    by = data.get("by")
     nonce, sig = data.get("nonce", _ABSENT), data.get("sig", _ABSENT)
+    if type(by) is not str or _BY.fullmatch(by) is None:
+        return False
+    if nonce is _ABSENT:
+        digest = data.get("digest")
+        if (
+            type(digest) is not str
+            or _HEX64.fullmatch(digest) is None
+            or data["event"] != erased_event(data["seq"])
+        ):
+            return False
+    elif type(nonce) is not str or _HEX64.fullmatch(nonce) is None or "digest" not in data:
+        return False
+    if sig is _ABSENT:
+        return True
     batch = data["batch"]
-    return (
-        type(by) is str
-        and _BY.fullmatch(by) is not None
-        and type(digest) is str
-        and _HEX64.fullmatch(digest) is not None
-        and (
-            (type(nonce) is str and _HEX64.fullmatch(nonce) is not None)
-            or (nonce is _ABSENT and data["event"] == erased_event(data["seq"]))
-        )
-        and (
-            sig is _ABSENT
-            or (type(sig) is str and len(sig) == 88 and batch["index"] == batch["count"] - 1)
-        )
-    )
+    return type(sig) is str and len(sig) == 88 and batch["index"] == batch["count"] - 1
 
 
 def record_from_dict(data: Any, *, where: str = "") -> Record:
