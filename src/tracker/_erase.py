@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.errors import ConflictError, InvalidInputError, UnknownIdError
 from tracker.events.codec import load_event, prepare_events
-from tracker.store.records import Signer, erased_line, parse_record
+from tracker.store.records import parse_record
+from tracker.store.signed import Signer, erased_line
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

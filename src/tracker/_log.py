@@ -44,15 +44,14 @@ from tracker.store.records import (
     SIGNED_VERSION,
     ZERO_HASH,
     Record,
-    Signer,
     check_line,
     hash_at,
     hash_of_line,
     parse_record,
-    v2_members_ok,
 )
 from tracker.store.seek import EVERY as _EVERY
 from tracker.store.seek import Point as _Point
+from tracker.store.signed import Signer, v2_members_ok
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
     from tracker._checkpoint import Mark
@@ -157,7 +156,7 @@ class Log:
             labels: a name per event for error messages (``events.csv:12``); by default
                 ``event N`` in a batch.
             signer: sign this batch with this key (a key name from ``tracker key list``, a
-                :class:`~tracker.proofs.note.SignerKey` or a :class:`~tracker.store.records.Signer`)
+                :class:`~tracker.proofs.note.SignerKey` or a :class:`~tracker.store.signed.Signer`)
                 instead of the log's own signer (:func:`tracker.open`). A signed batch is
                 written as version 2 records, erasable, with one signature on its last record.
 
@@ -1601,7 +1600,7 @@ def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
         signer: sign every append with this key: the name of one of your keys (``tracker key
             list``; the CLI takes ``--sign KEY`` or ``$TRACKER_SIGNING_KEY``), a
             :class:`~tracker.proofs.note.SignerKey`, or a
-            :class:`~tracker.store.records.Signer`. Signed appends are version 2 records:
+            :class:`~tracker.store.signed.Signer`. Signed appends are version 2 records:
             each names its recorder, the batch's last carries one Ed25519 signature, and
             each can be erased later (:meth:`Log.erase`). ``verify(keys=...)`` checks them.
 

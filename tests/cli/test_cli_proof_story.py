@@ -19,7 +19,7 @@ import pytest
 
 import tracker
 from tracker.proofs.keys import key_ref, load_key
-from tracker.store.records import Signer
+from tracker.store.signed import Signer
 
 from .conftest import Run
 

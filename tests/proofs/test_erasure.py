@@ -144,7 +144,7 @@ def test_an_altered_erased_record_is_caught(path: Path, legal: SignerKey, tamper
 
 def test_content_removed_without_an_erasure_record_is_caught(path: Path) -> None:
     """Someone strips a record's content by hand (hash kept): verify names it."""
-    from tracker.store.records import erased_line
+    from tracker.store.signed import erased_line
 
     lines = path.read_bytes().splitlines()
     lines[2] = erased_line(lines[2])

@@ -27,14 +27,8 @@ from typing import Any
 
 from tracker.errors import IntegrityError, InvalidInputError, StorageError, TornTailError
 from tracker.events.dates import format_instant, parse_instant
-from tracker.store.records import (
-    ZERO_HASH,
-    Record,
-    Signer,
-    compute_hash,
-    make_record_at,
-    make_signed_record,
-)
+from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record_at
+from tracker.store.signed import Signer, make_signed_record
 
 Position = Any
 Clock = Callable[[], datetime]

@@ -82,7 +82,8 @@ from tracker.errors import (
 )
 from tracker.events.dates import PartialDate, parse_instant
 from tracker.store.base import Clock, Head, Position, Store, Writer, is_database_url
-from tracker.store.records import ZERO_HASH, Record, Signer, hash_of_line, parse_record
+from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
+from tracker.store.signed import Signer
 
 DB_SCHEMA_VERSION = 1
 DEFAULT_LOG = "default"
