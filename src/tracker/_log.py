@@ -334,8 +334,11 @@ class Log:
 
     def _forget_derived(self) -> None:
         """Throw away every file derived from this log (after an erasure: they may hold the
-        erased content, and their offsets moved); each is rebuilt from the log on use."""
+        erased content, and their offsets moved): the index, seek samples and checkpoint, and
+        the log's whole folder in the cache (the kept tree, the read model); each is rebuilt
+        from the log on use."""
         from tracker import _checkpoint
+        from tracker.derived import files
         from tracker.proofs import tree as kept_tree
 
         self._reset_index(discard=True)
@@ -346,7 +349,9 @@ class Log:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
             store._seek = None  # noqa: SLF001
-        kept_tree.discard(store)
+        kept = kept_tree.cache_path(store)
+        if kept is not None:
+            files.discard(kept.parent)
 
     def _append_log_record(self, event: dict[str, Any], signer: Signer) -> Receipt:
         """Append one record about the log itself (its own door has checked it), signed."""

@@ -60,6 +60,21 @@ def path(tmp_path: Path, clock: StepClock, alice: SignerKey) -> Path:
     return log_path
 
 
+def _read_model(log: tracker.Log) -> Any:
+    """The log's read model, built in the log's folder in the cache."""
+    from tracker.derived.readmodel import ReadModel
+    from tracker.derived.readmodel.source import StoreSource
+    from tracker.proofs import tree as kept_tree
+
+    kept = kept_tree.cache_path(log.store)
+    assert kept is not None
+    source = StoreSource(log.store)
+    model = ReadModel(kept.parent, "scope", source.lines_at, source.anchored)
+    model.extend(source.stream)
+    model.close()
+    return model
+
+
 def every_byte(root: Path) -> bytes:
     """The contents of every regular file under ``root`` (the log, derived files, the cache)."""
     out = []
@@ -78,6 +93,8 @@ def test_erasure_keeps_heads_and_proofs_and_the_content_is_gone(
     with tracker.open(path) as log:
         log.replay(checkpoint=True)  # derived files that hold content: the checkpoint, index
         old = log.tree_head().note()
+        read_model = _read_model(log)  # and a read model, in the log's folder in the cache
+        assert read_model.path is not None and read_model.path.exists()
         proof = _proofs.prove(log, "inc-other", old)
         nonces = [orjson.loads(line)["nonce"] for line in path.read_bytes().splitlines()[1:2]]
         assert SECRET.encode() in every_byte(tmp_path)
@@ -95,6 +112,7 @@ def test_erasure_keeps_heads_and_proofs_and_the_content_is_gone(
         state = log.replay()
         assert state.entry("inc-victim") is None and state.entry("inc-other") is not None
         assert state.entry("erased-2") is not None  # a placeholder, which no projection takes
+        assert not read_model.path.exists()
     blob = every_byte(tmp_path)
     for gone in (SECRET.encode(), b"inc-victim", b"fix-victim", b"ver-victim", *(n.encode() for n in nonces)):
         assert gone not in blob, gone
