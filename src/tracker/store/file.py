@@ -290,18 +290,6 @@ class FileStore(Store):
         finally:
             os.close(fd)
 
-    def _stable_end(self) -> int:
-        """The file size at a batch boundary: read under a shared lock when one can be had."""
-        try:
-            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError:
-            return self._size()  # a read-only place: no writer can be appending either
-        try:
-            fcntl.flock(lock_fd, fcntl.LOCK_SH)
-            return self._size()
-        finally:
-            os.close(lock_fd)  # closing releases the lock
-
     def read(
         self, start: Position | None = None, *, end: int | None = None
     ) -> Iterator[tuple[Record, Position]]:
@@ -318,16 +306,30 @@ class FileStore(Store):
         Reading stops at ``end`` (a record boundary) when given, else at the end of the last
         whole batch when reading began.
         """
-        stable = self._stable_end()
-        end = stable if end is None else min(end, stable)
-        pos = int(start or 0)
-        if pos >= end:
-            return
-        fd = self._open_read()
+        fd, stable = self._open_stable()
         try:
-            yield from _iter_lines(fd, pos, end)
+            end = stable if end is None else min(end, stable)
+            pos = int(start or 0)
+            if pos < end:
+                yield from _iter_lines(fd, pos, end)
         finally:
             os.close(fd)
+
+    def _open_stable(self) -> tuple[int, int]:
+        """The log opened, and its size at a batch boundary, both read under a shared lock
+        when one can be had: the size is the opened file's, even if an erasure puts a new
+        file in its place right after (an erasure renames one over the log under the lock)."""
+        try:
+            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:  # a read-only place: no writer can be appending either
+            fd = self._open_read()
+            return fd, os.fstat(fd).st_size
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_SH)
+            fd = self._open_read()
+            return fd, os.fstat(fd).st_size
+        finally:
+            os.close(lock_fd)  # closing releases the lock
 
     # --- writing --------------------------------------------------------------------------
 
