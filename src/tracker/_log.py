@@ -1279,7 +1279,8 @@ class Log:
         """Prove that this log extends ``other``: it holds every record of ``other``, byte for
         byte, in order, and perhaps more after them. Both logs are verified.
 
-        Use it between two copies of a log (a colleague's, a backup, an archived one).
+        Use it between two copies of a log (a colleague's, a backup, an archived one). A
+        record erased in one copy and not in the other is the same record (its hash is).
 
         Raises:
             IntegrityError: either log is damaged (``seq`` is its first bad record), or the
@@ -1301,7 +1302,9 @@ class Log:
                         f"{seq - 1}, and the other log goes on to {their_report.records}"
                     )
                     raise IntegrityError(msg, seq=seq)
-                if my_line != their_line:
+                if my_line != their_line and _stored_hash(my_line) != _stored_hash(their_line):
+                    # (the same hash with other bytes: one copy erased a record, which keeps
+                    # its hash; both logs are verified, so each stored hash is the line's)
                     msg = (
                         f"this log does not extend {theirs.location}: the logs part ways at "
                         f"record {seq}"
@@ -1546,6 +1549,12 @@ _LOG_DOORS = {
     "key_rotation": "'tracker key rotate'",
     "predecessor": "'tracker carry'",
 }
+
+
+def _stored_hash(line: bytes) -> bytes:
+    """The hash a canonical line stores (its top-level hash member's value)."""
+    i = line.rfind(HASH_KEY) + len(HASH_KEY)
+    return line[i : i + 64]
 
 
 def _trusted(keys: str | os.PathLike[str] | list[TrustedKey] | None) -> list[TrustedKey] | None:

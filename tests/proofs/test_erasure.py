@@ -292,3 +292,15 @@ def test_an_unsigned_log_is_carried_on_into_an_erasable_one(
     assert SECRET.encode() not in (tmp_path / "new.jsonl").read_bytes()
     with pytest.raises(tracker.TrackerError, match="already exists"):
         tracker.carry(old_path, tmp_path / "new.jsonl", signer=legal)
+
+
+def test_a_copy_made_before_an_erasure_is_still_extended(path: Path, tmp_path: Path, legal: SignerKey) -> None:
+    """verify --extends compares records by hash: the erased record is the same record."""
+    import shutil
+
+    backup = tmp_path / "backup.jsonl"
+    shutil.copy(path, backup)
+    with tracker.open(path) as log:
+        log.erase("inc-other", reason="r", ordered_by="o", signer=legal)
+        assert log.extends(backup).records == 6
+    assert SECRET.encode() in backup.read_bytes()  # the copy keeps what it held: erase it too
