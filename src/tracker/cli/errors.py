@@ -47,7 +47,7 @@ EXIT_CODES: dict[int, str] = {
     7: "lock timeout: another process held the log too long",
     130: "interrupted (Ctrl-C)",
 }
-"""Every exit status and what it means (the README's table is checked against this)."""
+"""Every exit status and what it means (the exit-status table of docs/cli.md is checked against this)."""
 
 
 class UsageError(Exception):
@@ -134,7 +134,11 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                 noun += "" if count == 1 else "s"
                 _say(f"tracker: {count} {noun}; nothing was imported")
         else:
-            _print_error(exc.code, exc.message, as_json=as_json)
+            # the records verify --keys finds failing: one line (the first, and how many
+            # more); with --json each one, under problems
+            findings = getattr(exc, "findings", None)
+            extra = None if findings is None else {"problems": findings, "count": exc.count}  # type: ignore[attr-defined]
+            _print_error(exc.code, exc.message, as_json=as_json, extra=extra)
         return exc.exit_code
     except KeyboardInterrupt:
         _print_error("interrupted", "interrupted", as_json=as_json)

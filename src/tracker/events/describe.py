@@ -148,6 +148,16 @@ def describe(event: AnyEvent, *, name: Callable[[str], str] = _same) -> str:
             return f"retracts {ev.retracts}: {ev.reason}"
         case "supersession":
             return f"{ev.by} supersedes {ev.supersedes}: {ev.reason}"
+        case "erasure":
+            records = ", ".join(str(r) for r in ev.records)
+            plural = "s" if len(ev.records) > 1 else ""
+            return f"erases record{plural} {records}: {ev.reason} (ordered by {ev.ordered_by})"
+        case "erased":
+            return "erased (its content is gone; see the erasure that names it)"
+        case "key_rotation":
+            return f"{ev.replaces} hands over to {ev.key.rsplit('+', 1)[0]}"
+        case "predecessor":
+            return f"carries on the older log {str(ev.head).splitlines()[0][:60]}"
         case _:
             return TYPE_LABELS.get(event.type, event.type)
 
