@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "cli-reference.md"
-WIDTH = 100  # argparse wraps help to the terminal: fix it so the page is the same everywhere
+WIDTH = 80  # argparse wraps help to the terminal: fixed, so the page is the same everywhere
 
 HEADER = """\
 # Command reference
