@@ -35,6 +35,9 @@ from tracker.proofs.keys import TrustedKey, key_ref
 from tracker.proofs.note import VerifierKey
 from tracker.store.records import SIGNED_VERSION, signing_form
 
+KEPT = 10_000
+"""How many findings of the walk a report keeps (it counts them all)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ErasureInfo:
@@ -72,7 +75,10 @@ class AuditReport:
     keys_checked: bool
     erasures: list[ErasureInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    """Every record that fails (sorted by sequence number)."""
+    """The records that fail, sorted by sequence number: all of them, or the first
+    :data:`KEPT` found walking the log (and those the end of the walk finds)."""
+    failed: int = 0
+    """How many findings there are in all."""
     signed: int = 0
     """Records whose signature checked out (with keys)."""
     recorders: Counter[str] = field(default_factory=Counter)
@@ -156,7 +162,10 @@ class Audit:
             self._settle(data.get("sig"), line)
 
     def _find(self, seq: int, problem: str) -> None:
-        self.report.findings.append(Finding(seq, problem))
+        report = self.report
+        report.failed += 1
+        if len(report.findings) < KEPT:  # a log that fails everywhere holds no million lines
+            report.findings.append(Finding(seq, problem))
 
     def _settle(self, sig: str | None, line: bytes) -> None:
         """Check a batch's signature (on its last record) and each record it covers."""
@@ -266,6 +275,7 @@ class Audit:
         for first, last in self._unsigned:
             what = "a version 1 record" if first == last else "version 1 records"
             report.findings.append(Finding(first, f"unsigned ({what}: written without a key)", last))
+            report.failed += 1
         named: dict[int, ErasureInfo] = {}
         for erasure in report.erasures:
             for target in erasure.records:
@@ -301,4 +311,4 @@ def _b64(text: str) -> bytes:
         return b""
 
 
-__all__ = ["Audit", "AuditReport", "ErasureInfo", "Finding"]
+__all__ = ["KEPT", "Audit", "AuditReport", "ErasureInfo", "Finding"]
