@@ -1233,6 +1233,7 @@ def _copy(source: Store, target: Store, *, chunk: int) -> CopyReport:
             )
             raise IntegrityError(msg, seq=end.seq + 1)
         pending: list[Record] = []
+        erased: dict[int, bytes] = {}  # records the source erased that the target holds
         for record, _pos in _checked_records(source.read_lines()):
             if record.seq <= have.seq:
                 if record.seq == have.seq and record.hash != have.hash:
@@ -1241,18 +1242,39 @@ def _copy(source: Store, target: Store, *, chunk: int) -> CopyReport:
                         f"{have.seq} differs; copy into an empty log instead"
                     )
                     raise IntegrityError(msg, seq=have.seq)
+                if record.erased:
+                    erased[record.seq] = record.line()
                 skipped += 1
                 continue
+            if erased and not pending:  # the target's copies of them lose their content too
+                erased = _still_held(writer, erased)
             pending.append(record)
             if len(pending) >= chunk and record.closes_batch:
-                writer.append_records(pending)
+                writer.rewrite_records(erased, pending)
+                erased = {}
                 copied += len(pending)
                 pending = []
-        if pending:
-            writer.append_records(pending)
+        if erased and not pending:
+            erased = _still_held(writer, erased)
+        if pending or erased:
+            writer.rewrite_records(erased, pending)
             copied += len(pending)
         head = writer.head()
     return CopyReport(copied, skipped, head, source.location, target.location)
+
+
+def _still_held(writer: Any, erased: dict[int, bytes]) -> dict[int, bytes]:
+    """Of the erased lines, those whose records the target still holds otherwise (with their
+    content): an erasure in the source is carried into a copy brought up to date."""
+    held: dict[int, bytes] = {}
+    last = max(erased)
+    for record, _pos in writer.read():
+        if record.seq > last:
+            break
+        line = erased.get(record.seq)
+        if line is not None and not record.erased:
+            held[record.seq] = line
+    return held
 
 
 def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[Record, Position]]:
