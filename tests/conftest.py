@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,20 @@ class StepClock:
     def set(self, when: datetime) -> None:
         """Jump to ``when`` (used to simulate records entered on a later day)."""
         self.now = when
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Derived state (index, seek samples, checkpoints, the user's key) goes to a cache of the
+    test session's own, never to the real ~/.cache, nor beside the bundled example log."""
+    path = tmp_path_factory.mktemp("cache")
+    saved = os.environ.get("TRACKER_CACHE_DIR")
+    os.environ["TRACKER_CACHE_DIR"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("TRACKER_CACHE_DIR", None)
+    else:
+        os.environ["TRACKER_CACHE_DIR"] = saved
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ _LAZY: dict[str, str] = {
     "init": "tracker._log",
     "repair": "tracker._log",
     "copy": "tracker._log",
-    "CopyReport": "tracker._log",
+    "CopyReport": "tracker._copy",
     "Log": "tracker._log",
     "Receipt": "tracker._log",
     "StoredEvent": "tracker._log",
@@ -63,9 +63,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tracker._copy import CopyReport
     from tracker._import import read_events
     from tracker._log import (
-        CopyReport,
         EventView,
         Log,
         Receipt,

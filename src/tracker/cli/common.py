@@ -242,7 +242,10 @@ def open_log(args: argparse.Namespace) -> tracker.Log:
 
     path, origin = log_path(args)
     with explain_missing_log(path, origin):
-        return tracker.open(path, clock=getattr(args, "clock", None))
+        log = tracker.open(path, clock=getattr(args, "clock", None))
+    for note in log.notes:
+        print(f"tracker: note: {note}", file=sys.stderr)
+    return log
 
 
 @contextlib.contextmanager
