@@ -260,7 +260,7 @@ def _warm(opened: Any) -> None:
     import inspect
 
     params = inspect.signature(type(opened).replay).parameters
-    opened.replay(**({"checkpoint": True} if "checkpoint" in params else {}))
+    opened.replay(**({"checkpoint": True} if "checkpoint" in params else {}))  # (before issue 16)
 
 
 @measure("build_cold")

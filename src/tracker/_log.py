@@ -34,9 +34,11 @@ from tracker.store.chain import Chain
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
-from tracker.store.records import Record
+from tracker.store.records import ZERO_HASH, Record
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
+    from tracker.derived.readmodel import Mark, ReadModel
+    from tracker.derived.readmodel.build import RecordIn
     from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
     from tracker.projections.state import HistoryItem, State
@@ -73,6 +75,15 @@ class VerifyReport:
 
 
 _FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersession": "supersedes"}
+
+
+class _Unnoted(dict[str, int]):
+    """Event ids a stream need not remember (the read model checks ids in its database)."""
+
+    def setdefault(self, key: str, default: int | None = None) -> int:
+        """Remember nothing; say the id is new."""
+        assert default is not None
+        return default
 
 
 class Log:
@@ -483,117 +494,98 @@ class Log:
         *,
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
-        checkpoint: bool | None = None,
+        fold: bool = False,
     ) -> State:
-        """Rebuild the projections as they stood.
+        """The projections as they stood at two clocks.
 
         Args:
             as_of: world time: keep the events that certainly occurred by then (a day or a
                 month means its end); events whose dates straddle it are listed as uncertain.
             known_at: record time: keep only what the log had recorded by then. Corrections,
                 retractions and supersessions apply by this clock alone.
-            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint beside
-                it (see :mod:`tracker._checkpoint`). By default a replay starts from it when
-                that pays: it folds what was recorded after it, or takes back what was
-                recorded after ``known_at`` (when most of the log is kept), then moves to
-                ``as_of``; a replay with neither saves a new one after folding 20,000 records
-                or more. ``False`` neither reads nor writes one; ``True`` also saves one after
-                any fold with no bounds.
+            fold: fold the log in memory (the reference answers, and what a log in memory
+                always does) instead of reading the read model.
+
+        A file or PostgreSQL log answers from its read model (:mod:`tracker.derived.readmodel`,
+        in your cache): it is first caught up with the log (the records appended since it was
+        last read, by anyone, are checked against the chain and folded in), then the state
+        returned reads what each question needs, on demand, and holds nothing else. Its
+        answers are the fold's: a property test holds them equal.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
         """
-        from tracker.derived.checkpoint import WRITE_AFTER, Mark
-        from tracker.projections.state import State
-
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
-        cutoff = format_instant(k) if k is not None else None
+        model = None if fold else self._read_model()
+        if model is not None:
+            return model.state(as_of=t, known_at=k)
+        return self._fold(t, k)
+
+    def _fold(self, as_of: datetime | None, known_at: datetime | None) -> State:
+        """Fold the log in memory up to ``known_at`` (the reference every answer is held to)."""
+        from tracker.projections.state import State
+
+        cutoff = format_instant(known_at) if known_at is not None else None
         derived = self.derived
-        usable = checkpoint is not False and isinstance(self.store, FileStore)
-        state, start, chain = None, None, Chain(ids={})
+        state = State(as_of=as_of, known_at=known_at)
+        whole = derived.stat() if cutoff is None else None
+        advance, pos = state.advance, None
         with _gc_paused():
-            if usable:
-                found = derived.from_checkpoint(t, k, cutoff)
-                if found is not None:
-                    state, ids, mark = found
-                    if mark is None:
-                        return state  # rewound: nothing to fold
-                    start = mark.position
-                    chain = Chain(seq=mark.seq, prev=mark.hash, recorded=mark.recorded, ids=ids)
-            if state is None:
-                state = State(as_of=t, known_at=k)
-            whole = derived.stat() if start is None and cutoff is None else None
-            advance = state.advance
-            folded, recorded, pos = 0, "", start
             for seq, recorded, event, record_hash, pos in _read.stream(
-                self.store, derived, start, chain, cutoff
+                self.store, derived, None, Chain(ids={}), cutoff
             ):
                 advance(seq, recorded, event, record_hash)
-                folded += 1
-            if whole is not None and state.head_hash is not None:
-                derived.note_whole(whole, pos, state.head_seq, state.head_hash)
-            if (
-                usable
-                and t is None
-                and cutoff is None
-                and folded
-                and (checkpoint or folded >= WRITE_AFTER)
-            ):
-                assert state.head_hash is not None and pos is not None and chain.ids is not None
-                mark = Mark(state.head_seq, int(pos), state.head_hash, recorded)
-                derived.save_checkpoint(state, chain.ids, mark)
+        if whole is not None and state.head_hash is not None:
+            derived.note_whole(whole, pos, state.head_seq, state.head_hash)
         return state
+
+    def _read_model(self) -> ReadModel | None:
+        """The read model, caught up with the log; None where the log is folded instead."""
+        derived = self.derived
+        model = derived.readmodel()
+        if model is None:
+            return None
+        store = self.store
+        before = derived.stat()
+        walked: list[tuple[Any, int, str, bool]] = []
+
+        def records(mark: Mark) -> Iterator[RecordIn]:
+            start = mark.position if mark.seq else None
+            chain = Chain(seq=mark.seq, prev=mark.hash or ZERO_HASH, recorded=mark.recorded,
+                          ids=_Unnoted())  # (the read model checks ids itself: one lookup per chunk)
+            position, seq, record_hash = start, 0, ""
+            for seq, recorded, event, record_hash, end in _read.stream(
+                store, derived, start, chain, None
+            ):
+                yield seq, recorded, event, record_hash, int(position or 0), int(end)
+                position = end
+            if seq:
+                walked.append((position, seq, record_hash, mark.seq == 0))
+
+        with _gc_paused():
+            model.extend(records)
+        for position, seq, record_hash, whole in walked:
+            derived.walked(before, position, seq, record_hash, whole=whole)
+        return model
 
     def actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
     ) -> ActorView:
-        """One actor's view at (as_of, known_at), folding only the records that concern it.
-
-        The same answer as ``log.replay(as_of=..., known_at=...).actor(actor)``, without
-        replaying the whole log: see :meth:`replay_actor`.
+        """One actor's view at (as_of, known_at): ``log.replay(...).actor(actor)``.
 
         Raises:
             UnknownIdError: no actor has this id (with the nearest one, if any).
         """
-        return self.replay_actor(actor, as_of=as_of, known_at=known_at).actor(actor)
+        return self.replay(as_of=as_of, known_at=known_at).actor(actor)
 
     def replay_actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
     ) -> State:
-        """Replay only the registry and the records that concern ``actor``.
-
-        The log's index (:mod:`tracker.derived`) lists, per actor, the records of every event that names
-        it, with their corrections, retractions, supersessions, verifications and closures.
-        The state answers exactly as a full replay does about that actor (its view, its
-        events and their histories, its stances, the figures and regulatory actions it is part
-        of) and about the registry; other questions get partial answers. Each record's hash is
-        checked; the links between records are not (they are not read in a row): ``verify``
-        checks those. A log that is not a file is replayed whole.
-        """
-        from tracker.projections.state import State
-
-        t = parse_instant_bound(as_of) if as_of is not None else None
-        k = parse_instant_bound(known_at) if known_at is not None else None
-        store, derived = self.store, self.derived
-        if not isinstance(store, FileStore):
-            return self.replay(as_of=as_of, known_at=known_at)
-        try:
-            offsets = derived.catch_up().offsets_for(actor)
-        except StaleIndexError:
-            derived.reset_index(discard=True)
-            offsets = derived.catch_up().offsets_for(actor)
-        state = State(as_of=t, known_at=k)
-        cutoff = format_instant(k) if k is not None else None
-        try:
-            with _gc_paused():
-                for seq, recorded, event, record_hash in _read.records_at(store, offsets):
-                    if cutoff is not None and recorded > cutoff:
-                        break
-                    state.advance(seq, recorded, event, record_hash)
-        except StaleIndexError:  # the index points where no record of it is: rebuild it
-            derived.reset_index(discard=True)
-            return self.replay(as_of=as_of, known_at=known_at)  # (a damaged log says so here)
-        return state
+        """The state to ask about ``actor``: since replays read the read model on demand, the
+        same as :meth:`replay` (kept for scripts written when it folded only that actor's
+        records)."""
+        del actor
+        return self.replay(as_of=as_of, known_at=known_at)
 
     def follow(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
@@ -618,14 +610,22 @@ class Log:
     def follow_records(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
     ) -> Iterator[Record]:
-        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``)."""
+        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``).
+
+        After each round of new records, the read model is caught up with them (so the next
+        question about the log finds them folded in already).
+        """
         store = self.store
         position = store.head().position if after is None else self.derived.position_of(after)
         wait = _FOLLOW_WAIT if timeout is None else timeout
         while True:
+            new = False
             for record, after_record in store.read(position):
                 yield record
                 position = after_record
+                new = True
+            if new:
+                self._read_model()
             if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
                 return
 

@@ -148,7 +148,7 @@ def test_the_read_model_answers_as_the_fold(data: st.DataObject, length: int) ->
         model.extend(source.stream)
         assert model.covered.seq == len(records)
         for as_of, known_at in clock_pairs(data, log):
-            fold = log.replay(as_of=as_of, known_at=known_at, checkpoint=False)
+            fold = log.replay(as_of=as_of, known_at=known_at, fold=True)
             read = model.state(as_of=fold.as_of, known_at=fold.known_at)
             assert answers(read) == answers(fold), (as_of, known_at)
         model.close()

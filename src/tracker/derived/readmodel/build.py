@@ -21,7 +21,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tracker.errors import IntegrityError
 from tracker.events.models import (
     ActorRegistered,
     AnyEvent,
@@ -33,6 +32,7 @@ from tracker.events.models import (
 )
 from tracker.projections.fold import Entry
 from tracker.projections.timeline import actors_of, ids_named, topics_of
+from tracker.store.chain import duplicate_id
 
 from .schema import MIN_KEY, SEP
 
@@ -94,6 +94,8 @@ class Builder:
         self._next_vid: int = row[0] + 1
         self._versions: dict[int, list[Any]] = {}
         """Rows to insert, by vid (mutable: a fix in the same chunk may end one)."""
+        self._ids: dict[str, int] = {}
+        """Every id (events' and fixes') this chunk's records gave, with its record."""
         self._open: dict[str, int | None] = {}
         """Event id -> its current version's vid, for what this chunk touched (None: gone)."""
         self._ended: list[tuple[int, str, int]] = []
@@ -128,11 +130,13 @@ class Builder:
         """Fold one record."""
         digest = bytes.fromhex(record_hash)
         self._stamps[recorded] = (seq, digest)
+        event_id: str = event.id  # type: ignore[assignment]
+        first = self._ids.setdefault(event_id, seq)  # (flush checks the earlier chunks' ids)
+        if first != seq:
+            raise duplicate_id(event_id, first, seq)
         if type(event) in _FIX_TYPES:
             self._fix(seq, recorded, event, digest, start)  # type: ignore[arg-type]
             return
-        if event.id in self._open:  # (flush checks the ids of earlier chunks)
-            _reused(seq, event.id)
         self._add(Entry(event, seq, recorded), seq, start, seq, digest)
 
     def _add(self, entry: Entry, rec_from: int, src: int, src_seq: int, src_hash: bytes) -> int:
@@ -221,7 +225,7 @@ class Builder:
         """Write what is queued (the caller commits).
 
         Raises:
-            IntegrityError: a record reuses the id of an earlier record's event.
+            IntegrityError: a record reuses an id an earlier record gave.
         """
         db = self.db
         self._check_new_ids()
@@ -249,6 +253,7 @@ class Builder:
             )
         self._versions = {}
         self._open = {}
+        self._ids = {}
         self._ended = []
         self._keys = {}
         self._copies = []
@@ -256,24 +261,17 @@ class Builder:
         self._stamps = {}
 
     def _check_new_ids(self) -> None:
-        """Refuse an event whose id an earlier chunk's record used (one id, one record)."""
-        new = [(row[1], row[3]) for row in self._versions.values() if row[3] == row[6]]
+        """Refuse an id an earlier chunk's record used already (one id, one record)."""
+        new = list(self._ids.items())
         for i in range(0, len(new), 500):
             part = dict(new[i : i + 500])
             marks = ",".join("?" * len(part))
-            found = self.db.execute(
-                f"SELECT id FROM versions WHERE id IN ({marks}) LIMIT 1", list(part)
-            ).fetchone()
-            if found is not None:
-                _reused(part[found[0]], found[0])
-
-
-def _reused(seq: int, event_id: str) -> None:
-    msg = (
-        f"record {seq} reuses the event id '{event_id}' of an earlier record; run "
-        "'tracker verify'"
-    )
-    raise IntegrityError(msg, seq=seq)
+            for table in ("versions", "fix_records"):
+                found = self.db.execute(
+                    f"SELECT id, seq FROM {table} WHERE id IN ({marks}) LIMIT 1", list(part)
+                ).fetchone()
+                if found is not None:
+                    raise duplicate_id(found[0], found[1], part[found[0]])
 
 
 __all__ = ["CHUNK", "Builder", "RecordIn", "keys_of", "placement_columns"]

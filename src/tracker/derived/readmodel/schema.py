@@ -93,6 +93,7 @@ INDEXES = """
 CREATE INDEX versions_by_id ON versions (id, rec_from);
 CREATE INDEX versions_by_time ON versions (sort_a, sort_b, seq);
 CREATE INDEX fixes_by_target ON fix_records (target, seq);
+CREATE INDEX fixes_by_id ON fix_records (id);
 """
 
 VERSION_COLUMNS = (

@@ -88,7 +88,7 @@ class ReadState(State):
         self.as_of = as_of
         self.known_at = known_at
         self._model = model
-        db = model.db
+        db = model.reader()
         mark = model.covered
         if known_at is None:
             k, head = mark.seq, mark.hash or None
