@@ -184,10 +184,13 @@ def test_records(reg):
             "since": "..2026-01-12",
             "since_earliest": None,
             "since_latest": "2026-01-12T23:59:59.999999Z",
+            "since_precision": "day",
+            "since_approximate": False,
+            "since_at": "2026-01-12T23:59:59.999999Z",
             "event": "o1",
             "jurisdiction": "GB",
-            "open_actions": "o1",
-            "actions": "o1",
+            "open_actions": ["o1"],
+            "actions": ["o1"],
         }
     ]
     assert posture.to_json()["steps"] == [
@@ -198,6 +201,9 @@ def test_records(reg):
             "occurred": "..2026-01-12",
             "occurred_earliest": None,
             "occurred_latest": "2026-01-12T23:59:59.999999Z",
+            "occurred_precision": "day",
+            "occurred_approximate": False,
+            "occurred_at": "2026-01-12T23:59:59.999999Z",
             "event": "o1",
             "from_rung": None,
             "from_level": 0,

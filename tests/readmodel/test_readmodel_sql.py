@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import orjson
 import pytest
 
 import tracker
 from tracker.derived import files
 from tracker.derived.readmodel import ReadModel
 from tracker.derived.readmodel.source import StoreSource
-from tracker.derived.readmodel.sql import COLUMNS, INTERFACE_VERSION, TABLES, Tables
+from tracker.derived.readmodel.sql import INTERFACE_VERSION, TABLES, Tables, columns
 from tracker.errors import InvalidInputError
 from tracker.events.dates import parse_instant_bound
 from tracker.examples import demo_log_path
@@ -42,18 +43,24 @@ def tables(model: ReadModel, as_of: str | None = None, known_at: str | None = No
     return model.tables(state)
 
 
-def test_every_table_has_the_columns_of_its_rows(model: ReadModel) -> None:
-    """Each table's columns are its rows' record() keys, in order; each holds the state's rows."""
+def test_every_table_has_the_declared_columns_of_its_rows(model: ReadModel) -> None:
+    """Each table's columns are its rows' declared flat columns, in order, typed; each holds
+    the state's rows as --json gives them (lists as JSON text, booleans as 0 or 1)."""
     sql = tables(model)
     state = model.state(as_of=None, known_at=None)
-    for name, rows_of in TABLES.items():
-        rows = list(rows_of(state))
-        if rows:
-            assert tuple(rows[0]) == COLUMNS[name], name
+    for name, (shape, rows_of) in TABLES.items():
+        names = [c.name for c in columns(name)]
+        expected = []
+        for record in shape.dump_all(rows_of(state)):
+            expected.append(tuple(
+                orjson.dumps(record[c]).decode() if isinstance(record[c], list)
+                else int(record[c]) if isinstance(record[c], bool) else record[c]
+                for c in names
+            ))
         got = sql.execute(f"SELECT * FROM {name}").fetchall()
-        assert got == [tuple(r.values()) for r in rows], name
+        assert got == expected, name
         info = sql.execute(f"PRAGMA table_info({name})").fetchall()
-        assert tuple(row[1] for row in info) == COLUMNS[name]
+        assert [row[1] for row in info] == names
 
 
 def test_the_tables_are_at_the_chosen_clocks(model: ReadModel) -> None:

@@ -25,22 +25,49 @@ action below the current posture moves nothing and is no step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from tracker.events.dates import PartialDate
 from tracker.events.models import ENDINGS, RUNGS, RegulatoryAction
 from tracker.projections.fold import Entry
-from tracker.projections.results import Rows, date_columns, joined, rows
+from tracker.projections.results import Row, Rows, Tabular, rows
+from tracker.projections.shape import Shape, date, integer, nested, text, texts
 
 LEVELS: dict[str, int] = {rung: i + 1 for i, rung in enumerate(RUNGS)}
 """Ladder rung -> level (1 = contact .. 10 = ban_or_suspension)."""
 
 StepKind = Literal["escalation", "step_down"]
 
+STEP_KINDS: tuple[str, ...] = get_args(StepKind)
+"""The two moves of a posture."""
+
 
 @dataclass(frozen=True)
-class PostureStep:
+class PostureStep(Row):
     """One move of a pair's posture: an escalation or a step down, and the event that made it."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "posture_step",
+        "One move of a regulator's posture toward a target, and the event that made it.",
+        text("regulator", "the regulator"),
+        text("target", "the target"),
+        text("kind", "escalation (the posture rose) or step_down (it fell)", choices=STEP_KINDS),
+        date("occurred", "when the event that moved it occurred"),
+        text(
+            "event",
+            "the action that opened the new rung, or the closure or superseding action that "
+            "ended one",
+        ),
+        text(
+            "from_rung", "the rung before; null when nothing was open", nullable=True, choices=RUNGS
+        ),
+        integer("from_level", "ladder level before (0: nothing open)"),
+        text(
+            "to_rung", "the rung after; null when no action is left open", nullable=True,
+            choices=RUNGS,
+        ),
+        integer("to_level", "ladder level after (0: nothing open)"),
+    )
 
     regulator: str
     target: str
@@ -64,24 +91,29 @@ class PostureStep:
         """Ladder level after (0: nothing open)."""
         return LEVELS.get(self.to_rung or "", 0)
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "regulator": self.regulator,
-            "target": self.target,
-            "kind": self.kind,
-            **date_columns("occurred", self.occurred),
-            "event": self.event,
-            "from_rung": self.from_rung,
-            "from_level": self.from_level,
-            "to_rung": self.to_rung,
-            "to_level": self.to_level,
-        }
-
 
 @dataclass(frozen=True)
-class PostureRow:
+class PostureRow(Row):
     """Where one regulator stands toward one target at the replay point."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "posture",
+        "Where one regulator stands toward one target at the replay point.",
+        text("regulator", "the regulator"),
+        text("target", "the target"),
+        text(
+            "rung",
+            "the highest rung still open; null when every action has ended",
+            nullable=True,
+            choices=RUNGS,
+        ),
+        integer("level", "its ladder level (1 contact .. 10 ban_or_suspension; 0: none open)"),
+        date("since", "when the posture last moved"),
+        text("event", "the event of the last step"),
+        text("jurisdiction", "the jurisdiction of the pair's actions", nullable=True),
+        texts("open_actions", "every action still open, in occurred order"),
+        texts("actions", "every action of the pair, closures included, in occurred order"),
+    )
 
     regulator: str
     target: str
@@ -102,24 +134,17 @@ class PostureRow:
         """Ladder level of :attr:`rung` (0: nothing open)."""
         return LEVELS.get(self.rung or "", 0)
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "regulator": self.regulator,
-            "target": self.target,
-            "rung": self.rung,
-            "level": self.level,
-            **date_columns("since", self.since),
-            "event": self.event,
-            "jurisdiction": self.jurisdiction,
-            "open_actions": joined(self.open_actions),
-            "actions": joined(self.actions),
-        }
-
 
 @dataclass(frozen=True)
-class Posture:
+class Posture(Tabular):
     """Who stands where (one row per regulator and target) and every step that led there."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "postures",
+        "Each regulator's highest open rung toward each target, and every step that led there.",
+        nested("current", PostureRow.SHAPE, "one row per regulator and target"),
+        nested("steps", PostureStep.SHAPE, "every escalation and step down, in occurred order"),
+    )
 
     current: Rows[PostureRow]
     """One row per (regulator, target), ordered by regulator then target."""
@@ -134,7 +159,10 @@ class Posture:
 
     def history(self, regulator: str, target: str) -> Rows[PostureStep]:
         """The steps of one pair, in occurred order."""
-        return rows(s for s in self.steps if s.regulator == regulator and s.target == target)
+        return rows(
+            (s for s in self.steps if s.regulator == regulator and s.target == target),
+            PostureStep,
+        )
 
     def table(self) -> dict[str, dict[str, str | None]]:
         """Who stands where across regulators: ``{target: {regulator: rung}}``, sorted."""
@@ -143,13 +171,13 @@ class Posture:
             out.setdefault(r.target, {})[r.regulator] = r.rung
         return out
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """The current rows, flat."""
-        return self.current.to_records()
+    def _main_rows(self) -> Rows[PostureRow]:
+        """The current rows (the main table; the steps are :attr:`steps`)."""
+        return self.current
 
     def to_json(self) -> dict[str, Any]:
         """Current rows and steps."""
-        return {"current": self.current.to_json(), "steps": self.steps.to_json()}
+        return self.SHAPE.dump(self)
 
 
 class Postures:
@@ -269,7 +297,7 @@ class Postures:
             if (regulator is None or s.regulator == regulator)
             and (target is None or s.target == target)
         ]
-        return Posture(rows(current), rows(chosen))
+        return Posture(rows(current, PostureRow), rows(chosen, PostureStep))
 
 
-__all__ = ["LEVELS", "Posture", "PostureRow", "PostureStep", "Postures", "StepKind"]
+__all__ = ["LEVELS", "STEP_KINDS", "Posture", "PostureRow", "PostureStep", "Postures", "StepKind"]

@@ -2,7 +2,8 @@
 
 Interface version 1 (:data:`INTERFACE_VERSION`; the CHANGELOG says when it changes). A
 connection opened at (``as_of``, ``known_at``) shows one table per projection result, with the
-columns its rows' ``record()`` gives (the same as ``--json`` and ``to_records()``):
+columns its rows' declared shape gives (what ``--json``, ``to_records()`` and the DataFrames
+are built from: a partial date as six columns, a list as its JSON text):
 
 ==================  ===========================================================================
 ``timeline``        every event that counts at ``as_of``, in occurred order
@@ -39,10 +40,18 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import orjson
+
 from tracker.errors import InvalidInputError
-from tracker.events.dates import format_instant
+from tracker.projections.diff import CLOCKS
+from tracker.projections.disputes import FixRow, TestedClaim, VerdictRow
+from tracker.projections.figures import FigurePoint
+from tracker.projections.posture import PostureRow, PostureStep
+from tracker.projections.registry import ACTOR_ROW, RELATION_ROW, TOPIC_ROW
+from tracker.projections.shape import Column, Shape, integer, merge, text
+from tracker.projections.stances import StanceChange, StanceStep
 from tracker.projections.state import State
-from tracker.projections.timeline import entry_record
+from tracker.projections.timeline import ENTRY_SHAPE
 
 INTERFACE_VERSION = 1
 """The version of the tables ``tracker sql`` and ``Log.connect`` show (see the CHANGELOG)."""
@@ -67,86 +76,69 @@ def _authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None,
 def _actors(state: State) -> Iterator[dict[str, Any]]:
     for slug, reg in state.actors.items():
         entry = state.registry.actor_entries[slug]
-        yield {"actor": slug, "name": reg.name, "kind": reg.kind,
-               "jurisdiction": reg.jurisdiction, "aliases": ",".join(reg.aliases),
-               "registered_by": entry.id, "registered_seq": entry.seq}
+        yield {"actor": slug, "name": reg.name, "kind": reg.kind, "aliases": reg.aliases,
+               "jurisdiction": reg.jurisdiction, "relations": (), "event": entry.id,
+               "seq": entry.seq}
 
 
 def _topics(state: State) -> Iterator[dict[str, Any]]:
     for slug, reg in state.topics.items():
         entry = state.registry.topic_entries[slug]
         yield {"topic": slug, "name": reg.name, "description": reg.description,
-               "registered_by": entry.id, "registered_seq": entry.seq}
+               "event": entry.id}
 
 
 def _relations(state: State) -> Iterator[dict[str, Any]]:
     for slug, reg in state.actors.items():
         for rel in reg.relations:
-            yield {"source": slug, "relation": rel.type, "target": rel.target}
+            yield {"source": slug, "type": rel.type, "target": rel.target}
+
+
+_CLOCKS = merge(
+    "sql_clocks",
+    "The clocks a connection was opened at, the last record it reads, and its version.",
+    CLOCKS,
+    integer("head_seq", "the last record read (the log's, or the last recorded by known_at)"),
+    text("head_hash", "that record's hash", nullable=True),
+    integer("interface", "the version of these tables (see the CHANGELOG)"),
+)
 
 
 def _clocks(state: State) -> Iterator[dict[str, Any]]:
-    yield {
-        "as_of": format_instant(state.as_of) if state.as_of else None,
-        "known_at": format_instant(state.known_at) if state.known_at else None,
-        "head_seq": state.head_seq,
-        "head_hash": state.head_hash,
-        "interface": INTERFACE_VERSION,
-    }
+    yield {"as_of": state.as_of, "known_at": state.known_at,
+           "known_at_record": getattr(state, "known_seq", None), "head_seq": state.head_seq,
+           "head_hash": state.head_hash, "interface": INTERFACE_VERSION}
 
 
-TABLES: dict[str, Callable[[State], Iterable[dict[str, Any]]]] = {
-    "timeline": lambda s: (entry_record(e) for e in s.timeline()),
-    "uncertain": lambda s: (entry_record(e) for e in s.uncertain()),
-    "stances": lambda s: s.stances().to_records(),
-    "stance_changes": lambda s: s.stance_changes().to_records(),
-    "figures": lambda s: s.figures().to_records(),
-    "posture": lambda s: s.posture().current.to_records(),
-    "posture_steps": lambda s: s.posture().steps.to_records(),
-    "claims": lambda s: s.disputes().claims.to_records(),
-    "verdicts": lambda s: s.disputes().verdicts.to_records(),
-    "fixes": lambda s: s.disputes().fixes.to_records(),
-    "actors": _actors,
-    "topics": _topics,
-    "relations": _relations,
-    "clocks": _clocks,
+TABLES: dict[str, tuple[Shape, Callable[[State], Iterable[Any]]]] = {
+    "timeline": (ENTRY_SHAPE, lambda s: s.timeline()),
+    "uncertain": (ENTRY_SHAPE, lambda s: s.uncertain()),
+    "stances": (StanceStep.SHAPE, lambda s: s.stances()),
+    "stance_changes": (StanceChange.SHAPE, lambda s: s.stance_changes()),
+    "figures": (FigurePoint.SHAPE, lambda s: s.figures().points),
+    "posture": (PostureRow.SHAPE, lambda s: s.posture().current),
+    "posture_steps": (PostureStep.SHAPE, lambda s: s.posture().steps),
+    "claims": (TestedClaim.SHAPE, lambda s: s.disputes().claims),
+    "verdicts": (VerdictRow.SHAPE, lambda s: s.disputes().verdicts),
+    "fixes": (FixRow.SHAPE, lambda s: s.disputes().fixes),
+    "actors": (ACTOR_ROW, _actors),
+    "topics": (TOPIC_ROW, _topics),
+    "relations": (RELATION_ROW, _relations),
+    "clocks": (_CLOCKS, _clocks),
 }
-"""Each projection table and the rows it holds at a state's clocks."""
+"""Each projection table: the declared shape of its rows, and its rows at a state's clocks.
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "timeline": ("id", "type", "occurred", "earliest", "latest", "precision", "approximate",
-                 "summary", "actors", "topics", "tags", "publishers", "seq", "recorded",
-                 "corrected", "superseded_by"),
-    "stances": ("holder", "topic", "position", "since", "since_earliest", "since_latest",
-                "until", "until_earliest", "until_latest", "evidence", "quote", "corrected_by",
-                "superseded_by"),
-    "stance_changes": ("holder", "topic", "kind", "occurred", "occurred_earliest",
-                       "occurred_latest", "position_before", "position_after", "before",
-                       "after", "quote", "reason", "corrected_by"),
-    "figures": ("id", "metric", "subject", "reporter", "occurred", "occurred_earliest",
-                "occurred_latest", "period", "period_earliest", "period_latest", "value",
-                "lower", "upper", "unit", "approximate", "text", "given_value", "given_lower",
-                "given_upper", "given_unit", "status", "disputed", "verdicts", "corrected_by",
-                "superseded_by", "publishers"),
-    "posture": ("regulator", "target", "rung", "level", "since", "since_earliest",
-                "since_latest", "event", "jurisdiction", "open_actions", "actions"),
-    "posture_steps": ("regulator", "target", "kind", "occurred", "occurred_earliest",
-                      "occurred_latest", "event", "from_rung", "from_level", "to_rung",
-                      "to_level"),
-    "claims": ("event", "type", "summary", "occurred", "occurred_earliest", "occurred_latest",
-               "placement", "status", "disputed", "verdicts", "verifications"),
-    "verdicts": ("claim", "verification", "verifier", "verdict", "occurred",
-                 "occurred_earliest", "occurred_latest", "finding", "corrected_by"),
-    "fixes": ("id", "kind", "target", "target_type", "reason", "by", "before", "after", "seq",
-              "recorded"),
-    "actors": ("actor", "name", "kind", "jurisdiction", "aliases", "registered_by",
-               "registered_seq"),
-    "topics": ("topic", "name", "description", "registered_by", "registered_seq"),
-    "relations": ("source", "relation", "target"),
-    "clocks": ("as_of", "known_at", "head_seq", "head_hash", "interface"),
-}
-"""The columns of each table, in order (a test holds them to the rows' ``record()``)."""
-COLUMNS["uncertain"] = COLUMNS["timeline"]
+The table's columns are the shape's flat columns (a partial date gives six; a nested shape
+none), in order; a list is stored as its JSON text, a boolean as 0 or 1."""
+
+_SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER",
+              "instant": "TEXT"}
+
+
+def columns(name: str) -> tuple[Column, ...]:
+    """The columns of table ``name``."""
+    return TABLES[name][0].columns
+
 
 _MISSING = re.compile(r"no such table: (?:temp\.)?(\w+)$")
 
@@ -165,16 +157,23 @@ class Tables:
         """Make one table (in the temporary schema), filled at the state's clocks."""
         if name in self.made:
             return
-        columns = COLUMNS[name]
+        shape, rows_of = TABLES[name]
+        names = [c.name for c in shape.columns]
+        many = [c.many for c in shape.columns]
+        dump, dumps = shape.dump, orjson.dumps
         db = self.db
         db.set_authorizer(None)
         try:
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            db.execute(f'CREATE TEMP TABLE "{name}" ({quoted})')
-            insert = f'INSERT INTO temp."{name}" VALUES ({", ".join("?" * len(columns))})'
+            declared = ", ".join(f'"{c.name}" {_SQL_TYPES[c.kind]}' for c in shape.columns)
+            db.execute(f'CREATE TEMP TABLE "{name}" ({declared})')
+            insert = f'INSERT INTO temp."{name}" VALUES ({", ".join("?" * len(names))})'
             rows: list[tuple[Any, ...]] = []
-            for record in TABLES[name](self.state):
-                rows.append(tuple(record[c] for c in columns))
+            for item in rows_of(self.state):
+                record = dump(item)
+                rows.append(tuple(
+                    dumps(record[c]).decode() if m else record[c]
+                    for c, m in zip(names, many, strict=True)
+                ))
                 if len(rows) >= 5000:
                     db.executemany(insert, rows)
                     rows = []
@@ -216,4 +215,4 @@ def _refused(exc: Exception) -> InvalidInputError:
     return InvalidInputError(f"SQL: {text}")
 
 
-__all__ = ["COLUMNS", "INTERFACE_VERSION", "TABLES", "Tables"]
+__all__ = ["INTERFACE_VERSION", "TABLES", "Tables", "columns"]

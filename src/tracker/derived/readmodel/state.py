@@ -100,6 +100,7 @@ class ReadState(State):
             k, head = (found[0], found[1].hex()) if found else (0, None)
         self.head_seq = k
         self.head_hash = head
+        self.known_seq: int | None = None
         self._t = MAX_T if as_of is None else micros(as_of)
         self._reader = Reader(db, model.lines_at, k)
         self._registry: Registry | None = None
