@@ -37,8 +37,11 @@ from tracker.store.memory import MemoryStore
 from tracker.store.records import ZERO_HASH, Record
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
+    import sqlite3
+
     from tracker.derived.readmodel import Mark, ReadModel
     from tracker.derived.readmodel.build import RecordIn
+    from tracker.derived.readmodel.sql import Answer
     from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
     from tracker.projections.state import HistoryItem, State
@@ -577,6 +580,47 @@ class Log:
             UnknownIdError: no actor has this id (with the nearest one, if any).
         """
         return self.replay(as_of=as_of, known_at=known_at).actor(actor)
+
+    def sql(
+        self,
+        query: str,
+        params: Sequence[Any] = (),
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> Answer:
+        """Run one read-only SQL statement on the projections as tables, at two clocks.
+
+        The tables (``timeline``, ``stances``, ``figures``, ``posture``, ... and the read
+        model's ``versions``) are listed in :mod:`tracker.derived.readmodel.sql`; each is made
+        when the query first names it. ``answer.columns`` names the columns; iterating gives
+        the rows; ``answer.to_pandas()`` a DataFrame.
+
+        Raises:
+            InvalidInputError: the SQL is not one statement that only reads, or it fails.
+        """
+        from tracker.derived.readmodel.sql import Answer, tables_of
+
+        state = self.replay(as_of=as_of, known_at=known_at)
+        return Answer(tables_of(state).execute(query, params), state)
+
+    def connect(
+        self,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        tables: Sequence[str] | None = None,
+    ) -> sqlite3.Connection:
+        """A read-only SQLite connection with the projections' tables at two clocks.
+
+        For pandas (``pandas.read_sql(query, connection)``) or any DB-API code. ``tables``
+        names the tables to make (None: every one, which on a big log takes as long as
+        answering everything); the read model's own tables are there as well. Writing,
+        attaching and loading anything are refused, whatever the SQL.
+        """
+        from tracker.derived.readmodel.sql import tables_of
+
+        return tables_of(self.replay(as_of=as_of, known_at=known_at)).make_all(tables)
 
     def replay_actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None

@@ -87,7 +87,8 @@ class ReadState(State):
         """Read ``model`` at the given clocks (None: unbounded)."""
         self.as_of = as_of
         self.known_at = known_at
-        self._model = model
+        self.model = model
+        """The read model it reads."""
         db = model.reader()
         mark = model.covered
         if known_at is None:
