@@ -247,7 +247,10 @@ class ReadModel:
         db.execute("BEGIN IMMEDIATE")
         try:
             mark = self.covered
-            builder = Builder(db)
+            from tracker.derived.readmodel.read import Reader
+
+            reader = Reader(db, self.lines_at, 0)
+            builder = Builder(db, lambda row: reader.entries([tuple(row)])[0])
             for count in builder.feed_all(stream(mark), mark.seq):
                 if builder.last is not None:
                     seq, record_hash, end, recorded = builder.last

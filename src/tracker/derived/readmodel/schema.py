@@ -16,7 +16,7 @@ log and its hash), so the database stays small and the log stays the only truth.
     ``sort_b`` and ``seq`` order it on the occurred clock, as the fold does.
 ``version_keys``
     Which versions concern what: ``a:ACTOR`` (every actor a world event names), ``R:ACTOR``
-    (the registrations that relate to that actor), ``t:TOPIC``, ``y:TYPE``, ``g:TAG``, ``m:METRIC``,
+    (the registrations that relate to that actor), ``t:TOPIC``, ``m:METRIC``,
     ``r:EVENT`` (the events it points at: a verification's target, the action a closure ends),
     ``A:ACTOR`` and ``T:TOPIC`` (the registration of that actor or topic). The rows of any
     (``as_of``, ``known_at``) for a key are one indexed query.

@@ -48,13 +48,15 @@ from .stream import CHUNK, StreamedTimeline
 if TYPE_CHECKING:
     from .model import ReadModel
 
-def types_of(projection: type) -> list[str]:
-    """The ``y:`` keys of every event type a projection takes (its ``TAKES``)."""
+def types_of(projection: type) -> tuple[str, ...]:
+    """Every event type a projection takes (its ``TAKES``), by name."""
     takes = getattr(projection, "TAKES", None)
-    return [f"y:{name}" for name, cls in EVENT_TYPES.items() if takes is None or issubclass(cls, takes)]
+    return tuple(
+        name for name, cls in EVENT_TYPES.items() if takes is None or issubclass(cls, takes)
+    )
 
 
-_WORLD = [f"y:{name}" for name, cls in EVENT_TYPES.items() if cls in WORLD_EVENTS]
+_WORLD = tuple(name for name, cls in EVENT_TYPES.items() if cls in WORLD_EVENTS)
 _REGISTRY = types_of(Registry)
 _TIMELINE = types_of(Timeline)
 _STANCES = types_of(Stances)
@@ -120,19 +122,23 @@ class ReadState(State):
         state.head_seq, state.head_hash = self.head_seq, self.head_hash
         return state
 
-    def _counted(self, keys: Iterable[str]) -> list[Row]:
-        """The versions of ``keys`` that count at these clocks."""
+    def _counted(self, keys: Iterable[str] = (), types: Sequence[str] = ()) -> list[Row]:
+        """The versions of ``keys`` (or of ``types``) that count at these clocks."""
+        if types:
+            return self._reader.by_types(types, where="v.counted_from <= ?", args=(self._t,))
         return self._reader.by_keys(keys, where="v.counted_from <= ?", args=(self._t,))
 
-    def _withdrawals(self, keys: Iterable[str]) -> list[FixEntry]:
-        """The retractions of versions of ``keys`` that counted at as_of (withdrawn stances)."""
-        return self._reader.fix_entries(self._reader.withdrawn(keys, self._t))
+    def _withdrawals(self, keys: Iterable[str] = (), types: Sequence[str] = ()) -> list[FixEntry]:
+        """The retractions of versions of ``keys`` (or ``types``) that counted at as_of (the
+        withdrawn stances)."""
+        rows = self._reader.withdrawn(keys, self._t, types or None)
+        return self._reader.fix_entries(rows)
 
     def _with_standing(self, rows: list[Row]) -> list[Row]:
         """Add to ``rows`` the counted verifications of the events among them."""
         ids = [row[ID] for row in rows]
         if len(ids) > _MANY:
-            return rows + self._counted(_VERIFICATIONS)
+            return rows + self._counted(types=_VERIFICATIONS)
         return rows + self._counted(f"r:{i}" for i in ids)
 
     def _with_endings(self, rows: list[Row]) -> list[Row]:
@@ -162,7 +168,7 @@ class ReadState(State):
     def registry(self) -> Registry:
         """The registered actors and topics (read on first use)."""
         if self._registry is None:
-            self._registry = self._slice(self._counted(_REGISTRY)).registry
+            self._registry = self._slice(self._counted(types=_REGISTRY)).registry
         return self._registry
 
     @registry.setter
@@ -192,24 +198,28 @@ class ReadState(State):
         """The counted world events in occurred order, optionally filtered (read as iterated:
         see :class:`~tracker.derived.readmodel.stream.StreamedTimeline`)."""
         filters = {"actor": actor, "topic": topic, "type": type, "tag": tag}
-        given = [(name, value) for name, value in filters.items() if value is not None]
-        prefix = {"actor": "a", "topic": "t", "type": "y", "tag": "g"}
-        key = f"{prefix[given[0][0]]}:{given[0][1]}" if given else None
-        world = ",".join(f"'{k[2:]}'" for k in _TIMELINE)
+        given = [name for name, value in filters.items() if value is not None]
+        types = _TIMELINE if type is None else tuple(t for t in _TIMELINE if t == type)
         where = (
-            f"v.type IN ({world}) AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) "
-            "AND v.counted_from <= ?"
+            f"v.type IN ({','.join('?' * len(types))}) AND v.rec_from <= ? "
+            "AND (v.rec_to IS NULL OR v.rec_to > ?) AND v.counted_from <= ?"
         )
         k = self.head_seq
-        args: tuple[Any, ...]
-        if key is None:
-            source, args = f"versions v WHERE {where}", (k, k, self._t)
-        else:
+        args: tuple[Any, ...] = (*types, k, k, self._t)
+        if actor is not None or topic is not None:
+            key = f"a:{actor}" if actor is not None else f"t:{topic}"
             source = f"version_keys k JOIN versions v ON v.vid = k.vid WHERE k.key = ? AND {where}"
-            args = (key, k, k, self._t)
+            args = (key, *args)
+        else:
+            source = f"versions v WHERE {where}"
+        exact = len(given) <= 1 and tag is None or (given == ["actor", "type"]) or (
+            given == ["topic", "type"]
+        )
         db = self._reader.db
 
         def chunks() -> Iterator[list[Entry]]:
+            if not types:
+                return
             cursor = db.execute(
                 f"SELECT {VERSION_SELECT} FROM {source} ORDER BY v.sort_a, v.sort_b, v.seq", args
             )
@@ -217,7 +227,9 @@ class ReadState(State):
                 yield list(self._slice(rows).timeline(**filters))
 
         def count() -> int:
-            if len(given) > 1:
+            if not types:
+                return 0
+            if not exact:
                 return sum(len(chunk) for chunk in chunks())
             return int(db.execute(f"SELECT count(*) FROM {source}", args).fetchone()[0])
 
@@ -225,7 +237,7 @@ class ReadState(State):
 
     def uncertain(self) -> TimelineView:
         """Events whose occurred interval straddles ``as_of``: possibly, not certainly, by then."""
-        rows = self._reader.by_keys(
+        rows = self._reader.by_types(
             _WORLD, where="v.possible_from <= ? AND v.counted_from > ?", args=(self._t, self._t)
         )
         return self._slice(rows).uncertain()
@@ -258,18 +270,13 @@ class ReadState(State):
 
     # --- stances ---------------------------------------------------------------------------
 
-    def _stance_keys(self, holder: str | None, topic: str | None) -> list[str]:
-        if holder is not None:
-            return [f"a:{holder}"]
-        if topic is not None:
-            return [f"t:{topic}"]
-        return _STANCES
-
     def _stance_slice(self, holder: str | None, topic: str | None) -> State:
         self._check_actors(holder)
         if topic is not None:
             self._check_topic(topic)
-        keys = self._stance_keys(holder, topic)
+        if holder is None and topic is None:
+            return self._slice(self._counted(types=_STANCES), self._withdrawals(types=_STANCES))
+        keys = [f"a:{holder}"] if holder is not None else [f"t:{topic}"]
         return self._slice(self._counted(keys), self._withdrawals(keys))
 
     def stances(self, *, topic: str | None = None, holder: str | None = None) -> Rows[StanceStep]:
@@ -318,12 +325,12 @@ class ReadState(State):
         """
         self._check_actors(subject, reporter)
         if metric is not None:
-            keys = [f"m:{metric}"]
+            rows = self._counted([f"m:{metric}"])
         elif subject is not None or reporter is not None:
-            keys = [f"a:{subject if subject is not None else reporter}"]
+            rows = self._counted([f"a:{subject if subject is not None else reporter}"])
         else:
-            keys = _FIGURES
-        state = self._slice(self._with_standing(self._counted(keys)))
+            rows = self._counted(types=_FIGURES)
+        state = self._slice(self._with_standing(rows))
         return state.figures(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
@@ -334,7 +341,7 @@ class ReadState(State):
         """
         self._check_actors(regulator, target)
         if regulator is None and target is None:
-            rows = self._counted(_POSTURE)
+            rows = self._counted(types=_POSTURE)
         else:
             actor = regulator if regulator is not None else target
             rows = self._with_endings(self._counted([f"a:{actor}"]))
@@ -342,7 +349,7 @@ class ReadState(State):
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason."""
-        verifications = self._counted(_VERIFICATIONS)
+        verifications = self._counted(types=_VERIFICATIONS)
         entries = self._reader.entries(verifications)
         targets = {t for e in entries if (t := getattr(e.event, "target", None)) is not None}
         rows = verifications + [r for r in self._reader.by_ids(targets)
@@ -366,23 +373,22 @@ class ReadState(State):
     def summary(self) -> dict[str, Any]:
         """Counts of what the state holds."""
 
-        def count(keys: Sequence[str], where: str, args: Sequence[Any]) -> int:
-            marks = ",".join("?" * len(keys))
+        def count(types: Sequence[str], where: str, args: Sequence[Any]) -> int:
+            marks = ",".join("?" * len(types))
             sql = (
-                "SELECT count(*) FROM version_keys k JOIN versions v ON v.vid = k.vid "
-                f"WHERE k.key IN ({marks}) AND v.rec_from <= ? "
+                f"SELECT count(*) FROM versions v WHERE v.type IN ({marks}) AND v.rec_from <= ? "
                 f"AND (v.rec_to IS NULL OR v.rec_to > ?) AND {where}"
             )
             k = self.head_seq
-            return int(self._reader.db.execute(sql, (*keys, k, k, *args)).fetchone()[0])
+            return int(self._reader.db.execute(sql, (*types, k, k, *args)).fetchone()[0])
 
         t = self._t
         fixes = self._reader.db.execute(
             "SELECT count(*) FROM fix_records WHERE seq <= ?", (self.head_seq,)
         ).fetchone()[0]
         return {
-            "actors": count(["y:actor"], "1", ()),
-            "topics": count(["y:topic"], "1", ()),
+            "actors": count(["actor"], "1", ()),
+            "topics": count(["topic"], "1", ()),
             "events": count(_TIMELINE, "v.counted_from <= ?", (t,)),
             "uncertain": count(_WORLD, "v.possible_from <= ? AND v.counted_from > ?", (t, t)),
             "fixes": int(fixes),
