@@ -89,10 +89,18 @@ class State:
         *,
         as_of: datetime | None = None,
         known_at: datetime | None = None,
+        only: Iterable[str] | None = None,
     ) -> State:
         """A state holding only the given entries and fixes: a read model's slice for one
-        question (see :meth:`Replayer.restore`); ids given to it are not checked again."""
+        question (see :meth:`Replayer.restore`); ids given to it are not checked again.
+
+        ``only`` names the projections (keys of :attr:`projections`) that are fed the entries
+        (None: all): a question that reads one projection need not fill the others.
+        """
         state = cls(as_of=as_of, known_at=known_at)
+        if only is not None:
+            fed = [state.projections[name] for name in only]
+            state._replayer.projections = fed
         state._replayer.restore(entries, fixes)
         state._check_ids = False
         return state

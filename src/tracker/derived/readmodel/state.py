@@ -107,6 +107,7 @@ class ReadState(State):
         self._t = MAX_T if as_of is None else micros(as_of)
         self._reader = Reader(db, model.lines_at, k)
         self._registry: Registry | None = None
+        self._last_stances: tuple[tuple[str | None, str | None], State] | None = None
 
     # --- slices ----------------------------------------------------------------------------
 
@@ -114,10 +115,12 @@ class ReadState(State):
         self,
         rows: Iterable[Row] = (),
         fixes: Iterable[FixEntry] = (),
+        only: Iterable[str] | None = None,
     ) -> State:
-        """A fresh state holding the entries of ``rows`` and ``fixes``, at these clocks."""
+        """A fresh state holding the entries of ``rows`` and ``fixes``, at these clocks;
+        ``only``: the projections the question reads (None: all)."""
         state = State.restored(
-            self._reader.entries(rows), fixes, as_of=self.as_of, known_at=self.known_at
+            self._reader.entries(rows), fixes, as_of=self.as_of, known_at=self.known_at, only=only
         )
         state.head_seq, state.head_hash = self.head_seq, self.head_hash
         return state
@@ -168,7 +171,8 @@ class ReadState(State):
     def registry(self) -> Registry:
         """The registered actors and topics (read on first use)."""
         if self._registry is None:
-            self._registry = self._slice(self._counted(types=_REGISTRY)).registry
+            rows = self._counted(types=_REGISTRY)
+            self._registry = self._slice(rows, only=("registry",)).registry
         return self._registry
 
     @registry.setter
@@ -224,7 +228,7 @@ class ReadState(State):
                 f"SELECT {VERSION_SELECT} FROM {source} ORDER BY v.sort_a, v.sort_b, v.seq", args
             )
             while rows := cursor.fetchmany(CHUNK):
-                yield list(self._slice(rows).timeline(**filters))
+                yield list(self._slice(rows, only=("timeline",)).timeline(**filters))
 
         def count() -> int:
             if not types:
@@ -240,13 +244,13 @@ class ReadState(State):
         rows = self._reader.by_types(
             _WORLD, where="v.possible_from <= ? AND v.counted_from > ?", args=(self._t, self._t)
         )
-        return self._slice(rows).uncertain()
+        return self._slice(rows, only=()).uncertain()
 
     # --- single events and their history ----------------------------------------------------
 
     def _about(self, event_id: str) -> State:
         fixes = self._reader.fix_entries(self._reader.fixes(targets=[event_id]))
-        return self._slice(self._reader.by_ids([event_id]), fixes)
+        return self._slice(self._reader.by_ids([event_id]), fixes, only=())
 
     def entry(self, event_id: str) -> Entry | None:
         """The current version of an event known to the log (counted or not), or None."""
@@ -262,7 +266,7 @@ class ReadState(State):
 
     def retracted(self) -> dict[str, FixEntry]:
         """Retracted event ids, each with its retraction."""
-        return self._slice((), self.fixes()).retracted()
+        return self._slice((), self.fixes(), only=()).retracted()
 
     def history(self, event_id: str) -> list[HistoryItem]:
         """How the record of an event changed: when it was recorded, then each fix."""
@@ -274,10 +278,16 @@ class ReadState(State):
         self._check_actors(holder)
         if topic is not None:
             self._check_topic(topic)
+        if self._last_stances is not None and self._last_stances[0] == (holder, topic):
+            return self._last_stances[1]  # (stances, then their changes: read once)
         if holder is None and topic is None:
-            return self._slice(self._counted(types=_STANCES), self._withdrawals(types=_STANCES))
-        keys = [f"a:{holder}"] if holder is not None else [f"t:{topic}"]
-        return self._slice(self._counted(keys), self._withdrawals(keys))
+            rows, fixes = self._counted(types=_STANCES), self._withdrawals(types=_STANCES)
+        else:
+            keys = [f"a:{holder}"] if holder is not None else [f"t:{topic}"]
+            rows, fixes = self._counted(keys), self._withdrawals(keys)
+        state = self._slice(rows, fixes, only=("stances",))
+        self._last_stances = ((holder, topic), state)
+        return state
 
     def stances(self, *, topic: str | None = None, holder: str | None = None) -> Rows[StanceStep]:
         """Current positions: one step per (holder, topic) with a position, by topic then holder.
@@ -330,7 +340,7 @@ class ReadState(State):
             rows = self._counted([f"a:{subject if subject is not None else reporter}"])
         else:
             rows = self._counted(types=_FIGURES)
-        state = self._slice(self._with_standing(rows))
+        state = self._slice(self._with_standing(rows), only=("verifications", "figures"))
         return state.figures(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
@@ -345,7 +355,7 @@ class ReadState(State):
         else:
             actor = regulator if regulator is not None else target
             rows = self._with_endings(self._counted([f"a:{actor}"]))
-        return self._slice(rows).posture(regulator=regulator, target=target)
+        return self._slice(rows, only=("posture",)).posture(regulator=regulator, target=target)
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason."""
@@ -354,7 +364,7 @@ class ReadState(State):
         targets = {t for e in entries if (t := getattr(e.event, "target", None)) is not None}
         rows = verifications + [r for r in self._reader.by_ids(targets)
                                 if r[0] not in {v[0] for v in verifications}]
-        return self._slice(rows, self.fixes()).disputes()
+        return self._slice(rows, self.fixes(), only=("verifications",)).disputes()
 
     # --- the per-actor view -------------------------------------------------------------------
 
