@@ -33,12 +33,17 @@ from tracker.events.dates import format_instant
 from tracker.events.models import EVENT_TYPES, WORLD_EVENTS
 from tracker.projections.actors import ActorView
 from tracker.projections.disputes import Disputes, Verifications
-from tracker.projections.figures import Figures, FigureTable
+from tracker.projections.figures import FigureSeries, FigureTable
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.posture import Posture, Postures
 from tracker.projections.registry import Registry
-from tracker.projections.results import Rows
-from tracker.projections.stances import StanceChange, StanceHistory, Stances, StanceStep
+from tracker.projections.results import Rows, rows
+from tracker.projections.stances import (
+    StanceChange,
+    StanceHistory,
+    StanceStep,
+    ordered_changes,
+)
 from tracker.projections.state import HistoryItem, State
 from tracker.projections.timeline import Timeline, TimelineView
 
@@ -59,8 +64,6 @@ def types_of(projection: type) -> tuple[str, ...]:
 _WORLD = tuple(name for name, cls in EVENT_TYPES.items() if cls in WORLD_EVENTS)
 _REGISTRY = types_of(Registry)
 _TIMELINE = types_of(Timeline)
-_STANCES = types_of(Stances)
-_FIGURES = types_of(Figures)
 _POSTURE = types_of(Postures)
 _VERIFICATIONS = types_of(Verifications)
 _MANY = 2000
@@ -274,18 +277,22 @@ class ReadState(State):
 
     # --- stances ---------------------------------------------------------------------------
 
-    def _stance_slice(self, holder: str | None, topic: str | None) -> State:
-        self._check_actors(holder)
-        if topic is not None:
-            self._check_topic(topic)
+    def _key_values(self, prefix: str) -> list[str]:
+        """Every value keyed with ``prefix`` (``t``: every topic any version names), sorted."""
+        sql = "SELECT DISTINCT key FROM version_keys WHERE key >= ? AND key < ? ORDER BY key"
+        found = self._reader.db.execute(sql, (f"{prefix}:", f"{prefix};"))
+        return [key[len(prefix) + 1 :] for (key,) in found]
+
+    def _stance_slice(self, holder: str | None, topic: str | None, *, check: bool = True) -> State:
+        if check:
+            self._check_actors(holder)
+            if topic is not None:
+                self._check_topic(topic)
         if self._last_stances is not None and self._last_stances[0] == (holder, topic):
             return self._last_stances[1]  # (stances, then their changes: read once)
-        if holder is None and topic is None:
-            rows, fixes = self._counted(types=_STANCES), self._withdrawals(types=_STANCES)
-        else:
-            keys = [f"a:{holder}"] if holder is not None else [f"t:{topic}"]
-            rows, fixes = self._counted(keys), self._withdrawals(keys)
-        state = self._slice(rows, fixes, only=("stances",))
+        keys = [f"a:{holder}"] if holder is not None else [f"t:{topic}"]
+        found, gone = self._counted(keys), self._withdrawals(keys)
+        state = self._slice(found, gone, only=("stances",))
         self._last_stances = ((holder, topic), state)
         return state
 
@@ -295,6 +302,11 @@ class ReadState(State):
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
+        if holder is None and topic is None:  # topic by topic: one topic's statements at a time
+            steps: list[StanceStep] = []
+            for name in self._key_values("t"):
+                steps += self._stance_slice(None, name, check=False).stances(topic=name)
+            return rows(steps, StanceStep)
         return self._stance_slice(holder, topic).stances(topic=topic, holder=holder)
 
     def stance_history(self, holder: str, topic: str) -> StanceHistory:
@@ -315,6 +327,11 @@ class ReadState(State):
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
+        if holder is None and topic is None:  # topic by topic, then in occurred order
+            changes: list[StanceChange] = []
+            for name in self._key_values("t"):
+                changes += self._stance_slice(None, name, check=False).stance_changes(topic=name)
+            return ordered_changes(changes)
         return self._stance_slice(holder, topic).stance_changes(topic=topic, holder=holder)
 
     # --- figures, posture, disputes ----------------------------------------------------------
@@ -334,13 +351,18 @@ class ReadState(State):
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
         self._check_actors(subject, reporter)
+        if metric is None and subject is None and reporter is None:  # metric by metric
+            series: list[FigureSeries] = []
+            for name in self._key_values("m"):
+                series += self.figures(metric=name, unit=unit).series
+            if not series:  # (an unknown unit is refused even with nothing to convert)
+                return self._slice(only=()).figures(unit=unit)
+            return FigureTable(tuple(series), unit)
         if metric is not None:
-            rows = self._counted([f"m:{metric}"])
-        elif subject is not None or reporter is not None:
-            rows = self._counted([f"a:{subject if subject is not None else reporter}"])
+            found = self._counted([f"m:{metric}"])
         else:
-            rows = self._counted(types=_FIGURES)
-        state = self._slice(self._with_standing(rows), only=("verifications", "figures"))
+            found = self._counted([f"a:{subject if subject is not None else reporter}"])
+        state = self._slice(self._with_standing(found), only=("verifications", "figures"))
         return state.figures(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
