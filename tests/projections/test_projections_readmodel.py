@@ -130,6 +130,18 @@ def test_the_read_model_answers_as_the_fold(data: st.DataObject, length: int) ->
     fold does, down to each entry and each error."""
     memory = random_log(data, length)
     records = list(memory.records())
+    from tracker.derived.readmodel import build, state
+
+    chunks = (build.CHUNK, state.CHUNK)  # small chunks: every boundary is crossed somewhere
+    build.CHUNK = data.draw(st.integers(1, 6), label="records per build chunk")
+    state.CHUNK = data.draw(st.integers(1, 6), label="rows per read chunk")
+    try:
+        _check_read_model(data, records)
+    finally:
+        build.CHUNK, state.CHUNK = chunks
+
+
+def _check_read_model(data: st.DataObject, records: list[Any]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         log = tracker.open(folder / "log.jsonl", create=True)
@@ -152,6 +164,9 @@ def test_the_read_model_answers_as_the_fold(data: st.DataObject, length: int) ->
             read = model.state(as_of=fold.as_of, known_at=fold.known_at)
             assert answers(read) == answers(fold), (as_of, known_at)
         model.close()
+        facade = log.replay(as_of=as_of, known_at=known_at)  # the facade's own read model
+        assert type(facade).__name__ == "ReadState"
+        assert answers(facade) == answers(fold)
         log.close()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,10 +11,9 @@ from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
 from tracker.projections.disputes import (
     Disputes,
-    FixRow,
     TestedClaim,
-    VerdictRow,
     Verifications,
+    assemble,
     fix_row,
 )
 from tracker.projections.figures import Figures, FigureTable
@@ -285,38 +284,28 @@ class State:
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason."""
-        claims = []
+        return assemble(self._tested_claims(), (fix_row(f) for f in self._replayer.fixes))
+
+    def _tested_claims(self) -> Iterator[tuple[tuple[int, int, int], TestedClaim]]:
+        """Each tested event as a claim, with the occurred order of the event."""
         for target in self._verifications.targets():
             status, verdicts = self._verifications.status_of(target)
             entry = self._replayer.entries.get(target)
             fixes = self._replayer.fixes_by_target.get(target)
             if entry is None and fixes:
                 entry = fixes[-1].before  # retracted: describe it as it was
-            claims.append(
-                (
-                    entry.sort_key if entry is not None else (0, 0, 0),
-                    TestedClaim(
-                        target,
-                        entry.type if entry is not None else None,
-                        summary_of(entry.event) if entry is not None else None,
-                        entry.occurred if entry is not None else None,
-                        self._replayer.placement.get(target),
-                        status,
-                        verdicts,
-                    ),
-                )
+            yield (
+                entry.sort_key if entry is not None else (0, 0, 0),
+                TestedClaim(
+                    target,
+                    entry.type if entry is not None else None,
+                    summary_of(entry.event) if entry is not None else None,
+                    entry.occurred if entry is not None else None,
+                    self._replayer.placement.get(target),
+                    status,
+                    verdicts,
+                ),
             )
-        claims.sort(key=lambda kc: (kc[0], kc[1].event))
-        ordered = [c for _k, c in claims]
-        verdict_rows = sorted(
-            (v for c in ordered for v in c.verdicts),
-            key=lambda v: (v.sort_key, v.claim),
-        )
-        return Disputes(
-            rows(ordered, TestedClaim),
-            rows(verdict_rows, VerdictRow),
-            rows((fix_row(f) for f in self._replayer.fixes), FixRow),
-        )
 
     # --- the per-actor view -------------------------------------------------------------------
 

@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from tracker.events.dates import format_instant
 from tracker.events.models import EVENT_TYPES, WORLD_EVENTS
 from tracker.projections.actors import ActorView
-from tracker.projections.disputes import Disputes, Verifications
+from tracker.projections.disputes import (
+    Disputes,
+    FixRow,
+    TestedClaim,
+    Verifications,
+    assemble,
+    fix_row,
+)
 from tracker.projections.figures import FigureSeries, FigureTable
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.posture import Posture, Postures
@@ -47,8 +54,9 @@ from tracker.projections.stances import (
 from tracker.projections.state import HistoryItem, State
 from tracker.projections.timeline import Timeline, TimelineView
 
-from .read import ID, MAX_T, VERSION_SELECT, Reader, Row
-from .stream import CHUNK, StreamedTimeline
+from .read import ID, MAX_T, VERSION_SELECT, VID, Reader, Row
+from .schema import FIX_COLUMNS
+from .stream import CHUNK, StreamedTimeline  # (CHUNK: rows read at a time; tests make it small)
 
 if TYPE_CHECKING:
     from .model import ReadModel
@@ -380,13 +388,50 @@ class ReadState(State):
         return self._slice(rows, only=("posture",)).posture(regulator=regulator, target=target)
 
     def disputes(self) -> Disputes:
-        """Tested claims and their verdicts, what is contested, and every fix with its reason."""
-        verifications = self._counted(types=_VERIFICATIONS)
-        entries = self._reader.entries(verifications)
-        targets = {t for e in entries if (t := getattr(e.event, "target", None)) is not None}
-        rows = verifications + [r for r in self._reader.by_ids(targets)
-                                if r[0] not in {v[0] for v in verifications}]
-        return self._slice(rows, self.fixes(), only=("verifications",)).disputes()
+        """Tested claims and their verdicts, what is contested, and every fix with its reason.
+
+        Read a few thousand verifications at a time (all of each tested event's together, with
+        the event and its fixes), and the fixes a few thousand at a time, so the whole log's
+        disputes never hold every verification at once.
+        """
+        claims: list[tuple[tuple[int, int, int], TestedClaim]] = []
+        for targets, found in self._verifications_by_target():
+            have = {row[VID] for row in found}
+            found += [row for row in self._reader.by_ids(targets) if row[VID] not in have]
+            fixes = self._reader.fix_entries(self._reader.fixes(targets=targets))
+            part = self._slice(found, fixes, only=("verifications",))
+            claims += [kc for kc in part._tested_claims() if kc[1].event in targets]
+        cursor = self._reader.db.execute(
+            f"SELECT {FIX_COLUMNS} FROM fix_records WHERE seq <= ? ORDER BY seq", (self.head_seq,)
+        )
+        fix_rows: list[FixRow] = []
+        while chunk := cursor.fetchmany(CHUNK):
+            fix_rows += [fix_row(f) for f in self._reader.fix_entries(chunk)]
+        return assemble(claims, fix_rows)
+
+    def _verifications_by_target(self) -> Iterator[tuple[set[str], list[Row]]]:
+        """The counted verifications in groups of about :data:`CHUNK`, each group holding
+        every verification of the events it tests (and those events' ids)."""
+        marks = ",".join("?" * len(_VERIFICATIONS))
+        k = self.head_seq
+        cursor = self._reader.db.execute(
+            f"SELECT k.key, {VERSION_SELECT} FROM version_keys k JOIN versions v "
+            f"ON v.vid = k.vid WHERE k.key >= 'r:' AND k.key < 'r;' AND v.type IN ({marks}) "
+            "AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) AND v.counted_from <= ? "
+            "ORDER BY k.key",
+            (*_VERIFICATIONS, k, k, self._t),
+        )
+        targets: set[str] = set()
+        found: list[Row] = []
+        for key, *row in cursor:
+            target = key[2:]
+            if len(found) >= CHUNK and target not in targets:
+                yield targets, found
+                targets, found = set(), []
+            targets.add(target)
+            found.append(tuple(row))
+        if found:
+            yield targets, found
 
     # --- the per-actor view -------------------------------------------------------------------
 
