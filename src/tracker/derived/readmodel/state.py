@@ -127,20 +127,33 @@ class ReadState(State):
         rows: Iterable[Row] = (),
         fixes: Iterable[FixEntry] = (),
         only: Iterable[str] | None = None,
+        entries: Sequence[Entry] = (),
     ) -> State:
-        """A fresh state holding the entries of ``rows`` and ``fixes``, at these clocks;
-        ``only``: the projections the question reads (None: all)."""
+        """A fresh state holding the entries of ``rows`` (and ``entries``, read already) and
+        ``fixes``, at these clocks; ``only``: the projections the question reads (None: all)."""
+        held = self._reader.entries(rows)
+        if entries:  # (one version of an event at K: drop a second read of the same one)
+            merged = {e.id: e for e in entries} | {e.id: e for e in held}
+            held = sorted(merged.values(), key=lambda e: e.seq)  # (in their records' order)
         state = State.restored(
-            self._reader.entries(rows), fixes, as_of=self.as_of, known_at=self.known_at, only=only
+            held, fixes, as_of=self.as_of, known_at=self.known_at, only=only
         )
         state.head_seq, state.head_hash = self.head_seq, self.head_hash
         return state
 
-    def _counted(self, keys: Iterable[str] = (), types: Sequence[str] = ()) -> list[Row]:
-        """The versions of ``keys`` (or of ``types``) that count at these clocks."""
+    def _counted(
+        self, keys: Iterable[str] = (), types: Sequence[str] = (), of: Sequence[str] = ()
+    ) -> list[Row]:
+        """The versions of ``keys`` (of the types ``of``, if given), or of ``types``, that count
+        at these clocks."""
         if types:
             return self._reader.by_types(types, where="v.counted_from <= ?", args=(self._t,))
-        return self._reader.by_keys(keys, where="v.counted_from <= ?", args=(self._t,))
+        where = "v.counted_from <= ?"
+        args: tuple[Any, ...] = (self._t,)
+        if of:
+            where += f" AND v.type IN ({','.join('?' * len(of))})"
+            args += tuple(of)
+        return self._reader.by_keys(keys, where=where, args=args)
 
     def _withdrawals(self, keys: Iterable[str] = (), types: Sequence[str] = ()) -> list[FixEntry]:
         """The retractions of versions of ``keys`` (or ``types``) that counted at as_of (the
@@ -155,16 +168,17 @@ class ReadState(State):
             return rows + self._counted(types=_VERIFICATIONS)
         return rows + self._counted(f"r:{i}" for i in ids)
 
-    def _with_endings(self, rows: list[Row]) -> list[Row]:
-        """Add to ``rows`` what the posture walk of the actions among them needs: the actions
-        ending them (closures), the actions superseding them, and the actions they end."""
-        entries = self._reader.entries(rows)
+    def _with_endings(self, entries: list[Entry]) -> list[Entry]:
+        """Add to ``entries`` what the posture walk of the actions among them needs: the
+        actions ending them (closures), the actions superseding them, and those they end."""
+        actions = [e for e in entries if e.type in _POSTURE]
         ids = {e.id for e in entries}
-        more = self._counted(f"r:{i}" for i in ids)
-        wanted = {e.superseded_by for e in entries if e.superseded_by is not None}
-        wanted |= {ends for e in entries if (ends := getattr(e.event, "ends", None)) is not None}
-        more += [r for r in self._reader.by_ids(wanted - ids) if r[0] not in {m[0] for m in more}]
-        return rows + more
+        more = self._counted((f"r:{e.id}" for e in actions), of=_POSTURE)
+        wanted = {e.superseded_by for e in actions if e.superseded_by is not None}
+        wanted |= {ends for e in actions if (ends := getattr(e.event, "ends", None)) is not None}
+        have = ids | {row[ID] for row in more}
+        more += self._reader.by_ids(wanted - have)
+        return entries + self._reader.entries(row for row in more if row[ID] not in ids)
 
     def _exists(self, key: str, *, counted: bool) -> bool:
         where = "v.counted_from <= ?" if counted else "1"
@@ -381,11 +395,12 @@ class ReadState(State):
         """
         self._check_actors(regulator, target)
         if regulator is None and target is None:
-            rows = self._counted(types=_POSTURE)
+            state = self._slice(self._counted(types=_POSTURE), only=("posture",))
         else:
             actor = regulator if regulator is not None else target
-            rows = self._with_endings(self._counted([f"a:{actor}"]))
-        return self._slice(rows, only=("posture",)).posture(regulator=regulator, target=target)
+            actions = self._reader.entries(self._counted([f"a:{actor}"], of=_POSTURE))
+            state = self._slice(entries=self._with_endings(actions), only=("posture",))
+        return state.posture(regulator=regulator, target=target)
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason.
@@ -443,9 +458,10 @@ class ReadState(State):
         """
         self._check_actor(actor)
         named = self._counted([f"a:{actor}"])
-        rows = self._with_endings(self._with_standing(named))
-        rows += self._counted([f"A:{actor}", f"R:{actor}"])
-        return self._slice(rows, self._withdrawals([f"a:{actor}"])).actor(actor)
+        entries = self._with_endings(self._reader.entries(self._with_standing(named)))
+        rows = self._counted([f"A:{actor}", f"R:{actor}"])
+        gone = self._withdrawals([f"a:{actor}"])
+        return self._slice(rows, gone, entries=entries).actor(actor)
 
     def summary(self) -> dict[str, Any]:
         """Counts of what the state holds."""
