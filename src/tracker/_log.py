@@ -549,6 +549,9 @@ class Log:
         if model is None:
             return None
         store = self.store
+        covered, head = model.covered, store.head()
+        if head.seq == covered.seq and head.hash == covered.hash:
+            return model  # nothing appended since: no lock, no read of the log
         before = derived.stat()
         walked: list[tuple[Any, int, str, bool]] = []
 
