@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import ValidationError
@@ -28,6 +28,7 @@ from tracker.store.file import FileStore, open_regular
 from tracker.store.records import (
     HASH_KEY,
     SCHEMA_VERSION,
+    SIGNED_VERSION,
     Record,
     hash_at,
     hash_of_line,
@@ -37,6 +38,7 @@ from tracker.store.records import (
 
 if TYPE_CHECKING:
     from tracker.derived.core import Derived
+    from tracker.proofs.audit import Audit
     from tracker.store.base import Position, Store
 
 Streamed = tuple[int, str, AnyEvent, str, "Position"]
@@ -44,13 +46,19 @@ Streamed = tuple[int, str, AnyEvent, str, "Position"]
 
 
 def stream(
-    store: Store, derived: Derived, start: Position | None, chain: Chain, cutoff: str | None
+    store: Store,
+    derived: Derived,
+    start: Position | None,
+    chain: Chain,
+    cutoff: str | None,
+    hasher: Any = None,
 ) -> Iterator[Streamed]:
     """Yield the records after ``start`` for a replay, checking the chain as they come.
 
     ``chain`` is where the walk stands (the record before ``start``: its sequence number, hash
     and recorded time) and holds the event ids already seen (``chain.ids``, a dict); it is
     moved along. Stops before the first record recorded after ``cutoff`` (RFC 3339) if given.
+    ``hasher`` (a file log's replay that will save a checkpoint) is fed every byte read.
 
     Raises:
         IntegrityError: a record's hash, link or sequence number is wrong, or it reuses an id.
@@ -71,7 +79,7 @@ def stream(
     # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
     # and the event's bytes go straight to the validator, never through Python dicts.
     loads, validate = orjson.loads, EVENT_ADAPTER.validator.validate_json
-    hash_key, event_key, version = HASH_KEY, b'"event":', SCHEMA_VERSION
+    hash_key, event_key, versions = HASH_KEY, b'"event":', _VERSIONS
     seek = derived.seek
     # A walk over the whole log from where the seek samples end fills them in on the way.
     sampling = cutoff is None and not seek.ready() and not start
@@ -79,6 +87,9 @@ def stream(
     pos = int(start or 0)
     try:
         for line, pos in store.read_lines(start):
+            if hasher is not None:
+                hasher.update(line)
+                hasher.update(b"\n")
             i = line.rfind(hash_key)
             try:
                 tail = loads(b"{" + line[i + 1 :]) if i > 0 else None
@@ -86,7 +97,7 @@ def stream(
                 tail = None
             if (
                 tail is None
-                or tail.get("v") != version
+                or tail.get("v") not in versions
                 or tail.get("prev") != prev
                 or tail.get("seq") != expected
                 or not isinstance(tail.get("recorded"), str)
@@ -134,6 +145,11 @@ def stream(
         seek.covered(expected - 1, pos, prev)
 
 
+_VERSIONS = (SCHEMA_VERSION, SIGNED_VERSION)
+"""The record versions replay's fast path reads (its hash check covers a version 2 record's
+event through its digest: :func:`tracker.store.records.hash_at`)."""
+
+
 def records_at(store: FileStore, offsets: list[int]) -> Iterator[tuple[int, str, AnyEvent, str]]:
     """Read the records starting at ``offsets`` (in order), checking each one's hash.
 
@@ -175,10 +191,14 @@ def records_at(store: FileStore, offsets: list[int]) -> Iterator[tuple[int, str,
             yield tail["seq"], tail["recorded"], event, tail["hash"]
 
 
-def verify_walk(store: Store, want: Checkpoint | None) -> Chain:
+def verify_walk(
+    store: Store, want: Checkpoint | None, audit: Audit | None = None
+) -> tuple[Chain, Audit | None]:
     """Walk the whole chain (every check of :class:`Chain`, ids included) against ``want``.
 
-    Returns the chain as it ends (its ``seq`` is the record count).
+    ``audit`` (signatures and erasures, :mod:`tracker.proofs.audit`) sees every record; one is
+    made at the first signed record when none is given (erasures need no keys to check).
+    Returns the chain as it ends (its ``seq`` is the record count) and the audit, if any.
 
     Raises:
         IntegrityError: the first bad record, or how the log fails to extend ``want``.
@@ -188,7 +208,14 @@ def verify_walk(store: Store, want: Checkpoint | None) -> Chain:
     chain = Chain(ids={})
     check = chain.check
     for line, _pos in store.read_lines():
-        record_hash = check(line)["hash"]
+        data = check(line)
+        record_hash = data["hash"]
+        if audit is not None or data["v"] != SCHEMA_VERSION:
+            if audit is None:  # signed records: check erasures (signatures need keys)
+                from tracker.proofs.audit import Audit
+
+                audit = Audit(None)
+            audit.see(data, line)
         if chain.seq == 1 and want is not None and want.seq > 0 and want.origin is not None:
             origin = origin_of(record_hash)
             if origin != want.origin:
@@ -213,7 +240,7 @@ def verify_walk(store: Store, want: Checkpoint | None) -> Chain:
             f"it has only {chain.seq} records"
         )
         raise IntegrityError(msg, seq=chain.seq + 1)
-    return chain
+    return chain, audit
 
 
 def checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[Record, Position]]:
@@ -236,8 +263,12 @@ def filtered(
     topic: str | None,
     occ: PartialDate | None,
     rec: PartialDate | None,
+    by: str | None = None,
 ) -> Iterator[Record]:
     """The raw records matching the filters (``tracker log``), checked from the first record.
+
+    ``by``: only records signed in the name of this key (``NAME+KEYID``, or ``NAME`` for any
+    key of that name).
 
     Raises:
         IntegrityError: a record before the last one listed does not extend the chain, or
@@ -250,11 +281,18 @@ def filtered(
     else:  # a prefix of the log: a store with an index on recorded time reads only it
         records = store.read_until(until_recorded=rec_to)
     check = Chain(ids={}).check
+    by_name = by if by is None or "+" not in by else None
     for record, _pos in records:
         check(record.line())
         event = record.event
         if type is not None and event["type"] != type:
             continue
+        if by is not None:
+            signer = record.by
+            if signer is None or (
+                signer != by if by_name is None else signer.rpartition("+")[0] != by_name
+            ):
+                continue
         if rec_from is not None and record.recorded < rec_from:
             continue
         if rec_to is not None and record.recorded > rec_to:

@@ -250,3 +250,22 @@ def test_a_log_folder_owned_by_another_user_is_replaced(grok: Path, derived: Pat
         assert log.derived.folder == derived
         assert os.stat(derived).st_uid == os.geteuid()
     assert not state.exists() or os.stat(state).st_uid == os.geteuid()
+
+
+def test_what_no_cheap_check_finds_is_found_by_verify(
+    grok: Path, cli: Run, derived: Path, clock: Any, tmp_path: Path
+) -> None:
+    """The documented limit: an edit that keeps every length, inside what this user verified,
+    made together with an append since this user last looked, lets the next write through
+    (its own records are checked, the verified prefix is not read again); ``verify`` finds it,
+    and so does the next replay, which reads every record."""
+    mine = os.environ["TRACKER_CACHE_DIR"]
+    os.environ["TRACKER_CACHE_DIR"] = str(tmp_path / "teammate-cache")
+    with tracker.open(grok, clock=clock) as other:  # a teammate (their own cache) appends...
+        other.append({"type": "topic", "topic": "teammate", "name": "A teammate's topic"})
+    os.environ["TRACKER_CACHE_DIR"] = mine
+    edit_in_place(grok, b"insulting", b"INSULTING")  # ...and someone edits an old record
+    assert cli("add topic --log grok.jsonl --topic bans --name Bans").status == 0
+    found = cli("verify --log grok.jsonl")
+    assert found.status == 5 and "record 18" in found.err
+    assert cli("replay --log grok.jsonl").status == 5

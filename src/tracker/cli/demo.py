@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from tracker.cli.common import command, emit
+from tracker.cli.common import command, emit, say
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
@@ -186,22 +186,79 @@ def _demo(args: argparse.Namespace) -> int:
             True,
         )
         return 0
-    print(f"The bundled Grok example is at {path}")
-    print("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")
+    say(f"The bundled Grok example is at {path}")
+    say("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")
     for what, cmd in walk:
-        print(f"# {what}")
-        print(f"$ tracker --log {shown} {shlex.join(cmd)}")
+        say(f"# {what}")
+        say(f"$ tracker --log {shown} {shlex.join(cmd)}")
         status = main(["--log", str(path), *cmd], clock=None)
-        print()
+        say("")
         if status:
             return status
-    print("Try it yourself, for example:")
-    print(f"  export TRACKER_LOG={shown}")
-    print("  tracker actor list")
-    print("  tracker log --type figure")
-    print("  tracker stances; tracker figures; tracker posture; tracker disputes")
-    print("  tracker diff --known-at 2026-01-12 --to-known-at 2026-01-14")
-    print("  tracker replay --as-of 2026-01-09 --json")
-    if os.environ.get("TRACKER_LOG"):
-        print("(your TRACKER_LOG is set; the demo did not use or change it)")
+    for line in closing(path, temporary=args.path is None):
+        say(line)
     return 0
+
+
+TRY = (
+    ["actor", "list"],
+    ["log", "--type", "figure"],
+    ["figures", "--subject", "xai", "--unit", "USD_million"],
+    ["diff", "--known-at", "2026-01-12", "--to-known-at", "2026-01-14"],
+    ["replay", "--as-of", "2026-01-09", "--json"],
+)
+"""What the closing lines suggest: commands that need nothing beyond the core install."""
+
+
+def closing(path: Path, *, temporary: bool) -> list[str]:
+    """The demo's last lines: commands that work as printed, and what becomes of its files.
+
+    Each command names the log with ``--log``, so it works in any shell (bash, zsh, fish, cmd,
+    PowerShell) with no variable to set; paths are quoted for the shell of this platform.
+    """
+    import shutil
+    import sys
+    from pathlib import Path
+
+    windows = os.name == "nt"
+    shown = _quoted(str(path), windows=windows)
+    lines = ["Try it yourself (each command works as shown):"]
+    lines += [f"  tracker --log {shown} {_joined(cmd, windows=windows)}" for cmd in TRY]
+    if shutil.which("tracker") is None:  # e.g. run as .venv/bin/tracker, not activated
+        venv = Path(sys.prefix)
+        activate = (
+            venv / "Scripts" / "activate.bat" if windows else venv / "bin" / "activate"
+        )
+        lines.append(
+            f"(tracker is not on this shell's PATH: activate its environment first with "
+            f"{'' if windows else '. '}{_quoted(str(activate), windows=windows)})"
+        )
+    if os.environ.get("TRACKER_LOG"):
+        lines.append("(your TRACKER_LOG is set; the demo did not use or change it)")
+    if temporary:
+        folder = _quoted(str(path.parent), windows=windows)
+        remove = f"rmdir /s /q {folder}" if windows else f"rm -r {folder}"
+        lines.append("")
+        lines.append(
+            f"The folder {folder} stays after the demo (the log, and the files tracker keeps "
+            "beside it);"
+        )
+        lines.append(f"remove it when you are done: {remove}")
+    else:
+        lines.append("")
+        lines.append(
+            f"The log stays at {shown}, with the files tracker keeps beside it "
+            f"({path.name}.lock and others it rebuilds when they are missing)."
+        )
+    return lines
+
+
+def _quoted(text: str, *, windows: bool) -> str:
+    import shlex
+    import subprocess
+
+    return subprocess.list2cmdline([text]) if windows else shlex.quote(text)
+
+
+def _joined(words: list[str], *, windows: bool) -> str:
+    return " ".join(_quoted(w, windows=windows) for w in words)

@@ -15,6 +15,7 @@ from tracker.cli.common import (
     emit_streamed,
     no_results,
     open_log,
+    say,
     table_lines,
 )
 
@@ -86,11 +87,11 @@ def _sql(args: argparse.Namespace) -> None:
         return
     first = next(rows, None)
     if first is None:
-        print(" ".join(answer.columns))
-        print(no_results("rows"))
+        say(" ".join(answer.columns))
+        say(no_results("rows"))
         return
     for line in table_lines(_chain(first, rows), answer.columns, sample=200):
-        print(line)
+        say(line)
 
 
 def _chain(first: tuple[Any, ...], rest: Iterator[tuple[Any, ...]]) -> Iterator[list[str]]:

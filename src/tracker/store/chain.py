@@ -18,7 +18,14 @@ import orjson
 
 from tracker._json import NestingError, check_depth, may_nest
 from tracker.errors import IntegrityError
-from tracker.store.records import HASH_KEY, SCHEMA_VERSION, ZERO_HASH, check_line, hash_at
+from tracker.store.records import (
+    HASH_KEY,
+    SCHEMA_VERSION,
+    ZERO_HASH,
+    check_line,
+    hash_at,
+    v2_members_ok,
+)
 
 RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
 
@@ -71,10 +78,12 @@ class Chain:
             i = line.rfind(HASH_KEY)
             recorded = data["recorded"]
             ok = (
-                data.keys() == RECORD_KEYS
+                (
+                    (data.keys() == RECORD_KEYS and data["v"] == SCHEMA_VERSION)
+                    or v2_members_ok(data)  # (a signed record: its hash holds its event)
+                )
                 and data["seq"] == expected
                 and data["prev"] == self.prev
-                and data["v"] == SCHEMA_VERSION
                 and type(data["event"]) is dict
                 and type(recorded) is str
                 and recorded >= self.recorded
