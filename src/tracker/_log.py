@@ -994,11 +994,7 @@ def _event_view(state: State, event_id: str) -> EventView | None:
                     state.known_seq,
                 )
         return None
-    verifications = tuple(
-        v
-        for v in state.timeline(type="verification")
-        if getattr(v.event, "target", None) == event_id
-    )
+    verifications = tuple(state.verifications_of(event_id))
     return EventView(
         event_id,
         entry.event,

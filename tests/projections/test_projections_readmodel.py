@@ -59,7 +59,8 @@ def answers(state: State) -> dict[str, Any]:
         "summary": state.summary(),
         "head": (state.head_seq, state.head_hash),
         "clocks": (state.as_of, state.known_at),
-        "by_id": [(state.entry(i), state.placement(i), state.history(i)) for i in ids],
+        "by_id": [(state.entry(i), state.placement(i), state.history(i),
+                   list(state.verifications_of(i))) for i in ids],
         "fixes": state.fixes(),
         "retracted": state.retracted(),
         "registry": (state.actors, state.topics, state.registry.actor_entries,
@@ -163,6 +164,11 @@ def _check_read_model(data: st.DataObject, records: list[Any]) -> None:
             fold = log.replay(as_of=as_of, known_at=known_at, fold=True)
             read = model.state(as_of=fold.as_of, known_at=fold.known_at)
             assert answers(read) == answers(fold), (as_of, known_at)
+            tested = {getattr(v.event, "target", "") for v in fold.timeline(type="verification")}
+            for target in tested:  # what `tracker show` lists: the timeline's verifications of it
+                assert list(fold.verifications_of(target)) == [
+                    v for v in fold.timeline(type="verification") if v.event.target == target  # type: ignore[union-attr]
+                ]
         model.close()
         facade = log.replay(as_of=as_of, known_at=known_at)  # the facade's own read model
         assert type(facade).__name__ == "ReadState"

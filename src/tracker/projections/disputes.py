@@ -273,9 +273,13 @@ class Verifications:
         """The ids of every tested event (unordered)."""
         return list(self._by_target)
 
+    def of(self, event_id: str) -> list[Entry]:
+        """The verifications of one event, in occurred order."""
+        return sorted(self._by_target.get(event_id, {}).values(), key=lambda e: e.sort_key)
+
     def verdicts_on(self, event_id: str) -> Rows[VerdictRow]:
         """The verdicts on one event, in occurred order of the verifications."""
-        found = sorted(self._by_target.get(event_id, {}).values(), key=lambda e: e.sort_key)
+        found = self.of(event_id)
         out = []
         for e in found:
             ev: Verification = e.event  # type: ignore[assignment]

@@ -178,6 +178,10 @@ class State:
         """Retracted event ids, each with its retraction."""
         return dict(self._replayer.retracted)
 
+    def verifications_of(self, event_id: str) -> TimelineView:
+        """The verifications of one event that count at as_of, in occurred order."""
+        return TimelineView(tuple(self._verifications.of(event_id)))
+
     def history(self, event_id: str) -> list[HistoryItem]:
         """How the record of an event changed: when it was recorded, then each fix."""
         fixes = self._replayer.fixes_by_target.get(event_id, [])

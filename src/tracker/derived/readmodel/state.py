@@ -293,6 +293,11 @@ class ReadState(State):
         """Retracted event ids, each with its retraction."""
         return self._slice((), self.fixes(), only=()).retracted()
 
+    def verifications_of(self, event_id: str) -> TimelineView:
+        """The verifications of one event that count at as_of, in occurred order."""
+        found = self._counted([f"r:{event_id}"], of=_VERIFICATIONS)
+        return self._slice(found, only=("verifications",)).verifications_of(event_id)
+
     def history(self, event_id: str) -> list[HistoryItem]:
         """How the record of an event changed: when it was recorded, then each fix."""
         return self._about(event_id).history(event_id)
