@@ -63,6 +63,9 @@ class StoreSource:
             finally:
                 os.close(fd)
             return out
+        at_once = getattr(store, "lines_at", None)  # (PostgreSQL: one query for them all)
+        if at_once is not None:
+            return list(at_once(positions))
         return [next(iter(store.read_lines(position or None)))[0] for position in positions]
 
     def anchored(self, position: int, record_hash: str) -> bool:
