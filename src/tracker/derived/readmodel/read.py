@@ -149,9 +149,10 @@ class Reader:
 
     # --- entries ---------------------------------------------------------------------------
 
-    def entries(self, rows: Iterable[Row]) -> list[Entry]:
-        """The entries the rows stand for, in the order of their first records."""
-        ordered = sorted(rows, key=lambda r: r[SEQ])
+    def entries(self, rows: Iterable[Row], *, as_given: bool = False) -> list[Entry]:
+        """The entries the rows stand for, in the order of their first records (or, with
+        ``as_given``, in the rows' order)."""
+        ordered = list(rows) if as_given else sorted(rows, key=lambda r: r[SEQ])
         events = self._events([(r[SRC], r[SRC_HASH], r[SRC_SEQ], r[SRC_SEQ] == r[SEQ], r[ID])
                                for r in ordered])
         return [

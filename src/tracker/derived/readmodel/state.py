@@ -119,6 +119,7 @@ class ReadState(State):
         self._reader = Reader(db, model.lines_at, k)
         self._registry: Registry | None = None
         self._last_stances: tuple[tuple[str | None, str | None], State] | None = None
+        self._stances_whole: tuple[Rows[StanceStep], Rows[StanceChange]] | None = None
 
     # --- slices ----------------------------------------------------------------------------
 
@@ -253,7 +254,10 @@ class ReadState(State):
                 f"SELECT {VERSION_SELECT} FROM {source} ORDER BY v.sort_a, v.sort_b, v.seq", args
             )
             while rows := cursor.fetchmany(CHUNK):
-                yield list(self._slice(rows, only=("timeline",)).timeline(**filters))
+                if exact:  # the query selected and ordered them as the timeline would
+                    yield self._reader.entries(rows, as_given=True)
+                else:
+                    yield list(self._slice(rows, only=("timeline",)).timeline(**filters))
 
         def count() -> int:
             if not types:
@@ -329,11 +333,8 @@ class ReadState(State):
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
-        if holder is None and topic is None:  # topic by topic: one topic's statements at a time
-            steps: list[StanceStep] = []
-            for name in self._key_values("t"):
-                steps += self._stance_slice(None, name, check=False).stances(topic=name)
-            return rows(steps, StanceStep)
+        if holder is None and topic is None:
+            return self._every_stance()[0]
         return self._stance_slice(holder, topic).stances(topic=topic, holder=holder)
 
     def stance_history(self, holder: str, topic: str) -> StanceHistory:
@@ -354,12 +355,23 @@ class ReadState(State):
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
-        if holder is None and topic is None:  # topic by topic, then in occurred order
+        if holder is None and topic is None:
+            return self._every_stance()[1]
+        return self._stance_slice(holder, topic).stance_changes(topic=topic, holder=holder)
+
+    def _every_stance(self) -> tuple[Rows[StanceStep], Rows[StanceChange]]:
+        """Every position and every change, worked out topic by topic (one topic's statements
+        in memory at a time) in one pass, kept for the next ask."""
+        if self._stances_whole is None:
+            steps: list[StanceStep] = []
             changes: list[StanceChange] = []
             for name in self._key_values("t"):
-                changes += self._stance_slice(None, name, check=False).stance_changes(topic=name)
-            return ordered_changes(changes)
-        return self._stance_slice(holder, topic).stance_changes(topic=topic, holder=holder)
+                part = self._stance_slice(None, name, check=False)
+                steps += part.stances(topic=name)
+                changes += part.stance_changes(topic=name)
+            self._last_stances = None
+            self._stances_whole = (rows(steps, StanceStep), ordered_changes(changes))
+        return self._stances_whole
 
     # --- figures, posture, disputes ----------------------------------------------------------
 
