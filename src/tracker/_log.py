@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from tracker import _read
+from tracker import _read, _replay
 from tracker._copy import CopyReport, copy_records
 from tracker._gc import paused as _gc_paused
 from tracker._plan import LOG_DOORS as _LOG_DOORS
+from tracker._replay import EventView as EventView  # (tracker.EventView)
 from tracker.derived.core import Derived
 from tracker.derived.index import Index, StaleIndexError
 from tracker.errors import (
@@ -28,25 +29,21 @@ from tracker.errors import (
     UnknownIdError,
 )
 from tracker.events.codec import load_event, prepare_events
-from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
+from tracker.events.dates import PartialDate, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Store, is_database_url, system_clock
-from tracker.store.chain import Chain
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
-from tracker.store.records import ZERO_HASH, Record, Signer
+from tracker.store.records import Record, Signer
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
     import sqlite3
 
     from tracker._import import PreparedFile
-    from tracker.derived.readmodel import Mark, ReadModel
-    from tracker.derived.readmodel.build import RecordIn
     from tracker.derived.readmodel.sql import Answer
     from tracker.projections.actors import ActorView
-    from tracker.projections.fold import Entry
-    from tracker.projections.state import HistoryItem, State
+    from tracker.projections.state import State
     from tracker.proofs.audit import AuditReport, Finding
     from tracker.proofs.keys import TrustedKey
     from tracker.store.postgres import PostgresStore
@@ -85,15 +82,6 @@ class VerifyReport:
 
 
 _FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersession": "supersedes"}
-
-
-class _Unnoted(dict[str, int]):
-    """Event ids a stream need not remember (the read model checks ids in its database)."""
-
-    def setdefault(self, key: str, default: int | None = None) -> int:
-        """Remember nothing; say the id is new."""
-        assert default is not None
-        return default
 
 
 class Log:
@@ -449,60 +437,10 @@ class Log:
         """
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
-        model = None if fold else self._read_model()
+        model = None if fold else _replay.caught_up(self)
         if model is not None:
             return model.state(as_of=t, known_at=k)
-        return self._fold(t, k)
-
-    def _fold(self, as_of: datetime | None, known_at: datetime | None) -> State:
-        """Fold the log in memory up to ``known_at`` (the reference every answer is held to)."""
-        from tracker.projections.state import State
-
-        cutoff = format_instant(known_at) if known_at is not None else None
-        derived = self.derived
-        state = State(as_of=as_of, known_at=known_at)
-        whole = derived.stat() if cutoff is None else None
-        advance, pos = state.advance, None
-        with _gc_paused():
-            for seq, recorded, event, record_hash, pos in _read.stream(
-                self.store, derived, None, Chain(ids={}), cutoff
-            ):
-                advance(seq, recorded, event, record_hash)
-        if whole is not None and state.head_hash is not None:
-            derived.note_whole(whole, pos, state.head_seq, state.head_hash)
-        return state
-
-    def _read_model(self) -> ReadModel | None:
-        """The read model, caught up with the log; None where the log is folded instead."""
-        derived = self.derived
-        model = derived.readmodel()
-        if model is None:
-            return None
-        store = self.store
-        covered, head = model.covered, store.head()
-        if head.seq == covered.seq and head.hash == covered.hash:
-            return model  # nothing appended since: no lock, no read of the log
-        before = derived.stat()
-        walked: list[tuple[Any, int, str, bool]] = []
-
-        def records(mark: Mark) -> Iterator[RecordIn]:
-            start = mark.position if mark.seq else None
-            chain = Chain(seq=mark.seq, prev=mark.hash or ZERO_HASH, recorded=mark.recorded,
-                          ids=_Unnoted())  # (the read model checks ids itself: one lookup per chunk)
-            position, seq, record_hash = start, 0, ""
-            for seq, recorded, event, record_hash, end in _read.stream(
-                store, derived, start, chain, None
-            ):
-                yield seq, recorded, event, record_hash, int(position or 0), int(end)
-                position = end
-            if seq:
-                walked.append((position, seq, record_hash, mark.seq == 0))
-
-        with _gc_paused():
-            model.extend(records)
-        for position, seq, record_hash, whole in walked:
-            derived.walked(before, position, seq, record_hash, whole=whole)
-        return model
+        return _replay.fold(self, t, k)
 
     def actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
@@ -608,7 +546,7 @@ class Log:
                 position = after_record
                 new = True
             if new:
-                self._read_model()
+                _replay.caught_up(self)
             if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
                 return
 
@@ -655,7 +593,7 @@ class Log:
         Raises:
             UnknownIdError: no such event (with the closest id, if one is close).
         """
-        view = _event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
+        view = _replay.event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
         if view is None:
             self.derived.catch_up()
             guess = self._index.suggest_event(event_id)
@@ -804,75 +742,6 @@ class Log:
 
 
 _FOLLOW_WAIT = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class EventView:
-    """One event as a replay sees it: :meth:`Log.event`."""
-
-    id: str
-    event: AnyEvent
-    """Its current version (after corrections); for a retracted event, the last one before the
-    retraction; for a fix (correction, retraction, supersession), the fix itself."""
-    seq: int
-    """The record that first recorded it."""
-    recorded: str
-    placement: str
-    """``counted``, ``uncertain`` (its dates straddle as_of), ``future`` (after as_of),
-    ``retracted``, or ``fix``."""
-    history: tuple[HistoryItem, ...]
-    """When it was recorded, then each correction, retraction or supersession of it."""
-    verifications: tuple[Entry, ...]
-    """The verifications of it that count at as_of, in occurred order."""
-    superseded_by: str | None = None
-    as_of: datetime | None = None
-    """The replay's world time (None: unbounded)."""
-    known_at: datetime | None = None
-    """The replay's record time (None: the whole log)."""
-    known_seq: int | None = None
-    """When known_at was given as a record number: that record."""
-    recorders: dict[int, str | None] = field(default_factory=dict)
-    """Who each record of its history claims recorded it (``NAME+KEYID``), by sequence
-    number; None: unsigned."""
-
-
-def _event_view(state: State, event_id: str) -> EventView | None:
-    entry = state.entry(event_id)
-    placement = state.placement(event_id)
-    history = tuple(state.history(event_id))
-    if entry is None and placement == "retracted":
-        entry = state.retracted()[event_id].before
-    if entry is None:
-        for fix in state.fixes():
-            if fix.fix.id == event_id:
-                return EventView(
-                    event_id,
-                    fix.fix,
-                    fix.seq,
-                    fix.recorded,
-                    "fix",
-                    (),
-                    (),
-                    None,
-                    state.as_of,
-                    state.known_at,
-                    state.known_seq,
-                )
-        return None
-    verifications = tuple(state.verifications_of(event_id))
-    return EventView(
-        event_id,
-        entry.event,
-        history[0].seq if history else entry.seq,
-        history[0].recorded if history else entry.recorded,
-        placement or "counted",
-        history,
-        verifications,
-        entry.superseded_by,
-        state.as_of,
-        state.known_at,
-        state.known_seq,
-    )
 
 
 def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:

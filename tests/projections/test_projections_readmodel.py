@@ -60,7 +60,7 @@ def answers(state: State) -> dict[str, Any]:
         "head": (state.head_seq, state.head_hash),
         "clocks": (state.as_of, state.known_at),
         "by_id": [(state.entry(i), state.placement(i), state.history(i),
-                   list(state.verifications_of(i))) for i in ids],
+                   list(state.verifications_of(i)), state.fix(i)) for i in ids],
         "fixes": state.fixes(),
         "retracted": state.retracted(),
         "registry": (state.actors, state.topics, state.registry.actor_entries,

@@ -174,6 +174,10 @@ class State:
         """Every correction, retraction and supersession known, in log order."""
         return list(self._replayer.fixes)
 
+    def fix(self, fix_id: str) -> FixEntry | None:
+        """The correction, retraction or supersession with this id, if the log has one."""
+        return next((f for f in self._replayer.fixes if f.fix.id == fix_id), None)
+
     def retracted(self) -> dict[str, FixEntry]:
         """Retracted event ids, each with its retraction."""
         return dict(self._replayer.retracted)

@@ -293,6 +293,15 @@ class ReadState(State):
         """Every correction, retraction and supersession known, in log order."""
         return self._reader.fix_entries(self._reader.fixes())
 
+    def fix(self, fix_id: str) -> FixEntry | None:
+        """The correction, retraction or supersession with this id, if the log has one."""
+        found = self._reader.db.execute(
+            f"SELECT {FIX_COLUMNS} FROM fix_records WHERE id = ? AND seq <= ?",
+            (fix_id, self.head_seq),
+        ).fetchall()
+        fixes = self._reader.fix_entries(found)
+        return fixes[0] if fixes else None
+
     def retracted(self) -> dict[str, FixEntry]:
         """Retracted event ids, each with its retraction."""
         return self._slice((), self.fixes(), only=()).retracted()
