@@ -218,3 +218,16 @@ def test_an_id_used_twice_is_refused(log: tracker.Log, later: int) -> None:
                         "occurred": "2026-01-05", "sources": SOURCE}])
     with pytest.raises(IntegrityError, match=f"record {len(log)}: event id 's0' is already used by record 4"):
         model.extend(source.stream)
+
+
+def test_every_question_a_state_answers_is_read_from_the_read_model() -> None:
+    """ReadState answers every public question of State itself (a question added to State
+    without a read of its own would answer from an empty state)."""
+    from tracker.derived.readmodel import ReadState
+    from tracker.projections.state import State
+
+    asked = {
+        name for name, value in vars(State).items()
+        if not name.startswith("_") and (callable(value) or isinstance(value, property))
+    } - {"restored", "actors", "topics"}  # (the slices' maker; two views of .registry)
+    assert asked - set(vars(ReadState)) == set()
