@@ -29,7 +29,7 @@ from tracker.errors import (
     UnknownIdError,
 )
 from tracker.events.codec import load_event, prepare_events
-from tracker.events.dates import PartialDate, parse_instant_bound
+from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Store, is_database_url, system_clock
 from tracker.store.checkpoint import Checkpoint, origin_of
@@ -437,7 +437,8 @@ class Log:
         """
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
-        model = None if fold else _replay.caught_up(self)
+        cutoff = format_instant(k) if k is not None else None
+        model = None if fold else _replay.caught_up(self, cutoff)
         if model is not None:
             return model.state(as_of=t, known_at=k)
         return _replay.fold(self, t, k)

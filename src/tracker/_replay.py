@@ -57,15 +57,19 @@ def fold(log: Log, as_of: datetime | None, known_at: datetime | None) -> State:
     return state
 
 
-def caught_up(log: Log) -> ReadModel | None:
-    """The log's read model, caught up with it; None where the log is folded instead (a log in
-    memory, an empty one, or one with no private folder in the cache)."""
+def caught_up(log: Log, cutoff: str | None = None) -> ReadModel | None:
+    """The log's read model, caught up with it (with ``cutoff``, an RFC 3339 ``known_at``:
+    with what was recorded by then, and nothing after it is read); None where the log is
+    folded instead (a log in memory, an empty one, or one with no private folder)."""
     derived = log.derived
     model = derived.readmodel()
     if model is None:
         return None
     store = log.store
-    covered, head = model.covered, store.head()
+    covered = model.covered
+    if cutoff is not None and covered.seq and covered.recorded > cutoff:
+        return model  # it holds every record of that prefix already
+    head = store.head()
     if head.seq == covered.seq and head.hash == covered.hash:
         return model  # nothing appended since: no lock, no read of the log
     before = derived.stat()
@@ -77,11 +81,11 @@ def caught_up(log: Log) -> ReadModel | None:
                       ids=_Unnoted())  # (the read model checks ids itself: one lookup per chunk)
         position, seq, record_hash = start, 0, ""
         for seq, recorded, event, record_hash, end in _read.stream(
-            store, derived, start, chain, None
+            store, derived, start, chain, cutoff
         ):
             yield seq, recorded, event, record_hash, int(position or 0), int(end)
             position = end
-        if seq:
+        if seq and cutoff is None:  # (a prefix walked is not the file as it is)
             walked.append((position, seq, record_hash, mark.seq == 0))
 
     with _gc_paused():

@@ -19,7 +19,7 @@ from tracker.derived import files
 from tracker.derived.readmodel import Mark, ReadModel
 from tracker.derived.readmodel.model import NAME
 from tracker.derived.readmodel.source import StoreSource
-from tracker.errors import IntegrityError
+from tracker.errors import IntegrityError, TrackerError
 
 SOURCE = [{"publisher": "P", "url": "https://p.example"}]
 
@@ -231,3 +231,31 @@ def test_every_question_a_state_answers_is_read_from_the_read_model() -> None:
         if not name.startswith("_") and (callable(value) or isinstance(value, property))
     } - {"restored", "actors", "topics"}  # (the slices' maker; two views of .registry)
     assert asked - set(vars(ReadState)) == set()
+
+
+def test_a_known_at_replay_reads_nothing_recorded_later(tmp_path: Path) -> None:
+    """A replay to a known_at catches the read model up to that prefix only: a record
+    recorded later, even one that is not a record at all, is never read (the whole replay
+    after it says what is wrong with it)."""
+    from datetime import UTC, datetime, timedelta
+
+    class Clock:
+        now = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+
+        def __call__(self) -> datetime:
+            self.now += timedelta(minutes=1)
+            return self.now
+
+    path = tmp_path / "log.jsonl"
+    log = tracker.open(path, create=True, clock=Clock())
+    log.append({"type": "actor", "actor": "a0", "name": "A", "kind": "other"})
+    log.append({"type": "topic", "topic": "t0", "name": "T"})
+    log.append({"type": "statement", "id": "s0", "speaker": "a0", "topic": "t0", "stance": 1,
+                "quote": "q", "occurred": "2026-01-05", "sources": SOURCE})
+    log.append({"type": "statement", "id": "s1", "speaker": "a0", "topic": "t0", "stance": -2,
+                "quote": "later words", "occurred": "2026-01-06", "sources": SOURCE})
+    path.write_bytes(path.read_bytes().replace(b"later words", b"LATER WORDS"))
+    state = tracker.open(path).replay(known_at="2026-01-12T09:03")
+    assert [s.position for s in state.stances()] == [1]
+    with pytest.raises(TrackerError):
+        tracker.open(path).replay()
