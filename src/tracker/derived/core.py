@@ -133,6 +133,22 @@ class Derived:
         if marker is not None:
             files.atomic_write(marker, b"", fsync=False)
 
+    def forget(self) -> None:
+        """Throw away every file derived from this log, and this log's whole folder: after an
+        erasure they may hold the erased content, and offsets moved. The folder the log had
+        before (its first record may have been erased, which names a new folder) goes too."""
+        before = self._bound[0] if self._bound is not None else None
+        self.reset_index(discard=True)
+        self._seek = None
+        if self._readmodel is not None:
+            self._readmodel.close()
+            self._readmodel = None
+        self._bound = None
+        for folder in {before, folder_of(self.store)[0]} - {None}:
+            assert folder is not None
+            files.discard(folder)
+        self._bound = None
+
     # --- the index: the last point this user verified ----------------------------------------
 
     def holds(self, position: Any, record_hash: Any) -> bool:

@@ -18,14 +18,8 @@ import orjson
 
 from tracker._json import NestingError, check_depth, may_nest
 from tracker.errors import IntegrityError
-from tracker.store.records import (
-    HASH_KEY,
-    SCHEMA_VERSION,
-    ZERO_HASH,
-    check_line,
-    hash_at,
-    v2_members_ok,
-)
+from tracker.store.records import HASH_KEY, SCHEMA_VERSION, ZERO_HASH, check_line, hash_at
+from tracker.store.signed import v2_members_ok
 
 RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
 
