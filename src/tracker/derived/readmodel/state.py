@@ -42,7 +42,7 @@ from tracker.projections.disputes import (
 )
 from tracker.projections.figures import FigureSeries, FigureTable
 from tracker.projections.fold import Entry, FixEntry
-from tracker.projections.posture import Posture, Postures
+from tracker.projections.posture import Posture, PostureRow, Postures, PostureStep
 from tracker.projections.registry import Registry
 from tracker.projections.results import Rows, rows
 from tracker.projections.stances import (
@@ -304,7 +304,12 @@ class ReadState(State):
 
     def retracted(self) -> dict[str, FixEntry]:
         """Retracted event ids, each with its retraction."""
-        return self._slice((), self.fixes(), only=()).retracted()
+        found = self._reader.db.execute(
+            f"SELECT {FIX_COLUMNS} FROM fix_records WHERE kind = 'retraction' AND seq <= ? "
+            "AND before IS NOT NULL ORDER BY seq",
+            (self.head_seq,),
+        ).fetchall()
+        return self._slice((), self._reader.fix_entries(found), only=()).retracted()
 
     def verifications_of(self, event_id: str) -> TimelineView:
         """The verifications of one event that count at as_of, in occurred order."""
@@ -421,12 +426,62 @@ class ReadState(State):
         """
         self._check_actors(regulator, target)
         if regulator is None and target is None:
-            state = self._slice(self._counted(types=_POSTURE), only=("posture",))
+            return self._every_posture()
         else:
             actor = regulator if regulator is not None else target
             actions = self._reader.entries(self._counted([f"a:{actor}"], of=_POSTURE))
             state = self._slice(entries=self._with_endings(actions), only=("posture",))
         return state.posture(regulator=regulator, target=target)
+
+    def _every_posture(self) -> Posture:
+        """Every pair's posture, worked out a group of pairs at a time.
+
+        A pair's walk needs its actions, the closures that end them and the actions that
+        supersede them, which may belong to other pairs: pairs so linked form one group (a
+        first pass reads what links them, a chunk at a time), and each group is walked alone.
+        Groups share no event, so their steps merge by occurred order exactly.
+        """
+        k, marks = self.head_seq, ",".join("?" * len(_POSTURE))
+        cursor = self._reader.db.execute(
+            f"SELECT {VERSION_SELECT} FROM versions v WHERE v.type IN ({marks}) "
+            "AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) AND v.counted_from <= ?",
+            (*_POSTURE, k, k, self._t),
+        )
+        pair_of: dict[str, tuple[str, str]] = {}
+        links: list[tuple[str, str | None]] = []
+        while found := cursor.fetchmany(CHUNK):
+            for entry in self._reader.entries(found):
+                event: Any = entry.event
+                pair_of[entry.id] = (event.regulator, event.target)
+                links += [(entry.id, event.ends), (entry.id, entry.superseded_by)]
+        root: dict[tuple[str, str], tuple[str, str]] = {}
+
+        def find(pair: tuple[str, str]) -> tuple[str, str]:
+            while root.get(pair, pair) != pair:
+                pair = root[pair] = root.get(root[pair], root[pair])
+            return pair
+
+        for action, other in links:
+            if other is not None and other in pair_of:
+                a, b = find(pair_of[action]), find(pair_of[other])
+                if a != b:
+                    root[max(a, b)] = min(a, b)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for action, pair in pair_of.items():
+            groups.setdefault(find(pair), []).append(action)
+        current: list[PostureRow] = []
+        steps: list[PostureStep] = []
+        batch: list[str] = []
+        for members in [*groups.values(), []]:
+            batch += members
+            if batch and (len(batch) >= CHUNK or not members):
+                part = self._slice(self._reader.by_ids(batch), only=("posture",)).posture()
+                current += part.current
+                steps += part.steps
+                batch = []
+        current.sort(key=lambda r: (r.regulator, r.target))
+        steps.sort(key=lambda s: s.sort_key)
+        return Posture(rows(current, PostureRow), rows(steps, PostureStep))
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason.
