@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tracker import _read
 from tracker.errors import IntegrityError, InvalidInputError
@@ -34,7 +35,11 @@ def _same_place(a: Store, b: Store) -> bool:
 
 
 def copy_records(source: Store, target: Store, *, chunk: int) -> CopyReport:
-    """Copy ``source``'s records as they are onto ``target`` (see :meth:`Log.copy_to`)."""
+    """Copy ``source``'s records as they are onto ``target`` (see :meth:`Log.copy_to`).
+
+    Records the source erased that the target still holds with their content lose it in the
+    target too, in the step that appends the rest (an erasure is carried into a copy).
+    """
     if _same_place(source, target):
         msg = f"cannot copy {source.location} onto itself: give another destination"
         raise InvalidInputError(msg)
@@ -49,6 +54,7 @@ def copy_records(source: Store, target: Store, *, chunk: int) -> CopyReport:
             )
             raise IntegrityError(msg, seq=end.seq + 1)
         pending: list[Record] = []
+        erased: dict[int, bytes] = {}  # records the source erased that the target holds
         for record, _pos in _read.checked_records(source.read_lines()):
             if record.seq <= have.seq:
                 if record.seq == have.seq and record.hash != have.hash:
@@ -57,18 +63,39 @@ def copy_records(source: Store, target: Store, *, chunk: int) -> CopyReport:
                         f"{have.seq} differs; copy into an empty log instead"
                     )
                     raise IntegrityError(msg, seq=have.seq)
+                if record.erased:
+                    erased[record.seq] = record.line()
                 skipped += 1
                 continue
+            if erased and not pending:  # the target's copies of them lose their content too
+                erased = _still_held(writer, erased)
             pending.append(record)
             if len(pending) >= chunk and record.closes_batch:
-                writer.append_records(pending)
+                writer.rewrite_records(erased, pending)
+                erased = {}
                 copied += len(pending)
                 pending = []
-        if pending:
-            writer.append_records(pending)
+        if erased and not pending:
+            erased = _still_held(writer, erased)
+        if pending or erased:
+            writer.rewrite_records(erased, pending)
             copied += len(pending)
         head = writer.head()
     return CopyReport(copied, skipped, head, source.location, target.location)
+
+
+def _still_held(writer: Any, erased: dict[int, bytes]) -> dict[int, bytes]:
+    """Of the erased lines, those whose records the target still holds otherwise (with their
+    content): an erasure in the source is carried into a copy brought up to date."""
+    held: dict[int, bytes] = {}
+    last = max(erased)
+    for record, _pos in writer.read():
+        if record.seq > last:
+            break
+        line = erased.get(record.seq)
+        if line is not None and not record.erased:
+            held[record.seq] = line
+    return held
 
 
 __all__ = ["CopyReport", "copy_records"]

@@ -747,7 +747,7 @@ class Log:
             tree_for(self, want.seq, want.root)
         report = audit.finish() if audit is not None else None
         if report is not None and report.findings:
-            raise _audit_error(report.findings)
+            raise _audit_error(report.findings, report.failed)
         if before is not None and count:
             self.derived.note_whole(before, current.position, count, chain.prev)
         return VerifyReport(
@@ -857,16 +857,17 @@ def _trusted(keys: str | os.PathLike[str] | list[TrustedKey] | None) -> list[Tru
     return read_trusted(os.fspath(keys))
 
 
-def _audit_error(findings: list[Finding]) -> IntegrityError:
+def _audit_error(findings: list[Finding], failed: int) -> IntegrityError:
     """One line for records that fail the signature or erasure checks (the first named)."""
     first = findings[0]
     msg = str(first)
-    if len(findings) > 1:
-        others = ", ".join(str(f.seq) for f in findings[1:6])
-        more = "..." if len(findings) > 6 else ""
-        msg += f" (and {len(findings) - 1} more: {others}{more}; see --json)"
+    if failed > 1:
+        named = findings[1:6]
+        others = ", ".join(str(f.seq) for f in named)
+        more = "..." if failed - 1 > len(named) else ""
+        msg += f" (and {failed - 1} more: {others}{more}; see --json)"
     shown = [str(f) for f in findings[:MAX_PROBLEMS]]
-    return IntegrityError(msg, seq=first.seq, findings=shown, count=len(findings))
+    return IntegrityError(msg, seq=first.seq, findings=shown, count=failed)
 
 
 def _parse_head(head: str | Head | Checkpoint) -> Checkpoint:
