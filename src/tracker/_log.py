@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 from pydantic import ValidationError
 
+from tracker._endings import EndingCheck, misfit, stored_version
 from tracker._gc import paused as _gc_paused
 from tracker._index import Index, StaleIndexError
 from tracker.errors import (
@@ -85,6 +86,9 @@ class VerifyReport:
 
     records: int
     head: Head
+    warnings: tuple[str, ...] = ()
+    """What does not break the chain but does not fit either: endings of regulatory actions
+    that do not fit the action they name (recorded before appends refused them)."""
 
 
 _FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersession": "supersedes"}
@@ -207,11 +211,11 @@ class Log:
         with self.store.writer() as writer:
             try:
                 self._catch_up(writer)
-                plan = self._plan(prepared, labels)
+                plan = self._plan(prepared, labels, writer)
             except StaleIndexError:  # a saved index file is damaged: rebuild it from the log
                 self._reset_index(discard=True)
                 self._catch_up(writer)
-                plan = self._plan(prepared, labels)
+                plan = self._plan(prepared, labels, writer)
             chosen = [i for i, step in enumerate(plan) if step[1] == "appended"]
             if dry_run or not chosen:
                 next_seq = self._index.seq + 1
@@ -308,6 +312,7 @@ class Log:
         self,
         prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]],
         labels: Sequence[str] | None = None,
+        writer: Any = None,
     ) -> list[tuple[dict[str, Any], str, str]]:
         """Check a batch against the log and itself; say which events are new.
 
@@ -315,6 +320,7 @@ class Log:
         """
         index = self._index
         batch_events: dict[str, tuple[str, str]] = {}  # id -> (digest, type)
+        batch_models: dict[str, AnyEvent] = {}  # id -> current version, for endings' checks
         batch_actors: dict[str, str] = {}
         batch_topics: dict[str, str] = {}
         plan: list[tuple[dict[str, Any], str, str]] = []
@@ -351,7 +357,12 @@ class Log:
                 return f"{labels[i]}: "
             return f"event {i + 1} ({event_id}): " if many else ""
 
-        for i, (_event, data, digest) in enumerate(prepared):
+        def current(ref: str) -> AnyEvent | None:
+            if ref in batch_models:
+                return batch_models[ref]
+            return stored_version(ref, index, self.store, writer)
+
+        for i, (event, data, digest) in enumerate(prepared):
             event_id = data["id"]
             known = index.event(event_id)
             in_batch = batch_events.get(event_id)
@@ -397,6 +408,9 @@ class Log:
                         self._check_event_ref(label, data, path, ref, event_type(ref))
                     except UnknownIdError as exc:
                         refuse(exc.message)
+                        continue
+                    if path == "ends" and (problem := misfit(event, current(ref))) is not None:
+                        raise ConflictError(f"{label}: {problem}")
 
             if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
                 # Renaming a registration must not take an id another registration holds.
@@ -433,6 +447,10 @@ class Log:
                     raise ConflictError(msg)
                 batch_topics[data["topic"]] = event_id
             batch_events[event_id] = (digest, data["type"])
+            if data["type"] == "regulatory_action":
+                batch_models[event_id] = event
+            elif data["type"] == "correction" and data["replacement"]["type"] == "regulatory_action":
+                batch_models[data["corrects"]] = event.replacement  # type: ignore[union-attr]
             plan.append((data, "appended", digest))
         if unknown_count == 1:
             raise UnknownIdError(unknown[0])
@@ -1011,6 +1029,8 @@ class Log:
         prev, expected, last_recorded = ZERO_HASH, 1, ""
         loads, dumps, sort_keys = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
         hash_key, keys, version = HASH_KEY, _RECORD_KEYS, SCHEMA_VERSION
+        endings = EndingCheck()
+        follow = (b'"type":"regulatory_action"', b'"type":"correction"', b'"type":"retraction"')
         for line, _pos in self.store.read_lines():
             # The fast path checks everything check_line does, without building a Record;
             # any doubt falls through to check_line, which names the fault.
@@ -1038,6 +1058,9 @@ class Log:
             if not ok:
                 record = check_line(line, expected, prev, last_recorded)
                 recorded, record_hash = record.recorded, record.hash
+                data = {"event": record.event}
+            if any(kind in line for kind in follow):
+                endings.feed(expected, data["event"])
             if expected == 1 and want is not None and want.seq > 0 and want.origin is not None:
                 origin = origin_of(record_hash)
                 if origin != want.origin:
@@ -1064,7 +1087,11 @@ class Log:
                 f"it has only {count} records"
             )
             raise IntegrityError(msg, seq=count + 1)
-        return VerifyReport(count, Head(count, prev, last_recorded or None, current.position))
+        return VerifyReport(
+            count,
+            Head(count, prev, last_recorded or None, current.position),
+            tuple(endings.warnings()),
+        )
 
     def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:
         """Prove that this log extends ``other``: it holds every record of ``other``, byte for

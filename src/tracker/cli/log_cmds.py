@@ -803,7 +803,12 @@ def _verify(args: argparse.Namespace) -> None:
     if args.extends:
         result["extends_log"] = args.extends
         text += f"; it extends {args.extends}"
-    emit(result, args.json, f"{text}; head {last}")
+    result["warnings"] = list(report.warnings)
+    text = f"{text}; head {last}"
+    if report.warnings:
+        text += f"\n{plural(len(report.warnings), 'warning')} (the chain is intact):"
+        text += "".join(f"\n  warning: {w}" for w in report.warnings)
+    emit(result, args.json, text)
 
 
 def _read_head(value: str) -> str:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from tracker.projections.actors import ActorView
     from tracker.projections.figures import FigurePoint
+    from tracker.projections.posture import PostureRow
     from tracker.projections.state import State
 
 
@@ -90,8 +91,11 @@ def register(subparsers: Any) -> None:
         help="each regulator's highest open rung toward each target, and its steps",
         description=(
             "Per regulator and target, the highest rung of the escalation ladder still open\n"
-            "(1 contact .. 10 ban_or_suspension; a closure or withdrawal ends the action it\n"
-            "names), then every escalation and step down with the event that made it."
+            "(1 contact .. 10 restriction_imposed, 11 ban_or_suspension), the actions holding\n"
+            "it with their own dates, and the restrictions in force; then the history (every\n"
+            "action opened, ended by a closure, withdrawal or overturning, or superseded) and\n"
+            "every escalation and step down with the event that made it. An ending that does\n"
+            "not fit the action it names (another pair's, dated before it) is ignored and listed."
         ),
         example="tracker posture\ntracker posture --target x --as-of 2026-01-10 --json",
         handler=_posture,
@@ -258,15 +262,50 @@ def _posture(args: argparse.Namespace) -> None:
     posture = state.posture(regulator=args.regulator, target=args.target)
 
     def text(_: Any) -> str:
-        if not len(posture.current):
+        if not len(posture.current) and not len(posture.ignored):
             return no_results("regulatory actions")
         current = table(
             [
-                (r.regulator, r.target, r.level, r.rung or "(none open)", r.since, r.event)
+                (
+                    r.regulator,
+                    r.target,
+                    r.level,
+                    r.rung or "(none open)",
+                    _held(r),
+                    r.since,
+                    r.event,
+                )
                 for r in posture.current
             ],
-            ("REGULATOR", "TARGET", "LEVEL", "RUNG", "SINCE", "EVENT"),
+            ("REGULATOR", "TARGET", "LEVEL", "RUNG", "HELD BY", "MOVED", "BY EVENT"),
         )
+        parts = [current]
+        restricted = [r for r in posture.current if r.restrictions]
+        if restricted:
+            parts.append(
+                "restrictions in force\n"
+                + "\n".join(
+                    f"  {r.regulator} on {r.target}: {'; '.join(r.restrictions)}"
+                    for r in restricted
+                )
+            )
+        history = table(
+            [
+                (
+                    h.occurred,
+                    h.regulator,
+                    h.target,
+                    h.change if h.by_rung is None else f"{h.change} ({h.by_rung})",
+                    h.rung,
+                    h.action,
+                    h.event,
+                    h.posture_rung or "none",
+                )
+                for h in posture.history
+            ],
+            ("OCCURRED", "REGULATOR", "TARGET", "CHANGE", "RUNG", "ACTION", "EVENT", "POSTURE"),
+        )
+        parts.append(f"history: {plural(len(posture.history), 'change')}\n{history}")
         steps = table(
             [
                 (
@@ -282,7 +321,14 @@ def _posture(args: argparse.Namespace) -> None:
             ],
             ("OCCURRED", "REGULATOR", "TARGET", "STEP", "FROM", "TO", "EVENT"),
         )
-        return f"{current}\n\n{plural(len(posture.steps), 'step')}\n{steps}"
+        parts.append(f"{plural(len(posture.steps), 'step')}\n{steps}")
+        if len(posture.ignored):
+            parts.append(
+                f"{plural(len(posture.ignored), 'ending')} ignored (they do not fit the action "
+                "they name)\n"
+                + "\n".join(f"  {i.event} ({i.rung} of {i.ends}): {i.reason}" for i in posture.ignored)
+            )
+        return "\n\n".join(parts)
 
     emit({**_clocks(args), **posture.to_json()}, args.json, text)
 
@@ -426,22 +472,29 @@ def actor_text(state: State, view: ActorView) -> str:
     section(
         "posture as regulator",
         [
-            (r.target, r.level, r.rung or "(none open)", r.since, r.event)
+            (r.target, r.level, r.rung or "(none open)", _held(r), "; ".join(r.restrictions))
             for r in view.actions_taken
         ],
-        ("TARGET", "LEVEL", "RUNG", "SINCE", "EVENT"),
+        ("TARGET", "LEVEL", "RUNG", "HELD BY", "RESTRICTIONS"),
         "regulatory actions",
     )
     section(
         "posture faced as target",
         [
-            (r.regulator, r.level, r.rung or "(none open)", r.since, r.event)
+            (r.regulator, r.level, r.rung or "(none open)", _held(r), "; ".join(r.restrictions))
             for r in view.actions_faced
         ],
-        ("REGULATOR", "LEVEL", "RUNG", "SINCE", "EVENT"),
+        ("REGULATOR", "LEVEL", "RUNG", "HELD BY", "RESTRICTIONS"),
         "regulatory actions",
     )
     return "\n".join(lines)
+
+
+def _held(row: PostureRow) -> str:
+    """The actions holding a posture row's rung, with the first one's date."""
+    if not row.holding:
+        return f"(ended by {row.event}, {row.since})"
+    return f"{', '.join(row.holding)} since {row.holding_since}"
 
 
 __all__ = ["actor_text", "register", "standing"]

@@ -53,8 +53,9 @@ def describe(event: AnyEvent) -> str:
         return f"{ev.actor}{product}: {ev.rule}: {before}{ev.after}"
     if kind == "regulatory_action":
         ends = f" (ends {ev.ends})" if ev.ends else ""
+        imposed = f": {ev.restriction}" if ev.restriction else ""
         where = f" [{ev.jurisdiction}]" if ev.jurisdiction else ""
-        return f"{ev.regulator} -> {ev.target}: {ev.rung}{ends}{where}"
+        return f"{ev.regulator} -> {ev.target}: {ev.rung}{imposed}{ends}{where}"
     if kind == "verification":
         found = f": {ev.finding}" if ev.finding else ""
         return f"{ev.verifier} {ev.verdict} {ev.target}{found}"

@@ -187,8 +187,14 @@ class Relation(Immutable):
     target: Slug = Field(description="The other actor's id.")
 
 
-ENDINGS: tuple[str, ...] = ("closure", "withdrawal")
-"""Regulatory actions that end an earlier action (they point at it with ``ends``)."""
+ENDINGS: tuple[str, ...] = ("closure", "withdrawal", "overturned")
+"""Regulatory actions that end an earlier action (they point at it with ``ends``).
+
+A ``closure`` or ``withdrawal`` is the acting body's own: it ends an action of the same
+(regulator, target) pair. ``overturned`` is another body's ending of it (a court overturns a
+regulator's fine on appeal): the same target, any regulator. See
+:func:`tracker.events.rules.ending_mismatch`.
+"""
 
 Rung = Literal[
     "contact",
@@ -200,13 +206,18 @@ Rung = Literal[
     "investigation_widened",
     "fine_threatened",
     "fine_imposed",
+    "restriction_imposed",
     "ban_or_suspension",
     "closure",
     "withdrawal",
+    "overturned",
 ]
 
 RUNGS: tuple[str, ...] = tuple(r for r in get_args(Rung) if r not in ENDINGS)
 """The escalation ladder, lowest first (the rungs that are not endings)."""
+
+RESTRICTING: tuple[str, ...] = ("restriction_imposed", "ban_or_suspension")
+"""Rungs that impose something on the target; they may say what in ``restriction``."""
 
 Verdict = Literal["confirmed", "contradicted", "partly_confirmed"]
 
@@ -360,10 +371,30 @@ class Figure(BaseEvent):
         return self
 
 
-class PolicyChange(BaseEvent):
+class _TakesStance(BaseEvent):
+    """An event by which its actor takes a stance by acting (a grounding, a paywall).
+
+    The stance counts in ``stances`` as a statement's does; its holder is the acting actor.
+    """
+
+    topic: Slug | None = Field(default=None, description="The topic the act takes a stance on.")
+    stance: Stance | None = Field(
+        default=None,
+        description="The stance the act takes toward the topic: -2 strongly against .. +2 for.",
+    )
+
+    @model_validator(mode="after")
+    def _stance_has_topic(self) -> _TakesStance:
+        if self.stance is not None and self.topic is None:
+            msg = "a stance needs a topic (the stance is toward a topic)"
+            raise ValueError(msg)
+        return self
+
+
+class PolicyChange(_TakesStance):
     """A product or platform changes a rule (image generation restricted to subscribers)."""
 
-    REFS: ClassVar[dict[str, str]] = {"actor": "actor", "product": "actor"}
+    REFS: ClassVar[dict[str, str]] = {"actor": "actor", "product": "actor", "topic": "topic"}
     type: Literal["policy_change"] = "policy_change"
     actor: Slug = Field(description="Who changes the rule.")
     product: Slug | None = Field(default=None, description="The product or platform it applies to.")
@@ -372,16 +403,34 @@ class PolicyChange(BaseEvent):
     after: Short = Field(description="The rule after.")
 
 
-class RegulatoryAction(BaseEvent):
-    """A regulator takes a step on the escalation ladder, or ends an earlier action."""
+class RegulatoryAction(_TakesStance):
+    """A regulator takes a step on the escalation ladder, or ends an earlier action.
 
-    REFS: ClassVar[dict[str, str]] = {"regulator": "actor", "target": "actor", "ends": "event"}
+    ``restriction_imposed`` is a restriction a regulator puts on its target (a production
+    cap): ``restriction`` says what it is (not a ``policy_change``, which is an actor
+    changing its own rule). A ``ban_or_suspension`` may say what it bans in
+    ``restriction`` too (a grounding order).
+    """
+
+    REFS: ClassVar[dict[str, str]] = {
+        "regulator": "actor",
+        "target": "actor",
+        "ends": "event",
+        "topic": "topic",
+    }
     type: Literal["regulatory_action"] = "regulatory_action"
     regulator: Slug = Field(description="The regulator, government or prosecutor acting.")
     target: Slug = Field(description="Who the action is against.")
     jurisdiction: Short | None = Field(default=None, description="Where (GB, EU, FR, ...).")
     rung: Rung = Field(description="The ladder step, or closure/withdrawal with 'ends'.")
-    ends: EventId | None = Field(default=None, description="The action a closure or withdrawal ends.")
+    ends: EventId | None = Field(
+        default=None, description="The action a closure, withdrawal or overturning ends."
+    )
+    restriction: Short | None = Field(
+        default=None,
+        description="What is imposed (rung restriction_imposed: 'production capped at 38 a "
+        "month'; or what a ban_or_suspension bans).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RegulatoryAction:
@@ -389,7 +438,10 @@ class RegulatoryAction(BaseEvent):
             msg = f"a {self.rung} must name the action it ends with 'ends'"
             raise ValueError(msg)
         if self.rung not in ENDINGS and self.ends is not None:
-            msg = "'ends' goes only with rung closure or withdrawal"
+            msg = "'ends' goes only with rung closure, withdrawal or overturned"
+            raise ValueError(msg)
+        if self.restriction is not None and self.rung not in RESTRICTING:
+            msg = "'restriction' goes only with rung restriction_imposed or ban_or_suspension"
             raise ValueError(msg)
         return self
 

@@ -48,7 +48,8 @@ def summary_of(event: AnyEvent) -> str:
             return f"{ev.actor} changes {ev.rule}: {ev.after}"
         case "regulatory_action":
             ends = f" (ends {ev.ends})" if ev.ends else ""
-            return f"{ev.regulator}: {ev.rung} against {ev.target}{ends}"
+            imposed = f" ({ev.restriction})" if ev.restriction else ""
+            return f"{ev.regulator}: {ev.rung} against {ev.target}{imposed}{ends}"
         case "verification":
             return f"{ev.verifier}: {ev.verdict} {ev.target}"
         case "incident":

@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker.events.dates import PartialDate
 from tracker.events.models import (
-    RUNGS,
+    ENDINGS,
     Figure,
     Incident,
     PolicyChange,
@@ -153,18 +153,28 @@ class FigureSeries:
 
 @dataclass(frozen=True, slots=True)
 class PostureStep:
-    """One action of a regulator toward a target, and its posture after it."""
+    """One change of a pair's history (``State.posture().history``) and its posture after it."""
 
-    when: datetime
+    when: datetime | None
+    """Where the posture changes: the start of the change's date, the order the projection
+    walks in (None for an "on or before" date: it counts from the start)."""
     level: int
-    """The highest rung still open after the action: 1-based on the ladder (0: none open)."""
+    """The highest rung still open after the change: 1-based on the ladder (0: none open)."""
     rung: str
     """That rung's name (``none`` for 0)."""
     event_id: str
     action: str
-    """The action's own rung, or ``closure`` / ``withdrawal``."""
+    """The action's own rung (opened), or what ended it: ``closure``, ``withdrawal``,
+    ``overturned`` or ``superseded``."""
     action_level: int
-    """The action's own rung on the ladder (for an ending: the level it leaves)."""
+    """The rung of the action opened or ended, on the ladder."""
+    mark: datetime
+    """Where the change's marker goes (the anchor of its date)."""
+
+    @property
+    def ending(self) -> bool:
+        """Whether the change ends an action."""
+        return self.action in (*ENDINGS, "superseded")
 
 
 @dataclass
@@ -269,7 +279,7 @@ def collect(state: State) -> ReportData:
     data.fixes = state.fixes()
     data.stances = _stances(state)
     data.figures = _figures(state)
-    data.posture = _posture(data.events)
+    data.posture = _posture(state)
     data.posture_now = list(state.posture().current)
     return data
 
@@ -332,28 +342,32 @@ def _figures(state: State) -> list[FigureSeries]:
     return out
 
 
-def _posture(items: list[EventItem]) -> dict[tuple[str, str], list[PostureStep]]:
-    """Each regulator's actions toward each target in date order (by their anchors, so the
-    line runs left to right), with the highest rung still open after each. The posture
-    projection gives the same answer at the replay point; this spreads it over the dates."""
+def _posture(state: State) -> dict[tuple[str, str], list[PostureStep]]:
+    """Each pair's history from the posture projection, each change with the posture after it,
+    in the projection's order: the chart draws what ``tracker posture`` answers."""
     out: dict[tuple[str, str], list[PostureStep]] = {}
-    open_actions: dict[tuple[str, str], dict[str, int]] = {}
-    for item in sorted(items, key=lambda i: (anchor(i.date), i.number)):
-        ev = item.entry.event
-        if not isinstance(ev, RegulatoryAction) or item.uncertain:
-            continue
-        key = (ev.regulator, ev.target)
-        actions = open_actions.setdefault(key, {})
-        if ev.ends is not None:
-            actions.pop(ev.ends, None)
-        else:
-            actions[item.id] = RUNGS.index(ev.rung) + 1
-        level = max(actions.values(), default=0)
-        when = anchor(ev.occurred)
-        assert when is not None
-        own = RUNGS.index(ev.rung) + 1 if ev.rung in RUNGS else level
-        out.setdefault(key, []).append(
-            PostureStep(when, level, RUNGS[level - 1] if level else "none", item.id, ev.rung, own)
+    for h in state.posture().history:
+        mark = anchor(h.occurred)
+        if mark is None:
+            continue  # an action with no date: nothing to place
+        action = h.rung if h.change == "opened" else h.by_rung or h.change
+        if h.change == "superseded":
+            action = "superseded"
+        steps = out.setdefault((h.regulator, h.target), [])
+        when = h.occurred.earliest if h.occurred is not None else None
+        before = next((s.when for s in reversed(steps) if s.when is not None), None)
+        if when is not None and before is not None and when < before:
+            when = before  # an ending sorted before its action ends it as the action opens
+        steps.append(
+            PostureStep(
+                when,
+                h.posture_level,
+                h.posture_rung or "none",
+                h.event,
+                action,
+                h.level,
+                mark,
+            )
         )
     return out
 

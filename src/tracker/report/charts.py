@@ -926,19 +926,19 @@ def draw_posture(data: ReportData) -> Figure:
         steps = data.posture[pair]
         color = PALETTE[i % len(PALETTE)]
         offset = (i - (len(pairs) - 1) / 2) * 0.07  # keep lines on one rung apart
-        xs = [max(_x(s.when), _x(lo)) for s in steps] + [_x(hi)]
+        xs = [max(_x(s.when or lo), _x(lo)) for s in steps] + [_x(hi)]
         ys = [s.level + offset for s in steps] + [steps[-1].level + offset]
         ax.step(xs, ys, where="post", color=color, linewidth=2.2, zorder=3)
         for s in steps:  # each action at its own rung
             y = s.action_level + offset
             if (
-                _clip_note(ax, marks, s.when, y, lo, hi, color, _date_of(data, s.event_id))
+                _clip_note(ax, marks, s.mark, y, lo, hi, color, _date_of(data, s.event_id))
                 is not None
             ):
                 continue
-            ending = s.action in ("closure", "withdrawal")
+            ending = s.ending
             marks.add(
-                _x(s.when),
+                _x(s.mark),
                 y,
                 "#" + anchor_id(s.event_id),
                 s=46,
@@ -952,7 +952,7 @@ def draw_posture(data: ReportData) -> Figure:
                 _note(
                     ax,
                     s.action,
-                    (_x(s.when), y),
+                    (_x(s.mark), y),
                     xytext=(5, -10),
                     textcoords="offset points",
                     fontsize=7.5,
