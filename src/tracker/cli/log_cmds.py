@@ -608,6 +608,7 @@ def _show(args: argparse.Namespace) -> None:
                 "recorded": h.recorded,
                 "id": h.event.id,
                 "reason": h.reason,
+                "changes": [c.record() for c in h.changes],
             }
             for h in view.history
         ],
@@ -672,6 +673,10 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
         for h in view.history:
             what = "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
             lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {what}")
+            lines.extend(
+                f"    {c.field}: {clip(c.old_text, 60)} -> {clip(c.new_text, 60)}"
+                for c in h.changes
+            )
     if view.superseded_by:
         lines.append(f"superseded by {view.superseded_by}")
     if view.verifications:

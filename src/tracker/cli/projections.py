@@ -201,7 +201,9 @@ def _stances(args: argparse.Namespace) -> None:
 def standing(p: FigurePoint) -> str:
     """A figure's marks: its verdict status, its corrections, what superseded it."""
     out: list[str] = [] if p.status == "untested" else [p.status]
-    if p.corrected_by:
+    if p.corrections:
+        out.extend(p.corrections)
+    elif p.corrected_by:
         out.append(f"corrected by {','.join(p.corrected_by)}")
     if p.superseded_by:
         out.append(f"superseded by {p.superseded_by}")

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tracker.events.dates import PartialDate
-from tracker.events.models import AnyEvent, Verification
+from tracker.events.models import Verification
+from tracker.projections.changes import FieldChange
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.results import Rows, date_columns, joined, rows
 from tracker.projections.timeline import summary_of
@@ -125,9 +126,12 @@ class FixRow:
     """For a supersession: the event that replaces the target."""
     target_type: str | None
     before: str | None
-    """The target's summary as it stood before the fix."""
+    """For a correction: each changed field with its old value (``value: 177``); else the
+    target's summary as it stood before the fix."""
     after: str | None
-    """For a correction: the replacement's summary."""
+    """For a correction: each changed field with its new value (``value: 171``)."""
+    changes: tuple[FieldChange, ...] = ()
+    """For a correction: every field it changed, old and new value."""
 
     def record(self) -> dict[str, Any]:
         """One flat row."""
@@ -140,6 +144,7 @@ class FixRow:
             "by": self.by,
             "before": self.before,
             "after": self.after,
+            "changes": "; ".join(c.text for c in self.changes),
             "seq": self.seq,
             "recorded": self.recorded,
         }
@@ -149,7 +154,13 @@ def fix_row(fix: FixEntry) -> FixRow:
     """Describe one fix."""
     ev = fix.fix
     before = fix.before.event if fix.before is not None else None
-    after: AnyEvent | None = getattr(ev, "replacement", None)
+    changes = fix.changes()
+    if fix.kind == "correction":
+        old = "; ".join(f"{c.field}: {c.old_text}" for c in changes) or None
+        new = "; ".join(f"{c.field}: {c.new_text}" for c in changes) or None
+    else:
+        old = summary_of(before) if before is not None else None
+        new = None
     return FixRow(
         ev.id or "",
         fix.kind,
@@ -159,8 +170,9 @@ def fix_row(fix: FixEntry) -> FixRow:
         fix.recorded,
         getattr(ev, "by", None),
         before.type if before is not None else None,
-        summary_of(before) if before is not None else None,
-        summary_of(after) if after is not None else None,
+        old,
+        new,
+        changes,
     )
 
 

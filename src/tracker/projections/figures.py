@@ -15,7 +15,7 @@ than left behind in another unit. No metric is special-cased: the unit alone dec
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, overload
 
@@ -52,6 +52,8 @@ class FigurePoint:
     """``verifier:verdict`` for each verdict, in occurred order."""
     corrected_by: tuple[str, ...] = ()
     superseded_by: str | None = None
+    corrections: tuple[str, ...] = ()
+    """One line per correction: ``corrected from 177 aircraft on 2024-01-13: reason``."""
     given_value: float | None = None
     """The value as reported, in ``given_unit`` (differs from ``value`` after a conversion)."""
     given_lower: float | None = None
@@ -130,6 +132,7 @@ class FigurePoint:
             "disputed": self.disputed,
             "verdicts": joined(self.verdicts),
             "corrected_by": joined(self.corrected_by),
+            "corrections": "; ".join(self.corrections),
             "superseded_by": self.superseded_by,
             "publishers": joined(self.publishers),
         }
@@ -210,10 +213,16 @@ class Figures:
 
     TAKES = (Figure,)
 
-    def __init__(self, verifications: Verifications) -> None:
-        """Start empty; ``verifications`` gives the verdicts on each figure."""
+    def __init__(
+        self,
+        verifications: Verifications,
+        corrections: Callable[[str], tuple[str, ...]] | None = None,
+    ) -> None:
+        """Start empty; ``verifications`` gives the verdicts on each figure, ``corrections``
+        the line describing each correction of one (by event id)."""
         self._by_metric: dict[str, dict[str, Entry]] = {}
         self._verifications = verifications
+        self._corrections = corrections
 
     def add(self, entry: Entry) -> None:
         """Fold in a figure; other events are ignored."""
@@ -254,6 +263,9 @@ class Figures:
             tuple(f"{v.verifier}:{v.verdict}" for v in verdicts),
             entry.corrected_by,
             entry.superseded_by,
+            self._corrections(entry.id)
+            if self._corrections is not None and entry.corrected_by
+            else (),
             ev.value,
             ev.lower,
             ev.upper,

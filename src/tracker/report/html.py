@@ -472,15 +472,11 @@ class _Page:
                 by = d.by_id.get(fix.fix.by)  # type: ignore[union-attr]
                 extra = f" by {_event_ref(by, fix.fix.by)}"  # type: ignore[union-attr]
             was = ""
-            if (
-                fix.kind == "correction"
-                and before is not None
-                and before.event.occurred is not None
-            ):
-                new_date = target.date if target else None
-                if new_date is not None and new_date.text != before.event.occurred.text:
-                    old = display_date(before.event.occurred)
-                    was = f" Date was {_h(old)}, now {_h(display_date(new_date))}."
+            if fix.kind == "correction":
+                changed = "; ".join(
+                    f"{c.field} {c.old_text} \u2192 {c.new_text}" for c in fix.changes()
+                )
+                was = f" Changed: {_h(changed)}." if changed else ""
             if target is not None:
                 what = d.headline(target)
             elif before is not None:
