@@ -51,7 +51,7 @@ def test_posture_names_the_investigation_with_its_own_date(safety: Run) -> None:
     assert result.status == 0
     row = next(line for line in result.out.splitlines() if line.startswith("faa"))
     assert "restriction_imposed" in row
-    assert "cap since 2024-01-24" in row
+    assert "cap (2024-01-24)" in row
     assert "faa on maker: production capped at 38 a month" in result.out
     history = safety("posture --json").out
     changes = [(h["change"], h["action"], h["occurred"]) for h in json.loads(history)["history"]]

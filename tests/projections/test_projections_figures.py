@@ -207,6 +207,7 @@ def test_records_flat_with_given_and_converted_columns(figs):
         "disputed": False,
         "verdicts": "",
         "corrected_by": "",
+        "corrections": "",
         "superseded_by": None,
         "publishers": "Example News",
     }

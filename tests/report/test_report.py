@@ -126,7 +126,7 @@ def test_report_marks_disputes_corrections_and_supersessions(full_html: str) -> 
     row = re.search(r'<li id="e-raise-15">.*?</li>', full_html, re.S)
     assert row is not None and '<span class="badge">superseded</span>' in row.group(0)
     assert (
-        "<em>the contact was on the 5th</em>. Date was 6 January 2026, now 5 January 2026."
+        "<em>the contact was on the 5th</em>. Changed: occurred 2026-01-06 \u2192 2026-01-05."
         in full_html
     )
     assert "<em>the round closed larger than first reported</em>" in full_html

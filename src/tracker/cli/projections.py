@@ -182,13 +182,22 @@ def _stances(args: argparse.Namespace) -> None:
         )
         return
     stances = state.stances(topic=args.topic, holder=args.holder)
+    from tracker.cli.render import words
+
     rows = [
-        (s.holder, s.topic, _position(s.position), s.since, ",".join(s.evidence), s.quote)
+        (
+            s.holder,
+            s.topic,
+            _position(s.position),
+            s.since,
+            ",".join(s.evidence),
+            words(s.quote, s.summary),
+        )
         for s in stances
     ]
     text = table(
         rows,
-        ("HOLDER", "TOPIC", "POSITION", "SINCE", "EVIDENCE", "QUOTE"),
+        ("HOLDER", "TOPIC", "POSITION", "SINCE", "EVIDENCE", "QUOTE OR (SUMMARY)"),
         widths=(0, 0, 0, 0, 50, 60),
     )
     emit(
@@ -496,7 +505,7 @@ def _held(row: PostureRow) -> str:
     """The actions holding a posture row's rung, with the first one's date."""
     if not row.holding:
         return f"(ended by {row.event}, {row.since})"
-    return f"{', '.join(row.holding)} since {row.holding_since}"
+    return f"{', '.join(row.holding)} ({row.holding_since})"
 
 
 __all__ = ["actor_text", "register", "standing"]

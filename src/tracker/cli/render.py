@@ -26,16 +26,23 @@ def number(value: float | None) -> str:
     return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.6g}"
 
 
+def words(quote: str | None, summary: str | None) -> str:
+    """What a statement said: its quote in quotation marks, else its summary marked as one."""
+    if quote:
+        return f'"{quote}"'
+    return f"(summary) {summary}" if summary else ""
+
+
 def describe(event: AnyEvent) -> str:
     """One line saying what an event is about (its summary, or its key fields)."""
     ev: Any = event
     kind = ev.type
-    if kind == "statement":
-        said = ev.summary or f'"{ev.quote}"'
-        stance = f" [stance {ev.stance:+d} on {ev.topic}]" if ev.stance is not None else ""
+    stance = f" [stance {ev.stance:+d} on {ev.topic}]" if getattr(ev, "stance", None) is not None else ""
+    if kind == "statement":  # the words in quotation marks; a summary is never shown as words
+        said = f'"{ev.quote}"' if ev.quote else f"(summary, not a quote) {ev.summary}"
         return f"{ev.speaker}: {said}{stance}"
     if ev.summary:
-        return str(ev.summary)
+        return f"{ev.summary}{stance}"
     if kind == "figure":
         if ev.value is not None:
             amount = number(ev.value)
@@ -50,12 +57,12 @@ def describe(event: AnyEvent) -> str:
     if kind == "policy_change":
         before = f"{ev.before} -> " if ev.before else ""
         product = f" on {ev.product}" if ev.product else ""
-        return f"{ev.actor}{product}: {ev.rule}: {before}{ev.after}"
+        return f"{ev.actor}{product}: {ev.rule}: {before}{ev.after}{stance}"
     if kind == "regulatory_action":
         ends = f" (ends {ev.ends})" if ev.ends else ""
         imposed = f": {ev.restriction}" if ev.restriction else ""
         where = f" [{ev.jurisdiction}]" if ev.jurisdiction else ""
-        return f"{ev.regulator} -> {ev.target}: {ev.rung}{imposed}{ends}{where}"
+        return f"{ev.regulator} -> {ev.target}: {ev.rung}{imposed}{ends}{where}{stance}"
     if kind == "verification":
         found = f": {ev.finding}" if ev.finding else ""
         return f"{ev.verifier} {ev.verdict} {ev.target}{found}"

@@ -1,7 +1,11 @@
 """Stance histories: each (holder, topic) as a step function over occurred time, with changes.
 
-A stance is a statement's position toward a topic, on the signed scale -2 (strongly against)
-.. +2 (strongly for); its holder is the statement's speaker. For one (holder, topic), the
+A stance is a position toward a topic, on the signed scale -2 (strongly against) .. +2
+(strongly for), taken by a statement (its holder is the speaker) or by an act: a regulatory
+action (its holder is the regulator: a grounding order is a hard line on keeping the aircraft
+grounded, its lifting a softer one) or a policy change (its holder is the actor changing its
+rule) that carries ``topic`` and ``stance``. Acts count and are classified exactly as
+statements are; below, "statement" means any of them. For one (holder, topic), the
 statements that take a stance are ordered on the occurred clock (earliest, latest, sequence
 number). Each sets the position from its date on; a statement that repeats the position in
 force adds evidence to the current step instead of starting a new one.
@@ -35,9 +39,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from tracker.events.dates import PartialDate
-from tracker.events.models import Statement
+from tracker.events.models import AnyEvent, PolicyChange, RegulatoryAction, Statement
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.results import Rows, date_columns, joined, rows
+from tracker.projections.timeline import summary_of
 
 ChangeKind = Literal["new", "hardened", "softened", "reversed", "withdrawn"]
 
@@ -75,11 +80,14 @@ class StanceStep:
     evidence: tuple[str, ...]
     """The statements holding this position, in occurred order (the first one set it)."""
     quote: str | None
-    """The words (or summary) of the statement that set it."""
+    """The words of the statement that set it, verbatim (None when none were quoted)."""
     corrected_by: tuple[str, ...] = ()
     """Corrections applied to any of the evidence."""
     superseded_by: str | None = None
     """The event that superseded the latest evidence, if one did."""
+    summary: str | None = None
+    """The summary of the event that set it (for an act with none: what it did), never the
+    speaker's words."""
 
     @property
     def current(self) -> bool:
@@ -96,6 +104,7 @@ class StanceStep:
             **date_columns("until", self.until),
             "evidence": joined(self.evidence),
             "quote": self.quote,
+            "summary": self.summary,
             "corrected_by": joined(self.corrected_by),
             "superseded_by": self.superseded_by,
         }
@@ -117,13 +126,16 @@ class StanceChange:
     after: str
     """The statement that set the new position, or for ``withdrawn`` the retraction."""
     quote: str | None = None
-    """The words of the statement after the change (for ``withdrawn``: the retracted one)."""
+    """The words of the statement after the change (for ``withdrawn``: the retracted one),
+    verbatim; None when none were quoted."""
     reason: str | None = None
     """For ``withdrawn``: why the statement was retracted."""
     corrected_by: tuple[str, ...] = ()
     """Corrections applied to the statement after the change."""
     sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
     """Occurred order of the statement after (earliest, latest, sequence number)."""
+    summary: str | None = None
+    """The summary of the event after the change (an act with none: what it did)."""
 
     def record(self) -> dict[str, Any]:
         """One flat row."""
@@ -137,6 +149,7 @@ class StanceChange:
             "before": self.before,
             "after": self.after,
             "quote": self.quote,
+            "summary": self.summary,
             "reason": self.reason,
             "corrected_by": joined(self.corrected_by),
         }
@@ -179,16 +192,38 @@ class StanceHistory:
         }
 
 
-def stance_key(entry: Entry) -> tuple[str, str] | None:
-    """The (holder, topic) of a statement that takes a stance, else None."""
-    ev = entry.event
-    if isinstance(ev, Statement) and ev.stance is not None and ev.topic is not None:
-        return (ev.speaker, ev.topic)
+STANCE_TAKERS = (Statement, PolicyChange, RegulatoryAction)
+"""The event classes that can take a stance."""
+
+
+def stance_holder(event: AnyEvent) -> str | None:
+    """Who holds the stance an event takes: the speaker, the acting actor, the regulator."""
+    if isinstance(event, Statement):
+        return event.speaker
+    if isinstance(event, PolicyChange):
+        return event.actor
+    if isinstance(event, RegulatoryAction):
+        return event.regulator
     return None
 
 
-def _quote(statement: Statement) -> str | None:
-    return statement.quote or statement.summary
+def stance_key(entry: Entry) -> tuple[str, str] | None:
+    """The (holder, topic) of an event that takes a stance, else None."""
+    ev = entry.event
+    holder = stance_holder(ev)
+    if holder is None or ev.stance is None or ev.topic is None:  # type: ignore[union-attr]
+        return None
+    return (holder, ev.topic)  # type: ignore[union-attr]
+
+
+def _quote(event: AnyEvent) -> str | None:
+    return event.quote if isinstance(event, Statement) else None
+
+
+def _summary(event: AnyEvent) -> str | None:
+    if event.summary is not None or isinstance(event, Statement):
+        return event.summary
+    return summary_of(event)
 
 
 class Stances:
@@ -198,7 +233,7 @@ class Stances:
     query, so more events can be folded in at any time.
     """
 
-    TAKES = (Statement,)
+    TAKES = STANCE_TAKERS
 
     def __init__(self) -> None:
         """Start empty."""
@@ -239,8 +274,8 @@ class Stances:
         changes: list[StanceChange] = []
         starts: list[tuple[int, int, int]] = []  # sort key of each step's first evidence
         for entry in entries:
-            ev: Statement = entry.event  # type: ignore[assignment]
-            position: int = ev.stance  # type: ignore[assignment]
+            ev = entry.event
+            position: int = ev.stance  # type: ignore[union-attr,assignment]
             previous = steps[-1] if steps else None
             kind = classify(previous.position if previous else None, position)
             if previous is not None and kind is None:  # restated: more evidence, same step
@@ -264,6 +299,7 @@ class Stances:
                     _quote(ev),
                     entry.corrected_by,
                     entry.superseded_by,
+                    _summary(ev),
                 )
             )
             starts.append(entry.sort_key)
@@ -281,12 +317,13 @@ class Stances:
                     None,
                     entry.corrected_by,
                     entry.sort_key,
+                    _summary(ev),
                 )
             )
         for fix in withdrawn:
             gone = fix.before
             assert gone is not None  # the caller passes retractions of counted statements
-            statement: Statement = gone.event  # type: ignore[assignment]
+            statement = gone.event
             in_force = None
             for start, step in zip(starts, steps, strict=True):
                 if start > gone.sort_key:
@@ -298,7 +335,7 @@ class Stances:
                     topic,
                     "withdrawn",
                     statement.occurred,
-                    statement.stance,
+                    statement.stance,  # type: ignore[union-attr]
                     in_force,
                     gone.id,
                     fix.fix.id or "",
@@ -306,6 +343,7 @@ class Stances:
                     fix.reason,
                     gone.corrected_by,
                     gone.sort_key,
+                    _summary(statement),
                 )
             )
         changes.sort(key=lambda c: c.sort_key)
