@@ -44,7 +44,9 @@ def describe(event: AnyEvent) -> str:
     if ev.summary:
         return f"{ev.summary}{stance}"
     if kind == "figure":
-        if ev.value is not None:
+        if ev.unquantified:
+            amount = "(unquantified)"
+        elif ev.value is not None:
             amount = number(ev.value)
         else:
             low = number(ev.lower) if ev.lower is not None else ""

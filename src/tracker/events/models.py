@@ -346,7 +346,12 @@ class Statement(BaseEvent):
 
 
 class Figure(BaseEvent):
-    """A reported number: a metric, a value or bounds, a unit, about whom, reported by whom."""
+    """A reported number: a metric, a value or bounds, a unit, about whom, reported by whom.
+
+    A quantity reported with no number ("loose bolts were found during inspections") is
+    ``unquantified``: no value and no bounds, never an invented ``lower: 1``. A lower bound
+    alone means "at least", an upper bound alone "at most": neither is an exact value.
+    """
 
     REFS: ClassVar[dict[str, str]] = {"subject": "actor", "reported_by": "actor"}
     type: Literal["figure"] = "figure"
@@ -356,14 +361,25 @@ class Figure(BaseEvent):
     upper: Number | None = Field(default=None, description="Upper bound, when a range is reported.")
     unit: Short = Field(description="A unit code from the units table (per_hour, USD_billion, ...).")
     approximate: bool = Field(default=False, description="The value is approximate ('about').")
+    unquantified: bool = Field(
+        default=False,
+        description="Reported with no number ('loose bolts were found'): give no value or bounds.",
+    )
     period: PartialDate | None = Field(default=None, description="The period the figure covers.")
     subject: Slug | None = Field(default=None, description="The actor the figure is about.")
     reported_by: Slug | None = Field(default=None, description="The actor that reported it.")
 
     @model_validator(mode="after")
     def _check(self) -> Figure:
-        if self.value is None and self.lower is None and self.upper is None:
-            msg = "a figure needs a value, or lower and/or upper bounds"
+        given = self.value is not None or self.lower is not None or self.upper is not None
+        if self.unquantified and given:
+            msg = "an unquantified figure has no value or bounds: leave them out, or drop unquantified"
+            raise ValueError(msg)
+        if not given and not self.unquantified:
+            msg = (
+                "a figure needs a value, or lower and/or upper bounds (or unquantified: true "
+                "when the source gives no number)"
+            )
             raise ValueError(msg)
         if self.lower is not None and self.upper is not None and self.lower > self.upper:
             msg = f"lower bound {self.lower:g} is above upper bound {self.upper:g}"

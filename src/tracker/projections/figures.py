@@ -78,6 +78,16 @@ class FigurePoint:
         return self.unit != self.given_unit
 
     @property
+    def unquantified(self) -> bool:
+        """Reported with no number: no value and no bounds."""
+        return self.value is None and self.lower is None and self.upper is None
+
+    @property
+    def exact(self) -> bool:
+        """Whether the point has one value (not bounds, not unquantified)."""
+        return self.value is not None
+
+    @property
     def text(self) -> str:
         """The value in words: ``about 6,700 per hour``."""
         return figure_text(self.value, self.lower, self.upper, self.unit, self.approximate)
@@ -123,6 +133,7 @@ class FigurePoint:
             "upper": self.upper,
             "unit": self.unit,
             "approximate": self.approximate,
+            "unquantified": self.unquantified,
             "text": self.text,
             "given_value": self.given_value,
             "given_lower": self.given_lower,

@@ -18,7 +18,11 @@ def _number(value: float) -> str:
 def figure_text(
     value: float | None, lower: float | None, upper: float | None, unit: str, approximate: bool
 ) -> str:
-    """A figure's value in words: ``about 6,700 per hour``, ``1.2-1.5 billion US dollars``."""
+    """A figure's value in words: ``about 6,700 per hour``, ``1.2-1.5 billion US dollars``;
+    with no value and no bounds, ``an unquantified number (aircraft)``."""
+    if value is None and lower is None and upper is None:
+        known = get_unit(unit)
+        return f"an unquantified number ({known.label if known is not None else unit})"
     if value is not None:
         amount = _number(value)
     elif lower is not None and upper is not None:

@@ -278,6 +278,7 @@ COLUMNS: dict[str, list[str]] = {
         "upper",
         "unit",
         "approximate",
+        "unquantified",
         "text",
         "given_value",
         "given_lower",
