@@ -380,9 +380,17 @@ def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
         hint = f"; did you mean '{close}'?" if close else "."
         print(
             f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
-            "and never converted (see the units table in the README)",
+            f"and never converted (to count a thing, give count:{_slugged(unit)}; see the "
+            "units table in the README)",
             file=sys.stderr,
         )
+
+
+def _slugged(unit: str) -> str:
+    """A unit text as the name of a counted thing (``Aircraft`` -> ``aircraft``)."""
+    import re
+
+    return re.sub(r"[^a-z0-9_-]+", "_", unit.lower()).strip("_") or "thing"
 
 
 POINT_FORMS = (

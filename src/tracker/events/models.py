@@ -359,7 +359,12 @@ class Figure(BaseEvent):
     value: Number | None = Field(default=None, description="The value (or give lower/upper).")
     lower: Number | None = Field(default=None, description="Lower bound, when a range is reported.")
     upper: Number | None = Field(default=None, description="Upper bound, when a range is reported.")
-    unit: Short = Field(description="A unit code from the units table (per_hour, USD_billion, ...).")
+    unit: Short = Field(
+        description="A unit code from the units table (per_hour, USD_billion, ...), or a count "
+        "of a named thing: count:THING, thousand:THING, million:THING, billion:THING "
+        "(count:aircraft, million:posts).",
+        examples=["count", "per_hour", "USD_billion", "count:aircraft", "thousand:accounts"],
+    )
     approximate: bool = Field(default=False, description="The value is approximate ('about').")
     unquantified: bool = Field(
         default=False,
