@@ -26,8 +26,8 @@ def test_stances_of_the_uk_government(demo: str, cli: Run) -> None:
     result = cli("stances", "--log", demo, "--holder", "uk-gov")
     assert result.status == 0
     assert result.out == (
-        "HOLDER  TOPIC          POSITION  SINCE         EVIDENCE          QUOTE OR (SUMMARY)\n"
-        "uk-gov  image-paywall  -2        ..2026-01-12  uk-gov-insulting  "
+        "HOLDER  TOPIC          POSITION  SINCE                    EVIDENCE          QUOTE OR (SUMMARY)\n"
+        "uk-gov  image-paywall  -2        on or before 2026-01-12  uk-gov-insulting  "
         '"menghina korban misogini dan kekerasan seksual"\n'
     )
     data = json.loads(cli("stances", "--log", demo, "--holder", "uk-gov", "--json").out)
@@ -40,13 +40,13 @@ def test_stance_changes(demo: str, cli: Run) -> None:
     """--changes lists each change with its kind and the statements around it."""
     result = cli("stances", "--log", demo, "--topic", "sexual-deepfakes", "--changes")
     assert result.out.splitlines() == [
-        "OCCURRED      HOLDER               TOPIC             KIND  FROM  TO  BEFORE  AFTER",
-        "..2026-01-12  european-commission  sexual-deepfakes  new         -1          ec-very-seriously",
-        "..2026-01-12  fr-ministers         sexual-deepfakes  new         -2          fr-ministers-condemn",
-        "..2026-01-12  fr-mps               sexual-deepfakes  new         -2          fr-mps-condemn",
+        "OCCURRED                 HOLDER               TOPIC             KIND  FROM  TO  BEFORE  AFTER",
+        "on or before 2026-01-12  european-commission  sexual-deepfakes  new         -1          ec-very-seriously",
+        "on or before 2026-01-12  fr-ministers         sexual-deepfakes  new         -2          fr-ministers-condemn",
+        "on or before 2026-01-12  fr-mps               sexual-deepfakes  new         -2          fr-mps-condemn",
         "",
-        "note: '..D' means on or before D, with no known start; events sort by the earliest they "
-        "may have happened, so these come first",
+        "note: 'on or before D' has no known start: it is listed at D, the latest it may have "
+        "happened (--json keeps the replay's order: the earliest it may have happened first)",
     ]
     data = json.loads(
         cli("stances", "--log", demo, "--changes", "--json", "--known-at", "2026-01-12").out
@@ -93,9 +93,9 @@ def test_posture_at_the_end(demo: str, cli: Run) -> None:
 def test_xai_figures_with_units(demo: str, cli: Run) -> None:
     """figures --subject xai, as given and converted to millions of dollars."""
     assert cli("figures", "--log", demo, "--subject", "xai").out.splitlines()[1:] == [
-        "funding_raised      ..2026-01-12  20 billion US dollars    USD_billion  xai                xai-raise",
+        "funding_raised      on or before 2026-01-12  20 billion US dollars    USD_billion  xai                xai-raise",
         (
-            "quarterly_net_loss  ..2026-01-12  1.46 billion US dollars  USD_billion  xai                "
+            "quarterly_net_loss  on or before 2026-01-12  1.46 billion US dollars  USD_billion  xai                "
             "xai-quarterly-loss  corrected from 14.6 billion US dollars on 2026-01-14: DEMO \u2026"
         ),
     ]
@@ -205,7 +205,10 @@ def test_actor_show_is_the_per_actor_view(demo: str, cli: Run) -> None:
         "3",
         "preservation_order",
         "ec-preservation-order",
-        "(..2026-01-12)",
+        "(on",
+        "or",
+        "before",
+        "2026-01-12)",
     ]
     data = json.loads(cli("actor", "show", "xai", "--log", demo, "--json").out)
     assert data["by_role"] == {"subject": ["xai-quarterly-loss", "xai-raise"]}

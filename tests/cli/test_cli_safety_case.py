@@ -117,3 +117,25 @@ def test_verify_warns_of_an_old_ending_that_does_not_fit(safety: Run) -> None:
     posture = json.loads(safety("posture --json").out)
     assert [i["event"] for i in posture["ignored"]] == ["old-misfit"]
     assert "ignored (they do not fit" in safety("posture").out
+
+
+def test_an_on_or_before_action_is_listed_at_its_latest_date(safety: Run) -> None:
+    """An action reported in March ('..2024-03-09') is listed after January's events, shown as
+    'on or before', in the timeline and the posture history and steps; --json keeps the
+    fold's order (earliest possible first)."""
+    added = safety(
+        *shlex.split(
+            f"add regulatory_action --id audit --occurred ..2024-03-09 --regulator ntsb "
+            f"--target maker --rung investigation_opened {SRC}"
+        )
+    )
+    assert added.status == 0, added.err
+    lines = safety("replay").out.splitlines()
+    audit = next(i for i, line in enumerate(lines) if " audit " in line)
+    lift = next(i for i, line in enumerate(lines) if " lift " in line)
+    assert audit > lift
+    assert lines[audit].startswith("on or before 2024-03-09  regulatory_action  audit ")
+    history = safety("posture").out.split("history:")[1].split("\n\n")[0].splitlines()[2:]
+    assert history[-1].startswith("on or before 2024-03-09  ntsb")
+    data = json.loads(safety("posture --json").out)
+    assert data["history"][0]["action"] == "audit"  # the fold: it may have happened first

@@ -377,11 +377,14 @@ def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
 
     for unit in sorted({u for u in units if u is not None and not is_known(u)}):
         close = suggest_unit(unit)
-        hint = f"; did you mean '{close}'?" if close else "."
+        hint = (
+            f"; did you mean '{close}'?"
+            if close
+            else f" (to count a thing, give count:{_slugged(unit)})."
+        )
         print(
             f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
-            f"and never converted (to count a thing, give count:{_slugged(unit)}; see the "
-            "units table in the README)",
+            "and never converted (see the units table in the README)",
             file=sys.stderr,
         )
 

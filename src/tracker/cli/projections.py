@@ -154,14 +154,14 @@ def _position(value: int | None) -> str:
 
 
 def _stances(args: argparse.Namespace) -> None:
-    from tracker.cli.render import open_start_note
+    from tracker.cli.render import listing_key, open_start_note, shown_date, words
 
     state = _replay(args, about=args.holder)
     if args.changes:
         changes = state.stance_changes(topic=args.topic, holder=args.holder)
         rows: list[tuple[Any, ...]] = [
             (
-                c.occurred,
+                shown_date(c.occurred),
                 c.holder,
                 c.topic,
                 c.kind,
@@ -170,7 +170,7 @@ def _stances(args: argparse.Namespace) -> None:
                 c.before or "",
                 c.after,
             )
-            for c in changes
+            for c in sorted(changes, key=lambda c: listing_key(c.occurred, c.sort_key[2]))
         ]
         text = table(rows, ("OCCURRED", "HOLDER", "TOPIC", "KIND", "FROM", "TO", "BEFORE", "AFTER"))
         note = open_start_note(c.occurred for c in changes)
@@ -182,14 +182,12 @@ def _stances(args: argparse.Namespace) -> None:
         )
         return
     stances = state.stances(topic=args.topic, holder=args.holder)
-    from tracker.cli.render import words
-
     rows = [
         (
             s.holder,
             s.topic,
             _position(s.position),
-            s.since,
+            shown_date(s.since),
             ",".join(s.evidence),
             words(s.quote, s.summary),
         )
@@ -226,10 +224,12 @@ def _figures(args: argparse.Namespace) -> None:
         metric=args.metric, subject=args.subject, reporter=args.reporter, unit=args.unit
     )
 
+    from tracker.cli.render import listing_key, shown_date
+
     rows = [
         (
             p.metric,
-            p.occurred,
+            shown_date(p.occurred),
             p.text,
             p.unit,
             p.subject or "",
@@ -237,7 +237,8 @@ def _figures(args: argparse.Namespace) -> None:
             p.id,
             standing(p),
         )
-        for p in figures.points
+        for series in figures.series
+        for p in sorted(series.points, key=lambda p: listing_key(p.occurred, p.sort_key[2]))
     ]
     text = table(
         rows,
@@ -248,7 +249,9 @@ def _figures(args: argparse.Namespace) -> None:
         {**_clocks(args), "unit": args.unit, "series": figures.to_json()},
         args.json,
         # (the metrics on record are the whole log's: a replay about one actor knows its own)
-        text if rows else lambda _: _no_figures(
+        text
+        if rows
+        else lambda _: _no_figures(
             state if about is None or args.metric is None else _replay(args), args.metric
         ),
     )
@@ -269,6 +272,8 @@ def _no_figures(state: State, metric: str | None) -> str:
 
 
 def _posture(args: argparse.Namespace) -> None:
+    from tracker.cli.render import listing_key, open_start_note, shown_date
+
     state = _replay(args, about=args.regulator or args.target)
     posture = state.posture(regulator=args.regulator, target=args.target)
 
@@ -283,7 +288,7 @@ def _posture(args: argparse.Namespace) -> None:
                     r.level,
                     r.rung or "(none open)",
                     _held(r),
-                    r.since,
+                    shown_date(r.since),
                     r.event,
                 )
                 for r in posture.current
@@ -303,7 +308,7 @@ def _posture(args: argparse.Namespace) -> None:
         history = table(
             [
                 (
-                    h.occurred,
+                    shown_date(h.occurred),
                     h.regulator,
                     h.target,
                     h.change if h.by_rung is None else f"{h.change} ({h.by_rung})",
@@ -312,7 +317,9 @@ def _posture(args: argparse.Namespace) -> None:
                     h.event,
                     h.posture_rung or "none",
                 )
-                for h in posture.history
+                for h in sorted(
+                    posture.history, key=lambda h: listing_key(h.occurred, h.sort_key[2])
+                )
             ],
             ("OCCURRED", "REGULATOR", "TARGET", "CHANGE", "RUNG", "ACTION", "EVENT", "POSTURE"),
         )
@@ -320,7 +327,7 @@ def _posture(args: argparse.Namespace) -> None:
         steps = table(
             [
                 (
-                    s.occurred,
+                    shown_date(s.occurred),
                     s.regulator,
                     s.target,
                     s.kind,
@@ -328,16 +335,21 @@ def _posture(args: argparse.Namespace) -> None:
                     s.to_rung or "none",
                     s.event,
                 )
-                for s in posture.steps
+                for s in sorted(posture.steps, key=lambda s: listing_key(s.occurred, s.sort_key[2]))
             ],
             ("OCCURRED", "REGULATOR", "TARGET", "STEP", "FROM", "TO", "EVENT"),
         )
         parts.append(f"{plural(len(posture.steps), 'step')}\n{steps}")
+        note = open_start_note(h.occurred for h in posture.history)
+        if note:
+            parts.append(note)
         if len(posture.ignored):
             parts.append(
                 f"{plural(len(posture.ignored), 'ending')} ignored (they do not fit the action "
                 "they name)\n"
-                + "\n".join(f"  {i.event} ({i.rung} of {i.ends}): {i.reason}" for i in posture.ignored)
+                + "\n".join(
+                    f"  {i.event} ({i.rung} of {i.ends}): {i.reason}" for i in posture.ignored
+                )
             )
         return "\n\n".join(parts)
 
@@ -425,7 +437,7 @@ def _diff(args: argparse.Namespace) -> None:
 
 def actor_text(state: State, view: ActorView) -> str:
     """What ``tracker actor show`` prints: every section of the per-actor view."""
-    from tracker.cli.render import describe, notes
+    from tracker.cli.render import describe, listing_key, notes, shown_date
 
     reg = view.registration
     lines = [
@@ -454,10 +466,13 @@ def actor_text(state: State, view: ActorView) -> str:
         lines.extend(f"  {line}" for line in body.splitlines())
 
     events = []
-    for e in view.events:
+    listed = sorted(  # in listing order: "on or before D" at D (the view keeps replay order)
+        enumerate(view.events), key=lambda ie: listing_key(ie[1].occurred, ie[0])
+    )
+    for _i, e in listed:
         entry = state.entry(e.id)
         what = describe(entry.event) + notes(entry) if entry is not None else e.summary
-        events.append((e.occurred or "", ",".join(e.roles), e.type, e.id, what))
+        events.append((shown_date(e.occurred), ",".join(e.roles), e.type, e.id, what))
     section(
         f"events naming {view.actor}",
         events,
@@ -503,9 +518,11 @@ def actor_text(state: State, view: ActorView) -> str:
 
 def _held(row: PostureRow) -> str:
     """The actions holding a posture row's rung, with the first one's date."""
+    from tracker.cli.render import shown_date
+
     if not row.holding:
-        return f"(ended by {row.event}, {row.since})"
-    return f"{', '.join(row.holding)} ({row.holding_since})"
+        return f"(ended by {row.event}, {shown_date(row.since)})"
+    return f"{', '.join(row.holding)} ({shown_date(row.holding_since)})"
 
 
 __all__ = ["actor_text", "register", "standing"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.cli.common import table
 
 if TYPE_CHECKING:
+    from tracker.events.dates import PartialDate
     from tracker.events.models import AnyEvent
     from tracker.projections.fold import Entry
 
@@ -37,7 +38,9 @@ def describe(event: AnyEvent) -> str:
     """One line saying what an event is about (its summary, or its key fields)."""
     ev: Any = event
     kind = ev.type
-    stance = f" [stance {ev.stance:+d} on {ev.topic}]" if getattr(ev, "stance", None) is not None else ""
+    stance = (
+        f" [stance {ev.stance:+d} on {ev.topic}]" if getattr(ev, "stance", None) is not None else ""
+    )
     if kind == "statement":  # the words in quotation marks; a summary is never shown as words
         said = f'"{ev.quote}"' if ev.quote else f"(summary, not a quote) {ev.summary}"
         return f"{ev.speaker}: {said}{stance}"
@@ -94,33 +97,58 @@ def notes(entry: Entry) -> str:
     return f" [{'; '.join(marks)}]" if marks else ""
 
 
+def shown_date(date: PartialDate | None) -> str:
+    """A date as a listing shows it: ``on or before 2026-01-12`` for one with no known start,
+    else the text it was given as."""
+    if date is None:
+        return ""
+    if date.earliest is None and date.latest is not None and date.text.startswith(".."):
+        return f"on or before {date.text[2:]}"
+    return date.text
+
+
+_FIRST = -(1 << 62)
+
+
+def listing_key(date: PartialDate | None, seq: int) -> tuple[int, int, int]:
+    """Where an event goes in a human listing: by the earliest it may have happened, except
+    that a date with no known start ("on or before D") goes at D, the latest it may have
+    happened (the folds and ``--json`` keep their own order: earliest possible first)."""
+    if date is None:
+        return (_FIRST, _FIRST, seq)
+    first, last = date.sort_key
+    return (last if date.earliest is None else first, last, seq)
+
+
 def timeline_table(entries: Iterable[Entry]) -> str:
-    """The entries as an OCCURRED / TYPE / ID / WHAT table."""
+    """The entries as an OCCURRED / TYPE / ID / WHAT table, in listing order."""
     rows = [
-        (
-            e.occurred.text if e.occurred is not None else "",
-            e.type,
-            e.id,
-            describe(e.event) + notes(e),
-        )
-        for e in entries
+        (shown_date(e.occurred), e.type, e.id, describe(e.event) + notes(e))
+        for e in sorted(entries, key=lambda e: listing_key(e.occurred, e.seq))
     ]
     return table(rows, ("OCCURRED", "TYPE", "ID", "WHAT"), widths=(0, 0, 0, 90))
 
 
 def open_start_note(dates: Iterable[object]) -> str | None:
-    """A line explaining ``..D`` dates, when any of ``dates`` has an open start.
+    """A line explaining "on or before" dates, when any of ``dates`` has an open start.
 
-    Events sort by the earliest instant they may have happened, so an event known only to
-    have happened on or before a day comes before every dated one (even one from 2024).
     ``dates`` are the dates shown (texts or partial dates; None for none).
     """
     if not any(d is not None and str(d).startswith("..") for d in dates):
         return None
     return (
-        "note: '..D' means on or before D, with no known start; events sort by the earliest "
-        "they may have happened, so these come first"
+        "note: 'on or before D' has no known start: it is listed at D, the latest it may have "
+        "happened (--json keeps the replay's order: the earliest it may have happened first)"
     )
 
 
-__all__ = ["describe", "notes", "number", "open_start_note", "timeline_table"]
+__all__ = [
+    "describe",
+    "listing_key",
+    "notes",
+    "number",
+    "open_start_note",
+    "shown_date",
+    "timeline_table",
+    "words",
+]
