@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from tracker._endings import EndingCheck, misfit, stored_version
 from tracker._gc import paused as _gc_paused
 from tracker._index import Index, StaleIndexError
+from tracker._publishers import resolve_publishers
 from tracker.errors import (
     MAX_PROBLEMS,
     ConflictError,
@@ -319,6 +320,14 @@ class Log:
         Returns (canonical dict, ``appended`` or ``exists``, content digest) per event.
         """
         index = self._index
+        if any(
+            s.publisher_id is not None and s.publisher_id not in index.actors
+            for step in prepared
+            for event in (step[0], getattr(step[0], "replacement", None))
+            if event is not None
+            for s in event.sources
+        ):  # a publisher named by a name or an alias: store the actor's id
+            prepared = resolve_publishers(prepared, index.actors, index.names)
         batch_events: dict[str, tuple[str, str]] = {}  # id -> (digest, type)
         batch_models: dict[str, AnyEvent] = {}  # id -> current version, for endings' checks
         batch_actors: dict[str, str] = {}

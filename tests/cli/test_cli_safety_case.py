@@ -139,3 +139,112 @@ def test_an_on_or_before_action_is_listed_at_its_latest_date(safety: Run) -> Non
     assert history[-1].startswith("on or before 2024-03-09  ntsb")
     data = json.loads(safety("posture --json").out)
     assert data["history"][0]["action"] == "audit"  # the fold: it may have happened first
+
+
+def test_an_outlet_that_published_is_in_its_own_view(safety: Run) -> None:
+    """A source naming a registered outlet by id: the outlet's view lists what it published;
+    an alias is answered with the id; a free-text publisher still works."""
+    assert safety("actor add seattle-times --name 'The Seattle Times' --kind media").status == 0
+    added = safety(
+        *shlex.split(
+            "add incident --id bolts --occurred 2024-01-15 --harm 'loose bolts found' "
+            "--actors maker --source https://example.org/st --publisher 'The Seattle Times' "
+            "--source.publisher-id seattle-times"
+        )
+    )
+    assert added.status == 0, added.err
+    view = safety("actor show seattle-times").out
+    assert "events naming seattle-times (1)" in view
+    assert "publisher" in view.split("events naming")[1]
+    data = json.loads(safety("actor show seattle-times --json").out)
+    assert data["by_role"] == {"publisher": ["bolts"]}
+    alias = safety(
+        *shlex.split(
+            "add incident --occurred 2024-01-16 --harm 'more bolts' --source "
+            "https://example.org/st2 --publisher 'Seattle Times' --source.publisher-id "
+            "'The Seattle Times'"
+        )
+    )
+    assert alias.status == 0, alias.err  # a name or alias is stored as the actor's id
+    assert json.loads(safety("actor show seattle-times --json").out)["by_role"] == {
+        "publisher": ["bolts", alias.out.split()[2]]
+    }
+    typo = safety(
+        *shlex.split(
+            "add incident --occurred 2024-01-16 --harm 'more' --source https://example.org/x "
+            "--publisher X --source.publisher-id seattle-time"
+        )
+    )
+    assert (typo.status, typo.err.count("\n")) == (1, 1)
+    assert "unknown actor 'seattle-time'; did you mean 'seattle-times'?" in typo.err
+    assert safety("show count").status == 0  # free-text publishers keep working
+
+
+def test_relations_in_force_at_an_as_of(safety: Run) -> None:
+    """A CEO steps down and a successor starts: the view at each as_of shows the relation then
+    in force."""
+    for line in (
+        "actor add ceo-one --name 'First CEO' --kind person",
+        "actor add ceo-two --name 'Second CEO' --kind person",
+        "actor add board --name Board --kind company --relation.type led_by "
+        "--relation.target ceo-one --relation.start 2019",
+    ):
+        result = safety(*shlex.split(line))
+        assert result.status == 0, (line, result.err)
+    import tracker
+
+    log = tracker.open("tracker.jsonl")
+    registration = next(r for r in log.records(type="actor") if r.event["actor"] == "board")
+    log.append(
+        {
+            "type": "correction",
+            "corrects": registration.event["id"],
+            "reason": "the CEO stepped down; a successor was named",
+            "replacement": {
+                "type": "actor",
+                "actor": "board",
+                "name": "Board",
+                "kind": "company",
+                "relations": [
+                    {"type": "led_by", "target": "ceo-one", "start": "2019", "end": "2024-03-25"},
+                    {"type": "led_by", "target": "ceo-two", "start": "2024-03-26"},
+                ],
+            },
+        }
+    )
+    log.close()
+    early = safety("actor show board --as-of 2024-02-01").out
+    assert "board led_by ceo-one (since 2019, until 2024-03-25)" in early
+    assert "ceo-two" not in early
+    late = safety("actor show board --as-of 2024-04-01").out
+    assert "board led_by ceo-two (since 2024-03-26)" in late
+    assert "ceo-one" not in late
+    data = json.loads(safety("actor show ceo-two --as-of 2024-04-01 --json").out)
+    assert [(r["relation"], r["start"]) for r in data["relations"]] == [("led_by", "2024-03-26")]
+
+
+def test_the_new_fields_are_csv_columns_and_in_the_schema(safety: Run, tmp_path: Path) -> None:
+    """restriction, topic/stance on an action, unquantified, source.publisher_id: CSV import
+    columns and fields of `tracker schema`."""
+    assert safety("actor add wsj --name 'Wall Street Journal' --kind media").status == 0
+    src = tmp_path / "more.csv"
+    src.write_text(
+        "type,id,occurred,regulator,target,rung,restriction,topic,stance,metric,unit,"
+        "unquantified,source,publisher,source.publisher_id\n"
+        "regulatory_action,cap2,2024-02-01,faa,maker,restriction_imposed,no new lines,"
+        "grounding,1,,,,https://example.org/c,FAA,\n"
+        "figure,bolts2,2024-02-02,,,,,,,loose_bolts,count:aircraft,true,"
+        "https://example.org/w,WSJ,Wall Street Journal\n",
+        encoding="utf-8",
+    )
+    result = safety("import", str(src))
+    assert result.status == 0, result.err
+    assert json.loads(safety("actor show wsj --json").out)["by_role"] == {"publisher": ["bolts2"]}
+    schema = json.loads(safety("schema").out)
+    text = json.dumps(schema)
+    for name in ("restriction", "unquantified", "publisher_id", "count:THING"):
+        assert name in text
+    stances = json.loads(safety("stances --holder faa --json").out)["stances"]
+    assert [(s["topic"], s["position"], s["evidence"]) for s in stances] == [
+        ("grounding", 1, "cap2")
+    ]

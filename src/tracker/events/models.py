@@ -9,6 +9,7 @@ their ``occurred`` and ``sources`` are optional, and a fix must give its reason.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
@@ -135,6 +136,12 @@ class Source(Immutable):
     """Where a fact comes from: who published it, where, when, and the words it used."""
 
     publisher: Short = Field(description="Who published it (an outlet, a body, a person).")
+    publisher_id: Short | None = Field(
+        default=None,
+        description="The publisher as a registered actor: its id, or a name or alias that "
+        "appending turns into the id (an outlet registered with kind media); its view then "
+        "lists what it published.",
+    )
     url: Short | None = Field(default=None, description="Where it can be read.")
     citation: Short | None = Field(
         default=None, description="A citation when there is no URL (print, broadcast, filing)."
@@ -181,10 +188,34 @@ RelationType = Literal[
 
 
 class Relation(Immutable):
-    """A typed link from the registered actor to another actor (``grok developed_by xai``)."""
+    """A typed link from the registered actor to another actor (``grok developed_by xai``).
+
+    A relation may start and end at (partial) dates (a CEO who steps down, a successor): an
+    actor's view at an ``as_of`` shows the relations then in force. A change of relation is
+    recorded by correcting the actor's registration, giving the old relation its ``end``.
+    """
 
     type: RelationType = Field(description="How the registered actor relates to the target.")
     target: Slug = Field(description="The other actor's id.")
+    start: PartialDate | None = Field(default=None, description="When the relation began.")
+    end: PartialDate | None = Field(default=None, description="When the relation ended.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Relation:
+        if self.start is not None and self.end is not None:
+            first, last = self.start.earliest, self.end.latest
+            if first is not None and last is not None and last < first:
+                msg = f"relation {self.type}:{self.target} ends ({self.end.text}) before it starts"
+                raise ValueError(msg + f" ({self.start.text})")
+        return self
+
+    def in_force(self, as_of: datetime | None) -> bool:
+        """Whether the relation holds at ``as_of``: it certainly began by then (or has no
+        start), and had not certainly ended (None: at the end of the record, not ended)."""
+        if as_of is None:
+            return self.end is None
+        started = self.start is None or self.start.certain_by(as_of)
+        return started and not (self.end is not None and self.end.certain_by(as_of))
 
 
 ENDINGS: tuple[str, ...] = ("closure", "withdrawal", "overturned")
@@ -277,6 +308,11 @@ class BaseEvent(Immutable):
                 continue
             values = value if isinstance(value, tuple) else (value,)
             out.extend((field, namespace, v) for v in values)
+        out.extend(
+            ("sources.publisher_id", "actor", s.publisher_id)
+            for s in self.sources
+            if s.publisher_id is not None
+        )
         return out
 
 
@@ -307,8 +343,15 @@ class ActorRegistered(_RecordEvent):
     )
 
     def references(self) -> list[tuple[str, str, str]]:
-        """List the actors this registration's relations point at."""
-        return [("relations.target", "actor", r.target) for r in self.relations]
+        """List the actors this registration's relations (and sources) point at."""
+        return [
+            *(("relations.target", "actor", r.target) for r in self.relations),
+            *(
+                ("sources.publisher_id", "actor", s.publisher_id)
+                for s in self.sources
+                if s.publisher_id is not None
+            ),
+        ]
 
 
 class TopicRegistered(_RecordEvent):

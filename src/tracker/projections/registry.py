@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker.errors import UnknownIdError
-from tracker.events.models import ActorRegistered, TopicRegistered
+from tracker.events.models import ActorRegistered, Relation, TopicRegistered
 from tracker.projections.fold import Entry
 
 
@@ -99,13 +99,13 @@ class Registry:
         msg = f"unknown topic '{topic}'{hint} (see 'tracker topic list')"
         raise UnknownIdError(msg)
 
-    def related_to(self, actor: str) -> list[tuple[str, str, str]]:
-        """Relations touching ``actor``, both directions, as (source, relation, target)."""
-        out: list[tuple[str, str, str]] = []
+    def related_to(self, actor: str) -> list[tuple[str, Relation]]:
+        """Relations touching ``actor``, both directions, as (source actor, relation)."""
+        out: list[tuple[str, Relation]] = []
         for slug, reg in sorted(self.actors.items()):
             for rel in reg.relations:
                 if slug == actor or rel.target == actor:
-                    out.append((slug, rel.type, rel.target))
+                    out.append((slug, rel))
         return out
 
 

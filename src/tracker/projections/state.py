@@ -306,7 +306,7 @@ class State:
         return ActorView(
             actor,
             self.actors.get(actor),
-            relation_rows(actor, self.registry.related_to(actor)),
+            relation_rows(actor, self.registry.related_to(actor), self.as_of),
             self._involvement.events(actor),
             self.stances(holder=actor),
             self._figures.table(subject=actor),

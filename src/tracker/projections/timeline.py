@@ -88,6 +88,10 @@ def actor_ids(event: AnyEvent) -> tuple[str, ...]:
             out.append(value)
         else:
             out.extend(value)
+    for source in values["sources"]:  # a publisher registered as an actor
+        publisher = source.__dict__["publisher_id"]
+        if publisher is not None:
+            out.append(publisher)
     return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
 
