@@ -1018,12 +1018,21 @@ class Log:
                 break
         return Checkpoint(origin_of(first), head.seq, head.hash)
 
+    def tree_head(self) -> Checkpoint:
+        """The tree head to publish (what ``tracker head`` prints): the log is verified, then
+        its RFC 9162 Merkle tree is built (and kept for proofs); ``.note()`` is the text, and
+        :mod:`tracker.proofs` signs it and proves events in it."""
+        from tracker._proofs import tree_head
+
+        return tree_head(self)
+
     def verify(self, *, head: str | Head | Checkpoint | None = None) -> VerifyReport:
         """Walk the chain: every line canonical, every hash right, sequence unbroken.
 
         Args:
             head: a published head the log must still extend: the note ``tracker head``
-                prints (see :meth:`checkpoint`), ``SEQ:HASH``, or a Head.
+                prints (see :meth:`tree_head`; a tree head's Merkle root is checked too), an
+                older hash-chain note (:meth:`checkpoint`), ``SEQ:HASH``, or a Head.
 
         Raises:
             InvalidInputError: ``head`` is neither form.
@@ -1096,6 +1105,10 @@ class Log:
                 f"it has only {count} records"
             )
             raise IntegrityError(msg, seq=count + 1)
+        if want is not None and want.root is not None:  # a tree head: its Merkle root too
+            from tracker._proofs import tree_for
+
+            tree_for(self, want.seq, want.root)
         return VerifyReport(
             count,
             Head(count, prev, last_recorded or None, current.position),

@@ -30,7 +30,7 @@ def test_init_with_log_flag(cli: Run, tmp_path: Path) -> None:
 def test_log_flag_before_or_after_the_command(cli: Run) -> None:
     """--log works before the command as well as after it."""
     assert cli("--log", "a.jsonl", "init").status == 0
-    empty = "tracker-log/empty\n0\n" + "0" * 64 + "\n\n"  # the note of an empty log
+    empty = "tracker-log/empty\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nchain " + "0" * 64 + "\n\n"  # the tree head of an empty log
     assert cli("--log", "a.jsonl", "head").out == empty
     assert cli("head", "--log", "a.jsonl").out == empty
 

@@ -16,11 +16,13 @@ def test_verify_ok(grok_log: Path, cli: Run) -> None:
 
 
 def test_head_formats(grok_log: Path, cli: Run) -> None:
-    """`tracker head` prints the note (origin, size, hash); --json gives its parts."""
+    """`tracker head` prints the tree head (origin, size, Merkle root, chain hash); --json
+    gives its parts."""
     text = cli("head").out
     data = json.loads(cli("head", "--json").out)
-    assert text == f"{data['origin']}\n12\n{data['hash']}\n\n"
+    assert text == f"{data['origin']}\n12\n{data['root']}\nchain {data['hash']}\n\n"
     assert data == {
+        "root": data["root"],
         "hash": data["hash"],
         "head": f"12:{data['hash']}",
         "note": text,
@@ -38,7 +40,8 @@ def test_verify_against_published_head(grok_log: Path, cli: Run) -> None:
     result = cli("verify", "--head", published)
     assert result.status == 0
     assert result.out.startswith(
-        "ok: 13 records, chain intact; it extends the published head 12; head 13:"
+        "ok: 13 records, chain intact; it extends the published head 12 and its Merkle root; "
+        "head 13:"
     )
 
 

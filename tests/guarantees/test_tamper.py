@@ -310,7 +310,7 @@ def test_a_pasted_head_is_read_leniently(sealed: tuple[Path, bytes], pasted: str
         (f"0:{'a' * 64}", "goes only with the zero hash"),
         (f"example.com/log\n10\n{'a' * 64}\n", "is not a tracker log origin"),
         (f"tracker-log/abc\nten\n{'a' * 64}\n", "is not a record count"),
-        ("tracker-log/abc\n10\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "not a 64-hex"),
+        ("tracker-log/abc\n10\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "needs its .chain HASH. line"),
         ("tracker-log/abc\n10\n", "expected three lines"),
     ],
 )
@@ -400,14 +400,14 @@ def test_tracker_head_prints_the_note_and_verify_head_checks_it(
     status, note, _err = _tracker(["head", *log], capsys)
     assert status == 0
     with tracker.open(path) as opened:
-        assert note == opened.checkpoint().note()
+        assert note == opened.tree_head().note()
         short = str(opened.checkpoint())
     published = tmp_path / "published-head.txt"
     published.write_text(note, encoding="utf-8")
     for head in (str(published), note, short):
         status, out, _err = _tracker(["verify", "--head", head, *log], capsys)
         assert status == 0
-        assert out.startswith("ok: 10 records, chain intact; it extends the published head 10;")
+        assert out.startswith("ok: 10 records, chain intact; it extends the published head 10")
     monkeypatch.setattr("sys.stdin", io.StringIO(note))
     assert _tracker(["verify", "--head", "-", *log], capsys)[0] == 0
     status, out, _err = _tracker(["head", "--json", *log], capsys)

@@ -19,5 +19,5 @@ def test_init_creates_a_named_log_and_shows_how_to_use_it(run_tracker, pg_server
     again = run_tracker("init", "--log", pg_server.url("desk"))
     assert again.status == 1
     assert "the log 'desk' already exists" in again.err
-    empty = f"tracker-log/empty\n0\n{'0' * 64}\n\n"  # the head note of an empty log
+    empty = "tracker-log/empty\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\nchain " + "0" * 64 + "\n\n"  # the tree head of an empty log
     assert run_tracker("head", "--log", pg_server.url("desk")).out == empty

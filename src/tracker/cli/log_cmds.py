@@ -219,20 +219,32 @@ def register(subparsers: Any) -> None:
         metavar="PATH",
         help="another copy of the log (older, or a colleague's) that this log must extend",
     )
+    p.add_argument(
+        "--keys",
+        metavar="FILE",
+        help="trusted public keys (from 'tracker key export'): the --head note's signatures must verify",
+    )
 
-    command(
+    p = command(
         subparsers,
         "head",
-        help="print the log's head as a note to publish (origin, size, hash)",
+        help="print the log's tree head as a note to publish (origin, size, Merkle root)",
         description=(
-            "Print the log's head as a short note (modelled on the C2SP checkpoint note):\n"
-            "the log's origin, its size (the last sequence number) and the last record's\n"
-            "hash, then a blank line where signatures may later go. Publish it (in an\n"
-            "article, a commit, an email); 'tracker verify --head' proves later that the log\n"
-            "still extends it."
+            "Verify the log, then print its head as a C2SP checkpoint note: the log's origin,\n"
+            "its size (the last sequence number), the RFC 9162 Merkle root of its records'\n"
+            "hashes and a 'chain' line with the last record's hash. --sign KEY adds your\n"
+            "signature (signed-note format). Publish it (in an article, a commit, an email);\n"
+            "'tracker verify --head' proves later that the log still extends it, and\n"
+            "'tracker prove' shows one event is in it without showing the others."
         ),
-        example="tracker head > published-head.txt\ntracker verify --head published-head.txt",
+        example=(
+            "tracker head --sign newsroom.example/alice > published-head.txt\n"
+            "tracker verify --head published-head.txt --keys trusted-keys.txt"
+        ),
         handler=_head,
+    )
+    p.add_argument(
+        "--sign", metavar="KEY", action="append", help="sign the head with this key (repeatable)"
     )
     command(
         subparsers,
@@ -782,6 +794,7 @@ def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[st
 
 def _verify(args: argparse.Namespace) -> None:
     head = _read_head(args.head) if args.head is not None else None
+    signed = None
     with open_log(args) as log:
         if args.extends:
             with explain_missing_log(args.extends, "source", "to compare with"):
@@ -790,6 +803,12 @@ def _verify(args: argparse.Namespace) -> None:
             report = log.verify()
         if head is not None:
             report = log.verify(head=head)
+            signed = _tree_head(head, args.keys)
+        elif args.keys is not None:
+            from tracker.errors import InvalidInputError
+
+            msg = "--keys checks the signatures of a head: give it with --head NOTE"
+            raise InvalidInputError(msg)
     last = report.head
     result: dict[str, Any] = {
         "ok": True,
@@ -805,6 +824,16 @@ def _verify(args: argparse.Namespace) -> None:
         pinned = Checkpoint.parse(head)
         result["extends_head"] = str(pinned)
         text += f"; it extends the published head {pinned.seq}"
+        if signed is not None:
+            from tracker.cli.proof_cmds import signatures_json, signatures_text
+
+            result["root"] = signed.head.root.hex() if signed.head.root else None
+            result["signatures"] = signatures_json(signed.checked)
+            text += " and its Merkle root"
+            if args.keys is not None:
+                text += "; " + signatures_text(signed.checked, args.keys)
+            elif signed.checked:
+                text += f" ({plural(len(signed.checked), 'signature')} not checked: give --keys)"
     if args.extends:
         result["extends_log"] = args.extends
         text += f"; it extends {args.extends}"
@@ -841,19 +870,65 @@ def _read_head(value: str) -> str:
 
 
 def _head(args: argparse.Namespace) -> None:
+    import base64
+
+    from tracker._proofs import tree_head
+
+    keys = []
+    if args.sign:
+        from tracker.proofs.keys import load_key
+
+        keys = [load_key(name) for name in args.sign]
     with open_log(args) as log:
         head = log.head()
-        checkpoint = log.checkpoint()
+        checkpoint = tree_head(log)
     note = checkpoint.note()
+    if keys:
+        from tracker.proofs.note import Note
+
+        signed = Note(checkpoint.text())
+        for key in keys:
+            signed = signed.sign(key)
+        note = signed.encode()
+    assert checkpoint.root is not None
     result = {
         "origin": checkpoint.origin,
-        "seq": head.seq,
-        "hash": head.hash,
+        "seq": checkpoint.seq,
+        "hash": checkpoint.hash,
+        "root": base64.b64encode(checkpoint.root).decode(),
         "recorded": head.recorded,
-        "head": str(head),
+        "head": str(checkpoint),
         "note": note,
     }
-    emit(result, args.json, note.rstrip("\n") + "\n")
+    emit(result, args.json, note.rstrip("\n") + ("" if keys else "\n"))
+
+
+class _Signed:
+    """A tree head given to verify, with its checked signatures."""
+
+    def __init__(self, head: Any, checked: list[Any]) -> None:
+        self.head, self.checked = head, checked
+
+
+def _tree_head(text: str, keys_path: str | None) -> _Signed | None:
+    """For a tree head given to verify (whose root ``Log.verify`` checked): check its
+    signatures against the keys (a chain note has none: None)."""
+    from tracker.cli.proof_cmds import trusted_keys
+    from tracker.proofs.proof import check_head_signatures, normalize
+    from tracker.store.checkpoint import Checkpoint
+
+    if Checkpoint.parse(text).root is None:
+        if keys_path is not None:
+            from tracker.errors import InvalidInputError
+
+            msg = "--keys: this head is a hash-chain note (an older 'tracker head'), which carries no signatures"
+            raise InvalidInputError(msg)
+        return None
+    from tracker.proofs.proof import read_head
+
+    signed = read_head(normalize(text))
+    keys = trusted_keys(keys_path)
+    return _Signed(signed.head, check_head_signatures(signed, keys))
 
 
 def _repair(args: argparse.Namespace) -> None:

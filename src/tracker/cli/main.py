@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.projections",
     "tracker.cli.report",
     "tracker.cli.share",
+    "tracker.cli.proof_cmds",
 )
 """The modules that add commands, in the order ``tracker --help`` lists them."""
 

@@ -17,13 +17,28 @@ checkpoint note (https://c2sp.org/tlog-checkpoint)::
 - a blank line, after which signature lines may later be added (the signed-note form:
   ``— NAME BASE64``). Nothing after the blank line is read today.
 
-Unlike a C2SP checkpoint, line 3 is the head of a hash chain, not the base64 root of a Merkle
-tree; it is written in hex on purpose, so that no transparency-log tool takes it for one.
-The short form ``SEQ:HASH`` (``42:9b1d...``) carries the same pin without the origin.
+In this first form line 3 is the head of a hash chain, not the base64 root of a Merkle tree;
+it is written in hex on purpose, so that no transparency-log tool takes it for one. The short
+form ``SEQ:HASH`` (``42:9b1d...``) carries the same pin without the origin.
+
+A *tree head* (what ``tracker head`` prints since signed heads came) is a C2SP checkpoint
+proper: line 3 is the base64 RFC 9162 Merkle root over the first N records' hashes
+(:mod:`tracker.proofs.merkle`), and an extension line ``chain HASH`` keeps the hash chain's
+pin, so every check a chain note allows works with a tree head too::
+
+    tracker-log/5d0c9f2e81a4b7c3
+    42
+    q2Xc0lE3...Jk=
+    chain 9b1d5f...e07
+
+Both forms are read by :meth:`Checkpoint.parse`; signature lines after the blank line are
+checked by :mod:`tracker.proofs.note`, never here.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
 
@@ -34,6 +49,8 @@ ORIGIN_PREFIX = "tracker-log/"
 EMPTY_ORIGIN = ORIGIN_PREFIX + "empty"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _SIZE = re.compile(r"0|[1-9][0-9]{0,18}")
+_B64_32 = re.compile(r"[A-Za-z0-9+/]{43}=")
+CHAIN_PREFIX = "chain "
 _EXAMPLE = f"42:{'ab' * 32}"
 
 
@@ -44,16 +61,25 @@ def origin_of(first_hash: str | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A published head: the log's origin (None when given as ``SEQ:HASH``), size and hash."""
+    """A published head: the log's origin (None when given as ``SEQ:HASH``), size and hash,
+    and for a tree head the Merkle root of its first ``seq`` records."""
 
     origin: str | None
     seq: int
     hash: str
+    root: bytes | None = None
+
+    def text(self) -> str:
+        """The note's text (what signatures sign): origin, size, hash or root (and chain)."""
+        origin = self.origin or (EMPTY_ORIGIN if self.seq == 0 else ORIGIN_PREFIX + "unknown")
+        if self.root is None:
+            return f"{origin}\n{self.seq}\n{self.hash}\n"
+        root = base64.b64encode(self.root).decode()
+        return f"{origin}\n{self.seq}\n{root}\n{CHAIN_PREFIX}{self.hash}\n"
 
     def note(self) -> str:
-        """Return the note text to publish: origin, size and hash lines, then a blank line."""
-        origin = self.origin or (EMPTY_ORIGIN if self.seq == 0 else ORIGIN_PREFIX + "unknown")
-        return f"{origin}\n{self.seq}\n{self.hash}\n\n"
+        """Return the note to publish: its text, then a blank line (for signatures)."""
+        return self.text() + "\n"
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.hash}"
@@ -86,6 +112,14 @@ class Checkpoint:
             )
             raise InvalidInputError(msg)
         origin, size, digest = body[:3]
+        root = None
+        if _B64_32.fullmatch(digest):  # a tree head: the chain's pin is on an extension line
+            root = _root(digest)
+            chain = next((b for b in body[3:] if b.startswith(CHAIN_PREFIX)), "")
+            digest = chain[len(CHAIN_PREFIX) :]
+            if not _HEX64.fullmatch(digest.lower()):
+                msg = "invalid head note: a tree head needs its 'chain HASH' line as 'tracker head' prints it"
+                raise InvalidInputError(msg)
         if not origin.startswith(ORIGIN_PREFIX) or len(origin) <= len(ORIGIN_PREFIX):
             msg = (
                 f"invalid head note: its first line {_show(origin)} is not a tracker log origin "
@@ -102,7 +136,15 @@ class Checkpoint:
         if seq == 0 and digest.lower() != ZERO_HASH:
             msg = "invalid head note: size 0 goes only with the zero hash (an empty log)"
             raise InvalidInputError(msg)
-        return cls(origin, seq, digest.lower())
+        return cls(origin, seq, digest.lower(), root)
+
+
+def _root(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        msg = f"invalid head note: its third line {_show(text)} is not a base64 tree root"
+        raise InvalidInputError(msg) from None
 
 
 def _show(text: str, limit: int = 40) -> str:
@@ -125,4 +167,4 @@ def _parse_short(text: str) -> Checkpoint:
     return Checkpoint(None, seq, digest)
 
 
-__all__ = ["EMPTY_ORIGIN", "ORIGIN_PREFIX", "Checkpoint", "origin_of"]
+__all__ = ["CHAIN_PREFIX", "EMPTY_ORIGIN", "ORIGIN_PREFIX", "Checkpoint", "origin_of"]
