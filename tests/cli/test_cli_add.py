@@ -24,7 +24,7 @@ def _flags_of(model: type) -> list[str]:
         if name in ("sources", "relations"):
             item = {"sources": "source", "relations": "relation"}[name]
             inner = info.annotation.__args__[0]
-            out += [f"--{item}.{key}" for key in inner.model_fields]
+            out += [f"--{item}.{key.replace('_', '-')}" for key in inner.model_fields]
         else:
             out.append("--" + name.replace("_", "-"))
     return out

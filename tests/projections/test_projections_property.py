@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tracker
-from tracker.events.dates import parse_instant_bound
+from tracker.events.dates import PartialDate, parse_instant_bound
 from tracker.events.models import RUNGS
 from tracker.projections.state import State
 
@@ -85,6 +85,9 @@ def draw_event(
             k for k, e in live.items() if e["type"] == "regulatory_action" and e["rung"] in RUNGS
         )
         ended = live[data.draw(st.sampled_from(opened))]
+        end, start = PartialDate.parse(base["occurred"]), PartialDate.parse(ended["occurred"])
+        if end.latest is not None and start.earliest is not None and end.latest < start.earliest:
+            base["occurred"] = ended["occurred"]  # an ending cannot predate what it ends
         return {
             **base,
             "type": "regulatory_action",

@@ -659,7 +659,12 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
     skip = {"id", "type", "sources"}
     for name in type(ev).model_fields:
         value = getattr(ev, name)
-        if name in skip or value is None or value == () or (name == "approximate" and not value):
+        if (
+            name in skip
+            or value is None
+            or value == ()
+            or (name in ("approximate", "unquantified") and not value)
+        ):
             continue
         if isinstance(value, bool):
             text = "yes" if value else "no"
