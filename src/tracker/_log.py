@@ -1260,6 +1260,12 @@ class EventView:
     verifications: tuple[Entry, ...]
     """The verifications of it that count at as_of, in occurred order."""
     superseded_by: str | None = None
+    as_of: datetime | None = None
+    """The replay's world time (None: unbounded)."""
+    known_at: datetime | None = None
+    """The replay's record time (None: the whole log)."""
+    known_seq: int | None = None
+    """When known_at was given as a record number: that record."""
 
 
 def _event_view(state: State, event_id: str) -> EventView | None:
@@ -1271,7 +1277,19 @@ def _event_view(state: State, event_id: str) -> EventView | None:
     if entry is None:
         for fix in state.fixes():
             if fix.fix.id == event_id:
-                return EventView(event_id, fix.fix, fix.seq, fix.recorded, "fix", (), ())
+                return EventView(
+                    event_id,
+                    fix.fix,
+                    fix.seq,
+                    fix.recorded,
+                    "fix",
+                    (),
+                    (),
+                    None,
+                    state.as_of,
+                    state.known_at,
+                    state.known_seq,
+                )
         return None
     verifications = tuple(
         v
@@ -1287,6 +1305,9 @@ def _event_view(state: State, event_id: str) -> EventView | None:
         history,
         verifications,
         entry.superseded_by,
+        state.as_of,
+        state.known_at,
+        state.known_seq,
     )
 
 

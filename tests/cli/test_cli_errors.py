@@ -91,6 +91,8 @@ def test_usage_error_as_json(cli: Run) -> None:
         "error": {
             "code": "usage",
             "message": "replay: unknown flag --as-off; did you mean --as-of? (see 'tracker replay --help')",
+            "problems": [],
+            "count": None,
         }
     }
 

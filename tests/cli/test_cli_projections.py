@@ -32,7 +32,7 @@ def test_stances_of_the_uk_government(demo: str, cli: Run) -> None:
     )
     data = json.loads(cli("stances", "--log", demo, "--holder", "uk-gov", "--json").out)
     assert [(s["topic"], s["position"], s["evidence"]) for s in data["stances"]] == [
-        ("image-paywall", -2, "uk-gov-insulting")
+        ("image-paywall", -2, ["uk-gov-insulting"])
     ]
 
 
@@ -51,7 +51,7 @@ def test_stance_changes(demo: str, cli: Run) -> None:
     data = json.loads(
         cli("stances", "--log", demo, "--changes", "--json", "--known-at", "2026-01-12").out
     )
-    assert data["known_at"] == "2026-01-12"
+    assert data["known_at"] == "2026-01-12T23:59:59.999999Z"  # the day's end: what it means
     assert [c["holder"] for c in data["changes"]] == ["uk-gov", "european-commission"]
 
 
@@ -70,7 +70,7 @@ def test_the_verge_verdict(demo: str, cli: Run) -> None:
     )
     data = json.loads(cli("disputes", "--log", demo, "--json").out)
     assert data["contested"] == ["grok-paywall-claim"]
-    assert data["claims"][0]["verdicts"] == "the-verge:contradicted"
+    assert data["claims"][0]["verdicts"] == ["the-verge:contradicted"]
 
 
 def test_posture_at_the_end(demo: str, cli: Run) -> None:

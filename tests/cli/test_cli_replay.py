@@ -81,7 +81,7 @@ def test_replay_json_is_byte_identical(grok_log: Path, cli: Run) -> None:
     second = cli("replay --as-of 2026-01-09 --known-at 2026-01-14 --json").out
     assert first == second
     data = json.loads(first)
-    assert data["as_of"] == "2026-01-09"
+    assert data["as_of"] == "2026-01-09T23:59:59.999999Z"
     assert data["summary"] == {
         "actors": 6,
         "events": 2,
@@ -91,21 +91,25 @@ def test_replay_json_is_byte_identical(grok_log: Path, cli: Run) -> None:
         "uncertain": 1,
     }
     assert data["timeline"][0] == {
-        "actors": "grok,bloomberg",
-        "approximate": False,
-        "corrected": True,
-        "earliest": "2026-01-05T00:00:00+00:00",
+        "actors": ["grok", "bloomberg"],
+        "corrected_by": [data["timeline"][0]["corrected_by"][0]],
         "id": "bloomberg-rate",
-        "latest": "2026-01-06T23:59:59.999999+00:00",
         "occurred": "2026-01-05..2026-01-06",
-        "precision": "day",
-        "publishers": "Bloomberg",
+        "occurred_approximate": False,
+        "occurred_at": "2026-01-05T00:00:00.000000Z",
+        "occurred_earliest": "2026-01-05T00:00:00.000000Z",
+        "occurred_latest": "2026-01-06T23:59:59.999999Z",
+        "occurred_precision": "day",
+        "publishers": ["Bloomberg"],
+        "quote": None,
         "recorded": "2026-01-12T09:07:00.000000Z",
         "seq": 8,
+        "speaker": None,
+        "stance": None,
         "summary": None,
         "superseded_by": None,
-        "tags": "",
-        "topics": "",
+        "tags": [],
+        "topics": [],
         "type": "figure",
     }
 

@@ -155,9 +155,12 @@ def test_json_sections(world):
     assert data["events"][0] == {
         "id": "i1",
         "type": "incident",
-        "roles": "involved",
+        "roles": ["involved"],
         "occurred": "2026-01-01",
         "occurred_earliest": "2026-01-01T00:00:00.000000Z",
         "occurred_latest": "2026-01-01T23:59:59.999999Z",
+        "occurred_precision": "day",
+        "occurred_approximate": False,
+        "occurred_at": "2026-01-01T00:00:00.000000Z",
         "summary": "deepfakes",
     }

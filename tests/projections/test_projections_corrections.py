@@ -45,7 +45,7 @@ def test_fixes_table_shows_old_and_new_values_not_the_summary(safety):
         ("value: 177", "value: 171"),
         ("occurred: 2024-01-06", "occurred: 2024-01-05"),
     ]
-    assert fixes[0].record()["changes"] == "value: 177 -> 171"
+    assert fixes[0].record()["changes"] == ["value: 177 -> 171"]
     csv = csv_tables(safety.state())["fixes"]
     assert "value: 177 -> 171" in csv
 
@@ -58,7 +58,7 @@ def test_a_corrected_point_says_what_it_was(safety):
         "corrected from 177 aircraft on 2026-01-13: the order covers 171 aircraft",
         "corrected (occurred) on 2026-01-20: dated by the order, not the report",
     )
-    assert point.record()["corrections"].startswith("corrected from 177 aircraft")
+    assert point.record()["corrections"][0].startswith("corrected from 177 aircraft")
     before = safety.state(known_at="2026-01-14").figures().points[0]
     assert before.corrections == (
         "corrected from 177 aircraft on 2026-01-13: the order covers 171 aircraft",

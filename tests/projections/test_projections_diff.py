@@ -71,10 +71,25 @@ def test_records_uniform_and_json_serialisable(week):
     d = tracker.diff(week.state(known_at="2026-01-10"), week.state(known_at="2026-01-12"))
     records = d.to_records()
     assert {tuple(r) for r in records} == {
-        ("section", "change", "id", "occurred", "occurred_earliest", "occurred_latest", "summary")
+        (
+            "section",
+            "change",
+            "id",
+            "occurred",
+            "occurred_earliest",
+            "occurred_latest",
+            "occurred_precision",
+            "occurred_approximate",
+            "occurred_at",
+            "summary",
+        )
     }
     data = d.to_json()
-    assert data["a"] == {"as_of": None, "known_at": "2026-01-10T23:59:59.999999Z"}
+    assert data["a"] == {
+        "as_of": None,
+        "known_at": "2026-01-10T23:59:59.999999Z",
+        "known_at_record": None,
+    }
     assert list(data) == [
         "a",
         "b",

@@ -97,5 +97,5 @@ def test_json_form(case):
     data = case.state().disputes().to_json()
     assert list(data) == ["claims", "contested", "verdicts", "fixes"]
     assert data["contested"] == ["claim"]
-    assert data["claims"][0]["verdicts"] == "verge:contradicted"
+    assert data["claims"][0]["verdicts"] == ["verge:contradicted"]
     assert data["verdicts"][0]["finding"] is None

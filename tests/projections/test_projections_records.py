@@ -12,7 +12,7 @@ import pytest
 import tracker
 from tracker.examples import demo_log_path
 
-PLAIN = (str, int, float, bool, type(None))
+PLAIN = (str, int, float, bool, type(None), list)
 
 ANSWERS: dict[str, Callable[[tracker.State], Any]] = {
     "timeline": lambda s: s.timeline(),

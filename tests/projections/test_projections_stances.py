@@ -226,6 +226,9 @@ def test_records_are_flat_and_uniform(gov):
         "occurred": "..2026-01-02",
         "occurred_earliest": None,
         "occurred_latest": "2026-01-02T23:59:59.999999Z",
+        "occurred_precision": "day",
+        "occurred_approximate": False,
+        "occurred_at": "2026-01-02T23:59:59.999999Z",
         "position_before": None,
         "position_after": -1,
         "before": None,
@@ -233,7 +236,7 @@ def test_records_are_flat_and_uniform(gov):
         "quote": "quote s1",
         "summary": None,
         "reason": None,
-        "corrected_by": "",
+        "corrected_by": [],
     }
     assert records[1].keys() == records[0].keys()
     steps = gov.state().stance_history("gov", "paywall").to_records()

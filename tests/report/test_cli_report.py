@@ -87,7 +87,8 @@ def test_report_json_summary(run, log_file: Path) -> None:
         "bytes": summary["bytes"],
         "events": 22,
         "as_of": None,
-        "known_at": "2026-01-12 23:59:59 UTC",
+        "known_at": "2026-01-12T23:59:59.999999Z",
+        "known_at_record": None,
         "replayed_seq": 36,
         "log_head": f"{head.seq}:{head.hash}",
     }

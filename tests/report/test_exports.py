@@ -168,7 +168,7 @@ def test_csv_tables_round_trip_through_the_csv_module(state) -> None:
     assert row["status"] == "contradicted"
     assert row["disputed"] == "true"
     assert row["uncertain"] == "false"
-    assert row["actors"] == "grok,bloomberg"
+    assert row["actors"] == "grok;bloomberg"  # a list: ';' between its items
     assert row["publishers"] == "Bloomberg"
     actors = {r["actor"]: r for r in _read(tables["actors"])}
     assert actors["grok"] == {

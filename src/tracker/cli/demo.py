@@ -173,11 +173,16 @@ def _demo(args: argparse.Namespace) -> int:
     walk = steps(path)
     shown = shlex.quote(str(path))
     if args.json:
+        from tracker.cli.outputs import dump
+
         emit(
-            {
-                "log": str(path),
-                "commands": [["tracker", "--log", str(path), *cmd] for _, cmd in walk],
-            },
+            dump(
+                "demo",
+                {
+                    "log": str(path),
+                    "commands": [["tracker", "--log", str(path), *cmd] for _, cmd in walk],
+                },
+            ),
             True,
         )
         return 0

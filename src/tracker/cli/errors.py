@@ -64,7 +64,15 @@ def _print_error(
     if as_json:
         import orjson
 
-        body: dict[str, object] = {"code": code, "message": message, **(extra or {})}
+        # the shape 'tracker schema --output error' declares (tracker.cli.outputs), written
+        # here by hand so that an error never needs the models imported
+        body: dict[str, object] = {
+            "code": code,
+            "message": message,
+            "problems": [],
+            "count": None,
+            **(extra or {}),
+        }
         data = orjson.dumps(
             {"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
         )

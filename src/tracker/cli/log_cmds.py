@@ -27,6 +27,7 @@ from tracker.cli.common import (
     table_lines,
     when,
 )
+from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
@@ -261,12 +262,27 @@ def register(subparsers: Any) -> None:
     p = command(
         subparsers,
         "schema",
-        help="print the JSON Schema of events (for writing import files)",
-        example="tracker schema > event.schema.json\ntracker schema figure",
+        help="print the JSON Schema of events, or of a command's --json output",
+        description=(
+            "Print the JSON Schema of an event (for writing import files), of one event type,\n"
+            "or with --output of what a command prints with --json (every list an array,\n"
+            "every absence null, every instant RFC 3339 UTC with microseconds and Z)."
+        ),
+        example=(
+            "tracker schema > event.schema.json\n"
+            "tracker schema figure\n"
+            "tracker schema --output stances\n"
+            "tracker schema --output 'actor show'"
+        ),
         handler=_schema,
         log=False,
     )
     p.add_argument("event_type", metavar="TYPE", nargs="?", help="only this event type")
+    p.add_argument(
+        "--output",
+        metavar="COMMAND",
+        help="the schema of COMMAND's --json output (stances, figures, 'actor show', ...)",
+    )
 
 
 # --- init ------------------------------------------------------------------------------------
@@ -282,8 +298,10 @@ def _init(args: argparse.Namespace) -> None:
     if origin == "--log":
         quoted = shlex.quote(path)  # a URL's '&' and '?' need quotes in a shell
         hint = f"\nuse it with --log {quoted}, or: export {ENV_LOG}={quoted}"
+    from tracker.cli.outputs import dump
+
     emit(
-        {"created": path},
+        dump("init", {"created": path}),
         args.json,
         f"created an empty log at {path}{hint}\n"
         "next: tracker actor add ID --name NAME --kind KIND (see tracker actor add --help)",
@@ -357,7 +375,11 @@ def _add(args: argparse.Namespace) -> None:
         "status": receipt.status,
         "dry_run": args.dry_run,
     }
-    emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
+    from tracker.cli.outputs import dump
+
+    emit(
+        dump("add", result), args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run)
+    )
 
 
 def _current(log: Any, event_id: str) -> dict[str, Any]:
@@ -514,7 +536,9 @@ def _import(args: argparse.Namespace) -> None:
         "last_seq": fresh[-1].seq if fresh else None,
         "dry_run": args.dry_run,
     }
-    emit(result, args.json, _import_text(result))
+    from tracker.cli.outputs import dump
+
+    emit(dump("import", result), args.json, _import_text(result))
 
 
 def _import_text(r: dict[str, Any]) -> str:
@@ -597,6 +621,7 @@ def _log(args: argparse.Namespace) -> None:
 
 
 def _show(args: argparse.Namespace) -> None:
+    from tracker.cli.outputs import clocks, dump
     from tracker.errors import UnknownIdError
     from tracker.events import event_to_dict
 
@@ -607,6 +632,7 @@ def _show(args: argparse.Namespace) -> None:
             _not_an_event(log.replay(), args.event_id)
             raise
     result = {
+        **clocks(view),
         "id": view.id,
         "type": view.event.type,
         "placement": view.placement,
@@ -620,7 +646,7 @@ def _show(args: argparse.Namespace) -> None:
                 "recorded": h.recorded,
                 "id": h.event.id,
                 "reason": h.reason,
-                "changes": [c.record() for c in h.changes],
+                "changes": list(h.changes),
             }
             for h in view.history
         ],
@@ -629,14 +655,14 @@ def _show(args: argparse.Namespace) -> None:
                 "id": v.id,
                 "verifier": v.event.verifier,  # type: ignore[union-attr]
                 "verdict": v.event.verdict,  # type: ignore[union-attr]
-                "occurred": v.occurred.text if v.occurred else None,
+                "occurred": v.occurred,
                 "finding": v.event.finding,  # type: ignore[union-attr]
             }
             for v in view.verifications
         ],
         "superseded_by": view.superseded_by,
     }
-    emit(result, args.json, lambda _: _show_text(view, args))
+    emit(dump("show", result), args.json, lambda _: _show_text(view, args))
 
 
 _PLACEMENT = {
@@ -728,6 +754,7 @@ def _item(value: Any) -> str:
 
 
 def _replay(args: argparse.Namespace) -> None:
+    from tracker.cli.outputs import clocks, dump
     from tracker.cli.render import open_start_note, timeline_table
     from tracker.events.flat import spec
 
@@ -745,13 +772,10 @@ def _replay(args: argparse.Namespace) -> None:
     if any(filters.values()):
         keep = set(_filtered_ids(uncertain, filters))
         uncertain = [e for e in uncertain if e.id in keep]
-    result = {
-        "as_of": args.as_of,
-        "known_at": args.known_at,
-        "summary": state.summary(),
-        "timeline": timeline.to_records(),
-        "uncertain": [_record(e) for e in uncertain],
-    }
+    result = dump(
+        "replay",
+        {**clocks(state), "summary": state.summary(), "timeline": timeline, "uncertain": uncertain},
+    )
 
     def text(_: Any) -> str:
         s = state.summary()
@@ -777,12 +801,6 @@ def _replay(args: argparse.Namespace) -> None:
         return "\n".join(parts)
 
     emit(result, args.json, text)
-
-
-def _record(entry: Any) -> dict[str, Any]:
-    from tracker.projections.timeline import entry_record
-
-    return entry_record(entry)
 
 
 def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[str]:
@@ -821,6 +839,10 @@ def _verify(args: argparse.Namespace) -> None:
         "head": str(last),
         "seq": last.seq,
         "hash": last.hash,
+        "extends_head": None,
+        "extends_log": None,
+        "root": None,
+        "signatures": [],
     }
     text = f"ok: {report.records} records, chain intact"
     if head is not None:
@@ -847,7 +869,9 @@ def _verify(args: argparse.Namespace) -> None:
     if report.warnings:
         text += f"\n{plural(len(report.warnings), 'warning')} (the chain is intact):"
         text += "".join(f"\n  warning: {w}" for w in report.warnings)
-    emit(result, args.json, text)
+    from tracker.cli.outputs import dump
+
+    emit(dump("verify", result), args.json, text)
 
 
 def _read_head(value: str) -> str:
@@ -905,7 +929,9 @@ def _head(args: argparse.Namespace) -> None:
         "head": str(checkpoint),
         "note": note,
     }
-    emit(result, args.json, note.rstrip("\n") + ("" if keys else "\n"))
+    from tracker.cli.outputs import dump
+
+    emit(dump("head", result), args.json, note.rstrip("\n") + ("" if keys else "\n"))
 
 
 class _Signed:
@@ -942,8 +968,16 @@ def _repair(args: argparse.Namespace) -> None:
     path, origin = log_path(args)
     with explain_missing_log(path, origin):
         damage = tracker.repair(path)
+    from tracker.cli.outputs import dump
+
     if damage is None:
-        emit({"repaired": False}, args.json, f"nothing to repair: {path} ends cleanly")
+        result: dict[str, Any] = {
+            "repaired": False,
+            "offset": None,
+            "length": None,
+            "description": None,
+        }
+        emit(dump("repair", result), args.json, f"nothing to repair: {path} ends cleanly")
         return
     result = {
         "repaired": True,
@@ -952,7 +986,7 @@ def _repair(args: argparse.Namespace) -> None:
         "description": damage.description,
     }
     emit(
-        result,
+        dump("repair", result),
         args.json,
         f"cut {damage.length} bytes at byte {damage.offset} of {path}: {damage.description}",
     )
@@ -962,6 +996,12 @@ def _schema(args: argparse.Namespace) -> None:
     from tracker.events import json_schema
     from tracker.events.flat import spec
 
+    if args.output is not None:
+        if args.event_type is not None:
+            msg = "schema: give an event TYPE or --output COMMAND, not both"
+            raise UsageError(msg)
+        emit(_output_schema(args.output), True)
+        return
     if args.event_type is None:
         emit(json_schema(), True)
         return
@@ -969,3 +1009,24 @@ def _schema(args: argparse.Namespace) -> None:
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     emit(schema, True)
+
+
+def _output_schema(command: str) -> dict[str, Any]:
+    """The schema of a command's --json output; an unknown command is refused with the list."""
+    from tracker.cli.outputs import COMMANDS, schema
+    from tracker.errors import InvalidInputError
+    from tracker.projections.registry import suggest
+
+    name = " ".join(command.split())
+    if name not in COMMANDS:  # 'actor-show' and 'actor_show' name 'actor show'
+        spaced = " ".join(command.replace("-", " ").replace("_", " ").split())
+        name = spaced if spaced in COMMANDS else name
+    if name not in COMMANDS:
+        close = suggest(name, COMMANDS)
+        hint = f"; did you mean '{close}'?" if close else ""
+        msg = (
+            f"schema --output: no command '{command}'{hint} (commands with --json output: "
+            f"{', '.join(sorted(COMMANDS))})"
+        )
+        raise InvalidInputError(msg)
+    return schema(name)

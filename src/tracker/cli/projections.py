@@ -145,8 +145,18 @@ def _replay(args: argparse.Namespace, about: str | None = None) -> State:
         return replay(log, args, about=about)
 
 
-def _clocks(args: argparse.Namespace) -> dict[str, Any]:
-    return {"as_of": args.as_of, "known_at": args.known_at}
+def _out(output: str, state: State, **values: Any) -> dict[str, Any]:
+    """The JSON of ``output``: the state's clocks, then ``values`` (see tracker.cli.outputs)."""
+    from tracker.cli.outputs import clocks, dump
+
+    return dump(output, {**clocks(state), **values})
+
+
+def values_of(answer: Any) -> dict[str, Any]:
+    """An answer's top-level fields by name, as its declared shape reads them."""
+    from tracker.projections.shape import values_of as read
+
+    return read(answer)
 
 
 def _position(value: int | None) -> str:
@@ -176,7 +186,7 @@ def _stances(args: argparse.Namespace) -> None:
         note = open_start_note(c.occurred for c in changes)
         text += f"\n\n{note}" if note else ""
         emit(
-            {**_clocks(args), "changes": changes.to_json()},
+            _out("stances --changes", state, changes=changes),
             args.json,
             text if rows else no_results("stance changes"),
         )
@@ -199,7 +209,7 @@ def _stances(args: argparse.Namespace) -> None:
         widths=(0, 0, 0, 0, 50, 60),
     )
     emit(
-        {**_clocks(args), "stances": stances.to_json()},
+        _out("stances", state, stances=stances),
         args.json,
         text if rows else no_results("stances"),
     )
@@ -246,7 +256,7 @@ def _figures(args: argparse.Namespace) -> None:
         widths=(0, 0, 40, 0, 0, 0, 0, 60),
     )
     emit(
-        {**_clocks(args), "unit": args.unit, "series": figures.to_json()},
+        _out("figures", state, unit=args.unit, series=figures.series),
         args.json,
         # (the metrics on record are the whole log's: a replay about one actor knows its own)
         text
@@ -353,7 +363,11 @@ def _posture(args: argparse.Namespace) -> None:
             )
         return "\n\n".join(parts)
 
-    emit({**_clocks(args), **posture.to_json()}, args.json, text)
+    emit(
+        _out("posture", state, **values_of(posture)),
+        args.json,
+        text,
+    )
 
 
 def _disputes(args: argparse.Namespace) -> None:
@@ -399,7 +413,7 @@ def _disputes(args: argparse.Namespace) -> None:
             parts.append(no_results("corrections, retractions or supersessions"))
         return "\n\n".join(parts)
 
-    emit({**_clocks(args), **disputes.to_json()}, args.json, text)
+    emit(_out("disputes", state, **values_of(disputes)), args.json, text)
 
 
 def _diff(args: argparse.Namespace) -> None:

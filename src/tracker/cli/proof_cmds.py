@@ -8,6 +8,14 @@ import sys
 
 from tracker.cli.common import command, emit, open_log, selected
 
+
+def _emit(output: str, result: dict[str, Any], as_json: bool, text: str) -> None:
+    """Print ``result`` as the declared shape of ``output`` (tracker.cli.outputs), or ``text``."""
+    from tracker.cli.outputs import dump
+
+    emit(dump(output, result), as_json, text)
+
+
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
     from typing import Any
@@ -174,7 +182,8 @@ def _key_new(args: argparse.Namespace) -> None:
 
     key = new_key(args.name)
     public = key.verifier().text()
-    emit(
+    _emit(
+        "key new",
         {"name": key.name, "public_key": public, "directory": str(keys_dir())},
         args.json,
         f"made key {key.name} (private key in {keys_dir()}, mode 0600)\n"
@@ -192,7 +201,7 @@ def _key_list(args: argparse.Namespace) -> None:
         text = f"no keys yet in {keys_dir()}; make one with: tracker key new NAME"
     else:
         text = "\n".join(f"{r['name']}  {r['public_key']}" for r in rows)
-    emit({"keys": rows}, args.json, text)
+    _emit("key list", {"keys": rows}, args.json, text)
 
 
 def _key_export(args: argparse.Namespace) -> None:
@@ -201,7 +210,7 @@ def _key_export(args: argparse.Namespace) -> None:
 
     key = load_key(args.name)
     public = key.verifier(COSIGNATURE if args.witness else ED25519).text()
-    emit({"name": key.name, "public_key": public}, args.json, public)
+    _emit("key export", {"name": key.name, "public_key": public}, args.json, public)
 
 
 # --- cosign, prove, check-proof --------------------------------------------------------------
@@ -222,7 +231,7 @@ def _cosign(args: argparse.Namespace) -> None:
         log.verify(head=signed.head)  # the chain and the Merkle root
     note = signed.note.cosign(key, int(time.time()))
     out = note.encode()
-    emit({"note": out, "witness": key.name}, args.json, out.rstrip("\n"))
+    _emit("cosign", {"note": out, "witness": key.name}, args.json, out.rstrip("\n"))
 
 
 def _prove(args: argparse.Namespace) -> None:
@@ -245,9 +254,9 @@ def _prove(args: argparse.Namespace) -> None:
             proof = _proofs.prove(log, args.event, head)
     if args.out:
         _write(args.out, proof)
-        emit({"proof": args.out}, args.json, f"wrote the proof to {args.out}")
+        _emit("prove", {"proof": args.out}, args.json, f"wrote the proof to {args.out}")
         return
-    emit({"proof": proof}, args.json, proof.rstrip("\n"))
+    _emit("prove", {"proof": proof}, args.json, proof.rstrip("\n"))
 
 
 def _write(path: str, text: str) -> None:
@@ -283,7 +292,8 @@ def _check_proof(args: argparse.Namespace) -> None:
         c = check_consistency(
             text, read_text(args.old, "head"), read_text(args.new, "head"), keys=keys
         )
-        emit(
+        _emit(
+            "check-proof --consistency",
             {
                 "ok": True,
                 "kind": "consistency",
@@ -302,7 +312,8 @@ def _check_proof(args: argparse.Namespace) -> None:
     event = result.record.get("event")
     ident = _inert(event.get("id")) if isinstance(event, dict) else None
     kind = _inert(event.get("type")) if isinstance(event, dict) else None
-    emit(
+    _emit(
+        "check-proof",
         {
             "ok": True,
             "kind": "inclusion",

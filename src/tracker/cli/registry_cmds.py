@@ -112,7 +112,9 @@ def _add(args: argparse.Namespace) -> None:
         )
     else:
         text = f"registered {args.kind} {slug} as record {receipt.seq} (event {receipt.id})"
-    emit(result, args.json, text)
+    from tracker.cli.outputs import dump
+
+    emit(dump(f"{args.kind} add", result), args.json, text)
 
 
 def actor_record(state: State, actor_id: str) -> dict[str, Any]:
@@ -142,7 +144,11 @@ def _actor_show(args: argparse.Namespace) -> None:
         except UnknownIdError:  # not an actor: the whole state says what the id is
             state = log.replay(**dates(args))
             view = _actor_view(state, args.actor_id)
-    emit(view.to_json(), args.json, lambda _: actor_text(state, view))
+    from tracker.cli.outputs import clocks, dump
+    from tracker.projections.shape import values_of
+
+    result = dump("actor show", {**clocks(state), **values_of(view)})
+    emit(result, args.json, lambda _: actor_text(state, view))
 
 
 def _actor_view(state: State, actor_id: str) -> Any:
@@ -159,6 +165,8 @@ def _actor_view(state: State, actor_id: str) -> Any:
 
 
 def _list(args: argparse.Namespace) -> None:
+    from tracker.cli.outputs import clocks, dump
+
     with open_log(args) as log:
         state = replay(log, args)
     if args.kind == "actor":
@@ -179,7 +187,11 @@ def _list(args: argparse.Namespace) -> None:
             ("ID", "NAME", "KIND", "JURISDICTION", "ALIASES", "RELATIONS"),
             widths=(0, 40, 0, 0, 40, 60),
         )
-        emit({"actors": actors}, args.json, text if rows else no_results("actors registered"))
+        emit(
+            dump("actor list", {**clocks(state), "actors": actors}),
+            args.json,
+            text if rows else no_results("actors registered"),
+        )
         return
     topics = [
         {
@@ -192,4 +204,8 @@ def _list(args: argparse.Namespace) -> None:
     ]
     topic_rows = [(t["topic"], t["name"], t["description"] or "") for t in topics]
     text = table(topic_rows, ("ID", "NAME", "DESCRIPTION"), widths=(0, 50, 70))
-    emit({"topics": topics}, args.json, text if topic_rows else no_results("topics registered"))
+    emit(
+        dump("topic list", {**clocks(state), "topics": topics}),
+        args.json,
+        text if topic_rows else no_results("topics registered"),
+    )

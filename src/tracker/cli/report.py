@@ -152,17 +152,13 @@ def write_file(path: str, data: bytes) -> None:
         raise InvalidInputError(f"cannot write {path}: {reason}") from None
 
 
-def _summary(log: Any, state: Any, **extra: Any) -> dict[str, Any]:
-    from tracker.report._text import instant_text
+def _summary(output: str, log: Any, state: Any, **extra: Any) -> dict[str, Any]:
+    """What ``output`` prints with --json: what was written, and the replay it came from."""
+    from tracker.cli.outputs import clocks, dump
 
     head = log.head()
-    return {
-        **extra,
-        "as_of": instant_text(state.as_of) if state.as_of else None,
-        "known_at": instant_text(state.known_at) if state.known_at else None,
-        "replayed_seq": state.head_seq,
-        "log_head": str(head),
-    }
+    values = {**extra, **clocks(state), "replayed_seq": state.head_seq, "log_head": str(head)}
+    return dump(output, values)
 
 
 def _short_head(summary: dict[str, Any]) -> str:
@@ -182,7 +178,7 @@ def _report(args: argparse.Namespace) -> int:
         data = html.encode("utf-8")
         write_file(args.out, data)
         events = len(state.timeline()) + len(state.uncertain())
-        summary = _summary(log, state, wrote=args.out, bytes=len(data), events=events)
+        summary = _summary("report", log, state, wrote=args.out, bytes=len(data), events=events)
     text = f"wrote {args.out}: {plural(events, 'event')}, 4 charts, {_short_head(summary)}"
     emit(summary, args.json, text)
     return 0
@@ -204,7 +200,9 @@ def _plot(args: argparse.Namespace) -> int:
             state, args.chart, format="png" if suffix == ".png" else "svg", dpi=args.dpi
         )
         write_file(args.out, data)
-        summary = _summary(log, state, wrote=args.out, bytes=len(data), chart=args.chart)
+        summary = _summary(
+            "plot", log, state, wrote=args.out, bytes=len(data), chart=args.chart
+        )
     emit(summary, args.json, f"wrote {args.out}: the {args.chart} chart, {_short_head(summary)}")
     return 0
 
@@ -233,7 +231,7 @@ def _export(args: argparse.Namespace) -> int:
             sys.stdout.flush()
             return 0
         write_file(args.out, data)
-        summary = _summary(log, state, wrote=args.out, bytes=len(data), items=count)
+        summary = _summary("export", log, state, wrote=args.out, bytes=len(data), items=count)
     what = plural(count, "event" if args.format == "timelinejs" else "review")
     emit(summary, args.json, f"wrote {args.out}: {what}, {_short_head(summary)}")
     return 0
@@ -273,7 +271,7 @@ def _export_csv(args: argparse.Namespace, log: Any, state: Any) -> int:
         raise InvalidInputError(f"cannot write tables into {args.out}: {reason}") from None
     for name, text in tables.items():  # (the tables built above, each written safely)
         write_file(str(folder / f"{name}.csv"), text.encode("utf-8"))
-    summary = _summary(log, state, wrote=args.out, tables=sorted(tables))
+    summary = _summary("export csv", log, state, wrote=args.out, tables=sorted(tables))
     emit(
         summary,
         args.json,

@@ -83,7 +83,9 @@ def _copy(args: argparse.Namespace) -> None:
             f"nothing to copy: {report.destination} already holds all "
             f"{plural(report.skipped, 'record')} of {report.source}\nhead {report.head}"
         )
-    emit(result, args.json, text)
+    from tracker.cli.outputs import dump
+
+    emit(dump("copy", result), args.json, text)
 
 
 def _follow(args: argparse.Namespace) -> None:

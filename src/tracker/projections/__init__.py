@@ -5,6 +5,10 @@ module per projection: :mod:`~tracker.projections.timeline`, :mod:`~tracker.proj
 :mod:`~tracker.projections.actors` (per-actor view), :mod:`~tracker.projections.stances`,
 :mod:`~tracker.projections.figures`, :mod:`~tracker.projections.posture`,
 :mod:`~tracker.projections.disputes`, and :mod:`~tracker.projections.diff` between two states.
+
+Every answer's columns are declared once (:mod:`~tracker.projections.shape`): each row type's
+``SHAPE`` gives its JSON form, its JSON Schema, its DataFrames
+(:mod:`~tracker.projections.frames`) and the read model's tables.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from tracker.projections.figures import FigurePoint, FigureSeries, FigureTable
 from tracker.projections.fold import Entry, FixEntry, Projection, Replayer
 from tracker.projections.posture import LEVELS, Posture, PostureRow, PostureStep
 from tracker.projections.registry import Registry
-from tracker.projections.results import Rows
+from tracker.projections.results import Row, Rows, Tabular
+from tracker.projections.shape import Column, Field, Shape
 from tracker.projections.stances import (
     CHANGE_KINDS,
     StanceChange,
@@ -33,8 +38,10 @@ __all__ = [
     "ActorEvent",
     "ActorView",
     "Change",
+    "Column",
     "Disputes",
     "Entry",
+    "Field",
     "FigurePoint",
     "FigureSeries",
     "FigureTable",
@@ -48,12 +55,15 @@ __all__ = [
     "Registry",
     "RelationRow",
     "Replayer",
+    "Row",
     "Rows",
+    "Shape",
     "StanceChange",
     "StanceHistory",
     "StanceStep",
     "State",
     "StateDiff",
+    "Tabular",
     "TestedClaim",
     "Timeline",
     "TimelineView",

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from tracker.events.dates import PartialDate
 from tracker.events.models import WORLD_EVENTS, ActorRegistered, Relation
-from tracker.projections.figures import FigureTable
+from tracker.projections.figures import FigurePoint, FigureTable
 from tracker.projections.fold import Entry
 from tracker.projections.posture import PostureRow
-from tracker.projections.results import Rows, date_columns, joined, rows
+from tracker.projections.results import Row, Rows, Tabular, rows
+from tracker.projections.shape import Shape, date, integer, mapping, nested, text, texts
 from tracker.projections.stances import StanceStep
 from tracker.projections.timeline import actor_ids, summary_of
 
@@ -79,8 +80,23 @@ def roles_in(entry: Entry) -> dict[str, tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
-class RelationRow:
+class RelationRow(Row):
     """A relation touching the actor: ``source relation target``, seen from the actor."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "relation",
+        "A relation touching the actor: source relation target, seen from the actor.",
+        text("source", "the actor the relation goes from"),
+        text("relation", "the relation (developed_by, runs_on, led_by, ...)"),
+        text("target", "the actor it goes to"),
+        text(
+            "direction",
+            "out (the actor is the source) or in (the actor is the target)",
+            choices=("out", "in"),
+        ),
+        date("start", "when the relation began (null: not recorded)"),
+        date("end", "when it ended (null: not ended, or not recorded)"),
+    )
 
     source: str
     relation: str
@@ -92,21 +108,20 @@ class RelationRow:
     end: PartialDate | None = None
     """When it ended (None: not ended, or not recorded)."""
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "source": self.source,
-            "relation": self.relation,
-            "target": self.target,
-            "direction": self.direction,
-            **date_columns("start", self.start),
-            **date_columns("end", self.end),
-        }
-
 
 @dataclass(frozen=True)
-class ActorEvent:
+class ActorEvent(Row):
     """One event the actor took part in, with its roles there."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "actor_event",
+        "One event an actor took part in, with its roles there.",
+        text("id", "the event's id"),
+        text("type", "the event's type"),
+        texts("roles", "the actor's roles in it (speaker, subject, regulator, target, ...)"),
+        date("occurred", "when it occurred"),
+        text("summary", "what it is, in one line"),
+    )
 
     id: str
     type: str
@@ -114,20 +129,53 @@ class ActorEvent:
     occurred: PartialDate | None
     summary: str
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "id": self.id,
-            "type": self.type,
-            "roles": joined(self.roles),
-            **date_columns("occurred", self.occurred),
-            "summary": self.summary,
-        }
-
 
 @dataclass(frozen=True)
-class ActorView:
+class ActorView(Tabular):
     """Everything the replay knows about one actor."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "actor_view",
+        "Everything a replay knows about one actor.",
+        text("actor", "the actor's id"),
+        text("name", "its display name (null if its registration was retracted)", nullable=True),
+        text("kind", "what sort of actor it is", nullable=True),
+        texts(
+            "aliases",
+            "other names it goes by",
+            get=lambda v: v.registration.aliases if v.registration else (),
+        ),
+        text(
+            "jurisdiction",
+            "where it operates",
+            nullable=True,
+            get=lambda v: v.registration.jurisdiction if v.registration else None,
+        ),
+        text("registered_by", "the id of the event that registered it", nullable=True),
+        integer("registered_seq", "the record number of that event", nullable=True),
+        nested("relations", RelationRow.SHAPE, "relations touching it, outgoing first"),
+        nested("events", ActorEvent.SHAPE, "every counted event naming it, in occurred order"),
+        mapping(
+            "by_role",
+            "role -> ids of the events where it had that role, in occurred order",
+            get=lambda v: v.by_role(),
+        ),
+        nested("stances", StanceStep.SHAPE, "its current positions, by topic"),
+        nested(
+            "figures",
+            FigurePoint.SHAPE,
+            "figures about it (it is the subject)",
+            get=lambda v: v.figures.points,
+        ),
+        nested(
+            "reported_figures",
+            FigurePoint.SHAPE,
+            "figures it reported",
+            get=lambda v: v.reported_figures.points,
+        ),
+        nested("actions_taken", PostureRow.SHAPE, "its posture toward each target, as regulator"),
+        nested("actions_faced", PostureRow.SHAPE, "each regulator's posture toward it"),
+    )
 
     actor: str
     registration: ActorRegistered | None
@@ -168,30 +216,13 @@ class ActorView:
                 out.setdefault(role, []).append(e.id)
         return dict(sorted(out.items()))
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """The events it took part in, flat."""
-        return self.events.to_records()
+    def _main_rows(self) -> Rows[ActorEvent]:
+        """The events it took part in (the main table; the other sections are attributes)."""
+        return self.events
 
     def to_json(self) -> dict[str, Any]:
         """Every section."""
-        reg = self.registration
-        return {
-            "actor": self.actor,
-            "name": self.name,
-            "kind": self.kind,
-            "aliases": list(reg.aliases) if reg else [],
-            "jurisdiction": reg.jurisdiction if reg else None,
-            "registered_by": self.registered_by,
-            "registered_seq": self.registered_seq,
-            "relations": self.relations.to_json(),
-            "events": self.events.to_json(),
-            "by_role": self.by_role(),
-            "stances": self.stances.to_json(),
-            "figures": self.figures.to_records(),
-            "reported_figures": self.reported_figures.to_records(),
-            "actions_taken": self.actions_taken.to_json(),
-            "actions_faced": self.actions_faced.to_json(),
-        }
+        return self.SHAPE.dump(self)
 
 
 class Involvement:
@@ -235,8 +266,9 @@ class Involvement:
         """The events naming the actor, in occurred order."""
         found = sorted(self._by_actor.get(actor, {}).values(), key=lambda e: e.sort_key)
         return rows(
-            ActorEvent(e.id, e.type, roles_in(e)[actor], e.occurred, summary_of(e.event))
-            for e in found
+            (ActorEvent(e.id, e.type, roles_in(e)[actor], e.occurred, summary_of(e.event))
+             for e in found),
+            ActorEvent,
         )
 
 
@@ -251,7 +283,7 @@ def relation_rows(
         if r.in_force(as_of)
     ]
     out.sort(key=lambda r: (r.direction != "out", r.relation, r.source, r.target))
-    return rows(out)
+    return rows(out, RelationRow)
 
 
 __all__ = [

@@ -10,16 +10,36 @@ two versions always give the same list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from tracker.events.codec import event_to_dict
 from tracker.events.models import BaseEvent, Figure
+from tracker.projections.results import Row
+from tracker.projections.shape import Shape, text
 from tracker.projections.timeline import figure_text
 
 
 @dataclass(frozen=True, slots=True)
-class FieldChange:
+class FieldChange(Row):
     """One field a correction changed: its dotted name, the old value and the new one."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "field_change",
+        "One field a correction changed, with its old and its new value.",
+        text("field", "the field's dotted name (value, occurred, sources.1.url)"),
+        text(
+            "old",
+            "the value before, as text; null when absent",
+            nullable=True,
+            get=lambda c: None if c.old is None else c.old_text,
+        ),
+        text(
+            "new",
+            "the value after, as text; null when the correction left it out",
+            nullable=True,
+            get=lambda c: None if c.new is None else c.new_text,
+        ),
+    )
 
     field: str
     old: Any
@@ -42,9 +62,6 @@ class FieldChange:
         """``field: old -> new``."""
         return f"{self.field}: {self.old_text} -> {self.new_text}"
 
-    def record(self) -> dict[str, Any]:
-        """The change as plain values."""
-        return {"field": self.field, "old": self.old, "new": self.new}
 
 
 def _text(value: Any) -> str:

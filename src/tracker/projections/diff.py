@@ -18,14 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from tracker.events.dates import PartialDate
 from tracker.projections.disputes import FixRow, VerdictRow
 from tracker.projections.figures import FigurePoint
 from tracker.projections.fold import Entry
 from tracker.projections.posture import PostureStep
-from tracker.projections.results import Rows, date_columns, instant, rows
+from tracker.projections.results import Row, Rows, Tabular, rows
+from tracker.projections.shape import Shape, date, instant, integer, merge, nested, text
 from tracker.projections.stances import StanceChange
 from tracker.projections.timeline import summary_of
 
@@ -35,9 +36,33 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+SECTIONS: tuple[str, ...] = ("event", "stance_change", "figure", "posture", "verdict", "fix")
+"""The kinds of row a diff compares (a row's ``section``)."""
+
+CHANGES: tuple[str, ...] = (
+    "added",
+    "removed",
+    "corrected",
+    "superseded",
+    "disputed",
+    "undisputed",
+)
+"""What can happen to a row between two states."""
+
+
 @dataclass(frozen=True)
-class Change:
+class Change(Row):
     """One difference: which section, what happened to it, and the item itself."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "change",
+        "One difference between two replays: which section, what happened, and to what.",
+        text("section", "what kind of row changed", choices=SECTIONS),
+        text("change", "what happened to it", choices=CHANGES),
+        text("id", "the event (or fix, or verification) the row is about"),
+        date("occurred", "when what the row is about occurred"),
+        text("summary", "the difference in words"),
+    )
 
     section: str
     """``event``, ``stance_change``, ``figure``, ``posture``, ``verdict`` or ``fix``."""
@@ -52,27 +77,60 @@ class Change:
     sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False, compare=False)
     """Occurred order of what the row is about (earliest, latest, sequence number)."""
 
-    def record(self) -> dict[str, Any]:
-        """One flat row with the same columns in every section."""
-        return {
-            "section": self.section,
-            "change": self.change,
-            "id": self.id,
-            **date_columns("occurred", self.occurred),
-            "summary": self.summary,
-        }
-
     def detail(self) -> dict[str, Any]:
         """The row plus the item's own columns (for ``--json``)."""
-        out = self.record()
-        if self.item is not None:
-            out["item"] = self.item.record()
-        return out
+        return CHANGE_DETAIL.dump(self)
+
+
+CHANGE_DETAIL = merge(
+    "change_detail",
+    "One difference, with the row it is about as its section's projection gives it.",
+    Change.SHAPE,
+    nested(
+        "item",
+        (
+            StanceChange.SHAPE,
+            FigurePoint.SHAPE,
+            PostureStep.SHAPE,
+            VerdictRow.SHAPE,
+            FixRow.SHAPE,
+        ),
+        "the row from the projection (null for the event section)",
+        many=False,
+        nullable=True,
+    ),
+)
+"""A diff row in ``--json``: the flat columns, then the projection's own row."""
+
+CLOCKS = Shape(
+    "clocks",
+    "The two clocks a replay was made at (null: unbounded).",
+    instant("as_of", "world time: events that certainly occurred by then", nullable=True),
+    instant("known_at", "record time: what the log had recorded by then", nullable=True),
+    integer(
+        "known_at_record",
+        "when known_at was given as a record number: the last record kept",
+        nullable=True,
+    ),
+)
 
 
 @dataclass(frozen=True)
-class StateDiff:
+class StateDiff(Tabular):
     """The differences from state ``a`` to state ``b``, section by section."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "diff",
+        "What changed from one replay (a) to another (b), section by section.",
+        nested("a", CLOCKS, "the first replay's clocks", many=False, get=lambda d: d.clocks("a")),
+        nested("b", CLOCKS, "the second replay's clocks", many=False, get=lambda d: d.clocks("b")),
+        nested("events", CHANGE_DETAIL, "events added, removed, corrected or superseded"),
+        nested("stance_changes", CHANGE_DETAIL, "stance changes added or removed"),
+        nested("figures", CHANGE_DETAIL, "figures added, removed, corrected or re-judged"),
+        nested("posture", CHANGE_DETAIL, "posture steps added or removed"),
+        nested("verdicts", CHANGE_DETAIL, "verdicts added or removed"),
+        nested("fixes", CHANGE_DETAIL, "fixes added or removed"),
+    )
 
     a_as_of: datetime | None
     a_known_at: datetime | None
@@ -85,28 +143,49 @@ class StateDiff:
     """Posture steps: escalations and step downs."""
     verdicts: Rows[Change]
     fixes: Rows[Change]
+    a_known_seq: int | None = None
+    """When ``a`` was replayed to a record number: that number."""
+    b_known_seq: int | None = None
+    """When ``b`` was replayed to a record number: that number."""
 
-    SECTIONS = ("events", "stance_changes", "figures", "posture", "verdicts", "fixes")
+    SECTIONS: ClassVar[tuple[str, ...]] = (
+        "events",
+        "stance_changes",
+        "figures",
+        "posture",
+        "verdicts",
+        "fixes",
+    )
 
     @property
     def changes(self) -> Rows[Change]:
         """Every row, section by section."""
-        return rows(c for name in self.SECTIONS for c in getattr(self, name))
+        return rows((c for name in self.SECTIONS for c in getattr(self, name)), Change)
 
     def __bool__(self) -> bool:
         return any(getattr(self, name) for name in self.SECTIONS)
 
-    def to_records(self) -> list[dict[str, Any]]:
+    def clocks(self, side: str) -> dict[str, datetime | int | None]:
+        """The clocks of side ``a`` or ``b``."""
+        if side == "a":
+            return {
+                "as_of": self.a_as_of,
+                "known_at": self.a_known_at,
+                "known_at_record": self.a_known_seq,
+            }
+        return {
+            "as_of": self.b_as_of,
+            "known_at": self.b_known_at,
+            "known_at_record": self.b_known_seq,
+        }
+
+    def _main_rows(self) -> Rows[Change]:
         """Every row, flat, with the same columns (``section`` tells them apart)."""
-        return self.changes.to_records()
+        return self.changes
 
     def to_json(self) -> dict[str, Any]:
         """The two clocks of each side, then each section with its items in full."""
-        return {
-            "a": {"as_of": instant(self.a_as_of), "known_at": instant(self.a_known_at)},
-            "b": {"as_of": instant(self.b_as_of), "known_at": instant(self.b_known_at)},
-            **{name: [c.detail() for c in getattr(self, name)] for name in self.SECTIONS},
-        }
+        return self.SHAPE.dump(self)
 
 
 def _set_diff(a: Iterable[T], b: Iterable[T]) -> tuple[list[T], list[T]]:
@@ -232,7 +311,7 @@ def diff(a: State, b: State) -> StateDiff:
         a.known_at,
         b.as_of,
         b.known_at,
-        rows(_event_changes(a, b)),
+        rows(_event_changes(a, b), Change),
         rows(
             _section(
                 "stance_change",
@@ -240,17 +319,26 @@ def diff(a: State, b: State) -> StateDiff:
                 b.stance_changes(),
                 lambda c: c.after,
                 _stance_text,
-            )
+            ),
+            Change,
         ),
-        rows(_figure_changes(a, b)),
+        rows(_figure_changes(a, b), Change),
         rows(
-            _section("posture", a.posture().steps, b.posture().steps, lambda s: s.event, _step_text)
+            _section(
+                "posture", a.posture().steps, b.posture().steps, lambda s: s.event, _step_text
+            ),
+            Change,
         ),
         rows(
-            _section("verdict", da.verdicts, db.verdicts, lambda v: v.verification, _verdict_text)
+            _section(
+                "verdict", da.verdicts, db.verdicts, lambda v: v.verification, _verdict_text
+            ),
+            Change,
         ),
-        rows(fix_rows),
+        rows(fix_rows, Change),
+        a.known_seq,
+        b.known_seq,
     )
 
 
-__all__ = ["Change", "StateDiff", "diff"]
+__all__ = ["CHANGES", "CHANGE_DETAIL", "CLOCKS", "SECTIONS", "Change", "StateDiff", "diff"]

@@ -17,16 +17,29 @@ alone; :meth:`tracker.State.disputes` lists them with their reasons beside the v
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from tracker.events.dates import PartialDate
-from tracker.events.models import Verification
+from tracker.events.models import Verdict, Verification
 from tracker.projections.changes import FieldChange
-from tracker.projections.fold import Entry, FixEntry
-from tracker.projections.results import Rows, date_columns, joined, rows
+from tracker.projections.fold import Entry, FixEntry, Placement
+from tracker.projections.results import Row, Rows, Tabular, rows
+from tracker.projections.shape import Shape, boolean, date, instant, integer, nested, text, texts
 from tracker.projections.timeline import summary_of
 
 Status = Literal["untested", "confirmed", "partly_confirmed", "contradicted"]
+
+STATUSES: tuple[str, ...] = get_args(Status)
+"""Every status, from no verdict to the strongest."""
+
+VERDICTS: tuple[str, ...] = get_args(Verdict)
+"""Every verdict a verification gives."""
+
+PLACEMENTS: tuple[str, ...] = get_args(Placement)
+"""Where an event stands at the replay point."""
+
+FIX_KINDS: tuple[str, ...] = ("correction", "retraction", "supersession")
+"""The three fixes to the record."""
 
 _RANK: dict[str, int] = {"confirmed": 1, "partly_confirmed": 2, "contradicted": 3}
 _BY_RANK: dict[int, Status] = {
@@ -48,8 +61,20 @@ def is_disputed(status: str) -> bool:
 
 
 @dataclass(frozen=True)
-class VerdictRow:
+class VerdictRow(Row):
     """One verdict: who tested which event, when, and what they found."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "verdict",
+        "One verdict: who tested which event, when, and what they found.",
+        text("claim", "the event tested"),
+        text("verification", "the verification event's id"),
+        text("verifier", "the actor who tested it"),
+        text("verdict", "what they found", choices=VERDICTS),
+        date("occurred", "when the verification was published"),
+        text("finding", "what they found, in words", nullable=True),
+        texts("corrected_by", "corrections applied to the verification"),
+    )
 
     claim: str
     """The event tested."""
@@ -63,24 +88,39 @@ class VerdictRow:
     sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
     """Occurred order of the verification (earliest, latest, sequence number)."""
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "claim": self.claim,
-            "verification": self.verification,
-            "verifier": self.verifier,
-            "verdict": self.verdict,
-            **date_columns("occurred", self.occurred),
-            "finding": self.finding,
-            "corrected_by": joined(self.corrected_by),
-        }
-
 
 @dataclass(frozen=True)
-class TestedClaim:
+class TestedClaim(Row):
     """An event that has been tested, with every verdict on it."""
 
     __test__ = False  # not a pytest test class, despite the name
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "tested_claim",
+        "An event that has been tested, with its standing and the verdicts on it.",
+        text("event", "the tested event's id"),
+        text("type", "its type (null if the log no longer holds it)", nullable=True),
+        text("summary", "what it is, in one line", nullable=True),
+        date("occurred", "when it occurred"),
+        text(
+            "placement",
+            "where it stands at the replay point: counted, uncertain, future or retracted",
+            nullable=True,
+            choices=PLACEMENTS,
+        ),
+        text("status", "the strongest verdict on it", choices=STATUSES),
+        boolean("disputed", "whether it is contested: contradicted or partly confirmed"),
+        texts(
+            "verdicts",
+            "'verifier:verdict' for each verdict, in occurred order",
+            get=lambda c: [f"{v.verifier}:{v.verdict}" for v in c.verdicts],
+        ),
+        texts(
+            "verifications",
+            "the verification events, in the same order",
+            get=lambda c: [v.verification for v in c.verdicts],
+        ),
+    )
 
     event: str
     type: str | None
@@ -97,24 +137,39 @@ class TestedClaim:
         """Whether the claim is contested: contradicted or partly confirmed by someone."""
         return is_disputed(self.status)
 
-    def record(self) -> dict[str, Any]:
-        """One flat row (the verdicts summarised as ``verifier:verdict`` pairs)."""
-        return {
-            "event": self.event,
-            "type": self.type,
-            "summary": self.summary,
-            **date_columns("occurred", self.occurred),
-            "placement": self.placement,
-            "status": self.status,
-            "disputed": self.disputed,
-            "verdicts": joined(f"{v.verifier}:{v.verdict}" for v in self.verdicts),
-            "verifications": joined(v.verification for v in self.verdicts),
-        }
-
 
 @dataclass(frozen=True)
-class FixRow:
+class FixRow(Row):
     """A correction, retraction or supersession, with its reason (applies by known_at alone)."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "fix",
+        "A correction, retraction or supersession of the record, with its reason.",
+        text("id", "the fix's own event id"),
+        text("kind", "correction, retraction or supersession", choices=FIX_KINDS),
+        text("target", "the event it fixes"),
+        text("target_type", "the fixed event's type", nullable=True),
+        text("reason", "why"),
+        text("by", "for a supersession: the event that replaces the target", nullable=True),
+        text(
+            "before",
+            "for a correction: each changed field with its old value ('value: 177'); else the "
+            "target's summary as it stood before the fix",
+            nullable=True,
+        ),
+        text(
+            "after",
+            "for a correction: each changed field with its new value ('value: 171')",
+            nullable=True,
+        ),
+        texts(
+            "changes",
+            "for a correction: every field it changed, as 'field: old -> new'",
+            get=lambda f: [c.text for c in f.changes],
+        ),
+        integer("seq", "the record number of the fix"),
+        instant("recorded", "when the log recorded the fix"),
+    )
 
     id: str
     kind: str
@@ -132,22 +187,6 @@ class FixRow:
     """For a correction: each changed field with its new value (``value: 171``)."""
     changes: tuple[FieldChange, ...] = ()
     """For a correction: every field it changed, old and new value."""
-
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "target": self.target,
-            "target_type": self.target_type,
-            "reason": self.reason,
-            "by": self.by,
-            "before": self.before,
-            "after": self.after,
-            "changes": "; ".join(c.text for c in self.changes),
-            "seq": self.seq,
-            "recorded": self.recorded,
-        }
 
 
 def fix_row(fix: FixEntry) -> FixRow:
@@ -177,8 +216,21 @@ def fix_row(fix: FixEntry) -> FixRow:
 
 
 @dataclass(frozen=True)
-class Disputes:
+class Disputes(Tabular):
     """Tested claims with their verdicts, what is contested, and every fix to the record."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "disputes",
+        "Tested claims with their verdicts, what is contested, and every fix to the record.",
+        nested("claims", TestedClaim.SHAPE, "every tested event, in occurred order"),
+        texts(
+            "contested",
+            "the ids of the claims contested at the replay point",
+            get=lambda d: [c.event for c in d.contested],
+        ),
+        nested("verdicts", VerdictRow.SHAPE, "every verdict, in occurred order"),
+        nested("fixes", FixRow.SHAPE, "corrections, retractions and supersessions, in log order"),
+    )
 
     claims: Rows[TestedClaim]
     """Every tested event, in occurred order of the event."""
@@ -190,24 +242,19 @@ class Disputes:
     @property
     def contested(self) -> Rows[TestedClaim]:
         """The claims contested at the replay point (contradicted or partly confirmed)."""
-        return rows(c for c in self.claims if c.disputed)
+        return rows((c for c in self.claims if c.disputed), TestedClaim)
 
     def claim(self, event_id: str) -> TestedClaim | None:
         """The tested claim about one event, or None if nobody tested it."""
         return next((c for c in self.claims if c.event == event_id), None)
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """The claims as flat rows."""
-        return self.claims.to_records()
+    def _main_rows(self) -> Rows[TestedClaim]:
+        """The claims (the main table; :attr:`verdicts` and :attr:`fixes` are the others)."""
+        return self.claims
 
     def to_json(self) -> dict[str, Any]:
         """Claims, contested ids, verdicts and fixes."""
-        return {
-            "claims": self.claims.to_json(),
-            "contested": [c.event for c in self.contested],
-            "verdicts": self.verdicts.to_json(),
-            "fixes": self.fixes.to_json(),
-        }
+        return self.SHAPE.dump(self)
 
 
 class Verifications:
@@ -257,7 +304,7 @@ class Verifications:
                     e.sort_key,
                 )
             )
-        return rows(out)
+        return rows(out, VerdictRow)
 
     def status_of(self, event_id: str) -> tuple[Status, Rows[VerdictRow]]:
         """The status of one event and the verdicts behind it."""
@@ -266,6 +313,10 @@ class Verifications:
 
 
 __all__ = [
+    "FIX_KINDS",
+    "PLACEMENTS",
+    "STATUSES",
+    "VERDICTS",
     "Disputes",
     "FixRow",
     "Status",

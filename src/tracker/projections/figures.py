@@ -17,21 +17,58 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, overload
+from typing import Any, ClassVar, overload
 
 from tracker.errors import InvalidInputError
 from tracker.events.dates import PartialDate
 from tracker.events.models import Figure
 from tracker.events.units import convert, get_unit, suggest_unit
-from tracker.projections.disputes import Status, Verifications, is_disputed
+from tracker.projections.disputes import STATUSES, Status, Verifications, is_disputed
 from tracker.projections.fold import Entry
-from tracker.projections.results import Rows, date_columns, joined, rows
+from tracker.projections.results import Row, Rows, Tabular, rows
+from tracker.projections.shape import Shape, boolean, date, nested, number, text, texts
 from tracker.projections.timeline import figure_text
 
 
 @dataclass(frozen=True)
-class FigurePoint:
+class FigurePoint(Row):
     """One reported figure in a series."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "figure_point",
+        "One reported figure: its value or bounds, unit, dates, reporter and standing.",
+        text("id", "the figure event's id"),
+        text("metric", "what is measured"),
+        text("subject", "the actor the figure is about", nullable=True),
+        text("reporter", "the actor who reported it", nullable=True),
+        date("occurred", "when it was reported to hold"),
+        date("period", "the period it covers"),
+        number("value", "the value, in unit (null when only bounds are known)", nullable=True),
+        number("lower", "the lower bound, in unit", nullable=True),
+        number("upper", "the upper bound, in unit", nullable=True),
+        text("unit", "the unit of value, lower and upper (the requested one after a conversion)"),
+        boolean("approximate", "whether the value was given as approximate"),
+        boolean(
+            "unquantified",
+            "whether it was reported with no number (no value, no bounds)",
+            get=lambda p: p.unquantified,
+        ),
+        text("text", "the value in words: 'about 6,700 per hour'"),
+        number("given_value", "the value as reported, in given_unit", nullable=True),
+        number("given_lower", "the lower bound as reported", nullable=True),
+        number("given_upper", "the upper bound as reported", nullable=True),
+        text("given_unit", "the unit it was reported in"),
+        text("status", "the strongest verdict on it", choices=STATUSES),
+        boolean("disputed", "whether a verifier contradicted or only partly confirmed it"),
+        texts("verdicts", "'verifier:verdict' for each verdict, in occurred order"),
+        texts("corrected_by", "corrections that replaced it, oldest first"),
+        texts(
+            "corrections",
+            "one line per correction: 'corrected from 177 aircraft on DATE: reason'",
+        ),
+        text("superseded_by", "the event that superseded it", nullable=True),
+        texts("publishers", "the publishers of its sources"),
+    )
 
     id: str
     metric: str
@@ -119,39 +156,19 @@ class FigurePoint:
             msg = f"figure {self.id} ({self.metric}): {exc}; filter by metric to convert one series"
             raise InvalidInputError(msg) from None
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "id": self.id,
-            "metric": self.metric,
-            "subject": self.subject,
-            "reporter": self.reporter,
-            **date_columns("occurred", self.occurred),
-            **date_columns("period", self.period),
-            "value": self.value,
-            "lower": self.lower,
-            "upper": self.upper,
-            "unit": self.unit,
-            "approximate": self.approximate,
-            "unquantified": self.unquantified,
-            "text": self.text,
-            "given_value": self.given_value,
-            "given_lower": self.given_lower,
-            "given_upper": self.given_upper,
-            "given_unit": self.given_unit,
-            "status": self.status,
-            "disputed": self.disputed,
-            "verdicts": joined(self.verdicts),
-            "corrected_by": joined(self.corrected_by),
-            "corrections": "; ".join(self.corrections),
-            "superseded_by": self.superseded_by,
-            "publishers": joined(self.publishers),
-        }
 
 
 @dataclass(frozen=True)
-class FigureSeries:
+class FigureSeries(Tabular):
     """The points of one metric, in occurred order."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "figure_series",
+        "The points of one metric, in occurred order, and the units they are in.",
+        text("metric", "what is measured"),
+        texts("units", "the distinct units of its points, in order of first appearance"),
+        nested("points", FigurePoint.SHAPE, "the points, in occurred order"),
+    )
 
     metric: str
     points: Rows[FigurePoint]
@@ -166,17 +183,17 @@ class FigureSeries:
         """Whether the points are in more than one unit (convert with ``unit=`` to compare)."""
         return len(self.units) > 1
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """The points as flat rows."""
-        return self.points.to_records()
+    def _main_rows(self) -> Rows[FigurePoint]:
+        """The points."""
+        return self.points
 
     def to_json(self) -> dict[str, Any]:
         """The metric, its units and its points."""
-        return {"metric": self.metric, "units": list(self.units), "points": self.points.to_json()}
+        return self.SHAPE.dump(self)
 
 
 @dataclass(frozen=True)
-class FigureTable:
+class FigureTable(Tabular):
     """Figure series, one per metric, ordered by metric."""
 
     series: tuple[FigureSeries, ...] = ()
@@ -208,15 +225,15 @@ class FigureTable:
     @property
     def points(self) -> Rows[FigurePoint]:
         """Every point, metric by metric, each series in occurred order."""
-        return rows(p for s in self.series for p in s.points)
+        return rows((p for s in self.series for p in s.points), FigurePoint)
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """Every point as a flat row."""
-        return self.points.to_records()
+    def _main_rows(self) -> Rows[FigurePoint]:
+        """Every point (one table across the metrics)."""
+        return self.points
 
     def to_json(self) -> list[dict[str, Any]]:
         """One object per series."""
-        return [s.to_json() for s in self.series]
+        return FigureSeries.SHAPE.dump_all(self.series)
 
 
 class Figures:
@@ -315,7 +332,7 @@ class Figures:
                 p = self.point(entry)
                 points.append(p.to(unit) if unit is not None else p)
             if points:
-                series.append(FigureSeries(m, rows(points)))
+                series.append(FigureSeries(m, rows(points, FigurePoint)))
         return FigureTable(tuple(series), unit)
 
 

@@ -41,24 +41,69 @@ sequence number) gives:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from tracker.events.dates import PartialDate
 from tracker.events.models import ENDINGS, RUNGS, RegulatoryAction
 from tracker.events.rules import ending_mismatch
 from tracker.projections.fold import Entry
-from tracker.projections.results import Rows, date_columns, joined, rows
+from tracker.projections.results import Row, Rows, Tabular, rows
+from tracker.projections.shape import Shape, date, integer, nested, text, texts
 
 LEVELS: dict[str, int] = {rung: i + 1 for i, rung in enumerate(RUNGS)}
 """Ladder rung -> level (1 = contact .. 11 = ban_or_suspension)."""
 
 StepKind = Literal["escalation", "step_down"]
+
+STEP_KINDS: tuple[str, ...] = get_args(StepKind)
+"""The two moves of a posture."""
+
 PostureChangeKind = Literal["opened", "ended", "superseded"]
+
+CHANGE_KINDS: tuple[str, ...] = get_args(PostureChangeKind)
+"""What can happen to an action in a pair's history."""
 
 
 @dataclass(frozen=True)
-class PostureChange:
+class PostureChange(Row):
     """One row of a pair's history: an action opened, ended or superseded."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "posture_change",
+        "One action of a regulator toward a target opened, ended or superseded, and the "
+        "posture after it.",
+        text("regulator", "the regulator"),
+        text("target", "the target"),
+        text("change", "opened, ended or superseded", choices=CHANGE_KINDS),
+        date(
+            "occurred",
+            "when it happened: the action's date (opened), the ending's or the superseding "
+            "action's (ended, superseded)",
+        ),
+        text("action", "the action opened or ended"),
+        text("rung", "the action's rung", choices=RUNGS),
+        integer("level", "the action's ladder level"),
+        date("action_occurred", "the action's own date"),
+        text(
+            "event",
+            "the event that made the change: the action itself, the ending or the superseding "
+            "action",
+        ),
+        text(
+            "by_rung",
+            "the rung of the ending or superseding event (null for opened)",
+            nullable=True,
+            choices=(*RUNGS, *ENDINGS),
+        ),
+        text("restriction", "what the action imposes, if it says", nullable=True),
+        text(
+            "posture_rung",
+            "the pair's posture after the change; null when nothing is open",
+            nullable=True,
+            choices=RUNGS,
+        ),
+        integer("posture_level", "the pair's ladder level after the change (0: none open)"),
+    )
 
     regulator: str
     target: str
@@ -94,28 +139,24 @@ class PostureChange:
         """The pair's level after the change (0: nothing open)."""
         return LEVELS.get(self.posture_rung or "", 0)
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "regulator": self.regulator,
-            "target": self.target,
-            "change": self.change,
-            **date_columns("occurred", self.occurred),
-            "action": self.action,
-            "rung": self.rung,
-            "level": self.level,
-            **date_columns("action_occurred", self.action_occurred),
-            "event": self.event,
-            "by_rung": self.by_rung,
-            "restriction": self.restriction,
-            "posture_rung": self.posture_rung,
-            "posture_level": self.posture_level,
-        }
-
 
 @dataclass(frozen=True)
-class IgnoredEnding:
+class IgnoredEnding(Row):
     """An ending the log holds that does not fit the action it names: it changes nothing."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "ignored_ending",
+        "An ending the log holds that does not fit the action it names; posture ignores it.",
+        text("event", "the ending"),
+        text("regulator", "the ending's regulator"),
+        text("target", "the ending's target"),
+        text("rung", "closure, withdrawal or overturned", choices=ENDINGS),
+        date("occurred", "when the ending occurred"),
+        text("ends", "the action it names"),
+        text("ended_regulator", "that action's regulator"),
+        text("ended_target", "that action's target"),
+        text("reason", "why it does not fit"),
+    )
 
     event: str
     regulator: str
@@ -128,24 +169,33 @@ class IgnoredEnding:
     reason: str
     """Why it does not fit (:func:`tracker.events.rules.ending_mismatch`)."""
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "event": self.event,
-            "regulator": self.regulator,
-            "target": self.target,
-            "rung": self.rung,
-            **date_columns("occurred", self.occurred),
-            "ends": self.ends,
-            "ended_regulator": self.ended_regulator,
-            "ended_target": self.ended_target,
-            "reason": self.reason,
-        }
-
 
 @dataclass(frozen=True)
-class PostureStep:
+class PostureStep(Row):
     """One move of a pair's posture: an escalation or a step down, and the event that made it."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "posture_step",
+        "One move of a regulator's posture toward a target, and the event that made it.",
+        text("regulator", "the regulator"),
+        text("target", "the target"),
+        text("kind", "escalation (the posture rose) or step_down (it fell)", choices=STEP_KINDS),
+        date("occurred", "when the event that moved it occurred"),
+        text(
+            "event",
+            "the action that opened the new rung, or the closure or superseding action that "
+            "ended one",
+        ),
+        text(
+            "from_rung", "the rung before; null when nothing was open", nullable=True, choices=RUNGS
+        ),
+        integer("from_level", "ladder level before (0: nothing open)"),
+        text(
+            "to_rung", "the rung after; null when no action is left open", nullable=True,
+            choices=RUNGS,
+        ),
+        integer("to_level", "ladder level after (0: nothing open)"),
+    )
 
     regulator: str
     target: str
@@ -169,24 +219,32 @@ class PostureStep:
         """Ladder level after (0: nothing open)."""
         return LEVELS.get(self.to_rung or "", 0)
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "regulator": self.regulator,
-            "target": self.target,
-            "kind": self.kind,
-            **date_columns("occurred", self.occurred),
-            "event": self.event,
-            "from_rung": self.from_rung,
-            "from_level": self.from_level,
-            "to_rung": self.to_rung,
-            "to_level": self.to_level,
-        }
-
 
 @dataclass(frozen=True)
-class PostureRow:
+class PostureRow(Row):
     """Where one regulator stands toward one target at the replay point."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "posture",
+        "Where one regulator stands toward one target at the replay point.",
+        text("regulator", "the regulator"),
+        text("target", "the target"),
+        text(
+            "rung",
+            "the highest rung still open; null when every action has ended",
+            nullable=True,
+            choices=RUNGS,
+        ),
+        integer("level", "its ladder level (1 contact .. 11 ban_or_suspension; 0: none open)"),
+        date("since", "when the posture last moved"),
+        text("event", "the event of the last step"),
+        text("jurisdiction", "the jurisdiction of the pair's actions", nullable=True),
+        texts("open_actions", "every action still open, in occurred order"),
+        texts("actions", "every action of the pair, closures included, in occurred order"),
+        texts("holding", "the open actions at the rung (what holds it), in occurred order"),
+        date("holding_since", "the first holding action's own date"),
+        texts("restrictions", "what the actions in force impose"),
+    )
 
     regulator: str
     target: str
@@ -213,35 +271,32 @@ class PostureRow:
         """Ladder level of :attr:`rung` (0: nothing open)."""
         return LEVELS.get(self.rung or "", 0)
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "regulator": self.regulator,
-            "target": self.target,
-            "rung": self.rung,
-            "level": self.level,
-            **date_columns("since", self.since),
-            "event": self.event,
-            "jurisdiction": self.jurisdiction,
-            "open_actions": joined(self.open_actions),
-            "actions": joined(self.actions),
-            "holding": joined(self.holding),
-            **date_columns("holding_since", self.holding_since),
-            "restrictions": "; ".join(self.restrictions),
-        }
-
 
 @dataclass(frozen=True)
-class Posture:
+class Posture(Tabular):
     """Who stands where (one row per regulator and target) and every step that led there."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "postures",
+        "Each regulator's highest open rung toward each target, the history of its actions, "
+        "every step that led there, and the endings ignored.",
+        nested("current", PostureRow.SHAPE, "one row per regulator and target"),
+        nested("steps", PostureStep.SHAPE, "every escalation and step down, in occurred order"),
+        nested(
+            "history",
+            PostureChange.SHAPE,
+            "every action opened, ended and superseded, in occurred order",
+        ),
+        nested("ignored", IgnoredEnding.SHAPE, "endings that do not fit the action they name"),
+    )
 
     current: Rows[PostureRow]
     """One row per (regulator, target), ordered by regulator then target."""
     steps: Rows[PostureStep]
     """Every escalation and step down, in occurred order."""
-    history: Rows[PostureChange] = field(default_factory=lambda: rows(()))
+    history: Rows[PostureChange] = field(default_factory=lambda: rows((), PostureChange))
     """Every action opened, ended and superseded, per pair in occurred order."""
-    ignored: Rows[IgnoredEnding] = field(default_factory=lambda: rows(()))
+    ignored: Rows[IgnoredEnding] = field(default_factory=lambda: rows((), IgnoredEnding))
     """Endings that do not fit the action they name (they change nothing)."""
 
     def of(self, regulator: str, target: str) -> PostureRow | None:
@@ -252,11 +307,17 @@ class Posture:
 
     def steps_of(self, regulator: str, target: str) -> Rows[PostureStep]:
         """The steps of one pair, in occurred order."""
-        return rows(s for s in self.steps if s.regulator == regulator and s.target == target)
+        return rows(
+            (s for s in self.steps if s.regulator == regulator and s.target == target),
+            PostureStep,
+        )
 
     def history_of(self, regulator: str, target: str) -> Rows[PostureChange]:
         """The actions of one pair opened, ended and superseded, in occurred order."""
-        return rows(h for h in self.history if h.regulator == regulator and h.target == target)
+        return rows(
+            (h for h in self.history if h.regulator == regulator and h.target == target),
+            PostureChange,
+        )
 
     def table(self) -> dict[str, dict[str, str | None]]:
         """Who stands where across regulators: ``{target: {regulator: rung}}``, sorted."""
@@ -265,18 +326,13 @@ class Posture:
             out.setdefault(r.target, {})[r.regulator] = r.rung
         return out
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """The current rows, flat."""
-        return self.current.to_records()
+    def _main_rows(self) -> Rows[PostureRow]:
+        """The current rows (the main table; the others are attributes)."""
+        return self.current
 
     def to_json(self) -> dict[str, Any]:
         """Current rows, steps, history and ignored endings."""
-        return {
-            "current": self.current.to_json(),
-            "steps": self.steps.to_json(),
-            "history": self.history.to_json(),
-            "ignored": self.ignored.to_json(),
-        }
+        return self.SHAPE.dump(self)
 
 
 class Postures:
@@ -310,14 +366,17 @@ class Postures:
 
         current = [walk.row(pair) for pair in sorted(walk.members) if pair in walk.last]
         return Posture(
-            rows(r for r in current if chosen((r.regulator, r.target))),
-            rows(s for s in walk.steps if chosen((s.regulator, s.target))),
-            rows(h for h in walk.history if chosen((h.regulator, h.target))),
+            rows((r for r in current if chosen((r.regulator, r.target))), PostureRow),
+            rows((s for s in walk.steps if chosen((s.regulator, s.target))), PostureStep),
+            rows((h for h in walk.history if chosen((h.regulator, h.target))), PostureChange),
             rows(
-                i
-                for i in walk.ignored
-                if (regulator is None or regulator in (i.regulator, i.ended_regulator))
-                and (target is None or target in (i.target, i.ended_target))
+                (
+                    i
+                    for i in walk.ignored
+                    if (regulator is None or regulator in (i.regulator, i.ended_regulator))
+                    and (target is None or target in (i.target, i.ended_target))
+                ),
+                IgnoredEnding,
             ),
         )
 
@@ -476,7 +535,9 @@ class _Walk:
 
 
 __all__ = [
+    "CHANGE_KINDS",
     "LEVELS",
+    "STEP_KINDS",
     "IgnoredEnding",
     "Posture",
     "PostureChange",

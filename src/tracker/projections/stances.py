@@ -36,12 +36,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from tracker.events.dates import PartialDate
 from tracker.events.models import AnyEvent, PolicyChange, RegulatoryAction, Statement
 from tracker.projections.fold import Entry, FixEntry
-from tracker.projections.results import Rows, date_columns, joined, rows
+from tracker.projections.results import Row, Rows, Tabular, rows
+from tracker.projections.shape import Shape, date, integer, nested, text, texts
 from tracker.projections.timeline import summary_of
 
 ChangeKind = Literal["new", "hardened", "softened", "reversed", "withdrawn"]
@@ -66,8 +67,35 @@ def classify(before: int | None, after: int) -> ChangeKind | None:
 
 
 @dataclass(frozen=True)
-class StanceStep:
+class StanceStep(Row):
     """One step of a stance history: a position held from one date until the next change."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "stance_step",
+        "A position one holder took on one topic, from the statement that set it until the "
+        "next change.",
+        text("holder", "the actor holding the position (the statement's speaker)"),
+        text("topic", "the topic"),
+        integer("position", "-2 strongly against .. +2 strongly for"),
+        date("since", "when the statement that set this position occurred"),
+        date("until", "when the next step began; null while the position still holds"),
+        texts("evidence", "the statements holding this position, in occurred order"),
+        text(
+            "quote",
+            "the words of the statement that set it, verbatim; null when none were quoted",
+            nullable=True,
+        ),
+        text(
+            "summary",
+            "the summary of the event that set it (an act with none: what it did); never the "
+            "speaker's words",
+            nullable=True,
+        ),
+        texts("corrected_by", "corrections applied to any of the evidence"),
+        text(
+            "superseded_by", "the event that superseded the latest evidence", nullable=True
+        ),
+    )
 
     holder: str
     topic: str
@@ -94,25 +122,46 @@ class StanceStep:
         """Whether the position still holds at the replay point."""
         return self.until is None
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "holder": self.holder,
-            "topic": self.topic,
-            "position": self.position,
-            **date_columns("since", self.since),
-            **date_columns("until", self.until),
-            "evidence": joined(self.evidence),
-            "quote": self.quote,
-            "summary": self.summary,
-            "corrected_by": joined(self.corrected_by),
-            "superseded_by": self.superseded_by,
-        }
-
 
 @dataclass(frozen=True)
-class StanceChange:
+class StanceChange(Row):
     """A classified change of position, pointing at the evidence before and after it."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "stance_change",
+        "A classified change of one holder's position on one topic, with the statements "
+        "before and after it.",
+        text("holder", "the actor whose position changed"),
+        text("topic", "the topic"),
+        text(
+            "kind",
+            "new, hardened (same side, further from 0), softened (nearer 0), reversed (sign "
+            "flip) or withdrawn (the statement was retracted)",
+            choices=CHANGE_KINDS,
+        ),
+        date("occurred", "when the statement after the change occurred (withdrawn: the "
+             "retracted one)"),
+        integer("position_before", "the position before; null for new", nullable=True),
+        integer(
+            "position_after",
+            "the position after; null when a withdrawal leaves none on record",
+            nullable=True,
+        ),
+        text("before", "the latest statement holding the earlier position", nullable=True),
+        text("after", "the statement that set the new position (withdrawn: the retraction)"),
+        text(
+            "quote",
+            "the words of the statement after the change, verbatim; null when none were quoted",
+            nullable=True,
+        ),
+        text(
+            "summary",
+            "the summary of the event after the change (an act with none: what it did)",
+            nullable=True,
+        ),
+        text("reason", "for withdrawn: why the statement was retracted", nullable=True),
+        texts("corrected_by", "corrections applied to the statement after the change"),
+    )
 
     holder: str
     topic: str
@@ -137,27 +186,19 @@ class StanceChange:
     summary: str | None = None
     """The summary of the event after the change (an act with none: what it did)."""
 
-    def record(self) -> dict[str, Any]:
-        """One flat row."""
-        return {
-            "holder": self.holder,
-            "topic": self.topic,
-            "kind": self.kind,
-            **date_columns("occurred", self.occurred),
-            "position_before": self.position_before,
-            "position_after": self.position_after,
-            "before": self.before,
-            "after": self.after,
-            "quote": self.quote,
-            "summary": self.summary,
-            "reason": self.reason,
-            "corrected_by": joined(self.corrected_by),
-        }
-
 
 @dataclass(frozen=True)
-class StanceHistory:
+class StanceHistory(Tabular):
     """The step function of one (holder, topic) over occurred time, with its changes."""
+
+    SHAPE: ClassVar[Shape] = Shape(
+        "stance_history",
+        "One holder's position on one topic as a step function, with its changes.",
+        text("holder", "the holder"),
+        text("topic", "the topic"),
+        nested("steps", StanceStep.SHAPE, "the steps, in occurred order"),
+        nested("changes", StanceChange.SHAPE, "the classified changes, in occurred order"),
+    )
 
     holder: str
     topic: str
@@ -178,18 +219,13 @@ class StanceHistory:
             found = step.position
         return found
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """The steps as flat rows."""
-        return self.steps.to_records()
+    def _main_rows(self) -> Rows[StanceStep]:
+        """The steps (the main table; the changes are :attr:`changes`)."""
+        return self.steps
 
     def to_json(self) -> dict[str, Any]:
         """The steps and the changes."""
-        return {
-            "holder": self.holder,
-            "topic": self.topic,
-            "steps": self.steps.to_json(),
-            "changes": self.changes.to_json(),
-        }
+        return self.SHAPE.dump(self)
 
 
 STANCE_TAKERS = (Statement, PolicyChange, RegulatoryAction)
@@ -347,7 +383,7 @@ class Stances:
                 )
             )
         changes.sort(key=lambda c: c.sort_key)
-        return StanceHistory(holder, topic, rows(steps), rows(changes))
+        return StanceHistory(holder, topic, rows(steps, StanceStep), rows(changes, StanceChange))
 
     def histories(
         self,
@@ -377,7 +413,7 @@ def merge_changes(histories: Iterable[StanceHistory]) -> Rows[StanceChange]:
     """Every change of the histories in occurred order (ties: topic, holder)."""
     out = [c for h in histories for c in h.changes]
     out.sort(key=lambda c: (c.sort_key, c.topic, c.holder))
-    return rows(out)
+    return rows(out, StanceChange)
 
 
 __all__ = [

@@ -9,10 +9,17 @@ from typing import Any
 from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
 from tracker.projections.changes import FieldChange, correction_note
-from tracker.projections.disputes import Disputes, TestedClaim, Verifications, fix_row
+from tracker.projections.disputes import (
+    Disputes,
+    FixRow,
+    TestedClaim,
+    VerdictRow,
+    Verifications,
+    fix_row,
+)
 from tracker.projections.figures import Figures, FigureTable
 from tracker.projections.fold import Entry, FixEntry, Projection, Replayer
-from tracker.projections.posture import Posture, Postures
+from tracker.projections.posture import Posture, PostureRow, Postures
 from tracker.projections.registry import Registry
 from tracker.projections.results import Rows, rows
 from tracker.projections.stances import (
@@ -71,6 +78,8 @@ class State:
         self._replayer = Replayer(as_of=as_of, projections=list(self.projections.values()))
         self.head_seq = 0
         self.head_hash: str | None = None
+        self.known_seq: int | None = None
+        """When known_at was given as a record number (``@28``, a head): that record."""
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -209,7 +218,10 @@ class State:
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
-        return rows(h.current for h in self._histories(holder, topic) if h.current is not None)
+        return rows(
+            (h.current for h in self._histories(holder, topic) if h.current is not None),
+            StanceStep,
+        )
 
     def stance_history(self, holder: str, topic: str) -> StanceHistory:
         """One holder's position on one topic as a step function over occurred time.
@@ -289,7 +301,9 @@ class State:
             key=lambda v: (v.sort_key, v.claim),
         )
         return Disputes(
-            rows(ordered), rows(verdict_rows), rows(fix_row(f) for f in self._replayer.fixes)
+            rows(ordered, TestedClaim),
+            rows(verdict_rows, VerdictRow),
+            rows((fix_row(f) for f in self._replayer.fixes), FixRow),
         )
 
     # --- the per-actor view -------------------------------------------------------------------
@@ -311,8 +325,8 @@ class State:
             self.stances(holder=actor),
             self._figures.table(subject=actor),
             self._figures.table(reporter=actor),
-            rows(r for r in posture.current if r.regulator == actor),
-            rows(r for r in posture.current if r.target == actor),
+            rows((r for r in posture.current if r.regulator == actor), PostureRow),
+            rows((r for r in posture.current if r.target == actor), PostureRow),
             registered.id if registered is not None else None,
             registered.seq if registered is not None else None,
         )

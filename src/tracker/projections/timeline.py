@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any
 
-from tracker.events.models import WORLD_EVENTS, AnyEvent
+from tracker.events.models import EVENT_TYPES, WORLD_EVENTS, AnyEvent
 from tracker.events.units import get_unit
 from tracker.projections.fold import Entry
+from tracker.projections.results import Rows
+from tracker.projections.shape import Shape, date, instant, integer, text, texts
 
 
 def _number(value: float) -> str:
@@ -108,60 +110,76 @@ def topics_of(entry: Entry) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for _f, ns, v in entry.event.references() if ns == "topic"))
 
 
+ENTRY_SHAPE = Shape(
+    "timeline_event",
+    "One event of the timeline: what happened, when, who and what it names, and its record.",
+    text("id", "the event's id", get=lambda e: e.event.id),
+    text("type", "the event's type", choices=EVENT_TYPES, get=lambda e: e.event.type),
+    date("occurred", "when it occurred", get=lambda e: e.event.occurred),
+    text(
+        "summary",
+        "its summary as recorded, or for a statement without one its quote",
+        nullable=True,
+        get=lambda e: e.event.summary or getattr(e.event, "quote", None),
+    ),
+    text(
+        "speaker",
+        "for a statement: who said it",
+        nullable=True,
+        get=lambda e: e.event.speaker if e.event.type == "statement" else None,
+    ),
+    integer(
+        "stance",
+        "the stance it takes on its topic, -2 strongly against .. +2 strongly for",
+        nullable=True,
+        get=lambda e: getattr(e.event, "stance", None),
+    ),
+    text(
+        "quote",
+        "for a statement: the words quoted",
+        nullable=True,
+        get=lambda e: getattr(e.event, "quote", None),
+    ),
+    texts("actors", "every actor it names, in field order", get=lambda e: actors_of(e)),
+    texts("topics", "every topic it names", get=lambda e: topics_of(e)),
+    texts("tags", "its tags", get=lambda e: e.event.tags),
+    texts(
+        "publishers",
+        "the publishers of its sources",
+        get=lambda e: tuple(dict.fromkeys(s.publisher for s in e.event.sources)),
+    ),
+    integer("seq", "the record number that first recorded it", get=lambda e: e.seq),
+    instant("recorded", "when the log first recorded it", get=lambda e: e.recorded),
+    texts("corrected_by", "corrections applied to it, oldest first", get=lambda e: e.corrected_by),
+    text(
+        "superseded_by",
+        "the event that superseded it",
+        nullable=True,
+        get=lambda e: e.superseded_by,
+    ),
+)
+"""The declaration of a timeline row (an :class:`~tracker.projections.fold.Entry`)."""
+
+
 def entry_record(entry: Entry) -> dict[str, Any]:
-    """Flatten an entry into one row of plain values (for DataFrames, CSV, JSON)."""
-    ev = entry.event
-    occ = ev.occurred
-    return {
-        "id": entry.id,
-        "type": entry.type,
-        "occurred": occ.text if occ else None,
-        "earliest": occ.earliest.isoformat() if occ and occ.earliest else None,
-        "latest": occ.latest.isoformat() if occ and occ.latest else None,
-        "precision": occ.precision if occ else None,
-        "approximate": occ.approximate if occ else False,
-        "summary": ev.summary or getattr(ev, "quote", None),
-        "actors": ",".join(actors_of(entry)),
-        "topics": ",".join(topics_of(entry)),
-        "tags": ",".join(ev.tags),
-        "publishers": ",".join(dict.fromkeys(s.publisher for s in ev.sources)),
-        "seq": entry.seq,
-        "recorded": entry.recorded,
-        "corrected": bool(entry.corrected_by),
-        "superseded_by": entry.superseded_by,
-    }
+    """One entry's row as JSON values (see :data:`ENTRY_SHAPE`)."""
+    return ENTRY_SHAPE.dump(entry)
 
 
 @dataclass(frozen=True)
-class TimelineView(Sequence[Entry]):
-    """An ordered, filtered list of entries."""
+class TimelineView(Rows[Entry]):
+    """An ordered, filtered list of entries (rows of :data:`ENTRY_SHAPE`)."""
 
-    entries: tuple[Entry, ...]
+    shape: Shape | None = ENTRY_SHAPE
 
-    @overload
-    def __getitem__(self, i: int) -> Entry: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Entry]: ...
-    def __getitem__(self, i: int | slice) -> Entry | Sequence[Entry]:
-        return self.entries[i]
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(self.entries)
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The entries, in order."""
+        return self.items
 
     def ids(self) -> list[str]:
         """The event ids, in order."""
-        return [e.id for e in self.entries]
-
-    def to_records(self) -> list[dict[str, Any]]:
-        """One flat dict per entry, ready for ``pandas.DataFrame(...)`` or ``csv.DictWriter``."""
-        return [entry_record(e) for e in self.entries]
-
-    def to_json(self) -> list[dict[str, Any]]:
-        """The rows as JSON-able values (the same flat dicts)."""
-        return self.to_records()
+        return [e.id for e in self.items]
 
 
 class Timeline:

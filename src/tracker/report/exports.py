@@ -28,7 +28,12 @@ import orjson
 
 from tracker.events.dates import PartialDate
 from tracker.events.models import Statement, Verification
-from tracker.projections.timeline import entry_record, topics_of
+from tracker.projections.disputes import FixRow, TestedClaim, VerdictRow
+from tracker.projections.figures import FigurePoint
+from tracker.projections.posture import PostureChange, PostureRow, PostureStep
+from tracker.projections.shape import Shape
+from tracker.projections.stances import StanceChange, StanceStep
+from tracker.projections.timeline import ENTRY_SHAPE, entry_record, topics_of
 from tracker.report._text import (
     TYPE_LABELS,
     VERDICT_LABELS,
@@ -232,169 +237,37 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     return buf.getvalue()
 
 
-_D = ("_earliest", "_latest")
-
-
-def _dated(name: str) -> list[str]:
-    return [name, *(name + end for end in _D)]
+def _columns(shape: Shape) -> list[str]:
+    return [c.name for c in shape.columns]
 
 
 COLUMNS: dict[str, list[str]] = {
     "actors": ["actor", "name", "kind", "jurisdiction", "aliases", "relations"],
     "topics": ["topic", "name", "description"],
-    "stances": [
-        "holder",
-        "topic",
-        "position",
-        *_dated("since"),
-        *_dated("until"),
-        "evidence",
-        "quote",
-        "corrected_by",
-        "superseded_by",
-    ],
-    "stance_changes": [
-        "holder",
-        "topic",
-        "kind",
-        *_dated("occurred"),
-        "position_before",
-        "position_after",
-        "before",
-        "after",
-        "quote",
-        "reason",
-        "corrected_by",
-    ],
-    "figures": [
-        "id",
-        "metric",
-        "subject",
-        "reporter",
-        *_dated("occurred"),
-        *_dated("period"),
-        "value",
-        "lower",
-        "upper",
-        "unit",
-        "approximate",
-        "unquantified",
-        "text",
-        "given_value",
-        "given_lower",
-        "given_upper",
-        "given_unit",
-        "status",
-        "disputed",
-        "verdicts",
-        "corrected_by",
-        "corrections",
-        "superseded_by",
-        "publishers",
-    ],
-    "posture": [
-        "regulator",
-        "target",
-        "rung",
-        "level",
-        *_dated("since"),
-        "event",
-        "jurisdiction",
-        "open_actions",
-        "actions",
-        "holding",
-        *_dated("holding_since"),
-        "restrictions",
-    ],
-    "posture_history": [
-        "regulator",
-        "target",
-        "change",
-        *_dated("occurred"),
-        "action",
-        "rung",
-        "level",
-        *_dated("action_occurred"),
-        "event",
-        "by_rung",
-        "restriction",
-        "posture_rung",
-        "posture_level",
-    ],
-    "posture_steps": [
-        "regulator",
-        "target",
-        "kind",
-        *_dated("occurred"),
-        "event",
-        "from_rung",
-        "from_level",
-        "to_rung",
-        "to_level",
-    ],
-    "disputes": [
-        "event",
-        "type",
-        "summary",
-        *_dated("occurred"),
-        "placement",
-        "status",
-        "disputed",
-        "verdicts",
-        "verifications",
-    ],
-    "verdicts": [
-        "claim",
-        "verification",
-        "verifier",
-        "verdict",
-        *_dated("occurred"),
-        "finding",
-        "corrected_by",
-    ],
-    "fixes": [
-        "id",
-        "kind",
-        "target",
-        "target_type",
-        "reason",
-        "by",
-        "before",
-        "after",
-        "changes",
-        "seq",
-        "recorded",
-    ],
+    "stances": _columns(StanceStep.SHAPE),
+    "stance_changes": _columns(StanceChange.SHAPE),
+    "figures": _columns(FigurePoint.SHAPE),
+    "posture": _columns(PostureRow.SHAPE),
+    "posture_history": _columns(PostureChange.SHAPE),
+    "posture_steps": _columns(PostureStep.SHAPE),
+    "disputes": _columns(TestedClaim.SHAPE),
+    "verdicts": _columns(VerdictRow.SHAPE),
+    "fixes": _columns(FixRow.SHAPE),
 }
-"""The header of each table but ``events``, so a table with no rows still has its header
-(a test keeps these equal to the projections' ``record()`` keys)."""
+"""The header of each table but ``events``, so a table with no rows still has its header: the
+projections' declared columns (each row type's ``SHAPE``), never a copy of them."""
 
 
 EVENT_COLUMNS = [
     "number",
-    "id",
-    "type",
-    "occurred",
-    "earliest",
-    "latest",
-    "precision",
-    "approximate",
+    *_columns(ENTRY_SHAPE),
     "display_date",
-    "summary",
-    "actors",
-    "topics",
-    "tags",
-    "publishers",
-    "seq",
-    "recorded",
-    "corrected",
-    "superseded_by",
     "uncertain",
     "status",
     "disputed",
     "lane",
 ]
-"""The header of the events table: the timeline's flat record, numbered as in the report."""
+"""The header of the events table: the timeline's declared columns, numbered as in the report."""
 
 
 def csv_tables(state: State) -> dict[str, str]:

@@ -1,0 +1,447 @@
+"""What each command prints with ``--json``: one declared shape per command (or per variant).
+
+The answers' own shapes are declared beside them, in the projections (``StanceStep.SHAPE``,
+``Posture.SHAPE``, ...); this module puts each command's output together from them (the
+clocks a replay was made at, then the answer) and declares the small outputs of the other
+commands (``init``, ``head``, ``verify``, ...). Every handler prints through :func:`dump`, so
+its JSON is built from the declaration, and ``tracker schema --output COMMAND`` prints the
+JSON Schema made from the same declaration (a test validates every command's output with it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.events import json_schema as event_schema
+from tracker.projections.actors import ActorView
+from tracker.projections.changes import FieldChange
+from tracker.projections.diff import CLOCKS, StateDiff
+from tracker.projections.disputes import PLACEMENTS, VERDICTS, Disputes
+from tracker.projections.figures import FigureSeries
+from tracker.projections.posture import Posture
+from tracker.projections.shape import (
+    Field,
+    Shape,
+    boolean,
+    date,
+    document,
+    instant,
+    integer,
+    merge,
+    nested,
+    text,
+    texts,
+)
+from tracker.projections.stances import StanceChange, StanceStep
+from tracker.projections.timeline import ENTRY_SHAPE
+
+_CLOCKS: tuple[Field, ...] = CLOCKS.fields
+"""as_of, known_at and known_at_record: the clocks a replay was made at."""
+
+
+def _event() -> dict[str, Any]:
+    return event_schema()
+
+
+def _record() -> dict[str, Any]:
+    return RECORD.json_schema()
+
+
+BATCH = Shape(
+    "batch",
+    "The batch a record was appended in (records of one batch are all or nothing).",
+    integer("count", "how many records the batch holds"),
+    integer("id", "the batch's number"),
+    integer("index", "this record's place in it, from 0"),
+)
+
+RECORD = Shape(
+    "record",
+    "One record of the log, exactly as stored (keys sorted; see the README's record format).",
+    nested("batch", BATCH, "the batch it was appended in", many=False),
+    document("event", "the event, as recorded", _event),
+    text("hash", "SHA-256 of the record without this field (lowercase hex)"),
+    text("prev", "the hash of the record before (64 zeros for the first)"),
+    instant("recorded", "when the log stored it"),
+    integer("seq", "its sequence number, from 1"),
+    integer("v", "the record format's version"),
+)
+
+SUMMARY = Shape(
+    "summary",
+    "Counts of what a replayed state holds.",
+    integer("actors", "registered actors"),
+    integer("topics", "registered topics"),
+    integer("events", "counted world events"),
+    integer("uncertain", "events whose dates straddle as_of"),
+    integer("fixes", "corrections, retractions and supersessions known"),
+    integer("head_seq", "the last record the replay read"),
+)
+
+HISTORY_ITEM = Shape(
+    "history_item",
+    "One step of an event's record: first recorded, then each fix.",
+    text("kind", "recorded, correction, retraction or supersession"),
+    integer("seq", "the record number"),
+    instant("recorded", "when the log stored it"),
+    text("id", "the event recorded, or the fix"),
+    text("reason", "the fix's reason", nullable=True),
+    nested("changes", FieldChange.SHAPE, "for a correction: every field it changed"),
+)
+
+SHOWN_VERIFICATION = Shape(
+    "shown_verification",
+    "A verification of the event shown.",
+    text("id", "the verification's id"),
+    text("verifier", "who tested it"),
+    text("verdict", "what they found", choices=VERDICTS),
+    date("occurred", "when the verification was published"),
+    text("finding", "what they found, in words", nullable=True),
+)
+
+ACTOR_RELATION = Shape(
+    "actor_relation",
+    "A relation an actor's registration declares.",
+    text("type", "the relation (developed_by, runs_on, led_by, ...)"),
+    text("target", "the actor it points at"),
+)
+
+ACTOR_ROW = Shape(
+    "registered_actor",
+    "A registered actor.",
+    text("actor", "its id"),
+    text("name", "its display name"),
+    text("kind", "what sort of actor it is"),
+    texts("aliases", "other names it goes by"),
+    text("jurisdiction", "where it operates", nullable=True),
+    nested("relations", ACTOR_RELATION, "the relations its registration declares"),
+    text("event", "the id of the event that registered it"),
+    integer("seq", "the record number of that event"),
+)
+
+TOPIC_ROW = Shape(
+    "registered_topic",
+    "A registered topic.",
+    text("topic", "its id"),
+    text("name", "its name"),
+    text("description", "what it covers", nullable=True),
+    text("event", "the id of the event that registered it"),
+)
+
+SIGNATURE = Shape(
+    "signature",
+    "A signature on a head, as checked.",
+    text("name", "the key's name"),
+    text("key_id", "the key ID, 8 hex digits"),
+    text("status", "what checking it found"),
+    text("role", "the key's role (signer, witness)", nullable=True),
+)
+
+KEY = Shape(
+    "key",
+    "A key pair's public half.",
+    text("name", "the key's name"),
+    text("public_key", "the public key, NAME+KEYID+KEY"),
+)
+
+
+def _object() -> dict[str, Any]:
+    return {"type": "object"}
+
+
+_APPENDED = (
+    text("id", "the event's id (given, or derived from its content)"),
+    integer("seq", "its record number (for a dry run: the one it would get)"),
+    text(
+        "status",
+        "appended, or exists (the log already held it, the same: nothing written)",
+        choices=("appended", "exists"),
+    ),
+    boolean("dry_run", "whether this was a dry run (nothing written)"),
+)
+
+_WROTE = (
+    text("wrote", "the file (or folder) written"),
+    *_CLOCKS,
+    integer("replayed_seq", "the last record the replay read"),
+    text("log_head", "the log's head, SEQ:HASH"),
+)
+
+
+def _commands_schema() -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}
+
+
+SHAPES: dict[str, Shape] = {
+    "init": Shape("init", "A log was created.", text("created", "where the new log is")),
+    "add": Shape("add", "One event appended (or not: see status).", *_APPENDED),
+    "actor add": Shape(
+        "actor_add", "An actor registered.", text("actor", "the actor's id"), *_APPENDED
+    ),
+    "topic add": Shape(
+        "topic_add", "A topic registered.", text("topic", "the topic's id"), *_APPENDED
+    ),
+    "import": Shape(
+        "import",
+        "What an import appended.",
+        text("file", "the file read (- for standard input)"),
+        text("format", "jsonl or csv", choices=("jsonl", "csv")),
+        integer("events", "events in the file"),
+        integer("appended", "events appended (for a dry run: that would be)"),
+        integer("existing", "events the log already held"),
+        integer("first_seq", "the first record appended", nullable=True),
+        integer("last_seq", "the last record appended", nullable=True),
+        boolean("dry_run", "whether this was a dry run (nothing written)"),
+    ),
+    "log": Shape(
+        "log",
+        "The log's records, in sequence order.",
+        nested("records", RECORD, "the records, exactly as stored"),
+    ),
+    "follow": RECORD,
+    "show": merge(
+        "show",
+        "One event as the log holds it, with its history and verifications.",
+        _CLOCKS,
+        text("id", "the event's id"),
+        text("type", "its type"),
+        text(
+            "placement",
+            "where it stands: counted, uncertain, future, retracted, or fix (it is a fix)",
+            choices=(*PLACEMENTS, "fix"),
+        ),
+        integer("seq", "the record that first recorded it"),
+        instant("recorded", "when the log first recorded it"),
+        document("event", "its current version (after corrections)", _event),
+        nested("history", HISTORY_ITEM, "when it was recorded, then each fix"),
+        nested("verifications", SHOWN_VERIFICATION, "the verifications of it"),
+        text("superseded_by", "the event that superseded it", nullable=True),
+    ),
+    "replay": merge(
+        "replay",
+        "The timeline as it stood at as_of, as the log knew it at known_at.",
+        _CLOCKS,
+        nested("summary", SUMMARY, "counts of what the state holds", many=False),
+        nested("timeline", ENTRY_SHAPE, "the counted events, in occurred order"),
+        nested("uncertain", ENTRY_SHAPE, "events whose dates straddle as_of"),
+    ),
+    "verify": Shape(
+        "verify",
+        "The log verified.",
+        text("root", "the Merkle root of a tree head given (--head), hex", nullable=True),
+        nested("signatures", SIGNATURE, "the signatures on a tree head given (--head)"),
+        boolean("ok", "always true (a log that fails exits non-zero, with an error)"),
+        integer("records", "records checked"),
+        text("head", "the head, SEQ:HASH"),
+        integer("seq", "the last sequence number"),
+        text("hash", "the last record's hash"),
+        text("extends_head", "the published head it extends (--head)", nullable=True),
+        text("extends_log", "the other log it extends (--extends)", nullable=True),
+        texts(
+            "warnings",
+            "what does not break the chain but does not fit: regulatory endings that do not "
+            "fit the action they name ('record N (ID): why')",
+        ),
+    ),
+    "head": Shape(
+        "head",
+        "The log's head, as a note to publish.",
+        text("origin", "the log's origin line"),
+        integer("seq", "the last sequence number"),
+        text("hash", "the last record's hash"),
+        text("root", "the Merkle root of the records, base64"),
+        instant("recorded", "when the last record was stored (null: empty log)", nullable=True),
+        text("head", "SEQ:HASH"),
+        text("note", "the note to publish"),
+    ),
+    "repair": Shape(
+        "repair",
+        "What repair cut (nothing when the log ended cleanly).",
+        boolean("repaired", "whether anything was cut"),
+        integer("offset", "the byte where the cut began", nullable=True),
+        integer("length", "how many bytes were cut (saved beside the log)", nullable=True),
+        text("description", "what was wrong", nullable=True),
+    ),
+    "stances": merge(
+        "stances",
+        "Current positions per holder and topic.",
+        _CLOCKS,
+        nested("stances", StanceStep.SHAPE, "one step per holder and topic, by topic"),
+    ),
+    "stances --changes": merge(
+        "stance_changes",
+        "Every classified change of position.",
+        _CLOCKS,
+        nested("changes", StanceChange.SHAPE, "the changes, in occurred order"),
+    ),
+    "figures": merge(
+        "figures",
+        "Figure series, one per metric.",
+        _CLOCKS,
+        text("unit", "the unit every value was converted to (--unit)", nullable=True),
+        nested("series", FigureSeries.SHAPE, "one series per metric, by metric"),
+    ),
+    "posture": merge("posture", Posture.SHAPE.description, _CLOCKS, Posture.SHAPE),
+    "disputes": merge("disputes", Disputes.SHAPE.description, _CLOCKS, Disputes.SHAPE),
+    "diff": StateDiff.SHAPE,
+    "actor show": merge("actor_show", ActorView.SHAPE.description, _CLOCKS, ActorView.SHAPE),
+    "actor list": merge(
+        "actor_list",
+        "The registered actors.",
+        _CLOCKS,
+        nested("actors", ACTOR_ROW, "by id"),
+    ),
+    "topic list": merge(
+        "topic_list",
+        "The registered topics.",
+        _CLOCKS,
+        nested("topics", TOPIC_ROW, "by id"),
+    ),
+    "copy": Shape(
+        "copy",
+        "What a copy did.",
+        integer("copied", "records appended to the destination"),
+        integer("skipped", "records the destination already held"),
+        text("head", "the destination's head afterwards, SEQ:HASH"),
+        text("source", "where the source lives"),
+        text("destination", "where the copy lives"),
+    ),
+    "report": Shape(
+        "report",
+        "The report written.",
+        *_WROTE,
+        integer("bytes", "its size"),
+        integer("events", "events in it (uncertain ones included)"),
+    ),
+    "plot": Shape(
+        "plot",
+        "The chart written.",
+        *_WROTE,
+        integer("bytes", "its size"),
+        text("chart", "which chart"),
+    ),
+    "export": Shape(
+        "export",
+        "The export written (timelinejs or claimreview).",
+        *_WROTE,
+        integer("bytes", "its size"),
+        integer("items", "events or reviews in it"),
+    ),
+    "export csv": Shape(
+        "export_csv",
+        "The CSV tables written.",
+        *_WROTE,
+        texts("tables", "the tables written, one NAME.csv each"),
+    ),
+    "demo": Shape(
+        "demo",
+        "Where the bundled example is, and the commands the demo runs.",
+        text("log", "the example log's path"),
+        document("commands", "each command, as words", _commands_schema),
+    ),
+    "key new": merge(
+        "key_new",
+        "A key pair made.",
+        KEY,
+        text("directory", "where the private key is kept"),
+    ),
+    "key list": Shape("key_list", "Your key pairs.", nested("keys", KEY, "by name")),
+    "key export": KEY,
+    "cosign": Shape(
+        "cosign",
+        "A head cosigned.",
+        text("note", "the head with the cosignature added"),
+        text("witness", "the witness key that cosigned"),
+    ),
+    "prove": Shape(
+        "prove",
+        "A proof: its text, or the file it was written to (--out).",
+        text("proof", "the proof's text, or with --out the file written"),
+    ),
+    "check-proof": Shape(
+        "check_proof",
+        "An inclusion proof that holds.",
+        boolean("ok", "always true (a proof that fails exits 5 with an error)"),
+        text("kind", "inclusion", choices=("inclusion",)),
+        text("event", "the event's id", nullable=True),
+        text("type", "the event's type", nullable=True),
+        integer("seq", "its record number"),
+        text("origin", "the log's origin"),
+        integer("head_size", "the head's size"),
+        document("record", "the record, as the proof holds it", _object),
+        nested("signatures", SIGNATURE, "the head's signatures, as checked"),
+    ),
+    "check-proof --consistency": Shape(
+        "check_proof_consistency",
+        "A consistency proof that holds.",
+        boolean("ok", "always true (a proof that fails exits 5 with an error)"),
+        text("kind", "consistency", choices=("consistency",)),
+        text("origin", "the log's origin"),
+        integer("from", "the earlier head's size"),
+        integer("to", "the later head's size"),
+        nested("signatures", SIGNATURE, "the later head's signatures, as checked"),
+    ),
+    "error": Shape(
+        "error",
+        "What every command prints on standard error when it fails with --json.",
+        nested(
+            "error",
+            Shape(
+                "error_detail",
+                "The error.",
+                text("code", "a stable error code"),
+                text("message", "one line: what is wrong and how to fix it"),
+                texts("problems", "for an error that lists problems (an import): each one"),
+                integer("count", "how many problems there are in all (null: none listed)",
+                        nullable=True),
+            ),
+            "the error",
+            many=False,
+        ),
+    ),
+}
+"""Every output, by command (a command with several forms has one entry per form)."""
+
+COMMANDS: dict[str, tuple[str, ...]] = {}
+"""Command -> the outputs it may print (``tracker schema --output COMMAND``)."""
+for _name in SHAPES:
+    COMMANDS.setdefault(_name.split(" --")[0].removesuffix(" csv"), ())
+    COMMANDS[_name.split(" --")[0].removesuffix(" csv")] += (_name,)
+
+
+def dump(output: str, values: Any) -> dict[str, Any]:
+    """``values`` (a mapping or an object) as the JSON of ``output``, built from its shape."""
+    return SHAPES[output].dump(values)
+
+
+def clocks(state: Any) -> dict[str, Any]:
+    """The clocks a state was replayed at, as the outputs' first fields take them."""
+    return {
+        "as_of": state.as_of,
+        "known_at": state.known_at,
+        "known_at_record": getattr(state, "known_seq", None),
+    }
+
+
+def schema(command: str) -> dict[str, Any]:
+    """The JSON Schema of what ``command`` prints with ``--json`` (any of its forms).
+
+    Raises:
+        KeyError: no command has that name.
+    """
+    names = COMMANDS[command]
+    if len(names) == 1:
+        out = SHAPES[names[0]].json_schema()
+        out["title"] = f"tracker {command} --json"
+        return out
+    defs: dict[str, Any] = {}
+    variants = [SHAPES[n].json_schema_into(defs) for n in names]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"tracker {command} --json",
+        "anyOf": variants,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+__all__ = ["COMMANDS", "SHAPES", "clocks", "dump", "schema"]
