@@ -25,6 +25,10 @@ def current_version(event_id: str, records: Iterable[dict[str, Any]]) -> AnyEven
     """The event ``event_id`` as its records leave it: as first recorded, then corrected."""
     found: AnyEvent | None = None
     for data in records:
+        if data.get("type") == "erased":  # an erased record: its event is no longer known
+            if data.get("id") == event_id:
+                found = None
+            continue
         if data.get("id") == event_id:
             found = load_event(data)
         elif data.get("type") == "correction" and data.get("corrects") == event_id:

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from tracker._inert import one_line, visible
 from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -236,13 +237,36 @@ def log_path(args: argparse.Namespace) -> tuple[str, str]:
     return DEFAULT_LOG, "default"
 
 
-def open_log(args: argparse.Namespace) -> tracker.Log:
-    """Open the log the user chose; a missing log says how to create or choose one."""
+ENV_SIGNING_KEY = "TRACKER_SIGNING_KEY"
+
+
+def add_sign_option(parser: argparse.ArgumentParser) -> None:
+    """``--sign KEY`` for a command that appends (default: ``$TRACKER_SIGNING_KEY``)."""
+    parser.add_argument(
+        "--sign",
+        dest="signer",
+        metavar="KEY",
+        help=(
+            f"sign what is appended with your key KEY (default: ${ENV_SIGNING_KEY}; "
+            "see 'tracker key list')"
+        ),
+    )
+
+
+def open_log(args: argparse.Namespace, *, signing: bool = False) -> tracker.Log:
+    """Open the log the user chose; a missing log says how to create or choose one.
+
+    ``signing``: the command appends, so its appends are signed with ``--sign KEY`` or, when
+    that is not given, ``$TRACKER_SIGNING_KEY`` (an empty value counts as unset).
+    """
     import tracker
 
     path, origin = log_path(args)
+    signer = None
+    if signing:
+        signer = getattr(args, "signer", None) or os.environ.get(ENV_SIGNING_KEY, "").strip() or None
     with explain_missing_log(path, origin):
-        return tracker.open(path, clock=getattr(args, "clock", None))
+        return tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
 
 
 @contextlib.contextmanager
@@ -355,7 +379,7 @@ def replay(
     if known_at is not None and state.head_seq == 0 and not getattr(args, "json", False):
         first = next(iter(log.records()), None)
         if first is not None:
-            print(
+            say(
                 f"tracker: note: the log had recorded nothing by --known-at {known_at} (its "
                 f"first record is from {first.recorded[:10]}); --known-at is when events were "
                 "recorded, --as-of when they happened",
@@ -382,7 +406,7 @@ def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
             if close
             else f" (to count a thing, give count:{_slugged(unit)})."
         )
-        print(
+        say(
             f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
             "and never converted (see the units table in the README)",
             file=sys.stderr,
@@ -485,12 +509,25 @@ def emit(result: Any, as_json: bool, text: str | Callable[[Any], str] | None = N
     else:
         out = text
     if out:
-        print(out)
+        say(out)
+
+
+def say(text: str, *, file: Any = None, flush: bool = False) -> None:
+    """Print a line of human output (stdout, or ``file``): the one way the command line
+    writes text for people.
+
+    Recorded text may hold terminal control sequences (pasted from a web page, or planted):
+    every control character, bidirectional override and line separator but the newline is
+    shown as an escape (``\\x1b``, ``\\u202e``), never sent to the terminal
+    (:func:`tracker._inert.visible`).
+    """
+    print(visible(text, keep="\n"), file=file, flush=flush)  # noqa: T201 - the one print
 
 
 def clip(value: Any, width: int) -> str:
-    """One line of at most ``width`` characters (``…`` marks a cut)."""
-    text = "" if value is None else " ".join(str(value).split())
+    """One safe line of at most ``width`` characters (``…`` marks a cut): white space runs,
+    newlines included, become one space and control characters are shown as escapes."""
+    text = one_line(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -567,8 +604,10 @@ __all__ = [
     "log_path",
     "note_units",
     "open_log",
+    "add_sign_option",
     "plural",
     "replay",
+    "say",
     "selected",
     "table",
     "table_lines",

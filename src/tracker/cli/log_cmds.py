@@ -11,6 +11,7 @@ from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
     add_date_options,
+    add_sign_option,
     check_range,
     clip,
     command,
@@ -23,6 +24,7 @@ from tracker.cli.common import (
     open_log,
     plural,
     replay,
+    say,
     selected,
     table_lines,
     when,
@@ -129,6 +131,7 @@ def register(subparsers: Any) -> None:
         help="the file's format (default: from its name or content)",
     )
     p.add_argument("--dry-run", action="store_true", help="check everything, append nothing")
+    add_sign_option(p)
 
     p = command(
         subparsers,
@@ -154,6 +157,11 @@ def register(subparsers: Any) -> None:
         "--occurred", metavar="RANGE", help="only events that may have occurred in this range"
     )
     p.add_argument("--recorded", metavar="RANGE", help="only records stored in this range")
+    p.add_argument(
+        "--by",
+        metavar="KEY",
+        help="only records signed in the name of this key (NAME, or NAME+KEYID as records name it)",
+    )
 
     p = command(
         subparsers,
@@ -223,7 +231,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--keys",
         metavar="FILE",
-        help="trusted public keys (from 'tracker key export'): the --head note's signatures must verify",
+        help=(
+            "the log's trusted keys (one 'tracker key export' line each, with roles): every "
+            "record must be signed by one, and the --head note's signatures must verify"
+        ),
     )
 
     p = command(
@@ -349,6 +360,7 @@ def _register_add(subparsers: Any) -> None:
             handler=_add,
         )
         sub.add_argument("--dry-run", action="store_true", help="check the event, append nothing")
+        add_sign_option(sub)
         if words[1:2] == [name]:  # only the type typed needs its flags
             add_event_flags(sub, spec(name))
 
@@ -358,7 +370,7 @@ def _add(args: argparse.Namespace) -> None:
     from tracker.events.flat import apply_patch, build
 
     flat = build(args.event_type, args.flat, flags=True)
-    with open_log(args) as log:
+    with open_log(args, signing=True) as log:
         try:
             if flat.patch:
                 given = flat.data.get("replacement")
@@ -476,7 +488,9 @@ class _Progress:
     """A throttled progress line on stderr, shown only after a second and only on a terminal."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
+        from tracker._inert import one_line
+
+        self.name = one_line(name)  # the line's own \r and ESC [K are the only controls
         self.start = _now()
         self.last = 0.0
         self.shown = False
@@ -508,7 +522,7 @@ def _import(args: argparse.Namespace) -> None:
 
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
-        with open_log(args) as log:
+        with open_log(args, signing=True) as log:
             loaded = prepare_file(args.file, format=args.format, progress=progress)
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.prepared):,} events...")
@@ -573,6 +587,7 @@ def _log(args: argparse.Namespace) -> None:
         "topic": args.topic,
         "occurred": args.occurred,
         "recorded": args.recorded,
+        "by": args.by,
     }
     with open_log(args) as log:
         records = log.records(**filters)
@@ -609,12 +624,12 @@ def _log(args: argparse.Namespace) -> None:
         first_line = next(lines, None)
         if first_line is None:
             empty = "records match" if any(filters.values()) else "records: the log is empty"
-            print(no_results(empty))
+            say(no_results(empty))
             return
-        print(header)
-        print(first_line)
+        say(header)
+        say(first_line)
         for line in lines:  # streamed: a long log is never held in memory
-            print(line)
+            say(line)
 
 
 # --- show ------------------------------------------------------------------------------------
@@ -646,6 +661,7 @@ def _show(args: argparse.Namespace) -> None:
                 "recorded": h.recorded,
                 "id": h.event.id,
                 "reason": h.reason,
+                "by": view.recorders.get(h.seq),
                 "changes": list(h.changes),
             }
             for h in view.history
@@ -675,6 +691,7 @@ _PLACEMENT = {
 
 
 def _show_text(view: Any, args: argparse.Namespace) -> str:
+    from tracker._inert import continued, one_line
     from tracker.cli.render import describe, number
 
     ev = view.event
@@ -683,6 +700,7 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
         f"  {clip(describe(ev), 100)}",
     ]
     skip = {"id", "type", "sources"}
+    field_indent = " " * 16  # a value's further lines start under its first
     for name in type(ev).model_fields:
         value = getattr(ev, name)
         if (
@@ -697,27 +715,32 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
         elif isinstance(value, float):
             text = number(value)
         elif isinstance(value, tuple):
-            text = ", ".join(_item(v) for v in value)
+            text = ", ".join(one_line(_item(v)) for v in value)
         elif hasattr(value, "model_dump"):
-            text = describe(value)
+            text = one_line(describe(value))
         else:
-            text = str(value)
+            text = continued(value, field_indent)
         lines.append(f"  {name + ':':<13} {text}")
     if ev.sources:
         lines.append("sources")
         for i, s in enumerate(ev.sources, 1):
             where = s.url or s.citation
             published = f" (published {s.published})" if s.published else ""
-            lines.append(f"  {i}. {s.publisher}: {where}{published}")
+            lines.append(f"  {i}. {one_line(s.publisher)}: {one_line(where)}{published}")
             if s.quote:
-                lines.append(f'     "{clip(s.quote, 200)}"')
+                lines.append(f'     "{continued(s.quote, "      ")}"')
     if view.history:
         lines.append("history")
         for h in view.history:
-            what = "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
-            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {what}")
+            what = (
+                "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
+            )
+            by = view.recorders.get(h.seq)
+            signed = f" (signed by {one_line(by)})" if by else ""
+            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {one_line(what)}{signed}")
             lines.extend(
-                f"    {c.field}: {clip(c.old_text, 60)} -> {clip(c.new_text, 60)}"
+                f"    {one_line(c.field)}: {one_line(clip(c.old_text, 60))} -> "
+                f"{one_line(clip(c.new_text, 60))}"
                 for c in h.changes
             )
     if view.superseded_by:
@@ -727,7 +750,10 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
         for v in view.verifications:
             finding = f": {v.event.finding}" if v.event.finding else ""
             occurred = v.occurred.text if v.occurred else ""
-            lines.append(f"  {occurred}  {v.event.verifier} {v.event.verdict} ({v.id}){finding}")
+            lines.append(
+                f"  {occurred}  {v.event.verifier} {v.event.verdict} ({v.id})"
+                + continued(finding, "    ")
+            )
     return "\n".join(lines)
 
 
@@ -818,20 +844,19 @@ def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[st
 def _verify(args: argparse.Namespace) -> None:
     head = _read_head(args.head) if args.head is not None else None
     signed = None
+    trusted = None
+    if args.keys is not None:
+        from tracker.proofs.keys import read_trusted
+
+        trusted = read_trusted(args.keys)
     with open_log(args) as log:
         if args.extends:
             with explain_missing_log(args.extends, "source", "to compare with"):
                 report = log.extends(args.extends)
-        else:
-            report = log.verify()
+        if not args.extends or head is not None or trusted is not None:
+            report = log.verify(head=head, keys=trusted)
         if head is not None:
-            report = log.verify(head=head)
             signed = _tree_head(head, args.keys)
-        elif args.keys is not None:
-            from tracker.errors import InvalidInputError
-
-            msg = "--keys checks the signatures of a head: give it with --head NOTE"
-            raise InvalidInputError(msg)
     last = report.head
     result: dict[str, Any] = {
         "ok": True,
@@ -843,8 +868,43 @@ def _verify(args: argparse.Namespace) -> None:
         "extends_log": None,
         "root": None,
         "signatures": [],
+        "signed": None,
+        "recorders": [],
+        "rotations": [],
+        "erasures": [],
     }
     text = f"ok: {report.records} records, chain intact"
+    audit = report.audit
+    if audit is not None and audit.keys_checked:
+        result["signed"] = audit.signed
+        result["recorders"] = [
+            {"key": key, "records": n} for key, n in sorted(audit.recorders.items())
+        ]
+        result["rotations"] = [
+            {"record": seq, "old": old, "new": new} for seq, old, new in audit.rotations
+        ]
+        names = ", ".join(f"{k} ({n})" for k, n in sorted(audit.recorders.items()))
+        text += f"; every record signed by a trusted key: {names or 'none'}"
+    elif trusted is not None:
+        text += "; record signatures not checked (the keys file names no recorder or eraser)"
+    if audit is not None and audit.erasures:
+        result["erasures"] = [
+            {
+                "record": e.seq,
+                "erased": list(e.records),
+                "reason": e.reason,
+                "ordered_by": e.ordered_by,
+                "by": e.by,
+            }
+            for e in audit.erasures
+        ]
+        for e in audit.erasures:
+            erased = ", ".join(str(r) for r in e.records)
+            noun = "record" if len(e.records) == 1 else "records"
+            text += (
+                f"; record {e.seq} erased {noun} {erased} ({clip(e.reason, 80)}; "
+                f"ordered by {clip(e.ordered_by, 60)})"
+            )
     if head is not None:
         from tracker.store.checkpoint import Checkpoint
 
