@@ -243,7 +243,7 @@ def test_unknown_unit_gets_a_note(small_log: Path, cli: Run, tmp_path: Path) -> 
     assert result.status == 0
     assert result.err == (
         "tracker: note: unit 'Count' is not in the units table; did you mean 'count'? It is kept "
-        "as given and never converted (see the units table in the README)\n"
+        "as given and never converted (see the units table in docs/concepts.md)\n"
     )
     assert cli(f"{FIGURE} --value 3 --dry-run").err == ""
     assert cli(f"{FIGURE.replace('count', 'Count')} --value 3 --dry-run --json").err == ""
@@ -255,8 +255,8 @@ def test_unknown_unit_gets_a_note(small_log: Path, cli: Run, tmp_path: Path) -> 
     result = cli("import", str(src), "--dry-run")
     assert result.err == (
         "tracker: note: unit 'spills' is not in the units table (to count a thing, give "
-        "count:spills). It is kept as given and never converted (see the units table in the "
-        "README)\n"
+        "count:spills). It is kept as given and never converted (see the units table in "
+        "docs/concepts.md)\n"
     )
 
 

@@ -19,6 +19,7 @@ from tracker.projections.diff import CLOCKS, StateDiff
 from tracker.projections.disputes import PLACEMENTS, VERDICTS, Disputes
 from tracker.projections.figures import FigureSeries
 from tracker.projections.posture import Posture
+from tracker.projections.registry import ACTOR_ROW, TOPIC_ROW
 from tracker.projections.shape import (
     Field,
     Shape,
@@ -139,35 +140,6 @@ SHOWN_VERIFICATION = Shape(
     text("verdict", "what they found", choices=VERDICTS),
     date("occurred", "when the verification was published"),
     text("finding", "what they found, in words", nullable=True),
-)
-
-ACTOR_RELATION = Shape(
-    "actor_relation",
-    "A relation an actor's registration declares.",
-    text("type", "the relation (developed_by, runs_on, led_by, ...)"),
-    text("target", "the actor it points at"),
-)
-
-ACTOR_ROW = Shape(
-    "registered_actor",
-    "A registered actor.",
-    text("actor", "its id"),
-    text("name", "its display name"),
-    text("kind", "what sort of actor it is"),
-    texts("aliases", "other names it goes by"),
-    text("jurisdiction", "where it operates", nullable=True),
-    nested("relations", ACTOR_RELATION, "the relations its registration declares"),
-    text("event", "the id of the event that registered it"),
-    integer("seq", "the record number of that event"),
-)
-
-TOPIC_ROW = Shape(
-    "registered_topic",
-    "A registered topic.",
-    text("topic", "its id"),
-    text("name", "its name"),
-    text("description", "what it covers", nullable=True),
-    text("event", "the id of the event that registered it"),
 )
 
 SIGNATURE = Shape(

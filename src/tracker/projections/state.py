@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -80,6 +81,24 @@ class State:
         self.head_hash: str | None = None
         self.known_seq: int | None = None
         """When known_at was given as a record number (``@28``, a head): that record."""
+        self._check_ids = True
+        """Whether ids given by a user are checked (a read model's slice was checked already)."""
+
+    @classmethod
+    def restored(
+        cls,
+        entries: Iterable[Entry],
+        fixes: Iterable[FixEntry] = (),
+        *,
+        as_of: datetime | None = None,
+        known_at: datetime | None = None,
+    ) -> State:
+        """A state holding only the given entries and fixes: a read model's slice for one
+        question (see :meth:`Replayer.restore`); ids given to it are not checked again."""
+        state = cls(as_of=as_of, known_at=known_at)
+        state._replayer.restore(entries, fixes)
+        state._check_ids = False
+        return state
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -188,11 +207,12 @@ class State:
 
     def _check_actor(self, actor: str) -> None:
         """Refuse an actor id that is neither registered nor named by a counted event."""
-        if not self._involvement.knows(actor):
+        if self._check_ids and not self._involvement.knows(actor):
             self.registry.require_actor(actor)
 
     def _check_topic(self, topic: str) -> None:
-        self.registry.require_topic(topic)
+        if self._check_ids:
+            self.registry.require_topic(topic)
 
     # --- stances ---------------------------------------------------------------------------
 
