@@ -112,10 +112,21 @@ class ReadState(State):
         rows: Iterable[Row] = (),
         fixes: Iterable[FixEntry] = (),
     ) -> State:
-        """A fresh state holding the entries of ``rows`` and ``fixes``, at these clocks."""
-        state = State.restored(
-            self._reader.entries(rows), fixes, as_of=self.as_of, known_at=self.known_at
-        )
+        """A fresh state holding the entries of ``rows`` and ``fixes``, at these clocks.
+
+        The corrections of every corrected entry come too (a corrected figure's point says
+        what it was corrected from, when and why: the fold reads that from its fixes).
+        """
+        entries = self._reader.entries(rows)
+        fixes = list(fixes)
+        have = {f.target for f in fixes}
+        corrected = [e.id for e in entries if e.corrected_by and e.id not in have]
+        if corrected:
+            found = self._reader.fix_entries(self._reader.fixes(targets=corrected))
+            fixes = sorted(
+                [*fixes, *(f for f in found if f.kind == "correction")], key=lambda f: f.seq
+            )
+        state = State.restored(entries, fixes, as_of=self.as_of, known_at=self.known_at)
         state.head_seq, state.head_hash = self.head_seq, self.head_hash
         return state
 
