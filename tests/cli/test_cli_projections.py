@@ -28,7 +28,7 @@ def test_stances_of_the_uk_government(demo: str, cli: Run) -> None:
     assert result.out == (
         "HOLDER  TOPIC          POSITION  SINCE                    EVIDENCE          QUOTE OR (SUMMARY)\n"
         "uk-gov  image-paywall  -2        on or before 2026-01-12  uk-gov-insulting  "
-        '"menghina korban misogini dan kekerasan seksual"\n'
+        "\u201cmenghina korban misogini dan kekerasan seksual\u201d\n"
     )
     data = json.loads(cli("stances", "--log", demo, "--holder", "uk-gov", "--json").out)
     assert [(s["topic"], s["position"], s["evidence"]) for s in data["stances"]] == [

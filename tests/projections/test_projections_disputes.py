@@ -71,7 +71,7 @@ def test_fixes_listed_with_reasons_in_log_order(case):
         ("r1", "retraction", "other", "statement", "the post was fake", None),
     ]
     assert (fixes[0].before, fixes[0].after) == ("unit: per_hour", "unit: per_day")
-    assert fixes[2].before == "quote other"
+    assert fixes[2].before == "platform: “quote other”"
 
 
 def test_fixes_apply_by_known_at_alone(case):

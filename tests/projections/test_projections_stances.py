@@ -273,7 +273,7 @@ def test_a_regulator_takes_a_stance_by_acting(book):
     ]
     faa = state.stances(holder="faa")[0]
     assert (faa.position, faa.evidence, faa.quote) == (1, ("lift",), None)
-    assert faa.summary == "faa: closure against maker (ends ground)"
+    assert faa.summary == "faa: closure against maker, ending ground"
     assert state.stances(holder="maker")[0].summary == "The maker pauses deliveries"
     assert [e.id for e in state.timeline(topic="grounding")] == ["ground", "halt", "lift"]
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from tracker.events.codec import event_to_dict
+from tracker.events.describe import figure_text
 from tracker.events.models import BaseEvent, Figure
 from tracker.projections.results import Row
 from tracker.projections.shape import Shape, text
-from tracker.projections.timeline import figure_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, get_args
 
 from tracker.events.dates import PartialDate
+from tracker.events.describe import describe
 from tracker.events.models import Verdict, Verification
 from tracker.projections.changes import FieldChange
 from tracker.projections.fold import Entry, FixEntry, Placement
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, boolean, date, instant, integer, nested, text, texts
-from tracker.projections.timeline import summary_of
 
 Status = Literal["untested", "confirmed", "partly_confirmed", "contradicted"]
 
@@ -198,7 +198,7 @@ def fix_row(fix: FixEntry) -> FixRow:
         old = "; ".join(f"{c.field}: {c.old_text}" for c in changes) or None
         new = "; ".join(f"{c.field}: {c.new_text}" for c in changes) or None
     else:
-        old = summary_of(before) if before is not None else None
+        old = describe(before) if before is not None else None
         new = None
     return FixRow(
         ev.id or "",

@@ -39,11 +39,11 @@ from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from tracker.events.dates import PartialDate
+from tracker.events.describe import describe
 from tracker.events.models import AnyEvent, PolicyChange, RegulatoryAction, Statement
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, date, integer, nested, text, texts
-from tracker.projections.timeline import summary_of
 
 ChangeKind = Literal["new", "hardened", "softened", "reversed", "withdrawn"]
 
@@ -259,7 +259,7 @@ def _quote(event: AnyEvent) -> str | None:
 def _summary(event: AnyEvent) -> str | None:
     if event.summary is not None or isinstance(event, Statement):
         return event.summary
-    return summary_of(event)
+    return describe(event)
 
 
 class Stances:
