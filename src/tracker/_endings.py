@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from tracker._index import Index
+from tracker.derived.index import Index
 from tracker.events.codec import load_event
 from tracker.events.models import ENDINGS, AnyEvent, RegulatoryAction
 from tracker.events.rules import ending_mismatch

@@ -27,7 +27,7 @@ from typing import Any
 
 from tracker.errors import IntegrityError, InvalidInputError, StorageError, TornTailError
 from tracker.events.dates import format_instant, parse_instant
-from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record_at
+from tracker.store.records import ZERO_HASH, Record, hash_of_line, make_record_at
 from tracker.store.signed import Signer, make_signed_record
 
 Position = Any
@@ -73,6 +73,11 @@ class Writer(abc.ABC):
     @abc.abstractmethod
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
         """Stream records after ``start``, each with the position after it (under the lock)."""
+
+    def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
+        """Stream the stored bytes of each record after ``start`` (under the lock)."""
+        for record, pos in self.read(start):
+            yield record.line(), pos
 
     @abc.abstractmethod
     def _write(self, records: Sequence[Record], head: Head) -> Position:
@@ -177,6 +182,30 @@ class Writer(abc.ABC):
         if not records:
             return
         head = self.head()
+        self._check_extends(records, head)
+        self._write(records, head)
+
+    def rewrite_records(self, lines: Mapping[int, bytes], records: Sequence[Record]) -> None:
+        """Put ``lines`` in place of those records' bytes (each keeps its hash: an erased
+        form) and append ``records`` as they are, in one step (a copy that carries a source's
+        erasures into a destination that still holds the content).
+
+        Raises:
+            IntegrityError: as :meth:`append_records`, or a line would change its record's hash.
+        """
+        if not lines:
+            self.append_records(records)
+            return
+        head = self.head()
+        if any(seq < 1 or seq > head.seq for seq in lines):
+            msg = f"the log has no record {max(lines)} to rewrite"
+            raise IntegrityError(msg, seq=max(lines))
+        if records:
+            self._check_extends(records, head)
+        self._rewrite(lines, records, head)
+
+    def _check_extends(self, records: Sequence[Record], head: Head) -> None:
+        """Whether ``records`` continue the chain at ``head``, each hash right, batches whole."""
         prev, seq = head.hash, head.seq
         last_recorded = head.recorded or ""
         for record in records:
@@ -189,16 +218,13 @@ class Writer(abc.ABC):
             if record.recorded < last_recorded:
                 msg = f"record {record.seq} was recorded before the record it follows"
                 raise IntegrityError(msg, seq=record.seq)
-            body = record.to_dict()
-            del body["hash"]
-            if compute_hash(body) != record.hash:
+            if hash_of_line(record.line()) != record.hash:  # (a signed record: its digest too)
                 msg = f"record {record.seq} has a wrong hash"
                 raise IntegrityError(msg, seq=record.seq)
             prev, seq, last_recorded = record.hash, record.seq, record.recorded
         if not records[-1].closes_batch:
             msg = f"record {records[-1].seq} leaves its batch unfinished"
             raise IntegrityError(msg, seq=records[-1].seq)
-        self._write(records, head)
 
 
 def records_until(
@@ -236,6 +262,12 @@ class Store(abc.ABC):
         """Stream the stored bytes of each record (for verify): canonical bytes, no newline."""
         for record, pos in self.read(start):
             yield record.line(), pos
+
+    def first_line(self) -> bytes | None:
+        """The stored bytes of the first record (None while the log is empty)."""
+        for line, _pos in self.read_lines():
+            return line
+        return None
 
     def read_until(
         self, start: Position | None = None, *, until_recorded: str
