@@ -287,3 +287,70 @@ def test_timeline_writes_short_headlines_where_a_row_has_room(grok_log_path) -> 
     assert "5  Paris inquiry widened to Grok deepfakes" in texts  # room on the right
     assert any(t.startswith("Grok: \u201cImage generation") and t.endswith("\u2026") for t in texts)
     assert "14" in texts and "17" in texts  # crowded: numbers only
+
+
+def test_the_numbered_list_places_an_on_or_before_date_at_its_end(tmp_path) -> None:
+    """An action reported in March with no known start (``..2026-03-09``) is numbered after
+    January's events, as ``tracker replay`` lists it, not first (issue 14 item 12); a figure
+    dated so goes after January's figure in the figures table."""
+    src = {"publisher": "Example", "url": "https://example.org/a"}
+    with tracker.open(tmp_path / "o.jsonl", create=True) as log:
+        log.append(
+            [
+                {"type": "actor", "actor": "agency", "name": "Air Agency", "kind": "regulator"},
+                {"type": "actor", "actor": "maker", "name": "Maker Co", "kind": "company"},
+                {
+                    "id": "probe",
+                    "type": "regulatory_action",
+                    "occurred": "2026-01-10",
+                    "regulator": "agency",
+                    "target": "maker",
+                    "rung": "investigation_opened",
+                    "sources": [src],
+                },
+                {
+                    "id": "jan-count",
+                    "type": "figure",
+                    "occurred": "2026-01-11",
+                    "metric": "planes_inspected",
+                    "value": 40,
+                    "unit": "count:aircraft",
+                    "subject": "maker",
+                    "sources": [src],
+                },
+                {
+                    "id": "cap",
+                    "type": "regulatory_action",
+                    "occurred": "..2026-03-09",
+                    "regulator": "agency",
+                    "target": "maker",
+                    "rung": "restriction_imposed",
+                    "restriction": "production capped",
+                    "sources": [src],
+                },
+                {
+                    "id": "mar-count",
+                    "type": "figure",
+                    "occurred": "..2026-03-09",
+                    "metric": "planes_inspected",
+                    "value": 90,
+                    "unit": "count:aircraft",
+                    "subject": "maker",
+                    "sources": [src],
+                },
+            ]
+        )
+        state = log.replay()
+        html = render_report(state, log_head=log.head())
+    # the fold keeps its own order (earliest possible first) ...
+    assert [e.id for e in state.timeline()] == ["cap", "mar-count", "probe", "jan-count"]
+    # ... the page numbers and lists as the command line does
+    numbered = re.findall(r'<li id="e-([\w-]+)"><span class="n">(\d+)</span>', html)
+    assert numbered == [("probe", "1"), ("jan-count", "2"), ("cap", "3"), ("mar-count", "4")]
+    assert "on or before 9 March 2026" in html
+    figures = html[
+        html.index('<section id="figures">') : html.index(
+            "</section>", html.index('<section id="figures">')
+        )
+    ]
+    assert figures.index("#2<") < figures.index("#4<")

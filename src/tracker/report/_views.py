@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tracker.events.dates import PartialDate
-from tracker.events.describe import describe, figure_text
+from tracker.events.describe import describe, figure_text, listing_key
 from tracker.events.models import (
     ENDINGS,
     Figure,
@@ -56,7 +56,7 @@ def anchor_id(event_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class EventItem:
-    """One world event as the page lists it (numbered in occurred order)."""
+    """One world event as the page lists it (numbered in listing order: "on or before D" at D)."""
 
     number: int
     entry: Entry
@@ -251,7 +251,10 @@ def collect(state: State) -> ReportData:
     """Read everything the report needs from ``state`` and its projections."""
     data = ReportData(state)
     uncertain = {e.id for e in state.uncertain()}
-    entries = sorted([*state.timeline(), *state.uncertain()], key=lambda e: e.sort_key)
+    # numbered in listing order, as the command line lists them: "on or before D" at D
+    entries = sorted(
+        [*state.timeline(), *state.uncertain()], key=lambda e: listing_key(e.occurred, e.seq)
+    )
     disputes = state.disputes()
     status = {c.event: c.status for c in disputes.claims}
     for number, entry in enumerate(entries, start=1):
@@ -303,7 +306,8 @@ def _figures(state: State) -> list[FigureSeries]:
             shown = max(dict.fromkeys(units), key=units.count)  # the commonest, first on ties
             label = get_unit(shown)
             points = []
-            for p in members:
+            listed = sorted(enumerate(members), key=lambda ip: listing_key(ip[1].occurred, ip[0]))
+            for _i, p in listed:  # in listing order, as `tracker figures` lists them
                 when = anchor(p.occurred)
                 if when is None:
                     continue

@@ -545,7 +545,8 @@ class _Page:
         return (
             '<section id="events"><h2>All events</h2>'
             '<p class="lede">In the order they happened; an event known only to a range sorts by '
-            "the start of its range.</p>"
+            "the start of its range, and one dated \u201con or before\u201d a day (no known "
+            "start) at that day, as tracker's listings place it.</p>"
             + (
                 f'<ol class="events">{"".join(rows)}</ol>'
                 if rows
