@@ -74,7 +74,7 @@ def test_an_ending_of_another_pair_is_refused_in_one_line(safety: Run) -> None:
     )
     assert result.status == 1
     assert result.err.count("\n") == 1
-    assert "'probe' is 'faa''s action, and a closure by 'ntsb' cannot end it" in result.err
+    assert "'probe' is an action by 'faa', and a closure by 'ntsb' cannot end it" in result.err
     assert snapshot(Path("tracker.jsonl")) == before
 
 
@@ -112,7 +112,7 @@ def test_verify_warns_of_an_old_ending_that_does_not_fit(safety: Run) -> None:
     result = safety("verify")
     assert result.status == 0
     assert "1 warning (the chain is intact):" in result.out
-    assert "warning: record 11 (old-misfit): 'probe' is 'faa''s action" in result.out
+    assert "warning: record 11 (old-misfit): 'probe' is an action by 'faa'" in result.out
     assert json.loads(safety("verify --json").out)["warnings"][0].startswith("record 11")
     posture = json.loads(safety("posture --json").out)
     assert [i["event"] for i in posture["ignored"]] == ["old-misfit"]

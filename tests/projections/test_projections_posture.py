@@ -359,10 +359,10 @@ def test_an_overturning_by_a_court_ends_another_bodys_action(cases):
 @pytest.mark.parametrize(
     ("ending", "message"),
     [
-        (("ntsb", "maker", "closure", "2024-02-01"), "'ban' is 'faa''s action, and a closure"),
+        (("ntsb", "maker", "closure", "2024-02-01"), "'ban' is an action by 'faa', and a closure"),
         (("faa", "airline", "closure", "2024-02-01"), "not 'airline'"),
         (("faa", "maker", "closure", "2024-01-01"), "cannot predate the action it ends"),
-        (("faa", "maker", "overturned", "2024-02-01"), "is 'faa''s own action"),
+        (("faa", "maker", "overturned", "2024-02-01"), "is an action by 'faa' itself"),
     ],
 )
 def test_an_ending_that_does_not_fit_is_refused(cases, ending, message):

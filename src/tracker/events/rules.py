@@ -45,13 +45,13 @@ def ending_mismatch(ending: RegulatoryAction, ended: Any) -> str | None:
         )
     if ending.rung != "overturned" and ending.regulator != ended.regulator:
         return (
-            f"'{ref}' is '{ended.regulator}''s action, and a {ending.rung} by "
+            f"'{ref}' is an action by '{ended.regulator}', and a {ending.rung} by "
             f"'{ending.regulator}' cannot end it; a {ending.rung} is by the regulator that "
             "acted (another body ending it, a court on appeal, uses rung overturned)"
         )
     if ending.rung == "overturned" and ending.regulator == ended.regulator:
         return (
-            f"'{ref}' is '{ended.regulator}''s own action: it ends it with a closure or "
+            f"'{ref}' is an action by '{ending.regulator}' itself: it ends it with a closure or "
             "withdrawal (overturned is another body's ending)"
         )
     end, start = ending.occurred.latest, ended.occurred.earliest
