@@ -7,10 +7,12 @@ of a command depends only on the log and the arguments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from heapq import merge
+from itertools import chain
 from typing import TYPE_CHECKING
 
-from tracker.cli.common import table
+from tracker.cli.common import table_lines
 from tracker.events.describe import listing_key, shown_date
 
 if TYPE_CHECKING:
@@ -58,12 +60,43 @@ def notes(entry: Entry) -> str:
 
 
 def timeline_table(entries: Iterable[Entry]) -> str:
-    """The entries as an OCCURRED / TYPE / ID / WHAT table, in listing order."""
-    rows = [
+    """The entries (in any order) as an OCCURRED / TYPE / ID / WHAT table, in listing order."""
+    return "\n".join(timeline_lines(sorted(entries, key=lambda e: listing_key(e.occurred, e.seq))))
+
+
+def in_listing_order(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """Entries in the fold's order (earliest possible first), streamed in listing order: an
+    "on or before D" entry moves to D (:func:`listing_key`).
+
+    In the fold's order the open-start dates come first and the rest is already in listing
+    order, so only the open-start entries are held (sorted, then merged with the rest).
+    """
+    stream = iter(entries)
+    opened: list[Entry] = []
+    rest: Iterator[Entry] = iter(())
+    for entry in stream:
+        if entry.occurred is not None and entry.occurred.earliest is None:
+            opened.append(entry)
+            continue
+        rest = chain((entry,), stream)
+        break
+
+    def key(e: Entry) -> tuple[int, int, int]:
+        return listing_key(e.occurred, e.seq)
+
+    opened.sort(key=key)
+    return merge(opened, rest, key=key)
+
+
+def timeline_lines(entries: Iterable[Entry], *, sample: int | None = None) -> Iterator[str]:
+    """The lines of :func:`timeline_table`, streamed in listing order (columns sized on
+    ``sample`` rows)."""
+    rows = (
         (shown_date(e.occurred), e.type, e.id, describe(e.event) + notes(e))
-        for e in sorted(entries, key=lambda e: listing_key(e.occurred, e.seq))
-    ]
-    return table(rows, ("OCCURRED", "TYPE", "ID", "WHAT"), widths=(0, 0, 0, 90))
+        for e in in_listing_order(entries)
+    )
+    return table_lines(rows, ("OCCURRED", "TYPE", "ID", "WHAT"), widths=(0, 0, 0, 90),
+                       sample=sample)
 
 
 def open_start_note(dates: Iterable[object]) -> str | None:
@@ -81,11 +114,13 @@ def open_start_note(dates: Iterable[object]) -> str | None:
 
 __all__ = [
     "describe",
+    "in_listing_order",
     "listing_key",
     "notes",
     "number",
     "open_start_note",
     "shown_date",
+    "timeline_lines",
     "timeline_table",
     "words",
 ]

@@ -128,6 +128,10 @@ class PostureChange(Row):
     """The pair's posture after the change (None: nothing open)."""
     sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
     """Occurred order of the event that made the change."""
+    walked: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
+    """Occurred order of the event whose walk wrote the row (the action itself, for an
+    action ended by what sorts before it): rows are in this order, so walks of pairs that
+    share no event merge exactly by it."""
 
     @property
     def level(self) -> int:
@@ -168,6 +172,8 @@ class IgnoredEnding(Row):
     ended_target: str
     reason: str
     """Why it does not fit (:func:`tracker.events.rules.ending_mismatch`)."""
+    sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
+    """Occurred order of the ending."""
 
 
 @dataclass(frozen=True)
@@ -402,6 +408,8 @@ class _Walk:
         self.steps: list[PostureStep] = []
         self.history: list[PostureChange] = []
         self.ignored: list[IgnoredEnding] = []
+        self.walking: tuple[int, int, int] = (0, 0, 0)
+        """The occurred order of the event being walked."""
 
     @staticmethod
     def pair(entry: Entry) -> tuple[str, str]:
@@ -410,6 +418,7 @@ class _Walk:
 
     def run(self) -> None:
         for e in self.ordered:
+            self.walking = e.sort_key
             ev: RegulatoryAction = e.event  # type: ignore[assignment]
             if ev.rung in ENDINGS:
                 self.ending(e, ev)
@@ -446,6 +455,7 @@ class _Walk:
                     gone.regulator,
                     gone.target,
                     problem,
+                    e.sort_key,
                 )
             )
             return
@@ -487,6 +497,7 @@ class _Walk:
                 ev.occurred,
                 self.rung_of.get(pair),
                 by.sort_key,
+                self.walking,
             )
         )
 
