@@ -221,6 +221,13 @@ def test_relations_in_force_at_an_as_of(safety: Run) -> None:
     assert "ceo-one" not in late
     data = json.loads(safety("actor show ceo-two --as-of 2024-04-01 --json").out)
     assert [(r["relation"], r["start"]) for r in data["relations"]] == [("led_by", "2024-03-26")]
+    listed = json.loads(safety("actor list --json").out)["actors"]
+    board = next(a for a in listed if a["actor"] == "board")
+    assert [(r["target"], r["start"], r["end"]) for r in board["relations"]] == [
+        ("ceo-one", "2019", "2024-03-25"),
+        ("ceo-two", "2024-03-26", None),
+    ]
+    assert "led_by ceo-one (since 2019, until 2024-03-25)" in safety("actor list").out
 
 
 def test_the_new_fields_are_csv_columns_and_in_the_schema(safety: Run, tmp_path: Path) -> None:
@@ -247,4 +254,60 @@ def test_the_new_fields_are_csv_columns_and_in_the_schema(safety: Run, tmp_path:
     stances = json.loads(safety("stances --holder faa --json").out)["stances"]
     assert [(s["topic"], s["position"], s["evidence"]) for s in stances] == [
         ("grounding", 1, ["cap2"])
+    ]
+
+
+def test_tracker_sql_carries_the_vocabulary(safety: Run) -> None:
+    """tracker sql (interface 2): the posture history and the ignored endings are tables,
+    relations carry their dates and whether they hold at --as-of, figure points say what a
+    correction changed, and an act's stance is a stance row."""
+    import tracker
+    from tracker.events.codec import prepare_event
+
+    for line in (
+        "actor add ceo --name CEO --kind person",
+        "actor add board --name Board --kind company --relation.type led_by "
+        "--relation.target ceo --relation.start 2019 --relation.end 2024-03-25",
+        f"add regulatory_action --id stance --occurred 2024-02-01 --regulator faa --target maker "
+        f"--rung demand --topic grounding --stance 2 {SRC}",
+    ):
+        result = safety(*shlex.split(line))
+        assert result.status == 0, (line, result.err)
+    log = tracker.open("tracker.jsonl")
+    misfit = {"type": "regulatory_action", "id": "misfit", "regulator": "ntsb",
+              "target": "maker", "rung": "closure", "ends": "probe", "occurred": "2024-02-01",
+              "sources": [{"publisher": "NTSB", "url": "https://example.org/ntsb"}]}
+    with log.store.writer() as writer:  # (written past the checks, as an older tracker did)
+        writer.append([prepare_event(misfit)[1]])
+    log.close()
+
+    def rows(query: str, *dates: str) -> list[dict[str, object]]:
+        result = safety("sql", *dates, query, "--json")
+        assert result.status == 0, result.err
+        data = json.loads(result.out)
+        return [dict(zip(data["columns"], row, strict=True)) for row in data["rows"]]
+
+    assert rows("SELECT interface FROM clocks") == [{"interface": 2}]
+    assert rows("SELECT change, action, occurred FROM posture_history "
+                "WHERE regulator = 'faa'") == [
+        {"change": "opened", "action": "ground", "occurred": "2024-01-06"},
+        {"change": "opened", "action": "probe", "occurred": "2024-01-11"},
+        {"change": "ended", "action": "ground", "occurred": "2024-01-24"},
+        {"change": "opened", "action": "cap", "occurred": "2024-01-24"},
+        {"change": "opened", "action": "stance", "occurred": "2024-02-01"},
+    ]
+    assert rows("SELECT event, ends, ended_regulator FROM ignored_endings") == [
+        {"event": "misfit", "ends": "probe", "ended_regulator": "faa"}
+    ]
+    query = "SELECT source, type, target, start, \"end\", in_force FROM relations"
+    relation = {"source": "board", "type": "led_by", "target": "ceo", "start": "2019",
+                "end": "2024-03-25"}
+    assert rows(query, "--as-of", "2024-01-01") == [{**relation, "in_force": 1}]
+    assert rows(query) == [{**relation, "in_force": 0}]
+    figure = rows("SELECT value, corrections FROM figures WHERE id = 'count'")
+    assert figure[0]["value"] == 171
+    assert "corrected from 177" in str(figure[0]["corrections"])
+    assert rows("SELECT holder, topic, position, evidence, quote FROM stances") == [
+        {"holder": "faa", "topic": "grounding", "position": 2, "evidence": '["stance"]',
+         "quote": None}
     ]

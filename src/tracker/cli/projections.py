@@ -28,7 +28,8 @@ TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
     from typing import Any
 
-    from tracker.projections.actors import ActorView, RelationRow
+    from tracker.events.dates import PartialDate
+    from tracker.projections.actors import ActorView
     from tracker.projections.figures import FigurePoint
     from tracker.projections.posture import PostureRow
     from tracker.projections.state import State
@@ -468,7 +469,7 @@ def actor_text(state: State, view: ActorView) -> str:
         lines.append(f"  registered by: {view.registered_by} (record {view.registered_seq})")
     if len(view.relations):
         lines.append("relations")
-        lines += [f"  {r.source} {r.relation} {r.target}{_span(r)}" for r in view.relations]
+        lines += [f"  {r.source} {r.relation} {r.target}{relation_span(r.start, r.end)}" for r in view.relations]
 
     def section(
         title: str, rows: list[tuple[Any, ...]], headers: tuple[str, ...], empty: str
@@ -531,9 +532,9 @@ def actor_text(state: State, view: ActorView) -> str:
     return "\n".join(lines)
 
 
-def _span(row: RelationRow) -> str:
+def relation_span(start: PartialDate | None, end: PartialDate | None) -> str:
     """`` (since 2019-03, until 2024-03-25)`` for a relation with dates, else nothing."""
-    parts = [f"since {row.start}" if row.start else "", f"until {row.end}" if row.end else ""]
+    parts = [f"since {start}" if start else "", f"until {end}" if end else ""]
     shown = ", ".join(p for p in parts if p)
     return f" ({shown})" if shown else ""
 
