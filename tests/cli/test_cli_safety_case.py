@@ -88,6 +88,9 @@ def test_show_and_figures_say_what_the_correction_changed(safety: Run) -> None:
     assert "corrected from 177 aircraft on" in figures
     fixes = json.loads(safety("disputes --json").out)["fixes"]
     assert (fixes[0]["before"], fixes[0]["after"]) == ("value: 177", "value: 171")
+    table = safety("disputes").out.splitlines()
+    assert table[-2].split()[-1] == "CHANGED"
+    assert table[-1].endswith("the order covers 171  value: 177 -> 171")
 
 
 def test_verify_warns_of_an_old_ending_that_does_not_fit(safety: Run) -> None:

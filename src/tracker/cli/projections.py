@@ -403,11 +403,12 @@ def _disputes(args: argparse.Namespace) -> None:
             parts.append(
                 table(
                     [
-                        (when(f.recorded, args), f.kind, f.target, f.id, f.reason)
+                        (when(f.recorded, args), f.kind, f.target, f.id, f.reason,
+                         "; ".join(c.text for c in f.changes))
                         for f in disputes.fixes
                     ],
-                    ("RECORDED", "FIX", "TARGET", "ID", "REASON"),
-                    widths=(0, 0, 0, 0, 80),
+                    ("RECORDED", "FIX", "TARGET", "ID", "REASON", "CHANGED"),
+                    widths=(0, 0, 0, 0, 60, 60),
                 )
             )
         else:

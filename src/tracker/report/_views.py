@@ -141,6 +141,8 @@ class FigurePoint:
     event_id: str
     disputed: bool
     superseded: bool
+    corrections: tuple[str, ...] = ()
+    """What corrections replaced (``corrected from 177 aircraft on DATE: reason``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +326,7 @@ def _figures(state: State) -> list[FigureSeries]:
                         p.id,
                         p.disputed,
                         p.superseded_by is not None,
+                        p.corrections,
                     )
                 )
             if points:

@@ -385,13 +385,14 @@ class _Page:
                 ev = item.entry.event
                 assert isinstance(ev, Figure)
                 period = f" (for {display_date(ev.period)})" if ev.period else ""
+                was = "".join(f' <span class="meta">{_h(c)}.</span>' for c in p.corrections)
                 rows.append(
                     f"<tr><td>{_h(metric_label(ev.metric))}{_h(period)}</td>"
                     f'<td class="num">{_h(format_value(ev))}</td>'
                     f"<td>{_h(d.actor_name(ev.subject))}</td>"
                     f"<td>{_h(d.actor_name(ev.reported_by) or self._publisher(ev.sources))}</td>"
                     f"<td>{_h(display_date(item.date))}</td>"
-                    f"<td>{self._badges(item)}</td><td>{_event_ref(item, item.id)}</td></tr>"
+                    f"<td>{self._badges(item)}{was}</td><td>{_event_ref(item, item.id)}</td></tr>"
                 )
         table = (
             '<div class="scroll"><table><thead><tr><th>Metric</th><th>Value</th><th>About</th>'
