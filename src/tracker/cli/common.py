@@ -271,6 +271,8 @@ def open_log(args: argparse.Namespace, *, signing: bool = False) -> tracker.Log:
         log = tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
     for note in log.notes:
         say(f"tracker: note: {note}", file=sys.stderr)
+    if sys.stderr.isatty():  # (a long first build says what it is doing; a pipe stays quiet)
+        log.progress = lambda news: say(f"tracker: {news}", file=sys.stderr, flush=True)
     return log
 
 
