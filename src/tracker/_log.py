@@ -9,7 +9,7 @@ actor, topic and event an event points at exists.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -100,7 +100,11 @@ class Log:
         self.signer = _signer(signer)
         """What signs this log's appends (see :func:`tracker.open`); None: they are unsigned."""
         self.derived = Derived(store)
-        """What is derived from the log (index, seek samples, checkpoints): :mod:`tracker.derived`."""
+        """What is derived from the log (index, seek samples, the read model): :mod:`tracker.derived`."""
+        self.progress: Callable[[str], None] | None = None
+        """Told, in one line, when a long step starts: the read model taking in many records
+        (its first build on a big log). The command line prints it on a terminal; a notebook
+        may set ``log.progress = print``."""
 
     @property
     def notes(self) -> list[str]:

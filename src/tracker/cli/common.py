@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from tracker._inert import one_line, visible
+from tracker._inert import one_line, terminal_json, visible
 from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -271,6 +271,8 @@ def open_log(args: argparse.Namespace, *, signing: bool = False) -> tracker.Log:
         log = tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
     for note in log.notes:
         say(f"tracker: note: {note}", file=sys.stderr)
+    if sys.stderr.isatty():  # (a long first build says what it is doing; a pipe stays quiet)
+        log.progress = lambda news: say(f"tracker: {news}", file=sys.stderr, flush=True)
     return log
 
 
@@ -547,11 +549,14 @@ def when(instant: Any, args: argparse.Namespace) -> str:
 
 
 def dumps(result: Any) -> bytes:
-    """``result`` as stable JSON: sorted keys, two-space indent, a final newline."""
+    """``result`` as stable JSON: sorted keys, two-space indent, a final newline; what a
+    terminal would act on inside a string is a ``\\u`` escape (:func:`terminal_json`)."""
     import orjson
 
-    return orjson.dumps(
-        result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    return terminal_json(
+        orjson.dumps(
+            result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        )
     )
 
 
@@ -602,7 +607,7 @@ def emit_streamed(result: dict[str, Any], key: str, items: Iterable[Any]) -> Non
     option = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
     first = True
     for item in items:
-        text = orjson.dumps(item, option=option).replace(b"\n", b"\n    ")
+        text = terminal_json(orjson.dumps(item, option=option)).replace(b"\n", b"\n    ")
         out.write(b"\n    " + text if first else b",\n    " + text)
         first = False
     out.write(whole[at:] if first else b"\n  " + whole[at:])
