@@ -239,8 +239,13 @@ def _prepare(data: bytes, fmt: Format, name: str, how: _How) -> PreparedFile:
     readings: list[tuple[str, str, Reading]] = []
     bad = False
     # A JSONL file whose every address starts with a scheme needs no look at its lines: one
-    # search of the bytes says so (a tenth of a big import's time, per line).
-    look_at_addresses = fmt == "csv" or _address_without_scheme().search(data) is not None
+    # search of the bytes says so (a tenth of a big import's time, per line). The search
+    # reads keys and values as written, so a file with a ``\u`` escape anywhere (a key
+    # ``"ur\u006c"``, a value ``"\u0065xample.org"``: the only ways to spell them otherwise in
+    # JSON) is looked at line by line, as a CSV file always is.
+    look_at_addresses = (
+        fmt == "csv" or b"\\u" in data or _address_without_scheme().search(data) is not None
+    )
 
     def flush() -> None:
         # A chunk in one validation, one dump and one digest per event. Dates written another
