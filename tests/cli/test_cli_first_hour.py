@@ -119,7 +119,12 @@ def test_an_address_under_an_escaped_key_is_checked_too(
             "the source needs --publisher (or --source.publisher): give one for each source, in "
             "the same order",
         ),
-        (["actor", "add", "ofcom"], "actor needs --name and --kind (see 'tracker add actor --help')"),
+        (["actor", "add", "ofcom"], "actor needs --name and --kind (see 'tracker actor add --help')"),
+        (
+            ["add", "actor", "--actor", "ofcom"],
+            "actor needs --name and --kind (see 'tracker add actor --help')",
+        ),
+        (["topic", "add", "fines"], "topic needs --name (see 'tracker topic add --help')"),
     ],
 )
 def test_a_missing_required_flag_is_a_usage_error(
