@@ -114,14 +114,14 @@ def _craft_index(grok: Path, cli: Run, change: Callable[[dict[str, Any]], None] 
     path.write_bytes(orjson.dumps(state))
 
 
-def test_a_crafted_index_beside_the_log_lets_nothing_through(grok: Path, cli: Run) -> None:
-    """Main: an actor added to ``state.json`` let ``tracker add`` accept an unregistered actor,
-    and a bucket's size set to 0 let it accept a second event with an existing id, while
-    ``verify`` said ok. Now that file is never read: both are refused."""
+def test_a_crafted_index_beside_the_log_lets_no_unregistered_actor_through(
+    grok: Path, cli: Run
+) -> None:
+    """Main: an actor added to ``state.json`` let ``tracker add`` accept a statement by an
+    unregistered actor, while ``verify`` said ok. Now that file is never read: refused."""
 
     def craft(state: dict[str, Any]) -> None:
         state["actors"]["ghost"] = "actor-ghost"
-        state["sizes"] = {k: 0 if k.startswith("ids-") else v for k, v in state["sizes"].items()}
 
     _craft_index(grok, cli, craft)
     before = digest(grok)
@@ -130,6 +130,20 @@ def test_a_crafted_index_beside_the_log_lets_nothing_through(grok: Path, cli: Ru
         "--source https://example.org/g --publisher Example"
     )
     assert ghost.status == 1 and "unknown actor 'ghost'" in one_line_error(ghost)
+    assert digest(grok) == before
+    assert cli("verify --log grok.jsonl").status == 0
+
+
+def test_a_crafted_index_beside_the_log_lets_no_reused_id_through(grok: Path, cli: Run) -> None:
+    """Main: every id bucket's size set to 0 in ``state.json`` let ``tracker add`` write a
+    second event with an existing id (``topic-image-paywall``), and ``verify`` said ok. Now
+    that file is never read: refused, the log unwritten."""
+
+    def craft(state: dict[str, Any]) -> None:
+        state["sizes"] = {k: 0 if k.startswith("ids-") else v for k, v in state["sizes"].items()}
+
+    _craft_index(grok, cli, craft)
+    before = digest(grok)
     reused = cli(
         "add topic --log grok.jsonl --id topic-image-paywall --topic other --name Other"
     )
@@ -256,15 +270,15 @@ def test_appending_an_event_already_in_the_log_stays_a_no_op(grok: Path) -> None
 @pytest.mark.parametrize("known", [True, False], ids=["index-saved", "first-use"])
 @pytest.mark.parametrize(
     ("old", "new"),
-    [(b"insulting", b"INSULTING"), (b"insulting", b"welcoming!")],
+    [(b"move insulting", b"move INSULTING"), (b"move insulting", b"move welcoming!")],
     ids=["same-length", "longer"],
 )
 def test_an_edited_log_takes_no_write_and_no_head(
     grok: Path, cli: Run, known: bool, old: bytes, new: bytes
 ) -> None:
-    """Main: after one record was edited in place, ``tracker add`` appended onto the broken
-    chain (exit 0), ``tracker log`` printed the edited text, and ``tracker head`` printed a
-    note to publish. Now each refuses with exit 5, naming record 18 and ``tracker verify``,
+    """Main: after one record's quote was edited in place (the record still a valid event),
+    ``tracker add`` appended onto the broken chain (exit 0), ``tracker log`` printed the
+    edited text, and ``tracker head`` printed a note to publish. Now each refuses with exit 5, naming record 18 and ``tracker verify``,
     whether or not this user had used the log before the edit; the log is not written."""
     if known:
         assert cli("add topic --log grok.jsonl --topic fines --name Fines").status == 0
