@@ -77,8 +77,9 @@ def test_links_at_the_old_temporary_names_are_never_written(
     targets. Now temporary files are made exclusively, under unpredictable names, in the
     user's cache folder."""
     pid = os.getpid()
+    assert cli("actor show grok --log grok.jsonl").status == 0  # (main built its index here)
     index = grok.parent / "grok.jsonl.index"
-    index.mkdir()
+    index.mkdir(exist_ok=True)
     planted = {
         grok.parent / f"grok.jsonl.seek.{pid}.tmp": victim / "notes.txt",
         grok.parent / f"grok.jsonl.checkpoint.{pid}.tmp": victim / "draft.md",
