@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from tracker import _read
+from tracker import _read, _replay
 from tracker._copy import CopyReport, copy_records
 from tracker._gc import paused as _gc_paused
 from tracker._plan import LOG_DOORS as _LOG_DOORS
+from tracker._replay import EventView as EventView  # (tracker.EventView)
 from tracker.derived.core import Derived
 from tracker.derived.index import Index, StaleIndexError
 from tracker.errors import (
@@ -31,7 +32,6 @@ from tracker.events.codec import load_event, prepare_events
 from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Store, is_database_url, system_clock
-from tracker.store.chain import Chain
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
@@ -39,11 +39,13 @@ from tracker.store.records import HASH_KEY, Record
 from tracker.store.signed import Signer
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
+    import sqlite3
+
     from tracker._erase import ErasureReceipt
     from tracker._import import PreparedFile
+    from tracker.derived.readmodel.sql import Answer
     from tracker.projections.actors import ActorView
-    from tracker.projections.fold import Entry
-    from tracker.projections.state import HistoryItem, State
+    from tracker.projections.state import State
     from tracker.proofs.audit import AuditReport, Finding
     from tracker.proofs.keys import TrustedKey
     from tracker.store.postgres import PostgresStore
@@ -469,120 +471,93 @@ class Log:
         *,
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
-        checkpoint: bool | None = None,
+        fold: bool = False,
     ) -> State:
-        """Rebuild the projections as they stood.
+        """The projections as they stood at two clocks.
 
         Args:
             as_of: world time: keep the events that certainly occurred by then (a day or a
                 month means its end); events whose dates straddle it are listed as uncertain.
             known_at: record time: keep only what the log had recorded by then. Corrections,
                 retractions and supersessions apply by this clock alone.
-            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint in
-                its cache folder (see :mod:`tracker.derived.checkpoint`); it is used only while
-                the file is exactly what this user last verified whole. By default a replay
-                starts from it when that pays: it folds what was recorded after it, or takes
-                back what was recorded after ``known_at`` (when most of the log is kept),
-                then moves to ``as_of``; a replay with neither saves a new one after folding
-                20,000 records or more. ``False`` neither reads nor writes one; ``True`` also saves one after
-                any fold with no bounds.
+            fold: fold the log in memory (the reference answers, and what a log in memory
+                always does) instead of reading the read model.
+
+        A file or PostgreSQL log answers from its read model (:mod:`tracker.derived.readmodel`,
+        in your cache): it is first caught up with the log (the records appended since it was
+        last read, by anyone, are checked against the chain and folded in), then the state
+        returned reads what each question needs, on demand, and holds nothing else. Its
+        answers are the fold's: a property test holds them equal.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
         """
-        from tracker.derived.checkpoint import WRITE_AFTER, Mark, start_digest
-        from tracker.projections.state import State
-
         t = parse_instant_bound(as_of) if as_of is not None else None
         k = parse_instant_bound(known_at) if known_at is not None else None
         cutoff = format_instant(k) if k is not None else None
-        derived = self.derived
-        usable = checkpoint is not False and isinstance(self.store, FileStore)
-        state, start, chain = None, None, Chain(ids={})
-        prefix: tuple[tuple[int, str], ...] = ()
-        with _gc_paused():
-            whole = derived.stat() if cutoff is None else None
-            if usable:
-                found = derived.from_checkpoint(t, k, cutoff)
-                if found is not None:
-                    state, ids, mark = found
-                    if mark is None:
-                        return state  # rewound: nothing to fold
-                    start, prefix = mark.position, mark.prefix
-                    chain = Chain(seq=mark.seq, prev=mark.hash, recorded=mark.recorded, ids=ids)
-            if state is None:
-                state = State(as_of=t, known_at=k)
-            # A replay that will save a checkpoint digests every byte it reads, on from the
-            # digest of the bytes before it (the next replay checks them with it).
-            saving = usable and t is None and cutoff is None and (
-                checkpoint or self.store.head().seq - chain.seq >= WRITE_AFTER
-            )
-            hasher = start_digest(prefix) if saving else None
-            advance = state.advance
-            folded, recorded, pos = 0, "", start
-            for seq, recorded, event, record_hash, pos in _read.stream(
-                self.store, derived, start, chain, cutoff, hasher
-            ):
-                advance(seq, recorded, event, record_hash)
-                folded += 1
-            if whole is not None and state.head_hash is not None:
-                derived.note_whole(whole, pos, state.head_seq, state.head_hash)
-            if saving and folded and hasher is not None:
-                assert state.head_hash is not None and pos is not None and chain.ids is not None
-                prefix = (*prefix, (int(pos), hasher.hexdigest()))
-                mark = Mark(state.head_seq, int(pos), state.head_hash, recorded, prefix)
-                derived.save_checkpoint(state, chain.ids, mark)
-        return state
+        model = None if fold else _replay.caught_up(self, cutoff)
+        if model is not None:
+            return model.state(as_of=t, known_at=k)
+        return _replay.fold(self, t, k)
 
     def actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
     ) -> ActorView:
-        """One actor's view at (as_of, known_at), folding only the records that concern it.
-
-        The same answer as ``log.replay(as_of=..., known_at=...).actor(actor)``, without
-        replaying the whole log: see :meth:`replay_actor`.
+        """One actor's view at (as_of, known_at): ``log.replay(...).actor(actor)``.
 
         Raises:
             UnknownIdError: no actor has this id (with the nearest one, if any).
         """
-        return self.replay_actor(actor, as_of=as_of, known_at=known_at).actor(actor)
+        return self.replay(as_of=as_of, known_at=known_at).actor(actor)
+
+    def sql(
+        self,
+        query: str,
+        params: Sequence[Any] = (),
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> Answer:
+        """Run one read-only SQL statement on the projections as tables, at two clocks.
+
+        The tables (``timeline``, ``stances``, ``figures``, ``posture``, ... and the read
+        model's ``versions``) are listed in :mod:`tracker.derived.readmodel.sql`; each is made
+        when the query first names it. ``answer.columns`` names the columns; iterating gives
+        the rows; ``answer.to_pandas()`` a DataFrame.
+
+        Raises:
+            InvalidInputError: the SQL is not one statement that only reads, or it fails.
+        """
+        from tracker.derived.readmodel.sql import Answer, tables_of
+
+        state = self.replay(as_of=as_of, known_at=known_at)
+        return Answer(tables_of(state).execute(query, params), state)
+
+    def connect(
+        self,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        tables: Sequence[str] | None = None,
+    ) -> sqlite3.Connection:
+        """A read-only SQLite connection with the projections' tables at two clocks.
+
+        For pandas (``pandas.read_sql(query, connection)``) or any DB-API code. ``tables``
+        names the tables to make (None: every one, which on a big log takes as long as
+        answering everything); the read model's own tables are there as well. Writing,
+        attaching and loading anything are refused, whatever the SQL.
+        """
+        from tracker.derived.readmodel.sql import tables_of
+
+        return tables_of(self.replay(as_of=as_of, known_at=known_at)).make_all(tables)
 
     def replay_actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
     ) -> State:
-        """Replay only the registry and the records that concern ``actor``.
-
-        The log's index (:mod:`tracker.derived`) lists, per actor, the records of every event that names
-        it, with their corrections, retractions, supersessions, verifications and closures.
-        The state answers exactly as a full replay does about that actor (its view, its
-        events and their histories, its stances, the figures and regulatory actions it is part
-        of) and about the registry; other questions get partial answers. Each record's hash is
-        checked; the links between records are not (they are not read in a row): ``verify``
-        checks those. A log that is not a file is replayed whole.
-        """
-        from tracker.projections.state import State
-
-        t = parse_instant_bound(as_of) if as_of is not None else None
-        k = parse_instant_bound(known_at) if known_at is not None else None
-        store, derived = self.store, self.derived
-        if not isinstance(store, FileStore):
-            return self.replay(as_of=as_of, known_at=known_at)
-        try:
-            offsets = derived.catch_up().offsets_for(actor)
-        except StaleIndexError:
-            derived.reset_index(discard=True)
-            offsets = derived.catch_up().offsets_for(actor)
-        state = State(as_of=t, known_at=k)
-        cutoff = format_instant(k) if k is not None else None
-        try:
-            with _gc_paused():
-                for seq, recorded, event, record_hash in _read.records_at(store, offsets):
-                    if cutoff is not None and recorded > cutoff:
-                        break
-                    state.advance(seq, recorded, event, record_hash)
-        except StaleIndexError:  # the index points where no record of it is: rebuild it
-            derived.reset_index(discard=True)
-            return self.replay(as_of=as_of, known_at=known_at)  # (a damaged log says so here)
-        return state
+        """The state to ask about ``actor``: since replays read the read model on demand, the
+        same as :meth:`replay` (kept for scripts written when it folded only that actor's
+        records)."""
+        del actor
+        return self.replay(as_of=as_of, known_at=known_at)
 
     def follow(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
@@ -607,7 +582,11 @@ class Log:
     def follow_records(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
     ) -> Iterator[Record]:
-        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``)."""
+        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``).
+
+        After each round of new records, the read model is caught up with them (so the next
+        question about the log finds them folded in already).
+        """
         if after is not None and after < 0:
             msg = f"after must be 0 or more (0: from the first record), not {after}"
             raise InvalidInputError(msg)
@@ -618,9 +597,13 @@ class Log:
         position = store.head().position if after is None else self.derived.position_of(after)
         wait = _FOLLOW_WAIT if timeout is None else timeout
         while True:
+            new = False
             for record, after_record in store.read(position):
                 yield record
                 position = after_record
+                new = True
+            if new:
+                _replay.caught_up(self)
             if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
                 return
 
@@ -667,7 +650,7 @@ class Log:
         Raises:
             UnknownIdError: no such event (with the closest id, if one is close).
         """
-        view = _event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
+        view = _replay.event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
         if view is None:
             self.derived.catch_up()
             guess = self._index.suggest_event(event_id)
@@ -819,79 +802,6 @@ class Log:
 
 
 _FOLLOW_WAIT = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class EventView:
-    """One event as a replay sees it: :meth:`Log.event`."""
-
-    id: str
-    event: AnyEvent
-    """Its current version (after corrections); for a retracted event, the last one before the
-    retraction; for a fix (correction, retraction, supersession), the fix itself."""
-    seq: int
-    """The record that first recorded it."""
-    recorded: str
-    placement: str
-    """``counted``, ``uncertain`` (its dates straddle as_of), ``future`` (after as_of),
-    ``retracted``, or ``fix``."""
-    history: tuple[HistoryItem, ...]
-    """When it was recorded, then each correction, retraction or supersession of it."""
-    verifications: tuple[Entry, ...]
-    """The verifications of it that count at as_of, in occurred order."""
-    superseded_by: str | None = None
-    as_of: datetime | None = None
-    """The replay's world time (None: unbounded)."""
-    known_at: datetime | None = None
-    """The replay's record time (None: the whole log)."""
-    known_seq: int | None = None
-    """When known_at was given as a record number: that record."""
-    recorders: dict[int, str | None] = field(default_factory=dict)
-    """Who each record of its history claims recorded it (``NAME+KEYID``), by sequence
-    number; None: unsigned."""
-
-
-def _event_view(state: State, event_id: str) -> EventView | None:
-    entry = state.entry(event_id)
-    placement = state.placement(event_id)
-    history = tuple(state.history(event_id))
-    if entry is None and placement == "retracted":
-        entry = state.retracted()[event_id].before
-    if entry is None:
-        for fix in state.fixes():
-            if fix.fix.id == event_id:
-                return EventView(
-                    event_id,
-                    fix.fix,
-                    fix.seq,
-                    fix.recorded,
-                    "fix",
-                    (),
-                    (),
-                    None,
-                    state.as_of,
-                    state.known_at,
-                    state.known_seq,
-                )
-        return None
-    verifications = tuple(
-        v
-        for v in state.timeline(type="verification")
-        if getattr(v.event, "target", None) == event_id
-    )
-    return EventView(
-        event_id,
-        entry.event,
-        history[0].seq if history else entry.seq,
-        history[0].recorded if history else entry.recorded,
-        placement or "counted",
-        history,
-        verifications,
-        entry.superseded_by,
-        state.as_of,
-        state.known_at,
-        state.known_seq,
-    )
 
 
 def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:

@@ -59,7 +59,8 @@ def answers(state: State) -> dict[str, Any]:
         "summary": state.summary(),
         "head": (state.head_seq, state.head_hash),
         "clocks": (state.as_of, state.known_at),
-        "by_id": [(state.entry(i), state.placement(i), state.history(i)) for i in ids],
+        "by_id": [(state.entry(i), state.placement(i), state.history(i),
+                   list(state.verifications_of(i)), state.fix(i)) for i in ids],
         "fixes": state.fixes(),
         "retracted": state.retracted(),
         "registry": (state.actors, state.topics, state.registry.actor_entries,
@@ -130,6 +131,18 @@ def test_the_read_model_answers_as_the_fold(data: st.DataObject, length: int) ->
     fold does, down to each entry and each error."""
     memory = random_log(data, length)
     records = list(memory.records())
+    from tracker.derived.readmodel import build, state
+
+    chunks = (build.CHUNK, state.CHUNK)  # small chunks: every boundary is crossed somewhere
+    build.CHUNK = data.draw(st.integers(1, 6), label="records per build chunk")
+    state.CHUNK = data.draw(st.integers(1, 6), label="rows per read chunk")
+    try:
+        _check_read_model(data, records)
+    finally:
+        build.CHUNK, state.CHUNK = chunks
+
+
+def _check_read_model(data: st.DataObject, records: list[Any]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         log = tracker.open(folder / "log.jsonl", create=True)
@@ -148,10 +161,18 @@ def test_the_read_model_answers_as_the_fold(data: st.DataObject, length: int) ->
         model.extend(source.stream)
         assert model.covered.seq == len(records)
         for as_of, known_at in clock_pairs(data, log):
-            fold = log.replay(as_of=as_of, known_at=known_at, checkpoint=False)
+            fold = log.replay(as_of=as_of, known_at=known_at, fold=True)
             read = model.state(as_of=fold.as_of, known_at=fold.known_at)
             assert answers(read) == answers(fold), (as_of, known_at)
+            tested = {getattr(v.event, "target", "") for v in fold.timeline(type="verification")}
+            for target in tested:  # what `tracker show` lists: the timeline's verifications of it
+                assert list(fold.verifications_of(target)) == [
+                    v for v in fold.timeline(type="verification") if v.event.target == target  # type: ignore[union-attr]
+                ]
         model.close()
+        facade = log.replay(as_of=as_of, known_at=known_at)  # the facade's own read model
+        assert type(facade).__name__ == "ReadState"
+        assert answers(facade) == answers(fold)
         log.close()
 
 

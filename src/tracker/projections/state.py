@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,10 +12,9 @@ from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
 from tracker.projections.disputes import (
     Disputes,
-    FixRow,
     TestedClaim,
-    VerdictRow,
     Verifications,
+    assemble,
     fix_row,
 )
 from tracker.projections.figures import Figures, FigureTable
@@ -90,10 +89,18 @@ class State:
         *,
         as_of: datetime | None = None,
         known_at: datetime | None = None,
+        only: Iterable[str] | None = None,
     ) -> State:
         """A state holding only the given entries and fixes: a read model's slice for one
-        question (see :meth:`Replayer.restore`); ids given to it are not checked again."""
+        question (see :meth:`Replayer.restore`); ids given to it are not checked again.
+
+        ``only`` names the projections (keys of :attr:`projections`) that are fed the entries
+        (None: all): a question that reads one projection need not fill the others.
+        """
         state = cls(as_of=as_of, known_at=known_at)
+        if only is not None:
+            fed = [state.projections[name] for name in only]
+            state._replayer.projections = fed
         state._replayer.restore(entries, fixes)
         state._check_ids = False
         return state
@@ -168,9 +175,17 @@ class State:
         """Every correction, retraction and supersession known, in log order."""
         return list(self._replayer.fixes)
 
+    def fix(self, fix_id: str) -> FixEntry | None:
+        """The correction, retraction or supersession with this id, if the log has one."""
+        return next((f for f in self._replayer.fixes if f.fix.id == fix_id), None)
+
     def retracted(self) -> dict[str, FixEntry]:
         """Retracted event ids, each with its retraction."""
         return dict(self._replayer.retracted)
+
+    def verifications_of(self, event_id: str) -> TimelineView:
+        """The verifications of one event that count at as_of, in occurred order."""
+        return TimelineView(tuple(self._verifications.of(event_id)))
 
     def history(self, event_id: str) -> list[HistoryItem]:
         """How the record of an event changed: when it was recorded, then each fix."""
@@ -278,38 +293,28 @@ class State:
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason."""
-        claims = []
+        return assemble(self._tested_claims(), (fix_row(f) for f in self._replayer.fixes))
+
+    def _tested_claims(self) -> Iterator[tuple[tuple[int, int, int], TestedClaim]]:
+        """Each tested event as a claim, with the occurred order of the event."""
         for target in self._verifications.targets():
             status, verdicts = self._verifications.status_of(target)
             entry = self._replayer.entries.get(target)
             fixes = self._replayer.fixes_by_target.get(target)
             if entry is None and fixes:
                 entry = fixes[-1].before  # retracted: describe it as it was
-            claims.append(
-                (
-                    entry.sort_key if entry is not None else (0, 0, 0),
-                    TestedClaim(
-                        target,
-                        entry.type if entry is not None else None,
-                        describe(entry.event) if entry is not None else None,
-                        entry.occurred if entry is not None else None,
-                        self._replayer.placement.get(target),
-                        status,
-                        verdicts,
-                    ),
-                )
+            yield (
+                entry.sort_key if entry is not None else (0, 0, 0),
+                TestedClaim(
+                    target,
+                    entry.type if entry is not None else None,
+                    describe(entry.event) if entry is not None else None,
+                    entry.occurred if entry is not None else None,
+                    self._replayer.placement.get(target),
+                    status,
+                    verdicts,
+                ),
             )
-        claims.sort(key=lambda kc: (kc[0], kc[1].event))
-        ordered = [c for _k, c in claims]
-        verdict_rows = sorted(
-            (v for c in ordered for v in c.verdicts),
-            key=lambda v: (v.sort_key, v.claim),
-        )
-        return Disputes(
-            rows(ordered, TestedClaim),
-            rows(verdict_rows, VerdictRow),
-            rows((fix_row(f) for f in self._replayer.fixes), FixRow),
-        )
 
     # --- the per-actor view -------------------------------------------------------------------
 
