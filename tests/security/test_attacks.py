@@ -168,25 +168,33 @@ def test_a_crafted_index_beside_the_log_loses_no_event_of_an_actor(grok: Path, c
     assert len(full["events"]) == 10
 
 
-def _old_seek(grok: Path) -> None:
-    """Plant a seek file in main's format with one false sample: record 1 'recorded' late."""
+def _old_seek(grok: Path, *samples: tuple[int, int, str]) -> None:
+    """Plant a seek file in main's format holding these (seq, offset, recorded) samples, each
+    false, and a true end line."""
     head = records(grok)[-1]
-    (grok.parent / "grok.jsonl.seek").write_bytes(
-        b"1 0 2026-01-12T15:00:00.000000Z " + head["hash"].encode() + b"\n"
-        b"2 0 2026-01-12T00:00:00.000000Z " + head["hash"].encode() + b"\n"
-        + b"end %d %d %s\n" % (head["seq"], grok.stat().st_size, head["hash"].encode())
-    )
+    lines = [b"%d %d %s %s\n" % (seq, at, when.encode(), head["hash"].encode())
+             for seq, at, when in samples]
+    lines.append(b"end %d %d %s\n" % (head["seq"], grok.stat().st_size, head["hash"].encode()))
+    (grok.parent / "grok.jsonl.seek").write_bytes(b"".join(lines))
+
+
+def _start_of(grok: Path, seq: int) -> int:
+    """Where record ``seq``'s line starts."""
+    return sum(len(line) + 1 for line in grok.read_bytes().splitlines()[: seq - 1])
 
 
 def test_a_false_seek_sample_changes_no_answer(grok: Path, cli: Run) -> None:
-    """Main: one false sample in ``grok.jsonl.seek`` made ``replay --known-at 2026-01-13``
-    show 0 events instead of the log's 17, and ``follow --after 20`` skip records 21 to 28.
-    Now samples never bound what a replay reads, and a sample is checked before use."""
+    """Main: one false sample in ``grok.jsonl.seek`` (record 1 'recorded' on the 14th) made
+    ``replay --known-at 2026-01-13`` show 0 events instead of the log's 17, and another (record
+    21 'starting' where record 29 does) made ``follow --after 20`` skip records 21 to 28. Now
+    samples never bound what a replay reads, and a sample is checked before use."""
     expected = tracker.open(grok).replay(known_at="2026-01-13", fold=True)
-    _old_seek(grok)
+    _old_seek(grok, (1, 0, "2026-01-14T00:00:00.000000Z"))
     shown = cli("replay --log grok.jsonl --known-at 2026-01-13 --json")
     assert shown.status == 0
     assert len(orjson.loads(shown.out)["timeline"]) == len(expected.timeline()) == 17
+    _old_seek(grok, (1, 0, "2026-01-12T00:00:00.000000Z"),
+              (21, _start_of(grok, 29), "2026-01-12T15:00:00.000000Z"))
     followed = cli("follow --log grok.jsonl --after 20 --timeout 0 --json")
     assert followed.status == 0, followed.err
     assert [orjson.loads(line)["seq"] for line in followed.out.splitlines()] == list(range(21, 34))
