@@ -181,45 +181,6 @@ def test_two_catch_ups_at_once_fold_each_record_once(log: tracker.Log) -> None:
     assert stances(second) == stances(first)
 
 
-def test_a_database_built_meanwhile_by_another_handle_is_used(
-    log: tracker.Log, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Two handles building at once: the one that finds the file built by the other between
-    its discard and its open uses it (it was 'table meta already exists', a thread's crash)."""
-    first = built(log)
-    second, source = model_of(log)
-    monkeypatch.setattr(files, "discard", lambda path: None)  # the other got in between
-    second._fresh()
-    assert second.covered.seq == len(log)
-    assert second.extend(source.stream) == 0
-    assert stances(second) == stances(first)
-
-
-def test_a_database_found_unbelieved_while_building_is_emptied(
-    log: tracker.Log, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A file found at the build's open that is not believed (a forged MAC) is emptied in the
-    build's transaction, crafted tables, views and triggers included, and built from the log."""
-    model = built(log)
-    assert model.path is not None
-    model.close()
-    db = sqlite3.connect(model.path)
-    db.execute('CREATE TABLE "odd ""name" (x)')
-    db.execute("CREATE VIEW meta2 AS SELECT 1")
-    db.execute("CREATE TRIGGER t AFTER INSERT ON meta BEGIN SELECT 1; END")
-    db.execute("UPDATE meta SET v = 'forged' WHERE k = 'mac'")
-    db.commit()
-    db.close()
-    again, source = model_of(log)
-    monkeypatch.setattr(files, "discard", lambda path: None)
-    again._fresh()
-    assert again.covered.seq == 0
-    names = {row[0] for row in again.db.execute("SELECT name FROM sqlite_master")}
-    assert not names & {'odd "name', "meta2", "t"}
-    assert again.extend(source.stream) == len(log)
-    assert stances(again) == log.replay(fold=True).stance_changes().to_json()
-
-
 def test_a_build_cut_short_resumes(log: tracker.Log, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build interrupted after a chunk keeps what it committed and resumes from there."""
     from tracker.derived.readmodel import build

@@ -210,19 +210,7 @@ class ReadModel:
             else:
                 os.close(fd)
         db = connect(self.path)
-        db.execute("BEGIN IMMEDIATE")  # the write lock: one builder of the file at a time
-        # Another handle on the log (a thread, a process) may have built the file between
-        # the discard above and the open: use it if it is believed, else empty it here.
-        found = db.execute(
-            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-            "AND type IN ('view', 'trigger', 'table') ORDER BY type = 'table'"
-        ).fetchall()
-        if found and self._believed(db):
-            db.execute("COMMIT")
-            return db
-        for kind, name in found:
-            quoted = '"' + str(name).replace('"', '""') + '"'
-            db.execute(f"DROP {'TABLE' if kind == 'table' else kind.upper()} IF EXISTS {quoted}")
+        db.execute("BEGIN IMMEDIATE")
         for statement in (TABLES + INDEXES).split(";"):
             if statement.strip():
                 db.execute(statement)
