@@ -59,6 +59,22 @@ def visible(text: str, *, keep: str = "") -> str:
     return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
 
 
+_UNSAFE_IN_JSON = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+"""What JSON may carry as itself but a terminal would act on (JSON writers escape C0 already)."""
+
+
+def json_inert(data: bytes) -> bytes:
+    """JSON text with DEL, C1 controls (``\\x85`` is a newline to many readers), bidirectional
+    controls and line or paragraph separators written as ``\\uXXXX`` escapes: the same JSON
+    value, read back unchanged, yet one line that cannot steer a terminal."""
+    text = data.decode()
+    if not _UNSAFE_IN_JSON.search(text):
+        return data
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
+
+
 def one_line(value: object) -> str:
     """A value as one safe line: runs of whitespace (newlines included) become one space."""
     text = "" if value is None else str(value)
@@ -161,6 +177,7 @@ __all__ = [
     "continued",
     "csv_restore",
     "csv_text",
+    "json_inert",
     "html_text",
     "one_line",
     "safe_href",

@@ -73,9 +73,11 @@ def _print_error(
             "count": None,
             **(extra or {}),
         }
-        data = orjson.dumps(
+        from tracker._inert import json_inert
+
+        data = json_inert(orjson.dumps(
             {"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-        )
+        ))  # (a user's input echoed may hold a C1 control: escaped, so still one line)
         sys.stderr.flush()
         sys.stderr.buffer.write(data)
         sys.stderr.flush()
