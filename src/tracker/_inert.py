@@ -17,6 +17,8 @@ an HTML page        :func:`html_text` (escaped, controls shown as in a terminal)
 a spreadsheet       :func:`csv_text`: OWASP's rule against formula injection, reversed
                     exactly by :func:`csv_restore`
 a chart             :func:`visible` on every text (``tracker.report.charts``)
+JSON output         :func:`terminal_json`: what JSON leaves raw that a terminal acts on
+                    (DEL, C1, bidirectional controls, U+2028/U+2029) as ``\\u`` escapes
 ==================  =========================================================================
 
 Plain standard library, and nothing else of tracker: the command line imports it for every
@@ -57,22 +59,6 @@ def visible(text: str, *, keep: str = "") -> str:
     if not keep:
         return _UNSAFE.sub(_escape, text)
     return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
-
-
-_UNSAFE_IN_JSON = re.compile(
-    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
-)
-"""What JSON may carry as itself but a terminal would act on (JSON writers escape C0 already)."""
-
-
-def json_inert(data: bytes) -> bytes:
-    """JSON text with DEL, C1 controls (``\\x85`` is a newline to many readers), bidirectional
-    controls and line or paragraph separators written as ``\\uXXXX`` escapes: the same JSON
-    value, read back unchanged, yet one line that cannot steer a terminal."""
-    text = data.decode()
-    if not _UNSAFE_IN_JSON.search(text):
-        return data
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
 
 
 def one_line(value: object) -> str:
@@ -147,6 +133,33 @@ def script_json(value: Any) -> str:
     return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
 
 
+# --- JSON on a terminal ----------------------------------------------------------------------
+
+_JSON_UNSAFE = re.compile(
+    rb"\x7f"  # DEL
+    rb"|\xc2[\x80-\x9f]"  # C1 controls (U+0080-U+009F, CSI among them)
+    rb"|\xd8\x9c"  # U+061C
+    rb"|\xe2\x80[\x8e\x8f\xa8-\xae]"  # U+200E/F, line and paragraph separators, U+202A-E
+    rb"|\xe2\x81[\xa6-\xa9]"  # U+2066-U+2069
+)
+"""What JSON leaves raw inside a string (it escapes only C0) that :func:`visible` would not
+write to a terminal, as UTF-8 bytes."""
+
+
+def terminal_json(data: bytes) -> bytes:
+    """JSON (UTF-8 bytes, as orjson writes it) safe to write to a terminal or a line reader.
+
+    JSON escapes C0 controls (ESC among them) but leaves DEL, the C1 controls (U+009B is a
+    CSI to some terminals), the bidirectional controls and U+2028/U+2029 raw; the last two
+    and U+0085 also end a line for readers such as Python's ``str.splitlines``, so one JSON
+    line could read as two. Each is written as a ``\\u`` escape instead. They occur only
+    inside strings, so the JSON means exactly the same.
+    """
+    if _JSON_UNSAFE.search(data) is None:
+        return data
+    return _JSON_UNSAFE.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), data)
+
+
 # --- spreadsheets ----------------------------------------------------------------------------
 
 FORMULA_STARTS: frozenset[str] = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
@@ -177,7 +190,6 @@ __all__ = [
     "continued",
     "csv_restore",
     "csv_text",
-    "json_inert",
     "html_text",
     "one_line",
     "safe_href",

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from tracker._inert import one_line, visible
+from tracker._inert import one_line, terminal_json, visible
 from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -271,6 +271,8 @@ def open_log(args: argparse.Namespace, *, signing: bool = False) -> tracker.Log:
         log = tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
     for note in log.notes:
         say(f"tracker: note: {note}", file=sys.stderr)
+    if sys.stderr.isatty():  # (a long first build says what it is doing; a pipe stays quiet)
+        log.progress = lambda news: say(f"tracker: {news}", file=sys.stderr, flush=True)
     return log
 
 
@@ -461,12 +463,23 @@ def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
 
     for unit in sorted({u for u in units if u is not None and not is_known(u)}):
         close = suggest_unit(unit)
-        hint = f"; did you mean '{close}'?" if close else "."
+        hint = (
+            f"; did you mean '{close}'?"
+            if close
+            else f" (to count a thing, give count:{_slugged(unit)})."
+        )
         say(
             f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
             "and never converted (see the units table in docs/concepts.md)",
             file=sys.stderr,
         )
+
+
+def _slugged(unit: str) -> str:
+    """A unit text as the name of a counted thing (``Aircraft`` -> ``aircraft``)."""
+    import re
+
+    return re.sub(r"[^a-z0-9_-]+", "_", unit.lower()).strip("_") or "thing"
 
 
 POINT_FORMS = (
@@ -536,11 +549,14 @@ def when(instant: Any, args: argparse.Namespace) -> str:
 
 
 def dumps(result: Any) -> bytes:
-    """``result`` as stable JSON: sorted keys, two-space indent, a final newline."""
+    """``result`` as stable JSON: sorted keys, two-space indent, a final newline; what a
+    terminal would act on inside a string is a ``\\u`` escape (:func:`terminal_json`)."""
     import orjson
 
-    return orjson.dumps(
-        result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    return terminal_json(
+        orjson.dumps(
+            result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        )
     )
 
 
@@ -591,7 +607,7 @@ def emit_streamed(result: dict[str, Any], key: str, items: Iterable[Any]) -> Non
     option = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
     first = True
     for item in items:
-        text = orjson.dumps(item, option=option).replace(b"\n", b"\n    ")
+        text = terminal_json(orjson.dumps(item, option=option)).replace(b"\n", b"\n    ")
         out.write(b"\n    " + text if first else b",\n    " + text)
         first = False
     out.write(whole[at:] if first else b"\n  " + whole[at:])

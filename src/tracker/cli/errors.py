@@ -73,11 +73,11 @@ def _print_error(
             "count": None,
             **(extra or {}),
         }
-        from tracker._inert import json_inert
+        from tracker._inert import terminal_json
 
-        data = json_inert(orjson.dumps(
-            {"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-        ))  # (a user's input echoed may hold a C1 control: escaped, so still one line)
+        data = terminal_json(
+            orjson.dumps({"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+        )
         sys.stderr.flush()
         sys.stderr.buffer.write(data)
         sys.stderr.flush()
