@@ -344,6 +344,21 @@ def test_special_files_as_the_log_are_refused_at_once(tmp_path: Path, kind: str)
             server.close()
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_given_to_import_is_refused_at_once(grok: Path, cli: Run, device: str) -> None:
+    """Main: ``tracker import /dev/zero`` read the device whole, filling memory until the
+    system killed it (22 GB on a 24 GB machine); ``/dev/urandom`` under a memory limit said
+    "this is a bug". Now a device is refused before a byte is read, in one line, exit 1."""
+    before = digest(grok)
+    result = cli(f"import {device} --log grok.jsonl")
+    assert (result.status, result.out) == (1, "")
+    assert result.err == (
+        f"tracker: error: {device} is a character device, not a file of events: give the path "
+        "of a CSV or JSONL file (or - for standard input)\n"
+    )
+    assert digest(grok) == before
+
+
 def test_an_import_nested_deep_is_one_line(grok: Path, cli: Run) -> None:
     """Main: an import line nested 1,000 levels deep exited 3, "this is a bug"
     (RecursionError). Now: one line naming the file and line, exit 1, nothing imported."""

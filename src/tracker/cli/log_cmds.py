@@ -883,18 +883,11 @@ def _item(value: Any) -> str:
 def _replay(args: argparse.Namespace) -> None:
     from tracker.cli.outputs import clocks, dump
     from tracker.cli.render import open_start_note, timeline_lines, timeline_table
-    from tracker.events.flat import spec
 
     with open_log(args) as log:
         state = replay(log, args)
-    if args.type is not None:
-        spec(args.type)  # an unknown type is refused, with a suggestion
-    if args.actor is not None:
-        state.registry.require_actor(args.actor)
-    if args.topic is not None:
-        state.registry.require_topic(args.topic)
     filters = {"actor": args.actor, "topic": args.topic, "type": args.type, "tag": args.tag}
-    timeline = state.timeline(**filters)
+    timeline = state.timeline(**filters)  # an unknown actor, topic or type is refused
     uncertain = list(state.uncertain())
     if any(filters.values()):
         keep = set(_filtered_ids(uncertain, filters))
