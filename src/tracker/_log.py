@@ -31,7 +31,7 @@ from tracker.errors import (
     UnknownIdError,
 )
 from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_events
-from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
+from tracker.events.dates import PartialDate, format_instant, parse_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Position, Store, is_database_url, system_clock
 from tracker.store.checkpoint import Checkpoint, origin_of
@@ -58,6 +58,11 @@ if TYPE_CHECKING:  # the projections load on first replay: an append never needs
     from tracker.store.postgres import PostgresStore
 
 DateLike = str | date | datetime
+
+KnownAt = DateLike | int | Head | Checkpoint
+"""What ``known_at`` takes: a date (str, date, datetime), a record number (``28`` or ``"@28"``:
+the log as it stood just after record 28), or a published head (``Head``, ``Checkpoint``, the
+note ``tracker head`` prints, or ``"SEQ:HASH"``), whose record there must have its hash."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,7 +597,7 @@ class Log:
         self,
         *,
         as_of: DateLike | None = None,
-        known_at: DateLike | None = None,
+        known_at: KnownAt | None = None,
         checkpoint: bool | None = None,
     ) -> State:
         """Rebuild the projections as they stood.
@@ -601,7 +606,12 @@ class Log:
             as_of: world time: keep the events that certainly occurred by then (a day or a
                 month means its end); events whose dates straddle it are listed as uncertain.
             known_at: record time: keep only what the log had recorded by then. Corrections,
-                retractions and supersessions apply by this clock alone.
+                retractions and supersessions apply by this clock alone. A record number
+                (``28`` or ``"@28"``) keeps records 1 to 28: the log as it stood just after
+                record 28 (``state.known_seq`` says so; ``state.known_at`` is its recorded
+                time). A published head (a ``Head``, a ``Checkpoint``, its note or
+                ``"SEQ:HASH"``) keeps the records up to its size, and the log's record there
+                must have the head's hash.
             checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint beside
                 it (see :mod:`tracker._checkpoint`). By default a replay starts from it when
                 that pays: it folds what was recorded after it, or takes back what was
@@ -611,12 +621,23 @@ class Log:
                 any fold with no bounds.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
+
+        Raises:
+            InvalidDateError: ``as_of`` or ``known_at`` is not a date this takes.
+            InvalidInputError: ``known_at`` names a record the log does not have.
+            IntegrityError: ``known_at`` is a head whose record the log holds with another hash.
         """
+        k, upto = self._known_at(known_at)
+        return _cut(self._replay(as_of, k, checkpoint), upto)
+
+    def _replay(
+        self, as_of: DateLike | None, k: datetime | None, checkpoint: bool | None
+    ) -> State:
+        """The replay at ``as_of`` and the record time ``k``: see :meth:`replay`."""
         from tracker import _checkpoint
         from tracker.projections.state import State
 
         t = parse_instant_bound(as_of) if as_of is not None else None
-        k = parse_instant_bound(known_at) if known_at is not None else None
         cutoff = format_instant(k) if k is not None else None
         usable = checkpoint is not False and isinstance(self.store, FileStore)
         state, start, prev = None, None, ZERO_HASH
@@ -734,7 +755,7 @@ class Log:
         return self.replay_actor(actor, as_of=as_of, known_at=known_at).actor(actor)
 
     def replay_actor(
-        self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+        self, actor: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> State:
         """Replay only the registry and the records that concern ``actor``.
 
@@ -749,9 +770,9 @@ class Log:
         from tracker.projections.state import State
 
         t = parse_instant_bound(as_of) if as_of is not None else None
-        k = parse_instant_bound(known_at) if known_at is not None else None
         if not isinstance(self.store, FileStore):
             return self.replay(as_of=as_of, known_at=known_at)
+        k, upto = self._known_at(known_at)
         try:
             self._catch_up()
             offsets = self._index.offsets_for(actor)
@@ -770,7 +791,39 @@ class Log:
         except StaleIndexError:  # the index points where no record of it is: rebuild it
             self._reset_index(discard=True)
             return self.replay(as_of=as_of, known_at=known_at)  # (a damaged log says so here)
-        return state
+        return _cut(state, upto)
+
+    def _known_at(self, known_at: KnownAt | None) -> tuple[datetime | None, Record | None]:
+        """``known_at`` as a record time, and the record it names when it names one.
+
+        For a record number or a head, the time is that record's recorded time: a replay to
+        it keeps every record recorded by then, and :func:`_cut` takes back those after the
+        record (the rest of its batch).
+        """
+        from tracker._known import record_bound
+
+        bound = record_bound(known_at)
+        if bound is None:
+            return (parse_instant_bound(known_at) if known_at is not None else None), None  # type: ignore[arg-type]
+        seq, pinned = bound
+        head = self.store.head()
+        if seq > head.seq:
+            msg = (
+                f"no record {seq} in {self.location} to replay to: its last record is "
+                f"{head.seq}"
+            )
+            raise InvalidInputError(msg)
+        if seq == 0:
+            empty = Record(0, "0001-01-01T00:00:00.000000Z", 0, 0, 1, {}, ZERO_HASH, ZERO_HASH)
+            return parse_instant(empty.recorded), empty
+        record = next(iter(self.store.read(self.store.position_of(seq - 1))))[0]
+        if pinned is not None and record.hash != pinned:
+            msg = (
+                f"this log does not extend the head {seq}:{pinned[:12]}...: its record {seq} "
+                f"has the hash {record.hash[:12]}... (another log, or a rewritten one)"
+            )
+            raise IntegrityError(msg, seq=seq)
+        return parse_instant(record.recorded), record
 
     def _records_at(self, offsets: list[int]) -> Iterator[tuple[int, str, AnyEvent, str]]:
         """Read the records starting at ``offsets`` (in order), checking each one's hash.
@@ -1273,6 +1326,18 @@ def _event_view(state: State, event_id: str) -> EventView | None:
         state.known_at,
         state.known_seq,
     )
+
+
+def _cut(state: State, upto: Record | None) -> State:
+    """A replay to a record number: take back what follows that record (its batch's rest)."""
+    if upto is None:
+        return state
+    if state.head_seq > upto.seq:
+        state.rewind(state.known_at, upto.recorded, until_seq=upto.seq)  # type: ignore[arg-type]
+    if state.head_seq == upto.seq and upto.seq:
+        state.head_hash = upto.hash
+    state.known_seq = upto.seq
+    return state
 
 
 def _overlaps(a: PartialDate, b: PartialDate) -> bool:

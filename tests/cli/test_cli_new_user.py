@@ -125,7 +125,8 @@ def small_log(
             1,
             "--known-at: invalid date '..2026-01-12': give one date, not an interval; a replay "
             "date is a year, a month, a day or a time (2026, 2026-01, 2026-01-15, "
-            "2026-01-15T14:00), and a year, month or day means its end",
+            "2026-01-15T14:00), and a year, month or day means its end; or a record number "
+            "(@28) or a published head (its note's file, or SEQ:HASH)",
         ),
         (
             "diff --as-of 2026-01-10 --to-as-of 2026-13-01",

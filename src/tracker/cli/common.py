@@ -310,8 +310,12 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--known-at",
-        metavar="DATE",
-        help="record time: use only what the log had recorded by then",
+        metavar="WHEN",
+        help=(
+            "record time: use only what the log had recorded by then: a date, a record number "
+            "(@28: the log as it stood just after record 28), or a published head (a file "
+            "holding the note 'tracker head' printed, or SEQ:HASH)"
+        ),
     )
 
 
@@ -328,12 +332,77 @@ def dates(args: argparse.Namespace) -> ReplayDates:
         value = getattr(args, name, None)
         if value is None:
             continue
+        if name.endswith("known_at") and _record_form(value):
+            continue
         try:
             parse_instant_bound(value)
         except InvalidDateError as exc:
             message = exc.message.replace(ACCEPTED_FORMS, POINT_FORMS)
+            if name.endswith("known_at"):
+                message += f"; or {RECORD_POINT_FORMS}"
             raise InvalidDateError(f"--{name.replace('_', '-')}: {message}") from None
-    return {"as_of": getattr(args, "as_of", None), "known_at": getattr(args, "known_at", None)}
+    return {"as_of": getattr(args, "as_of", None), "known_at": known_at(args, "known_at")}
+
+
+RECORD_POINT_FORMS = "a record number (@28) or a published head (its note's file, or SEQ:HASH)"
+"""What --known-at takes besides a date, as its refusals say."""
+
+
+def _record_form(value: str) -> bool:
+    """Whether a --known-at value names a record (@N, SEQ:HASH, a note, a file holding one).
+
+    Raises:
+        InvalidInputError: it looks like a record number or a head but is not a valid one.
+    """
+    from tracker._known import record_bound
+    from tracker.errors import InvalidInputError
+
+    try:
+        if record_bound(value) is not None:
+            return True
+    except InvalidInputError as exc:
+        raise InvalidInputError("--known-at: " + exc.message.split(": ", 1)[-1]) from None
+    return _head_file(value) is not None
+
+
+def _head_file(value: str) -> str | None:
+    """The note a file named ``value`` holds, or None when no such file is there.
+
+    Raises:
+        InvalidInputError: the file is there but holds no head note.
+    """
+    import re
+
+    from tracker.errors import InvalidInputError
+
+    if re.fullmatch(r"[0-9T:.+~-]*", value) or not os.path.isfile(value):
+        return None  # a date (or a typo of one) is never read as a file name
+    try:
+        with open(value, encoding="utf-8") as f:  # noqa: PTH123 - plain open keeps imports light
+            text = f.read(65536)
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"--known-at: cannot read the head in {value}: {getattr(exc, 'strerror', None) or exc}"
+        raise InvalidInputError(msg) from None
+    from tracker._known import record_bound
+
+    try:
+        found = record_bound(text if "\n" in text else text.strip())
+    except InvalidInputError as exc:
+        msg = f"--known-at: {value} does not hold a head note 'tracker head' printed ({exc.message})"
+        raise InvalidInputError(msg) from None
+    if found is None:
+        msg = f"--known-at: {value} does not hold a head note 'tracker head' printed"
+        raise InvalidInputError(msg)
+    return text
+
+
+def known_at(args: argparse.Namespace, name: str) -> str | None:
+    """The --known-at (or --to-known-at) value for the facade: a file's note read in."""
+    value: str | None = getattr(args, name, None)
+    if value is None:
+        return None
+    note = _head_file(value)
+    return note if note is not None else value
 
 
 def replay(
@@ -553,6 +622,7 @@ __all__ = [
     "dumps",
     "emit",
     "explain_missing_log",
+    "known_at",
     "log_path",
     "note_units",
     "open_log",

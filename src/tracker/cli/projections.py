@@ -15,6 +15,7 @@ from tracker.cli.common import (
     command,
     dates,
     emit,
+    known_at,
     no_results,
     open_log,
     plural,
@@ -125,14 +126,19 @@ def register(subparsers: Any) -> None:
         ),
         example=(
             "tracker diff --as-of 2026-01-12 --known-at 2026-01-12 --to-known-at 2026-01-14\n"
-            "tracker diff --as-of 2026-01-10 --to-as-of 2026-01-12 --json"
+            "tracker diff --as-of 2026-01-10 --to-as-of 2026-01-12 --json\n"
+            "tracker diff --known-at @28 --to-known-at @29"
         ),
         handler=_diff,
     )
     add_date_options(p)
     group = p.add_argument_group("the other side")
     group.add_argument("--to-as-of", metavar="DATE", help="world time of the second replay")
-    group.add_argument("--to-known-at", metavar="DATE", help="record time of the second replay")
+    group.add_argument(
+        "--to-known-at",
+        metavar="WHEN",
+        help="record time of the second replay (a date, @N, or a published head)",
+    )
 
 
 def _replay(args: argparse.Namespace, about: str | None = None) -> State:
@@ -360,7 +366,10 @@ def _diff(args: argparse.Namespace) -> None:
     to_known_at = args.to_known_at if args.to_known_at is not None else args.known_at
     with open_log(args) as log:
         a = log.replay(**first)
-        b = log.replay(as_of=to_as_of, known_at=to_known_at)
+        b = log.replay(
+            as_of=to_as_of,
+            known_at=first["known_at"] if args.to_known_at is None else known_at(args, "to_known_at"),
+        )
     d = tracker.diff(a, b)
 
     def side(as_of: str | None, known_at: str | None) -> str:

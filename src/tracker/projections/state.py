@@ -52,6 +52,10 @@ class State:
     :meth:`advance` to move ``known_at`` forward without replaying from zero.
     """
 
+    known_seq: int | None = None
+    """When known_at was given as a record number (``@28``, a head): that record (a class
+    default too, for states saved before it existed)."""
+
     def __init__(self, *, as_of: datetime | None = None, known_at: datetime | None = None) -> None:
         """Start an empty state for the given clocks (None: unbounded)."""
         self.as_of = as_of
@@ -76,7 +80,6 @@ class State:
         self.head_seq = 0
         self.head_hash: str | None = None
         self.known_seq: int | None = None
-        """When known_at was given as a record number (``@28``, a head): that record."""
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -89,14 +92,15 @@ class State:
         if record_hash is not None:
             self.head_hash = record_hash
 
-    def rewind(self, known_at: datetime, cutoff: str) -> int:
-        """Take back every record recorded after ``cutoff`` (``known_at`` as RFC 3339).
+    def rewind(self, known_at: datetime, cutoff: str, *, until_seq: int | None = None) -> int:
+        """Take back every record recorded after ``cutoff`` (``known_at`` as RFC 3339), and
+        with ``until_seq`` every record after that one.
 
         Returns the sequence number of the last record kept; the caller sets
         :attr:`head_hash` to that record's hash.
         """
         self.known_at = known_at
-        self.head_seq = self._replayer.rewind(cutoff)
+        self.head_seq = self._replayer.rewind(cutoff, until_seq)
         self.head_hash = None
         return self.head_seq
 
