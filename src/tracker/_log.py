@@ -781,6 +781,7 @@ class Log:
             self._catch_up()
             offsets = self._index.offsets_for(actor)
         state = State(as_of=t, known_at=k)
+        state.about = actor
         cutoff = format_instant(k) if k is not None else None
         try:
             with _gc_paused():
@@ -1024,7 +1025,12 @@ class Log:
             if self._index.event(event_id) is not None:
                 msg = f"event '{event_id}' was not yet recorded at known_at {known_at}"
             else:
-                msg = f"unknown event '{event_id}'{hint} (see 'tracker log' for ids)"
+                msg = f"unknown event '{event_id}'{hint}"
+                raise UnknownIdError(
+                    msg,
+                    hint=" (log.records() lists the log's records, with their events' ids)",
+                    cli_hint=" (see 'tracker log' for ids)",
+                )
             raise UnknownIdError(msg)
         return view
 

@@ -237,7 +237,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
                 "add verification --occurred 2026-01-10 --verifier the-verge --target paywall-move --verdict debunked --source https://a --publisher A"
             ),
             1,
-            "tracker: error: --verdict: 'debunked' is not a choice (choices: confirmed, "
+            "tracker: error: --verdict: 'debunked' is not a choice; did you mean 'contradicted'? (choices: confirmed, "
             "contradicted, partly_confirmed)\n",
         ),
     ],

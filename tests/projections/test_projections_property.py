@@ -188,7 +188,10 @@ def snapshot(state: State) -> dict[str, Any]:
 
 
 def _rates_only(state: State) -> bool:
-    return all(p.unit in ("per_hour", "per_day") for p in state.figures(metric="m0").points)
+    """Whether metric m0 is on record with rates alone (a metric not on record is refused)."""
+    return "m0" in state.metrics() and all(
+        p.unit in ("per_hour", "per_day") for p in state.figures(metric="m0").points
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

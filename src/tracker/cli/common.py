@@ -53,18 +53,16 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:  # noqa: D102 - argparse's hook
-        import difflib
         import re
 
         match = re.search(_INVALID_CHOICE, message)
         if match is not None:
+            from tracker._suggest import did_you_mean
+
             value = match["value"]
             choices = [c.strip().strip("'") for c in match["choices"].split(",")]
-            lowered = {c.lower(): c for c in choices}
-            close = [lowered[value.lower()]] if value.lower() in lowered else []
-            close = close or difflib.get_close_matches(value.lower(), choices, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            listed = "" if close else f" (choose from {', '.join(choices)})"
+            hint = did_you_mean(value, choices)
+            listed = "" if hint else f" (choose from {', '.join(choices)})"
             if match["arg"] in _WORDS:
                 what = _WORDS[match["arg"]].split(" ", 1)[-1]
                 message = f"unknown {what} '{value}'{hint}{listed}"

@@ -116,7 +116,7 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
             if as_json:
                 _print_error(
                     exc.code,
-                    exc.message,
+                    exc.message + exc.cli_hint,
                     as_json=True,
                     extra={"problems": problems, "count": count},
                 )
@@ -129,7 +129,8 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                 noun += "" if count == 1 else "s"
                 print(f"tracker: {count} {noun}; nothing was imported", file=sys.stderr)
         else:
-            _print_error(exc.code, exc.message, as_json=as_json)
+            # the command line's advice in place of the library's (Python's) advice
+            _print_error(exc.code, exc.message + exc.cli_hint, as_json=as_json)
         return exc.exit_code
     except KeyboardInterrupt:
         _print_error("interrupted", "interrupted", as_json=as_json)

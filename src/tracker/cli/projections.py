@@ -245,28 +245,14 @@ def _figures(args: argparse.Namespace) -> None:
         ("METRIC", "OCCURRED", "VALUE", "UNIT", "SUBJECT", "REPORTER", "ID", "STANDING"),
         widths=(0, 0, 40, 0, 0, 0, 0, 60),
     )
+    if not rows and about is not None and args.metric is not None:
+        # a replay of one actor's records knows only its metrics: ask the whole log
+        _replay(args).figures(metric=args.metric)  # refuses a metric no figure has
     emit(
         _out("figures", state, unit=args.unit, series=figures.series),
         args.json,
-        # (the metrics on record are the whole log's: a replay about one actor knows its own)
-        text if rows else lambda _: _no_figures(
-            state if about is None or args.metric is None else _replay(args), args.metric
-        ),
+        text if rows else no_results("figures"),
     )
-
-
-def _no_figures(state: State, metric: str | None) -> str:
-    """The line for an empty series; a metric not on record gets the closest and the list."""
-    import difflib
-
-    known = sorted({p.metric for p in state.figures().points})
-    if metric is None or metric in known or not known:
-        return no_results("figures")
-    close = difflib.get_close_matches(metric, known, n=1, cutoff=0.5)
-    close = close or [m for m in known if metric in m][:1]
-    hint = f"; did you mean '{close[0]}'?" if close else "."
-    listed = ", ".join(known)
-    return f"(no figures: no metric '{metric}' on record{hint} The metrics on record: {listed})"
 
 
 def _posture(args: argparse.Namespace) -> None:

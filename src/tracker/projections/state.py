@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tracker.errors import UnknownIdError
 from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
 from tracker.projections.disputes import (
@@ -55,6 +56,10 @@ class State:
     known_seq: int | None = None
     """When known_at was given as a record number (``@28``, a head): that record (a class
     default too, for states saved before it existed)."""
+
+    about: str | None = None
+    """For a replay of one actor's records (``log.replay_actor``): that actor. Such a state
+    answers fully about it only; it does not refuse a metric it has not seen."""
 
     def __init__(self, *, as_of: datetime | None = None, known_at: datetime | None = None) -> None:
         """Start an empty state for the given clocks (None: unbounded)."""
@@ -244,11 +249,32 @@ class State:
         """Figure series per metric, in occurred order; ``unit`` converts every value to it.
 
         Raises:
-            UnknownIdError: ``subject`` or ``reporter`` is not a known actor.
+            UnknownIdError: ``subject`` or ``reporter`` is not a known actor, or no figure of
+                ``metric`` is on record (with the closest metric, if one is close).
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
         self._check_actors(subject, reporter)
+        if metric is not None and self.about is None:
+            self._check_metric(metric)
         return self._figures.table(metric=metric, subject=subject, reporter=reporter, unit=unit)
+
+    def metrics(self) -> list[str]:
+        """Every metric of a figure the log holds at ``known_at`` (counted or not), sorted."""
+        found = {e.event.metric for e in self._replayer.entries.values() if e.type == "figure"}  # type: ignore[union-attr]
+        return sorted(found)
+
+    def _check_metric(self, metric: str) -> None:
+        """Refuse a metric no figure on record has (one counted at as_of or not yet)."""
+        if metric in self._figures.metrics():
+            return
+        known = self.metrics()
+        if metric in known:
+            return  # on record, but no figure of it counts at as_of
+        from tracker._suggest import did_you_mean
+
+        listed = ", ".join(known) if known else "none"
+        msg = f"no metric '{metric}' on record{did_you_mean(metric, known)} (metrics: {listed})"
+        raise UnknownIdError(msg)
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
         """Each regulator's highest open rung toward each target, and every step that led there.
