@@ -14,7 +14,6 @@ from tracker.events.codec import parse_event
 from tracker.events.models import CHOICE_ALIASES, RUNGS
 
 
-
 @pytest.mark.parametrize(
     ("value", "choices", "aliases", "expected"),
     [
