@@ -1,58 +1,17 @@
 """The report opened in a real headless Chromium (the system's package), driven by Playwright.
 
-The browser is the system's ``chromium`` (``bash scripts/setup-system`` installs it); Playwright's
-own browser downloads are never used. With ``TRACKER_REQUIRE_SYSTEM=1`` (set by scripts/test) a
-missing Chromium fails these tests instead of skipping them.
+The ``browser`` and ``visit`` fixtures are in tests/conftest.py (shared with the security and
+TimelineJS tests).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import tracker
 from tracker.report import render_report
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    path = (
-        os.environ.get("TRACKER_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if path is None:
-        msg = "no chromium on PATH: run 'bash scripts/setup-system' (installs the Debian package)"
-        if os.environ.get("TRACKER_REQUIRE_SYSTEM") == "1":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """The system's Chromium, headless, under Playwright."""
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
-    executable = _chromium()
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -63,43 +22,6 @@ def report_file(grok_log_path: Path, tmp_path_factory: pytest.TempPathFactory) -
     path = tmp_path_factory.mktemp("browser") / "report.html"
     path.write_text(html, encoding="utf-8")
     return path
-
-
-class Visit:
-    """A page opened in a fresh context, with its console messages, errors and requests."""
-
-    def __init__(self, browser: Any, url: str, *, width: int = 1280, height: int = 900) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.page = self.context.new_page()
-        self.console: list[str] = []
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        # nothing may leave the machine, even if the page asked
-        self.context.route(
-            lambda url: not url.startswith(("file:", "data:")), lambda route: route.abort()
-        )
-        self.page.goto(url, wait_until="load")
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser: Any) -> Iterator[Any]:
-    """Open a URL in the browser; closed after the test."""
-    opened: list[Visit] = []
-
-    def open_(url: str, **kw: Any) -> Visit:
-        v = Visit(browser, url, **kw)
-        opened.append(v)
-        return v
-
-    yield open_
-    for v in opened:
-        v.close()
 
 
 def test_report_opens_without_errors_or_network(visit, report_file: Path, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from tracker._inert import one_line, visible
 from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -422,7 +423,7 @@ def replay(
     if known_at is not None and state.head_seq == 0 and not getattr(args, "json", False):
         first = next(iter(log.records()), None)
         if first is not None:
-            print(
+            say(
                 f"tracker: note: the log had recorded nothing by --known-at {known_at} (its "
                 f"first record is from {first.recorded[:10]}); --known-at is when events were "
                 "recorded, --as-of when they happened",
@@ -445,7 +446,7 @@ def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
     for unit in sorted({u for u in units if u is not None and not is_known(u)}):
         close = suggest_unit(unit)
         hint = f"; did you mean '{close}'?" if close else "."
-        print(
+        say(
             f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
             "and never converted (see the units table in the README)",
             file=sys.stderr,
@@ -541,12 +542,25 @@ def emit(result: Any, as_json: bool, text: str | Callable[[Any], str] | None = N
     else:
         out = text
     if out:
-        print(out)
+        say(out)
+
+
+def say(text: str, *, file: Any = None, flush: bool = False) -> None:
+    """Print a line of human output (stdout, or ``file``): the one way the command line
+    writes text for people.
+
+    Recorded text may hold terminal control sequences (pasted from a web page, or planted):
+    every control character, bidirectional override and line separator but the newline is
+    shown as an escape (``\\x1b``, ``\\u202e``), never sent to the terminal
+    (:func:`tracker._inert.visible`).
+    """
+    print(visible(text, keep="\n"), file=file, flush=flush)  # noqa: T201 - the one print
 
 
 def clip(value: Any, width: int) -> str:
-    """One line of at most ``width`` characters (``…`` marks a cut)."""
-    text = "" if value is None else " ".join(str(value).split())
+    """One safe line of at most ``width`` characters (``…`` marks a cut): white space runs,
+    newlines included, become one space and control characters are shown as escapes."""
+    text = one_line(value)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -626,6 +640,7 @@ __all__ = [
     "open_log",
     "plural",
     "replay",
+    "say",
     "selected",
     "table",
     "table_lines",

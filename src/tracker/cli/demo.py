@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from tracker.cli.common import command, emit
+from tracker.cli.common import command, emit, say
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
@@ -186,22 +186,22 @@ def _demo(args: argparse.Namespace) -> int:
             True,
         )
         return 0
-    print(f"The bundled Grok example is at {path}")
-    print("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")
+    say(f"The bundled Grok example is at {path}")
+    say("(the January 2026 Grok deepfake controversy, from the article of 12 January 2026).\n")
     for what, cmd in walk:
-        print(f"# {what}")
-        print(f"$ tracker --log {shown} {shlex.join(cmd)}")
+        say(f"# {what}")
+        say(f"$ tracker --log {shown} {shlex.join(cmd)}")
         status = main(["--log", str(path), *cmd], clock=None)
-        print()
+        say("")
         if status:
             return status
-    print("Try it yourself, for example:")
-    print(f"  export TRACKER_LOG={shown}")
-    print("  tracker actor list")
-    print("  tracker log --type figure")
-    print("  tracker stances; tracker figures; tracker posture; tracker disputes")
-    print("  tracker diff --known-at 2026-01-12 --to-known-at 2026-01-14")
-    print("  tracker replay --as-of 2026-01-09 --json")
+    say("Try it yourself, for example:")
+    say(f"  export TRACKER_LOG={shown}")
+    say("  tracker actor list")
+    say("  tracker log --type figure")
+    say("  tracker stances; tracker figures; tracker posture; tracker disputes")
+    say("  tracker diff --known-at 2026-01-12 --to-known-at 2026-01-14")
+    say("  tracker replay --as-of 2026-01-09 --json")
     if os.environ.get("TRACKER_LOG"):
-        print("(your TRACKER_LOG is set; the demo did not use or change it)")
+        say("(your TRACKER_LOG is set; the demo did not use or change it)")
     return 0

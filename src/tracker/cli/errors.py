@@ -81,17 +81,22 @@ def _print_error(
         sys.stderr.flush()
         return
     lines = _printable(message).split("\n") or [""]
-    print(f"tracker: error: {lines[0]}", file=sys.stderr)
+    _say(f"tracker: error: {lines[0]}")
     for line in lines[1:]:
-        print(f"  {line}", file=sys.stderr)
+        _say(f"  {line}")
+
+
+def _say(line: str) -> None:
+    """Print an error line already made safe by :func:`_printable` (on stderr)."""
+    print(line, file=sys.stderr)  # noqa: T201 - errors' own print; text escaped by the caller
 
 
 def _printable(text: str) -> str:
     """Escape control characters (a user's input echoed in a message may hold some), so an
     error cannot move the cursor, recolour the terminal or break its line; newlines stay."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == "\n" else ascii(c)[1:-1] for c in text)
+    from tracker._inert import visible
+
+    return visible(text, keep="\n")
 
 
 def _tracker_error() -> type[TrackerError]:
@@ -122,12 +127,12 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                 )
             else:
                 for line in problems:
-                    print(f"tracker: error: {_printable(line)}", file=sys.stderr)
+                    _say(f"tracker: error: {_printable(line)}")
                 if more:
-                    print(f"tracker: error: ... and {more} more", file=sys.stderr)
+                    _say(f"tracker: error: ... and {more} more")
                 noun = "unknown reference" if exc.code == "unknown-id" else "bad line"
                 noun += "" if count == 1 else "s"
-                print(f"tracker: {count} {noun}; nothing was imported", file=sys.stderr)
+                _say(f"tracker: {count} {noun}; nothing was imported")
         else:
             # the command line's advice in place of the library's (Python's) advice
             _print_error(exc.code, exc.message + exc.cli_hint, as_json=as_json)

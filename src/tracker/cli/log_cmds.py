@@ -23,6 +23,7 @@ from tracker.cli.common import (
     open_log,
     plural,
     replay,
+    say,
     selected,
     table_lines,
     when,
@@ -476,7 +477,9 @@ class _Progress:
     """A throttled progress line on stderr, shown only after a second and only on a terminal."""
 
     def __init__(self, name: str) -> None:
-        self.name = name
+        from tracker._inert import one_line
+
+        self.name = one_line(name)  # the line's own \r and ESC [K are the only controls
         self.start = _now()
         self.last = 0.0
         self.shown = False
@@ -609,12 +612,12 @@ def _log(args: argparse.Namespace) -> None:
         first_line = next(lines, None)
         if first_line is None:
             empty = "records match" if any(filters.values()) else "records: the log is empty"
-            print(no_results(empty))
+            say(no_results(empty))
             return
-        print(header)
-        print(first_line)
+        say(header)
+        say(first_line)
         for line in lines:  # streamed: a long log is never held in memory
-            print(line)
+            say(line)
 
 
 # --- show ------------------------------------------------------------------------------------
@@ -674,6 +677,7 @@ _PLACEMENT = {
 
 
 def _show_text(view: Any, args: argparse.Namespace) -> str:
+    from tracker._inert import continued, one_line
     from tracker.cli.render import describe, number
 
     ev = view.event
@@ -682,6 +686,7 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
         f"  {clip(describe(ev), 100)}",
     ]
     skip = {"id", "type", "sources"}
+    field_indent = " " * 16  # a value's further lines start under its first
     for name in type(ev).model_fields:
         value = getattr(ev, name)
         if name in skip or value is None or value == () or (name == "approximate" and not value):
@@ -691,25 +696,27 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
         elif isinstance(value, float):
             text = number(value)
         elif isinstance(value, tuple):
-            text = ", ".join(_item(v) for v in value)
+            text = ", ".join(one_line(_item(v)) for v in value)
         elif hasattr(value, "model_dump"):
-            text = describe(value)
+            text = one_line(describe(value))
         else:
-            text = str(value)
+            text = continued(value, field_indent)
         lines.append(f"  {name + ':':<13} {text}")
     if ev.sources:
         lines.append("sources")
         for i, s in enumerate(ev.sources, 1):
             where = s.url or s.citation
             published = f" (published {s.published})" if s.published else ""
-            lines.append(f"  {i}. {s.publisher}: {where}{published}")
+            lines.append(f"  {i}. {one_line(s.publisher)}: {one_line(where)}{published}")
             if s.quote:
-                lines.append(f'     "{clip(s.quote, 200)}"')
+                lines.append(f'     "{continued(s.quote, "      ")}"')
     if view.history:
         lines.append("history")
         for h in view.history:
-            what = "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
-            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {what}")
+            what = (
+                "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
+            )
+            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {one_line(what)}")
     if view.superseded_by:
         lines.append(f"superseded by {view.superseded_by}")
     if view.verifications:
@@ -717,7 +724,10 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
         for v in view.verifications:
             finding = f": {v.event.finding}" if v.event.finding else ""
             occurred = v.occurred.text if v.occurred else ""
-            lines.append(f"  {occurred}  {v.event.verifier} {v.event.verdict} ({v.id}){finding}")
+            lines.append(
+                f"  {occurred}  {v.event.verifier} {v.event.verdict} ({v.id})"
+                + continued(finding, "    ")
+            )
     return "\n".join(lines)
 
 

@@ -81,7 +81,11 @@ def register(subparsers: Any) -> None:
             "             projection) as DIR/<table>.csv with --out DIR, or one table on stdout\n"
             "claimreview  one schema.org ClaimReview per verification: claim, verdict, reviewer\n"
             "Without --out the export goes to standard output. Unlike report and plot, export\n"
-            "needs no matplotlib."
+            "needs no matplotlib.\n\n"
+            "CSV is made safe for spreadsheets: a text cell starting with =, +, -, @, a tab or a\n"
+            "carriage return (which a spreadsheet would run as a formula) or with ' gets a ' in\n"
+            "front (OWASP's rule); numbers stay numbers. --raw keeps every text exactly as\n"
+            "recorded, for programs that read the file (never open such a file in a spreadsheet)."
         ),
         example=(
             "tracker export timelinejs --out grok-timeline.json --group-by topic\n"
@@ -102,6 +106,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--title", help="timelinejs: the title slide's headline")
     p.add_argument(
         "--table", metavar="NAME", help="csv without --out: the table to print (default events)"
+    )
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="csv: keep text cells exactly as recorded, for programs (no ' before a cell that "
+        "starts like a formula); unsafe to open in a spreadsheet",
     )
     add_date_options(p)
 
@@ -150,6 +160,19 @@ def write_file(path: str, data: bytes) -> None:
     except OSError as exc:  # permission, a read-only disk, a full one, ...
         reason = exc.strerror.lower() if exc.strerror else type(exc).__name__
         raise InvalidInputError(f"cannot write {path}: {reason}") from None
+
+
+def _to_stdout(data: bytes) -> None:
+    """An export on standard output: as it is into a pipe or a file; on a terminal, with its
+    control characters shown as escapes (a quote's ESC sequence never reaches the screen)."""
+    if sys.stdout.isatty():
+        from tracker._inert import visible
+
+        text = data.decode("utf-8").replace("\r\n", "\n")
+        data = visible(text, keep="\n").encode("utf-8")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
 
 
 def _summary(output: str, log: Any, state: Any, **extra: Any) -> dict[str, Any]:
@@ -210,6 +233,9 @@ def _plot(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from tracker.report import exports
 
+    if args.raw and args.format != "csv":
+        msg = "export: --raw goes with csv only (JSON exports keep text as it is)"
+        raise UsageError(msg)
     with open_log(args) as log:
         state = log.replay(**dates(args))
         head = log.head()
@@ -226,9 +252,7 @@ def _export(args: argparse.Namespace) -> int:
             count = len(payload)
         data = exports.to_json(payload)
         if args.out is None:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            _to_stdout(data)
             return 0
         write_file(args.out, data)
         summary = _summary("export", log, state, wrote=args.out, bytes=len(data), items=count)
@@ -243,7 +267,7 @@ def _export_csv(args: argparse.Namespace, log: Any, state: Any) -> int:
     from tracker.errors import InvalidInputError
     from tracker.report import exports
 
-    tables = exports.csv_tables(state)
+    tables = exports.csv_tables(state, raw=args.raw)
     if args.out is None:
         name = args.table or "events"
         if name not in tables:
@@ -253,9 +277,7 @@ def _export_csv(args: argparse.Namespace, log: Any, state: Any) -> int:
             hint = f"; did you mean '{close[0]}'?" if close else f" (tables: {', '.join(tables)})"
             msg = f"unknown table '{name}'{hint}"
             raise InvalidInputError(msg)
-        sys.stdout.flush()
-        sys.stdout.buffer.write(tables[name].encode("utf-8"))
-        sys.stdout.flush()
+        _to_stdout(tables[name].encode("utf-8"))
         return 0
     if args.table is not None:
         msg = "export csv: --table prints one table to stdout; leave it out with --out DIR"

@@ -5,7 +5,16 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tracker.cli.common import command, emit, explain_missing_log, open_log, plural, when
+from tracker.cli.common import (
+    clip,
+    command,
+    emit,
+    explain_missing_log,
+    open_log,
+    plural,
+    say,
+    when,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -94,7 +103,7 @@ def _follow(args: argparse.Namespace) -> None:
 
     with open_log(args) as log:
         if not args.json and sys.stderr.isatty():
-            print(f"following {log.location} (Ctrl-C to stop)", file=sys.stderr)
+            say(f"following {log.location} (Ctrl-C to stop)", file=sys.stderr)
         out = sys.stdout
         for record in log.follow_records(after=args.after, timeout=args.timeout):
             if args.json:
@@ -109,6 +118,6 @@ def _follow(args: argparse.Namespace) -> None:
                 event["type"],
                 event["id"],
                 event.get("occurred", ""),
-                describe(load_event(event, seq=record.seq)),
+                clip(describe(load_event(event, seq=record.seq)), 10_000),
             )
-            print("  ".join(f for f in fields if f), flush=True)
+            say("  ".join(f for f in fields if f), flush=True)

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from tracker._inert import html_text, visible
 from tracker.errors import MissingExtraError
 from tracker.events.models import RUNGS
 from tracker.report._text import (
@@ -82,6 +84,7 @@ STYLE: dict[str, Any] = {
     "legend.frameon": False,
     "legend.fontsize": 8,
     "svg.fonttype": "none",
+    "text.parse_math": False,  # names and quotes are text: "$5 $10" is not mathematics
     "svg.hashsalt": "tracker",
     "timezone": "UTC",
     "figure.dpi": 100,
@@ -104,7 +107,10 @@ def _mpl() -> Any:
 @contextmanager
 def _style(salt: str) -> Iterator[None]:
     mpl = _mpl()
-    with mpl.rc_context({**STYLE, "svg.hashsalt": f"tracker-{salt}"}):
+    with mpl.rc_context({**STYLE, "svg.hashsalt": f"tracker-{salt}"}), warnings.catch_warnings():
+        # A name in a script DejaVu Sans lacks (Chinese, say) is no error: the SVG keeps its
+        # text as text and the reader's browser draws it; only a PNG shows a box for it.
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
         yield
 
 
@@ -169,7 +175,7 @@ def to_png(fig: Figure, *, dpi: int = 200) -> bytes:
 
 
 def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html_text(text)
 
 
 # --- marks and notes: many events, few artists ------------------------------------------
@@ -984,7 +990,53 @@ DRAW = {
 def draw(name: str, data: ReportData) -> Figure:
     """Draw one chart by name (one of :data:`CHARTS`)."""
     with _style(name):
-        return DRAW[name](data)
+        fig = DRAW[name](data)
+    _inert_texts(fig)
+    return fig
+
+
+LABEL_CHARS = 40
+"""The longest name a tick label or a legend entry shows (a longer one is cut with ``…``): a
+500-character actor name would otherwise squeeze the plot to nothing."""
+
+TEXT_CHARS = 120
+"""The longest any other text of a chart is (a topic's name as a panel title, say)."""
+
+
+def _label(text: object, limit: int = LABEL_CHARS) -> str:
+    words = visible(str(text), keep="\n")
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "\u2026"
+
+
+def _visible_labels(func: Callable[[float, int | None], object]) -> Callable[..., str]:
+    def label(x: float, pos: int | None = None) -> str:
+        return _label(func(x, pos))
+
+    return label
+
+
+def _inert_texts(fig: Figure) -> None:
+    """Make every text of the chart recorded text shown as text: control characters as
+    escapes (``\\x1b``), as in a terminal; long names cut (:data:`LABEL_CHARS`,
+    :data:`TEXT_CHARS`). (``$...$`` is never read as mathematics: ``text.parse_math`` is off
+    in :data:`STYLE`.)"""
+    from matplotlib.text import Text  # noqa: PLC0415 - matplotlib is loaded by now
+    from matplotlib.ticker import FixedFormatter, FuncFormatter  # noqa: PLC0415
+
+    legends = {id(t) for legend in fig.legends for t in legend.get_texts()}
+    for text in fig.findobj(Text):
+        assert isinstance(text, Text)
+        words = text.get_text()
+        safe = _label(words, LABEL_CHARS if id(text) in legends else TEXT_CHARS)
+        if safe != words:
+            text.set_text(safe)
+    for ax in fig.axes:  # tick labels given as names are written at drawing time, from these
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [_label(label) for label in formatter.seq]
+            elif isinstance(formatter, FuncFormatter):  # (what set_yticks(ticks, labels) makes)
+                formatter.func = _visible_labels(formatter.func)
 
 
 __all__ = [

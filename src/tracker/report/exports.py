@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
+from tracker._inert import csv_text, html_text, safe_href, script_json
 from tracker.events.dates import PartialDate
 from tracker.events.models import Statement, Verification
 from tracker.projections.disputes import FixRow, TestedClaim, VerdictRow
@@ -119,20 +120,19 @@ def _group(data: ReportData, item: EventItem, by: GroupBy) -> str:
 
 
 def _slide_text(data: ReportData, item: EventItem) -> str:
-    from html import escape  # noqa: PLC0415
-
+    """A slide's body as HTML (TimelineJS renders it as HTML): every recorded text escaped,
+    every link an http(s) or mailto one."""
+    h = html_text
     ev = item.entry.event
     parts = []
     if isinstance(ev, Statement) and ev.quote and ev.summary:
-        parts.append(f"<blockquote>{escape(ev.quote)}</blockquote>")
+        parts.append(f"<blockquote>{h(ev.quote)}</blockquote>")
     if isinstance(ev, Verification):
         target = data.by_id.get(ev.target)
         what = data.headline(target) if target else ev.target
-        parts.append(
-            f"<p><strong>{escape(VERDICT_LABELS[ev.verdict])}</strong>: {escape(what)}</p>"
-        )
+        parts.append(f"<p><strong>{h(VERDICT_LABELS[ev.verdict])}</strong>: {h(what)}</p>")
         if ev.finding:
-            parts.append(f"<p>{escape(ev.finding)}</p>")
+            parts.append(f"<p>{h(ev.finding)}</p>")
     words = {
         "disputed": "disputed by a verification",
         "uncertain": "not certain to have happened by the as-of date",
@@ -140,14 +140,15 @@ def _slide_text(data: ReportData, item: EventItem) -> str:
     }
     status = [words.get(s, s) for s in item.statuses()]
     if status:
-        parts.append(f"<p><em>{escape('; '.join(status))}</em></p>")
+        parts.append(f"<p><em>{h('; '.join(status))}</em></p>")
     links = []
     for s in ev.sources:
-        if s.url:
-            links.append(f'<a href="{escape(s.url)}">{escape(s.publisher)}</a>')
-        else:
-            links.append(escape(f"{s.publisher}: {s.citation}"))
-    parts.append(f"<p>Sources: {'; '.join(links)}. Event <code>{escape(item.id)}</code>.</p>")
+        href = safe_href(s.url)
+        if href is not None:
+            links.append(f'<a href="{h(href)}">{h(s.publisher)}</a>')
+        else:  # a citation, or a URL that must not be a link: text
+            links.append(h(f"{s.publisher}: {s.url or s.citation}"))
+    parts.append(f"<p>Sources: {'; '.join(links)}. Event <code>{h(item.id)}</code>.</p>")
     return "".join(parts)
 
 
@@ -170,14 +171,14 @@ def timelinejs(
     events = []
     for item in data.events:
         start, end = _tl_dates(item.date)
-        label = display_date(item.date)
+        label = html_text(display_date(item.date))
         start["display_date"] = label
-        slide: dict[str, Any] = {
+        slide: dict[str, Any] = {  # TimelineJS shows every text field as HTML: each escaped
             "unique_id": item.id,
             "start_date": start,
             "display_date": label,
-            "group": _group(data, item, group_by),
-            "text": {"headline": data.headline(item), "text": _slide_text(data, item)},
+            "group": html_text(_group(data, item, group_by)),
+            "text": {"headline": html_text(data.headline(item)), "text": _slide_text(data, item)},
         }
         if end is not None:
             slide["end_date"] = end
@@ -194,7 +195,10 @@ def timelinejs(
         "scale": "human",
         "title": {
             "unique_id": "title",
-            "text": {"headline": title or "Timeline", "text": "<p>" + " ".join(about) + "</p>"},
+            "text": {
+                "headline": html_text(title or "Timeline"),
+                "text": "<p>" + html_text(" ".join(about)) + "</p>",
+            },
         },
         "events": events,
     }
@@ -203,28 +207,40 @@ def timelinejs(
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, raw: bool = False) -> str:
+    """One CSV cell: numbers as numbers (a stance of ``-2``), everything else as text that a
+    spreadsheet will not run as a formula (:func:`tracker._inert.csv_text`), unless ``raw``."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value == int(value) and abs(value) < 1e15:
-        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
     if isinstance(value, list | tuple | set | frozenset):
-        return ";".join(_cell(v) for v in value)
-    if isinstance(value, Mapping):
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-    if isinstance(value, PartialDate):
-        return value.text
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
+        text = ";".join(_cell(v, raw=True) for v in value)
+    elif isinstance(value, Mapping):
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    elif isinstance(value, PartialDate):
+        text = value.text
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return text if raw else csv_text(text)
 
 
-def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+def to_csv(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *, raw: bool = False
+) -> str:
     """Rows of plain values as CSV text (RFC 4180: a header, CRLF, quotes where needed).
 
-    Lists are joined with ``;``, booleans are ``true``/``false``, None is an empty cell.
+    Lists are joined with ``;``, booleans are ``true``/``false``, None is an empty cell,
+    numbers are numbers. A text cell that starts like a spreadsheet formula (``=``, ``+``,
+    ``-``, ``@``, a tab, a carriage return) or with ``'`` gets a ``'`` in front (OWASP's rule
+    against formula injection; :func:`tracker._inert.csv_restore` takes it off again), unless
+    ``raw`` (for programs that read the file, never for a spreadsheet).
     """
     if columns is None:
         columns = list(dict.fromkeys(k for row in rows for k in row))
@@ -232,7 +248,7 @@ def to_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     writer = csv.writer(buf)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([_cell(row.get(c), raw=raw) for c in columns])
     return buf.getvalue()
 
 
@@ -268,13 +284,16 @@ EVENT_COLUMNS = [
 """The header of the events table: the timeline's declared columns, numbered as in the report."""
 
 
-def csv_tables(state: State) -> dict[str, str]:
+def csv_tables(state: State, *, raw: bool = False) -> dict[str, str]:
     """Every table of the replay as CSV text, by name: :data:`CSV_TABLES`.
 
     ``events`` is the timeline (uncertain events included, marked); ``actors`` and ``topics``
     the registry; the others are the projections' rows (``State.stances()``,
     ``stance_changes()``, ``figures()``, ``posture()`` current and steps, ``disputes()``
-    claims, verdicts and fixes), flat as their ``to_records()`` give them."""
+    claims, verdicts and fixes), flat as their ``to_records()`` give them.
+
+    Text cells that start like a formula are neutralised for spreadsheets (see
+    :func:`to_csv`); ``raw=True`` keeps every text exactly as recorded, for programs."""
     data = collect(state)
     events = []
     for item in data.events:
@@ -314,18 +333,20 @@ def csv_tables(state: State) -> dict[str, str]:
         "verdicts": disputes.verdicts.to_records(),
         "fixes": disputes.fixes.to_records(),
     }
-    tables = {"events": to_csv(events, EVENT_COLUMNS)}
-    tables.update((name, to_csv(rows[name], COLUMNS[name])) for name in CSV_TABLES[1:])
+    tables = {"events": to_csv(events, EVENT_COLUMNS, raw=raw)}
+    tables.update((name, to_csv(rows[name], COLUMNS[name], raw=raw)) for name in CSV_TABLES[1:])
     return tables
 
 
-def write_csv(state: State, directory: str | os.PathLike[str]) -> list[Path]:
+def write_csv(
+    state: State, directory: str | os.PathLike[str], *, raw: bool = False
+) -> list[Path]:
     """Write every table as ``<name>.csv`` into ``directory`` (created if missing); return the
-    paths written."""
+    paths written. ``raw`` as for :func:`csv_tables`."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in csv_tables(state).items():
+    for name, text in csv_tables(state, raw=raw).items():
         path = folder / f"{name}.csv"
         path.write_text(text, encoding="utf-8", newline="")
         written.append(path)
@@ -385,7 +406,7 @@ def claimreview_of(data: ReportData) -> list[dict[str, Any]]:
                 "alternateName": VERDICT_LABELS[ev.verdict],
             },
         }
-        url = next((s.url for s in ev.sources if s.url), None)
+        url = next((u for s in ev.sources if (u := safe_href(s.url))), None)
         if url:
             review["url"] = url
         if ev.finding:
@@ -412,7 +433,7 @@ def claimreview_of(data: ReportData) -> list[dict[str, Any]]:
                     "publisher": {"@type": "Organization", "name": s.publisher},
                 }
                 for s in claimed.sources
-                if s.url
+                if safe_href(s.url)  # (an executable URL is left out: never a link)
             ]
             if appearances:
                 claim["appearance"] = appearances
@@ -426,11 +447,9 @@ def claimreview_of(data: ReportData) -> list[dict[str, Any]]:
 
 def claimreview_html(reviews: Iterable[Mapping[str, Any]]) -> str:
     """The reviews as ``<script type="application/ld+json">`` blocks for a web page."""
-    blocks = []
-    for review in reviews:
-        body = orjson.dumps(review, option=orjson.OPT_SORT_KEYS).decode()
-        body = body.replace("</", "<\\/")  # never close the script element early
-        blocks.append(f'<script type="application/ld+json">{body}</script>')
+    # (script_json escapes <, >, & and the line separators: no text ends the element early or
+    # opens a comment that swallows the page)
+    blocks = [f'<script type="application/ld+json">{script_json(r)}</script>' for r in reviews]
     return "\n".join(blocks)
 
 

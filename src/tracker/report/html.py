@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from html import escape
 from typing import TYPE_CHECKING
 
+from tracker._inert import html_text, safe_href
 from tracker.events.dates import PartialDate
 from tracker.events.models import (
     RUNGS,
@@ -134,6 +134,17 @@ def render_report(
     return page.render()
 
 
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+"""The page's Content-Security-Policy: it runs no script, loads nothing, and submits nothing.
+
+Styles are inline (the ``<style>`` element and the charts' own ``style`` attributes) and the
+icon is a ``data:`` URL; everything else (scripts, frames, fonts, fetches, plugins, a ``<base>``
+that would move relative links, forms) is refused. The JSON-LD blocks are data, not scripts:
+browsers never run them, so the policy does not need to allow them."""
+
 _CHART_TITLES = {
     "timeline": "Timeline of events by actor",
     "stances": "Stances over time, by holder and topic",
@@ -143,17 +154,25 @@ _CHART_TITLES = {
 
 
 def _h(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Recorded text for the page: escaped, its control characters shown."""
+    return html_text(text)
+
+
+def _in_page(event_id: str) -> str:
+    """The href of an event's row on this page."""
+    return _h("#" + anchor_id(event_id))
 
 
 def _link(href: str, text: str) -> str:
+    """A link within the page (``#...``)."""
+    assert href.startswith("#")
     return f'<a href="{_h(href)}">{_h(text)}</a>'
 
 
 def _event_ref(item: EventItem | None, fallback: str) -> str:
     if item is None:
         return f"<code>{_h(fallback)}</code>"
-    return f'<a href="#{anchor_id(item.id)}">#{item.number}</a>'
+    return f'<a href="{_in_page(item.id)}">#{item.number}</a>'
 
 
 class _Page:
@@ -174,6 +193,7 @@ class _Page:
             '<html lang="en">',
             "<head>",
             '<meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta name="generator" content="tracker {_version()}">',
             f"<title>{_h(self.title)}</title>",
@@ -341,7 +361,7 @@ class _Page:
                         f"<tr><td>{_h(d.actor_name(holder))}</td><td>{_h(d.topic_name(topic))}</td>"
                         f"<td>{before}<strong>{_h(now)}</strong></td>"
                         f"<td>{_h(p.change)}</td><td>{_h(when)}</td>"
-                        f'<td><a href="#{anchor_id(p.event_id)}">'
+                        f'<td><a href="{_in_page(p.event_id)}">'
                         f"{_h('#' + str(item.number) if item else 'the retraction')}</a></td></tr>"
                     )
         table = (
@@ -488,7 +508,7 @@ class _Page:
             else:
                 what = fix.target
             fixes.append(
-                f'<li id="{anchor_id(str(fix.fix.id))}"><span class="badge warn">{label}</span> '
+                f'<li id="{_h(anchor_id(str(fix.fix.id)))}"><span class="badge warn">{label}</span> '
                 f"{_event_ref(target, fix.target)} {_h(what)}{extra}: "
                 f"<em>{_h(fix.reason)}</em>.{was} "
                 f'<span class="meta">Recorded {_h(fix.recorded[:16].replace("T", " "))} UTC.'
@@ -529,7 +549,7 @@ class _Page:
             elif isinstance(ev, Verification) and ev.finding:
                 quote = f"<blockquote>{_h(ev.finding)}</blockquote>"
             rows.append(
-                f'<li id="{anchor_id(item.id)}"><span class="n">{item.number}</span><div>'
+                f'<li id="{_h(anchor_id(item.id))}"><span class="n">{item.number}</span><div>'
                 f'<div class="meta">{_h(display_date(item.date))} \u00b7 {_h(item.lane)} '
                 f'<span class="badge type">{_h(TYPE_LABELS.get(item.type, item.type))}</span>'
                 f"{self._badges(item)}</div>"
@@ -567,10 +587,13 @@ class _Page:
         out = []
         for s in sources:
             when = f", {display_date(s.published, short=True)}" if s.published else ""
-            if s.url:
-                out.append(f'<a href="{_h(s.url)}" rel="noopener">{_h(s.publisher)}</a>{_h(when)}')
-            else:
-                out.append(f"{_h(s.publisher)}: {_h(s.citation or '')}{_h(when)}")
+            href = safe_href(s.url)
+            if href is not None:
+                out.append(
+                    f'<a href="{_h(href)}" rel="noopener noreferrer">{_h(s.publisher)}</a>{_h(when)}'
+                )
+            else:  # no URL, or one that is not http(s)/mailto: shown as text, never a link
+                out.append(f"{_h(s.publisher)}: {_h(s.url or s.citation or '')}{_h(when)}")
         return "Sources: " + "; ".join(out) if out else ""
 
     def footer(self) -> str:
