@@ -108,7 +108,7 @@ def test_any_text_in_any_field_comes_out_of_every_export_inert(tag: str, value: 
         ]
         assert all(u is None or safe_href(u) == u for u in urls)
         assert json.loads(json.dumps(review)) == review
-    if tag == "said.quote":
+    if tag == "correction.replacement.quote":  # (the quote 'said' has once corrected)
         assert any(r.get("claimReviewed") == stored for r in claimreview(state))
 
 
