@@ -184,34 +184,6 @@ def floor_write_fsync(log: Path, work: Path, count: int = 200) -> Figures:
     }
 
 
-@measure("floor_bulk_write")
-def floor_bulk_write(log: Path, work: Path, batch: int = 1000) -> Figures:
-    """Write + fsync of the log's own bytes, one fsync per ``batch`` lines: lines per second."""
-    target = work / "floor-bulk.bin"
-    target.unlink(missing_ok=True)
-    n = 0
-    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        pending: list[bytes] = []
-        t0 = time.perf_counter()
-        for line in lines_of(log):
-            pending.append(line)
-            if len(pending) == batch:
-                os.write(fd, b"\n".join(pending) + b"\n")
-                os.fsync(fd)
-                n += len(pending)
-                pending = []
-        if pending:
-            os.write(fd, b"\n".join(pending) + b"\n")
-            os.fsync(fd)
-            n += len(pending)
-        seconds = time.perf_counter() - t0
-    finally:
-        os.close(fd)
-        target.unlink(missing_ok=True)
-    return {"seconds": seconds, "records": n, "per_second": n / seconds}
-
-
 # --- goals ---------------------------------------------------------------------------------
 
 
@@ -298,109 +270,6 @@ def _cut_before_last(log: Path, records: int) -> int:
     last = offsets[-1][1]["seq"]
     starts = [o for o, r in offsets if r["batch"]["index"] == 0 and r["seq"] <= last - records + 1]
     return starts[-1] if starts else 0
-
-
-@measure("open_warm")
-def open_warm(log: Path, work: Path, new: int = 2000) -> Figures:
-    """Goal 2: a fresh open and replay from a checkpoint, with about 2,000 records after it.
-
-    A copy of the log without its last batches (2,000 records or a little more) is replayed
-    with a checkpoint saved; then the rest of the log's bytes are appended as they are, and a
-    fresh process opens the copy and replays it (the timed part).
-    """
-    import tracker
-
-    with tracker.open(log) as opened:
-        new = min(new, len(opened) // 4)  # a small log keeps most of itself behind the checkpoint
-    cut = _cut_before_last(log, new)
-    copy = work / "warm.jsonl"
-    for old in work.glob("warm.jsonl*"):
-        shutil.rmtree(old) if old.is_dir() else old.unlink()
-    with open(log, "rb") as src, open(copy, "wb") as dst:
-        shutil.copyfileobj(src, dst, length=1 << 22)
-    with open(copy, "r+b") as f:
-        f.truncate(cut)
-    with tracker.open(copy) as opened:
-        prefix = opened.replay(checkpoint=True)
-    with open(log, "rb") as src, open(copy, "ab") as dst:
-        src.seek(cut)
-        shutil.copyfileobj(src, dst, length=1 << 22)
-    del prefix
-    gc.collect()
-    base = current_rss_mb()
-    t0, c0 = time.perf_counter(), time.process_time()
-    with tracker.open(copy) as opened:
-        state = opened.replay()
-    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    folded = state.head_seq - _checkpoint_seq(copy)
-    for old in work.glob("warm.jsonl*"):
-        shutil.rmtree(old) if old.is_dir() else old.unlink()
-    return {"seconds": seconds, "cpu": cpu, "folded": folded, "rss_base_mb": base}
-
-
-def _checkpoint_seq(log: Path) -> int:
-    import orjson
-
-    from tracker._checkpoint import checkpoint_path
-
-    try:
-        with open(checkpoint_path(log), "rb") as f:
-            return int(orjson.loads(f.readline())["seq"])
-    except FileNotFoundError:
-        return 0
-
-
-@measure("replay_known_at")
-def replay_known_at(log: Path, work: Path) -> Figures:
-    """Goal 3: replay to a known_at at 10%, 50% and 90% of the log; the slowest of them."""
-    import tracker
-
-    times, cpus = {}, {}
-    with tracker.open(log) as opened:
-        for fraction in (0.1, 0.5, 0.9):
-            known_at = record_at_fraction(log, fraction)["recorded"]
-            t0, c0 = time.perf_counter(), time.process_time()
-            opened.replay(known_at=known_at)
-            times[f"{int(fraction * 100)}%"] = time.perf_counter() - t0
-            cpus[f"{int(fraction * 100)}%"] = time.process_time() - c0
-    return {"seconds": max(times.values()), "cpu": max(cpus.values()), "each": times}
-
-
-def actors_by_records(log: Path) -> list[str]:
-    """The actors, from the fewest records concerning them to the most (from the index)."""
-    actors = log.parent / (log.name + ".index") / "actors"
-    files = sorted(actors.iterdir(), key=lambda p: (p.stat().st_size, p.name)) if actors.exists() else []
-    return [f.name for f in files] or ["per-001"]
-
-
-def _actor_view(log: Path, actor: str, as_of: str) -> tuple[float, float, int]:
-    import tracker
-
-    t0, c0 = time.perf_counter(), time.process_time()
-    with tracker.open(log) as opened:
-        if hasattr(opened, "actor"):
-            view = opened.actor(actor, as_of=as_of)
-            events = len(view.events)
-        else:
-            state = opened.replay_actor(actor, as_of=as_of)
-            events = len(state.timeline(actor=actor))
-    return time.perf_counter() - t0, time.process_time() - c0, events
-
-
-@measure("actor_view")
-def actor_view(log: Path, work: Path) -> Figures:
-    """Goal 4: one actor's view at an as_of three quarters into the log, from a cold open.
-
-    Measured for the median actor (by how many records concern it: the goal's figure) and
-    for the busiest one. The as_of date falls where late reports keep arriving.
-    """
-    actors = actors_by_records(log)
-    as_of = record_at_fraction(log, 0.75)["recorded"][:10]
-    median, busiest = actors[len(actors) // 2], actors[-1]
-    seconds, cpu, events = _actor_view(log, median, as_of)
-    busy_seconds, _busy_cpu, busy_events = _actor_view(log, busiest, as_of)
-    return {"seconds": seconds, "cpu": cpu, "actor": median, "as_of": as_of, "events": events,
-            "busiest": busiest, "busiest_seconds": busy_seconds, "busiest_events": busy_events}
 
 
 @measure("verify")
@@ -666,6 +535,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     name, log, work = args[0], Path(args[1]), Path(args[2])
     work.mkdir(parents=True, exist_ok=True)
+    import benchmarks.answers
+    import benchmarks.measures
+    import benchmarks.peer  # noqa: F401 - they register their measures
+
+    MEASURES.update(benchmarks.measures.MEASURES)  # (this module may run as __main__)
     os.environ.setdefault("TRACKER_CACHE_DIR", str(work / "cache"))  # checkpoint keys
     print(json.dumps(run(name, log, work)))
     return 0

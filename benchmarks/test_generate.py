@@ -99,7 +99,7 @@ def test_generate_command_refuses_existing_path(tmp_path: Path) -> None:
 
 
 def test_run_command_prints_every_goal(tmp_path: Path) -> None:
-    """``bash benchmarks/run 2000`` generates its log and prints a row for goals 1 to 7."""
+    """``bash benchmarks/run 2000`` generates its log and prints a row for goals 1 to 8."""
     env = dict(os.environ, TRACKER_BENCH_DIR=str(tmp_path))
     done = subprocess.run(
         ["bash", "benchmarks/run", "2000", "--repeat", "1"],
@@ -107,7 +107,7 @@ def test_run_command_prints_every_goal(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     goals = {w[0] for w in map(str.split, done.stdout.splitlines()) if w and w[0].isdigit()}
-    assert goals == {"1", "2", "3", "4", "5", "6", "7"}
+    assert goals == {"1", "2", "3", "4", "5", "6", "7", "8"}
     assert "failed" not in done.stderr
     assert (tmp_path / f"events-2000-s7-g{GENERATOR_VERSION}.jsonl").exists()
 

@@ -229,8 +229,8 @@ def test_parse_record_round_trips_the_golden_lines() -> None:
             id="wrong-type",
         ),
         pytest.param(
-            GOLDEN[0].replace('"v":1}', '"v":2}').encode(),
-            "written by a newer tracker (record schema v2; this tracker reads up to v1): "
+            GOLDEN[0].replace('"v":1}', '"v":3}').encode(),
+            "written by a newer tracker (record schema v3; this tracker reads up to v2): "
             "upgrade tracker to read this log",
             id="newer-schema",
         ),

@@ -459,12 +459,12 @@ def test_a_file_that_is_not_a_log_is_refused(log_path: Path, content: bytes, mes
 def test_a_log_from_a_newer_tracker_is_refused(five_records: Path) -> None:
     """A record schema newer than this tracker reads is refused with a request to upgrade."""
     data = five_records.read_bytes()
-    five_records.write_bytes(data.replace(b'"v":1}', b'"v":2}'))
+    five_records.write_bytes(data.replace(b'"v":1}', b'"v":3}'))
     with pytest.raises(InvalidRecordError) as caught:
         tracker.open(five_records)
     assert str(caught.value) == (
-        f"{five_records}: written by a newer tracker (record schema v2; this tracker reads up "
-        "to v1): upgrade tracker to read this log"
+        f"{five_records}: written by a newer tracker (record schema v3; this tracker reads up "
+        "to v2): upgrade tracker to read this log"
     )
 
 

@@ -12,7 +12,7 @@ import builtins
 import os
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,12 +40,15 @@ from tracker.store.memory import MemoryStore
 from tracker.store.records import (
     HASH_KEY,
     SCHEMA_VERSION,
+    SIGNED_VERSION,
     ZERO_HASH,
     Record,
+    Signer,
     check_line,
     hash_at,
     hash_of_line,
     parse_record,
+    v2_members_ok,
 )
 from tracker.store.seek import EVERY as _EVERY
 from tracker.store.seek import Point as _Point
@@ -55,6 +58,8 @@ if TYPE_CHECKING:  # the projections load on first replay: an append never needs
     from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
     from tracker.projections.state import HistoryItem, State
+    from tracker.proofs.audit import AuditReport, Finding
+    from tracker.proofs.keys import TrustedKey
     from tracker.store.postgres import PostgresStore
 
 DateLike = str | date | datetime
@@ -90,6 +95,9 @@ class VerifyReport:
 
     records: int
     head: Head
+    audit: AuditReport | None = None
+    """Erasures, and with keys who signed what (None: a log of version 1 records only,
+    verified without keys)."""
 
 
 _FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersession": "supersedes"}
@@ -98,9 +106,11 @@ _FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersessio
 class Log:
     """An open log. Create one with :func:`tracker.open`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, signer: SignerLike | None = None) -> None:
         """Wrap a store; prefer :func:`tracker.open`."""
         self.store = store
+        self.signer = _signer(signer)
+        """What signs this log's appends (see :func:`tracker.open`); None: they are unsigned."""
         directory = None
         if isinstance(store, FileStore):
             directory = store.path.with_name(store.path.name + ".index")
@@ -136,6 +146,7 @@ class Log:
         *,
         dry_run: bool = False,
         labels: Sequence[str] | None = None,
+        signer: SignerLike | None = None,
     ) -> list[Receipt]:
         """Append one event or a batch, all or nothing, durably; return a receipt per event.
 
@@ -148,6 +159,10 @@ class Log:
             dry_run: check everything, write nothing (the receipts say what would happen).
             labels: a name per event for error messages (``events.csv:12``); by default
                 ``event N`` in a batch.
+            signer: sign this batch with this key (a key name from ``tracker key list``, a
+                :class:`~tracker.proofs.note.SignerKey` or a :class:`~tracker.store.records.Signer`)
+                instead of the log's own signer (:func:`tracker.open`). A signed batch is
+                written as version 2 records, erasable, with one signature on its last record.
 
         Raises:
             InvalidEventError: an event does not validate.
@@ -160,15 +175,16 @@ class Log:
         if labels is not None and len(labels) != len(items):
             msg = f"{len(labels)} labels for {len(items)} events: give one label per event"
             raise ValueError(msg)
+        sign = _signer(signer) or self.signer
         if len(items) < 64:
-            return self._append(items, dry_run=dry_run, labels=labels)
+            return self._append(items, dry_run=dry_run, labels=labels, signer=sign)
         # A big batch builds many objects and no cycles: collecting while it runs only
         # rescans the growing index (a third of a bulk import's time at a million events).
         # Afterwards what exists is frozen, as after a replay: else the first allocations
         # after each batch pay a collection over the whole index, again and again as an
         # import goes on (a tenth of its time).
         with _gc_paused():
-            return self._append(items, dry_run=dry_run, labels=labels)
+            return self._append(items, dry_run=dry_run, labels=labels, signer=sign)
 
     def append_prepared(
         self,
@@ -176,6 +192,7 @@ class Log:
         *,
         labels: Sequence[str],
         dry_run: bool = False,
+        signer: SignerLike | None = None,
     ) -> list[Receipt]:
         """Append a batch :func:`~tracker.events.codec.prepare_events` prepared, as ``append``.
 
@@ -186,8 +203,11 @@ class Log:
         if len(labels) != len(prepared):
             msg = f"{len(labels)} labels for {len(prepared)} events: give one label per event"
             raise ValueError(msg)
+        sign = _signer(signer) or self.signer
         with _gc_paused():
-            return self._append_prepared(list(prepared), dry_run=dry_run, labels=labels)
+            return self._append_prepared(
+                list(prepared), dry_run=dry_run, labels=labels, signer=sign
+            )
 
     def _append(
         self,
@@ -195,12 +215,13 @@ class Log:
         *,
         dry_run: bool,
         labels: Sequence[str] | None,
+        signer: Signer | None,
     ) -> list[Receipt]:
         many = len(items) > 1
         prepared = prepare_events(
             items, lambda i: labels[i] if labels else f"event {i + 1}" if many else ""
         )
-        return self._append_prepared(prepared, dry_run=dry_run, labels=labels)
+        return self._append_prepared(prepared, dry_run=dry_run, labels=labels, signer=signer)
 
     def _append_prepared(
         self,
@@ -208,7 +229,11 @@ class Log:
         *,
         dry_run: bool,
         labels: Sequence[str] | None,
+        signer: Signer | None,
+        log_records: bool = False,
     ) -> list[Receipt]:
+        if not log_records:
+            _refuse_log_events(prepared, labels)
         with self.store.writer() as writer:
             try:
                 self._catch_up(writer)
@@ -222,7 +247,7 @@ class Log:
                 next_seq = self._index.seq + 1
                 return self._receipts(plan, next_seq)
             offset = int(writer.head().position) if isinstance(self.store, FileStore) else 0
-            records = writer.append([plan[i][0] for i in chosen])
+            records = writer.append([plan[i][0] for i in chosen], signer=signer)
             index = self._index
             digests = [plan[i][2] for i in chosen]
             add = index.add
@@ -237,6 +262,41 @@ class Log:
             except StaleIndexError:  # the records are written: the next use rebuilds the index
                 self._reset_index(discard=True)
         return self._receipts(plan, records[0].seq)
+
+    def rotate_key(self, old: SignerLike, new: Any) -> Receipt:
+        """Hand a recorder's roles over to a new key: append a ``key_rotation`` record,
+        signed by the old key, announcing the new one.
+
+        ``verify(keys=...)`` then trusts the new key as it trusted the old (the keys file
+        need not list it), and reports any record the old key signs after this one.
+
+        Args:
+            old: the key handed over (a key name, a ``SignerKey`` or a ``Signer``).
+            new: the new public key (``NAME+KEYID+KEY`` text, a ``VerifierKey``, or a
+                ``SignerKey``, whose public half is announced).
+        """
+        from tracker.proofs.keys import key_ref
+        from tracker.proofs.note import SignerKey, VerifierKey
+
+        signer = _signer(old)
+        assert signer is not None
+        if isinstance(new, SignerKey):
+            new = new.verifier()
+        verifier = new if isinstance(new, VerifierKey) else VerifierKey.parse(str(new))
+        if key_ref(verifier) == signer.by:
+            msg = f"{signer.by} cannot replace itself: give the new key"
+            raise InvalidInputError(msg)
+        event = {"type": "key_rotation", "key": verifier.as_kind(0x01).text(), "replaces": signer.by}
+        return self._append_log_record(event, signer)
+
+    def _append_log_record(self, event: dict[str, Any], signer: Signer) -> Receipt:
+        """Append one record about the log itself (its own door has checked it), signed."""
+        prepared = prepare_events([event], lambda _i: "")
+        with _gc_paused():
+            receipts = self._append_prepared(
+                prepared, dry_run=False, labels=None, signer=signer, log_records=True
+            )
+        return receipts[0]
 
     def _receipts(
         self, plan: list[tuple[dict[str, Any], str, str]], first_seq: int
@@ -458,6 +518,12 @@ class Log:
         if ref in index.retracted:
             msg = f"{label}: event '{ref}' has been retracted; it can no longer be referenced"
             raise UnknownIdError(msg)
+        if ref_type in _LOG_DOORS:
+            msg = (
+                f"{label}: '{ref}' is a record about the log itself ({ref_type}); events do "
+                "not point at it"
+            )
+            raise ConflictError(msg)
         kind = data["type"]
         fix_types = ("correction", "retraction", "supersession")
         if ref_type in fix_types:
@@ -503,6 +569,7 @@ class Log:
         topic: str | None = None,
         occurred: str | None = None,
         recorded: str | None = None,
+        by: str | None = None,
     ) -> Iterator[Record]:
         """Stream the raw records in sequence order, optionally filtered.
 
@@ -514,6 +581,9 @@ class Log:
                 ``..2026-01-12``): only events whose occurred interval overlaps it, that is,
                 which may have happened then. Events without a date are left out.
             recorded: a partial date or range: only records the log stored within it.
+            by: only records signed in the name of this key: ``NAME+KEYID`` (as records
+                name it), or ``NAME`` for any key of that name. A record's ``by`` is what it
+                claims; ``verify(keys=...)`` checks the claims.
 
         Raises:
             InvalidDateError: a range does not parse.
@@ -522,7 +592,7 @@ class Log:
         """
         occ = PartialDate.parse(occurred) if occurred is not None else None
         rec = PartialDate.parse(recorded) if recorded is not None else None
-        if type is not None:
+        if type is not None and type not in _LOG_DOORS:
             from tracker.events.flat import spec as flat_spec
 
             flat_spec(type)  # raises for an unknown type, with a suggestion
@@ -538,7 +608,10 @@ class Log:
                     hint = f"; did you mean '{guess}'?" if guess else ""
                     msg = f"no {kind} '{value}' is registered{hint} (see 'tracker {kind} list')"
                     raise UnknownIdError(msg)
-        return self._filtered(type, actor, topic, occ, rec)
+        if by is not None and not by.strip():
+            msg = "--by is empty: give a key's NAME or NAME+KEYID (see 'tracker key list')"
+            raise InvalidInputError(msg)
+        return self._filtered(type, actor, topic, occ, rec, by)
 
     def _filtered(
         self,
@@ -547,6 +620,7 @@ class Log:
         topic: str | None,
         occ: PartialDate | None,
         rec: PartialDate | None,
+        by: str | None = None,
     ) -> Iterator[Record]:
         rec_from = format_instant(rec.earliest) if rec and rec.earliest else None
         rec_to = format_instant(rec.latest) if rec and rec.latest else None
@@ -554,10 +628,17 @@ class Log:
             records = self.store.read()
         else:  # a prefix of the log: a store with an index on recorded time reads only it
             records = self.store.read_until(until_recorded=rec_to)
+        by_name = by if by is None or "+" not in by else None
         for record, _pos in records:
             event = record.event
             if type is not None and event["type"] != type:
                 continue
+            if by is not None:
+                signer = record.by
+                if signer is None or (
+                    signer != by if by_name is None else signer.rpartition("+")[0] != by_name
+                ):
+                    continue
             if rec_from is not None and record.recorded < rec_from:
                 continue
             if rec_to is not None and record.recorded > rec_to:
@@ -889,7 +970,7 @@ class Log:
         # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
         # and the event's bytes go straight to the validator, never through Python dicts.
         loads, validate = orjson.loads, EVENT_ADAPTER.validator.validate_json
-        hash_key, event_key, version = HASH_KEY, b'"event":', SCHEMA_VERSION
+        hash_key, event_key, versions = HASH_KEY, b'"event":', _VERSIONS
         store, seek = self.store, self.store.seek
         end = seek.known_at_end(cutoff) if cutoff is not None else None
         # A walk over the whole log from where the seek samples end fills them in on the way.
@@ -903,7 +984,7 @@ class Log:
                 tail = None
             if (
                 tail is None
-                or tail.get("v") != version
+                or tail.get("v") not in versions
                 or tail.get("prev") != prev
                 or hash_at(line, i) != tail.get("hash")
             ):
@@ -1032,7 +1113,21 @@ class Log:
                     cli_hint=" (see 'tracker log' for ids)",
                 )
             raise UnknownIdError(msg)
-        return view
+        seqs = {view.seq, *(h.seq for h in view.history)}
+        return replace(view, recorders=self.recorders(seqs))
+
+    def recorders(self, seqs: Iterable[int]) -> dict[int, str | None]:
+        """Who each of these records claims recorded it (``NAME+KEYID``; None: unsigned).
+
+        A claim: ``verify(keys=...)`` checks every record's signature.
+        """
+        out: dict[int, str | None] = {}
+        store = self.store
+        for seq in sorted(set(seqs)):
+            for record, _pos in store.read(store.position_of(seq - 1)):
+                out[seq] = record.by if record.seq == seq else None
+                break
+        return out
 
     # --- integrity -------------------------------------------------------------------------
 
@@ -1058,27 +1153,45 @@ class Log:
 
         return tree_head(self)
 
-    def verify(self, *, head: str | Head | Checkpoint | None = None) -> VerifyReport:
-        """Walk the chain: every line canonical, every hash right, sequence unbroken.
+    def verify(
+        self,
+        *,
+        head: str | Head | Checkpoint | None = None,
+        keys: str | os.PathLike[str] | list[TrustedKey] | None = None,
+    ) -> VerifyReport:
+        """Walk the chain: every line canonical, every hash right, sequence unbroken; every
+        erased record named by an erasure; with ``keys``, every record's signature.
 
         Args:
             head: a published head the log must still extend: the note ``tracker head``
                 prints (see :meth:`tree_head`; a tree head's Merkle root is checked too), an
                 older hash-chain note (:meth:`checkpoint`), ``SEQ:HASH``, or a Head.
+            keys: the log's trusted keys (a keys file's path, or
+                :func:`tracker.proofs.keys.read_trusted`'s list). When they name a
+                ``recorder`` or an ``eraser``, every record must be signed by a key that may
+                sign it (:mod:`tracker.proofs.audit` says what is checked); keys with other
+                roles only check a head's signatures (the CLI's ``--head``).
 
         Raises:
-            InvalidInputError: ``head`` is neither form.
+            InvalidInputError: ``head`` is neither form, or the keys file cannot be read.
             TornTailError: the end is torn (repair first).
             IntegrityError: names the first bad sequence number (``seq``), or says how the
-                log fails to extend ``head``.
+                log fails to extend ``head``; for records that fail the signature or erasure
+                checks, ``findings`` lists them (one line each, the first ones).
         """
+        trusted = _trusted(keys)
+        audit = None
+        if trusted is not None and any(t.roles & {"recorder", "eraser"} for t in trusted):
+            from tracker.proofs.audit import Audit
+
+            audit = Audit(trusted)
         want = _parse_head(head) if head is not None else None
         current = self.store.head()  # raises TornTailError on a damaged end
         want_seq = want.seq if want is not None else -1
         seen_want = want is None or want.seq == 0
         prev, expected, last_recorded = ZERO_HASH, 1, ""
         loads, dumps, sort_keys = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
-        hash_key, keys, version = HASH_KEY, _RECORD_KEYS, SCHEMA_VERSION
+        hash_key, record_keys, version = HASH_KEY, _RECORD_KEYS, SCHEMA_VERSION
         for line, _pos in self.store.read_lines():
             # The fast path checks everything check_line does, without building a Record;
             # any doubt falls through to check_line, which names the fault.
@@ -1088,10 +1201,12 @@ class Log:
                 recorded = data["recorded"]
                 record_hash = data["hash"]
                 ok = (
-                    data.keys() == keys
+                    (
+                        (data.keys() == record_keys and data["v"] == version)
+                        or v2_members_ok(data)
+                    )
                     and data["seq"] == expected
                     and data["prev"] == prev
-                    and data["v"] == version
                     and type(data["event"]) is dict
                     and type(recorded) is str
                     and recorded >= last_recorded
@@ -1106,6 +1221,13 @@ class Log:
             if not ok:
                 record = check_line(line, expected, prev, last_recorded)
                 recorded, record_hash = record.recorded, record.hash
+                data = record.to_dict()
+            if audit is not None or data["v"] != version:
+                if audit is None:  # signed records: check erasures (signatures need keys)
+                    from tracker.proofs.audit import Audit
+
+                    audit = Audit(None)
+                audit.see(data, line)
             if expected == 1 and want is not None and want.seq > 0 and want.origin is not None:
                 origin = origin_of(record_hash)
                 if origin != want.origin:
@@ -1136,7 +1258,12 @@ class Log:
             from tracker._proofs import tree_for
 
             tree_for(self, want.seq, want.root)
-        return VerifyReport(count, Head(count, prev, last_recorded or None, current.position))
+        report = audit.finish() if audit is not None else None
+        if report is not None and report.findings:
+            raise _audit_error(report.findings)
+        return VerifyReport(
+            count, Head(count, prev, last_recorded or None, current.position), report
+        )
 
     def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:
         """Prove that this log extends ``other``: it holds every record of ``other``, byte for
@@ -1183,6 +1310,9 @@ class Log:
 
 
 _RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
+_VERSIONS = (SCHEMA_VERSION, SIGNED_VERSION)
+"""The record versions replay's fast path reads (its hash check covers a version 2 record's
+event through its digest: :func:`tracker.store.records.hash_at`)."""
 
 
 _FOLLOW_WAIT = 60.0
@@ -1289,6 +1419,9 @@ class EventView:
     """The replay's record time (None: the whole log)."""
     known_seq: int | None = None
     """When known_at was given as a record number: that record."""
+    recorders: dict[int, str | None] = field(default_factory=dict)
+    """Who each record of its history claims recorded it (``NAME+KEYID``), by sequence
+    number; None: unsigned."""
 
 
 def _event_view(state: State, event_id: str) -> EventView | None:
@@ -1376,6 +1509,67 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
+SignerLike = Signer | str | Any
+"""What signs appends: a key's name (in the config directory), a ``SignerKey`` or a ``Signer``."""
+
+
+def _signer(value: SignerLike | None) -> Signer | None:
+    """A record signer from a key name, a private key or a signer (None: unsigned)."""
+    if value is None or isinstance(value, Signer):
+        return value
+    from tracker.proofs.keys import record_signer
+    from tracker.proofs.note import SignerKey
+
+    if isinstance(value, str | SignerKey):
+        return record_signer(value)
+    msg = f"signer: expected a key name, a SignerKey or a Signer, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _refuse_log_events(
+    prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]], labels: Sequence[str] | None
+) -> None:
+    """Records about the log itself (erasures, key rotations, ...) have their own doors; and
+    ``erased-N`` ids belong to erased records' placeholders."""
+    for i, (_event, data, _digest) in enumerate(prepared):
+        kind, event_id = data["type"], data["id"]
+        at = f"{labels[i]}: " if labels else f"event {i + 1}: " if len(prepared) > 1 else ""
+        if kind in _LOG_DOORS:
+            msg = f"{at}{kind} records are written by {_LOG_DOORS[kind]}, not appended"
+            raise InvalidInputError(msg)
+        if event_id.startswith("erased-") and event_id[7:].isdigit():
+            msg = f"{at}the id '{event_id}' is kept for erased records: choose another id"
+            raise InvalidInputError(msg)
+
+
+_LOG_DOORS = {
+    "erased": "'tracker erase' (it stands for an erased event)",
+    "erasure": "'tracker erase'",
+    "key_rotation": "'tracker key rotate'",
+    "predecessor": "'tracker carry'",
+}
+
+
+def _trusted(keys: str | os.PathLike[str] | list[TrustedKey] | None) -> list[TrustedKey] | None:
+    if keys is None or isinstance(keys, list):
+        return keys
+    from tracker.proofs.keys import read_trusted
+
+    return read_trusted(os.fspath(keys))
+
+
+def _audit_error(findings: list[Finding]) -> IntegrityError:
+    """One line for records that fail the signature or erasure checks (the first named)."""
+    first = findings[0]
+    msg = str(first)
+    if len(findings) > 1:
+        others = ", ".join(str(f.seq) for f in findings[1:6])
+        more = "..." if len(findings) > 6 else ""
+        msg += f" (and {len(findings) - 1} more: {others}{more}; see --json)"
+    shown = [str(f) for f in findings[:MAX_PROBLEMS]]
+    return IntegrityError(msg, seq=first.seq, findings=shown, count=len(findings))
+
+
 def _parse_head(head: str | Head | Checkpoint) -> Checkpoint:
     if isinstance(head, Checkpoint):
         return head
@@ -1399,6 +1593,7 @@ def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
     create: bool = False,
     clock: Clock | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    signer: SignerLike | None = None,
 ) -> Log:
     """Open the log at ``location`` (a path, a PostgreSQL URL, ``:memory:``, or a Store).
 
@@ -1409,25 +1604,32 @@ def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
         clock: the recorded-time clock (tests and the bundled example only). Unset, file logs
             use this machine's clock and PostgreSQL logs the server's.
         lock_timeout: seconds to wait for another writer before giving up.
+        signer: sign every append with this key: the name of one of your keys (``tracker key
+            list``; the CLI takes ``--sign KEY`` or ``$TRACKER_SIGNING_KEY``), a
+            :class:`~tracker.proofs.note.SignerKey`, or a
+            :class:`~tracker.store.records.Signer`. Signed appends are version 2 records:
+            each names its recorder, the batch's last carries one Ed25519 signature, and
+            each can be erased later (:meth:`Log.erase`). ``verify(keys=...)`` checks them.
 
     Raises:
         LogNotFoundError: no log there and ``create`` is false.
         TornTailError: the log ends in a torn line or unfinished batch (see ``repair``).
     """
     stamp = clock or system_clock
+    signer = _signer(signer)  # an unknown key is said before anything is opened or created
     if isinstance(location, Store):
-        return Log(location)
+        return Log(location, signer=signer)
     if is_database_url(location):
         store = _database()(
             str(location), clock=clock, lock_timeout=lock_timeout, create=create
         )
-        return Log(store)
+        return Log(store, signer=signer)
     if str(location) == ":memory:":
-        return Log(MemoryStore(clock=stamp))
+        return Log(MemoryStore(clock=stamp), signer=signer)
     path = os.fspath(location)
     if create and not os.path.lexists(path):
-        return Log(FileStore.create(path, clock=stamp, lock_timeout=lock_timeout))
-    return Log(FileStore(path, clock=stamp, lock_timeout=lock_timeout))
+        return Log(FileStore.create(path, clock=stamp, lock_timeout=lock_timeout), signer=signer)
+    return Log(FileStore(path, clock=stamp, lock_timeout=lock_timeout), signer=signer)
 
 
 def init(location: str | os.PathLike[str], *, clock: Clock | None = None) -> Log:

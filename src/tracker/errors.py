@@ -181,15 +181,26 @@ class TornTailError(TrackerError):
 class IntegrityError(TrackerError):
     """The chain is broken, a line is not canonical, or the log does not extend a published head.
 
-    ``seq`` is the first bad sequence number where one can be named.
+    ``seq`` is the first bad sequence number where one can be named. ``findings`` lists, one
+    line each, the records that fail ``verify``'s signature or erasure checks (the first
+    :data:`MAX_PROBLEMS`; ``count`` says how many in all), when there are any.
     """
 
     code: ErrorCode = "integrity"
     exit_code = 5
 
-    def __init__(self, message: str, *, seq: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        seq: int | None = None,
+        findings: list[str] | None = None,
+        count: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.seq = seq
+        self.findings = findings
+        self.count = len(findings) if count is None and findings is not None else count
 
 
 class StorageError(TrackerError, OSError):

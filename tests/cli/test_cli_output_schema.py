@@ -154,7 +154,15 @@ def test_every_command_with_json_output_is_covered(grok: Path, cli: Run, tmp_pat
     assert covered | checked | set(PROOF_COMMANDS) == set(COMMANDS)
 
 
-PROOF_COMMANDS = ("key new", "key list", "key export", "cosign", "prove", "check-proof")
+PROOF_COMMANDS = (
+    "key new",
+    "key list",
+    "key export",
+    "key rotate",
+    "cosign",
+    "prove",
+    "check-proof",
+)
 """The commands the test below runs (keys in the test's own config directory)."""
 
 
@@ -189,6 +197,27 @@ def test_proof_commands_match_their_schemas(
     (tmp_path / "head-2.txt").write_text(cli("head").out)
     run("prove", "prove --from head-w.txt --to head-2.txt --out c.proof")
     run("check-proof", "check-proof c.proof --from head-w.txt --to head-2.txt")
+    # signed records: a batch of two, a rotation, verify --keys, and the log's record forms
+    run("key new", "key new news.example/alice-2027")
+    keys.write_text(f"{alice['public_key']} publisher recorder\n")  # type: ignore[index]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        '{"type": "topic", "topic": "t1", "name": "T1"}\n{"type": "topic", "topic": "t2", "name": "T2"}\n'
+    )
+    assert cli(f"import {batch} --sign news.example/alice").status == 0
+    run("key rotate", "key rotate news.example/alice news.example/alice-2027")
+    assert cli("add topic --topic t3 --name T3 --sign news.example/alice-2027").status == 0
+    log = check(schema_of(cli, "log"), cli("log --recorded 2000.. --by news.example --json").out)
+    assert log == {"records": []}  # no key is named 'news.example' alone
+    signed = check(schema_of(cli, "log"), cli("log --json").out)
+    assert [r["v"] for r in signed["records"][-4:]] == [2, 2, 2, 2]  # type: ignore[index]
+    follow = cli("follow --after 34 --timeout 0 --json")
+    for line in follow.out.splitlines():
+        check(schema_of(cli, "follow"), line)
+    failed = cli(f"verify --keys {keys} --json")
+    assert failed.status == 5
+    error = check(schema_of(cli, "error"), failed.err)
+    assert error["error"]["count"] == 1  # type: ignore[index]  # the 34 unsigned records, one run
 
 
 def test_unknown_output_is_refused_with_a_suggestion(cli: Run) -> None:

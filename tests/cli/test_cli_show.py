@@ -38,6 +38,7 @@ def test_show_as_known_before_the_verification(grok_log: Path, cli: Run) -> None
     assert data["verifications"] == []
     assert data["history"] == [
         {
+            "by": None,
             "id": "paywall-move",
             "kind": "recorded",
             "reason": None,

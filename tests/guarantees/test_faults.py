@@ -233,7 +233,7 @@ def test_a_file_that_is_not_a_log_is_refused_untouched(tmp_path: Path, content: 
 
 def _newer(record: dict[str, Any]) -> bytes:
     body = {k: v for k, v in record.items() if k != "hash"}
-    body["v"] = 2
+    body["v"] = 3
     body["hash"] = compute_hash(body)
     return orjson.dumps(body, option=orjson.OPT_SORT_KEYS) + b"\n"
 

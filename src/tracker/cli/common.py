@@ -235,13 +235,36 @@ def log_path(args: argparse.Namespace) -> tuple[str, str]:
     return DEFAULT_LOG, "default"
 
 
-def open_log(args: argparse.Namespace) -> tracker.Log:
-    """Open the log the user chose; a missing log says how to create or choose one."""
+ENV_SIGNING_KEY = "TRACKER_SIGNING_KEY"
+
+
+def add_sign_option(parser: argparse.ArgumentParser) -> None:
+    """``--sign KEY`` for a command that appends (default: ``$TRACKER_SIGNING_KEY``)."""
+    parser.add_argument(
+        "--sign",
+        dest="signer",
+        metavar="KEY",
+        help=(
+            f"sign what is appended with your key KEY (default: ${ENV_SIGNING_KEY}; "
+            "see 'tracker key list')"
+        ),
+    )
+
+
+def open_log(args: argparse.Namespace, *, signing: bool = False) -> tracker.Log:
+    """Open the log the user chose; a missing log says how to create or choose one.
+
+    ``signing``: the command appends, so its appends are signed with ``--sign KEY`` or, when
+    that is not given, ``$TRACKER_SIGNING_KEY`` (an empty value counts as unset).
+    """
     import tracker
 
     path, origin = log_path(args)
+    signer = None
+    if signing:
+        signer = getattr(args, "signer", None) or os.environ.get(ENV_SIGNING_KEY, "").strip() or None
     with explain_missing_log(path, origin):
-        return tracker.open(path, clock=getattr(args, "clock", None))
+        return tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
 
 
 @contextlib.contextmanager
@@ -638,6 +661,7 @@ __all__ = [
     "log_path",
     "note_units",
     "open_log",
+    "add_sign_option",
     "plural",
     "replay",
     "say",

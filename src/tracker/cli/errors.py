@@ -134,8 +134,12 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                 noun += "" if count == 1 else "s"
                 _say(f"tracker: {count} {noun}; nothing was imported")
         else:
+            # the records verify --keys finds failing: one line (the first, and how many
+            # more); with --json each one, under problems
+            findings = getattr(exc, "findings", None)
+            extra = None if findings is None else {"problems": findings, "count": exc.count}  # type: ignore[attr-defined]
             # the command line's advice in place of the library's (Python's) advice
-            _print_error(exc.code, exc.message + exc.cli_hint, as_json=as_json)
+            _print_error(exc.code, exc.message + exc.cli_hint, as_json=as_json, extra=extra)
         return exc.exit_code
     except KeyboardInterrupt:
         _print_error("interrupted", "interrupted", as_json=as_json)

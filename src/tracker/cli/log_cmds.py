@@ -11,6 +11,7 @@ from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
     add_date_options,
+    add_sign_option,
     check_range,
     clip,
     command,
@@ -130,6 +131,7 @@ def register(subparsers: Any) -> None:
         help="the file's format (default: from its name or content)",
     )
     p.add_argument("--dry-run", action="store_true", help="check everything, append nothing")
+    add_sign_option(p)
 
     p = command(
         subparsers,
@@ -155,6 +157,11 @@ def register(subparsers: Any) -> None:
         "--occurred", metavar="RANGE", help="only events that may have occurred in this range"
     )
     p.add_argument("--recorded", metavar="RANGE", help="only records stored in this range")
+    p.add_argument(
+        "--by",
+        metavar="KEY",
+        help="only records signed in the name of this key (NAME, or NAME+KEYID as records name it)",
+    )
 
     p = command(
         subparsers,
@@ -224,7 +231,10 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--keys",
         metavar="FILE",
-        help="trusted public keys (from 'tracker key export'): the --head note's signatures must verify",
+        help=(
+            "the log's trusted keys (one 'tracker key export' line each, with roles): every "
+            "record must be signed by one, and the --head note's signatures must verify"
+        ),
     )
 
     p = command(
@@ -350,6 +360,7 @@ def _register_add(subparsers: Any) -> None:
             handler=_add,
         )
         sub.add_argument("--dry-run", action="store_true", help="check the event, append nothing")
+        add_sign_option(sub)
         if words[1:2] == [name]:  # only the type typed needs its flags
             add_event_flags(sub, spec(name))
 
@@ -359,7 +370,7 @@ def _add(args: argparse.Namespace) -> None:
     from tracker.events.flat import apply_patch, build
 
     flat = build(args.event_type, args.flat, flags=True)
-    with open_log(args) as log:
+    with open_log(args, signing=True) as log:
         try:
             if flat.patch:
                 given = flat.data.get("replacement")
@@ -511,7 +522,7 @@ def _import(args: argparse.Namespace) -> None:
 
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
-        with open_log(args) as log:
+        with open_log(args, signing=True) as log:
             loaded = prepare_file(args.file, format=args.format, progress=progress)
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.prepared):,} events...")
@@ -576,6 +587,7 @@ def _log(args: argparse.Namespace) -> None:
         "topic": args.topic,
         "occurred": args.occurred,
         "recorded": args.recorded,
+        "by": args.by,
     }
     with open_log(args) as log:
         records = log.records(**filters)
@@ -649,6 +661,7 @@ def _show(args: argparse.Namespace) -> None:
                 "recorded": h.recorded,
                 "id": h.event.id,
                 "reason": h.reason,
+                "by": view.recorders.get(h.seq),
             }
             for h in view.history
         ],
@@ -716,7 +729,9 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
             what = (
                 "recorded" if h.kind == "recorded" else f"{h.kind} {h.event.id}: {h.reason}"
             )
-            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {one_line(what)}")
+            by = view.recorders.get(h.seq)
+            signed = f" (signed by {one_line(by)})" if by else ""
+            lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {one_line(what)}{signed}")
     if view.superseded_by:
         lines.append(f"superseded by {view.superseded_by}")
     if view.verifications:
@@ -818,20 +833,19 @@ def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[st
 def _verify(args: argparse.Namespace) -> None:
     head = _read_head(args.head) if args.head is not None else None
     signed = None
+    trusted = None
+    if args.keys is not None:
+        from tracker.proofs.keys import read_trusted
+
+        trusted = read_trusted(args.keys)
     with open_log(args) as log:
         if args.extends:
             with explain_missing_log(args.extends, "source", "to compare with"):
                 report = log.extends(args.extends)
-        else:
-            report = log.verify()
+        if not args.extends or head is not None or trusted is not None:
+            report = log.verify(head=head, keys=trusted)
         if head is not None:
-            report = log.verify(head=head)
             signed = _tree_head(head, args.keys)
-        elif args.keys is not None:
-            from tracker.errors import InvalidInputError
-
-            msg = "--keys checks the signatures of a head: give it with --head NOTE"
-            raise InvalidInputError(msg)
     last = report.head
     result: dict[str, Any] = {
         "ok": True,
@@ -843,8 +857,43 @@ def _verify(args: argparse.Namespace) -> None:
         "extends_log": None,
         "root": None,
         "signatures": [],
+        "signed": None,
+        "recorders": [],
+        "rotations": [],
+        "erasures": [],
     }
     text = f"ok: {report.records} records, chain intact"
+    audit = report.audit
+    if audit is not None and audit.keys_checked:
+        result["signed"] = audit.signed
+        result["recorders"] = [
+            {"key": key, "records": n} for key, n in sorted(audit.recorders.items())
+        ]
+        result["rotations"] = [
+            {"record": seq, "old": old, "new": new} for seq, old, new in audit.rotations
+        ]
+        names = ", ".join(f"{k} ({n})" for k, n in sorted(audit.recorders.items()))
+        text += f"; every record signed by a trusted key: {names or 'none'}"
+    elif trusted is not None:
+        text += "; record signatures not checked (the keys file names no recorder or eraser)"
+    if audit is not None and audit.erasures:
+        result["erasures"] = [
+            {
+                "record": e.seq,
+                "erased": list(e.records),
+                "reason": e.reason,
+                "ordered_by": e.ordered_by,
+                "by": e.by,
+            }
+            for e in audit.erasures
+        ]
+        for e in audit.erasures:
+            erased = ", ".join(str(r) for r in e.records)
+            noun = "record" if len(e.records) == 1 else "records"
+            text += (
+                f"; record {e.seq} erased {noun} {erased} ({clip(e.reason, 80)}; "
+                f"ordered by {clip(e.ordered_by, 60)})"
+            )
     if head is not None:
         from tracker.store.checkpoint import Checkpoint
 

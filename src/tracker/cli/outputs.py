@@ -18,6 +18,7 @@ from tracker.projections.diff import CLOCKS, StateDiff
 from tracker.projections.disputes import PLACEMENTS, VERDICTS, Disputes
 from tracker.projections.figures import FigureSeries
 from tracker.projections.posture import Posture
+from tracker.projections.registry import ACTOR_ROW, TOPIC_ROW
 from tracker.projections.shape import (
     Field,
     Shape,
@@ -42,6 +43,16 @@ def _event() -> dict[str, Any]:
     return event_schema()
 
 
+def _stored_event() -> dict[str, Any]:
+    """An event as a record holds it: one of the vocabulary, or a record about the log."""
+    from tracker.events.log_events import json_schema as log_event_schema
+
+    events, log_events = event_schema(), log_event_schema()
+    defs = {**events.pop("$defs", {}), **log_events.pop("$defs", {})}
+    events.pop("$schema", None)
+    return {"anyOf": [events, log_events], "$defs": defs}
+
+
 def _record() -> dict[str, Any]:
     return RECORD.json_schema()
 
@@ -54,17 +65,48 @@ BATCH = Shape(
     integer("index", "this record's place in it, from 0"),
 )
 
-RECORD = Shape(
-    "record",
-    "One record of the log, exactly as stored (keys sorted; see the README's record format).",
+_RECORD_FIELDS: tuple[Field, ...] = (
     nested("batch", BATCH, "the batch it was appended in", many=False),
-    document("event", "the event, as recorded", _event),
+    document("event", "the event, as recorded (or a record about the log itself)", _stored_event),
     text("hash", "SHA-256 of the record without this field (lowercase hex)"),
     text("prev", "the hash of the record before (64 zeros for the first)"),
     instant("recorded", "when the log stored it"),
     integer("seq", "its sequence number, from 1"),
     integer("v", "the record format's version"),
 )
+
+RECORD = Shape(
+    "record",
+    "One record of the log, exactly as stored (keys sorted; see the README's record format).",
+    *_RECORD_FIELDS,
+)
+
+_SIGNED = (
+    text("by", "version 2: the recorder's key, NAME+KEYID"),
+    text("digest", "version 2: SHA-256 of the nonce's bytes and the event's canonical bytes"),
+)
+_NONCE = text("nonce", "version 2: the event's salt, 32 random bytes in hex (gone once erased)")
+_SIG = text("sig", "version 2: the batch's Ed25519 signature, base64 (on its last record)")
+
+
+def _signed_record(name: str, description: str, *extra: Field) -> Shape:
+    return Shape(name, description, *_RECORD_FIELDS, *_SIGNED, *extra)
+
+
+SIGNED_RECORD = _signed_record(
+    "signed_record", "A signed (version 2) record inside its batch.", _NONCE
+)
+SIGNED_RECORD_LAST = _signed_record(
+    "signed_record_last", "A signed (version 2) record that closes its batch.", _NONCE, _SIG
+)
+ERASED_RECORD = _signed_record(
+    "erased_record", "An erased record inside its batch: a placeholder for its event."
+)
+ERASED_RECORD_LAST = _signed_record(
+    "erased_record_last", "An erased record that closes its batch.", _SIG
+)
+RECORDS = (RECORD, SIGNED_RECORD, SIGNED_RECORD_LAST, ERASED_RECORD, ERASED_RECORD_LAST)
+"""The forms a stored record takes (version 1; version 2 signed or erased, in or closing a batch)."""
 
 SUMMARY = Shape(
     "summary",
@@ -85,6 +127,7 @@ HISTORY_ITEM = Shape(
     instant("recorded", "when the log stored it"),
     text("id", "the event recorded, or the fix"),
     text("reason", "the fix's reason", nullable=True),
+    text("by", "the key that signed this record, NAME+KEYID (null: unsigned)", nullable=True),
 )
 
 SHOWN_VERIFICATION = Shape(
@@ -95,35 +138,6 @@ SHOWN_VERIFICATION = Shape(
     text("verdict", "what they found", choices=VERDICTS),
     date("occurred", "when the verification was published"),
     text("finding", "what they found, in words", nullable=True),
-)
-
-ACTOR_RELATION = Shape(
-    "actor_relation",
-    "A relation an actor's registration declares.",
-    text("type", "the relation (developed_by, runs_on, led_by, ...)"),
-    text("target", "the actor it points at"),
-)
-
-ACTOR_ROW = Shape(
-    "registered_actor",
-    "A registered actor.",
-    text("actor", "its id"),
-    text("name", "its display name"),
-    text("kind", "what sort of actor it is"),
-    texts("aliases", "other names it goes by"),
-    text("jurisdiction", "where it operates", nullable=True),
-    nested("relations", ACTOR_RELATION, "the relations its registration declares"),
-    text("event", "the id of the event that registered it"),
-    integer("seq", "the record number of that event"),
-)
-
-TOPIC_ROW = Shape(
-    "registered_topic",
-    "A registered topic.",
-    text("topic", "its id"),
-    text("name", "its name"),
-    text("description", "what it covers", nullable=True),
-    text("event", "the id of the event that registered it"),
 )
 
 SIGNATURE = Shape(
@@ -141,6 +155,36 @@ KEY = Shape(
     text("name", "the key's name"),
     text("public_key", "the public key, NAME+KEYID+KEY"),
 )
+
+
+RECORDER = Shape(
+    "recorder",
+    "A recorder key and how many records it signed (their signatures checked out).",
+    text("key", "the key, NAME+KEYID"),
+    integer("records", "records it signed"),
+)
+
+ROTATION = Shape(
+    "rotation",
+    "A key handed over to a new one (tracker key rotate).",
+    integer("record", "the key_rotation record"),
+    text("old", "the key handed over, NAME+KEYID"),
+    text("new", "the new key, NAME+KEYID"),
+)
+
+ERASURE = Shape(
+    "erasure",
+    "An erasure record: what it erased, why, and who ordered and signed it.",
+    integer("record", "the erasure record"),
+    document("erased", "the records erased (their content is gone)", lambda: _seqs()),
+    text("reason", "why"),
+    text("ordered_by", "who ordered it"),
+    text("by", "the key that signed the erasure, NAME+KEYID"),
+)
+
+
+def _seqs() -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "integer", "minimum": 1}}
 
 
 def _object() -> dict[str, Any]:
@@ -194,9 +238,14 @@ SHAPES: dict[str, Shape] = {
     "log": Shape(
         "log",
         "The log's records, in sequence order.",
-        nested("records", RECORD, "the records, exactly as stored"),
+        nested("records", RECORDS, "the records, exactly as stored"),
     ),
+    # One line of `follow --json` is a record in any of its forms (these are not flags):
     "follow": RECORD,
+    "follow --signed": SIGNED_RECORD,
+    "follow --signed-last": SIGNED_RECORD_LAST,
+    "follow --erased": ERASED_RECORD,
+    "follow --erased-last": ERASED_RECORD_LAST,
     "show": merge(
         "show",
         "One event as the log holds it, with its history and verifications.",
@@ -235,6 +284,14 @@ SHAPES: dict[str, Shape] = {
         text("hash", "the last record's hash"),
         text("extends_head", "the published head it extends (--head)", nullable=True),
         text("extends_log", "the other log it extends (--extends)", nullable=True),
+        integer(
+            "signed",
+            "records whose signature checked out (null: not checked, no recorder in --keys)",
+            nullable=True,
+        ),
+        nested("recorders", RECORDER, "with --keys: each recorder key and its records"),
+        nested("rotations", ROTATION, "with --keys: the key rotations that took effect"),
+        nested("erasures", ERASURE, "the erasure records, in log order"),
     ),
     "head": Shape(
         "head",
@@ -340,6 +397,14 @@ SHAPES: dict[str, Shape] = {
     ),
     "key list": Shape("key_list", "Your key pairs.", nested("keys", KEY, "by name")),
     "key export": KEY,
+    "key rotate": Shape(
+        "key_rotate",
+        "A key handed over: the key_rotation record appended.",
+        text("id", "the record's event id"),
+        integer("seq", "the record's number"),
+        text("old", "the key handed over, NAME+KEYID"),
+        text("new", "the new key, NAME+KEYID"),
+    ),
     "cosign": Shape(
         "cosign",
         "A head cosigned.",
@@ -384,7 +449,11 @@ SHAPES: dict[str, Shape] = {
                 "The error.",
                 text("code", "a stable error code"),
                 text("message", "one line: what is wrong and how to fix it"),
-                texts("problems", "for an error that lists problems (an import): each one"),
+                texts(
+                    "problems",
+                    "for an error that lists problems (an import's bad lines; the records "
+                    "verify --keys finds failing): each one",
+                ),
                 integer("count", "how many problems there are in all (null: none listed)",
                         nullable=True),
             ),

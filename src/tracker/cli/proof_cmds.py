@@ -1,4 +1,4 @@
-"""Keys, signed heads and proofs: ``tracker key new|list|export``, ``cosign``, ``prove`` and
+"""Keys, signed heads and proofs: ``tracker key new|list|export|rotate``, ``cosign``, ``prove`` and
 ``check-proof``. (``tracker head --sign`` and ``verify --keys`` live with head and verify.)"""
 
 from __future__ import annotations
@@ -69,6 +69,24 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--witness", action="store_true", help="the cosignature key (type 0x04) a witness signs with"
     )
+    p = command(
+        actions,
+        "rotate",
+        help="hand your recorder roles to a new key, in a record the old key signs",
+        description=(
+            "Append a key_rotation record to the log, signed by OLD, announcing NEW's public\n"
+            "key. 'tracker verify --keys' then trusts NEW as it trusted OLD (the keys file need\n"
+            "not list it) and reports any record OLD signs after this one. NEW is one of your\n"
+            "keys, or a public key (NAME+KEYID+KEY) a colleague exported."
+        ),
+        example=(
+            "tracker key rotate newsroom.example/alice newsroom.example/alice-2027\n"
+            "tracker key rotate newsroom.example/alice 'newsroom.example/bob+9c8d7e6f+AYz...'"
+        ),
+        handler=_key_rotate,
+    )
+    p.add_argument("old", metavar="OLD", help="the key handed over (one of yours)")
+    p.add_argument("new", metavar="NEW", help="the new key: one of yours, or a public key")
 
     p = command(
         subparsers,
@@ -211,6 +229,23 @@ def _key_export(args: argparse.Namespace) -> None:
     key = load_key(args.name)
     public = key.verifier(COSIGNATURE if args.witness else ED25519).text()
     _emit("key export", {"name": key.name, "public_key": public}, args.json, public)
+
+
+def _key_rotate(args: argparse.Namespace) -> None:
+    from tracker.proofs.keys import key_ref, load_key
+    from tracker.proofs.note import VerifierKey
+
+    old = load_key(args.old)
+    new = VerifierKey.parse(args.new) if "+" in args.new else load_key(args.new).verifier()
+    with open_log(args) as log:
+        receipt = log.rotate_key(old, new)
+    old_ref, new_ref = key_ref(old), key_ref(new)
+    emit(
+        {"id": receipt.id, "seq": receipt.seq, "old": old_ref, "new": new_ref},
+        args.json,
+        f"record {receipt.seq}: {old_ref} hands over to {new_ref}; sign with the new key "
+        f"from now on (export it: tracker key export {new.name})",
+    )
 
 
 # --- cosign, prove, check-proof --------------------------------------------------------------

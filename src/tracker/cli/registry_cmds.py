@@ -6,6 +6,7 @@ import argparse
 
 from tracker.cli.common import (
     add_date_options,
+    add_sign_option,
     command,
     dates,
     emit,
@@ -47,6 +48,7 @@ def register(subparsers: Any) -> None:
         )
         p.set_defaults(kind=kind)
         p.add_argument("--dry-run", action="store_true", help="check, append nothing")
+        add_sign_option(p)
         if words[:2] == [kind, "add"]:
             from tracker.cli.flags import add_event_flags
             from tracker.events.flat import spec
@@ -91,7 +93,7 @@ def _add(args: argparse.Namespace) -> None:
     from tracker.events.flat import build
 
     flat = build(args.kind, args.flat, flags=True)
-    with open_log(args) as log:
+    with open_log(args, signing=True) as log:
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
     slug = flat.data[args.kind]
     result = {

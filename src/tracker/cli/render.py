@@ -71,6 +71,15 @@ def describe(event: AnyEvent) -> str:
         return f"retracts {ev.retracts}: {ev.reason}"
     if kind == "supersession":
         return f"{ev.by} supersedes {ev.supersedes}: {ev.reason}"
+    if kind == "erasure":
+        records = ", ".join(str(r) for r in ev.records)
+        return f"erases record{'s' if len(ev.records) > 1 else ''} {records}: {ev.reason} (ordered by {ev.ordered_by})"
+    if kind == "erased":
+        return "erased (its content is gone; see the erasure that names it)"
+    if kind == "key_rotation":
+        return f"{ev.replaces} hands over to {ev.key.rsplit('+', 1)[0]}"
+    if kind == "predecessor":
+        return f"carries on the older log {str(ev.head).splitlines()[0][:60]}"
     return str(kind)
 
 

@@ -93,6 +93,8 @@ def _validate(data: Any, where: str) -> AnyEvent:
     kind = data.get("type") if type(data) is dict else None
     if type(kind) is str:
         model = EVENT_TYPES.get(kind)
+        if model is None and kind in _log_types():
+            return _log_event(data, where)
         if model is not None:
             # The union would pick this model by its tag; its own validator is built alone
             # (not every model's), and gives the same event. A problem is left to the union,
@@ -106,6 +108,21 @@ def _validate(data: Any, where: str) -> AnyEvent:
         if isinstance(data, bytes | str):
             return EVENT_ADAPTER.validate_json(data)
         return EVENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise InvalidEventError(format_validation_error(exc, data, where=where)) from None
+
+
+def _log_types() -> dict[str, Any]:
+    from tracker.events.log_events import LOG_EVENT_TYPES
+
+    return LOG_EVENT_TYPES
+
+
+def _log_event(data: Any, where: str) -> AnyEvent:
+    """A record about the log itself (:mod:`tracker.events.log_events`), validated by its model."""
+    model = _log_types()[data["type"]]
+    try:
+        return cast("AnyEvent", model.model_validate(data))
     except ValidationError as exc:
         raise InvalidEventError(format_validation_error(exc, data, where=where)) from None
 
@@ -190,7 +207,13 @@ def load_event(data: Mapping[str, Any], *, seq: int | None = None) -> AnyEvent:
     try:
         return EVENT_ADAPTER.validate_python(data)
     except ValidationError as exc:
-        problem = format_validation_error(exc, data)
+        if isinstance(data, Mapping) and data.get("type") in _log_types():
+            try:
+                return _log_event(data, "")
+            except InvalidEventError as inner:
+                problem = inner.message
+        else:
+            problem = format_validation_error(exc, data)
         where = f"record {seq}" if seq is not None else "a stored record"
         msg = f"{where}: the stored event does not validate ({problem}); run 'tracker verify'"
         raise IntegrityError(msg, seq=seq) from None

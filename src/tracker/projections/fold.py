@@ -163,6 +163,25 @@ class Replayer:
         for seq, recorded, event in items:
             self.feed(seq, recorded, event)
 
+    def restore(self, entries: Iterable[Entry], fixes: Iterable[FixEntry] = ()) -> None:
+        """Take in entries and fixes as a replay at these clocks holds them, without folding.
+
+        ``entries`` are current versions (in the order of their first records), ``fixes`` the
+        fixes recorded by then (in log order, each with the version it replaced): a read model
+        hands over the slice of a replay that a question needs, and the projections then answer
+        it with their own code. Each entry is placed at ``as_of`` as :meth:`feed` places it.
+        """
+        for entry in entries:
+            self.entries[entry.id] = entry
+            self._place(entry)
+        for fix in fixes:
+            self.fixes.append(fix)
+            self.fixes_by_target.setdefault(fix.target, []).append(fix)
+            if fix.before is not None and isinstance(fix.fix, Retraction):
+                self.retracted[fix.target] = fix
+                self.placement[fix.target] = "retracted"
+            self.last_seq = max(self.last_seq, fix.seq)
+
     def rewind(self, cutoff: str, until_seq: int | None = None) -> int:
         """Undo every record recorded after ``cutoff`` (RFC 3339), newest first.
 

@@ -8,6 +8,7 @@ from typing import Any
 from tracker.errors import UnknownIdError
 from tracker.events.models import ActorRegistered, TopicRegistered
 from tracker.projections.fold import Entry
+from tracker.projections.shape import Shape, integer, nested, text, texts
 
 
 def _out_of_order(entries: dict[str, Entry], last: Entry) -> bool:
@@ -23,6 +24,43 @@ def _reordered(entries: dict[str, Entry]) -> tuple[dict[str, Entry], dict[str, A
     """The entries in the order of their first record, and their events in the same order."""
     ordered = dict(sorted(entries.items(), key=lambda item: item[1].seq))
     return ordered, {key: entry.event for key, entry in ordered.items()}
+
+
+ACTOR_RELATION = Shape(
+    "actor_relation",
+    "A relation an actor's registration declares.",
+    text("type", "the relation (developed_by, runs_on, led_by, ...)"),
+    text("target", "the actor it points at"),
+)
+
+ACTOR_ROW = Shape(
+    "registered_actor",
+    "A registered actor.",
+    text("actor", "its id"),
+    text("name", "its display name"),
+    text("kind", "what sort of actor it is"),
+    texts("aliases", "other names it goes by"),
+    text("jurisdiction", "where it operates", nullable=True),
+    nested("relations", ACTOR_RELATION, "the relations its registration declares"),
+    text("event", "the id of the event that registered it"),
+    integer("seq", "the record number of that event"),
+)
+
+TOPIC_ROW = Shape(
+    "registered_topic",
+    "A registered topic.",
+    text("topic", "its id"),
+    text("name", "its name"),
+    text("description", "what it covers", nullable=True),
+    text("event", "the id of the event that registered it"),
+)
+
+RELATION_ROW = Shape(
+    "relation",
+    "A relation between two actors, as the source's registration declares it.",
+    text("source", "the actor whose registration declares it"),
+    *ACTOR_RELATION.fields,
+)
 
 
 class Registry:

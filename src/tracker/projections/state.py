@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,6 +86,24 @@ class State:
         self.head_seq = 0
         self.head_hash: str | None = None
         self.known_seq: int | None = None
+        self._check_ids = True
+        """Whether ids given by a user are checked (a read model's slice was checked already)."""
+
+    @classmethod
+    def restored(
+        cls,
+        entries: Iterable[Entry],
+        fixes: Iterable[FixEntry] = (),
+        *,
+        as_of: datetime | None = None,
+        known_at: datetime | None = None,
+    ) -> State:
+        """A state holding only the given entries and fixes: a read model's slice for one
+        question (see :meth:`Replayer.restore`); ids given to it are not checked again."""
+        state = cls(as_of=as_of, known_at=known_at)
+        state._replayer.restore(entries, fixes)
+        state._check_ids = False
+        return state
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -181,11 +200,12 @@ class State:
 
     def _check_actor(self, actor: str) -> None:
         """Refuse an actor id that is neither registered nor named by a counted event."""
-        if not self._involvement.knows(actor):
+        if self._check_ids and not self._involvement.knows(actor):
             self.registry.require_actor(actor)
 
     def _check_topic(self, topic: str) -> None:
-        self.registry.require_topic(topic)
+        if self._check_ids:
+            self.registry.require_topic(topic)
 
     # --- stances ---------------------------------------------------------------------------
 
@@ -254,7 +274,7 @@ class State:
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
         self._check_actors(subject, reporter)
-        if metric is not None and self.about is None:
+        if metric is not None and self.about is None and self._check_ids:
             self._check_metric(metric)
         return self._figures.table(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
@@ -263,15 +283,17 @@ class State:
         found = {e.event.metric for e in self._replayer.entries.values() if e.type == "figure"}  # type: ignore[union-attr]
         return sorted(found)
 
+    def _knows_metric(self, metric: str) -> bool:
+        """Whether a figure of ``metric`` is on record (counted at as_of or not yet)."""
+        return metric in self._figures.metrics() or metric in self.metrics()
+
     def _check_metric(self, metric: str) -> None:
         """Refuse a metric no figure on record has (one counted at as_of or not yet)."""
-        if metric in self._figures.metrics():
+        if self._knows_metric(metric):
             return
-        known = self.metrics()
-        if metric in known:
-            return  # on record, but no figure of it counts at as_of
         from tracker._suggest import did_you_mean
 
+        known = self.metrics()
         listed = ", ".join(known) if known else "none"
         msg = f"no metric '{metric}' on record{did_you_mean(metric, known)} (metrics: {listed})"
         raise UnknownIdError(msg)

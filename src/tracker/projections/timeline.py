@@ -65,16 +65,17 @@ def summary_of(event: AnyEvent) -> str:
             return f"{ev.supersedes} superseded by {ev.by}: {ev.reason}"
 
 
-_ACTOR_FIELDS: dict[type, tuple[str, ...]] = {}
-"""Event class -> the fields that name actors, worked out once per class."""
+_FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}
+"""(Event class, namespace) -> the fields that name ids of it, worked out once per class."""
 
 
-def actor_ids(event: AnyEvent) -> tuple[str, ...]:
-    """Every actor id a world event names, once each, in field order (the fold's hot path)."""
-    fields = _ACTOR_FIELDS.get(type(event))
+def ids_named(event: AnyEvent, namespace: str) -> tuple[str, ...]:
+    """Every id of ``namespace`` (``actor``, ``topic``, ``event``) a world event names, once
+    each, in field order (the fold's hot path: ``references()`` without its ``getattr``)."""
+    fields = _FIELDS.get((type(event), namespace))
     if fields is None:
-        fields = tuple(f for f, ns in event.REFS.items() if ns == "actor")
-        _ACTOR_FIELDS[type(event)] = fields
+        fields = tuple(f for f, ns in event.REFS.items() if ns == namespace)
+        _FIELDS[(type(event), namespace)] = fields
     values = event.__dict__  # (getattr on a pydantic model costs more; fields live here)
     out: list[str] = []
     for field in fields:
@@ -88,6 +89,11 @@ def actor_ids(event: AnyEvent) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
 
+def actor_ids(event: AnyEvent) -> tuple[str, ...]:
+    """Every actor id a world event names, once each, in field order (the fold's hot path)."""
+    return ids_named(event, "actor")
+
+
 def actors_of(entry: Entry) -> tuple[str, ...]:
     """Every actor id an event names (speaker, subject, regulator, target, verifier, ...)."""
     event = entry.event
@@ -98,7 +104,10 @@ def actors_of(entry: Entry) -> tuple[str, ...]:
 
 def topics_of(entry: Entry) -> tuple[str, ...]:
     """The topic ids an event names."""
-    return tuple(dict.fromkeys(v for _f, ns, v in entry.event.references() if ns == "topic"))
+    event = entry.event
+    if event.KIND == "world":
+        return ids_named(event, "topic")
+    return tuple(dict.fromkeys(v for _f, ns, v in event.references() if ns == "topic"))
 
 
 ENTRY_SHAPE = Shape(
@@ -239,6 +248,7 @@ __all__ = [
     "actors_of",
     "entry_record",
     "figure_text",
+    "ids_named",
     "sort_entries",
     "summary_of",
     "topics_of",

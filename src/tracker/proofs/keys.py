@@ -13,7 +13,19 @@ say what the key may do; ``#`` starts a comment::
     witness.example/w1+5e6f7a8b+BHx...       witness
 
 A line's key is the ``NAME+KEYID+KEY`` text ``tracker key export`` prints (``--witness`` for
-a witness's cosignature key).
+a witness's cosignature key). The roles:
+
+- ``publisher``: its signature on a tree head makes the head the log's (``verify --head``,
+  ``check-proof``);
+- ``witness``: its cosignature on a head is checked and shown;
+- ``recorder``: records it signs pass ``verify --keys``;
+- ``eraser``: it may sign erasures (``tracker erase``).
+
+``revoked=DATE`` (a day, ``2026-03-01``, or an instant, ``2026-03-01T12:00:00Z``) revokes the
+key from then on: ``verify --keys`` reports every record it signed recorded at or after it
+(records signed before keep verifying)::
+
+    newsroom.example/bob+9c8d7e6f+AYz...   recorder revoked=2026-03-01
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from pathlib import Path
 
 from tracker.errors import InvalidInputError, StorageError, UnknownIdError
 from tracker.proofs.note import SignerKey, VerifierKey, valid_name
+from tracker.store.records import Signer
 
 KNOWN_ROLES = frozenset(("publisher", "recorder", "witness", "eraser"))
 
@@ -131,10 +144,12 @@ def _read_private(path: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TrustedKey:
-    """One key of a trusted-keys file and the roles it is given."""
+    """One key of a trusted-keys file, the roles it is given, and when it was revoked."""
 
     key: VerifierKey
     roles: frozenset[str] = field(default_factory=frozenset)
+    revoked: str | None = None
+    """The instant from which it is revoked (RFC 3339, as records' ``recorded``), or None."""
 
 
 def parse_trusted(text: str, *, where: str = "keys file") -> list[TrustedKey]:
@@ -154,7 +169,11 @@ def parse_trusted(text: str, *, where: str = "keys file") -> list[TrustedKey]:
         except InvalidInputError as exc:
             msg = f"{where}:{number}: {exc.message}"
             raise InvalidInputError(msg) from None
-        roles = frozenset(words[1:])
+        revoked = None
+        roles = frozenset(w for w in words[1:] if not w.startswith("revoked="))
+        for word in words[1:]:
+            if word.startswith("revoked="):
+                revoked = _revocation(word[8:], f"{where}:{number}")
         unknown = roles - KNOWN_ROLES
         if unknown:
             msg = (
@@ -162,11 +181,23 @@ def parse_trusted(text: str, *, where: str = "keys file") -> list[TrustedKey]:
                 f"(roles: {', '.join(sorted(KNOWN_ROLES))})"
             )
             raise InvalidInputError(msg)
-        out.append(TrustedKey(key, roles))
+        out.append(TrustedKey(key, roles, revoked))
     if not out:
         msg = f"{where} holds no public key (one 'NAME+KEYID+KEY' per line, from 'tracker key export')"
         raise InvalidInputError(msg)
     return out
+
+
+def _revocation(text: str, where: str) -> str:
+    """A revocation date as the instant it starts (a day: its first microsecond, UTC)."""
+    from tracker.errors import InvalidDateError
+    from tracker.events.dates import format_instant, parse_instant_bound
+
+    try:
+        return format_instant(parse_instant_bound(text.replace("Z", "+00:00"), end=False))
+    except (InvalidDateError, ValueError):
+        msg = f"{where}: revoked={text[:40]!r} is not a date (give 2026-03-01 or 2026-03-01T12:00:00Z)"
+        raise InvalidInputError(msg) from None
 
 
 def read_trusted(path: str) -> list[TrustedKey]:
@@ -185,6 +216,24 @@ def read_trusted(path: str) -> list[TrustedKey]:
         msg = f"cannot read the keys file {path}: {getattr(exc, 'strerror', None) or exc}"
         raise InvalidInputError(msg) from None
     return parse_trusted(text, where=path)
+
+
+def key_ref(key: VerifierKey | SignerKey) -> str:
+    """How a record names its recorder's key: ``NAME+KEYID`` (the Ed25519 key's ID)."""
+    verifier = key if isinstance(key, VerifierKey) else key.verifier()
+    return f"{verifier.name}+{verifier.as_kind(0x01).id:08x}"
+
+
+def record_signer(key: SignerKey | str) -> Signer:
+    """A signer of records from a private key, or from the name of one in the config directory.
+
+    Raises:
+        UnknownIdError: no key of that name.
+    """
+    if isinstance(key, str):
+        key = load_key(key)
+    private = key.private()
+    return Signer(key_ref(key), private.sign)
 
 
 def verifier_keys(trusted: list[TrustedKey]) -> list[VerifierKey]:
@@ -208,5 +257,7 @@ __all__ = [
     "new_key",
     "parse_trusted",
     "read_trusted",
+    "record_signer",
+    "key_ref",
     "verifier_keys",
 ]

@@ -123,7 +123,8 @@ class SignerKey:
     name: str
     seed: bytes
 
-    def _private(self) -> Ed25519PrivateKey:
+    def private(self) -> Ed25519PrivateKey:
+        """The key as ``cryptography``'s object (keep it to sign many messages)."""
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         return Ed25519PrivateKey.from_private_bytes(self.seed)
@@ -133,7 +134,7 @@ class SignerKey:
         """The 32 bytes of the public key."""
         from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-        return self._private().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return self.private().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
     def verifier(self, kind: int = ED25519) -> VerifierKey:
         """The public key that checks this key's signatures of type ``kind``."""
@@ -141,7 +142,7 @@ class SignerKey:
 
     def sign(self, message: bytes) -> bytes:
         """The Ed25519 signature of ``message`` (64 bytes)."""
-        return self._private().sign(message)
+        return self.private().sign(message)
 
     def text(self) -> str:
         """The private key as Go's sumdb/note writes it: ``PRIVATE+KEY+NAME+KEYID+BASE64``."""

@@ -17,6 +17,7 @@ a caller only hands back what ``read`` gave it.
 from __future__ import annotations
 
 import abc
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -26,7 +27,14 @@ from typing import Any
 
 from tracker.errors import IntegrityError, InvalidInputError, TornTailError
 from tracker.events.dates import format_instant, parse_instant
-from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record_at
+from tracker.store.records import (
+    ZERO_HASH,
+    Record,
+    Signer,
+    compute_hash,
+    make_record_at,
+    make_signed_record,
+)
 
 Position = Any
 Clock = Callable[[], datetime]
@@ -79,8 +87,16 @@ class Writer(abc.ABC):
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
-    def append(self, events: Sequence[dict[str, Any]]) -> list[Record]:
-        """Stamp ``events`` as one batch after the head, write them durably, return the records."""
+    def append(
+        self, events: Sequence[dict[str, Any]], *, signer: Signer | None = None
+    ) -> list[Record]:
+        """Stamp ``events`` as one batch after the head, write them durably, return the records.
+
+        With ``signer`` the records are version 2 (see :mod:`tracker.store.records`): each
+        names the signer's key and commits to its event through a fresh random nonce, and the
+        batch's last record carries the signature, made here, under the lock, once the chain
+        it extends is known.
+        """
         if not events:
             return []
         head = self.head()
@@ -97,15 +113,28 @@ class Writer(abc.ABC):
         count = len(events)
         records: list[Record] = []
         for i, event in enumerate(events):
-            record = make_record_at(
-                seq=first + i,
-                recorded=stamp,
-                batch_id=first,
-                batch_index=i,
-                batch_count=count,
-                event=event,
-                prev=prev,
-            )
+            if signer is None:
+                record = make_record_at(
+                    seq=first + i,
+                    recorded=stamp,
+                    batch_id=first,
+                    batch_index=i,
+                    batch_count=count,
+                    event=event,
+                    prev=prev,
+                )
+            else:
+                record = make_signed_record(
+                    seq=first + i,
+                    recorded=stamp,
+                    batch_id=first,
+                    batch_index=i,
+                    batch_count=count,
+                    event=event,
+                    prev=prev,
+                    signer=signer,
+                    nonce=os.urandom(32),
+                )
             records.append(record)
             prev = record.hash
         self._write(records, head)

@@ -82,7 +82,7 @@ from tracker.errors import (
 )
 from tracker.events.dates import PartialDate, parse_instant
 from tracker.store.base import Clock, Head, Position, Store, Writer, is_database_url
-from tracker.store.records import ZERO_HASH, Record, parse_record
+from tracker.store.records import ZERO_HASH, Record, Signer, parse_record
 
 DB_SCHEMA_VERSION = 1
 DEFAULT_LOG = "default"
@@ -654,9 +654,11 @@ class _PostgresWriter(Writer):
         # left (appends re-lock first, so they never build on this).
         return self._head or self._committed or self._locked_head()
 
-    def append(self, events: Sequence[dict[str, Any]]) -> list[Record]:
+    def append(
+        self, events: Sequence[dict[str, Any]], *, signer: Signer | None = None
+    ) -> list[Record]:
         self._locked_head()
-        return super().append(events)
+        return super().append(events, signer=signer)
 
     def append_records(self, records: Sequence[Record]) -> None:
         self._locked_head()

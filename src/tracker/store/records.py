@@ -10,11 +10,38 @@ A record is a JSON object with exactly these keys (sorted, as they are written):
 number of the batch's first record; a batch counts only when its last record (index count-1)
 is present. ``v`` is the record schema version: older records are upcast on read, never
 rewritten; a newer one is refused with a request to upgrade.
+
+**Version 2: signed, erasable records** (written by a signed append; unsigned appends still
+write version 1, byte for byte as before)::
+
+    {"batch":{...},"by":"NAME+KEYID","digest":D,"event":{...},"hash":H,"nonce":N,"prev":P,
+     "recorded":"...","seq":S,"sig":G,"v":2}
+
+- ``by`` names the recorder's key (its name and 8-hex key ID, as ``tracker key export``
+  prints them before the key itself);
+- ``nonce`` is 32 random bytes (hex) and ``digest`` the hex SHA-256 of the nonce's 32 bytes
+  followed by the event's canonical bytes: the record commits to its event through this
+  salted digest, so that short content cannot be guessed from it;
+- ``hash`` covers every member but ``hash``, ``event`` and ``nonce`` (the digest stands for
+  them). In canonical order those three are adjacent, so the hashed form is the line with
+  one span cut out. Erasing a record removes its ``nonce`` and puts a placeholder
+  ``{"id":"erased-S","type":"erased"}`` in place of its event: its hash, the chain and the
+  Merkle tree over the hashes are unchanged;
+- ``sig`` (base64 Ed25519, on the last record of a batch only) signs the *signing form*: the
+  hashed form without ``sig``, after the prefix :data:`SIGNATURE_CONTEXT`. Since that form
+  holds ``prev``, the hash of the record before (which covers its own ``by`` and ``digest``,
+  and so on back), one signature on a batch's last record covers every record of the batch.
+
+A version 2 record's content is checked through its digest wherever its hash is
+(:func:`hash_at` returns no hash for a line whose event does not match its digest).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,11 +53,56 @@ from tracker.events.codec import canonical_bytes
 from tracker.events.dates import format_instant, parse_instant
 
 SCHEMA_VERSION = 1
+"""The version of an unsigned record (what every append wrote before signed records)."""
+SIGNED_VERSION = 2
+"""The version of a signed, erasable record."""
+NEWEST_VERSION = SIGNED_VERSION
+"""The newest record version this tracker reads."""
 ZERO_HASH = "0" * 64
 _KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
+KEYS_V2 = frozenset(("batch", "by", "digest", "event", "hash", "prev", "recorded", "seq", "v"))
+"""The members every version 2 record has (``nonce`` unless erased, ``sig`` when signed)."""
+_OPTIONAL_V2 = frozenset(("nonce", "sig"))
+_ALL_V2 = KEYS_V2 | _OPTIONAL_V2
+_ABSENT: Any = object()
 HASH_KEY = b',"hash":"'
 """How a canonical line's top-level hash member starts (found with ``rfind``)."""
 _HASH_MEMBER = len(HASH_KEY) + 64 + 1
+EVENT_KEY = b',"event":'
+NONCE_KEY = b',"nonce":"'
+_NONCE_MEMBER = len(NONCE_KEY) + 64 + 1
+SIG_KEY = b',"sig":"'
+_SIG_MEMBER = len(SIG_KEY) + 88 + 1
+_V2_END = b',"v":2}'
+SIGNATURE_CONTEXT = b"tracker record signature v2\n"
+"""What a record signature's message starts with (it never signs anything else)."""
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_BY = re.compile(r"[^\s+]+\+[0-9a-f]{8}")
+_ERASED = re.compile(rb'\{"id":"erased-([1-9][0-9]{0,18})","type":"erased"\}')
+ERASED_TYPE = "erased"
+
+
+def erased_event(seq: int) -> dict[str, Any]:
+    """The placeholder that stands in an erased record for its event."""
+    return {"id": f"erased-{seq}", "type": ERASED_TYPE}
+
+
+class Signer:
+    """What signs records: a key's ``by`` text (``NAME+KEYID``) and its signing function.
+
+    :func:`tracker.proofs.keys.record_signer` makes one from a private key; the store only
+    calls it (it never sees the key).
+    """
+
+    __slots__ = ("by", "sign")
+
+    def __init__(self, by: str, sign: Callable[[bytes], bytes]) -> None:
+        """``sign`` returns the 64-byte Ed25519 signature of a message."""
+        if not _BY.fullmatch(by):
+            msg = f"not a key's NAME+KEYID: {by!r}"
+            raise ValueError(msg)
+        self.by = by
+        self.sign = sign
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +120,19 @@ class Record:
     v: int = SCHEMA_VERSION
     raw: bytes | None = field(default=None, repr=False, compare=False)
     """The canonical bytes when they were built with the record (new records); else None."""
+    by: str | None = None
+    """Version 2: the recorder's key, ``NAME+KEYID``."""
+    digest: str | None = None
+    """Version 2: SHA-256 of the nonce's bytes and the event's canonical bytes."""
+    nonce: str | None = None
+    """Version 2: the event's salt (None once the record is erased)."""
+    sig: str | None = None
+    """Version 2: the base64 signature, on the last record of a batch."""
+
+    @property
+    def erased(self) -> bool:
+        """Whether this record's content was erased (a version 2 record without its nonce)."""
+        return self.v >= SIGNED_VERSION and self.nonce is None
 
     @property
     def recorded_at(self) -> datetime:
@@ -61,7 +146,7 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as the JSON object that is stored."""
-        return {
+        out = {
             "batch": {"count": self.batch_count, "id": self.batch_id, "index": self.batch_index},
             "event": self.event,
             "hash": self.hash,
@@ -70,6 +155,14 @@ class Record:
             "seq": self.seq,
             "v": self.v,
         }
+        if self.v >= SIGNED_VERSION:
+            out["by"] = self.by
+            out["digest"] = self.digest
+            if self.nonce is not None:
+                out["nonce"] = self.nonce
+            if self.sig is not None:
+                out["sig"] = self.sig
+        return out
 
     def line(self) -> bytes:
         """Return the record's canonical bytes (no trailing newline)."""
@@ -79,8 +172,16 @@ class Record:
 
 
 def compute_hash(body: dict[str, Any]) -> str:
-    """Hash a record dict given without its ``hash`` key."""
+    """Hash a record dict given without its ``hash`` key (a version 2 record's hash leaves
+    out its event and nonce too: the digest stands for them)."""
+    if body.get("v") == SIGNED_VERSION:
+        body = {k: v for k, v in body.items() if k not in ("event", "nonce")}
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
+
+
+def event_digest(nonce: bytes, event_bytes: bytes) -> str:
+    """The salted digest a version 2 record commits to its event by."""
+    return hashlib.sha256(nonce + event_bytes).hexdigest()
 
 
 def make_record(
@@ -148,6 +249,117 @@ def make_record_at(
     )
 
 
+def make_signed_record(
+    *,
+    seq: int,
+    recorded: str,
+    batch_id: int,
+    batch_index: int,
+    batch_count: int,
+    event: dict[str, Any],
+    prev: str,
+    signer: Signer,
+    nonce: bytes,
+) -> Record:
+    """Build a version 2 record by ``signer``, signed when it closes its batch.
+
+    The bytes are assembled as :func:`make_record_at` assembles a version 1 record's (a test
+    holds them equal to :func:`canonical_bytes` of the record).
+    """
+    event_bytes = canonical_bytes(event)
+    digest = event_digest(nonce, event_bytes)
+    by = orjson.dumps(signer.by)
+    prefix = b'{"batch":{"count":%d,"id":%d,"index":%d},"by":%s,"digest":"%s"' % (
+        batch_count,
+        batch_id,
+        batch_index,
+        by,
+        digest.encode(),
+    )
+    tail = b',"prev":"%s","recorded":"%s","seq":%d' % (prev.encode(), recorded.encode(), seq)
+    sig = None
+    if batch_index == batch_count - 1:
+        signature = signer.sign(SIGNATURE_CONTEXT + prefix + tail + _V2_END)
+        sig = base64.b64encode(signature).decode()
+        tail += b',"sig":"%s"' % sig.encode()
+    tail += _V2_END
+    record_hash = hashlib.sha256(prefix + tail).hexdigest()
+    line = b'%s,"event":%s,"hash":"%s","nonce":"%s"%s' % (
+        prefix,
+        event_bytes,
+        record_hash.encode(),
+        nonce.hex().encode(),
+        tail,
+    )
+    return Record(
+        seq=seq,
+        recorded=recorded,
+        batch_id=batch_id,
+        batch_index=batch_index,
+        batch_count=batch_count,
+        event=event,
+        prev=prev,
+        hash=record_hash,
+        v=SIGNED_VERSION,
+        raw=line,
+        by=signer.by,
+        digest=digest,
+        nonce=nonce.hex(),
+        sig=sig,
+    )
+
+
+def hashed_span(line: bytes, i: int) -> tuple[int, int] | None:
+    """Where a version 2 line's unhashed span (event, hash and nonce members) starts and ends,
+    given where its top-level ``,"hash":"`` starts (None: not a version 2 line's shape).
+
+    ``,"event":`` cannot occur inside a JSON string (a quote there is escaped), and no member
+    before the event holds an object, so its first occurrence is the top-level one.
+    """
+    e = line.find(EVENT_KEY)
+    if e < 0 or e > i:
+        return None
+    end = i + _HASH_MEMBER
+    if line.startswith(NONCE_KEY, end):
+        end += _NONCE_MEMBER
+    return e, end
+
+
+def signing_form(line: bytes) -> bytes | None:
+    """What the signature of a signed version 2 line signs (None: the line has no ``sig``)."""
+    i = line.rfind(HASH_KEY)
+    span = hashed_span(line, i) if i > 0 else None
+    if span is None or not line.endswith(_V2_END):
+        return None
+    s = len(line) - len(_V2_END) - _SIG_MEMBER
+    if not line.startswith(SIG_KEY, s):
+        return None
+    return SIGNATURE_CONTEXT + line[: span[0]] + line[span[1] : s] + _V2_END
+
+
+def _hash_v2(line: bytes, i: int) -> str:
+    """A version 2 line's hash: of the line without its event, hash and nonce members, once
+    the event is checked against its digest (or found to be an erased record's placeholder).
+    "" when the event does not match, so that no stored hash is ever equal to it."""
+    span = hashed_span(line, i)
+    if span is None:
+        return ""
+    e, end = span
+    event_bytes = line[e + len(EVENT_KEY) : i]
+    if end - i > _HASH_MEMBER:  # a nonce: the content must match the digest
+        d = line.rfind(b',"digest":"', 0, e)
+        nonce = line[end - 65 : end - 1]
+        try:
+            salt = bytes.fromhex(nonce.decode())
+        except ValueError:
+            return ""
+        if d < 0 or line[d + 11 : d + 75] != event_digest(salt, event_bytes).encode():
+            return ""
+    elif _ERASED.fullmatch(event_bytes) is None:
+        return ""
+    return hashlib.sha256(line[:e] + line[end:]).hexdigest()
+
+
 def hash_of_line(line: bytes) -> str:
     """Recompute a canonical line's hash from its bytes, without re-serialising.
 
@@ -160,7 +372,13 @@ def hash_of_line(line: bytes) -> str:
 
 def hash_at(line: bytes, i: int) -> str:
     """The hash of a canonical line whose top-level ``,"hash":"`` starts at byte ``i``: SHA-256
-    of the line without that member (the key, 64 hex digits and the closing quote)."""
+    of the line without that member (the key, 64 hex digits and the closing quote).
+
+    A version 2 line (it ends in ``,"v":2}``) hashes without its event and nonce too, and
+    only when its event matches its digest (else ""): see :func:`_hash_v2`.
+    """
+    if line.endswith(_V2_END):
+        return _hash_v2(line, i)
     return hashlib.sha256(line[:i] + line[i + _HASH_MEMBER :]).hexdigest()
 
 
@@ -204,6 +422,8 @@ def check_line(line: bytes, expected: int, prev: str, last_recorded: str) -> Rec
     if record.line() != line:
         msg = f"record {expected}: the line is not in canonical form (it was edited)"
         raise IntegrityError(msg, seq=expected)
+    if record.v >= SIGNED_VERSION:
+        _check_v2(record, line)
     if hash_of_line(line) != record.hash:
         msg = f"record {expected}: its hash does not match its content (it was edited)"
         raise IntegrityError(msg, seq=expected)
@@ -216,19 +436,75 @@ def check_line(line: bytes, expected: int, prev: str, last_recorded: str) -> Rec
     return record
 
 
+def _check_v2(record: Record, line: bytes) -> None:
+    """A version 2 record's own members: its digest and nonce (or an erased record's
+    placeholder), and the signature's place, in the forms they are written."""
+    seq = record.seq
+    if record.nonce is None:
+        if record.event != erased_event(seq):
+            msg = f"record {seq}: an erased record's placeholder event was edited"
+            raise IntegrityError(msg, seq=seq)
+    else:
+        i = line.rfind(HASH_KEY)
+        span = hashed_span(line, i)
+        event_bytes = line[span[0] + len(EVENT_KEY) : i] if span else b""
+        try:
+            salt = bytes.fromhex(record.nonce) if _HEX64.fullmatch(record.nonce) else b""
+        except ValueError:
+            salt = b""
+        if len(salt) != 32 or event_digest(salt, event_bytes) != record.digest:
+            msg = f"record {seq}: its event does not match its digest (the event was edited)"
+            raise IntegrityError(msg, seq=seq)
+    if record.sig is not None and not record.closes_batch:
+        msg = f"record {seq}: a signature on a record that does not close its batch (edited)"
+        raise IntegrityError(msg, seq=seq)
+
+
+def v2_members_ok(data: dict[str, Any]) -> bool:
+    """Whether a parsed line is shaped as a version 2 record (what :func:`_v2_from_dict` and
+    :func:`_check_v2` check beyond the hash, for ``verify``'s fast path: the hash check
+    itself, :func:`hash_at`, holds the event to its digest)."""
+    keys = data.keys()
+    if data.get("v") != SIGNED_VERSION or not (KEYS_V2 <= keys <= _ALL_V2):
+        return False
+    by, digest = data["by"], data["digest"]
+    nonce, sig = data.get("nonce", _ABSENT), data.get("sig", _ABSENT)
+    batch = data["batch"]
+    return (
+        type(by) is str
+        and _BY.fullmatch(by) is not None
+        and type(digest) is str
+        and _HEX64.fullmatch(digest) is not None
+        and (
+            (type(nonce) is str and _HEX64.fullmatch(nonce) is not None)
+            or (nonce is _ABSENT and data["event"] == erased_event(data["seq"]))
+        )
+        and (
+            sig is _ABSENT
+            or (type(sig) is str and len(sig) == 88 and batch["index"] == batch["count"] - 1)
+        )
+    )
+
+
 def record_from_dict(data: Any, *, where: str = "") -> Record:
     """Build a Record from a parsed record object, checking its shape."""
+    v = data.get("v") if isinstance(data, dict) else None
+    if isinstance(v, int) and not isinstance(v, bool) and v > NEWEST_VERSION:
+        msg = (
+            f"{where}written by a newer tracker (record schema v{v}; this tracker reads up to "
+            f"v{NEWEST_VERSION}): upgrade tracker to read this log"
+        )
+        raise InvalidRecordError(msg)
+    if v == SIGNED_VERSION:
+        return _v2_from_dict(data, where)
     if not isinstance(data, dict) or not _KEYS.issuperset(data) or "seq" not in data:
         msg = f"{where}not a tracker record (expected the keys {', '.join(sorted(_KEYS))})"
         raise InvalidRecordError(msg)
-    v = data.get("v")
-    if isinstance(v, int) and v > SCHEMA_VERSION:
-        msg = (
-            f"{where}written by a newer tracker (record schema v{v}; this tracker reads up to "
-            f"v{SCHEMA_VERSION}): upgrade tracker to read this log"
-        )
-        raise InvalidRecordError(msg)
-    data = upcast(data)
+    return _v1_fields(upcast(data), where)
+
+
+def _v1_fields(data: dict[str, Any], where: str) -> Record:
+    """The members every version has, checked for type, as a Record."""
     try:
         batch = data["batch"]
         record = Record(
@@ -257,6 +533,43 @@ def record_from_dict(data: Any, *, where: str = "") -> Record:
         msg = f"{where}not a tracker record (a field is of the wrong type)"
         raise InvalidRecordError(msg)
     return record
+
+
+def _v2_from_dict(data: dict[str, Any], where: str) -> Record:
+    """A version 2 record from its parsed object, its members checked for form."""
+    keys = data.keys()
+    if not (KEYS_V2 <= keys and keys <= KEYS_V2 | _OPTIONAL_V2):
+        names = ", ".join(sorted(KEYS_V2 | _OPTIONAL_V2))
+        msg = f"{where}not a tracker record (a version 2 record has the keys {names})"
+        raise InvalidRecordError(msg)
+    record = _v1_fields(data, where)
+    by, digest = data["by"], data["digest"]
+    nonce, sig = data.get("nonce", _ABSENT), data.get("sig", _ABSENT)
+    if not (
+        isinstance(by, str)
+        and _BY.fullmatch(by)
+        and isinstance(digest, str)
+        and _HEX64.fullmatch(digest)
+        and (nonce is _ABSENT or (isinstance(nonce, str) and _HEX64.fullmatch(nonce)))
+        and (sig is _ABSENT or (isinstance(sig, str) and len(sig) == 88))
+    ):
+        msg = f"{where}not a tracker record (its by, digest, nonce or sig is malformed)"
+        raise InvalidRecordError(msg)
+    return Record(
+        seq=record.seq,
+        recorded=record.recorded,
+        batch_id=record.batch_id,
+        batch_index=record.batch_index,
+        batch_count=record.batch_count,
+        event=record.event,
+        prev=record.prev,
+        hash=record.hash,
+        v=SIGNED_VERSION,
+        by=by,
+        digest=digest,
+        nonce=None if nonce is _ABSENT else nonce,
+        sig=None if sig is _ABSENT else sig,
+    )
 
 
 def upcast(data: dict[str, Any]) -> dict[str, Any]:

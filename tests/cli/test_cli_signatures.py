@@ -1,0 +1,107 @@
+"""Signing appends from the terminal: --sign KEY or $TRACKER_SIGNING_KEY, verify --keys, log --by."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import Run
+
+
+@pytest.fixture(autouse=True)
+def own_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys and kept trees go to the test's temporary directory, never the user's."""
+    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TRACKER_SIGNING_KEY", raising=False)
+
+
+@pytest.fixture
+def keys(cli: Run, tmp_path: Path) -> Path:
+    """Alice and Bob as recorders; the keys file lists only Alice."""
+    for name in ("alice", "bob"):
+        assert cli(f"key new news.example/{name}").status == 0
+    alice = cli("key export news.example/alice").out.strip()
+    path = tmp_path / "trusted-keys.txt"
+    path.write_text(f"{alice} recorder publisher\n")
+    assert cli("init").status == 0
+    return path
+
+
+def one_line_exit_5(result: object) -> None:
+    assert result.status == 5, result.err  # type: ignore[attr-defined]
+    assert result.err.count("\n") == 1 and result.err.startswith("tracker: error: ")  # type: ignore[attr-defined]
+
+
+def lines(tmp_path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (tmp_path / "tracker.jsonl").read_text().splitlines()]
+
+
+def test_sign_flag_environment_and_import(
+    cli: Run, keys: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--sign on add, $TRACKER_SIGNING_KEY on actor add, one signature for a whole import."""
+    assert cli("topic add paywall --name Paywall --sign news.example/alice").status == 0
+    monkeypatch.setenv("TRACKER_SIGNING_KEY", "news.example/alice")
+    assert cli("actor add ofcom --name Ofcom --kind regulator").status == 0
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        "".join(
+            json.dumps({"type": "topic", "topic": f"t{i}", "name": f"Topic {i}"}) + "\n"
+            for i in range(5)
+        )
+    )
+    assert cli(f"import {events}").status == 0
+    records = lines(tmp_path)
+    assert [r["v"] for r in records] == [2] * 7
+    assert [("sig" in r) for r in records] == [True, True, False, False, False, False, True]
+    ok = cli(f"verify --keys {keys}")
+    assert ok.status == 0, ok.err
+    assert "every record signed by a trusted key: news.example/alice+" in ok.out
+    data = json.loads(cli(f"verify --keys {keys} --json").out)
+    assert data["signed"] == 7 and [r["records"] for r in data["recorders"]] == [7]
+
+
+def test_a_record_in_an_unknown_recorders_name_is_caught(cli: Run, keys: Path) -> None:
+    """Bob is not in the keys file: verify --keys names his record in one line, exit 5."""
+    assert cli("topic add paywall --name Paywall --sign news.example/alice").status == 0
+    assert cli("topic add fines --name Fines --sign news.example/bob").status == 0
+    result = cli(f"verify --keys {keys}")
+    one_line_exit_5(result)
+    assert "record 2: signed in the name of news.example/bob+" in result.err
+    as_json = json.loads(cli(f"verify --keys {keys} --json").err)["error"]
+    assert as_json["count"] == 1 and as_json["problems"][0].startswith("record 2: ")
+    assert cli("verify").status == 0  # the chain itself is whole
+
+
+def test_log_by_and_show_name_the_recorder(cli: Run, keys: Path) -> None:
+    """log --by keeps one recorder's records; show says who signed each version."""
+    assert cli("topic add paywall --name Paywall --sign news.example/alice").status == 0
+    assert cli("topic add fines --name Fines --sign news.example/bob").status == 0
+    assert cli("topic add bans --name Bans").status == 0
+    by_bob = json.loads(cli("log --by news.example/bob --json").out)["records"]
+    assert [r["seq"] for r in by_bob] == [2]
+    shown = cli("show", json.loads(cli("log --json").out)["records"][0]["event"]["id"])
+    assert "(signed by news.example/alice+" in shown.out
+
+
+def test_key_rotate_hands_over(cli: Run, keys: Path) -> None:
+    """After alice hands over to alice-2027, its records verify with the old keys file."""
+    assert cli("key new news.example/alice-2027").status == 0
+    rotated = cli("key rotate news.example/alice news.example/alice-2027")
+    assert rotated.status == 0, rotated.err
+    assert rotated.out.startswith("record 1: news.example/alice+")
+    assert cli("topic add paywall --name Paywall --sign news.example/alice-2027").status == 0
+    assert cli(f"verify --keys {keys}").status == 0
+    assert cli("topic add fines --name Fines --sign news.example/alice").status == 0
+    one_line_exit_5(cli(f"verify --keys {keys}"))
+
+
+def test_an_unknown_signing_key_is_refused_in_one_line(cli: Run, keys: Path) -> None:
+    """--sign with a key not in the config directory: exit 1, nothing appended."""
+    result = cli("topic add paywall --name Paywall --sign news.example/nobody")
+    assert result.status == 1
+    assert result.err.startswith("tracker: error: no key named news.example/nobody")
+    assert cli("log --json").out.count('"seq"') == 0
