@@ -4,7 +4,7 @@ Run it with ``bash benchmarks/run SIZE`` (10000, 100000 or 1000000). It generate
 it is not cached yet (``bench-out/`` by default, or ``$TRACKER_BENCH_DIR``), runs each measure
 ``--repeat`` times in fresh processes, takes medians, and prints the figures and their ratios
 to the floors, goal by goal. ``--json FILE`` also writes every figure; ``--markdown`` prints the
-table as Markdown (the README's copy comes from there).
+table as Markdown (docs/performance.md's copy comes from there).
 
 Timing never decides a test: the table says "met" or "not met" for a reader, nothing fails.
 """

@@ -18,7 +18,7 @@ from tracker.examples import build, demo_log_path
 from tracker.examples.grok import main
 
 # The pinned head of the shipped log. If a change to the case or to the record format moves
-# it, rebuild the log (see the README, section "The bundled example") and update these two.
+# it, rebuild the log (see docs/example.md) and update these two.
 DEMO_HEAD_SEQ = 33
 DEMO_HEAD_HASH = "fc450bda2c3a19139c720d0c217a8c85f6a82de1dc8e27c9e7087cb2884ad445"
 
@@ -384,17 +384,14 @@ def test_module_rebuilds_the_shipped_log_with_force(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grok.jsonl"]
 
 
-# --- the README section stays true -----------------------------------------------------------
+# --- the documentation page stays true -------------------------------------------------------
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "example.md"
 
 
-def readme_section() -> str:
-    """The README's example section, from its marker to the next one."""
-    text = README.read_text(encoding="utf-8")
-    start = text.index("<!-- section: example (issue 3) -->")
-    end = text.index("<!-- section:", start + 1)
-    return text[start:end]
+def example_page() -> str:
+    """The bundled example's page (docs/example.md)."""
+    return PAGE.read_text(encoding="utf-8")
 
 
 def fenced(section: str, language: str) -> list[str]:
@@ -406,11 +403,11 @@ def fenced(section: str, language: str) -> list[str]:
     ]
 
 
-def test_readme_table_matches_the_log(demo: tracker.Log) -> None:
-    """Each row of the README's event table has the id, type, occurred and recorded time of the log."""
+def test_the_page_table_matches_the_log(demo: tracker.Log) -> None:
+    """Each row of the example page's event table has the id, type, occurred and recorded time of the log."""
     rows = [
         [cell.strip().strip("`") for cell in line.strip("|").split("|")][:4]
-        for line in readme_section().splitlines()
+        for line in example_page().splitlines()
         if line.startswith("| `")
     ]
     expected = [
@@ -426,11 +423,11 @@ def test_readme_table_matches_the_log(demo: tracker.Log) -> None:
     assert rows == expected
 
 
-def test_readme_python_example_prints_what_it_says(
+def test_the_page_python_example_prints_what_it_says(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The README's Python example, run in a fresh directory, prints the output shown under it."""
-    section = readme_section()
+    """The example page's Python example, run in a fresh directory, prints the output shown under it."""
+    section = example_page()
     (code,) = fenced(section, "python")
     (shown,) = fenced(section, "text")
     monkeypatch.chdir(tmp_path)

@@ -132,3 +132,67 @@ def test_demo_on_the_bundled_log(cli: Run, tmp_path: Path) -> None:
         "uk-gov-insulting" in result.out
     )
     assert result.out.count("ok: 33 records, chain intact") == 1
+
+
+def _suggested(out: str) -> list[list[str]]:
+    """The commands the closing lines suggest, as argument lists after ``tracker``."""
+    import shlex
+
+    return [shlex.split(line)[1:] for line in out.splitlines() if line.startswith("  tracker ")]
+
+
+def test_the_closing_commands_work_as_printed(
+    bundled: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each suggested command names the log itself, so it runs as printed, with no TRACKER_LOG."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.delenv("TRACKER_LOG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    out = cli("demo").out
+    suggested = _suggested(out)
+    assert len(suggested) >= 4
+    for argv in suggested:
+        assert argv[0] == "--log"
+        result = cli(*argv)
+        assert result.status == 0, (argv, result.err)
+
+
+def test_the_temporary_folder_is_said_to_stay_with_how_to_remove_it(
+    bundled: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no PATH, the last lines name the folder, say it stays, and give the command removing it."""
+    import shlex
+    import subprocess
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    out = cli("demo").out
+    log = Path(out.splitlines()[0].removeprefix("The bundled Grok example is at "))
+    folder = log.parent
+    last = out.splitlines()[-2:]
+    assert last[0].startswith(f"The folder {folder} stays after the demo")
+    assert last[1] == f"remove it when you are done: rm -r {folder}"
+    subprocess.run(shlex.split(last[1].split(": ", 1)[1]), check=True)
+    assert not folder.exists()
+
+
+def test_a_log_at_path_is_said_to_stay(bundled: Path, cli: Run, tmp_path: Path) -> None:
+    """With a PATH, the last line says the log stays there (nothing to clean up)."""
+    target = tmp_path / "mine.jsonl"
+    out = cli("demo", str(target)).out
+    assert out.splitlines()[-1].startswith(f"The log stays at {target}, with the files")
+
+
+def test_the_closing_lines_say_how_to_get_tracker_on_the_path(
+    bundled: Path, cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When `tracker` is not on the PATH (run by its full path), the demo says how to activate."""
+    import sys
+
+    target = tmp_path / "g.jsonl"
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    out = cli("demo", str(target)).out
+    activate = Path(sys.prefix) / "bin" / "activate"
+    assert f"(tracker is not on this shell's PATH: activate its environment first with . {activate})" in out
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    assert "not on this shell's PATH" not in cli("demo", str(target)).out

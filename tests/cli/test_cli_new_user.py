@@ -244,7 +244,7 @@ def test_unknown_unit_gets_a_note(small_log: Path, cli: Run, tmp_path: Path) -> 
     assert result.status == 0
     assert result.err == (
         "tracker: note: unit 'Count' is not in the units table; did you mean 'count'? It is kept "
-        "as given and never converted (see the units table in the README)\n"
+        "as given and never converted (see the units table in docs/concepts.md)\n"
     )
     assert cli(f"{FIGURE} --value 3 --dry-run").err == ""
     assert cli(f"{FIGURE.replace('count', 'Count')} --value 3 --dry-run --json").err == ""
@@ -256,7 +256,7 @@ def test_unknown_unit_gets_a_note(small_log: Path, cli: Run, tmp_path: Path) -> 
     result = cli("import", str(src), "--dry-run")
     assert result.err == (
         "tracker: note: unit 'spills' is not in the units table. It is kept as given and never "
-        "converted (see the units table in the README)\n"
+        "converted (see the units table in docs/concepts.md)\n"
     )
 
 

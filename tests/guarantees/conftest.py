@@ -1,10 +1,10 @@
 """Fixtures for the guarantee battery: forked children, event factories, a log scanner, figures.
 
 The battery runs at CI size by default. ``TRACKER_SOAK=1`` runs the longer soak (more
-processes, more kills, more generated cases); see the README's guarantees section.
+processes, more kills, more generated cases); see docs/guarantees.md.
 
 Each stress test adds what it did to :data:`FIGURES` (kills, tears, cases, ...); the totals are
-printed at the end of the run, and are the figures the README quotes.
+printed at the end of the run, and are the figures docs/guarantees.md quotes.
 """
 
 from __future__ import annotations

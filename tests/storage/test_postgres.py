@@ -135,7 +135,7 @@ class TestSchema:
         assert tracker.repair(pg_url) is None
 
     def test_a_role_that_may_only_append_can_add_logs_and_append_but_not_edit(self, pg_server):
-        """With the grants the README lists, a role inits a log and appends; UPDATE is denied."""
+        """With the grants docs/postgres.md lists, a role inits a log and appends; UPDATE is denied."""
         tracker.init(pg_server.url()).close()  # the tables exist, made by their owner
         with pg_server.connect() as conn:
             conn.execute("DROP ROLE IF EXISTS desk")

@@ -471,7 +471,7 @@ def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
         hint = f"; did you mean '{close}'?" if close else "."
         say(
             f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
-            "and never converted (see the units table in the README)",
+            "and never converted (see the units table in docs/concepts.md)",
             file=sys.stderr,
         )
 

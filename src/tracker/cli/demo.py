@@ -195,13 +195,70 @@ def _demo(args: argparse.Namespace) -> int:
         say("")
         if status:
             return status
-    say("Try it yourself, for example:")
-    say(f"  export TRACKER_LOG={shown}")
-    say("  tracker actor list")
-    say("  tracker log --type figure")
-    say("  tracker stances; tracker figures; tracker posture; tracker disputes")
-    say("  tracker diff --known-at 2026-01-12 --to-known-at 2026-01-14")
-    say("  tracker replay --as-of 2026-01-09 --json")
-    if os.environ.get("TRACKER_LOG"):
-        say("(your TRACKER_LOG is set; the demo did not use or change it)")
+    for line in closing(path, temporary=args.path is None):
+        say(line)
     return 0
+
+
+TRY = (
+    ["actor", "list"],
+    ["log", "--type", "figure"],
+    ["figures", "--subject", "xai", "--unit", "USD_million"],
+    ["diff", "--known-at", "2026-01-12", "--to-known-at", "2026-01-14"],
+    ["replay", "--as-of", "2026-01-09", "--json"],
+)
+"""What the closing lines suggest: commands that need nothing beyond the core install."""
+
+
+def closing(path: Path, *, temporary: bool) -> list[str]:
+    """The demo's last lines: commands that work as printed, and what becomes of its files.
+
+    Each command names the log with ``--log``, so it works in any shell (bash, zsh, fish, cmd,
+    PowerShell) with no variable to set; paths are quoted for the shell of this platform.
+    """
+    import shutil
+    import sys
+    from pathlib import Path
+
+    windows = os.name == "nt"
+    shown = _quoted(str(path), windows=windows)
+    lines = ["Try it yourself (each command works as shown):"]
+    lines += [f"  tracker --log {shown} {_joined(cmd, windows=windows)}" for cmd in TRY]
+    if shutil.which("tracker") is None:  # e.g. run as .venv/bin/tracker, not activated
+        venv = Path(sys.prefix)
+        activate = (
+            venv / "Scripts" / "activate.bat" if windows else venv / "bin" / "activate"
+        )
+        lines.append(
+            f"(tracker is not on this shell's PATH: activate its environment first with "
+            f"{'' if windows else '. '}{_quoted(str(activate), windows=windows)})"
+        )
+    if os.environ.get("TRACKER_LOG"):
+        lines.append("(your TRACKER_LOG is set; the demo did not use or change it)")
+    if temporary:
+        folder = _quoted(str(path.parent), windows=windows)
+        remove = f"rmdir /s /q {folder}" if windows else f"rm -r {folder}"
+        lines.append("")
+        lines.append(
+            f"The folder {folder} stays after the demo (the log, and the files tracker keeps "
+            "beside it);"
+        )
+        lines.append(f"remove it when you are done: {remove}")
+    else:
+        lines.append("")
+        lines.append(
+            f"The log stays at {shown}, with the files tracker keeps beside it "
+            f"({path.name}.lock and others it rebuilds when they are missing)."
+        )
+    return lines
+
+
+def _quoted(text: str, *, windows: bool) -> str:
+    import shlex
+    import subprocess
+
+    return subprocess.list2cmdline([text]) if windows else shlex.quote(text)
+
+
+def _joined(words: list[str], *, windows: bool) -> str:
+    return " ".join(_quoted(w, windows=windows) for w in words)

@@ -47,7 +47,7 @@ EXIT_CODES: dict[int, str] = {
     7: "lock timeout: another process held the log too long",
     130: "interrupted (Ctrl-C)",
 }
-"""Every exit status and what it means (the README's table is checked against this)."""
+"""Every exit status and what it means (the exit-status table of docs/cli.md is checked against this)."""
 
 
 class UsageError(Exception):
