@@ -97,7 +97,7 @@ class PostureRow(Row):
     """Where one regulator stands toward one target at the replay point."""
 
     SHAPE: ClassVar[Shape] = Shape(
-        "posture",
+        "posture_row",
         "Where one regulator stands toward one target at the replay point.",
         text("regulator", "the regulator"),
         text("target", "the target"),
@@ -140,7 +140,7 @@ class Posture(Tabular):
     """Who stands where (one row per regulator and target) and every step that led there."""
 
     SHAPE: ClassVar[Shape] = Shape(
-        "postures",
+        "posture",
         "Each regulator's highest open rung toward each target, and every step that led there.",
         nested("current", PostureRow.SHAPE, "one row per regulator and target"),
         nested("steps", PostureStep.SHAPE, "every escalation and step down, in occurred order"),

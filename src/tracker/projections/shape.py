@@ -11,7 +11,7 @@ list, and a description. Everything else is built from that declaration, never f
 - its JSON Schema (:meth:`Shape.json_schema`), published by ``tracker schema --output COMMAND``;
 - the typed DataFrames (:mod:`tracker.projections.frames`): datetimes for instants, lists as
   lists, null for missing;
-- the read model's tables, from :attr:`Shape.columns` (flat, introspectable :class:`Column`\\ s).
+- the read model's tables, from :attr:`Shape.columns` (flat, introspectable columns: :class:`Column`).
 
 A partial date (:class:`~tracker.events.dates.PartialDate`) is declared as one field and
 becomes six flat columns, named after it (``since`` gives ``since``, ``since_earliest``, ...):
