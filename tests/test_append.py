@@ -220,14 +220,28 @@ def test_a_batch_lists_at_most_twenty_unknown_references(log: tracker.Log) -> No
     assert len(log) == 6
 
 
-def test_a_conflict_stops_the_check_and_is_reported_alone(log: tracker.Log) -> None:
-    """An id reused for other content ends the check at its event, before any unknown id."""
-    batch = [action("ultimatum", id="a1", target="grk"), action("demand", id="ofcom-contact")]
-    assert refused(log, batch, ConflictError) == (
-        "event 2 (ofcom-contact): event id 'ofcom-contact' is already in the log (record 5) with "
-        "other content; to change that event append a correction of it, or give this one "
-        "another id"
-    )
+def test_conflicts_and_unknown_ids_of_a_batch_are_all_listed(log: tracker.Log) -> None:
+    """A batch lists every problem in order, an id reused for other content among them (it
+    used to end the check there); the error is the first problem's kind."""
+    batch = [
+        action("ultimatum", id="a1", target="grk"),
+        action("demand", id="ofcom-contact"),
+        action("ultimatum", id="a3", target="ofcm"),
+    ]
+    with pytest.raises(UnknownIdError) as caught:
+        log.append(batch)
+    assert caught.value.count == 3
+    assert caught.value.problems == [
+        "event 1 (a1): regulatory_action.target: unknown actor 'grk' (register it first: "
+        "tracker actor add grk --name ... --kind ...)",
+        "event 2 (ofcom-contact): event id 'ofcom-contact' is already in the log (record 5) "
+        "with other content; to change that event append a correction of it, or give this one "
+        "another id",
+        "event 3 (a3): regulatory_action.target: unknown actor 'ofcm'; did you mean 'ofcom'?",
+    ]
+    assert caught.value.summary == "3 problems"
+    only = [action("demand", id="ofcom-contact"), action("contact", id="ofcom-contact", target="x")]
+    assert refused(log, only[:1], ConflictError).startswith("event id 'ofcom-contact' is already")
 
 
 def test_one_event_stops_at_its_first_unknown_reference(log: tracker.Log) -> None:

@@ -8,27 +8,40 @@ two ``publisher`` columns by position); a list cell may hold several values sepa
 (``tags`` = ``paywall;uk``). See :mod:`tracker.events.flat`.
 
 Every line is checked before anything is appended: :func:`read_events` raises
-:class:`~tracker.errors.InvalidFileError` listing the bad lines (``file:line: field: problem``).
+:class:`~tracker.errors.InvalidFileError` listing every problem of every line, in line order
+(``file:line: field: problem``). ``tracker import`` reads with ``check=False`` and hands the
+problems and the lines that are not events to ``Log.append_file``, which adds the ids they
+name that the log lacks and reports them all at once. The CSV reading is in
+:mod:`tracker._import_csv`; dates written out are read by :mod:`tracker.events.written`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import json
 import math
 import os
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
 import orjson
 
-from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidFileError, InvalidInputError
-from tracker.events.codec import prepare_event, prepare_events
-from tracker.events.flat import build
+from tracker._plan import Rejected
+from tracker._problems import Problems, Row, general_field
+from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidInputError
+from tracker.events.codec import event_problems, prepare_event, prepare_events
 from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
+from tracker.events.written import (
+    DateOrder,
+    Reading,
+    address_paths,
+    address_problems,
+    has_address_problem,
+    read_event_dates,
+)
 
 Format = Literal["jsonl", "csv"]
 
@@ -48,18 +61,8 @@ class EventFile:
     format: Format
     events: list[AnyEvent] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
-
-
-class _Problems:
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.lines: list[str] = []
-        self.count = 0
-
-    def add(self, text: str) -> None:
-        self.count += 1
-        if len(self.lines) < self.limit:
-            self.lines.append(text)
+    readings: list[tuple[str, str, Reading]] = field(default_factory=list)
+    """Each date written another way and what it was read as: (label, field, reading)."""
 
 
 def read_events(
@@ -69,8 +72,13 @@ def read_events(
     name: str | None = None,
     progress: Callable[[int], None] | None = None,
     max_problems: int = MAX_PROBLEMS,
+    date_order: DateOrder | None = None,
+    date_languages: Sequence[str] | None = None,
 ) -> EventFile:
     """Read and validate every event of a JSONL or CSV file (``-`` for standard input).
+
+    A date written as articles write it (``12 January 2026``, ``13/01/2026``) is read into the
+    log's form (see :mod:`tracker.events.written`); ``readings`` lists each.
 
     Args:
         source: a path, ``-`` (standard input), or a binary stream.
@@ -78,15 +86,25 @@ def read_events(
         name: the name used in messages (defaults to the path, or ``stdin``).
         progress: called with the number of lines read so far, every thousand lines.
         max_problems: how many bad lines to list before only counting them.
+        date_order: how to read a numeric day and month that could swap (``DMY`` or
+            ``MDY``); without it such a date is refused with both readings.
+        date_languages: the languages month names may be in (dateparser's codes; default
+            English, French, German, Spanish, Portuguese, Italian, Dutch and Indonesian).
 
     Raises:
         InvalidInputError: the file cannot be read, or its format cannot be told.
         InvalidFileError: some lines are not valid events; lists them, nothing is kept.
     """
     loaded = prepare_file(
-        source, format=format, name=name, progress=progress, max_problems=max_problems
+        source,
+        format=format,
+        name=name,
+        progress=progress,
+        max_problems=max_problems,
+        date_order=date_order,
+        date_languages=date_languages,
     )
-    out = EventFile(loaded.name, loaded.format, labels=loaded.labels)
+    out = EventFile(loaded.name, loaded.format, labels=loaded.labels, readings=loaded.readings)
     for event, body, _digest in loaded.prepared:
         # (as with_id, with the id the preparation worked out: no second dump and digest)
         out.events.append(
@@ -108,6 +126,22 @@ class PreparedFile:
     format: Format
     prepared: list[tuple[AnyEvent, dict[str, Any], str]]
     labels: list[str]
+    readings: list[tuple[str, str, Reading]] = field(default_factory=list)
+    """Each date written another way and what it was read as: (label, field, reading)."""
+    positions: list[int] = field(default_factory=list)
+    """The line of each prepared event (problems are listed in line order)."""
+    rejected: list[Rejected] = field(default_factory=list)
+    """The lines that are not valid events, whose ids ``Log.append_file`` still checks."""
+    problems: Problems = field(default_factory=Problems)
+    """Every problem found reading and validating the lines (empty when all are events)."""
+
+    def check(self) -> None:
+        """Raise the error that lists every problem, if a line has one.
+
+        Raises:
+            InvalidFileError: some lines are not valid events.
+        """
+        self.problems.raise_if_any()
 
     @property
     def events(self) -> list[AnyEvent]:
@@ -122,15 +156,22 @@ def prepare_file(
     name: str | None = None,
     progress: Callable[[int], None] | None = None,
     max_problems: int = MAX_PROBLEMS,
+    date_order: DateOrder | None = None,
+    date_languages: Sequence[str] | None = None,
+    check: bool = True,
 ) -> PreparedFile:
     """Read, validate and prepare every event of a file to append, as :func:`read_events` reads.
 
-    The same arguments, checks, errors and messages as :func:`read_events`.
+    The same arguments, checks, errors and messages as :func:`read_events`. With ``check``
+    false, lines that are not valid events do not raise: the file's ``problems`` and
+    ``rejected`` lines go to ``Log.append_file``, which adds the ids they name that the log
+    lacks and reports them all at once.
     """
+    how = _How(progress, max_problems, date_order, date_languages, check)
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         if path == "-":
-            return _load(sys.stdin.buffer, format, name or "stdin", progress, max_problems)
+            return _load(sys.stdin.buffer, format, name or "stdin", how)
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
@@ -138,17 +179,22 @@ def prepare_file(
             raise InvalidInputError(msg) from None
         with stream:
             fmt = format or _SUFFIXES.get(os.path.splitext(path)[1].lower())
-            return _load(stream, fmt, name or path, progress, max_problems)
-    return _load(source, format, name or "stream", progress, max_problems)
+            return _load(stream, fmt, name or path, how)
+    return _load(source, format, name or "stream", how)
 
 
-def _load(
-    stream: IO[bytes],
-    fmt: Format | None,
-    name: str,
-    progress: Callable[[int], None] | None,
-    max_problems: int,
-) -> PreparedFile:
+@dataclass(frozen=True)
+class _How:
+    """How a file is read: the caller's options, passed down as one."""
+
+    progress: Callable[[int], None] | None
+    max_problems: int
+    date_order: DateOrder | None
+    date_languages: Sequence[str] | None
+    check: bool = True
+
+
+def _load(stream: IO[bytes], fmt: Format | None, name: str, how: _How) -> PreparedFile:
     try:
         data = stream.read()
     except OSError as exc:
@@ -167,7 +213,15 @@ def _load(
     # would the first collections after (what a big file built is frozen on the way out, as
     # Log.append freezes what a big batch built).
     with _gc_paused(freeze=len(data) >= _BIG):
-        return _prepare(data, fmt, name, progress, max_problems)
+        return _prepare(data, fmt, name, how)
+
+
+@functools.cache
+def _address_without_scheme() -> re.Pattern[bytes]:
+    """An address key (``"url"``) whose value may lack a scheme: a line worth a careful look."""
+    keys = {p[-1] for t in EVENT_TYPES for p in address_paths(t)} - {"*", "@"}
+    names = b"|".join(sorted(re.escape(k).encode() for k in keys))
+    return re.compile(rb'"(?:%s)"\s*:\s*"(?![A-Za-z][A-Za-z0-9+\-]*:)' % names)
 
 
 _BIG = 1 << 16
@@ -177,71 +231,127 @@ _CHUNK = 1000
 """Events validated, dumped and digested in one call: a file's parsed dicts never all wait."""
 
 
-def _prepare(
-    data: bytes,
-    fmt: Format,
-    name: str,
-    progress: Callable[[int], None] | None,
-    max_problems: int,
-) -> PreparedFile:
-    problems = _Problems(max_problems)
+def _prepare(data: bytes, fmt: Format, name: str, how: _How) -> PreparedFile:
+    progress = how.progress
+    problems = Problems(how.max_problems)
     prepared: list[tuple[AnyEvent, dict[str, Any], str]] = []
     labels: list[str] = []
+    positions: list[int] = []
     items: list[object] = []
+    readings: list[tuple[str, str, Reading]] = []
     bad = False
+    # A JSONL file whose every address starts with a scheme needs no look at its lines: one
+    # search of the bytes says so (a tenth of a big import's time, per line).
+    look_at_addresses = fmt == "csv" or _address_without_scheme().search(data) is not None
 
     def flush() -> None:
-        # A chunk in one validation, one dump and one digest per event.
+        # A chunk in one validation, one dump and one digest per event. Dates written another
+        # way are read only when a chunk does not validate: a file in the log's own form
+        # never pays for looking.
         nonlocal bad
-        if not bad and not problems.count:
+        if not bad and not problems:
             start = len(prepared)
             try:
                 prepared.extend(prepare_events(items, lambda i: labels[start + i]))
             except InvalidEventError:
                 bad = True
+                before = len(readings)
+                for at, item in zip(positions[start:], items, strict=True):
+                    _read_written(item, at, f"{name}:{at}", how, problems, readings)
+                if not problems and len(readings) > before:
+                    try:
+                        prepared.extend(prepare_events(items, lambda i: labels[start + i]))
+                        bad = False
+                    except InvalidEventError:
+                        pass
         items.clear()
 
-    for n, (line, item) in enumerate(_rows(data, fmt, name, problems), 1):
+    for n, (line, item, _skip) in enumerate(_rows(data, fmt, name, problems), 1):
         if progress is not None and n % 1000 == 0:
             progress(line)
+        if look_at_addresses and not bad and has_address_problem(item):
+            bad = True  # valid, but an address has no scheme: listed by the careful reading
         labels.append(f"{name}:{line}")
+        positions.append(line)
         items.append(item)
         if len(items) == _CHUNK:
             flush()
     flush()
-    if not bad and not problems.count and prepared:
-        return PreparedFile(name, fmt, prepared, labels)
-    # Some line is bad: read again line by line, to list every bad line in file order with
-    # the message it gives alone (a problem of reading and one of validating interleaved).
-    problems = _Problems(max_problems)
-    prepared = []
-    labels = []
-    for line, item in _rows(data, fmt, name, problems):
-        label = f"{name}:{line}"
-        try:
-            step = prepare_event(item, where=label)
-        except InvalidEventError as exc:
-            problems.add(exc.message)
-            continue
-        prepared.append(step)
-        labels.append(label)
-    if problems.count:
-        more = problems.count - len(problems.lines)
-        tail = f" (and {more} more)" if more else ""
-        what = "line is not a valid event" if problems.count == 1 else "lines are not valid events"
-        msg = f"{problems.count} {what}; nothing was imported: {problems.lines[0]}{tail}"
-        raise InvalidFileError(msg, problems=problems.lines, count=problems.count)
-    if not prepared:
+    if not bad and not problems and prepared:
+        return PreparedFile(name, fmt, prepared, labels, readings, positions)
+    # Some line is bad: read again line by line, to list every problem of every line in file
+    # order (a problem of reading, of a date, of each field, interleaved).
+    out = PreparedFile(name, fmt, [], [], [], [], [], Problems(how.max_problems))
+    for line, item, skip in _rows(data, fmt, name, out.problems):
+        _careful(out, line, item, skip, how)
+    if how.check:
+        out.check()
+    if not out.prepared and not out.rejected and not out.problems:
         msg = f"{name} holds no events"
         raise InvalidInputError(msg)
-    return PreparedFile(name, fmt, prepared, labels)
+    return out
 
 
-def _rows(data: bytes, fmt: Format, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
-    return _jsonl_rows(data, name, problems) if fmt == "jsonl" else _csv_rows(data, name, problems)
+def _careful(
+    out: PreparedFile, line: int, item: dict[str, Any], skip: set[str], how: _How
+) -> None:
+    """Read one line alone: its dates, then every field; file each problem under its line.
+
+    ``skip`` names the fields whose problems were filed already (reading a CSV row): their
+    validation errors would say the same again.
+    """
+    label = f"{out.name}:{line}"
+    problems = out.problems
+    skip |= _read_written(item, line, label, how, problems, out.readings)
+    if not skip:
+        try:
+            step = prepare_event(item, where=label)
+        except InvalidEventError:
+            pass
+        else:
+            out.prepared.append(step)
+            out.labels.append(label)
+            out.positions.append(line)
+            return
+    for path, message in event_problems(item, where=label):
+        if general_field(path) not in skip:
+            problems.add(message, at=line)
+    out.rejected.append(Rejected(len(out.prepared), line, label, item))
 
 
-def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
+def _read_written(
+    item: object,
+    line: int,
+    label: str,
+    how: _How,
+    problems: Problems,
+    readings: list[tuple[str, str, Reading]],
+) -> set[str]:
+    """Rewrite the dates of one line written another way into the log's form (noted in
+    ``readings``); a date that cannot be read without a guess, and a web address without its
+    scheme, are problems of its line. Returns the fields with such a problem."""
+    if type(item) is not dict:
+        return set()
+    found, bad = read_event_dates(item, order=how.date_order, languages=how.date_languages)
+    bad += address_problems(item)
+    kind = item.get("type")
+    for path, message in bad:
+        problems.add(f"{label}: {kind}.{path}: {message}", at=line)
+    for path, reading in found:
+        readings.append((label, f"{kind}.{path}", reading))
+    return {general_field(path) for path, _message in bad}
+
+
+def _rows(data: bytes, fmt: Format, name: str, problems: Problems) -> Iterator[Row]:
+    """The events of a file as dicts, in order; what cannot be read is filed in ``problems``."""
+    if fmt == "jsonl":
+        return _jsonl_rows(data, name, problems)
+    from tracker._import_csv import csv_rows
+
+    return csv_rows(data, name, problems)
+
+
+def _jsonl_rows(data: bytes, name: str, problems: Problems) -> Iterator[Row]:
     for line_no, raw in enumerate(data.split(b"\n"), 1):
         line = raw.strip()
         if not line:
@@ -249,23 +359,38 @@ def _jsonl_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[i
         try:
             item = load_json_fast(line)
         except UnfaithfulJSONError as exc:
-            problems.add(f"{name}:{line_no}: {exc}")
+            problems.add(f"{name}:{line_no}: {exc}", at=line_no)
             continue
         except UnicodeDecodeError:
-            problems.add(f"{name}:{line_no}: not UTF-8 text; save the file as UTF-8 and try again")
+            problems.add(
+                f"{name}:{line_no}: not UTF-8 text; save the file as UTF-8 and try again",
+                at=line_no,
+            )
             continue
         except json.JSONDecodeError as exc:
             problems.add(
                 f"{name}:{line_no}: not valid JSON (at column {exc.colno}); "
-                "write one JSON object per line"
+                "write one JSON object per line",
+                at=line_no,
             )
             continue
         if not isinstance(item, dict):
             problems.add(
-                f"{name}:{line_no}: expected a JSON object (one event), got {type(item).__name__}"
+                f"{name}:{line_no}: expected a JSON object (one event), got {type(item).__name__}",
+                at=line_no,
             )
             continue
-        yield line_no, item
+        if _RECORD_KEYS <= item.keys() and "type" not in item:
+            msg = (
+                f"{name} is a tracker log (line {line_no} is a record, not an event): to copy a "
+                f"log, with its records' times and hashes, use 'tracker copy {name} DEST'"
+            )
+            raise InvalidInputError(msg)
+        yield line_no, item, set()
+
+
+_RECORD_KEYS = frozenset(("seq", "hash", "prev", "event"))
+"""Keys every record of a log has and no event has: a log given where events were meant."""
 
 
 # --- JSON the canonical form can carry faithfully ----------------------------------------------
@@ -377,112 +502,6 @@ def _quoted(key: str) -> str:
         key if key.isprintable() else "".join(c if c.isprintable() else ascii(c)[1:-1] for c in key)
     )
     return "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
-
-
-def _csv_rows(data: bytes, name: str, problems: _Problems) -> Iterator[tuple[int, object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_no = data[: exc.start].count(b"\n") + 1
-        msg = f"{name}:{line_no}: not UTF-8 text; save the file as CSV UTF-8 and try again"
-        raise InvalidInputError(msg) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InvalidInputError(f"{name}:1: {exc}") from None
-    header = [h.strip().removeprefix("--").replace("-", "_").lower() for h in header]
-    if "type" not in header:
-        if len(header) == 1 and ";" in header[0]:
-            msg = (
-                f"{name}:1: the cells are separated by ';', not ','; save the file as CSV "
-                "with commas (in a spreadsheet: CSV UTF-8, comma-delimited)"
-            )
-        else:
-            msg = f"{name}:1: the header has no 'type' column (the first row names the columns)"
-        raise InvalidInputError(msg)
-    _check_header(header, name)
-    type_col = header.index("type")
-    line_no = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            problems.add(f"{name}:{line_no}: {exc}")
-            line_no = reader.line_num + 1
-            continue
-        start, line_no = line_no, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            problems.add(
-                f"{name}:{start}: {len(row)} cells but the header names {len(header)} columns"
-            )
-            continue
-        event_type = row[type_col].strip() if type_col < len(row) else ""
-        if event_type not in EVENT_TYPES:
-            what = (
-                f"unknown event type '{event_type}'" if event_type else "the 'type' cell is empty"
-            )
-            problems.add(f"{name}:{start}: {what} (types: {', '.join(EVENT_TYPES)})")
-            continue
-        cells = [(h, c) for h, c in zip(header, row, strict=False) if h != "type"]
-        try:
-            flat = build(event_type, _given(cells, event_type), skip_empty=True)
-        except InvalidEventError as exc:
-            problems.add(f"{name}:{start}: {exc.message}")
-            continue
-        if flat.patch:
-            problems.add(
-                f"{name}:{start}: replacement.* columns need the log's current version; "
-                "in a file, give the whole replacement as JSON in a 'replacement' column"
-            )
-            continue
-        yield start, flat.data
-
-
-_SYNONYMS = {"date": "occurred", "when": "occurred", "url": "source", "link": "source"}
-"""Headers people write for a column that has another name here."""
-
-
-def _check_header(header: list[str], name: str) -> None:
-    """Refuse a column that is no field of any event type (a misspelt header), once."""
-    import difflib
-
-    from tracker.events.flat import spec
-
-    known = {"type"}
-    for event_type in EVENT_TYPES:
-        known.update(spec(event_type).by_name)
-    for column in header:
-        if column and column not in known:
-            close = [_SYNONYMS[column]] if column in _SYNONYMS else []
-            close = close or difflib.get_close_matches(column, sorted(known), n=1, cutoff=0.75)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            msg = (
-                f"{name}:1: column '{column}' is not a field of any event type{hint} (the "
-                "columns are the flags of 'tracker add TYPE --help', without the --)"
-            )
-            raise InvalidInputError(msg)
-
-
-def _given(cells: list[tuple[str, str]], event_type: str) -> list[tuple[str, str]]:
-    """Split list cells on ';'; keep blank cells only in repeated groups (they hold a place)."""
-    from tracker.events.flat import spec
-
-    flat = spec(event_type)
-    out: list[tuple[str, str]] = []
-    for header, cell in cells:
-        f = flat.by_name.get(header)
-        if f is not None and f.kind == "list":
-            out.extend((header, part) for part in cell.split(";") if part.strip())
-        elif cell.strip() or (f is not None and f.group is not None and f.kind == "value"):
-            out.append((header, cell))
-    return out
 
 
 __all__ = ["MAX_PROBLEMS", "EventFile", "PreparedFile", "prepare_file", "read_events"]

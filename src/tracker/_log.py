@@ -21,12 +21,12 @@ from pydantic import ValidationError
 
 from tracker._gc import paused as _gc_paused
 from tracker._index import Index, StaleIndexError
+from tracker._plan import LOG_DOORS as _LOG_DOORS
 from tracker.errors import (
     MAX_PROBLEMS,
-    ConflictError,
     IntegrityError,
     InvalidInputError,
-    StorageError,
+    MissingExtraError,
     TrackerError,
     UnknownIdError,
 )
@@ -55,6 +55,7 @@ from tracker.store.seek import Point as _Point
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
     from tracker._checkpoint import Mark
+    from tracker._import import PreparedFile
     from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
     from tracker.projections.state import HistoryItem, State
@@ -169,7 +170,8 @@ class Log:
             UnknownIdError: an event names an actor, topic or event the log does not hold;
                 for a batch (or with ``labels``) it lists every such reference in
                 ``problems`` (up to :data:`~tracker.errors.MAX_PROBLEMS`) and ``count``.
-            ConflictError: an id is already used for other content (the check stops there).
+            ConflictError: an id is already used for other content; a batch lists every one, as
+                for unknown ids.
         """
         items = [events] if isinstance(events, BaseEvent | dict) else list(events)
         if labels is not None and len(labels) != len(items):
@@ -209,6 +211,27 @@ class Log:
                 list(prepared), dry_run=dry_run, labels=labels, signer=sign
             )
 
+    def append_file(
+        self, loaded: PreparedFile, *, dry_run: bool = False, signer: SignerLike | None = None
+    ) -> list[Receipt]:
+        """Append the events of a file :func:`tracker._import.prepare_file` read, all or nothing.
+
+        Every problem of every line is reported at once, in line order: what reading and
+        validating found (``loaded.problems``), and the ids that lines name (valid or not)
+        that neither the log nor the lines before them hold, or that are taken. ``signer``
+        signs the records, as for :meth:`append`.
+
+        Raises:
+            InvalidFileError: some line is not a valid event (the ids named are listed too).
+            UnknownIdError: ids the log lacks, and no other problem.
+            ConflictError: ids taken for other content, and no other problem.
+        """
+        sign = _signer(signer) or self.signer
+        with _gc_paused():
+            return self._append_prepared(
+                loaded.prepared, dry_run=dry_run, labels=loaded.labels, signer=sign, file=loaded
+            )
+
     def _append(
         self,
         items: list[BaseEvent | dict[str, Any]],
@@ -231,17 +254,18 @@ class Log:
         labels: Sequence[str] | None,
         signer: Signer | None,
         log_records: bool = False,
+        file: PreparedFile | None = None,
     ) -> list[Receipt]:
         if not log_records:
             _refuse_log_events(prepared, labels)
         with self.store.writer() as writer:
             try:
                 self._catch_up(writer)
-                plan = self._plan(prepared, labels)
+                plan = self._plan(prepared, labels, file)
             except StaleIndexError:  # a saved index file is damaged: rebuild it from the log
                 self._reset_index(discard=True)
                 self._catch_up(writer)
-                plan = self._plan(prepared, labels)
+                plan = self._plan(prepared, labels, file)
             chosen = [i for i, step in enumerate(plan) if step[1] == "appended"]
             if dry_run or not chosen:
                 next_seq = self._index.seq + 1
@@ -373,187 +397,22 @@ class Log:
         self,
         prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]],
         labels: Sequence[str] | None = None,
+        file: PreparedFile | None = None,
     ) -> list[tuple[dict[str, Any], str, str]]:
-        """Check a batch against the log and itself; say which events are new.
+        """Check a batch against the log and itself (:func:`tracker._plan.plan`); with the
+        ``file`` it was read from, every problem of every line is reported at once."""
+        from tracker._plan import plan
 
-        Returns (canonical dict, ``appended`` or ``exists``, content digest) per event.
-        """
-        index = self._index
-        batch_events: dict[str, tuple[str, str]] = {}  # id -> (digest, type)
-        batch_actors: dict[str, str] = {}
-        batch_topics: dict[str, str] = {}
-        plan: list[tuple[dict[str, Any], str, str]] = []
-        many = len(prepared) > 1
-        references = [step[0].references() for step in prepared]
-        if len(prepared) > 16 and index.saved:
-            index.prefetch(
-                [step[1]["id"] for step in prepared]
-                + [ref for refs in references for _p, ns, ref in refs if ns == "event"]
-            )
-        # Unknown references are all listed (up to MAX_PROBLEMS) when checking a batch or a
-        # file, so one import shows every one to fix; a single event stops at the first.
-        unknown: list[str] = []
-        unknown_count = 0
-        listing = many or labels is not None
-
-        def refuse(message: str) -> None:
-            nonlocal unknown_count
-            if not listing:
-                raise UnknownIdError(message)
-            unknown_count += 1
-            if len(unknown) < MAX_PROBLEMS:
-                unknown.append(message)
-
-        def event_type(ref: str) -> str | None:
-            if ref in batch_events:
-                return batch_events[ref][1]
-            hit = index.event(ref)
-            return hit[2] if hit else None
-
-        def where_of(i: int, event_id: str) -> str:
-            """How a message names event ``i`` (built only for a message, or an event ref)."""
-            if labels:
-                return f"{labels[i]}: "
-            return f"event {i + 1} ({event_id}): " if many else ""
-
-        for i, (_event, data, digest) in enumerate(prepared):
-            event_id = data["id"]
-            known = index.event(event_id)
-            in_batch = batch_events.get(event_id)
-            if known is not None or in_batch is not None:
-                same = (known[0] if known else in_batch[0]) == digest  # type: ignore[index]
-                if same:
-                    plan.append((data, "exists" if in_batch is None else "repeat", digest))
-                    continue
-                seq_text = f" (record {known[1]})" if known else " (earlier in this batch)"
-                at = where_of(i, event_id)
-                msg = (
-                    f"{at}event id '{event_id}' is already in the log{seq_text} with other "
-                    "content; to change that event append a correction of it, or give this one "
-                    "another id"
-                )
-                raise ConflictError(msg)
-
-            for path, namespace, ref in references[i]:
-                if namespace == "actor":
-                    if ref not in index.actors and ref not in batch_actors:
-                        label = f"{where_of(i, event_id)}{data['type']}.{path}"
-                        pool = [*index.actors, *batch_actors]
-                        guess = _suggest(ref, pool, index.names)
-                        refuse(
-                            f"{label}: unknown actor '{ref}'; did you mean '{guess}'?"
-                            if guess
-                            else f"{label}: unknown actor '{ref}' (register it first: "
-                            f"tracker actor add {ref} --name ... --kind ...)"
-                        )
-                elif namespace == "topic":
-                    if ref not in index.topics and ref not in batch_topics:
-                        label = f"{where_of(i, event_id)}{data['type']}.{path}"
-                        guess = _suggest(ref, [*index.topics, *batch_topics])
-                        refuse(
-                            f"{label}: unknown topic '{ref}'; did you mean '{guess}'?"
-                            if guess
-                            else f"{label}: unknown topic '{ref}' (register it first: "
-                            f"tracker topic add {ref} --name ...)"
-                        )
-                else:
-                    label = f"{where_of(i, event_id)}{data['type']}.{path}"
-                    try:
-                        self._check_event_ref(label, data, path, ref, event_type(ref))
-                    except UnknownIdError as exc:
-                        refuse(exc.message)
-
-            if data["type"] == "correction" and data["replacement"]["type"] in ("actor", "topic"):
-                # Renaming a registration must not take an id another registration holds.
-                kind = data["replacement"]["type"]
-                slug = data["replacement"][kind]
-                table = index.actors if kind == "actor" else index.topics
-                batch_table = batch_actors if kind == "actor" else batch_topics
-                owner = table.get(slug) or batch_table.get(slug)
-                if owner is not None and owner != data["corrects"]:
-                    at = where_of(i, event_id)
-                    msg = (
-                        f"{at}correction.replacement.{kind}: {kind} '{slug}' is already "
-                        f"registered by event {owner}; choose another id"
-                    )
-                    raise ConflictError(msg)
-            if data["type"] == "actor":
-                owner = index.actors.get(data["actor"]) or batch_actors.get(data["actor"])
-                if owner is not None:
-                    at = where_of(i, event_id)
-                    msg = (
-                        f"{at}actor '{data['actor']}' is already registered (event {owner}); "
-                        "to change it, append a correction of that event"
-                    )
-                    raise ConflictError(msg)
-                batch_actors[data["actor"]] = event_id
-            elif data["type"] == "topic":
-                owner = index.topics.get(data["topic"]) or batch_topics.get(data["topic"])
-                if owner is not None:
-                    at = where_of(i, event_id)
-                    msg = (
-                        f"{at}topic '{data['topic']}' is already registered (event {owner}); "
-                        "to change it, append a correction of that event"
-                    )
-                    raise ConflictError(msg)
-                batch_topics[data["topic"]] = event_id
-            batch_events[event_id] = (digest, data["type"])
-            plan.append((data, "appended", digest))
-        if unknown_count == 1:
-            raise UnknownIdError(unknown[0])
-        if unknown_count:
-            msg = f"{unknown_count} unknown references: {unknown[0]} (and {unknown_count - 1} more)"
-            raise UnknownIdError(msg, problems=unknown, count=unknown_count)
-        return plan
-
-    def _check_event_ref(
-        self, label: str, data: dict[str, Any], path: str, ref: str, ref_type: str | None
-    ) -> None:
-        index = self._index
-        if ref_type is None:
-            guess = index.suggest_event(ref)
-            hint = f"; did you mean '{guess}'?" if guess else ""
-            msg = f"{label}: unknown event '{ref}'{hint} (see 'tracker log' for ids)"
-            raise UnknownIdError(msg)
-        if ref in index.retracted:
-            msg = f"{label}: event '{ref}' has been retracted; it can no longer be referenced"
-            raise UnknownIdError(msg)
-        if ref_type in _LOG_DOORS:
-            msg = (
-                f"{label}: '{ref}' is a record about the log itself ({ref_type}); events do "
-                "not point at it"
-            )
-            raise ConflictError(msg)
-        kind = data["type"]
-        fix_types = ("correction", "retraction", "supersession")
-        if ref_type in fix_types:
-            msg = (
-                f"{label}: '{ref}' is {_a(ref_type)}; fixes point at events, not at other fixes "
-                "(to change a correction, correct the event again)"
-            )
-            raise ConflictError(msg)
-        if kind == "correction" and path == "corrects":
-            new_type = data["replacement"]["type"]
-            if new_type != ref_type:
-                msg = (
-                    f"{label}: '{ref}' is {_a(ref_type)}, but the replacement is {_a(new_type)}; "
-                    "a correction keeps the event's type (retract it and append a new one instead)"
-                )
-                raise ConflictError(msg)
-        elif kind in ("verification", "supersession") or path == "ends":
-            if ref_type in ("actor", "topic") and path != "ends":
-                role = {"target": "verified", "supersedes": "superseded", "by": "superseding"}
-                msg = (
-                    f"{label}: '{ref}' is an {ref_type} registration; only world events can be "
-                    f"{role.get(path, path)} (to change a registration, correct it)"
-                )
-                raise ConflictError(msg)
-            if path == "ends" and ref_type != "regulatory_action":
-                msg = f"{label}: '{ref}' is {_a(ref_type)}; a closure ends a regulatory_action"
-                raise ConflictError(msg)
-            if kind == "supersession" and data["supersedes"] == data["by"]:
-                msg = f"{label}: an event cannot supersede itself"
-                raise ConflictError(msg)
+        if file is None:
+            return plan(self._index, prepared, labels)
+        return plan(
+            self._index,
+            prepared,
+            labels,
+            positions=file.positions,
+            rejected=file.rejected,
+            problems=file.problems,
+        )
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -1045,6 +904,12 @@ class Log:
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
     ) -> Iterator[Record]:
         """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``)."""
+        if after is not None and after < 0:
+            msg = f"after must be 0 or more (0: from the first record), not {after}"
+            raise InvalidInputError(msg)
+        if timeout is not None and not timeout >= 0:  # (NaN too)
+            msg = f"timeout must be a number of seconds, 0 or more, not {timeout}"
+            raise InvalidInputError(msg)
         store = self.store
         position = store.head().position if after is None else store.position_of(after)
         wait = _FOLLOW_WAIT if timeout is None else timeout
@@ -1504,11 +1369,6 @@ def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None)
     return suggest(value, candidates, aliases)
 
 
-def _a(noun: str) -> str:
-    """The noun with its indefinite article: 'an actor', 'a figure'."""
-    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
-
-
 SignerLike = Signer | str | Any
 """What signs appends: a key's name (in the config directory), a ``SignerKey`` or a ``Signer``."""
 
@@ -1540,14 +1400,6 @@ def _refuse_log_events(
         if event_id.startswith("erased-") and event_id[7:].isdigit():
             msg = f"{at}the id '{event_id}' is kept for erased records: choose another id"
             raise InvalidInputError(msg)
-
-
-_LOG_DOORS = {
-    "erased": "'tracker erase' (it stands for an erased event)",
-    "erasure": "'tracker erase'",
-    "key_rotation": "'tracker key rotate'",
-    "predecessor": "'tracker carry'",
-}
 
 
 def _trusted(keys: str | os.PathLike[str] | list[TrustedKey] | None) -> list[TrustedKey] | None:
@@ -1684,5 +1536,5 @@ def _database() -> type[PostgresStore]:
             "PostgreSQL logs need the psycopg driver: pip install 'tracker[postgres]' "
             "(or use a file path for an embedded log)"
         )
-        raise StorageError(msg) from None
+        raise MissingExtraError(msg) from None
     return PostgresStore

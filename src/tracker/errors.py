@@ -64,6 +64,8 @@ class TrackerError(Exception):
     exit_code: int = 1
     hint: str = ""
     cli_hint: str = ""
+    summary: str | None = None
+    """For an error that lists problems: how many, of what (``3 unknown references``)."""
 
     def __init__(self, message: str, *, hint: str = "", cli_hint: str = "") -> None:
         super().__init__(message)
@@ -102,16 +104,22 @@ class InvalidRecordError(InvalidInputError):
 class InvalidFileError(InvalidInputError):
     """A file of events (an import) with bad lines; nothing was appended.
 
-    ``problems`` holds one line per bad input line (``events.jsonl:14: figure.value: ...``),
-    at most a limit of them; ``count`` is how many bad lines there are in all.
+    ``problems`` holds one line per problem (``events.jsonl:14: figure.value: ...``), in file
+    order, every problem of every line (its fields, its dates, the ids it names), at most a
+    limit of them; ``count`` is how many problems there are in all, ``lines`` how many lines
+    have one.
     """
 
     code: ErrorCode = "invalid-file"
 
-    def __init__(self, message: str, *, problems: list[str], count: int) -> None:
+    def __init__(
+        self, message: str, *, problems: list[str], count: int, lines: int | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = problems
         self.count = count
+        self.lines = count if lines is None else lines
+        """How many lines have a problem (a line may have several)."""
 
 
 class UnknownIdError(TrackerError, LookupError):
@@ -140,9 +148,20 @@ class UnknownIdError(TrackerError, LookupError):
 
 
 class ConflictError(TrackerError, ValueError):
-    """An id that the log already holds with other content."""
+    """An id that the log already holds with other content.
+
+    A batch with several lists them, as :class:`UnknownIdError` does: ``problems`` (at most
+    :data:`MAX_PROBLEMS`) and ``count``; both None for a single conflict.
+    """
 
     code: ErrorCode = "conflict"
+
+    def __init__(
+        self, message: str, *, problems: list[str] | None = None, count: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.count = count
 
 
 class LogExistsError(TrackerError, FileExistsError):

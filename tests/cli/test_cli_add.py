@@ -178,7 +178,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
     [
         (
             ["add", "figure", "--occurred", "2026-01", "--value", "3"],
-            1,
+            2,  # a missing flag is a usage error
             "tracker: error: figure needs a source (--source and --publisher), --metric and --unit "
             "(see 'tracker add figure --help')\n",
         ),
@@ -210,7 +210,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
             shlex.split(
                 "add statement --occurred 2026-01 --speaker uk-gov --quote q --source https://a"
             ),
-            1,
+            2,
             "tracker: error: the source needs --publisher (or --source.publisher): give one for each "
             "source, in the same order\n",
         ),

@@ -58,6 +58,7 @@ def test_reimport_is_a_no_op(grok_log: Path, cli: Run, tmp_path: Path) -> None:
     assert result.status == 0
     assert json.loads(result.out) == {
         "appended": 0,
+        "dates_read": 0,
         "dry_run": False,
         "events": 2,
         "existing": 2,

@@ -98,13 +98,13 @@ def small_log(
         ),
         (
             "add retraction --retracts paywall-move",
-            1,
+            2,
             "retraction needs --reason (see 'tracker add retraction --help')",
         ),
         (
             "add figure --occurred 2026-01-10 --metric images --value 1 --unit count "
             "--source https://example.org/a",
-            1,
+            2,
             "the source needs --publisher (or --source.publisher): give one for each source, in "
             "the same order",
         ),
@@ -116,9 +116,8 @@ def small_log(
         (
             "replay --as-of 'Jan 15'",
             1,
-            "--as-of: invalid date 'Jan 15': not a recognised date; a replay date is a year, a "
-            "month, a day or a time (2026, 2026-01, 2026-01-15, 2026-01-15T14:00), and a year, "
-            "month or day means its end",
+            "--as-of: invalid date 'Jan 15': it has no year; write the year too (12 January "
+            "2026), or YYYY-MM-DD",
         ),
         (
             "stances --known-at ..2026-01-12",

@@ -116,12 +116,23 @@ def test_replay_json_is_byte_identical(grok_log: Path, cli: Run) -> None:
 
 def test_replay_bad_date(grok_log: Path, cli: Run) -> None:
     """A date that does not parse is one line naming its flag and the forms a replay date takes."""
+    result = cli("replay", "--as-of", "10/01/2026/x")
+    assert result.status == 1
+    assert result.err == (
+        "tracker: error: --as-of: invalid date '10/01/2026/x': an interval has exactly two "
+        "ends; a replay date is a year, a month, a day or a time (2026, 2026-01, 2026-01-15, "
+        "2026-01-15T14:00), and a year, month or day means its end\n"
+    )
+
+
+def test_replay_ambiguous_date(grok_log: Path, cli: Run) -> None:
+    """10/01/2026 could be 10 January or 1 October: refused naming both, not guessed."""
     result = cli("replay", "--as-of", "10/01/2026")
     assert result.status == 1
     assert result.err == (
-        "tracker: error: --as-of: invalid date '10/01/2026': day and month order is ambiguous; "
-        "write the year first, YYYY-MM-DD; a replay date is a year, a month, a day or a time "
-        "(2026, 2026-01, 2026-01-15, 2026-01-15T14:00), and a year, month or day means its end\n"
+        "tracker: error: --as-of: invalid date '10/01/2026': it reads as 2026-01-10 (day first) "
+        "or as 2026-10-01 (month first); write YYYY-MM-DD, or give the order (--date-order DMY "
+        "or MDY, or $TRACKER_DATE_ORDER)\n"
     )
 
 

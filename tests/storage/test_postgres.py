@@ -431,7 +431,8 @@ class TestOptionalDriver:
         assert (out, process.returncode) == ("[]\n", 0), err
 
     def test_a_missing_driver_is_one_line_naming_the_extra(self):
-        """Without psycopg, opening a PostgreSQL URL says to install tracker[postgres]."""
+        """Without psycopg, opening a PostgreSQL URL says to install tracker[postgres]: a
+        missing extra (it used to be a StorageError, exit 6, as if the disk had failed)."""
         code = """
             import sys
             sys.modules["psycopg"] = None  # as if the extra were not installed
@@ -444,6 +445,6 @@ class TestOptionalDriver:
         process = child(code)
         out, err = process.communicate(timeout=60)
         assert out == (
-            "StorageError PostgreSQL logs need the psycopg driver: pip install "
+            "MissingExtraError PostgreSQL logs need the psycopg driver: pip install "
             "'tracker[postgres]' (or use a file path for an embedded log)\n"
         ), err

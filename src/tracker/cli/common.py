@@ -87,6 +87,8 @@ class Parser(argparse.ArgumentParser):
         elif message.endswith(": expected one argument"):
             flag = message.removeprefix("argument ").split(":")[0].split("/")[0]
             message = f"{flag} needs a value"
+        elif message.startswith("argument "):  # a value its type refused: name the flag alone
+            message = message.removeprefix("argument ")
         where = self.prog.removeprefix("tracker").strip()
         prefix = f"{where}: " if where else ""
         raise UsageError(f"{prefix}{message} (see '{self.prog} --help')")
@@ -323,12 +325,13 @@ def _near_logs(path: str) -> str | None:
 
 
 def add_date_options(parser: argparse.ArgumentParser) -> None:
-    """``--as-of`` and ``--known-at``, the two clocks of a replay."""
+    """``--as-of`` and ``--known-at``, the two clocks of a replay (and ``--date-order``)."""
     group = parser.add_argument_group("dates (a day or month means its end; unset means no limit)")
     group.add_argument(
         "--as-of",
         metavar="DATE",
-        help="world time: count what certainly happened by then (2026-01-10, 2026-01, ...)",
+        help="world time: count what certainly happened by then (2026-01-10, 2026-01, "
+        "'12 January 2026', ...)",
     )
     group.add_argument(
         "--known-at",
@@ -339,6 +342,49 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
             "holding the note 'tracker head' printed, or SEQ:HASH)"
         ),
     )
+    add_date_order_option(group)
+
+
+ENV_DATE_ORDER = "TRACKER_DATE_ORDER"
+"""Says how to read a numeric date like 03/04/2026 when ``--date-order`` is not given."""
+
+ENV_DATE_LANGUAGES = "TRACKER_DATE_LANGUAGES"
+"""The languages month names are read in (comma-separated codes), instead of the default eight."""
+
+
+def add_date_order_option(parser: Any) -> None:
+    """``--date-order DMY|MDY``: how to read a numeric day and month that could swap."""
+    parser.add_argument(
+        "--date-order",
+        metavar="ORDER",
+        type=str.upper,
+        choices=("DMY", "MDY"),
+        help=f"read 03/04/2026 as day first (DMY) or month first (MDY); default: "
+        f"${ENV_DATE_ORDER}, else such a date is refused",
+    )
+
+
+def date_reading(args: argparse.Namespace) -> dict[str, Any]:
+    """How dates written out are read: ``order`` and ``languages`` for
+    :func:`tracker.events.written.read_date` (from ``--date-order`` and the environment)."""
+    from tracker.errors import InvalidInputError
+
+    order = getattr(args, "date_order", None)
+    if order is None:
+        env = os.environ.get(ENV_DATE_ORDER, "").strip()
+        if env:
+            order = env.upper()
+            if order not in ("DMY", "MDY"):
+                msg = f"${ENV_DATE_ORDER} is '{env}': give DMY (day first) or MDY (month first)"
+                raise InvalidInputError(msg)
+    langs = os.environ.get(ENV_DATE_LANGUAGES, "")
+    languages = [c.strip() for c in langs.split(",") if c.strip()] or None
+    return {"order": order, "languages": languages}
+
+
+def note_reading(flag_name: str, reading: Any) -> None:
+    """Say on stderr what a date written out was read as (never on stdout: ``--json`` stays pure)."""
+    say(f"tracker: {flag_name}: {reading}", file=sys.stderr)
 
 
 def dates(args: argparse.Namespace) -> ReplayDates:
@@ -356,13 +402,24 @@ def dates(args: argparse.Namespace) -> ReplayDates:
             continue
         if name.endswith("known_at") and _record_form(value):
             continue
+        flag_name = f"--{name.replace('_', '-')}"
         try:
-            parse_instant_bound(value)
+            try:
+                parse_instant_bound(value)
+            except InvalidDateError:
+                from tracker.events.written import read_date
+
+                reading = read_date(value, **date_reading(args))
+                if reading is None:
+                    raise
+                parse_instant_bound(reading.text)
+                note_reading(flag_name, reading)
+                setattr(args, name, reading.text)
         except InvalidDateError as exc:
             message = exc.message.replace(ACCEPTED_FORMS, POINT_FORMS)
             if name.endswith("known_at"):
                 message += f"; or {RECORD_POINT_FORMS}"
-            raise InvalidDateError(f"--{name.replace('_', '-')}: {message}") from None
+            raise InvalidDateError(f"{flag_name}: {message}") from None
     return {"as_of": getattr(args, "as_of", None), "known_at": known_at(args, "known_at")}
 
 
@@ -648,9 +705,11 @@ __all__ = [
     "ENV_TZ",
     "Parser",
     "add_date_options",
+    "add_date_order_option",
     "add_global_options",
     "check_range",
     "clip",
+    "date_reading",
     "command",
     "dates",
     "display_zone",
@@ -659,6 +718,7 @@ __all__ = [
     "explain_missing_log",
     "known_at",
     "log_path",
+    "note_reading",
     "note_units",
     "open_log",
     "add_sign_option",

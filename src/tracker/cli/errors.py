@@ -130,9 +130,11 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
                     _say(f"tracker: error: {_printable(line)}")
                 if more:
                     _say(f"tracker: error: ... and {more} more")
-                noun = "unknown reference" if exc.code == "unknown-id" else "bad line"
-                noun += "" if count == 1 else "s"
-                _say(f"tracker: {count} {noun}; nothing was imported")
+                summary = exc.summary
+                if summary is None:
+                    noun = "unknown reference" if exc.code == "unknown-id" else "bad line"
+                    summary = f"{count} {noun}{'' if count == 1 else 's'}"
+                _say(f"tracker: {summary}; nothing was imported")
         else:
             # the records verify --keys finds failing: one line (the first, and how many
             # more); with --json each one, under problems

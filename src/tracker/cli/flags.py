@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from tracker.events.flat import FlatSpec, flag
+from tracker.events.flat import FlatEvent, FlatSpec, MissingFieldsError, build, flag
 from tracker.events.models import BaseEvent
 
 
@@ -118,6 +118,23 @@ def add_event_flags(
             )
 
 
+def event_from_flags(event_type: str, values: list[tuple[str, str | bool]]) -> FlatEvent:
+    """The event dict the flags of ``tracker add TYPE`` (or ``actor add``) give.
+
+    A required flag not given is a usage error (exit 2), as a missing argument is.
+
+    Raises:
+        UsageError: a required flag is missing.
+        InvalidEventError: a value is wrong (not a choice, a malformed relation).
+    """
+    from tracker.cli.errors import UsageError
+
+    try:
+        return build(event_type, values, flags=True)
+    except MissingFieldsError as exc:
+        raise UsageError(exc.message) from None
+
+
 def _metavar(name: str, kind: str) -> str:
     last = name.rsplit(".", 1)[-1]
     if kind == "json":
@@ -131,4 +148,4 @@ def _metavar(name: str, kind: str) -> str:
     return last.upper()
 
 
-__all__ = ["add_event_flags"]
+__all__ = ["add_event_flags", "event_from_flags"]

@@ -11,15 +11,18 @@ from tracker.cli.common import (
     DEFAULT_LOG,
     ENV_LOG,
     add_date_options,
+    add_date_order_option,
     add_sign_option,
     check_range,
     clip,
     command,
+    date_reading,
     dates,
     emit,
     explain_missing_log,
     log_path,
     no_results,
+    note_reading,
     note_units,
     open_log,
     plural,
@@ -107,7 +110,10 @@ def register(subparsers: Any) -> None:
             "source,publisher,...), one event per row; a blank cell is a flag not given;\n"
             "repeat a column for more values (two source and two publisher columns give two\n"
             "sources, paired by position). Bad lines are listed as FILE:LINE: field: problem.\n"
-            "Re-importing the same file adds nothing (ids are derived from content).\n\n"
+            "Re-importing the same file adds nothing (ids are derived from content).\n"
+            "Dates may be written as articles write them ('12 January 2026', '12 janvier\n"
+            "2026', 13/01/2026): each is stored as the log writes it; the import says how\n"
+            "many it read, and --dry-run lists each.\n\n"
             "A CSV file (each type's columns: tracker add TYPE --help):\n"
             "  type,id,occurred,speaker,quote,topic,stance,metric,value,unit,source,publisher\n"
             "  statement,,2026-01-12,uk-gov,insulting,paywall,-2,,,,https://gov.uk/a,UK government\n"
@@ -130,7 +136,12 @@ def register(subparsers: Any) -> None:
         choices=("jsonl", "csv"),
         help="the file's format (default: from its name or content)",
     )
-    p.add_argument("--dry-run", action="store_true", help="check everything, append nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check everything, append nothing; list each date read from another spelling",
+    )
+    add_date_order_option(p)
     add_sign_option(p)
 
     p = command(
@@ -332,8 +343,10 @@ def _register_add(subparsers: Any) -> None:
             "are dotted (--source.url, --source.publisher) and repeat in groups paired by\n"
             "position. --source URL --publisher NAME is the short form. Dates take any\n"
             "partial date: 2026-01-09, 2026-01, 2026, ..2026-01-12 (on or before),\n"
-            "2026-01-05..2026-01-08 (between), 2026-01~ (approximate). Prints the new\n"
-            "event's id and record number once the record is on disk."
+            "2026-01-05..2026-01-08 (between), 2026-01~ (approximate), or a date as an\n"
+            "article writes it ('12 January 2026', '12 janvier 2026', 'January 2026',\n"
+            "13/01/2026), which is stored as the log writes it and echoed on stderr.\n"
+            "Prints the new event's id and record number once the record is on disk."
         ),
         example=EXAMPLES["figure"],
         handler=None,
@@ -360,22 +373,27 @@ def _register_add(subparsers: Any) -> None:
             handler=_add,
         )
         sub.add_argument("--dry-run", action="store_true", help="check the event, append nothing")
+        add_date_order_option(sub)
         add_sign_option(sub)
         if words[1:2] == [name]:  # only the type typed needs its flags
             add_event_flags(sub, spec(name))
 
 
 def _add(args: argparse.Namespace) -> None:
+    from tracker.cli.flags import event_from_flags
     from tracker.errors import UnknownIdError
-    from tracker.events.flat import apply_patch, build
+    from tracker.events.flat import apply_patch
 
-    flat = build(args.event_type, args.flat, flags=True)
+    flat = event_from_flags(args.event_type, args.flat)
+    reading = date_reading(args)
+    _read_dates(flat.data, reading)
     with open_log(args, signing=True) as log:
         try:
             if flat.patch:
                 given = flat.data.get("replacement")
                 base = given if given is not None else _current(log, flat.data["corrects"])
                 flat.data["replacement"] = apply_patch(base, flat.patch)
+                _read_dates(flat.data["replacement"], reading, "replacement.")
             receipt = log.append(flat.data, dry_run=args.dry_run)[0]
         except UnknownIdError:
             _registration_for_event(log.replay(), flat.data)
@@ -392,6 +410,45 @@ def _add(args: argparse.Namespace) -> None:
     emit(
         dump("add", result), args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run)
     )
+
+
+def _read_dates(data: dict[str, Any], reading: dict[str, Any], prefix: str = "") -> None:
+    """Rewrite the dates of an event's flags written out (``12 January 2026``) in the log's
+    form, saying on stderr what each was read as; refuse one that cannot be read unguessed,
+    and a web address without its scheme."""
+    from tracker.errors import InvalidDateError, InvalidEventError
+    from tracker.events.written import address_problems, read_event_dates
+
+    kind = "" if prefix else str(data.get("type", ""))
+    for field, message in address_problems(data):
+        raise InvalidEventError(f"{_flag_of(prefix + field, kind)}: {message}")
+    readings, problems = read_event_dates(data, **reading)
+    for field, message in problems:
+        raise InvalidDateError(f"{_flag_of(prefix + field, kind)}: {message}")
+    for field, found in readings:
+        note_reading(_flag_of(prefix + field, kind), found)
+
+
+def _flag_of(field: str, event_type: str = "") -> str:
+    """The flag a field of an event dict comes from: ``sources.1.published`` ->
+    ``--source.published (source 2)``; ``sources.0.url`` -> ``--source`` (the short form)."""
+    from tracker.events.flat import flag, singular, spec
+
+    parts = field.split(".")
+    names: list[str] = []
+    which = ""
+    for i, part in enumerate(parts):
+        if part.isdigit():
+            which = f" ({names[-1]} {int(part) + 1})" if int(part) and names else ""
+            continue
+        following = parts[i + 1] if i + 1 < len(parts) else ""
+        names.append(singular(part) if following.isdigit() else part)
+    if event_type:
+        path = tuple(p for p in parts if not p.isdigit())
+        short = [f.name for f in spec(event_type).fields if f.path == path and "." not in f.name]
+        if short:
+            return flag(short[0]) + which
+    return flag(".".join(names)) + which
 
 
 def _current(log: Any, event_id: str) -> dict[str, Any]:
@@ -523,17 +580,26 @@ def _import(args: argparse.Namespace) -> None:
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
         with open_log(args, signing=True) as log:
-            loaded = prepare_file(args.file, format=args.format, progress=progress)
+            reading = date_reading(args)
+            loaded = prepare_file(
+                args.file,
+                format=args.format,
+                progress=progress,
+                date_order=reading["order"],
+                date_languages=reading["languages"],
+                check=False,  # the log adds the ids lines name, and reports all at once
+            )
             if progress is not None:
                 progress.step(f"checking and appending {len(loaded.prepared):,} events...")
             try:
-                receipts = log.append_prepared(
-                    loaded.prepared, labels=loaded.labels, dry_run=args.dry_run
-                )
+                receipts = log.append_file(loaded, dry_run=args.dry_run)
             except TrackerError as exc:  # an unknown id, a conflict: say the file was not half-read
-                # after "did you mean 'grok'?" a clause reads better in brackets than after ';'
-                question = exc.message.endswith("?")
-                exc.message += " (nothing was imported)" if question else "; nothing was imported"
+                if "nothing was imported" not in exc.message:
+                    # after "did you mean 'grok'?" a clause reads better in brackets than after ';'
+                    question = exc.message.endswith("?")
+                    exc.message += (
+                        " (nothing was imported)" if question else "; nothing was imported"
+                    )
                 raise
     finally:
         if progress is not None:
@@ -544,32 +610,64 @@ def _import(args: argparse.Namespace) -> None:
         "file": loaded.name,
         "format": loaded.format,
         "events": len(receipts),
-        "appended": len(fresh),
+        # a dry run appends nothing: it says what it would append
+        "would_append" if args.dry_run else "appended": len(fresh),
         "existing": len(receipts) - len(fresh),
         "first_seq": fresh[0].seq if fresh else None,
         "last_seq": fresh[-1].seq if fresh else None,
         "dry_run": args.dry_run,
+        "dates_read": len(loaded.readings),
     }
+    if args.dry_run:
+        result["date_readings"] = [
+            {
+                "where": where,
+                "field": field,
+                "given": found.given,
+                "read_as": found.text,
+                "precision": found.precision,
+            }
+            for where, field, found in loaded.readings
+        ]
     from tracker.cli.outputs import dump
 
-    emit(dump("import", result), args.json, _import_text(result))
+    output = "import --dry-run" if args.dry_run else "import"
+    emit(dump(output, result), args.json, _import_text(result, loaded.readings))
 
 
-def _import_text(r: dict[str, Any]) -> str:
+def _import_text(r: dict[str, Any], readings: list[Any]) -> str:
     existing = f"; {r['existing']} already in the log" if r["existing"] else ""
-    if not r["appended"]:
+    appended = r["would_append"] if r["dry_run"] else r["appended"]
+    dated = ""
+    if readings:
+        many = plural(len(readings), "date")
+        dated = (
+            f"; read {many} written another way, as listed above"
+            if r["dry_run"]
+            else f"; read {many} written another way (--dry-run lists them)"
+        )
+    listing = "".join(f"{where}: {field}: {found}\n" for where, field, found in readings)
+    if not r["dry_run"]:
+        listing = ""
+    if not appended:
         if r["events"] == 1:
-            return f"nothing to import: the one event of {r['file']} is already in the log"
-        return f"nothing to import: all {r['events']} events of {r['file']} are already in the log"
+            return f"{listing}nothing to import: the one event of {r['file']} is already in the log"
+        return (
+            f"{listing}nothing to import: all {r['events']} events of {r['file']} are already "
+            "in the log"
+        )
     span = (
         f"record {r['first_seq']}"
-        if r["appended"] == 1
+        if appended == 1
         else f"records {r['first_seq']}-{r['last_seq']}"
     )
-    noun = "event" if r["appended"] == 1 else "events"
+    noun = "event" if appended == 1 else "events"
     if r["dry_run"]:
-        return f"would import {r['appended']} {noun} as {span}{existing} (dry run: nothing written)"
-    return f"imported {r['appended']} {noun} from {r['file']} as {span}{existing}"
+        return (
+            f"{listing}would import {appended} {noun} as {span}{existing}{dated} "
+            "(dry run: nothing written)"
+        )
+    return f"imported {appended} {noun} from {r['file']} as {span}{existing}{dated}"
 
 
 # --- log -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.events import json_schema as event_schema
+from tracker.events.dates import PRECISIONS
 from tracker.projections.actors import ActorView
 from tracker.projections.diff import CLOCKS, StateDiff
 from tracker.projections.disputes import PLACEMENTS, VERDICTS, Disputes
@@ -210,6 +211,17 @@ _WROTE = (
 )
 
 
+_DATE_READING = Shape(
+    "date_reading",
+    "A date written another way, and what the log stores for it.",
+    text("where", "FILE:LINE"),
+    text("field", "the event's field (statement.occurred, figure.sources.0.published)"),
+    text("given", "the date as written (Januari 12, 2026)"),
+    text("read_as", "the date in the log's form (2026-01-12)"),
+    text("precision", "the precision it was written at", choices=PRECISIONS),
+)
+
+
 def _commands_schema() -> dict[str, Any]:
     return {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}
 
@@ -229,11 +241,26 @@ SHAPES: dict[str, Shape] = {
         text("file", "the file read (- for standard input)"),
         text("format", "jsonl or csv", choices=("jsonl", "csv")),
         integer("events", "events in the file"),
-        integer("appended", "events appended (for a dry run: that would be)"),
+        integer("appended", "events appended"),
         integer("existing", "events the log already held"),
         integer("first_seq", "the first record appended", nullable=True),
         integer("last_seq", "the last record appended", nullable=True),
-        boolean("dry_run", "whether this was a dry run (nothing written)"),
+        boolean("dry_run", "false: this import wrote"),
+        integer("dates_read", "dates written another way (12 January 2026) read into the log's form"),
+    ),
+    "import --dry-run": Shape(
+        "import_dry_run",
+        "What an import would append (nothing was written).",
+        text("file", "the file read (- for standard input)"),
+        text("format", "jsonl or csv", choices=("jsonl", "csv")),
+        integer("events", "events in the file"),
+        integer("would_append", "events an import would append"),
+        integer("existing", "events the log already holds"),
+        integer("first_seq", "the first record it would append", nullable=True),
+        integer("last_seq", "the last record it would append", nullable=True),
+        boolean("dry_run", "true: nothing was written"),
+        integer("dates_read", "dates written another way (12 January 2026) read into the log's form"),
+        nested("date_readings", _DATE_READING, "each date written another way, as it was read"),
     ),
     "log": Shape(
         "log",

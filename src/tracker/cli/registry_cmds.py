@@ -90,9 +90,9 @@ _ADD_EXAMPLES = {
 
 
 def _add(args: argparse.Namespace) -> None:
-    from tracker.events.flat import build
+    from tracker.cli.flags import event_from_flags
 
-    flat = build(args.kind, args.flat, flags=True)
+    flat = event_from_flags(args.kind, args.flat)
     with open_log(args, signing=True) as log:
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
     slug = flat.data[args.kind]

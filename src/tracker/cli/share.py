@@ -56,15 +56,44 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--after",
         metavar="SEQ",
-        type=int,
+        type=_record_number,
         help="start after record SEQ (0: from the first record; default: only new ones)",
     )
     p.add_argument(
         "--timeout",
         metavar="SECONDS",
-        type=float,
+        type=_seconds,
         help="stop after this many seconds with nothing new (default: never)",
     )
+
+
+def _record_number(text: str) -> int:
+    """``--after``: a record number, 0 or more (argparse makes a refusal a usage error)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"'{text}' is not a record number: give 0 or more (0: from the first record)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: seconds, 0 or more."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 and math.isfinite(value)):
+        msg = f"'{text}' is not a number of seconds: give 0 or more (leave it out to wait for ever)"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _copy(args: argparse.Namespace) -> None:

@@ -293,7 +293,63 @@ def _others(errors: list[Any], first: Any, *, also: tuple[Any, ...] = ()) -> int
 def format_validation_error(exc: ValidationError, data: Any = None, *, where: str = "") -> str:
     """Render the most telling error of ``exc`` as one line: ``[where: ]type.field: problem``."""
     errors = exc.errors(include_url=False)
-    first = _pick(errors)
+    return _line(_pick(errors), errors, data, where, count_others=True)
+
+
+def validation_problems(
+    exc: ValidationError, data: Any = None, *, where: str = ""
+) -> list[tuple[str, str]]:
+    """Every error of ``exc``, one line each, as :func:`format_validation_error` words one.
+
+    An error that only follows from another is left out: a list left empty by its bad item,
+    the field a misspelt one was meant to be. Returns (field, line) pairs; the field is the
+    dotted path inside the event (``occurred``, ``sources.1.published``,
+    ``replacement.value``), without the type tags pydantic puts in a location.
+    """
+    errors = exc.errors(include_url=False)
+    meant: set[tuple[Any, ...]] = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            model = _model_at([_printable(str(p)) for p in error["loc"]])
+            close = _meant(model, str(error["loc"][-1]))
+            if close is not None:
+                meant.add((*error["loc"][:-1], close))
+    out = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        if loc in meant or any(
+            e is not error and len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc
+            for e in errors
+        ):
+            continue  # a consequence of another error
+        out.append((_field(loc), _line(error, errors, data, where, count_others=False)))
+    return out
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    """A location as a dotted field path, without the union's type tags."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in EVENT_TYPES:
+        parts = parts[1:]
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        if i and parts[i - 1] == "replacement" and part in EVENT_TYPES:
+            continue
+        out.append(part)
+    return ".".join(out)
+
+
+def _meant(model: type[Any] | None, name: str) -> str | None:
+    """The field of ``model`` a misspelt ``name`` was most likely meant to be."""
+    if model is None:
+        return None
+    fields = sorted(f for f in model.model_fields if f != "type")
+    close = difflib.get_close_matches(name, fields, n=1)
+    return close[0] if close else None
+
+
+def _line(first: Any, errors: list[Any], data: Any, where: str, *, count_others: bool) -> str:
+    """One error as one line; with ``count_others``, ``(and N more)`` counts the rest."""
     loc = [_printable(str(p)) for p in first["loc"]]
     kind = first["type"]
     ctx = first.get("ctx") or {}
@@ -321,7 +377,7 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
 
     # pydantic puts the union tag first in loc; keep it as the event type prefix.
     path = ".".join(loc) if loc else (_type_hint(data) or "event")
-    n = _others(errors, first)
+    n = _others(errors, first) if count_others else 0
     more = f" (and {n} more)" if n else ""
     if kind == "missing":
         return f"{prefix}{path}: required{more}"
@@ -333,8 +389,8 @@ def format_validation_error(exc: ValidationError, data: Any = None, *, where: st
             close = difflib.get_close_matches(loc[-1], fields, n=1)
             listing = f" (fields: {', '.join(fields)})"
             allowed = f"; did you mean '{close[0]}'?" if close else listing
-            if close:  # the field it was meant to be is then missing too: not another error
-                n = _others(errors, first, also=(*first["loc"][:-1], close[0]))
+            if close and count_others:  # the field it was meant to be is missing too: no
+                n = _others(errors, first, also=(*first["loc"][:-1], close[0]))  # other error
                 more = f" (and {n} more)" if n else ""
         return f"{prefix}{path}: unknown field{allowed}{more}"
     if kind == "literal_error":
@@ -437,3 +493,25 @@ def _model_in(annotation: Any) -> type[Any] | None:
         if found is not None:
             return found
     return None
+
+
+def event_problems(data: Any, *, where: str = "") -> list[tuple[str, str]]:
+    """Every problem of an event that does not validate, as (field, line) pairs; [] if none.
+
+    Where :func:`prepare_event` stops at the most telling error (``... (and 2 more)``), this
+    lists each: an import shows every mistake of a line at once.
+    """
+    if not isinstance(data, BaseEvent):
+        try:
+            if isinstance(data, bytes | str):
+                EVENT_ADAPTER.validate_json(data)
+            else:
+                EVENT_ADAPTER.validate_python(data)
+        except ValidationError as exc:
+            prefix = where
+            return [(f, m) for f, m in validation_problems(exc, data, where=prefix)]
+    try:
+        prepare_event(data, where=where)
+    except InvalidEventError as exc:  # valid, but not storable (a number beyond 64 bits)
+        return [("", exc.message)]
+    return []

@@ -285,6 +285,10 @@ def spec(event_type: str) -> FlatSpec:
 # --- building an event --------------------------------------------------------------------------
 
 
+class MissingFieldsError(InvalidEventError):
+    """An event that lacks a required field (a flag or a column not given)."""
+
+
 @dataclass
 class FlatEvent:
     """An event dict built from flat values.
@@ -343,6 +347,7 @@ def build(
     skip_empty: bool = False,
     complete: bool = True,
     flags: bool = False,
+    problems: list[tuple[list[str], str]] | None = None,
 ) -> FlatEvent:
     """Build an event dict of ``event_type`` from ``(name, value)`` pairs, in the order given.
 
@@ -355,13 +360,28 @@ def build(
             for the changed fields of a correction's replacement).
         flags: name fields in messages as command-line flags (``--reason``), not as CSV
             columns (``reason``).
+        problems: when given, every problem is added to it as (the fields it is about, as
+            dotted paths; message) and the value is left out, instead of raising at the first
+            (an import lists them all).
 
     Raises:
+        MissingFieldsError: a required field, or a key of a group item, is not given
+            (without ``problems``).
         InvalidEventError: an unknown name, a value not among a field's choices, or a
-            malformed ``relation`` or ``replacement``.
+            malformed ``relation`` or ``replacement`` (without ``problems``).
     """
     flat = spec(event_type)
     named = _namer(flags)
+
+    failed: set[str] = set()  # fields given with a problem: not also "missing"
+
+    def fail(path: Iterable[str], msg: str, fields: Iterable[str] = (), *, missing: bool = False) -> None:
+        if problems is None:
+            raise MissingFieldsError(msg) if missing else InvalidEventError(msg)
+        path = tuple(path)
+        failed.update(path[:1])
+        problems.append(([".".join(path), *fields], msg))
+
     data: dict[str, Any] = {"type": event_type}
     groups: dict[tuple[str, ...], dict[str, list[str]]] = {}
     extra_items: dict[tuple[str, ...], list[dict[str, str]]] = {}
@@ -378,7 +398,8 @@ def build(
                 hint = f"; did you mean '{close}'?" if close else ""
                 listed = ", ".join(f.choices)
                 msg = f"{named(f.name)}: '{value}' is not a choice{hint} (choices: {listed})"
-                raise InvalidEventError(msg)
+                fail(f.path, msg)
+                continue
         if f.group is not None and f.kind == "value":
             groups.setdefault(f.path[:-1], {}).setdefault(f.path[-1], []).append(str(value))
             continue
@@ -395,17 +416,22 @@ def build(
                     f"{named(f.name)}: expected {a.upper()}:{b.upper()}, got '{value}' "
                     f"(for example developed_by:xai)"
                 )
-                raise InvalidEventError(msg)
+                fail(f.path, msg)
+                continue
             first = flat.by_name.get(f"{f.name}.{f.pair[0]}")
             if first is not None and first.choices and left not in first.choices:
                 close = _closest(left, first.choices)
                 hint = f"; did you mean '{close}:{right}'?" if close else ""
                 listed = ", ".join(first.choices)
                 msg = f"{named(f.name)}: '{left}' is not a {f.name} type{hint} (choices: {listed})"
-                raise InvalidEventError(msg)
+                fail(f.path, msg)
+                continue
             extra_items.setdefault(f.path, []).append({f.pair[0]: left, f.pair[1]: right})
         elif f.kind == "json":
-            _put(data, f.path, _json_object(f.name, str(value)))
+            try:
+                _put(data, f.path, _json_object(f.name, str(value)))
+            except InvalidEventError as exc:
+                fail(f.path, exc.message)
         else:
             _put(data, f.path, value)
     for path, keys in groups.items():
@@ -416,25 +442,30 @@ def build(
             if item:
                 items.append(item)
         if complete:
-            _check_items(flat, path[-1], items, named)
+            try:
+                _check_items(flat, path[-1], items, named)
+            except InvalidEventError as exc:
+                fail(path, exc.message, missing=True)
         _put(data, path, items)
     for path, items in extra_items.items():
         current = data.get(path[0]) or []
         _put(data, path, [*current, *items])
     if complete:
-        missing = [
-            _required_label(flat, name, named)
+        gone = [
+            name
             for name, info in flat.model.model_fields.items()
             if info.is_required()
-            and name not in data
+            and data.get(name) in (None, [])  # (a group whose cells are all blank: none)
+            and name not in failed
             and not (name == "replacement" and patch_values)
         ]
-        if missing:
+        if gone:
+            missing = [_required_label(flat, name, named) for name in gone]
             listed = (
                 missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
             )
             msg = f"{event_type} needs {listed} (see 'tracker add {event_type} --help')"
-            raise InvalidEventError(msg)
+            fail(gone[:1], msg, gone[1:], missing=True)
     return FlatEvent(data, patch_values or None)
 
 
@@ -492,6 +523,7 @@ def apply_patch(
 
 __all__ = [
     "FlatEvent",
+    "MissingFieldsError",
     "FlatField",
     "FlatSpec",
     "apply_patch",

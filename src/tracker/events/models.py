@@ -9,6 +9,7 @@ their ``occurred`` and ``sources`` are optional, and a fix must give its reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
@@ -332,6 +333,17 @@ class BaseEvent(Immutable):
             out.extend((field, namespace, v) for v in values)
         return out
 
+    @classmethod
+    def references_in(cls, data: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+        """List ``(field, namespace, id)`` for the ids an event dict that did not validate
+        names, as :meth:`references` would (a value that is no string is skipped)."""
+        out: list[tuple[str, str, str]] = []
+        for field, namespace in cls.REFS.items():
+            value = data.get(field)
+            values = value if isinstance(value, list | tuple) else (value,)
+            out.extend((field, namespace, v) for v in values if isinstance(v, str) and v)
+        return out
+
 
 class _RecordEvent(BaseEvent):
     """Registrations and fixes: about our record; occurred and sources are optional."""
@@ -362,6 +374,14 @@ class ActorRegistered(_RecordEvent):
     def references(self) -> list[tuple[str, str, str]]:
         """List the actors this registration's relations point at."""
         return [("relations.target", "actor", r.target) for r in self.relations]
+
+    @classmethod
+    def references_in(cls, data: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+        """List the actors the relations of a registration dict point at."""
+        relations = data.get("relations")
+        items = relations if isinstance(relations, list | tuple) else ()
+        targets = [r.get("target") for r in items if isinstance(r, dict)]
+        return [("relations.target", "actor", t) for t in targets if isinstance(t, str) and t]
 
 
 class TopicRegistered(_RecordEvent):
@@ -543,6 +563,18 @@ class Correction(_RecordEvent):
         """List the corrected event and whatever the replacement points at."""
         inner = [(f"replacement.{f}", ns, v) for f, ns, v in self.replacement.references()]
         return [("corrects", "event", self.corrects), *inner]
+
+    @classmethod
+    def references_in(cls, data: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+        """List the corrected event and what the replacement of a correction dict points at."""
+        out = super().references_in(data)
+        replacement = data.get("replacement")
+        if isinstance(replacement, dict):
+            model = EVENT_TYPES.get(str(replacement.get("type")))
+            if model is not None and model.KIND != "fix":
+                inner = model.references_in(replacement)
+                out.extend((f"replacement.{f}", ns, v) for f, ns, v in inner)
+        return out
 
 
 AnyEvent = (
