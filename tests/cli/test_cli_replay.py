@@ -11,10 +11,10 @@ FULL = """\
 as of: no limit, known at: the whole log: 4 events, 0 uncertain, 6 actors, 1 topic (log read to record 12)
 
 OCCURRED                TYPE           ID              WHAT
-..2026-01-12            statement      uk-insulting    uk-gov: "insulting to victims" [stance -2 on paywall]
-2026-01-05..2026-01-06  figure         bloomberg-rate  sexualised_images (grok) = ~6,600 per_hour, reported by bloomberg [corrected]
-2026-01-09              policy_change  paywall-move    x on grok: image generation: paying subscribers only
-2026-01-10              verification   verge-test      the-verge contradicted paywall-move: still free in the Grok app
+..2026-01-12            statement      uk-insulting    uk-gov: “insulting to victims” [stance -2 on paywall]
+2026-01-05..2026-01-06  figure         bloomberg-rate  Sexualised images: about 6,600 per hour (grok), reported by bloomberg [corrected]
+2026-01-09              policy_change  paywall-move    x changes image generation on grok: paying subscribers only
+2026-01-10              verification   verge-test      the-verge checks paywall-move: contradicted — still free in the Grok app
 
 note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
 """
@@ -36,12 +36,12 @@ def test_replay_as_of_lists_uncertain_apart(grok_log: Path, cli: Run) -> None:
 as of 2026-01-09, known at: the whole log: 2 events, 1 uncertain, 6 actors, 1 topic (log read to record 12)
 
 OCCURRED                TYPE           ID              WHAT
-2026-01-05..2026-01-06  figure         bloomberg-rate  sexualised_images (grok) = ~6,600 per_hour, reported by bloomberg [corrected]
-2026-01-09              policy_change  paywall-move    x on grok: image generation: paying subscribers only
+2026-01-05..2026-01-06  figure         bloomberg-rate  Sexualised images: about 6,600 per hour (grok), reported by bloomberg [corrected]
+2026-01-09              policy_change  paywall-move    x changes image generation on grok: paying subscribers only
 
 possibly by then, not counted (their dates straddle 2026-01-09):
 OCCURRED      TYPE       ID            WHAT
-..2026-01-12  statement  uk-insulting  uk-gov: "insulting to victims" [stance -2 on paywall]
+..2026-01-12  statement  uk-insulting  uk-gov: “insulting to victims” [stance -2 on paywall]
 
 note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
 """
@@ -58,9 +58,9 @@ def test_replay_known_at_hides_later_records(grok_log: Path, cli: Run) -> None:
 as of: no limit, as known at 2026-01-12: 3 events, 0 uncertain, 6 actors, 1 topic (log read to record 10)
 
 OCCURRED                TYPE           ID              WHAT
-..2026-01-12            statement      uk-insulting    uk-gov: "insulting to victims" [stance -2 on paywall]
-2026-01-05..2026-01-06  figure         bloomberg-rate  sexualised_images (grok) = ~6,700 per_hour, reported by bloomberg
-2026-01-09              policy_change  paywall-move    x on grok: image generation: paying subscribers only
+..2026-01-12            statement      uk-insulting    uk-gov: “insulting to victims” [stance -2 on paywall]
+2026-01-05..2026-01-06  figure         bloomberg-rate  Sexualised images: about 6,700 per hour (grok), reported by bloomberg
+2026-01-09              policy_change  paywall-move    x changes image generation on grok: paying subscribers only
 
 note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
 """

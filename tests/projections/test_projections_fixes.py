@@ -163,8 +163,8 @@ def test_diff(before, after):
         ("removed", "ofcom -> x: escalation ultimatum -> fine_threatened"),
     ]
     assert [(c.change, c.summary) for c in d.verdicts] == [
-        ("added", "verge: contradicted f1"),
-        ("removed", "verge: confirmed f1"),
+        ("added", "verge checks f1: contradicted"),
+        ("removed", "verge checks f1: confirmed"),
     ]
     assert [(c.change, c.id) for c in d.fixes] == [
         ("added", "c-s1"),

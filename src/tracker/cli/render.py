@@ -8,7 +8,7 @@ of a command depends only on the log and the arguments.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker.cli.common import table
 
@@ -18,69 +18,24 @@ if TYPE_CHECKING:
 
 
 def number(value: float | None) -> str:
-    """A number as people write it: ``6,700``, ``1.46``."""
-    if value is None:
-        return "?"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.6g}"
+    """A number as every output writes it (:func:`tracker.events.describe.number`); ``?`` for
+    none."""
+    from tracker.events.describe import number as formatted
+
+    return "?" if value is None else formatted(value)
 
 
 def describe(event: AnyEvent) -> str:
-    """One line saying what an event is about (its summary, or its key fields)."""
-    ev: Any = event
-    kind = ev.type
-    if kind == "statement":
-        said = ev.summary or f'"{ev.quote}"'
-        stance = f" [stance {ev.stance:+d} on {ev.topic}]" if ev.stance is not None else ""
-        return f"{ev.speaker}: {said}{stance}"
-    if ev.summary:
-        return str(ev.summary)
-    if kind == "figure":
-        if ev.value is not None:
-            amount = number(ev.value)
-        else:
-            low = number(ev.lower) if ev.lower is not None else ""
-            high = number(ev.upper) if ev.upper is not None else ""
-            amount = f"{low}..{high}"
-        about = "~" if ev.approximate else ""
-        who = f" ({ev.subject})" if ev.subject else ""
-        by = f", reported by {ev.reported_by}" if ev.reported_by else ""
-        return f"{ev.metric}{who} = {about}{amount} {ev.unit}{by}"
-    if kind == "policy_change":
-        before = f"{ev.before} -> " if ev.before else ""
-        product = f" on {ev.product}" if ev.product else ""
-        return f"{ev.actor}{product}: {ev.rule}: {before}{ev.after}"
-    if kind == "regulatory_action":
-        ends = f" (ends {ev.ends})" if ev.ends else ""
-        where = f" [{ev.jurisdiction}]" if ev.jurisdiction else ""
-        return f"{ev.regulator} -> {ev.target}: {ev.rung}{ends}{where}"
-    if kind == "verification":
-        found = f": {ev.finding}" if ev.finding else ""
-        return f"{ev.verifier} {ev.verdict} {ev.target}{found}"
-    if kind == "incident":
-        victims = f" ({ev.victims})" if ev.victims else ""
-        return f"{ev.harm}{victims}"
-    if kind == "actor":
-        return f"{ev.actor}: {ev.name} ({ev.kind})"
-    if kind == "topic":
-        return f"{ev.topic}: {ev.name}"
-    if kind == "correction":
-        return f"corrects {ev.corrects}: {ev.reason}"
-    if kind == "retraction":
-        return f"retracts {ev.retracts}: {ev.reason}"
-    if kind == "supersession":
-        return f"{ev.by} supersedes {ev.supersedes}: {ev.reason}"
-    if kind == "erasure":
-        records = ", ".join(str(r) for r in ev.records)
-        return f"erases record{'s' if len(ev.records) > 1 else ''} {records}: {ev.reason} (ordered by {ev.ordered_by})"
-    if kind == "erased":
-        return "erased (its content is gone; see the erasure that names it)"
-    if kind == "key_rotation":
-        return f"{ev.replaces} hands over to {ev.key.rsplit('+', 1)[0]}"
-    if kind == "predecessor":
-        return f"carries on the older log {str(ev.head).splitlines()[0][:60]}"
-    return str(kind)
+    """One line saying what an event is: the one describer's line
+    (:func:`tracker.events.describe.describe`, actors by id), and for a statement that takes a
+    stance, ``[stance -2 on TOPIC]``."""
+    from tracker.events.describe import describe as described
+
+    line = described(event)
+    stance = getattr(event, "stance", None)
+    if event.type == "statement" and stance is not None:
+        line += f" [stance {stance:+d} on {getattr(event, 'topic', '')}]"
+    return line
 
 
 def notes(entry: Entry) -> str:

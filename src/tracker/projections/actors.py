@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from tracker.events.dates import PartialDate
+from tracker.events.describe import describe
 from tracker.events.models import WORLD_EVENTS, ActorRegistered
 from tracker.projections.figures import FigurePoint, FigureTable
 from tracker.projections.fold import Entry
@@ -33,7 +34,7 @@ from tracker.projections.posture import PostureRow
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, date, integer, mapping, nested, text, texts
 from tracker.projections.stances import StanceStep
-from tracker.projections.timeline import actor_ids, summary_of
+from tracker.projections.timeline import actor_ids
 
 ROLES: dict[str, str] = {
     "speaker": "speaker",
@@ -255,7 +256,7 @@ class Involvement:
         """The events naming the actor, in occurred order."""
         found = sorted(self._by_actor.get(actor, {}).values(), key=lambda e: e.sort_key)
         return rows(
-            (ActorEvent(e.id, e.type, roles_in(e)[actor], e.occurred, summary_of(e.event))
+            (ActorEvent(e.id, e.type, roles_in(e)[actor], e.occurred, describe(e.event))
              for e in found),
             ActorEvent,
         )

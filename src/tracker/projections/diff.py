@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from tracker.events.dates import PartialDate
+from tracker.events.describe import describe
 from tracker.projections.disputes import FixRow, VerdictRow
 from tracker.projections.figures import FigurePoint
 from tracker.projections.fold import Entry
@@ -28,7 +29,6 @@ from tracker.projections.posture import PostureStep
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, date, instant, integer, merge, nested, text
 from tracker.projections.stances import StanceChange
-from tracker.projections.timeline import summary_of
 
 if TYPE_CHECKING:
     from tracker.projections.state import State
@@ -205,15 +205,15 @@ def _event_changes(a: State, b: State) -> list[Change]:
     for e in b.timeline():
         old = ea.pop(e.id, None)
         if old is None:
-            add("added", e, summary_of(e.event))
+            add("added", e, describe(e.event))
             continue
         if old.event != e.event or old.corrected_by != e.corrected_by:
             fixes = ", ".join(f for f in e.corrected_by if f not in old.corrected_by)
-            add("corrected", e, f"{summary_of(e.event)} (was: {summary_of(old.event)}; by {fixes})")
+            add("corrected", e, f"{describe(e.event)} (was: {describe(old.event)}; by {fixes})")
         if old.superseded_by != e.superseded_by and e.superseded_by is not None:
-            add("superseded", e, f"{summary_of(e.event)} (superseded by {e.superseded_by})")
+            add("superseded", e, f"{describe(e.event)} (superseded by {e.superseded_by})")
     for old in ea.values():
-        add("removed", old, summary_of(old.event))
+        add("removed", old, describe(old.event))
     return _by_date(out)
 
 
@@ -257,12 +257,17 @@ def _step_text(s: PostureStep) -> str:
     return f"{s.regulator} -> {s.target}: {s.kind} {s.from_rung or 'none'} -> {s.to_rung or 'none'}"
 
 
-def _verdict_text(v: VerdictRow) -> str:
-    return f"{v.verifier}: {v.verdict} {v.claim}"
+def _event_text(first: State, then: State) -> Callable[[str], str]:
+    """The one describer's line for an event (a verification, a fix) as ``first`` knows it,
+    else as ``then`` does."""
+    fixes = {f.fix.id: f.fix for f in (*then.fixes(), *first.fixes())}
 
+    def text(event_id: str) -> str:
+        entry = first.entry(event_id) or then.entry(event_id)
+        event = entry.event if entry is not None else fixes.get(event_id)
+        return describe(event) if event is not None else event_id
 
-def _fix_text(f: FixRow) -> str:
-    return f"{f.kind} of {f.target}: {f.reason}"
+    return text
 
 
 Keyed = TypeVar("Keyed", StanceChange, PostureStep, VerdictRow)
@@ -274,12 +279,17 @@ def _section(
     b: Iterable[Keyed],
     id_of: Callable[[Keyed], str],
     text: Callable[[Keyed], str],
+    removed_text: Callable[[Keyed], str] | None = None,
 ) -> list[Change]:
-    """Rows of ``b`` not in ``a`` (added) and of ``a`` not in ``b`` (removed), by date."""
+    """Rows of ``b`` not in ``a`` (added) and of ``a`` not in ``b`` (removed), by date; a
+    removed row's text is ``removed_text`` when given (the row as ``a`` knew it)."""
     added, removed = _set_diff(a, b)
     out = [
-        Change(section, change, id_of(x), x.occurred, text(x), x, x.sort_key)
-        for change, items in (("added", added), ("removed", removed))
+        Change(section, change, id_of(x), x.occurred, say(x), x, x.sort_key)
+        for change, items, say in (
+            ("added", added, text),
+            ("removed", removed, removed_text or text),
+        )
         for x in items
     ]
     return _by_date(out)
@@ -296,13 +306,16 @@ def diff(a: State, b: State) -> StateDiff:
             print(row["section"], row["change"], row["id"], row["summary"])
     """
     da, db = a.disputes(), b.disputes()
+    event_text, old_text = _event_text(b, a), _event_text(a, b)
     fixes_a = {f.id for f in da.fixes}
     fixes_b = {f.id for f in db.fixes}
     fix_rows = [
-        Change("fix", "added", f.id, None, _fix_text(f), f) for f in db.fixes if f.id not in fixes_a
+        Change("fix", "added", f.id, None, event_text(f.id), f)
+        for f in db.fixes
+        if f.id not in fixes_a
     ]
     fix_rows += [
-        Change("fix", "removed", f.id, None, _fix_text(f), f)
+        Change("fix", "removed", f.id, None, old_text(f.id), f)
         for f in da.fixes
         if f.id not in fixes_b
     ]
@@ -331,7 +344,12 @@ def diff(a: State, b: State) -> StateDiff:
         ),
         rows(
             _section(
-                "verdict", da.verdicts, db.verdicts, lambda v: v.verification, _verdict_text
+                "verdict",
+                da.verdicts,
+                db.verdicts,
+                lambda v: v.verification,
+                lambda v: event_text(v.verification),
+                lambda v: old_text(v.verification),
             ),
             Change,
         ),

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, get_args
 
 from tracker.events.dates import PartialDate
+from tracker.events.describe import describe
 from tracker.events.models import AnyEvent, Verdict, Verification
 from tracker.projections.fold import Entry, FixEntry, Placement
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, boolean, date, instant, integer, nested, text, texts
-from tracker.projections.timeline import summary_of
 
 Status = Literal["untested", "confirmed", "partly_confirmed", "contradicted"]
 
@@ -185,8 +185,8 @@ def fix_row(fix: FixEntry) -> FixRow:
         fix.recorded,
         getattr(ev, "by", None),
         before.type if before is not None else None,
-        summary_of(before) if before is not None else None,
-        summary_of(after) if after is not None else None,
+        describe(before) if before is not None else None,
+        describe(after) if after is not None else None,
     )
 
 

@@ -21,13 +21,13 @@ from typing import Any, ClassVar, overload
 
 from tracker.errors import InvalidInputError
 from tracker.events.dates import PartialDate
+from tracker.events.describe import figure_text
 from tracker.events.models import Figure
 from tracker.events.units import convert, get_unit, suggest_unit
 from tracker.projections.disputes import STATUSES, Status, Verifications, is_disputed
 from tracker.projections.fold import Entry
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, boolean, date, nested, number, text, texts
-from tracker.projections.timeline import figure_text
 
 
 @dataclass(frozen=True)

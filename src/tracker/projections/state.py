@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tracker.errors import UnknownIdError
+from tracker.events.describe import describe
 from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
 from tracker.projections.disputes import (
@@ -31,7 +32,7 @@ from tracker.projections.stances import (
     merge_changes,
     stance_key,
 )
-from tracker.projections.timeline import Timeline, TimelineView, sort_entries, summary_of
+from tracker.projections.timeline import Timeline, TimelineView, sort_entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +323,7 @@ class State:
                     TestedClaim(
                         target,
                         entry.type if entry is not None else None,
-                        summary_of(entry.event) if entry is not None else None,
+                        describe(entry.event) if entry is not None else None,
                         entry.occurred if entry is not None else None,
                         self._replayer.placement.get(target),
                         status,

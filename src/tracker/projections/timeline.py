@@ -6,63 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.events.describe import describe, figure_text
 from tracker.events.models import EVENT_TYPES, WORLD_EVENTS, AnyEvent
-from tracker.events.units import get_unit
 from tracker.projections.fold import Entry
 from tracker.projections.results import Rows
 from tracker.projections.shape import Shape, date, instant, integer, text, texts
 
-
-def _number(value: float) -> str:
-    return f"{value:,.12g}" if abs(value) >= 1000 else f"{value:.12g}"
-
-
-def figure_text(
-    value: float | None, lower: float | None, upper: float | None, unit: str, approximate: bool
-) -> str:
-    """A figure's value in words: ``about 6,700 per hour``, ``1.2-1.5 billion US dollars``."""
-    if value is not None:
-        amount = _number(value)
-    elif lower is not None and upper is not None:
-        amount = f"{_number(lower)}-{_number(upper)}"
-    elif lower is not None:
-        amount = f"at least {_number(lower)}"
-    else:
-        amount = f"at most {_number(upper)}"  # type: ignore[arg-type]
-    known = get_unit(unit)
-    label = known.label if known is not None else unit
-    space = "" if label == "%" else " "
-    return f"{'about ' if approximate else ''}{amount}{space}{label}"
-
-
-def summary_of(event: AnyEvent) -> str:
-    """One line saying what an event is: its summary, else its quote, else its key fields."""
-    if event.summary:
-        return event.summary
-    ev: Any = event
-    match event.type:
-        case "statement":
-            return str(ev.quote)
-        case "figure":
-            text = figure_text(ev.value, ev.lower, ev.upper, ev.unit, ev.approximate)
-            return f"{ev.metric}: {text}"
-        case "policy_change":
-            return f"{ev.actor} changes {ev.rule}: {ev.after}"
-        case "regulatory_action":
-            ends = f" (ends {ev.ends})" if ev.ends else ""
-            return f"{ev.regulator}: {ev.rung} against {ev.target}{ends}"
-        case "verification":
-            return f"{ev.verifier}: {ev.verdict} {ev.target}"
-        case "incident":
-            return str(ev.harm)
-        case "actor" | "topic":
-            return str(ev.name)
-        case "correction":
-            return f"correction of {ev.corrects}: {ev.reason}"
-        case "retraction":
-            return f"retraction of {ev.retracts}: {ev.reason}"
-        case _:
-            return f"{ev.supersedes} superseded by {ev.by}: {ev.reason}"
+summary_of = describe
+"""The one describer, as the projections have called it: :func:`tracker.events.describe.describe`
+(actors by id). ``figure_text`` here is that module's too."""
 
 
 _FIELDS: dict[tuple[type, str], tuple[str, ...]] = {}

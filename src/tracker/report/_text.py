@@ -1,7 +1,8 @@
-"""Words for people: dates as an editor writes them, labels for types, rungs and stances.
+"""Words for people: dates as an editor writes them, for the report, its charts and exports.
 
-Everything here is plain standard library, shared by the HTML report, the charts and the
-exports, so a date reads the same in the page, on an axis and in TimelineJS.
+Shared by the HTML report, the charts and the exports, so a date reads the same in the page,
+on an axis and in TimelineJS. The labels of types, rungs, metrics, stances and verdicts are
+the describer's, in :mod:`tracker.events.describe`.
 """
 
 from __future__ import annotations
@@ -25,53 +26,8 @@ _MONTHS = (
     "December",
 )
 
-TYPE_LABELS: dict[str, str] = {
-    "statement": "Statement",
-    "figure": "Figure",
-    "policy_change": "Policy change",
-    "regulatory_action": "Regulatory action",
-    "verification": "Verification",
-    "incident": "Incident",
-    "correction": "Correction",
-    "retraction": "Retraction",
-    "supersession": "Supersession",
-    "actor": "Actor",
-    "topic": "Topic",
-}
-"""Event type tag -> a heading-case label."""
-
-STANCE_LABELS: dict[int, str] = {
-    -2: "strongly against",
-    -1: "against",
-    0: "neutral",
-    1: "for",
-    2: "strongly for",
-}
-"""The signed stance scale in words."""
-
-VERDICT_LABELS: dict[str, str] = {
-    "confirmed": "Confirmed",
-    "contradicted": "Contradicted",
-    "partly_confirmed": "Partly confirmed",
-}
-
 VERDICT_RATINGS: dict[str, int] = {"contradicted": 1, "partly_confirmed": 2, "confirmed": 3}
 """A verdict on a 1 (false) .. 3 (true) scale, as ClaimReview's ``reviewRating`` wants a number."""
-
-
-_SMALL_WORDS = frozenset({"a", "an", "at", "by", "in", "is", "of", "on", "or", "to", "vs"})
-
-
-def metric_label(metric: str) -> str:
-    """``uk_revenue_decline`` -> ``UK revenue decline`` (two-letter words read as codes)."""
-    words = [w.upper() if len(w) == 2 and w not in _SMALL_WORDS else w for w in metric.split("_")]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
-
-
-def rung_label(rung: str) -> str:
-    """``investigation_widened`` -> ``investigation widened``."""
-    return rung.replace("_", " ")
 
 
 def _instant(dt: datetime, precision: str, *, short: bool) -> str:
@@ -151,14 +107,9 @@ def instant_text(dt: datetime | None) -> str:
 
 
 __all__ = [
-    "STANCE_LABELS",
-    "TYPE_LABELS",
-    "VERDICT_LABELS",
     "VERDICT_RATINGS",
     "display_date",
     "endpoints",
     "instant_text",
     "iso_day",
-    "metric_label",
-    "rung_label",
 ]

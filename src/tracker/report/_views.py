@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tracker.events.dates import PartialDate
+from tracker.events.describe import describe, figure_text
 from tracker.events.models import (
     RUNGS,
     Figure,
@@ -25,8 +26,7 @@ from tracker.events.units import get_unit
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.posture import PostureRow
 from tracker.projections.state import State
-from tracker.projections.timeline import figure_text
-from tracker.report._text import TYPE_LABELS, endpoints
+from tracker.report._text import endpoints
 
 _HALF_DAY = timedelta(hours=12)
 
@@ -196,31 +196,9 @@ class ReportData:
         return reg.name if reg is not None else topic
 
     def headline(self, item: EventItem) -> str:
-        """A one-line description of an event for lists and tooltips."""
-        ev = item.entry.event
-        if ev.summary:
-            return ev.summary
-        name = self.actor_name
-        if isinstance(ev, Statement):
-            return f"{name(ev.speaker)}: \u201c{ev.quote}\u201d"
-        if isinstance(ev, Figure):
-            return f"{ev.metric.replace('_', ' ')}: {format_value(ev)}"
-        if isinstance(ev, PolicyChange):
-            return f"{name(ev.actor)} changes {ev.rule}: {ev.after}"
-        if isinstance(ev, RegulatoryAction):
-            return f"{name(ev.regulator)}: {ev.rung.replace('_', ' ')} ({name(ev.target)})"
-        if isinstance(ev, Verification):
-            return f"{name(ev.verifier)} checks {ev.target}: {ev.verdict.replace('_', ' ')}"
-        if isinstance(ev, Incident):
-            return ev.harm
-        return TYPE_LABELS.get(ev.type, ev.type)
-
-
-def format_number(value: float) -> str:
-    """``6700`` -> ``6,700``; ``1.46`` -> ``1.46``."""
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.6g}"
+        """A one-line description of an event for lists, tooltips and slides: the one
+        describer's (:func:`tracker.events.describe.describe`), actors by display name."""
+        return describe(item.entry.event, name=self.actor_name)
 
 
 def format_value(fig: Figure) -> str:
@@ -368,6 +346,5 @@ __all__ = [
     "anchor",
     "anchor_id",
     "collect",
-    "format_number",
     "format_value",
 ]

@@ -23,22 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from tracker._inert import html_text, visible
 from tracker.errors import MissingExtraError
+from tracker.events.describe import STANCE_LABELS, TYPE_LABELS, metric_label, number, rung_label
 from tracker.events.models import RUNGS
-from tracker.report._text import (
-    STANCE_LABELS,
-    TYPE_LABELS,
-    display_date,
-    metric_label,
-    rung_label,
-)
-from tracker.report._views import (
-    EventItem,
-    FigureSeries,
-    ReportData,
-    anchor,
-    anchor_id,
-    format_number,
-)
+from tracker.report._text import display_date
+from tracker.report._views import EventItem, FigureSeries, ReportData, anchor, anchor_id
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -901,14 +889,14 @@ def draw_figures(data: ReportData) -> Figure:
 
 def _short_number(p: Any, value: float) -> str:
     if p.value is None and p.lower is not None and p.upper is not None:
-        return f"{format_number(p.lower)}\u2013{format_number(p.upper)}"
-    return format_number(value)
+        return f"{number(p.lower)}\u2013{number(p.upper)}"
+    return number(value)
 
 
 def _thousands() -> Any:
     from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
 
-    return FuncFormatter(lambda v, _pos: format_number(round(v, 6)))
+    return FuncFormatter(lambda v, _pos: number(round(v, 6)))
 
 
 # --- the escalation ladder ------------------------------------------------------------------

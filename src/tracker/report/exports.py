@@ -28,6 +28,7 @@ import orjson
 
 from tracker._inert import csv_text, html_text, safe_href, script_json
 from tracker.events.dates import PartialDate
+from tracker.events.describe import TYPE_LABELS, VERDICT_LABELS
 from tracker.events.models import Statement, Verification
 from tracker.projections.disputes import FixRow, TestedClaim, VerdictRow
 from tracker.projections.figures import FigurePoint
@@ -35,15 +36,7 @@ from tracker.projections.posture import PostureRow, PostureStep
 from tracker.projections.shape import Shape
 from tracker.projections.stances import StanceChange, StanceStep
 from tracker.projections.timeline import ENTRY_SHAPE, entry_record, topics_of
-from tracker.report._text import (
-    TYPE_LABELS,
-    VERDICT_LABELS,
-    VERDICT_RATINGS,
-    display_date,
-    endpoints,
-    instant_text,
-    iso_day,
-)
+from tracker.report._text import VERDICT_RATINGS, display_date, endpoints, instant_text, iso_day
 from tracker.report._views import EventItem, ReportData, collect
 
 if TYPE_CHECKING:
@@ -131,7 +124,7 @@ def _slide_text(data: ReportData, item: EventItem) -> str:
         target = data.by_id.get(ev.target)
         what = data.headline(target) if target else ev.target
         parts.append(f"<p><strong>{h(VERDICT_LABELS[ev.verdict])}</strong>: {h(what)}</p>")
-        if ev.finding:
+        if ev.finding and ev.summary:  # (else the headline has it)
             parts.append(f"<p>{h(ev.finding)}</p>")
     words = {
         "disputed": "disputed by a verification",

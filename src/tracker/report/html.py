@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING
 
 from tracker._inert import html_text, safe_href
 from tracker.events.dates import PartialDate
+from tracker.events.describe import (
+    STANCE_LABELS,
+    TYPE_LABELS,
+    VERDICT_LABELS,
+    describe,
+    metric_label,
+    rung_label,
+)
 from tracker.events.models import (
     RUNGS,
     Figure,
@@ -22,18 +30,8 @@ from tracker.events.models import (
     Statement,
     Verification,
 )
-from tracker.projections.timeline import summary_of
 from tracker.report import charts
-from tracker.report._text import (
-    STANCE_LABELS,
-    TYPE_LABELS,
-    VERDICT_LABELS,
-    display_date,
-    endpoints,
-    instant_text,
-    metric_label,
-    rung_label,
-)
+from tracker.report._text import display_date, endpoints, instant_text
 from tracker.report._views import EventItem, ReportData, anchor_id, collect, format_value
 from tracker.report.exports import claimreview_html, claimreview_of
 
@@ -504,7 +502,7 @@ class _Page:
             if target is not None:
                 what = d.headline(target)
             elif before is not None:
-                what = summary_of(before.event)
+                what = describe(before.event, name=d.actor_name)
             else:
                 what = fix.target
             fixes.append(
@@ -546,8 +544,8 @@ class _Page:
                     f'<div class="meta">{_h(ev.rule)}: {_h(ev.before or "?")} \u2192 '
                     f"{_h(ev.after)}</div>"
                 )
-            elif isinstance(ev, Verification) and ev.finding:
-                quote = f"<blockquote>{_h(ev.finding)}</blockquote>"
+            elif isinstance(ev, Verification) and ev.finding and ev.summary:
+                quote = f"<blockquote>{_h(ev.finding)}</blockquote>"  # (else the headline has it)
             rows.append(
                 f'<li id="{_h(anchor_id(item.id))}"><span class="n">{item.number}</span><div>'
                 f'<div class="meta">{_h(display_date(item.date))} \u00b7 {_h(item.lane)} '
