@@ -15,7 +15,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from tracker.errors import InvalidInputError
+from tracker.errors import InvalidDateError
 
 _AT = re.compile(r"@\s*([0-9]+)")
 _SEQ_HASH = re.compile(r"[0-9]+:[0-9a-fA-F]{64}")
@@ -34,13 +34,14 @@ def record_bound(value: Any) -> tuple[int, str | None] | None:
     number (an int, or ``"@28"``), and None for a date, a datetime or a date string.
 
     Raises:
-        InvalidInputError: a record number below 0, or text that looks like a head but is not one.
+        InvalidDateError: neither a date nor a record: a record number below 0, ``@`` with no
+            number, or text that looks like a head but is not one.
     """
     if value is None or isinstance(value, date | datetime):
         return None
     if isinstance(value, bool):
         msg = f"known_at={value!r}: give a date, {RECORD_FORMS}"
-        raise InvalidInputError(msg)
+        raise InvalidDateError(msg)
     if isinstance(value, int):
         return _checked(value, value), None
     seq = getattr(value, "seq", None)
@@ -55,7 +56,7 @@ def record_bound(value: Any) -> tuple[int, str | None] | None:
         return _checked(int(found[1]), value), None
     if text.startswith("@") or (text.startswith("-") and text[1:].isdigit()):
         msg = f"known_at={value!r}: a record number is @N with N from 0 (the empty log) up"
-        raise InvalidInputError(msg)
+        raise InvalidDateError(msg)
     if "\n" in text or _SEQ_HASH.fullmatch(text):
         from tracker.store.checkpoint import Checkpoint
 
@@ -67,7 +68,7 @@ def record_bound(value: Any) -> tuple[int, str | None] | None:
 def _checked(seq: int, given: Any) -> int:
     if seq < 0:
         msg = f"known_at={given!r}: a record number is 0 (the empty log) or more"
-        raise InvalidInputError(msg)
+        raise InvalidDateError(msg)
     return seq
 
 
