@@ -1,4 +1,4 @@
-"""pytest-benchmark cases for the goals of issue 17 (heads and proofs), on the generated log.
+"""pytest-benchmark cases for the goals of issue 17 (heads, proofs, signed records), on the generated log.
 
 Off by default: each case then runs once and checks its answer. Time them with
 ``TRACKER_BENCH_SIZE=100000 pytest benchmarks/test_proofs.py --benchmark-enable`` (1000000 for
@@ -6,7 +6,10 @@ the goal's size); imports and the log's generation stay outside the timer. Goals
 
 - building the Merkle tree of the whole log: at most 1.2x ``verify`` (group ``goal17-tree``);
 - an inclusion proof at that size: O(log n) hashes, made in under 50 ms and checked in under
-  10 ms (group ``goal17-proof``).
+  10 ms (group ``goal17-proof``);
+- ``verify --keys`` on the log signed per batch of 1,000: at most 1.2x ``verify`` plus the
+  signatures' own cost (group ``goal17-keys``);
+- a single signed append: p50 at most 1.2x an unsigned one (group ``goal17-append``).
 """
 
 from __future__ import annotations
@@ -81,3 +84,136 @@ def test_check_one_proof(benchmark: Any, proof_log: Path) -> None:
         proof = _proofs.prove(log, event_id, note)
     result = benchmark(check_inclusion, proof, head=note)
     assert result.index == last - 1
+
+
+# --- signed records (issue 17's last goals) -------------------------------------------------
+#
+# - ``verify --keys`` on a log signed per batch of 1,000: at most 1.2x ``verify`` plus the
+#   signatures' own verification cost (group ``goal17-keys``; the yardstick is ``verify`` of
+#   the same events unsigned, in the same batches, and the signatures' cost is measured alone);
+# - a single signed append: p50 at most 1.2x an unsigned one (group ``goal17-append``).
+
+SIGNER = None
+
+
+def _signer() -> Any:
+    from tracker.proofs.note import SignerKey
+
+    global SIGNER  # noqa: PLW0603 - one key for the module's cases
+    if SIGNER is None:
+        SIGNER = SignerKey("bench.example/recorder", bytes(range(32)))
+    return SIGNER
+
+
+def _rebatched(source: Path, target: Path, *, signed: bool) -> Path:
+    """The source's events appended again in batches of 1,000, signed or not."""
+    batch: list[dict[str, Any]] = []
+    with tracker.open(source) as old, tracker.open(target, create=True) as new:
+        if signed:
+            new.signer = __import__("tracker.proofs.keys").proofs.keys.record_signer(_signer())
+        for record in old.records():
+            batch.append(record.event)
+            if len(batch) == 1000:
+                new.append(batch)
+                batch = []
+        if batch:
+            new.append(batch)
+    return target
+
+
+@pytest.fixture(scope="module")
+def batched_logs(proof_log: Path) -> tuple[Path, Path, Path]:
+    """The generated events in batches of 1,000: unsigned, signed; and the keys file."""
+    directory = proof_log.parent
+    unsigned = _rebatched(proof_log, directory / "unsigned.jsonl", signed=False)
+    signed = _rebatched(proof_log, directory / "signed.jsonl", signed=True)
+    keys = directory / "keys.txt"
+    keys.write_text(f"{_signer().verifier().text()} recorder\n")
+    return unsigned, signed, keys
+
+
+@pytest.mark.benchmark(group="goal17-keys")
+def test_verify_unsigned_batches(benchmark: Any, batched_logs: tuple[Path, Path, Path]) -> None:
+    """The yardstick: verify the events unsigned, in batches of 1,000 (version 1 records)."""
+    with tracker.open(batched_logs[0]) as log:
+        report = benchmark(log.verify)
+    assert report.audit is None
+
+
+@pytest.mark.benchmark(group="goal17-keys")
+def test_verify_signed_without_keys(benchmark: Any, batched_logs: tuple[Path, Path, Path]) -> None:
+    """The signed log (version 2 records) verified without keys: chain, digests, erasures."""
+    with tracker.open(batched_logs[1]) as log:
+        report = benchmark(log.verify)
+    assert report.audit is not None and not report.audit.keys_checked
+
+
+@pytest.mark.benchmark(group="goal17-keys")
+def test_verify_signed_with_keys(benchmark: Any, batched_logs: tuple[Path, Path, Path]) -> None:
+    """verify --keys: every record's signer, one Ed25519 signature per batch of 1,000."""
+    from tracker.proofs.keys import read_trusted
+
+    trusted = read_trusted(str(batched_logs[2]))
+    with tracker.open(batched_logs[1]) as log:
+        report = benchmark(log.verify, keys=trusted)
+    assert report.audit is not None and report.audit.signed == report.records
+
+
+@pytest.mark.benchmark(group="goal17-keys")
+def test_signature_checks_alone(benchmark: Any, batched_logs: tuple[Path, Path, Path]) -> None:
+    """The signatures' own cost: each batch's Ed25519 signature checked, nothing else."""
+    import base64
+
+    import orjson
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from tracker.store.records import signing_form
+
+    signed = []
+    with tracker.open(batched_logs[1]) as log:
+        for line, _pos in log.store.read_lines():
+            if b'"sig":"' in line:
+                signed.append((base64.b64decode(orjson.loads(line)["sig"]), signing_form(line)))
+    public = _signer().public
+
+    def check() -> int:
+        key = Ed25519PublicKey.from_public_bytes(public)
+        for signature, message in signed:
+            key.verify(signature, message)
+        return len(signed)
+
+    assert benchmark(check) == len(signed)
+    benchmark.extra_info["signatures"] = len(signed)
+
+
+def _one_event_appender(path: Path, signed: bool) -> Any:
+    """A log at ``path`` and a function appending one new topic to it per call."""
+    log = tracker.open(path, create=True)
+    if signed:
+        log.signer = __import__("tracker.proofs.keys").proofs.keys.record_signer(_signer())
+    log.append({"type": "topic", "topic": "warm", "name": "Warm"})  # the index exists
+    counter = iter(range(10**9))
+
+    def append() -> None:
+        n = next(counter)
+        log.append({"type": "topic", "topic": f"t{n}", "name": f"Topic {n}"})
+
+    return log, append
+
+
+@pytest.mark.benchmark(group="goal17-append")
+def test_append_one_unsigned(benchmark: Any, tmp_path: Path) -> None:
+    """The yardstick: one unsigned event appended (validated, fsynced) to a file log."""
+    log, append = _one_event_appender(tmp_path / "log.jsonl", signed=False)
+    with log:
+        benchmark.pedantic(append, rounds=200, warmup_rounds=5)
+        assert {r.v for r in log.records()} == {1}
+
+
+@pytest.mark.benchmark(group="goal17-append")
+def test_append_one_signed(benchmark: Any, tmp_path: Path) -> None:
+    """One signed event appended: a nonce, its digest, one Ed25519 signature."""
+    log, append = _one_event_appender(tmp_path / "log.jsonl", signed=True)
+    with log:
+        benchmark.pedantic(append, rounds=200, warmup_rounds=5)
+        assert {r.v for r in log.records()} == {2}

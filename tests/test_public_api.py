@@ -14,8 +14,10 @@ import tracker
 import tracker.events
 
 TRACKER_ALL = [
+    "CarryReport",
     "Checkpoint",
     "CopyReport",
+    "ErasureReceipt",
     "EventView",
     "Head",
     "Log",
@@ -25,6 +27,7 @@ TRACKER_ALL = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "carry",
     "copy",
     "diff",
     "init",

@@ -29,6 +29,9 @@ _LAZY: dict[str, str] = {
     "repair": "tracker._log",
     "copy": "tracker._log",
     "CopyReport": "tracker._log",
+    "carry": "tracker._carry",
+    "CarryReport": "tracker._carry",
+    "ErasureReceipt": "tracker._erase",
     "Log": "tracker._log",
     "Receipt": "tracker._log",
     "StoredEvent": "tracker._log",
@@ -43,8 +46,10 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "CarryReport",
     "Checkpoint",
     "CopyReport",
+    "ErasureReceipt",
     "EventView",
     "Head",
     "Log",
@@ -54,6 +59,7 @@ __all__ = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "carry",
     "copy",
     "diff",
     "init",
@@ -63,6 +69,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from tracker._carry import CarryReport, carry
+    from tracker._erase import ErasureReceipt
     from tracker._import import read_events
     from tracker._log import (
         CopyReport,

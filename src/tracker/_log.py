@@ -9,6 +9,7 @@ actor, topic and event an event points at exists.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import os
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
@@ -43,18 +44,18 @@ from tracker.store.records import (
     SIGNED_VERSION,
     ZERO_HASH,
     Record,
-    Signer,
     check_line,
     hash_at,
     hash_of_line,
     parse_record,
-    v2_members_ok,
 )
 from tracker.store.seek import EVERY as _EVERY
 from tracker.store.seek import Point as _Point
+from tracker.store.signed import Signer, v2_members_ok
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
     from tracker._checkpoint import Mark
+    from tracker._erase import ErasureReceipt
     from tracker._import import PreparedFile
     from tracker.projections.actors import ActorView
     from tracker.projections.fold import Entry
@@ -161,7 +162,7 @@ class Log:
             labels: a name per event for error messages (``events.csv:12``); by default
                 ``event N`` in a batch.
             signer: sign this batch with this key (a key name from ``tracker key list``, a
-                :class:`~tracker.proofs.note.SignerKey` or a :class:`~tracker.store.records.Signer`)
+                :class:`~tracker.proofs.note.SignerKey` or a :class:`~tracker.store.signed.Signer`)
                 instead of the log's own signer (:func:`tracker.open`). A signed batch is
                 written as version 2 records, erasable, with one signature on its last record.
 
@@ -312,6 +313,74 @@ class Log:
             raise InvalidInputError(msg)
         event = {"type": "key_rotation", "key": verifier.as_kind(0x01).text(), "replaces": signer.by}
         return self._append_log_record(event, signer)
+
+    def erase(
+        self,
+        event_ids: str | Iterable[str],
+        *,
+        reason: str,
+        ordered_by: str,
+        signer: SignerLike | None = None,
+        dry_run: bool = False,
+    ) -> ErasureReceipt:
+        """Erase events' content from the log for good; every hash, proof and head still holds.
+
+        Each event's record, and every record that refers to it (corrections, which repeat
+        its content; retractions, supersessions, verifications; and what refers to those),
+        keeps its hash and signer but loses its content (a placeholder takes the event's
+        place), and one signed ``erasure`` record names them, the reason and who ordered it.
+        A file log is written anew beside itself and renamed over (under the lock); a
+        PostgreSQL log's rows are updated in the transaction that appends the erasure. Every
+        file derived from the log (index, seek samples, checkpoints, the kept tree) is thrown
+        away. Replays then no longer see the events, as if retracted.
+
+        Args:
+            event_ids: the event or events to erase (an actor or topic registration only
+                with every event that names it).
+            reason: why (a court order, a person's request).
+            ordered_by: who ordered it.
+            signer: the key that signs the erasure (default: the log's signer); the log's
+                keys file must give it the ``eraser`` role for ``verify(keys=...)`` to pass.
+            dry_run: say what would be erased, erase nothing.
+
+        Raises:
+            UnknownIdError: no such event.
+            InvalidInputError: no signer, or a record is version 1 (unsigned: its hash covers
+                its event), which cannot be erased.
+            ConflictError: a record about the log itself, or a registration still named.
+        """
+        from tracker._erase import erase
+
+        ids = [event_ids] if isinstance(event_ids, str) else list(event_ids)
+        return erase(
+            self,
+            ids,
+            reason=reason,
+            ordered_by=ordered_by,
+            signer=_signer(signer) or self.signer,
+            dry_run=dry_run,
+        )
+
+    def _forget_derived(self) -> None:
+        """Throw away every file derived from this log (after an erasure: they may hold the
+        erased content, and their offsets moved): the index, seek samples and checkpoint, and
+        the log's whole folder in the cache (the kept tree, the read model); each is rebuilt
+        from the log on use."""
+        from tracker import _checkpoint
+        from tracker.derived import files
+        from tracker.proofs import tree as kept_tree
+
+        self._reset_index(discard=True)
+        store = self.store
+        if isinstance(store, FileStore):
+            for path in (store.path.with_name(store.path.name + ".seek"),
+                         _checkpoint.checkpoint_path(store.path)):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            store._seek = None  # noqa: SLF001
+        kept = kept_tree.cache_path(store)
+        if kept is not None:
+            files.discard(kept.parent)
 
     def _append_log_record(self, event: dict[str, Any], signer: Signer) -> Receipt:
         """Append one record about the log itself (its own door has checked it), signed."""
@@ -1067,7 +1136,7 @@ class Log:
                 record_hash = data["hash"]
                 ok = (
                     (
-                        (data.keys() == record_keys and data["v"] == version)
+                        (data["v"] == version and data.keys() == record_keys)
                         or v2_members_ok(data)
                     )
                     and data["seq"] == expected
@@ -1134,7 +1203,8 @@ class Log:
         """Prove that this log extends ``other``: it holds every record of ``other``, byte for
         byte, in order, and perhaps more after them. Both logs are verified.
 
-        Use it between two copies of a log (a colleague's, a backup, an archived one).
+        Use it between two copies of a log (a colleague's, a backup, an archived one). A
+        record erased in one copy and not in the other is the same record (its hash is).
 
         Raises:
             IntegrityError: either log is damaged (``seq`` is its first bad record), or the
@@ -1156,7 +1226,9 @@ class Log:
                         f"{seq - 1}, and the other log goes on to {their_report.records}"
                     )
                     raise IntegrityError(msg, seq=seq)
-                if my_line != their_line:
+                if my_line != their_line and _stored_hash(my_line) != _stored_hash(their_line):
+                    # (the same hash with other bytes: one copy erased a record, which keeps
+                    # its hash; both logs are verified, so each stored hash is the line's)
                     msg = (
                         f"this log does not extend {theirs.location}: the logs part ways at "
                         f"record {seq}"
@@ -1402,6 +1474,12 @@ def _refuse_log_events(
             raise InvalidInputError(msg)
 
 
+def _stored_hash(line: bytes) -> bytes:
+    """The hash a canonical line stores (its top-level hash member's value)."""
+    i = line.rfind(HASH_KEY) + len(HASH_KEY)
+    return line[i : i + 64]
+
+
 def _trusted(keys: str | os.PathLike[str] | list[TrustedKey] | None) -> list[TrustedKey] | None:
     if keys is None or isinstance(keys, list):
         return keys
@@ -1459,7 +1537,7 @@ def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
         signer: sign every append with this key: the name of one of your keys (``tracker key
             list``; the CLI takes ``--sign KEY`` or ``$TRACKER_SIGNING_KEY``), a
             :class:`~tracker.proofs.note.SignerKey`, or a
-            :class:`~tracker.store.records.Signer`. Signed appends are version 2 records:
+            :class:`~tracker.store.signed.Signer`. Signed appends are version 2 records:
             each names its recorder, the batch's last carries one Ed25519 signature, and
             each can be erased later (:meth:`Log.erase`). ``verify(keys=...)`` checks them.
 

@@ -159,6 +159,8 @@ PROOF_COMMANDS = (
     "key list",
     "key export",
     "key rotate",
+    "erase",
+    "carry",
     "cosign",
     "prove",
     "check-proof",
@@ -214,10 +216,20 @@ def test_proof_commands_match_their_schemas(
     follow = cli("follow --after 34 --timeout 0 --json")
     for line in follow.out.splitlines():
         check(schema_of(cli, "follow"), line)
+    run("erase", "erase t2 --reason r --ordered-by o --sign news.example/alice-2027 --dry-run")
+    erased = run("erase", "erase t2 --reason r --ordered-by o --sign news.example/alice-2027")
+    assert erased["erased"] == [36]  # type: ignore[index]
+    forms = check(schema_of(cli, "log"), cli("log --json").out)["records"]  # type: ignore[index]
+    assert "nonce" not in forms[35] and "sig" in forms[35]  # an erased record closing its batch
+    for line in cli("follow --after 34 --timeout 0 --json").out.splitlines():
+        check(schema_of(cli, "follow"), line)
+    carried = run("carry", "carry carried.jsonl --sign news.example/alice-2027")
+    assert carried["carried"] == 36 and carried["skipped"] == 3  # type: ignore[index]
     failed = cli(f"verify --keys {keys} --json")
     assert failed.status == 5
     error = check(schema_of(cli, "error"), failed.err)
-    assert error["error"]["count"] == 1  # type: ignore[index]  # the 34 unsigned records, one run
+    # the 34 unsigned records (one run), the erased record and its erasure (no eraser role)
+    assert error["error"]["count"] == 3  # type: ignore[index]
 
 
 def test_unknown_output_is_refused_with_a_suggestion(cli: Run) -> None:

@@ -105,3 +105,44 @@ def test_an_unknown_signing_key_is_refused_in_one_line(cli: Run, keys: Path) -> 
     assert result.status == 1
     assert result.err.startswith("tracker: error: no key named news.example/nobody")
     assert cli("log --json").out.count('"seq"') == 0
+
+
+def test_erase_from_the_terminal(cli: Run, keys: Path, tmp_path: Path) -> None:
+    """erase needs a signing key with the eraser role; the head before it still verifies."""
+    assert cli("key new news.example/legal").status == 0
+    legal = cli("key export news.example/legal").out.strip()
+    with keys.open("a") as f:
+        f.write(f"{legal} eraser\n")
+    assert cli("topic add paywall --name Paywall --sign news.example/alice").status == 0
+    assert cli("topic add minor --name 'A minor, named' --sign news.example/alice").status == 0
+    (tmp_path / "head.txt").write_text(cli("head --sign news.example/alice").out)
+    unsigned = cli("erase minor --reason 'court order' --ordered-by 'a court'")
+    assert unsigned.status == 1 and "an erasure is a signed record" in unsigned.err
+    dry = cli("erase minor --reason 'court order' --ordered-by 'a court' --sign news.example/legal --dry-run")
+    assert dry.status == 0 and dry.out.startswith("would erase record 2;")
+    done = cli("erase minor --reason 'court order' --ordered-by 'a court' --sign news.example/legal")
+    assert done.status == 0, done.err
+    assert done.out.startswith("erased record 2: their content is gone from ")
+    assert b"A minor, named" not in (tmp_path / "tracker.jsonl").read_bytes()
+    ok = cli(f"verify --keys {keys} --head head.txt")
+    assert ok.status == 0, ok.err
+    assert "record 3 erased record 2 (court order; ordered by a court)" in ok.out
+
+
+def test_check_proof_needs_a_head_or_keys_and_checks_the_records_signature(
+    cli: Run, keys: Path, tmp_path: Path
+) -> None:
+    """Alone, a proof's own head shows nothing: refused. With the keys, the record's own
+    signature (on a record that closes its batch) is checked too."""
+    assert cli("topic add paywall --name Paywall --sign news.example/alice").status == 0
+    (tmp_path / "head.txt").write_text(cli("head --sign news.example/alice").out)
+    event = json.loads(cli("log --json").out)["records"][0]["event"]["id"]
+    assert cli(f"prove {event} --head head.txt --out p.proof").status == 0
+    alone = cli("check-proof p.proof")
+    assert alone.status == 1 and alone.err.count("\n") == 1
+    assert "give the head you hold (--head NOTE) or the publisher's keys (--keys FILE)" in alone.err
+    unsigned_head = cli("check-proof p.proof --head head.txt")
+    assert "the head's signatures NOT checked" in unsigned_head.out
+    checked = cli(f"check-proof p.proof --keys {keys}")
+    assert checked.status == 0, checked.err
+    assert "recorded by news.example/alice+" in checked.out and "(its signature checked)" in checked.out

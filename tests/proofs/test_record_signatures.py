@@ -23,15 +23,15 @@ from tracker.events.codec import canonical_bytes
 from tracker.proofs.keys import key_ref, new_key, parse_trusted, record_signer
 from tracker.proofs.note import SignerKey
 from tracker.store import base as store_base
-from tracker.store import records as store_records
+from tracker.store import signed as store_signed
 from tracker.store.records import (
     SIGNATURE_CONTEXT,
-    Signer,
     compute_hash,
     hash_of_line,
     parse_record,
     signing_form,
 )
+from tracker.store.signed import Signer
 
 if TYPE_CHECKING:
     from tests.conftest import StepClock
@@ -153,9 +153,9 @@ def test_a_record_naming_another_recorder_than_its_batch_signer_is_named(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A batch signed by alice whose first record claims bob: that record fails."""
-    original = store_records.make_signed_record
+    original = store_signed.make_signed_record
 
-    def mixed(**kw: Any) -> store_records.Record:
+    def mixed(**kw: Any) -> store_signed.Record:
         if kw["batch_index"] == 0:
             kw["signer"] = record_signer(bob)
         return original(**kw)

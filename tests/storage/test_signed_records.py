@@ -56,3 +56,37 @@ def test_file_to_postgres_to_file_keeps_signed_bytes(
     assert (tmp_path / "back.jsonl").read_bytes() == source.read_bytes()
     with tracker.open(pg_url) as log:
         assert log.verify(keys=keys).audit.signed == 3  # type: ignore[union-attr]
+
+
+SECRET = "Jane Q. Victim"
+
+
+def test_erasure_on_every_store(backend: Backend, clock: object, keys: Path) -> None:
+    """The erased record keeps its hash; replay and verify hold; the content is gone."""
+    log = backend.open(clock=clock)
+    log.signer = record_signer(ALICE)
+    log.append([topic("a"), {"type": "topic", "id": "t-secret", "topic": "s", "name": SECRET}])
+    log.append(topic("c"))
+    head = log.tree_head().note()
+    receipt = log.erase("t-secret", reason="a person's request", ordered_by="the editor")
+    assert receipt.erased == (2,) and receipt.seq == 4
+    assert log.verify(head=head).audit.erasures[0].records == (2,)  # type: ignore[union-attr]
+    assert sorted(log.replay().topics) == ["a", "c"]
+    assert all(SECRET.encode() not in line for line, _pos in log.store.read_lines())
+
+
+def test_erasure_in_postgresql_leaves_no_copy_in_the_row(pg_server: object, clock: object) -> None:
+    """The line, its jsonb copy and the event id column all lose the content."""
+    url = pg_server.url()  # type: ignore[attr-defined]
+    with tracker.open(url, create=True, clock=clock, signer=ALICE) as log:
+        log.append({"type": "topic", "id": "t-secret", "topic": "s", "name": SECRET})
+        log.erase("t-secret", reason="r", ordered_by="o")
+        name = log.store.log_name  # type: ignore[attr-defined]
+    with pg_server.connect() as conn:  # type: ignore[attr-defined]
+        rows = conn.execute(
+            "SELECT seq, line, event::text, event_id, event_type FROM tracker_records "
+            "WHERE log = %s ORDER BY seq",
+            (name,),
+        ).fetchall()
+    assert [(r[0], r[3], r[4]) for r in rows] == [(1, "erased-1", "erased"), (2, rows[1][3], "erasure")]
+    assert all(SECRET not in str(bytes(r[1])) + r[2] for r in rows)

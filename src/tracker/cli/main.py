@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.report",
     "tracker.cli.share",
     "tracker.cli.proof_cmds",
+    "tracker.cli.erase_cmds",
 )
 """The modules that add commands, in the order ``tracker --help`` lists them."""
 

@@ -432,6 +432,25 @@ SHAPES: dict[str, Shape] = {
         text("old", "the key handed over, NAME+KEYID"),
         text("new", "the new key, NAME+KEYID"),
     ),
+    "carry": Shape(
+        "carry",
+        "A log carried on into a new, signed one.",
+        text("source", "the old log"),
+        text("destination", "the new log"),
+        text("head", "the old log's tree head note, as the new log's first record holds it"),
+        integer("carried", "events appended again, signed"),
+        integer("skipped", "records about the old log itself, not carried"),
+    ),
+    "erase": Shape(
+        "erase",
+        "An erasure (or, with --dry-run, what it would erase).",
+        integer("record", "the erasure record (for a dry run: the number it would get)"),
+        text("id", "the erasure record's event id"),
+        document("erased", "the records erased, in order", lambda: _seqs()),
+        texts("events", "the event ids they held"),
+        text("by", "the key that signed the erasure, NAME+KEYID"),
+        boolean("dry_run", "whether this was a dry run (nothing changed)"),
+    ),
     "cosign": Shape(
         "cosign",
         "A head cosigned.",
@@ -455,6 +474,12 @@ SHAPES: dict[str, Shape] = {
         integer("head_size", "the head's size"),
         document("record", "the record, as the proof holds it", _object),
         nested("signatures", SIGNATURE, "the head's signatures, as checked"),
+        text("recorder", "the key the record names as its recorder (null: unsigned)", nullable=True),
+        text(
+            "recorder_signature",
+            "what the record's own signature shows",
+            choices=("verified", "not in the proof", "not checked", "unsigned"),
+        ),
     ),
     "check-proof --consistency": Shape(
         "check_proof_consistency",

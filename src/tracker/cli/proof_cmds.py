@@ -133,7 +133,9 @@ def register(subparsers: Any) -> None:
         help="check a proof offline, with only the heads and the keys (no log)",
         description=(
             "An inclusion proof: checks the record's hash, its audit path to the head's Merkle\n"
-            "root, that the head is the one you hold (--head) and its signatures (--keys).\n"
+            "root, that the head is the one you hold (--head) and its signatures (--keys):\n"
+            "give at least one of the two (a proof's own head alone shows nothing). With\n"
+            "--keys, a signed record's own signature is checked too.\n"
             "A consistency proof: checks that --to extends --from. Exit 5 when it does not hold."
         ),
         example=(
@@ -144,7 +146,11 @@ def register(subparsers: Any) -> None:
         log=False,
     )
     p.add_argument("proof", metavar="FILE", help="the proof file (or - for standard input)")
-    p.add_argument("--head", metavar="NOTE", help="the head you hold (default: the proof's own)")
+    p.add_argument(
+        "--head",
+        metavar="NOTE",
+        help="the head you hold (give it, or --keys, or both: a proof's own head alone shows nothing)",
+    )
     p.add_argument("--keys", metavar="FILE", help="trusted keys: the heads' signatures must verify")
     p.add_argument("--from", dest="old", metavar="NOTE", help="the earlier head (consistency)")
     p.add_argument("--to", dest="new", metavar="NOTE", help="the later head (consistency)")
@@ -187,7 +193,7 @@ def signatures_json(checked: list[Any]) -> list[dict[str, Any]]:
 def signatures_text(checked: list[Any], keys: Any) -> str:
     """One phrase on a head's signatures."""
     if keys is None:
-        return f"signatures not checked (no --keys; {len(checked)} on the head)"
+        return f"the head's signatures NOT checked (no --keys; {len(checked)} on the head)"
     ok = [f"{c.name} ({c.role})" for c in checked if c.status == "verified"]
     return "signed by " + ", ".join(ok)
 
@@ -359,12 +365,26 @@ def _check_proof(args: argparse.Namespace) -> None:
             "head_size": result.head.head.seq,
             "record": result.record,
             "signatures": signatures_json(result.signatures),
+            "recorder": result.recorder,
+            "recorder_signature": result.recorder_signature,
         },
         args.json,
         f"ok: event {ident} ({kind}) is record {result.index + 1} of {result.head.head.origin} "
         f"at its head of {result.head.head.seq} records; "
-        f"{signatures_text(result.signatures, keys)}",
+        f"{signatures_text(result.signatures, keys)}; {_recorded_by(result)}",
     )
+
+
+def _recorded_by(result: Any) -> str:
+    """One phrase on who the proof's record says recorded it."""
+    if result.recorder is None:
+        return "the record is unsigned"
+    who = _inert(result.recorder)
+    return {
+        "verified": f"recorded by {who} (its signature checked)",
+        "not in the proof": f"recorded by {who} (its batch's signature is on a later record, not in the proof)",
+        "not checked": f"recorded by {who} (not checked: that key is not in --keys)",
+    }[result.recorder_signature]
 
 
 def _inert(value: Any) -> str:

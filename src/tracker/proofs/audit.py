@@ -135,9 +135,9 @@ class Audit:
 
     def see(self, data: dict[str, Any], line: bytes) -> None:
         """One record, already checked by the chain walk (``data`` is its parsed line)."""
-        seq = data["seq"]
         if data["v"] < SIGNED_VERSION:
             if self._keys is not None:
+                seq = data["seq"]
                 runs = self._unsigned
                 if runs and runs[-1][1] == seq - 1:
                     runs[-1][1] = seq
@@ -145,8 +145,12 @@ class Audit:
                     runs.append([seq, seq])
             return
         if "nonce" not in data:
-            self._erased[seq] = data["by"]
-        self._batch.append(_Pending(seq, data["by"], data["recorded"], data["event"]))
+            self._erased[data["seq"]] = data["by"]
+        if self._keys is None:  # erasures only: no batch to settle
+            if data["event"].get("type") == "erasure":
+                self._note_erasure(_Pending(data["seq"], data["by"], "", data["event"]), None)
+            return
+        self._batch.append(_Pending(data["seq"], data["by"], data["recorded"], data["event"]))
         batch = data["batch"]
         if batch["index"] == batch["count"] - 1:
             self._settle(data.get("sig"), line)
@@ -159,10 +163,7 @@ class Audit:
         batch, self._batch = self._batch, []
         closing = batch[-1]
         keys = self._keys
-        if keys is None:
-            for rec in batch:
-                self._note_erasure(rec, None)
-            return
+        assert keys is not None
         key = keys.get(closing.by)
         problem = None
         if sig is None:
@@ -185,8 +186,10 @@ class Audit:
             if ok:
                 self.report.signed += 1
                 self.report.recorders[rec.by] += 1
-            self._note_erasure(rec, ok)
-            if ok and rec.event.get("type") == "key_rotation":
+            kind = rec.event.get("type")
+            if kind == "erasure":
+                self._note_erasure(rec, ok)
+            elif ok and kind == "key_rotation":
                 self._rotate(rec, key)  # type: ignore[arg-type]
 
     def _allowed(self, rec: _Pending, key: _Key) -> bool:
@@ -240,8 +243,6 @@ class Audit:
 
     def _note_erasure(self, rec: _Pending, signed: bool | None) -> None:
         event = rec.event
-        if event.get("type") != "erasure":
-            return
         records = event.get("records")
         self.report.erasures.append(
             ErasureInfo(

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from tracker.errors import InvalidInputError, StorageError, UnknownIdError
 from tracker.proofs.note import SignerKey, VerifierKey, valid_name
-from tracker.store.records import Signer
+from tracker.store.signed import Signer
 
 KNOWN_ROLES = frozenset(("publisher", "recorder", "witness", "eraser"))
 

@@ -35,7 +35,7 @@ from tracker.errors import IntegrityError, InvalidInputError
 from tracker.proofs.merkle import leaf_hash, verify_consistency, verify_inclusion
 from tracker.proofs.note import Checked, Note, VerifierKey, check_signatures, require_signed
 from tracker.store.checkpoint import Checkpoint
-from tracker.store.records import hash_of_line
+from tracker.store.records import hash_of_line, signing_form
 
 INCLUSION_HEADER = "c2sp.org/tlog-proof@v1"
 CONSISTENCY_HEADER = "tracker-consistency-proof/v1"
@@ -112,6 +112,12 @@ class Inclusion:
     index: int
     head: SignedHead
     signatures: list[Checked]
+    recorder: str | None = None
+    """The key the record names as its recorder (``NAME+KEYID``; None: an unsigned record)."""
+    recorder_signature: str = "unsigned"
+    """``verified`` (its signature, on this record, checks with a key given), ``not in the
+    proof`` (its batch's signature is on a later record), ``not checked`` (no key given for
+    it) or ``unsigned`` (a version 1 record)."""
 
 
 def check_inclusion(
@@ -121,15 +127,26 @@ def check_inclusion(
 
     Args:
         text: the proof file's text.
-        head: the head the reader holds (its text must be the proof's head's text); by
-            default the proof's own head.
-        keys: public keys the head's signatures are checked against.
+        head: the head the reader holds (its text must be the proof's head's text).
+        keys: public keys the head's signatures are checked against (and the record's own,
+            when it carries one).
+
+    One of ``head`` and ``keys`` is needed: a proof checked against the head it carries,
+    with no key to tell who published that head, shows nothing (anyone can make a tree and
+    a head to go with it).
 
     Raises:
-        InvalidInputError: the text is not a proof, or a head is not a tree head.
+        InvalidInputError: the text is not a proof, a head is not a tree head, or neither
+            ``head`` nor ``keys`` is given.
         IntegrityError: the proof does not show the record in the head's tree, the head
             differs from the one the reader holds, or a signature does not verify.
     """
+    if head is None and keys is None:
+        msg = (
+            "a proof checked against its own head alone shows nothing (anyone can make a tree "
+            "and a head): give the head you hold (--head NOTE) or the publisher's keys (--keys FILE)"
+        )
+        raise InvalidInputError(msg)
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != INCLUSION_HEADER:
         msg = f"not an inclusion proof: its first line must be {INCLUSION_HEADER} (from 'tracker prove')"
@@ -187,7 +204,30 @@ def check_inclusion(
             f"{signed.head.seq}: the event is not in that log, or the proof was altered"
         )
         raise IntegrityError(msg)
-    return Inclusion(record, index, signed, signatures)
+    recorder, status = _recorder(record, line, keys)
+    return Inclusion(record, index, signed, signatures, recorder, status)
+
+
+def _recorder(record: dict[str, object], line: bytes, keys: list[VerifierKey] | None) -> tuple[str | None, str]:
+    """Who a proof's record names as its recorder, and what its signature shows."""
+    by = record.get("by")
+    if not isinstance(by, str):
+        return None, "unsigned"
+    sig = record.get("sig")
+    if not isinstance(sig, str):
+        return by, "not in the proof"
+    key = next((k for k in keys or () if f"{k.name}+{k.as_kind(0x01).id:08x}" == by), None)
+    if key is None:
+        return by, "not checked"
+    form = signing_form(line)
+    try:
+        signature = base64.b64decode(sig, validate=True)
+    except (binascii.Error, ValueError):
+        signature = b""
+    if form is None or not key.as_kind(0x01).verify(signature, form):
+        msg = f"the proof's record names {by} as its recorder, but its signature does not verify"
+        raise IntegrityError(msg)
+    return by, "verified"
 
 
 def format_consistency(old: int, new: int, proof: list[bytes]) -> str:

@@ -19,22 +19,16 @@ from __future__ import annotations
 import abc
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker.errors import IntegrityError, InvalidInputError, TornTailError
+from tracker.errors import IntegrityError, InvalidInputError, StorageError, TornTailError
 from tracker.events.dates import format_instant, parse_instant
-from tracker.store.records import (
-    ZERO_HASH,
-    Record,
-    Signer,
-    compute_hash,
-    make_record_at,
-    make_signed_record,
-)
+from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record_at
+from tracker.store.signed import Signer, make_signed_record
 
 Position = Any
 Clock = Callable[[], datetime]
@@ -99,6 +93,40 @@ class Writer(abc.ABC):
         """
         if not events:
             return []
+        head, records = self._stamp(events, signer)
+        self._write(records, head)
+        return records
+
+    def rewrite(
+        self, lines: Mapping[int, bytes], events: Sequence[dict[str, Any]], *, signer: Signer
+    ) -> list[Record]:
+        """Erase: put ``lines`` in place of the stored bytes of those records, and append
+        ``events`` as one signed batch, in one step (all or nothing, durable).
+
+        Each new line must have the hash of the line it replaces (an erased form, made by
+        :func:`~tracker.store.records.erased_line`): the chain and every record's hash stay.
+
+        Raises:
+            IntegrityError: a line would change its record's hash, or names no record.
+            StorageError: the store cannot rewrite records, or writing failed.
+        """
+        head, records = self._stamp(events, signer)
+        if any(seq < 1 or seq > head.seq for seq in lines):
+            msg = f"the log has no record {max(lines)} to rewrite"
+            raise IntegrityError(msg, seq=max(lines))
+        self._rewrite(lines, records, head)
+        return records
+
+    def _rewrite(self, lines: Mapping[int, bytes], records: Sequence[Record], head: Head) -> Position:
+        """Replace the lines (checking each keeps its record's hash), then write ``records``
+        after ``head``, in one step. A store that cannot says so."""
+        msg = "this store cannot rewrite records (erase a file or PostgreSQL log)"
+        raise StorageError(msg)
+
+    def _stamp(
+        self, events: Sequence[dict[str, Any]], signer: Signer | None
+    ) -> tuple[Head, list[Record]]:
+        """The head under the lock, and ``events`` made into records after it (one batch)."""
         head = self.head()
         now = self._clock()
         if now.tzinfo is None:
@@ -137,8 +165,7 @@ class Writer(abc.ABC):
                 )
             records.append(record)
             prev = record.hash
-        self._write(records, head)
-        return records
+        return head, records
 
     def append_records(self, records: Sequence[Record]) -> None:
         """Append records as they are (copy, restore), checking they extend the head.

@@ -15,11 +15,14 @@ after saving the cut bytes beside the log.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
+import stat
+import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -287,18 +290,6 @@ class FileStore(Store):
         finally:
             os.close(fd)
 
-    def _stable_end(self) -> int:
-        """The file size at a batch boundary: read under a shared lock when one can be had."""
-        try:
-            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError:
-            return self._size()  # a read-only place: no writer can be appending either
-        try:
-            fcntl.flock(lock_fd, fcntl.LOCK_SH)
-            return self._size()
-        finally:
-            os.close(lock_fd)  # closing releases the lock
-
     def read(
         self, start: Position | None = None, *, end: int | None = None
     ) -> Iterator[tuple[Record, Position]]:
@@ -315,16 +306,30 @@ class FileStore(Store):
         Reading stops at ``end`` (a record boundary) when given, else at the end of the last
         whole batch when reading began.
         """
-        stable = self._stable_end()
-        end = stable if end is None else min(end, stable)
-        pos = int(start or 0)
-        if pos >= end:
-            return
-        fd = self._open_read()
+        fd, stable = self._open_stable()
         try:
-            yield from _iter_lines(fd, pos, end)
+            end = stable if end is None else min(end, stable)
+            pos = int(start or 0)
+            if pos < end:
+                yield from _iter_lines(fd, pos, end)
         finally:
             os.close(fd)
+
+    def _open_stable(self) -> tuple[int, int]:
+        """The log opened, and its size at a batch boundary, both read under a shared lock
+        when one can be had: the size is the opened file's, even if an erasure puts a new
+        file in its place right after (an erasure renames one over the log under the lock)."""
+        try:
+            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:  # a read-only place: no writer can be appending either
+            fd = self._open_read()
+            return fd, os.fstat(fd).st_size
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_SH)
+            fd = self._open_read()
+            return fd, os.fstat(fd).st_size
+        finally:
+            os.close(lock_fd)  # closing releases the lock
 
     # --- writing --------------------------------------------------------------------------
 
@@ -472,6 +477,100 @@ class _FileWriter(Writer):
         finally:
             os.close(fd)
         return after
+
+
+    def _rewrite(self, lines: Mapping[int, bytes], records: Sequence[Record], head: Head) -> Position:
+        """Write the log anew: a temporary file beside it (created exclusively, the log's
+        mode), each line copied or replaced, then ``records``; fsync; rename over the log;
+        fsync the folder. Readers see the old file or the new one, never a mix."""
+        store = self._store
+        # The file itself, not a link to it: renaming over a link would leave the old bytes
+        # in the file it points at.
+        path = Path(os.path.realpath(store.path))
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            raise _storage_error("rewrite", path, exc) from None
+        if st.st_nlink > 1:
+            msg = (
+                f"{path} has {st.st_nlink - 1} other hard link(s): the old bytes would stay "
+                "under those names; remove them (or copy the log to a file of its own), then "
+                "try again"
+            )
+            raise InvalidInputError(msg)
+        try:
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".erase", dir=path.parent)
+        except OSError as exc:
+            raise _storage_error("rewrite", path, exc) from None
+        try:
+            try:
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))
+                with contextlib.suppress(OSError):  # keep the owner where allowed (root)
+                    os.fchown(fd, st.st_uid, st.st_gid)
+                end = _copy_replacing(store, fd, lines, head)
+                data = b"".join(r.line() + b"\n" for r in records)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(temp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise _storage_error("rewrite", path, exc) from None
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        try:
+            _fsync_dir(path.parent)
+        except OSError as exc:
+            msg = (
+                f"fsync of {path.parent} failed ({exc.strerror}): whether the rewritten log is "
+                "durable is unknown; run 'tracker verify' before relying on it"
+            )
+            raise StorageError(msg) from None
+        last = records[-1]
+        after = end + len(data)
+        self._head = Head(last.seq, last.hash, last.recorded, after)
+        store._known = None  # noqa: SLF001 - a new file: the next writer reads its tail
+        store._seek = None  # noqa: SLF001 - offsets moved
+        return after
+
+
+def _copy_replacing(store: FileStore, out: int, lines: Mapping[int, bytes], head: Head) -> int:
+    """Copy the log's records up to ``head`` into ``out``, the records in ``lines`` replaced
+    (each must keep its hash); return the bytes written."""
+    fd = store._open_read()  # noqa: SLF001
+    written = 0
+    pending: list[bytes] = []
+    try:
+        for seq, (line, _after) in enumerate(_iter_lines(fd, 0, int(head.position)), 1):
+            new = lines.get(seq)
+            if new is not None:
+                if hash_of_line(new) != hash_of_line(line) or not hash_of_line(line):
+                    msg = f"record {seq}: the line put in its place would change its hash"
+                    raise IntegrityError(msg, seq=seq)
+                line = new
+            pending.append(line)
+            pending.append(b"\n")
+            if len(pending) >= 2048:
+                written += _write_all(out, b"".join(pending))
+                pending = []
+        if pending:
+            written += _write_all(out, b"".join(pending))
+    finally:
+        os.close(fd)
+    return written
+
+
+def _write_all(fd: int, data: bytes) -> int:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    return len(data)
 
 
 def _save_beside(path: Path, suffix: str, data: bytes) -> Path:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from tracker.errors import LockTimeoutError
+from tracker.errors import IntegrityError, LockTimeoutError
 from tracker.store.base import Clock, Head, Position, Store, Writer, system_clock
-from tracker.store.records import ZERO_HASH, Record
+from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
 
 
 class MemoryStore(Store):
@@ -60,3 +60,15 @@ class _MemoryWriter(Writer):
     def _write(self, records: Sequence[Record], head: Head) -> Position:
         self._store._records.extend(records)  # noqa: SLF001
         return len(self._store._records)  # noqa: SLF001
+
+    def _rewrite(self, lines: Mapping[int, bytes], records: Sequence[Record], head: Head) -> Position:
+        kept = self._store._records  # noqa: SLF001
+        new = list(kept)
+        for seq, line in lines.items():
+            old = kept[seq - 1]
+            if hash_of_line(line) != old.hash:
+                msg = f"record {seq}: the line put in its place would change its hash"
+                raise IntegrityError(msg, seq=seq)
+            new[seq - 1] = parse_record(line)
+        kept[:] = new
+        return self._write(records, head)

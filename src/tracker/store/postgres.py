@@ -62,7 +62,7 @@ import itertools
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -82,7 +82,8 @@ from tracker.errors import (
 )
 from tracker.events.dates import PartialDate, parse_instant
 from tracker.store.base import Clock, Head, Position, Store, Writer, is_database_url
-from tracker.store.records import ZERO_HASH, Record, Signer, parse_record
+from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
+from tracker.store.signed import Signer
 
 DB_SCHEMA_VERSION = 1
 DEFAULT_LOG = "default"
@@ -139,6 +140,10 @@ _SQL_INSERT = (
     "INSERT INTO tracker_records (log, seq, recorded, batch_id, batch_index, batch_count, v, "
     "prev, hash, event_id, event_type, occurred_earliest, occurred_latest, line, event) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb)"
+)
+_SQL_ERASE = (
+    "UPDATE tracker_records SET event_id = %s, event_type = %s, occurred_earliest = %s, "
+    "occurred_latest = %s, line = %s, event = %s::jsonb WHERE log = %s AND seq = %s"
 )
 _SQL_MOVE_HEAD = (
     "UPDATE tracker_logs SET seq = %s, hash = %s, recorded = %s "
@@ -663,6 +668,41 @@ class _PostgresWriter(Writer):
     def append_records(self, records: Sequence[Record]) -> None:
         self._locked_head()
         super().append_records(records)
+
+    def rewrite(
+        self, lines: Mapping[int, bytes], events: Sequence[dict[str, Any]], *, signer: Signer
+    ) -> list[Record]:
+        self._locked_head()
+        return super().rewrite(lines, events, signer=signer)
+
+    def _rewrite(self, lines: Mapping[int, bytes], records: Sequence[Record], head: Head) -> Position:
+        """Update the rows in place (the line, its queryable columns and its jsonb copy), then
+        insert ``records``: one transaction. Old row versions stay in the table's files until
+        VACUUM, and in the write-ahead log until it is recycled (see the README)."""
+        store = self._store
+        try:
+            found = dict(
+                self._conn.execute(
+                    "SELECT seq, line FROM tracker_records WHERE log = %s AND seq = ANY(%s)",
+                    (store.log_name, list(lines)),
+                ).fetchall()
+            )
+            updates = []
+            for seq, line in sorted(lines.items()):
+                old = found.get(seq)
+                if old is None or hash_of_line(line) != hash_of_line(bytes(old)):
+                    self._abort()
+                    msg = f"record {seq}: the line put in its place would change its hash"
+                    raise IntegrityError(msg, seq=seq)
+                row = _row(store.log_name, parse_record(line))
+                # event_id, event_type, occurred_earliest, occurred_latest, line, event
+                updates.append((*row[9:15], store.log_name, seq))
+            with self._conn.cursor() as cur:
+                cur.executemany(_SQL_ERASE, updates)
+        except psycopg.Error as exc:
+            self._abort()
+            raise _refused(store.location, "rewrite", exc) from None
+        return self._write(records, head)
 
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
         head = self._locked_head()

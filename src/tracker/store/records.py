@@ -33,15 +33,15 @@ write version 1, byte for byte as before)::
   and so on back), one signature on a batch's last record covers every record of the batch.
 
 A version 2 record's content is checked through its digest wherever its hash is
-(:func:`hash_at` returns no hash for a line whose event does not match its digest).
+(:func:`hash_at` returns no hash for a line whose event does not match its digest). What only
+version 2 records need (the signer, the builder, the erased form, the members' checks) is in
+:mod:`tracker.store.signed`.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -64,7 +64,6 @@ KEYS_V2 = frozenset(("batch", "by", "digest", "event", "hash", "prev", "recorded
 """The members every version 2 record has (``nonce`` unless erased, ``sig`` when signed)."""
 _OPTIONAL_V2 = frozenset(("nonce", "sig"))
 _ALL_V2 = KEYS_V2 | _OPTIONAL_V2
-_ABSENT: Any = object()
 HASH_KEY = b',"hash":"'
 """How a canonical line's top-level hash member starts (found with ``rfind``)."""
 _HASH_MEMBER = len(HASH_KEY) + 64 + 1
@@ -85,24 +84,6 @@ ERASED_TYPE = "erased"
 def erased_event(seq: int) -> dict[str, Any]:
     """The placeholder that stands in an erased record for its event."""
     return {"id": f"erased-{seq}", "type": ERASED_TYPE}
-
-
-class Signer:
-    """What signs records: a key's ``by`` text (``NAME+KEYID``) and its signing function.
-
-    :func:`tracker.proofs.keys.record_signer` makes one from a private key; the store only
-    calls it (it never sees the key).
-    """
-
-    __slots__ = ("by", "sign")
-
-    def __init__(self, by: str, sign: Callable[[bytes], bytes]) -> None:
-        """``sign`` returns the 64-byte Ed25519 signature of a message."""
-        if not _BY.fullmatch(by):
-            msg = f"not a key's NAME+KEYID: {by!r}"
-            raise ValueError(msg)
-        self.by = by
-        self.sign = sign
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,66 +230,6 @@ def make_record_at(
     )
 
 
-def make_signed_record(
-    *,
-    seq: int,
-    recorded: str,
-    batch_id: int,
-    batch_index: int,
-    batch_count: int,
-    event: dict[str, Any],
-    prev: str,
-    signer: Signer,
-    nonce: bytes,
-) -> Record:
-    """Build a version 2 record by ``signer``, signed when it closes its batch.
-
-    The bytes are assembled as :func:`make_record_at` assembles a version 1 record's (a test
-    holds them equal to :func:`canonical_bytes` of the record).
-    """
-    event_bytes = canonical_bytes(event)
-    digest = event_digest(nonce, event_bytes)
-    by = orjson.dumps(signer.by)
-    prefix = b'{"batch":{"count":%d,"id":%d,"index":%d},"by":%s,"digest":"%s"' % (
-        batch_count,
-        batch_id,
-        batch_index,
-        by,
-        digest.encode(),
-    )
-    tail = b',"prev":"%s","recorded":"%s","seq":%d' % (prev.encode(), recorded.encode(), seq)
-    sig = None
-    if batch_index == batch_count - 1:
-        signature = signer.sign(SIGNATURE_CONTEXT + prefix + tail + _V2_END)
-        sig = base64.b64encode(signature).decode()
-        tail += b',"sig":"%s"' % sig.encode()
-    tail += _V2_END
-    record_hash = hashlib.sha256(prefix + tail).hexdigest()
-    line = b'%s,"event":%s,"hash":"%s","nonce":"%s"%s' % (
-        prefix,
-        event_bytes,
-        record_hash.encode(),
-        nonce.hex().encode(),
-        tail,
-    )
-    return Record(
-        seq=seq,
-        recorded=recorded,
-        batch_id=batch_id,
-        batch_index=batch_index,
-        batch_count=batch_count,
-        event=event,
-        prev=prev,
-        hash=record_hash,
-        v=SIGNED_VERSION,
-        raw=line,
-        by=signer.by,
-        digest=digest,
-        nonce=nonce.hex(),
-        sig=sig,
-    )
-
-
 def hashed_span(line: bytes, i: int) -> tuple[int, int] | None:
     """Where a version 2 line's unhashed span (event, hash and nonce members) starts and ends,
     given where its top-level ``,"hash":"`` starts (None: not a version 2 line's shape).
@@ -341,23 +262,25 @@ def _hash_v2(line: bytes, i: int) -> str:
     """A version 2 line's hash: of the line without its event, hash and nonce members, once
     the event is checked against its digest (or found to be an erased record's placeholder).
     "" when the event does not match, so that no stored hash is ever equal to it."""
-    span = hashed_span(line, i)
-    if span is None:
+    e = line.find(EVENT_KEY)
+    if e < 76 or e > i:
         return ""
-    e, end = span
-    event_bytes = line[e + len(EVENT_KEY) : i]
-    if end - i > _HASH_MEMBER:  # a nonce: the content must match the digest
-        d = line.rfind(b',"digest":"', 0, e)
-        nonce = line[end - 65 : end - 1]
+    end = i + _HASH_MEMBER
+    view = memoryview(line)
+    if line.startswith(NONCE_KEY, end):  # content: it must match the digest before it
+        end += _NONCE_MEMBER
         try:
-            salt = bytes.fromhex(nonce.decode())
+            salted = hashlib.sha256(bytes.fromhex(line[end - 65 : end - 1].decode()))
         except ValueError:
             return ""
-        if d < 0 or line[d + 11 : d + 75] != event_digest(salt, event_bytes).encode():
+        salted.update(view[e + len(EVENT_KEY) : i])
+        if line[e - 76 : e - 65] != b',"digest":"' or line[e - 65 : e - 1] != salted.hexdigest().encode():
             return ""
-    elif _ERASED.fullmatch(event_bytes) is None:
+    elif _ERASED.fullmatch(line, e + len(EVENT_KEY), i) is None:
         return ""
-    return hashlib.sha256(line[:e] + line[end:]).hexdigest()
+    hashed = hashlib.sha256(view[:e])
+    hashed.update(view[end:])
+    return hashed.hexdigest()
 
 
 def hash_of_line(line: bytes) -> str:
@@ -423,7 +346,9 @@ def check_line(line: bytes, expected: int, prev: str, last_recorded: str) -> Rec
         msg = f"record {expected}: the line is not in canonical form (it was edited)"
         raise IntegrityError(msg, seq=expected)
     if record.v >= SIGNED_VERSION:
-        _check_v2(record, line)
+        from tracker.store.signed import check_v2
+
+        check_v2(record, line)
     if hash_of_line(line) != record.hash:
         msg = f"record {expected}: its hash does not match its content (it was edited)"
         raise IntegrityError(msg, seq=expected)
@@ -436,56 +361,6 @@ def check_line(line: bytes, expected: int, prev: str, last_recorded: str) -> Rec
     return record
 
 
-def _check_v2(record: Record, line: bytes) -> None:
-    """A version 2 record's own members: its digest and nonce (or an erased record's
-    placeholder), and the signature's place, in the forms they are written."""
-    seq = record.seq
-    if record.nonce is None:
-        if record.event != erased_event(seq):
-            msg = f"record {seq}: an erased record's placeholder event was edited"
-            raise IntegrityError(msg, seq=seq)
-    else:
-        i = line.rfind(HASH_KEY)
-        span = hashed_span(line, i)
-        event_bytes = line[span[0] + len(EVENT_KEY) : i] if span else b""
-        try:
-            salt = bytes.fromhex(record.nonce) if _HEX64.fullmatch(record.nonce) else b""
-        except ValueError:
-            salt = b""
-        if len(salt) != 32 or event_digest(salt, event_bytes) != record.digest:
-            msg = f"record {seq}: its event does not match its digest (the event was edited)"
-            raise IntegrityError(msg, seq=seq)
-    if record.sig is not None and not record.closes_batch:
-        msg = f"record {seq}: a signature on a record that does not close its batch (edited)"
-        raise IntegrityError(msg, seq=seq)
-
-
-def v2_members_ok(data: dict[str, Any]) -> bool:
-    """Whether a parsed line is shaped as a version 2 record (what :func:`_v2_from_dict` and
-    :func:`_check_v2` check beyond the hash, for ``verify``'s fast path: the hash check
-    itself, :func:`hash_at`, holds the event to its digest)."""
-    keys = data.keys()
-    if data.get("v") != SIGNED_VERSION or not (KEYS_V2 <= keys <= _ALL_V2):
-        return False
-    by, digest = data["by"], data["digest"]
-    nonce, sig = data.get("nonce", _ABSENT), data.get("sig", _ABSENT)
-    batch = data["batch"]
-    return (
-        type(by) is str
-        and _BY.fullmatch(by) is not None
-        and type(digest) is str
-        and _HEX64.fullmatch(digest) is not None
-        and (
-            (type(nonce) is str and _HEX64.fullmatch(nonce) is not None)
-            or (nonce is _ABSENT and data["event"] == erased_event(data["seq"]))
-        )
-        and (
-            sig is _ABSENT
-            or (type(sig) is str and len(sig) == 88 and batch["index"] == batch["count"] - 1)
-        )
-    )
-
-
 def record_from_dict(data: Any, *, where: str = "") -> Record:
     """Build a Record from a parsed record object, checking its shape."""
     v = data.get("v") if isinstance(data, dict) else None
@@ -496,14 +371,16 @@ def record_from_dict(data: Any, *, where: str = "") -> Record:
         )
         raise InvalidRecordError(msg)
     if v == SIGNED_VERSION:
-        return _v2_from_dict(data, where)
+        from tracker.store.signed import v2_from_dict
+
+        return v2_from_dict(data, where)
     if not isinstance(data, dict) or not _KEYS.issuperset(data) or "seq" not in data:
         msg = f"{where}not a tracker record (expected the keys {', '.join(sorted(_KEYS))})"
         raise InvalidRecordError(msg)
-    return _v1_fields(upcast(data), where)
+    return v1_fields(upcast(data), where)
 
 
-def _v1_fields(data: dict[str, Any], where: str) -> Record:
+def v1_fields(data: dict[str, Any], where: str) -> Record:
     """The members every version has, checked for type, as a Record."""
     try:
         batch = data["batch"]
@@ -533,43 +410,6 @@ def _v1_fields(data: dict[str, Any], where: str) -> Record:
         msg = f"{where}not a tracker record (a field is of the wrong type)"
         raise InvalidRecordError(msg)
     return record
-
-
-def _v2_from_dict(data: dict[str, Any], where: str) -> Record:
-    """A version 2 record from its parsed object, its members checked for form."""
-    keys = data.keys()
-    if not (KEYS_V2 <= keys and keys <= KEYS_V2 | _OPTIONAL_V2):
-        names = ", ".join(sorted(KEYS_V2 | _OPTIONAL_V2))
-        msg = f"{where}not a tracker record (a version 2 record has the keys {names})"
-        raise InvalidRecordError(msg)
-    record = _v1_fields(data, where)
-    by, digest = data["by"], data["digest"]
-    nonce, sig = data.get("nonce", _ABSENT), data.get("sig", _ABSENT)
-    if not (
-        isinstance(by, str)
-        and _BY.fullmatch(by)
-        and isinstance(digest, str)
-        and _HEX64.fullmatch(digest)
-        and (nonce is _ABSENT or (isinstance(nonce, str) and _HEX64.fullmatch(nonce)))
-        and (sig is _ABSENT or (isinstance(sig, str) and len(sig) == 88))
-    ):
-        msg = f"{where}not a tracker record (its by, digest, nonce or sig is malformed)"
-        raise InvalidRecordError(msg)
-    return Record(
-        seq=record.seq,
-        recorded=record.recorded,
-        batch_id=record.batch_id,
-        batch_index=record.batch_index,
-        batch_count=record.batch_count,
-        event=record.event,
-        prev=record.prev,
-        hash=record.hash,
-        v=SIGNED_VERSION,
-        by=by,
-        digest=digest,
-        nonce=None if nonce is _ABSENT else nonce,
-        sig=None if sig is _ABSENT else sig,
-    )
 
 
 def upcast(data: dict[str, Any]) -> dict[str, Any]:
