@@ -1194,7 +1194,7 @@ class Log:
             tree_for(self, want.seq, want.root)
         report = audit.finish() if audit is not None else None
         if report is not None and report.findings:
-            raise _audit_error(report.findings)
+            raise _audit_error(report.findings, report.failed)
         return VerifyReport(
             count, Head(count, prev, last_recorded or None, current.position), report
         )
@@ -1292,6 +1292,7 @@ def _copy(source: Store, target: Store, *, chunk: int) -> CopyReport:
             )
             raise IntegrityError(msg, seq=end.seq + 1)
         pending: list[Record] = []
+        erased: dict[int, bytes] = {}  # records the source erased that the target holds
         for record, _pos in _checked_records(source.read_lines()):
             if record.seq <= have.seq:
                 if record.seq == have.seq and record.hash != have.hash:
@@ -1300,18 +1301,39 @@ def _copy(source: Store, target: Store, *, chunk: int) -> CopyReport:
                         f"{have.seq} differs; copy into an empty log instead"
                     )
                     raise IntegrityError(msg, seq=have.seq)
+                if record.erased:
+                    erased[record.seq] = record.line()
                 skipped += 1
                 continue
+            if erased and not pending:  # the target's copies of them lose their content too
+                erased = _still_held(writer, erased)
             pending.append(record)
             if len(pending) >= chunk and record.closes_batch:
-                writer.append_records(pending)
+                writer.rewrite_records(erased, pending)
+                erased = {}
                 copied += len(pending)
                 pending = []
-        if pending:
-            writer.append_records(pending)
+        if erased and not pending:
+            erased = _still_held(writer, erased)
+        if pending or erased:
+            writer.rewrite_records(erased, pending)
             copied += len(pending)
         head = writer.head()
     return CopyReport(copied, skipped, head, source.location, target.location)
+
+
+def _still_held(writer: Any, erased: dict[int, bytes]) -> dict[int, bytes]:
+    """Of the erased lines, those whose records the target still holds otherwise (with their
+    content): an erasure in the source is carried into a copy brought up to date."""
+    held: dict[int, bytes] = {}
+    last = max(erased)
+    for record, _pos in writer.read():
+        if record.seq > last:
+            break
+        line = erased.get(record.seq)
+        if line is not None and not record.erased:
+            held[record.seq] = line
+    return held
 
 
 def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[Record, Position]]:
@@ -1488,16 +1510,17 @@ def _trusted(keys: str | os.PathLike[str] | list[TrustedKey] | None) -> list[Tru
     return read_trusted(os.fspath(keys))
 
 
-def _audit_error(findings: list[Finding]) -> IntegrityError:
+def _audit_error(findings: list[Finding], failed: int) -> IntegrityError:
     """One line for records that fail the signature or erasure checks (the first named)."""
     first = findings[0]
     msg = str(first)
-    if len(findings) > 1:
-        others = ", ".join(str(f.seq) for f in findings[1:6])
-        more = "..." if len(findings) > 6 else ""
-        msg += f" (and {len(findings) - 1} more: {others}{more}; see --json)"
+    if failed > 1:
+        named = findings[1:6]
+        others = ", ".join(str(f.seq) for f in named)
+        more = "..." if failed - 1 > len(named) else ""
+        msg += f" (and {failed - 1} more: {others}{more}; see --json)"
     shown = [str(f) for f in findings[:MAX_PROBLEMS]]
-    return IntegrityError(msg, seq=first.seq, findings=shown, count=len(findings))
+    return IntegrityError(msg, seq=first.seq, findings=shown, count=failed)
 
 
 def _parse_head(head: str | Head | Checkpoint) -> Checkpoint:

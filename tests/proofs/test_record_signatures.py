@@ -345,3 +345,20 @@ def test_a_keys_file_with_a_bad_revocation_date_is_refused(alice: SignerKey) -> 
     """One line naming the file's line and the fix."""
     with pytest.raises(InvalidInputError, match=r"keys:1: revoked='soon' is not a date"):
         parse_trusted(f"{alice.verifier().text()} recorder revoked=soon\n", where="keys")
+
+
+def test_a_log_failing_everywhere_keeps_the_first_findings_and_counts_them_all(
+    tmp_path: Path, clock: StepClock, alice: SignerKey, bob: SignerKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings are kept up to a bound (memory stays small at a million records), all counted."""
+    from tracker.proofs import audit
+
+    monkeypatch.setattr(audit, "KEPT", 3)
+    with tracker.open(tmp_path / "log.jsonl", create=True, clock=clock, signer=bob) as log:
+        for i in range(6):
+            log.append(topic(f"t{i}"))
+        with pytest.raises(IntegrityError) as caught:
+            log.verify(keys=keys_file(tmp_path, f"{alice.verifier().text()} recorder"))
+    assert caught.value.count == 6
+    assert [f.split(":")[0] for f in caught.value.findings] == ["record 1", "record 2", "record 3"]
+    assert "(and 5 more: 2, 3...; see --json)" in caught.value.message

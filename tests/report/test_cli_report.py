@@ -16,7 +16,15 @@ import pytest
 import tracker
 from tracker.cli import report as report_cli
 from tracker.cli.main import main
-from tracker.report import charts, claimreview, csv_tables, render_report, timelinejs, to_json
+from tracker.report import (
+    charts,
+    claimreview,
+    csv_tables,
+    exports,
+    render_report,
+    timelinejs,
+    to_json,
+)
 
 
 @dataclass
@@ -176,8 +184,9 @@ def test_usage_errors_exit_2(run, argv: tuple[str, ...], message: str) -> None:
 
 
 def test_plot_charts_are_the_report_charts() -> None:
-    """The command offers exactly the charts the library draws."""
+    """The commands offer exactly the charts the library draws and the groupings it makes."""
     assert set(report_cli.CHARTS) == set(charts.CHARTS)
+    assert report_cli.GROUPINGS == exports.GROUPINGS
 
 
 def test_export_timelinejs_to_stdout_and_to_a_file(run, log_file: Path) -> None:
@@ -185,12 +194,12 @@ def test_export_timelinejs_to_stdout_and_to_a_file(run, log_file: Path) -> None:
     with tracker.open(log_file) as log:
         state, head = log.replay(), log.head()
         by_topic = to_json(timelinejs(state, log_head=head, group_by="topic", title="Grok"))
-        by_actor = to_json(timelinejs(state, log_head=head))
+        by_kind = to_json(timelinejs(state, log_head=head))
     result = run("export", "timelinejs", "--group-by", "topic", "--title", "Grok")
     assert (result.status, result.out) == (0, by_topic.decode())
     result = run("export", "timelinejs", "--out", "tl.json")
     assert result.out == f"wrote tl.json: 22 events, log head 36:{head.hash[:12]}\u2026\n"
-    assert Path("tl.json").read_bytes() == by_actor
+    assert Path("tl.json").read_bytes() == by_kind
 
 
 def test_export_csv_to_a_directory_or_one_table(run, log_file: Path) -> None:

@@ -125,26 +125,49 @@ def test_timelinejs_keeps_partial_dates_as_they_are_known(state) -> None:
     )
 
 
-def test_timelinejs_groups_by_actor_topic_or_type(state) -> None:
-    """Rows follow the chosen grouping; events without a topic go to 'Other events'."""
-    by_actor = {s["unique_id"]: s["group"] for s in timelinejs(state)["events"]}
-    by_topic = {s["unique_id"]: s["group"] for s in timelinejs(state, group_by="topic")["events"]}
-    by_type = {s["unique_id"]: s["group"] for s in timelinejs(state, group_by="type")["events"]}
+def test_timelinejs_groups_by_kind_actor_topic_type_or_none(state) -> None:
+    """Rows follow the chosen grouping: by kind of actor by default (a few rows, not one per
+    actor), by actor, topic or type, or none at all; events without a topic go to 'Other
+    events', events whose row is no registered actor's to 'Other'."""
+    def groups(**kw: str) -> dict[str, str]:
+        return {s["unique_id"]: s.get("group") for s in timelinejs(state, **kw)["events"]}
+
+    by_kind, by_actor = groups(), groups(group_by="actor")
+    by_topic, by_type = groups(group_by="topic"), groups(group_by="type")
+    assert by_kind["uk-gov-ban"] == "Governments"
+    assert by_kind["ofcom-demand"] == by_kind["ec-retention"] == "Regulators"
+    assert by_kind["verge-still-free"] == by_kind["raise-20"] == "Media"
+    assert by_kind["paris-opened"] == "Prosecutors"
+    assert len(set(by_kind.values())) < len(set(by_actor.values()))
     assert by_actor["uk-gov-ban"] == "UK government"
     assert by_topic["uk-gov-ban"] == "Regulating X over Grok"
     assert by_topic["paywall"] == "Other events"
     assert by_type["paywall"] == "Policy change"
+    assert set(groups(group_by="none").values()) == {None}  # no "group" key at all
+    with pytest.raises(tracker.errors.InvalidInputError, match="unknown grouping 'person'"):
+        timelinejs(state, group_by="person")  # type: ignore[arg-type]
 
 
-def test_timelinejs_title_slide_names_the_log_head(grok_log_path) -> None:
-    """The title slide carries both replay dates and the log head."""
+def test_timelinejs_title_slide_is_for_readers(grok_log_path) -> None:
+    """The title slide carries the title, the topics and what the replay holds in words; the
+    provenance (records, last hash, the command that checks the log head) is a small credit
+    line; an unset date is left out, never called "unbounded"."""
     with tracker.open(grok_log_path) as log:
         head = log.head()
-        data = timelinejs(log.replay(known_at="2026-01-12"), log_head=head, title="Grok")
-    assert data["title"]["text"]["headline"] == "Grok"
-    text = data["title"]["text"]["text"]
-    assert "As of unbounded; known at 2026-01-12 23:59:59 UTC." in text
-    assert f"Log head {head.seq}:{head.hash}." in text
+        known = timelinejs(log.replay(known_at="2026-01-12"), log_head=head, title="Grok")
+        whole = timelinejs(log.replay(), log_head=head)
+    assert known["title"]["text"]["headline"] == "Grok"
+    assert whole["title"]["text"]["headline"] == "Controversy report"
+    text = known["title"]["text"]["text"]
+    assert text.startswith(
+        "<p>Grok images behind a paywall \u00b7 Regulating X over Grok</p>"
+        "<p>Every event in the log, as the log knew them on 2026-01-12 23:59:59 UTC.</p>"
+    )
+    assert "<p><small>Built by tracker from records 1\u2013" in text
+    assert text.endswith(f"Check it with: tracker verify --head {head}</small></p>")
+    assert "Every event in the log, as its 36 records tell them." in whole["title"]["text"]["text"]
+    for data in (known, whole):
+        assert "unbounded" not in str(data["title"])
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tracker.report import render_report
+from tracker.report import render_report, timelinejs
 
 from . import hostile
 
@@ -124,3 +124,19 @@ def test_the_page_says_no_script_may_run(browser: Any, hostile_report: Path) -> 
     assert ran is False
     assert page.evaluate("1 + 1") == 2  # the debugger itself is not blocked
     context.close()
+
+
+def test_hostile_text_stays_text_in_timelinejs(load: Any, tmp_path: Path) -> None:
+    """The export of a log with hostile text in every field loads as text: no dialog, no
+    element from recorded markup, every event a slide (issue 13)."""
+    with hostile.build(tmp_path / "hostile.jsonl") as log:
+        data = timelinejs(log.replay(), log_head=log.head(), title=hostile.text("title"))
+    tl = load(data)
+    assert sorted(tl.slides[1:]) == sorted(e["unique_id"] for e in data["events"])
+    assert tl.dialogs == [] and tl.errors == []
+    planted = tl.page.evaluate(
+        "document.querySelectorAll('img[src=\"x\"], script:not([src]) ~ img, "
+        "a[href^=\"javascript\"], a[href^=\"data\"]').length"
+    )
+    assert planted == 0
+    assert "<img src=x onerror=alert(2)>" in tl.title

@@ -311,7 +311,7 @@ def test_export_csv_raw_flag(hostile_log_path: Path, tmp_path: Path, capsys: Any
 
 # --- TimelineJS, ClaimReview -------------------------------------------------------------------
 
-TL_TAGS = {"p", "blockquote", "strong", "em", "a", "code"}
+TL_TAGS = {"p", "blockquote", "strong", "em", "a", "code", "small"}
 """The only elements a TimelineJS slide's text may hold (its own markup)."""
 
 
@@ -423,6 +423,16 @@ def test_json_output_escapes_as_json_does(hostile_log_path: Path, capsys: Any) -
     data = json.loads(out)
     with tracker.open(hostile_log_path) as log:
         assert data["event"]["quote"] == log.event("said").event.quote
+
+
+def test_actor_show_keeps_one_line_per_field(hostile_log_path: Path, capsys: Any) -> None:
+    """A name, an alias or a jurisdiction holding a newline stays on its own line in ``actor
+    show`` (its newline shown as a space, like a table cell's)."""
+    capsys.readouterr()
+    assert main(["--log", str(hostile_log_path), "actor", "show", "evil"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("evil: ") and lines[0].endswith(" (company)")
+    assert lines[1].startswith("  also known as: ") and lines[2].startswith("  jurisdiction:  ")
 
 
 def test_show_indents_a_quote_s_further_lines(hostile_log_path: Path, capsys: Any) -> None:

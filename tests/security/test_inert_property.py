@@ -100,7 +100,7 @@ def test_any_text_in_any_field_comes_out_of_every_export_inert(tag: str, value: 
     if tag in CARRIED:
         assert found  # fields every export table carries whole
 
-    data = timelinejs(state, title=value)
+    data = timelinejs(state, title=value, group_by="actor")
     report = collect(state)
     for slide, item in zip(data["events"], report.events, strict=True):
         headline = _fragment_is_inert(slide["text"]["headline"])

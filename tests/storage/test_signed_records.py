@@ -90,3 +90,27 @@ def test_erasure_in_postgresql_leaves_no_copy_in_the_row(pg_server: object, cloc
         ).fetchall()
     assert [(r[0], r[3], r[4]) for r in rows] == [(1, "erased-1", "erased"), (2, rows[1][3], "erasure")]
     assert all(SECRET not in str(bytes(r[1])) + r[2] for r in rows)
+
+
+@pytest.mark.parametrize("kind", ["file", "postgres"])
+def test_a_copy_brought_up_to_date_carries_the_erasure(
+    kind: str, tmp_path: Path, clock: object, request: pytest.FixtureRequest, keys: Path
+) -> None:
+    """A backup copied before an erasure loses the content when it is copied again (it would
+    otherwise hold an erasure naming records that still have their content: not a valid log)."""
+    source = tmp_path / "signed.jsonl"
+    backup = tmp_path / "backup.jsonl" if kind == "file" else request.getfixturevalue("pg_url")
+    with tracker.open(source, create=True, clock=clock, signer=ALICE) as log:
+        log.append([topic("a"), {"type": "topic", "id": "t-secret", "topic": "s", "name": SECRET}])
+        log.append(topic("c"))
+        tracker.copy(log, backup)
+        log.erase("t-secret", reason="r", ordered_by="o")
+        log.append(topic("d"))
+    report = tracker.copy(source, backup)
+    assert (report.copied, report.skipped) == (2, 3)
+    with tracker.open(backup) as copy:
+        assert all(SECRET.encode() not in line for line, _pos in copy.store.read_lines())
+        assert [line for line, _p in copy.store.read_lines()] == source.read_bytes().splitlines()
+        assert copy.verify().audit.erasures[0].records == (2,)  # type: ignore[union-attr]
+    again = tracker.copy(source, backup)  # nothing new, nothing to carry: nothing rewritten
+    assert (again.copied, again.skipped) == (0, 5)

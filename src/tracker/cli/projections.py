@@ -377,18 +377,19 @@ def _diff(args: argparse.Namespace) -> None:
 
 def actor_text(state: State, view: ActorView) -> str:
     """What ``tracker actor show`` prints: every section of the per-actor view."""
+    from tracker._inert import one_line
     from tracker.cli.render import describe, notes
 
     reg = view.registration
     lines = [
-        f"{view.actor}: {view.name} ({view.kind})"
+        f"{view.actor}: {one_line(view.name)} ({view.kind})"
         if reg
         else f"{view.actor}: (registration retracted)"
     ]
     if reg is not None and reg.aliases:
-        lines.append(f"  also known as: {', '.join(reg.aliases)}")
+        lines.append(f"  also known as: {', '.join(one_line(a) for a in reg.aliases)}")
     if reg is not None and reg.jurisdiction:
-        lines.append(f"  jurisdiction:  {reg.jurisdiction}")
+        lines.append(f"  jurisdiction:  {one_line(reg.jurisdiction)}")
     if view.registered_by:
         lines.append(f"  registered by: {view.registered_by} (record {view.registered_seq})")
     if len(view.relations):

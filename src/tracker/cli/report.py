@@ -23,6 +23,10 @@ CHARTS = ("stances", "figures", "posture", "timeline")
 
 EXPORTS = ("timelinejs", "csv", "claimreview")
 
+GROUPINGS = ("kind", "actor", "topic", "type", "none")
+"""How ``export timelinejs`` may group events in rows, the default first (kept equal to
+tracker.report.exports.GROUPINGS by a test)."""
+
 
 def register(subparsers: Any) -> None:
     """Add ``report``, ``plot`` and ``export``."""
@@ -88,7 +92,7 @@ def register(subparsers: Any) -> None:
             "recorded, for programs that read the file (never open such a file in a spreadsheet)."
         ),
         example=(
-            "tracker export timelinejs --out grok-timeline.json --group-by topic\n"
+            "tracker export timelinejs --out grok-timeline.json --title 'Grok and the paywall'\n"
             "tracker export csv --out tables/\n"
             "tracker export csv --table events > events.csv\n"
             "tracker export claimreview --out claimreview.jsonld"
@@ -99,11 +103,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", metavar="PATH", help="a file (a directory for csv); default: stdout")
     p.add_argument(
         "--group-by",
-        choices=("actor", "topic", "type"),
-        default="actor",
-        help="timelinejs: one row per actor (default), topic or event type",
+        choices=GROUPINGS,
+        default=GROUPINGS[0],
+        help="timelinejs: one row per kind of actor (regulators, media, ...; the default), per "
+        "actor, topic or event type, or none (one row)",
     )
-    p.add_argument("--title", help="timelinejs: the title slide's headline")
+    p.add_argument(
+        "--title",
+        help="timelinejs: the title slide's headline (default: the report's, Controversy report)",
+    )
     p.add_argument(
         "--table", metavar="NAME", help="csv without --out: the table to print (default events)"
     )

@@ -46,6 +46,29 @@ STANCE_LABELS: dict[int, str] = {
 }
 """The signed stance scale in words."""
 
+KIND_GROUPS: dict[str, str] = {
+    "person": "People",
+    "company": "Companies",
+    "product": "Products",
+    "platform": "Platforms",
+    "regulator": "Regulators",
+    "government": "Governments",
+    "prosecutor": "Prosecutors",
+    "court": "Courts",
+    "legislator": "Legislators",
+    "media": "Media",
+    "ngo": "NGOs",
+    "investor": "Investors",
+    "other": "Other actors",
+}
+"""An actor kind as the name of a group of actors (a row of a timeline grouped by kind)."""
+
+
+def kind_group(kind: str) -> str:
+    """``regulator`` -> ``Regulators`` (a kind not listed: its words, capitalised)."""
+    return KIND_GROUPS.get(kind) or kind.replace("_", " ").capitalize()
+
+
 VERDICT_LABELS: dict[str, str] = {
     "confirmed": "Confirmed",
     "contradicted": "Contradicted",
@@ -163,11 +186,13 @@ def describe(event: AnyEvent, *, name: Callable[[str], str] = _same) -> str:
 
 
 __all__ = [
+    "KIND_GROUPS",
     "STANCE_LABELS",
     "TYPE_LABELS",
     "VERDICT_LABELS",
     "describe",
     "figure_text",
+    "kind_group",
     "metric_label",
     "number",
     "rung_label",

@@ -35,6 +35,9 @@ from tracker.proofs.keys import TrustedKey, key_ref
 from tracker.proofs.note import VerifierKey
 from tracker.store.records import SIGNED_VERSION, signing_form
 
+KEPT = 10_000
+"""How many findings of the walk a report keeps (it counts them all)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ErasureInfo:
@@ -72,7 +75,10 @@ class AuditReport:
     keys_checked: bool
     erasures: list[ErasureInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    """Every record that fails (sorted by sequence number)."""
+    """The records that fail, sorted by sequence number: all of them, or the first
+    :data:`KEPT` found walking the log (and those the end of the walk finds)."""
+    failed: int = 0
+    """How many findings there are in all."""
     signed: int = 0
     """Records whose signature checked out (with keys)."""
     recorders: Counter[str] = field(default_factory=Counter)
@@ -106,10 +112,19 @@ class _Key:
 
 @dataclass(slots=True)
 class _Pending:
+    """Records of a batch awaiting its signature: a run of plain records (first..last, one
+    recorder, one recorded time: a whole honest batch is one run, however long), or one
+    erasure or rotation record with its event."""
+
     seq: int
+    last: int
     by: str
     recorded: str
-    event: dict[str, Any]
+    event: dict[str, Any] | None = None
+
+    @property
+    def count(self) -> int:
+        return self.last - self.seq + 1
 
 
 class Audit:
@@ -144,19 +159,38 @@ class Audit:
                 else:
                     runs.append([seq, seq])
             return
+        seq, by, event = data["seq"], data["by"], data["event"]
         if "nonce" not in data:
-            self._erased[data["seq"]] = data["by"]
+            self._erased[seq] = by
+        special = event if event.get("type") in ("erasure", "key_rotation") else None
         if self._keys is None:  # erasures only: no batch to settle
-            if data["event"].get("type") == "erasure":
-                self._note_erasure(_Pending(data["seq"], data["by"], "", data["event"]), None)
+            if special is not None and special.get("type") == "erasure":
+                self._note_erasure(_Pending(seq, seq, by, "", special), None)
             return
-        self._batch.append(_Pending(data["seq"], data["by"], data["recorded"], data["event"]))
+        pending, recorded = self._batch, data["recorded"]
+        run = pending[-1] if pending else None
+        if (
+            special is None
+            and run is not None
+            and run.event is None
+            and run.last == seq - 1
+            and run.by == by
+            and run.recorded == recorded
+        ):
+            run.last = seq
+        else:
+            pending.append(_Pending(seq, seq, by, recorded, special))
         batch = data["batch"]
         if batch["index"] == batch["count"] - 1:
             self._settle(data.get("sig"), line)
 
-    def _find(self, seq: int, problem: str) -> None:
-        self.report.findings.append(Finding(seq, problem))
+    def _find(self, seq: int, problem: str, last: int | None = None) -> None:
+        """Records ``seq`` (to ``last``) fail with ``problem``: each is a finding."""
+        report = self.report
+        last = seq if last is None else last
+        for one in range(seq, min(last, seq + KEPT - len(report.findings) - 1) + 1):
+            report.findings.append(Finding(one, problem))  # a log failing everywhere keeps
+        report.failed += last - seq + 1  # the first ones, and counts the rest
 
     def _settle(self, sig: str | None, line: bytes) -> None:
         """Check a batch's signature (on its last record) and each record it covers."""
@@ -167,7 +201,7 @@ class Audit:
         key = keys.get(closing.by)
         problem = None
         if sig is None:
-            problem = f"unsigned (its batch's last record, {closing.seq}, carries no signature)"
+            problem = f"unsigned (its batch's last record, {closing.last}, carries no signature)"
         elif key is None:
             problem = f"signed in the name of {closing.by}, a key not in the keys file"
         elif not key.verify(_b64(sig), signing_form(line) or b""):
@@ -175,18 +209,19 @@ class Audit:
         for rec in batch:
             ok = False
             if problem is not None:
-                self._find(rec.seq, problem)
+                self._find(rec.seq, problem, rec.last)
             elif rec.by != closing.by:
                 self._find(
                     rec.seq,
                     f"names {rec.by} as its recorder, but its batch is signed by {closing.by}",
+                    rec.last,
                 )
             else:
                 ok = self._allowed(rec, key)  # type: ignore[arg-type]
             if ok:
-                self.report.signed += 1
-                self.report.recorders[rec.by] += 1
-            kind = rec.event.get("type")
+                self.report.signed += rec.count
+                self.report.recorders[rec.by] += rec.count
+            kind = rec.event.get("type") if rec.event is not None else None
             if kind == "erasure":
                 self._note_erasure(rec, ok)
             elif ok and kind == "key_rotation":
@@ -195,15 +230,16 @@ class Audit:
     def _allowed(self, rec: _Pending, key: _Key) -> bool:
         """Whether ``key`` (whose signature checked out) may sign ``rec`` when it did."""
         if key.revoked is not None and rec.recorded >= key.revoked:
-            self._find(rec.seq, f"signed by {rec.by} after its revocation ({key.revoked})")
+            self._find(rec.seq, f"signed by {rec.by} after its revocation ({key.revoked})", rec.last)
             return False
         if key.replaced_at is not None and rec.seq > key.replaced_at:
             self._find(
                 rec.seq,
                 f"signed by {rec.by} after record {key.replaced_at} replaced it with another key",
+                rec.last,
             )
             return False
-        kind = rec.event.get("type")
+        kind = rec.event.get("type") if rec.event is not None else None
         role = "eraser" if kind == "erasure" else "recorder"
         if kind == "key_rotation" and key.roles & {"recorder", "eraser"}:
             return True
@@ -212,13 +248,14 @@ class Audit:
             self._find(
                 rec.seq,
                 f"signed by {rec.by}, which the keys file does not allow to {what} (role {role})",
+                rec.last,
             )
             return False
         return True
 
     def _rotate(self, rec: _Pending, key: _Key) -> None:
         """A rotation signed by a key in good standing: the new key takes over its roles."""
-        assert self._keys is not None
+        assert self._keys is not None and rec.event is not None
         event = rec.event
         if event.get("replaces") != rec.by:
             self._find(
@@ -243,6 +280,7 @@ class Audit:
 
     def _note_erasure(self, rec: _Pending, signed: bool | None) -> None:
         event = rec.event
+        assert event is not None
         records = event.get("records")
         self.report.erasures.append(
             ErasureInfo(
@@ -261,11 +299,12 @@ class Audit:
         """Check erasures against erased records; return the report (findings sorted)."""
         report = self.report
         for rec in self._batch:  # an unfinished batch cannot reach here (a torn end), but:
-            self._find(rec.seq, "unsigned (its batch is unfinished)")
+            self._find(rec.seq, "unsigned (its batch is unfinished)", rec.last)
         self._batch = []
         for first, last in self._unsigned:
             what = "a version 1 record" if first == last else "version 1 records"
             report.findings.append(Finding(first, f"unsigned ({what}: written without a key)", last))
+            report.failed += 1
         named: dict[int, ErasureInfo] = {}
         for erasure in report.erasures:
             for target in erasure.records:
@@ -301,4 +340,4 @@ def _b64(text: str) -> bytes:
         return b""
 
 
-__all__ = ["Audit", "AuditReport", "ErasureInfo", "Finding"]
+__all__ = ["KEPT", "Audit", "AuditReport", "ErasureInfo", "Finding"]

@@ -7,9 +7,15 @@ the describer's, in :mod:`tracker.events.describe`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tracker.events.dates import PartialDate
+
+if TYPE_CHECKING:
+    from tracker.projections.state import State
+    from tracker.store.base import Head
 
 _MONTHS = (
     "January",
@@ -106,10 +112,57 @@ def instant_text(dt: datetime | None) -> str:
     return f"{iso_day(dt)} {dt.hour:02d}:{dt.minute:02d}:{dt.second:02d} UTC"
 
 
+DEFAULT_TITLE = "Controversy report"
+"""The headline of a report or a timeline's title slide when none is given (``--title``)."""
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def scope(state: State, *, strong: Callable[[str], str] = _same) -> str:
+    """What a replay holds, as one sentence for readers (no full stop): ``Events certain to
+    have happened by 2026-01-10 23:59:59 UTC, as the log knew them on ...``, or ``Every event
+    in the log, as its 33 records tell them``. Never "unbounded": an unset date is left out.
+
+    ``strong`` wraps each date (the report makes them bold).
+    """
+    what = (
+        f"Events certain to have happened by {strong(instant_text(state.as_of))}"
+        if state.as_of
+        else "Every event in the log"
+    )
+    if state.known_at:
+        return f"{what}, as the log knew them on {strong(instant_text(state.known_at))}"
+    records = "record tells" if state.head_seq == 1 else "records tell"
+    return f"{what}, as its {state.head_seq} {records} them"
+
+
+def provenance(state: State, head: Head | None) -> str:
+    """Where a published view comes from, in one credit line: the records replayed (and the
+    last one's hash, when the log head named does not already say it) and the command that
+    checks the view against the log head."""
+    if not state.head_seq:
+        return "Built by tracker from an empty log."
+    text = (
+        f"Built by tracker from records 1\u2013{state.head_seq} of an append-only, "
+        "hash-chained log"
+    )
+    if head is None or head.seq != state.head_seq:
+        text += f" (record {state.head_seq}: {state.head_hash})"
+    text += "."
+    if head is not None:
+        text += f" Check it with: tracker verify --head {head}"
+    return text
+
+
 __all__ = [
+    "DEFAULT_TITLE",
     "VERDICT_RATINGS",
     "display_date",
     "endpoints",
     "instant_text",
     "iso_day",
+    "provenance",
+    "scope",
 ]

@@ -67,6 +67,8 @@ class EventItem:
     status: str = "untested"
     """Its strongest verdict at as_of (the disputes projection): ``untested``, ``confirmed``,
     ``partly_confirmed`` or ``contradicted``."""
+    actor: str | None = None
+    """The id of the actor whose row it sits on (:func:`lane_actor`; None: a publisher's)."""
 
     @property
     def id(self) -> str:
@@ -206,23 +208,31 @@ def format_value(fig: Figure) -> str:
     return figure_text(fig.value, fig.lower, fig.upper, fig.unit, fig.approximate)
 
 
-def lane_of(data: ReportData, entry: Entry) -> str:
-    """The actor an event belongs to on the timeline: who spoke, acted, reported or tested."""
+def lane_actor(entry: Entry) -> str | None:
+    """The actor an event belongs to on the timeline: who spoke, acted, reported or tested
+    (None: it names no such actor)."""
     ev = entry.event
-    actor: str | None = None
     if isinstance(ev, Statement):
-        actor = ev.speaker
-    elif isinstance(ev, Figure):
-        actor = ev.reported_by or ev.subject
-    elif isinstance(ev, PolicyChange):
-        actor = ev.actor
-    elif isinstance(ev, RegulatoryAction):
-        actor = ev.regulator
-    elif isinstance(ev, Verification):
-        actor = ev.verifier
-    elif isinstance(ev, Incident) and ev.actors:
-        actor = ev.actors[0]
+        return ev.speaker
+    if isinstance(ev, Figure):
+        return ev.reported_by or ev.subject
+    if isinstance(ev, PolicyChange):
+        return ev.actor
+    if isinstance(ev, RegulatoryAction):
+        return ev.regulator
+    if isinstance(ev, Verification):
+        return ev.verifier
+    if isinstance(ev, Incident) and ev.actors:
+        return ev.actors[0]
+    return None
+
+
+def lane_of(data: ReportData, entry: Entry) -> str:
+    """The name of the row an event sits on in the timeline: its :func:`lane_actor`'s, else
+    its first source's publisher."""
+    actor = lane_actor(entry)
     if actor is None:
+        ev = entry.event
         return ev.sources[0].publisher if ev.sources else "other"
     return data.actor_name(actor)
 
@@ -241,6 +251,7 @@ def collect(state: State) -> ReportData:
             lane_of(data, entry),
             entry.id in uncertain,
             status.get(entry.id, "untested"),
+            lane_actor(entry),
         )
         data.events.append(item)
         data.by_id[item.id] = item
@@ -346,5 +357,6 @@ __all__ = [
     "anchor",
     "anchor_id",
     "collect",
+    "lane_actor",
     "format_value",
 ]

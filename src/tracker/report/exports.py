@@ -28,7 +28,7 @@ import orjson
 
 from tracker._inert import csv_text, html_text, safe_href, script_json
 from tracker.events.dates import PartialDate
-from tracker.events.describe import TYPE_LABELS, VERDICT_LABELS
+from tracker.events.describe import TYPE_LABELS, VERDICT_LABELS, kind_group
 from tracker.events.models import Statement, Verification
 from tracker.projections.disputes import FixRow, TestedClaim, VerdictRow
 from tracker.projections.figures import FigurePoint
@@ -36,14 +36,25 @@ from tracker.projections.posture import PostureRow, PostureStep
 from tracker.projections.shape import Shape
 from tracker.projections.stances import StanceChange, StanceStep
 from tracker.projections.timeline import ENTRY_SHAPE, entry_record, topics_of
-from tracker.report._text import VERDICT_RATINGS, display_date, endpoints, instant_text, iso_day
+from tracker.report._text import (
+    DEFAULT_TITLE,
+    VERDICT_RATINGS,
+    display_date,
+    endpoints,
+    iso_day,
+    provenance,
+    scope,
+)
 from tracker.report._views import EventItem, ReportData, collect
 
 if TYPE_CHECKING:
     from tracker.projections.state import State
     from tracker.store.base import Head
 
-GroupBy = Literal["actor", "topic", "type"]
+GroupBy = Literal["kind", "actor", "topic", "type", "none"]
+
+GROUPINGS: tuple[str, ...] = ("kind", "actor", "topic", "type", "none")
+"""How :func:`timelinejs` may put events in rows; the first is the default."""
 
 CSV_TABLES: tuple[str, ...] = (
     "events",
@@ -104,6 +115,9 @@ def _tl_dates(date: PartialDate) -> tuple[dict[str, Any], dict[str, Any] | None]
 
 
 def _group(data: ReportData, item: EventItem, by: GroupBy) -> str:
+    if by == "kind":
+        registered = data.state.actors.get(item.actor) if item.actor else None
+        return kind_group(registered.kind) if registered is not None else "Other"
     if by == "actor":
         return item.lane
     if by == "type":
@@ -149,17 +163,31 @@ def timelinejs(
     state: State,
     *,
     log_head: Head | None = None,
-    group_by: GroupBy = "actor",
+    group_by: GroupBy = "kind",
     title: str | None = None,
 ) -> dict[str, Any]:
     """The replay as a TimelineJS3 JSON object (load it with ``new TL.Timeline(id, data)``).
 
+    The title slide is for readers, as the report's header is: the title, the topics, what
+    the replay holds in one sentence, and where it comes from as a small credit line (the
+    records replayed and the command that checks them against the log head).
+
     Args:
         state: a replayed state.
-        log_head: the log head, named on the title slide.
-        group_by: put events in rows by ``actor`` (who said or did it), ``topic`` or ``type``.
-        title: the title slide's headline.
+        log_head: the log head, named in the title slide's credit line.
+        group_by: put events in rows by the ``kind`` of actor who said or did it (regulators,
+            media, ...; the default), by ``actor``, ``topic`` or ``type``, or ``none`` (one
+            row).
+        title: the title slide's headline (default: the report's, "Controversy report").
+
+    Raises:
+        InvalidInputError: an unknown ``group_by``.
     """
+    if group_by not in GROUPINGS:
+        from tracker.errors import InvalidInputError  # noqa: PLC0415
+
+        msg = f"unknown grouping '{group_by}': choose one of {', '.join(GROUPINGS)}"
+        raise InvalidInputError(msg)
     data = collect(state)
     events = []
     for item in data.events:
@@ -170,28 +198,22 @@ def timelinejs(
             "unique_id": item.id,
             "start_date": start,
             "display_date": label,
-            "group": html_text(_group(data, item, group_by)),
             "text": {"headline": html_text(data.headline(item)), "text": _slide_text(data, item)},
         }
+        if group_by != "none":
+            slide["group"] = html_text(_group(data, item, group_by))
         if end is not None:
             slide["end_date"] = end
         events.append(slide)
-    about = [
-        f"As of {instant_text(state.as_of)}; known at {instant_text(state.known_at)}.",
-        f"Built from records 1\u2013{state.head_seq}"
-        + (f" (last hash {state.head_hash})" if state.head_hash else "")
-        + ".",
-    ]
-    if log_head is not None:
-        about.append(f"Log head {log_head}.")
+    topics = " \u00b7 ".join(t.name for t in state.topics.values())
+    about = [f"<p>{html_text(topics)}</p>"] if topics else []
+    about.append(f"<p>{html_text(scope(state))}.</p>")
+    about.append(f"<p><small>{html_text(provenance(state, log_head))}</small></p>")
     return {
         "scale": "human",
         "title": {
             "unique_id": "title",
-            "text": {
-                "headline": html_text(title or "Timeline"),
-                "text": "<p>" + html_text(" ".join(about)) + "</p>",
-            },
+            "text": {"headline": html_text(title or DEFAULT_TITLE), "text": "".join(about)},
         },
         "events": events,
     }
@@ -448,6 +470,7 @@ def claimreview_html(reviews: Iterable[Mapping[str, Any]]) -> str:
 
 __all__ = [
     "CSV_TABLES",
+    "GROUPINGS",
     "claimreview",
     "claimreview_html",
     "csv_tables",

@@ -31,7 +31,7 @@ from tracker.events.models import (
     Verification,
 )
 from tracker.report import charts
-from tracker.report._text import display_date, endpoints, instant_text
+from tracker.report._text import DEFAULT_TITLE, display_date, endpoints, instant_text, scope
 from tracker.report._views import EventItem, ReportData, anchor_id, collect, format_value
 from tracker.report.exports import claimreview_html, claimreview_of
 
@@ -128,7 +128,7 @@ def render_report(
     for name in charts.CHARTS:
         fig = charts.draw(name, data)
         svgs[name] = charts.to_svg(fig, name, title=_CHART_TITLES[name])
-    page = _Page(data, svgs, log_head, title or "Controversy report")
+    page = _Page(data, svgs, log_head, title or DEFAULT_TITLE)
     return page.render()
 
 
@@ -219,16 +219,7 @@ class _Page:
     def header(self) -> str:
         st = self.state
         topics = [t.name for t in st.topics.values()]
-        scope = (
-            f"Events certain to have happened by <strong>{_h(instant_text(st.as_of))}</strong>"
-            if st.as_of
-            else "Every event in the log"
-        )
-        known = (
-            f", as the log knew them on <strong>{_h(instant_text(st.known_at))}</strong>"
-            if st.known_at
-            else f", as its {st.head_seq} records tell them"
-        )
+        held = scope(st, strong=lambda date: f"<strong>{_h(date)}</strong>")
         toc = " ".join(
             _link(f"#{a}", t)
             for a, t in (
@@ -245,7 +236,7 @@ class _Page:
             '<header class="top"><div class="wrap">'
             f'<p class="kicker">{_h(kicker)}</p>'
             f"<h1>{_h(self.title)}</h1>"
-            f'<p class="dek">{scope}{known}. Each marker links to its event and its sources; '
+            f'<p class="dek">{held}. Each marker links to its event and its sources; '
             "the footer names the exact log record this page was built from.</p>"
             f'<nav class="toc" aria-label="Sections">{toc}</nav>'
             "</div></header>"

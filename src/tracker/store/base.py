@@ -27,7 +27,7 @@ from typing import Any
 
 from tracker.errors import IntegrityError, InvalidInputError, StorageError, TornTailError
 from tracker.events.dates import format_instant, parse_instant
-from tracker.store.records import ZERO_HASH, Record, compute_hash, make_record_at
+from tracker.store.records import ZERO_HASH, Record, hash_of_line, make_record_at
 from tracker.store.signed import Signer, make_signed_record
 
 Position = Any
@@ -177,6 +177,30 @@ class Writer(abc.ABC):
         if not records:
             return
         head = self.head()
+        self._check_extends(records, head)
+        self._write(records, head)
+
+    def rewrite_records(self, lines: Mapping[int, bytes], records: Sequence[Record]) -> None:
+        """Put ``lines`` in place of those records' bytes (each keeps its hash: an erased
+        form) and append ``records`` as they are, in one step (a copy that carries a source's
+        erasures into a destination that still holds the content).
+
+        Raises:
+            IntegrityError: as :meth:`append_records`, or a line would change its record's hash.
+        """
+        if not lines:
+            self.append_records(records)
+            return
+        head = self.head()
+        if any(seq < 1 or seq > head.seq for seq in lines):
+            msg = f"the log has no record {max(lines)} to rewrite"
+            raise IntegrityError(msg, seq=max(lines))
+        if records:
+            self._check_extends(records, head)
+        self._rewrite(lines, records, head)
+
+    def _check_extends(self, records: Sequence[Record], head: Head) -> None:
+        """Whether ``records`` continue the chain at ``head``, each hash right, batches whole."""
         prev, seq = head.hash, head.seq
         last_recorded = head.recorded or ""
         for record in records:
@@ -189,16 +213,13 @@ class Writer(abc.ABC):
             if record.recorded < last_recorded:
                 msg = f"record {record.seq} was recorded before the record it follows"
                 raise IntegrityError(msg, seq=record.seq)
-            body = record.to_dict()
-            del body["hash"]
-            if compute_hash(body) != record.hash:
+            if hash_of_line(record.line()) != record.hash:  # (a signed record: its digest too)
                 msg = f"record {record.seq} has a wrong hash"
                 raise IntegrityError(msg, seq=record.seq)
             prev, seq, last_recorded = record.hash, record.seq, record.recorded
         if not records[-1].closes_batch:
             msg = f"record {records[-1].seq} leaves its batch unfinished"
             raise IntegrityError(msg, seq=records[-1].seq)
-        self._write(records, head)
 
 
 def records_until(

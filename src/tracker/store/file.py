@@ -532,9 +532,12 @@ class _FileWriter(Writer):
                 "durable is unknown; run 'tracker verify' before relying on it"
             )
             raise StorageError(msg) from None
-        last = records[-1]
         after = end + len(data)
-        self._head = Head(last.seq, last.hash, last.recorded, after)
+        if records:
+            last = records[-1]
+            self._head = Head(last.seq, last.hash, last.recorded, after)
+        else:
+            self._head = Head(head.seq, head.hash, head.recorded, after)
         store._known = None  # noqa: SLF001 - a new file: the next writer reads its tail
         store._seek = None  # noqa: SLF001 - offsets moved
         return after

@@ -675,6 +675,10 @@ class _PostgresWriter(Writer):
         self._locked_head()
         return super().rewrite(lines, events, signer=signer)
 
+    def rewrite_records(self, lines: Mapping[int, bytes], records: Sequence[Record]) -> None:
+        self._locked_head()
+        super().rewrite_records(lines, records)
+
     def _rewrite(self, lines: Mapping[int, bytes], records: Sequence[Record], head: Head) -> Position:
         """Update the rows in place (the line, its queryable columns and its jsonb copy), then
         insert ``records``: one transaction. Old row versions stay in the table's files until
@@ -702,6 +706,15 @@ class _PostgresWriter(Writer):
         except psycopg.Error as exc:
             self._abort()
             raise _refused(store.location, "rewrite", exc) from None
+        if not records:  # erased lines carried into a copy, nothing appended
+            try:
+                self._conn.commit()
+            except psycopg.Error as exc:
+                self._head = None
+                raise _refused(store.location, "commit to", exc) from None
+            self._head = None
+            self._committed = head
+            return head.seq
         return self._write(records, head)
 
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
