@@ -287,7 +287,8 @@ def build_cold(log: Path, work: Path) -> Figures:
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     with tracker.open(target) as opened:
         opened.append([])  # whatever an append keeps (the id index) is derived state too
-        getattr(opened, "_catch_up", lambda: None)()
+        keeper = getattr(opened, "derived", None)  # (tracker.derived since issue 13)
+        keeper.catch_up() if keeper is not None else getattr(opened, "_catch_up", lambda: None)()
     derived = _derived_bytes(target, cache)
     _drop_derived(target)
     shutil.rmtree(cache, ignore_errors=True)

@@ -195,16 +195,29 @@ def _scratch_copy(log: Path, work: Path, name: str) -> Path:
             shutil.rmtree(old)
         else:
             old.unlink()
+    _drop_derived(copy)  # (derived state of an earlier copy at this path)
     shutil.copyfile(log, copy)
-    index = log.with_name(log.name + ".index")
-    if index.exists():  # a log in use has its index beside it
-        shutil.copytree(index, copy.with_name(copy.name + ".index"))
     os.sync()  # no dirty pages left to slow the fsyncs that are timed
     return copy
 
 
+def _folder(log: Path) -> Path | None:
+    """The log's folder of derived state in the user's cache (None: none, or an old tracker)."""
+    import tracker
+
+    if not log.exists():
+        return None
+    with tracker.open(log) as opened:
+        derived = getattr(opened, "derived", None)
+        return derived.folder if derived is not None else None
+
+
 def _drop_derived(log: Path) -> None:
-    """Remove the derived files beside a log (checkpoints, indexes), for a cold measure."""
+    """Remove the derived files of a log (checkpoints, indexes), for a cold measure: in its
+    folder in the cache, and beside it (where trackers before issue 13 kept them)."""
+    folder = _folder(log)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
     for p in log.parent.glob(log.name + ".*"):
         if p.name.endswith(".lock"):
             continue
@@ -219,13 +232,12 @@ def replay_cold(log: Path, work: Path) -> Figures:
     """Goal 1: full replay of every projection with nothing derived on disk; peak RSS."""
     import tracker
 
-    copy = work / "cold"
-    copy.mkdir(exist_ok=True)
-    # replay from a link to the log in a directory with no checkpoints or indexes
-    target = copy / log.name
-    if not target.exists():
-        os.symlink(log.resolve(), target)
-    _drop_derived(target)
+    # replay with an empty cache: no checkpoint, no index, no seek samples (derived state
+    # lives in the user's cache since issue 13; the log's own stays as it is for the others)
+    cold_cache = work / "cold-cache"
+    shutil.rmtree(cold_cache, ignore_errors=True)
+    os.environ["TRACKER_CACHE_DIR"] = str(cold_cache)
+    target = log
     base = current_rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
     with tracker.open(target) as opened:
@@ -234,7 +246,7 @@ def replay_cold(log: Path, work: Path) -> Figures:
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     held = current_rss_mb()
     summary = state.summary()
-    _drop_derived(target)
+    shutil.rmtree(cold_cache, ignore_errors=True)
     return {
         "seconds": seconds,
         "cpu": cpu,
@@ -495,15 +507,15 @@ def _same_bytes(a: Path, b: Path) -> bool:
 def prepare(log: Path, work: Path) -> Figures:
     """Bring the log's derived files (index, seek samples, checkpoint) up to date; not a figure.
 
-    They are what any log in use has beside it: the first append builds the index, and the
-    first full replay the seek samples and the checkpoint.
+    They are what any log in use has in the user's cache: the first append builds the index,
+    and the first full replay the seek samples and the checkpoint.
     """
     import tracker
 
     t0 = time.perf_counter()
     with tracker.open(log) as opened:
-        opened._catch_up()  # builds the index if missing or stale; close saves it
-        opened.store.seek.refresh()
+        opened.derived.catch_up()  # builds the index if missing or stale; close saves it
+        opened.derived.seek.refresh()
         if "checkpoint" in inspect.signature(tracker.Log.replay).parameters:
             opened.replay(checkpoint=True)  # a no-op fold when a valid checkpoint is there
     return {"seconds": time.perf_counter() - t0}

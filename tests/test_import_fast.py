@@ -1,7 +1,7 @@
 """The fast import path reads exactly what the careful one reads, and refuses what it refuses.
 
 ``tracker import`` parses a JSONL line with orjson when the raw bytes prove the careful reader
-(:func:`tracker._import.load_json_line`) would give the same value, and validates, dumps and
+(:func:`tracker._json.load_json_line`) would give the same value, and validates, dumps and
 digests the whole file in one pass that ``Log.append_prepared`` then uses as it is. These tests
 hold the fast path to the careful one: the same value or the same error for generated lines
 (duplicate keys, big integers, NaN, odd whitespace, escapes), the same events and ids from
@@ -22,8 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tracker
-from tracker import _import
-from tracker._import import load_json_fast, load_json_line, prepare_file, read_events
+from tracker import _import, _json
+from tracker._import import prepare_file, read_events
+from tracker._json import load_json_fast, load_json_line
 from tracker.cli import main
 from tracker.errors import InvalidFileError
 from tracker.events.codec import event_to_dict, parse_event, prepare_event
@@ -170,15 +171,20 @@ def test_a_key_given_twice_is_always_refused(members: list[tuple[str, str]], nes
 )
 def test_fast_reader_refuses_what_orjson_would_take(line: bytes, message: str) -> None:
     """Each input orjson takes silently (or refuses with its own words) gets the careful error."""
-    with pytest.raises(_import.UnfaithfulJSONError) as caught:
+    with pytest.raises(_json.UnfaithfulJSONError) as caught:
         load_json_fast(line)
     assert message in str(caught.value)
 
 
-def test_deep_nesting_gives_the_careful_result() -> None:
-    """Nesting orjson reads but will not write back (past 254 levels) goes the careful way."""
-    line = b'{"a":' * 300 + b"1" + b"}" * 300
+@pytest.mark.parametrize("depth", [64, 65, 300, 1000, 5000])
+def test_deep_nesting_gives_the_careful_result(depth: int) -> None:
+    """Nesting past the limit (64 levels) is refused by both readers alike, in one line: never
+    Python's RecursionError (near 1,000 levels), whatever the depth."""
+    line = b'{"a":' * depth + b"1" + b"}" * depth
     assert _outcome(load_json_fast, line) == _outcome(load_json_line, line)
+    if depth > _json.MAX_DEPTH:
+        with pytest.raises(_json.NestingError, match="nested deeper than 64 levels"):
+            load_json_fast(line)
 
 
 def test_an_ordinary_line_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,7 +193,7 @@ def test_an_ordinary_line_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -
     def refuse(line: bytes) -> object:
         raise AssertionError("the careful reader was used")
 
-    monkeypatch.setattr(_import, "load_json_line", refuse)
+    monkeypatch.setattr(_json, "load_json_line", refuse)
     line = (
         b'{"type": "figure", "occurred": "2026-01-09T10:00:00Z", "value": -123456789012345678,'
         b' "note": "caf\\u00e9 \\ud83d\\ude00", "sources": [{"url": "https://a.example/x:y"}]}'

@@ -28,7 +28,7 @@ _LAZY: dict[str, str] = {
     "init": "tracker._log",
     "repair": "tracker._log",
     "copy": "tracker._log",
-    "CopyReport": "tracker._log",
+    "CopyReport": "tracker._copy",
     "carry": "tracker._carry",
     "CarryReport": "tracker._carry",
     "ErasureReceipt": "tracker._erase",
@@ -70,10 +70,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from tracker._carry import CarryReport, carry
+    from tracker._copy import CopyReport
     from tracker._erase import ErasureReceipt
     from tracker._import import read_events
     from tracker._log import (
-        CopyReport,
         EventView,
         Log,
         Receipt,

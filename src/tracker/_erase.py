@@ -92,14 +92,7 @@ def erase(
 
 def _registrations(log: Log, writer: Writer, ids: list[str]) -> list[str]:
     """The ids, an actor's or topic's id (not an event's) taken as its registration's."""
-    from tracker._index import StaleIndexError
-
-    try:
-        log._catch_up(writer)  # noqa: SLF001 - the facade's own room
-    except StaleIndexError:  # a damaged saved index: rebuild it from the log
-        log._reset_index(discard=True)  # noqa: SLF001
-        log._catch_up(writer)  # noqa: SLF001
-    index = log._index  # noqa: SLF001
+    index = log.derived.catch_up(writer)  # (verified, a damaged saved index rebuilt)
     out = []
     for given in ids:
         if index.event(given) is None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import os
 import re
 import sys
@@ -27,13 +26,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
-import orjson
-
+from tracker._json import JSONReadError, load_json_fast
 from tracker._plan import Rejected
 from tracker._problems import Problems, Row, general_field
 from tracker.errors import MAX_PROBLEMS, InvalidEventError, InvalidInputError
 from tracker.events.codec import event_problems, prepare_event, prepare_events
-from tracker.events.models import EVENT_TYPES, AnyEvent, unstorable_number
+from tracker.events.models import EVENT_TYPES, AnyEvent
 from tracker.events.written import (
     DateOrder,
     Reading,
@@ -358,7 +356,7 @@ def _jsonl_rows(data: bytes, name: str, problems: Problems) -> Iterator[Row]:
             continue
         try:
             item = load_json_fast(line)
-        except UnfaithfulJSONError as exc:
+        except JSONReadError as exc:
             problems.add(f"{name}:{line_no}: {exc}", at=line_no)
             continue
         except UnicodeDecodeError:
@@ -391,117 +389,6 @@ def _jsonl_rows(data: bytes, name: str, problems: Problems) -> Iterator[Row]:
 
 _RECORD_KEYS = frozenset(("seq", "hash", "prev", "event"))
 """Keys every record of a log has and no event has: a log given where events were meant."""
-
-
-# --- JSON the canonical form can carry faithfully ----------------------------------------------
-
-
-class UnfaithfulJSONError(ValueError):
-    """Valid JSON that the log's canonical form could not store as it was written."""
-
-
-def load_json_line(line: bytes) -> object:
-    """Parse one JSON line, refusing what the canonical form cannot carry faithfully.
-
-    orjson (the canonical form's serialiser) would silently keep the last of two equal keys
-    and turn an integer beyond 64 bits into a rounded float; JSON readers disagree on both,
-    so a file relying on them means different things to different tools. Refused here: a key
-    given twice in one object, an integer beyond 64 bits, a number too large for a double,
-    and NaN or Infinity (which are not JSON, though Python's reader accepts them).
-
-    Raises:
-        UnfaithfulJSONError: one of the above, in one line naming it.
-        json.JSONDecodeError: not JSON at all.
-        UnicodeDecodeError: not UTF-8.
-    """
-    return json.loads(
-        line.decode("utf-8"),
-        object_pairs_hook=_no_duplicate_keys,
-        parse_int=_int64,
-        parse_float=_finite,
-        parse_constant=_no_constant,
-    )
-
-
-_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-"""A table for ``bytes.translate``: every digit to ``0``, every other byte to a space."""
-
-_LONG_NUMBER = b"0" * 19
-"""Nineteen digits in a row: the shortest run that can be an integer beyond 64 bits."""
-
-
-def load_json_fast(line: bytes) -> object:
-    """Parse one JSON line as :func:`load_json_line` does (the same result or the same error).
-
-    orjson parses the line when the line provably holds nothing orjson would take silently;
-    anything else (and every line orjson refuses) goes to :func:`load_json_line`, which gives
-    the result or the error. What orjson takes silently and the careful reader refuses:
-
-    - an integer beyond 64 bits (orjson makes it a float): it has at least 19 digits in a row,
-      so a line without such a run holds none;
-    - a key given twice in one object (orjson keeps the last). Outside strings a ``:`` appears
-      once per member of an object, so the line's colons are its members plus the colons
-      written inside its strings. orjson writes the parsed value back with one colon per
-      member it kept plus the colons inside the strings it kept, and writes a colon in a
-      string as itself. When no string spells a colon as ``\\u003a``, every colon in a
-      decoded string was written as a colon, so the two counts are equal exactly when no
-      member was dropped, that is when no key was given twice.
-
-    NaN, Infinity, a number beyond a double's range, a lone surrogate and bytes that are not
-    UTF-8 are refused by orjson too, so they reach the careful reader and its messages.
-    """
-    if b"\\u003" not in line and _LONG_NUMBER not in line.translate(_DIGITS):
-        try:
-            item = orjson.loads(line)
-            again = orjson.dumps(item)  # (refuses nesting past 254 levels: careful path)
-        except (orjson.JSONDecodeError, orjson.JSONEncodeError):
-            pass
-        else:
-            if again.count(b":") == line.count(b":"):
-                return item
-    return load_json_line(line)
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in pairs:
-        if key in out:
-            msg = (
-                f"the key {_quoted(key)} appears twice in one object; keep one (JSON readers "
-                "disagree on which one counts)"
-            )
-            raise UnfaithfulJSONError(msg)
-        out[key] = value
-    return out
-
-
-def _int64(text: str) -> int:
-    value = int(text)
-    if not -(2**63) <= value < 2**64:
-        problem = "is beyond 64 bits and cannot be stored exactly"
-        raise UnfaithfulJSONError("the number " + unstorable_number(text, problem))
-    return value
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        shown = text if len(text) <= 30 else text[:27] + "..."
-        msg = f"the number {shown} is too large to store (it reads as infinity)"
-        raise UnfaithfulJSONError(msg)
-    return value
-
-
-def _no_constant(name: str) -> object:
-    msg = f"{name} is not a number tracker can store (nor valid JSON); leave the field out"
-    raise UnfaithfulJSONError(msg)
-
-
-def _quoted(key: str) -> str:
-    text = (
-        key if key.isprintable() else "".join(c if c.isprintable() else ascii(c)[1:-1] for c in key)
-    )
-    return "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
 
 
 __all__ = ["MAX_PROBLEMS", "EventFile", "PreparedFile", "prepare_file", "read_events"]

@@ -8,53 +8,37 @@ actor, topic and event an event points at exists.
 
 from __future__ import annotations
 
-import builtins
-import contextlib
 import os
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-import orjson
-from pydantic import ValidationError
-
+from tracker import _read
+from tracker._copy import CopyReport, copy_records
 from tracker._gc import paused as _gc_paused
-from tracker._index import Index, StaleIndexError
 from tracker._plan import LOG_DOORS as _LOG_DOORS
+from tracker.derived.core import Derived
+from tracker.derived.index import Index, StaleIndexError
 from tracker.errors import (
     MAX_PROBLEMS,
     IntegrityError,
     InvalidInputError,
     MissingExtraError,
-    TrackerError,
     UnknownIdError,
 )
-from tracker.events.codec import EVENT_ADAPTER, load_event, prepare_events
+from tracker.events.codec import load_event, prepare_events
 from tracker.events.dates import PartialDate, format_instant, parse_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
-from tracker.store.base import Clock, Head, Position, Store, is_database_url, system_clock
+from tracker.store.base import Clock, Head, Store, is_database_url, system_clock
+from tracker.store.chain import Chain
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
-from tracker.store.records import (
-    HASH_KEY,
-    SCHEMA_VERSION,
-    SIGNED_VERSION,
-    ZERO_HASH,
-    Record,
-    check_line,
-    hash_at,
-    hash_of_line,
-    parse_record,
-)
-from tracker.store.seek import EVERY as _EVERY
-from tracker.store.seek import Point as _Point
-from tracker.store.signed import Signer, v2_members_ok
+from tracker.store.records import HASH_KEY, ZERO_HASH, Record
+from tracker.store.signed import Signer
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
-    from tracker._checkpoint import Mark
     from tracker._erase import ErasureReceipt
     from tracker._import import PreparedFile
     from tracker.projections.actors import ActorView
@@ -113,13 +97,17 @@ class Log:
         self.store = store
         self.signer = _signer(signer)
         """What signs this log's appends (see :func:`tracker.open`); None: they are unsigned."""
-        directory = None
-        if isinstance(store, FileStore):
-            directory = store.path.with_name(store.path.name + ".index")
-        self._index = Index(directory)
-        self._index_loaded = False
-        self._holder = [self._index]  # the finalizer saves whichever index is current
-        self._finalizer = weakref.finalize(self, _save_index, store, self._holder)
+        self.derived = Derived(store)
+        """What is derived from the log (index, seek samples, checkpoints): :mod:`tracker.derived`."""
+
+    @property
+    def notes(self) -> list[str]:
+        """Things worth telling the user once (files an earlier tracker left beside the log)."""
+        return self.derived.notes
+
+    @property
+    def _index(self) -> Index:
+        return self.derived.index
 
     def __repr__(self) -> str:
         return f"<tracker.Log {self.store.location!r}>"
@@ -131,8 +119,8 @@ class Log:
         self.close()
 
     def close(self) -> None:
-        """Save the index beside the log and release the store's resources."""
-        self._finalizer()
+        """Save the index (in the log's cache folder) and release the store's resources."""
+        self.derived.close()
         self.store.close()
 
     @property
@@ -259,33 +247,27 @@ class Log:
     ) -> list[Receipt]:
         if not log_records:
             _refuse_log_events(prepared, labels)
+        derived = self.derived
         with self.store.writer() as writer:
+            # The index is the last point this user verified: catching it up checks every
+            # record appended since (the whole log, the first time), so a write extends only
+            # a chain this user has verified.
+            derived.catch_up(writer)
             try:
-                self._catch_up(writer)
                 plan = self._plan(prepared, labels, file)
             except StaleIndexError:  # a saved index file is damaged: rebuild it from the log
-                self._reset_index(discard=True)
-                self._catch_up(writer)
+                derived.reset_index(discard=True)
+                derived.catch_up(writer)
                 plan = self._plan(prepared, labels, file)
             chosen = [i for i, step in enumerate(plan) if step[1] == "appended"]
             if dry_run or not chosen:
                 next_seq = self._index.seq + 1
                 return self._receipts(plan, next_seq)
             offset = int(writer.head().position) if isinstance(self.store, FileStore) else 0
+            before = derived.before_append()
             records = writer.append([plan[i][0] for i in chosen], signer=signer)
-            index = self._index
-            digests = [plan[i][2] for i in chosen]
-            add = index.add
-            try:
-                for record, digest in zip(records, digests, strict=True):
-                    add(record.event, record.seq, offset, digest)
-                    offset += len(record.line()) + 1
-                index.position = writer.head().position
-                index.hash = records[-1].hash
-                if index.should_flush:
-                    index.flush()
-            except StaleIndexError:  # the records are written: the next use rebuilds the index
-                self._reset_index(discard=True)
+            derived.appended(records, offset, [plan[i][2] for i in chosen], writer.head())
+            derived.after_append(before, records[-1].seq, records[-1].hash)
         return self._receipts(plan, records[0].seq)
 
     def rotate_key(self, old: SignerLike, new: Any) -> Receipt:
@@ -366,21 +348,7 @@ class Log:
         erased content, and their offsets moved): the index, seek samples and checkpoint, and
         the log's whole folder in the cache (the kept tree, the read model); each is rebuilt
         from the log on use."""
-        from tracker import _checkpoint
-        from tracker.derived import files
-        from tracker.proofs import tree as kept_tree
-
-        self._reset_index(discard=True)
-        store = self.store
-        if isinstance(store, FileStore):
-            for path in (store.path.with_name(store.path.name + ".seek"),
-                         _checkpoint.checkpoint_path(store.path)):
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-            store._seek = None  # noqa: SLF001
-        kept = kept_tree.cache_path(store)
-        if kept is not None:
-            files.discard(kept.parent)
+        self.derived.forget()
 
     def _append_log_record(self, event: dict[str, Any], signer: Signer) -> Receipt:
         """Append one record about the log itself (its own door has checked it), signed."""
@@ -411,56 +379,6 @@ class Log:
                 assert known is not None
                 out.append(Receipt(event_id, known[1], "exists"))
         return out
-
-    def _reset_index(self, *, discard: bool = False) -> None:
-        """Start the index over (from the saved one, unless ``discard`` throws that away)."""
-        old = self._index
-        if discard:
-            old.discard()
-        self._index = Index(old.directory)
-        self._holder[0] = self._index
-        self._index_loaded = discard  # after a discard there is nothing saved to load
-
-    def _catch_up(self, writer: Any = None) -> None:
-        """Bring the index up to the log's head (loading the saved one first).
-
-        ``writer`` is the store's writer when the exclusive lock is held; without one the
-        records are read as any reader reads them.
-        """
-        index = self._index
-        if (
-            self._index_loaded
-            and writer is not None
-            and not getattr(writer, "unchanged", True)
-            and index.position
-            and not self._index_matches(index.position, index.hash)
-        ):  # the file was replaced under this open log: start over from what is there now
-            self._reset_index()
-            index = self._index
-        if not self._index_loaded:
-            self._index_loaded = True
-            index.load(self._index_matches, discard=writer is not None)
-        add = index.add
-        if isinstance(self.store, FileStore):
-            lines = writer.read_lines(index.position) if writer else self.store.read_lines(index.position)
-            for line, pos in lines:
-                record = parse_record(line)
-                add(record.event, record.seq, pos - len(line) - 1)
-                index.position = pos
-                index.hash = record.hash
-            return
-        source = writer.read(index.position) if writer else self.store.read(index.position)
-        for record, pos in source:
-            add(record.event, record.seq, 0)
-            index.position = pos
-            index.hash = record.hash
-
-    def _index_matches(self, position: Any, record_hash: Any) -> bool:
-        """Whether the log still holds the record a saved index says it ends at."""
-        if not isinstance(self.store, FileStore) or not isinstance(position, int):
-            return False
-        found = self.store.record_before(position)
-        return found is not None and found.hash == record_hash
 
     def _plan(
         self,
@@ -525,8 +443,7 @@ class Log:
 
             flat_spec(type)  # raises for an unknown type, with a suggestion
         if actor is not None or topic is not None:
-            self._catch_up()
-            index = self._index
+            index = self.derived.catch_up()
             for kind, value, table in (
                 ("actor", actor, index.actors),
                 ("topic", topic, index.topics),
@@ -539,57 +456,7 @@ class Log:
         if by is not None and not by.strip():
             msg = "--by is empty: give a key's NAME or NAME+KEYID (see 'tracker key list')"
             raise InvalidInputError(msg)
-        return self._filtered(type, actor, topic, occ, rec, by)
-
-    def _filtered(
-        self,
-        type: str | None,  # noqa: A002 - the field is called type
-        actor: str | None,
-        topic: str | None,
-        occ: PartialDate | None,
-        rec: PartialDate | None,
-        by: str | None = None,
-    ) -> Iterator[Record]:
-        rec_from = format_instant(rec.earliest) if rec and rec.earliest else None
-        rec_to = format_instant(rec.latest) if rec and rec.latest else None
-        if rec_to is None:
-            records = self.store.read()
-        else:  # a prefix of the log: a store with an index on recorded time reads only it
-            records = self.store.read_until(until_recorded=rec_to)
-        by_name = by if by is None or "+" not in by else None
-        for record, _pos in records:
-            event = record.event
-            if type is not None and event["type"] != type:
-                continue
-            if by is not None:
-                signer = record.by
-                if signer is None or (
-                    signer != by if by_name is None else signer.rpartition("+")[0] != by_name
-                ):
-                    continue
-            if rec_from is not None and record.recorded < rec_from:
-                continue
-            if rec_to is not None and record.recorded > rec_to:
-                continue
-            if occ is not None:
-                text = event.get("occurred")
-                if text is None or not _overlaps(PartialDate.parse(text), occ):
-                    continue
-            if actor is not None or topic is not None:
-                refs = {(ns, v) for _f, ns, v in load_event(event).references()}
-                if (
-                    actor is not None
-                    and ("actor", actor) not in refs
-                    and event.get("actor") != actor
-                ):
-                    continue
-                if (
-                    topic is not None
-                    and ("topic", topic) not in refs
-                    and event.get("topic") != topic
-                ):
-                    continue
-            yield record
+        return _read.filtered(self.store, type, actor, topic, occ, rec, by)
 
     def events(self) -> Iterator[StoredEvent]:
         """Stream the events as recorded (fixes included, nothing applied), in log order."""
@@ -621,12 +488,13 @@ class Log:
                 time). A published head (a ``Head``, a ``Checkpoint``, its note or
                 ``"SEQ:HASH"``) keeps the records up to its size, and the log's record there
                 must have the head's hash.
-            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint beside
-                it (see :mod:`tracker._checkpoint`). By default a replay starts from it when
-                that pays: it folds what was recorded after it, or takes back what was
-                recorded after ``known_at`` (when most of the log is kept), then moves to
-                ``as_of``; a replay with neither saves a new one after folding 20,000 records
-                or more. ``False`` neither reads nor writes one; ``True`` also saves one after
+            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint in
+                its cache folder (see :mod:`tracker.derived.checkpoint`); it is used only while
+                the file is exactly what this user last verified whole. By default a replay
+                starts from it when that pays: it folds what was recorded after it, or takes
+                back what was recorded after ``known_at`` (when most of the log is kept),
+                then moves to ``as_of``; a replay with neither saves a new one after folding
+                20,000 records or more. ``False`` neither reads nor writes one; ``True`` also saves one after
                 any fold with no bounds.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
@@ -643,112 +511,48 @@ class Log:
         self, as_of: DateLike | None, k: datetime | None, checkpoint: bool | None
     ) -> State:
         """The replay at ``as_of`` and the record time ``k``: see :meth:`replay`."""
-        from tracker import _checkpoint
+        from tracker.derived.checkpoint import WRITE_AFTER, Mark, start_digest
         from tracker.projections.state import State
 
         t = parse_instant_bound(as_of) if as_of is not None else None
         cutoff = format_instant(k) if k is not None else None
+        derived = self.derived
         usable = checkpoint is not False and isinstance(self.store, FileStore)
-        state, start, prev = None, None, ZERO_HASH
+        state, start, chain = None, None, Chain(ids={})
+        prefix: tuple[tuple[int, str], ...] = ()
         with _gc_paused():
+            whole = derived.stat() if cutoff is None else None
             if usable:
-                found = self._from_checkpoint(t, k, cutoff)
+                found = derived.from_checkpoint(t, k, cutoff)
                 if found is not None:
-                    state, resume = found
-                    if resume is None:
+                    state, ids, mark = found
+                    if mark is None:
                         return state  # rewound: nothing to fold
-                    start, prev = resume
+                    start, prefix = mark.position, mark.prefix
+                    chain = Chain(seq=mark.seq, prev=mark.hash, recorded=mark.recorded, ids=ids)
             if state is None:
                 state = State(as_of=t, known_at=k)
+            # A replay that will save a checkpoint digests every byte it reads, on from the
+            # digest of the bytes before it (the next replay checks them with it).
+            saving = usable and t is None and cutoff is None and (
+                checkpoint or self.store.head().seq - chain.seq >= WRITE_AFTER
+            )
+            hasher = start_digest(prefix) if saving else None
             advance = state.advance
             folded, recorded, pos = 0, "", start
-            for seq, recorded, event, record_hash, pos in self._stream(start, prev, cutoff):
+            for seq, recorded, event, record_hash, pos in _read.stream(
+                self.store, derived, start, chain, cutoff, hasher
+            ):
                 advance(seq, recorded, event, record_hash)
                 folded += 1
-            if (
-                usable
-                and t is None
-                and cutoff is None
-                and folded
-                and (checkpoint or folded >= _checkpoint.WRITE_AFTER)
-            ):
-                assert isinstance(self.store, FileStore)
-                assert state.head_hash is not None and pos is not None
-                mark = _checkpoint.Mark(state.head_seq, int(pos), state.head_hash, recorded)
-                _checkpoint.save(self.store.path, state, mark)
+            if whole is not None and state.head_hash is not None:
+                derived.note_whole(whole, pos, state.head_seq, state.head_hash)
+            if saving and folded and hasher is not None:
+                assert state.head_hash is not None and pos is not None and chain.ids is not None
+                prefix = (*prefix, (int(pos), hasher.hexdigest()))
+                mark = Mark(state.head_seq, int(pos), state.head_hash, recorded, prefix)
+                derived.save_checkpoint(state, chain.ids, mark)
         return state
-
-    def _from_checkpoint(
-        self, as_of: datetime | None, known_at: datetime | None, cutoff: str | None
-    ) -> tuple[State, tuple[Position, str] | None] | None:
-        """The checkpoint's state brought to the clocks, when starting there pays; else None.
-
-        Returns the state and where to fold on from (its position and hash), or None for the
-        second when it is complete: a rewind to ``known_at``. The checkpoint holds the replay
-        with no ``as_of``; one is applied after (:meth:`State.place_at`), which costs less
-        than folding the log again even when nothing had happened by then.
-        """
-        from tracker import _checkpoint
-
-        assert isinstance(self.store, FileStore)
-        path = self.store.path
-        peeked = _checkpoint.peek(path)
-        if peeked is None:
-            return None
-        forward = cutoff is None or peeked.recorded <= cutoff
-        if not forward and not self._rewind_pays(peeked, cutoff):
-            return None
-        loaded = _checkpoint.load(path, self._index_matches)
-        if loaded is None:
-            return None
-        state, mark = loaded
-        # Another process may have saved a newer (or older) checkpoint since the peek: go by
-        # the one loaded. Taking back what follows a cutoff is right from any mark after it.
-        forward = cutoff is None or mark.recorded <= cutoff
-        if forward:
-            state.known_at = known_at
-            if as_of is not None:
-                state.place_at(as_of)
-            return state, (mark.position, mark.hash)
-        assert known_at is not None and cutoff is not None
-        head = state.rewind(known_at, cutoff)
-        state.head_hash = self._hash_of(head)
-        if as_of is not None:
-            state.place_at(as_of)
-        return state, None
-
-    _REWIND_FROM = 0.6
-    """Rewind the checkpoint when the cutoff keeps at least this share of its bytes.
-
-    Loading a checkpoint costs about two fifths of folding the same records again, and taking
-    a record back about half of folding it (measured on the 1M benchmark log: 8.4 s to load,
-    11.7 us per record taken back, 21.9 us per record folded), so from here on rewinding
-    beats folding the prefix.
-    """
-
-    def _rewind_pays(self, mark: Mark, cutoff: str | None) -> bool:
-        """Whether a replay to ``cutoff`` (before ``mark``) is cheaper rewinding the checkpoint."""
-        if cutoff is None or cutoff >= mark.recorded or not isinstance(self.store, FileStore):
-            return False
-        seek = self.store.seek
-        if not seek.ready():
-            return False
-        if seek.end < mark.position:
-            seek.refresh()  # (reads only the bytes the samples do not cover yet)
-        end = seek.known_at_end(cutoff)
-        kept = mark.position if end is None else min(end, mark.position)
-        return kept >= self._REWIND_FROM * mark.position
-
-    def _hash_of(self, seq: int) -> str | None:
-        """The hash of record ``seq`` of a file log (None for 0), read where the seek index says."""
-        if seq == 0:
-            return None
-        assert isinstance(self.store, FileStore)
-        record = self.store.record_before(self.store.seek.offset_of(seq + 1))
-        if record is None or record.seq != seq:
-            msg = f"record {seq} of {self.location} could not be read back; run 'tracker verify'"
-            raise IntegrityError(msg, seq=seq)
-        return record.hash
 
     def actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
@@ -768,7 +572,7 @@ class Log:
     ) -> State:
         """Replay only the registry and the records that concern ``actor``.
 
-        The log's index (beside it) lists, per actor, the records of every event that names
+        The log's index (:mod:`tracker.derived`) lists, per actor, the records of every event that names
         it, with their corrections, retractions, supersessions, verifications and closures.
         The state answers exactly as a full replay does about that actor (its view, its
         events and their histories, its stances, the figures and regulatory actions it is part
@@ -779,27 +583,26 @@ class Log:
         from tracker.projections.state import State
 
         t = parse_instant_bound(as_of) if as_of is not None else None
-        if not isinstance(self.store, FileStore):
+        store, derived = self.store, self.derived
+        if not isinstance(store, FileStore):
             return self.replay(as_of=as_of, known_at=known_at)
         k, upto = self._known_at(known_at)
         try:
-            self._catch_up()
-            offsets = self._index.offsets_for(actor)
+            offsets = derived.catch_up().offsets_for(actor)
         except StaleIndexError:
-            self._reset_index(discard=True)
-            self._catch_up()
-            offsets = self._index.offsets_for(actor)
+            derived.reset_index(discard=True)
+            offsets = derived.catch_up().offsets_for(actor)
         state = State(as_of=t, known_at=k)
         state.about = actor
         cutoff = format_instant(k) if k is not None else None
         try:
             with _gc_paused():
-                for seq, recorded, event, record_hash in self._records_at(offsets):
+                for seq, recorded, event, record_hash in _read.records_at(store, offsets):
                     if cutoff is not None and recorded > cutoff:
                         break
                     state.advance(seq, recorded, event, record_hash)
         except StaleIndexError:  # the index points where no record of it is: rebuild it
-            self._reset_index(discard=True)
+            derived.reset_index(discard=True)
             return self.replay(as_of=as_of, known_at=known_at)  # (a damaged log says so here)
         return _cut(state, upto)
 
@@ -826,7 +629,7 @@ class Log:
         if seq == 0:
             empty = Record(0, "0001-01-01T00:00:00.000000Z", 0, 0, 1, {}, ZERO_HASH, ZERO_HASH)
             return parse_instant(empty.recorded), empty
-        record = next(iter(self.store.read(self.store.position_of(seq - 1))))[0]
+        record = next(iter(self.store.read(self.derived.position_of(seq - 1))))[0]
         if pinned is not None and record.hash != pinned:
             msg = (
                 f"this log does not extend the head {seq}:{pinned[:12]}...: its record {seq} "
@@ -834,120 +637,6 @@ class Log:
             )
             raise IntegrityError(msg, seq=seq)
         return parse_instant(record.recorded), record
-
-    def _records_at(self, offsets: list[int]) -> Iterator[tuple[int, str, AnyEvent, str]]:
-        """Read the records starting at ``offsets`` (in order), checking each one's hash.
-
-        Raises:
-            StaleIndexError: an offset is past the end, or no whole record starts there.
-        """
-        assert isinstance(self.store, FileStore)
-        loads, validate = orjson.loads, EVENT_ADAPTER.validator.validate_json
-        hash_key, event_key = HASH_KEY, b'"event":'
-        with builtins.open(self.store.path, "rb", buffering=0) as f:
-            fd = f.fileno()
-            for offset in offsets:
-                chunk = os.pread(fd, 2048, offset)
-                nl = chunk.find(b"\n")
-                while nl < 0:
-                    more = os.pread(fd, 1 << 16, offset + len(chunk))
-                    if not more:
-                        raise StaleIndexError(offset)  # past the end: the caller rebuilds it
-                    chunk += more
-                    nl = chunk.find(b"\n")
-                line = chunk[:nl]
-                i = line.rfind(hash_key)
-                try:
-                    tail = loads(b"{" + line[i + 1 :])
-                    ok = hash_at(line, i) == tail["hash"]
-                except (orjson.JSONDecodeError, KeyError, TypeError):
-                    ok = False
-                if not ok or i <= 0:
-                    # Not a whole record there: the index is stale. (If the log itself was
-                    # edited, the full replay the caller falls back to says where.)
-                    raise StaleIndexError(offset)
-                j = line.find(event_key)
-                try:
-                    event = validate(line[j + 8 : i])
-                except ValidationError:
-                    event = load_event(loads(line)["event"], seq=tail["seq"])
-                yield tail["seq"], tail["recorded"], event, tail["hash"]
-
-    def _stream(
-        self, start: Position | None, prev: str, cutoff: str | None
-    ) -> Iterator[tuple[int, str, AnyEvent, str, Position]]:
-        """Yield (seq, recorded, event, hash, position after) from ``start``, checking the chain.
-
-        ``prev`` is the hash of the record before ``start``. Stops before the first record
-        recorded after ``cutoff`` (an RFC 3339 stamp) when one is given.
-
-        Raises:
-            IntegrityError: a record's hash or link is wrong (``tracker verify`` says more).
-        """
-        if not isinstance(self.store, FileStore):
-            if cutoff is None:
-                records = self.store.read(start)
-            else:  # the prefix recorded by the cutoff: a database reads only it
-                records = self.store.read_until(start, until_recorded=cutoff)
-            for record, pos in records:
-                if cutoff is not None and record.recorded > cutoff:
-                    return
-                event = load_event(record.event, seq=record.seq)
-                yield record.seq, record.recorded, event, record.hash, pos
-            return
-        # The file fast path: the record's tail (hash, prev, recorded, seq, v) is parsed alone
-        # and the event's bytes go straight to the validator, never through Python dicts.
-        loads, validate = orjson.loads, EVENT_ADAPTER.validator.validate_json
-        hash_key, event_key, versions = HASH_KEY, b'"event":', _VERSIONS
-        store, seek = self.store, self.store.seek
-        end = seek.known_at_end(cutoff) if cutoff is not None else None
-        # A walk over the whole log from where the seek samples end fills them in on the way.
-        sampling = cutoff is None and not seek.ready() and not start
-        seq, record_hash, pos, recorded = 0, prev, int(start or 0), ""
-        for line, pos in store.read_lines(start, end=end):
-            i = line.rfind(hash_key)
-            try:
-                tail = loads(b"{" + line[i + 1 :]) if i > 0 else None
-            except orjson.JSONDecodeError:
-                tail = None
-            if (
-                tail is None
-                or tail.get("v") not in versions
-                or tail.get("prev") != prev
-                or hash_at(line, i) != tail.get("hash")
-            ):
-                record = parse_record(line, where=f"{self.location} at byte {pos - len(line) - 1}: ")
-                if cutoff is not None and record.recorded > cutoff:
-                    return
-                event = load_event(record.event, seq=record.seq)  # an invalid event says so first
-                if record.prev != prev or hash_of_line(line) != record.hash:
-                    msg = (
-                        f"record {record.seq}: its hash or its link to the record before is "
-                        f"wrong; run 'tracker verify --log {self.location}' for details"
-                    )
-                    raise IntegrityError(msg, seq=record.seq)
-                seq, record_hash = record.seq, record.hash
-                if sampling and seq % _EVERY == 1:
-                    seek.note(_Point(seq, pos - len(line) - 1, record.recorded, record_hash))
-                yield seq, record.recorded, event, record_hash, pos
-                prev = record_hash
-                continue
-            if tail["recorded"] != recorded:  # a batch shares one stamp: keep one string of it
-                recorded = tail["recorded"]
-            if cutoff is not None and recorded > cutoff:
-                return
-            j = line.find(event_key)
-            seq, record_hash = tail["seq"], tail["hash"]
-            try:
-                event = validate(line[j + 8 : i])
-            except ValidationError:  # the careful path says what is wrong, as IntegrityError
-                event = load_event(loads(line)["event"], seq=seq)
-            if sampling and seq % _EVERY == 1:
-                seek.note(_Point(seq, pos - len(line) - 1, recorded, record_hash))
-            yield seq, recorded, event, record_hash, pos
-            prev = record_hash
-        if sampling and seq:
-            seek.covered(seq, pos, record_hash)
 
     def follow(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
@@ -980,7 +669,7 @@ class Log:
             msg = f"timeout must be a number of seconds, 0 or more, not {timeout}"
             raise InvalidInputError(msg)
         store = self.store
-        position = store.head().position if after is None else store.position_of(after)
+        position = store.head().position if after is None else self.derived.position_of(after)
         wait = _FOLLOW_WAIT if timeout is None else timeout
         while True:
             for record, after_record in store.read(position):
@@ -1014,7 +703,7 @@ class Log:
         else:
             target, owned = open(destination, create=True).store, True
         try:
-            return _copy(self.store, target, chunk=chunk)
+            return copy_records(self.store, target, chunk=chunk)
         finally:
             if owned:
                 target.close()
@@ -1034,7 +723,7 @@ class Log:
         """
         view = _event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
         if view is None:
-            self._catch_up()
+            self.derived.catch_up()
             guess = self._index.suggest_event(event_id)
             hint = f"; did you mean '{guess}'?" if guess else ""
             if self._index.event(event_id) is not None:
@@ -1069,15 +758,19 @@ class Log:
         """The head to publish (in an article, a commit, an email): origin, size and hash.
 
         ``log.checkpoint().note()`` is the text ``tracker head`` prints; hand it back to
-        :meth:`verify` later to prove the log still extends it.
+        :meth:`verify` later to prove the log still extends it. Only a log that verifies gets
+        one: the log is verified whole first, unless it is untouched since this user last
+        verified it whole (:mod:`tracker.derived`).
+
+        Raises:
+            IntegrityError: the log does not verify (``seq`` is its first bad record).
+            TornTailError: the end is torn (repair first).
         """
-        head = self.store.head()
-        first = None
-        if head.seq > 0:
-            for record, _pos in self.store.read():
-                first = record.hash
-                break
-        return Checkpoint(origin_of(first), head.seq, head.hash)
+        if self.derived.whole():
+            head = self.store.head()
+        else:
+            head = self.verify().head
+        return Checkpoint(origin_of(_read.first_hash(self.store) if head.seq else None), head.seq, head.hash)
 
     def tree_head(self) -> Checkpoint:
         """The tree head to publish (what ``tracker head`` prints): the log is verified, then
@@ -1121,73 +814,9 @@ class Log:
             audit = Audit(trusted)
         want = _parse_head(head) if head is not None else None
         current = self.store.head()  # raises TornTailError on a damaged end
-        want_seq = want.seq if want is not None else -1
-        seen_want = want is None or want.seq == 0
-        prev, expected, last_recorded = ZERO_HASH, 1, ""
-        loads, dumps, sort_keys = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
-        hash_key, record_keys, version = HASH_KEY, _RECORD_KEYS, SCHEMA_VERSION
-        for line, _pos in self.store.read_lines():
-            # The fast path checks everything check_line does, without building a Record;
-            # any doubt falls through to check_line, which names the fault.
-            try:
-                data = loads(line)
-                i = line.rfind(hash_key)
-                recorded = data["recorded"]
-                record_hash = data["hash"]
-                ok = (
-                    (
-                        (data["v"] == version and data.keys() == record_keys)
-                        or v2_members_ok(data)
-                    )
-                    and data["seq"] == expected
-                    and data["prev"] == prev
-                    and type(data["event"]) is dict
-                    and type(recorded) is str
-                    and recorded >= last_recorded
-                    and type(data["batch"]["index"]) is int
-                    and type(data["batch"]["count"]) is int
-                    and i > 0
-                    and hash_at(line, i) == record_hash
-                    and dumps(data, option=sort_keys) == line
-                )
-            except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
-                ok = False
-            if not ok:
-                record = check_line(line, expected, prev, last_recorded)
-                recorded, record_hash = record.recorded, record.hash
-                data = record.to_dict()
-            if audit is not None or data["v"] != version:
-                if audit is None:  # signed records: check erasures (signatures need keys)
-                    from tracker.proofs.audit import Audit
-
-                    audit = Audit(None)
-                audit.see(data, line)
-            if expected == 1 and want is not None and want.seq > 0 and want.origin is not None:
-                origin = origin_of(record_hash)
-                if origin != want.origin:
-                    msg = (
-                        f"the published head is for the log {want.origin}, and this log is "
-                        f"{origin}: it is another log, or its first record was rewritten"
-                    )
-                    raise IntegrityError(msg, seq=1)
-            if expected == want_seq:
-                assert want is not None
-                if record_hash != want.hash:
-                    msg = (
-                        f"the log does not extend the published head {want.seq}:{want.hash[:16]}...: "
-                        f"record {want.seq} has hash {record_hash[:16]}... (the log was rewritten "
-                        f"at or before record {want.seq})"
-                    )
-                    raise IntegrityError(msg, seq=want.seq)
-                seen_want = True
-            prev, expected, last_recorded = record_hash, expected + 1, recorded
-        count = expected - 1
-        if not seen_want and want is not None:
-            msg = (
-                f"the log does not extend the published head {want.seq}:{want.hash[:16]}...: "
-                f"it has only {count} records"
-            )
-            raise IntegrityError(msg, seq=count + 1)
+        before = self.derived.stat()
+        chain, audit = _read.verify_walk(self.store, want, audit)
+        count = chain.seq
         if want is not None and want.root is not None:  # a tree head: its Merkle root too
             from tracker._proofs import tree_for
 
@@ -1195,8 +824,10 @@ class Log:
         report = audit.finish() if audit is not None else None
         if report is not None and report.findings:
             raise _audit_error(report.findings, report.failed)
+        if before is not None and count:
+            self.derived.note_whole(before, current.position, count, chain.prev)
         return VerifyReport(
-            count, Head(count, prev, last_recorded or None, current.position), report
+            count, Head(count, chain.prev, chain.recorded or None, current.position), report
         )
 
     def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:
@@ -1246,111 +877,7 @@ class Log:
         return self.store.repair()
 
 
-_RECORD_KEYS = frozenset(("batch", "event", "hash", "prev", "recorded", "seq", "v"))
-_VERSIONS = (SCHEMA_VERSION, SIGNED_VERSION)
-"""The record versions replay's fast path reads (its hash check covers a version 2 record's
-event through its digest: :func:`tracker.store.records.hash_at`)."""
-
-
 _FOLLOW_WAIT = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class CopyReport:
-    """What a copy did."""
-
-    copied: int
-    """Records appended to the destination."""
-    skipped: int
-    """Records the destination already held (it was a prefix of the source)."""
-    head: Head
-    """The destination's head afterwards (the same as the source's)."""
-    source: str
-    """Where the source lives (a path, or a URL without its password)."""
-    destination: str
-    """Where the copy lives."""
-
-
-def _same_place(a: Store, b: Store) -> bool:
-    if isinstance(a, FileStore) and isinstance(b, FileStore):
-        return a.path.resolve() == b.path.resolve()
-    return a is b or (type(a) is type(b) and a.location == b.location and a.location != ":memory:")
-
-
-def _copy(source: Store, target: Store, *, chunk: int) -> CopyReport:
-    if _same_place(source, target):
-        msg = f"cannot copy {source.location} onto itself: give another destination"
-        raise InvalidInputError(msg)
-    end = source.head()  # raises TornTailError on a damaged end
-    copied = skipped = 0
-    with target.writer() as writer:
-        have = writer.head()
-        if have.seq > end.seq:
-            msg = (
-                f"{target.location} holds {have.seq} records, more than the {end.seq} of "
-                f"{source.location}: copy into an empty log or a backup of this one"
-            )
-            raise IntegrityError(msg, seq=end.seq + 1)
-        pending: list[Record] = []
-        erased: dict[int, bytes] = {}  # records the source erased that the target holds
-        for record, _pos in _checked_records(source.read_lines()):
-            if record.seq <= have.seq:
-                if record.seq == have.seq and record.hash != have.hash:
-                    msg = (
-                        f"{target.location} is not a copy of {source.location}: their record "
-                        f"{have.seq} differs; copy into an empty log instead"
-                    )
-                    raise IntegrityError(msg, seq=have.seq)
-                if record.erased:
-                    erased[record.seq] = record.line()
-                skipped += 1
-                continue
-            if erased and not pending:  # the target's copies of them lose their content too
-                erased = _still_held(writer, erased)
-            pending.append(record)
-            if len(pending) >= chunk and record.closes_batch:
-                writer.rewrite_records(erased, pending)
-                erased = {}
-                copied += len(pending)
-                pending = []
-        if erased and not pending:
-            erased = _still_held(writer, erased)
-        if pending or erased:
-            writer.rewrite_records(erased, pending)
-            copied += len(pending)
-        head = writer.head()
-    return CopyReport(copied, skipped, head, source.location, target.location)
-
-
-def _still_held(writer: Any, erased: dict[int, bytes]) -> dict[int, bytes]:
-    """Of the erased lines, those whose records the target still holds otherwise (with their
-    content): an erasure in the source is carried into a copy brought up to date."""
-    held: dict[int, bytes] = {}
-    last = max(erased)
-    for record, _pos in writer.read():
-        if record.seq > last:
-            break
-        line = erased.get(record.seq)
-        if line is not None and not record.erased:
-            held[record.seq] = line
-    return held
-
-
-def _checked_records(lines: Iterable[tuple[bytes, Position]]) -> Iterator[tuple[Record, Position]]:
-    """Walk a log's stored lines from its first, yielding each record once it has passed.
-
-    Each line must parse, be exactly the canonical bytes of what it parses to, carry the hash
-    of its content, chain to the record before, follow it in sequence and not be recorded
-    before it.
-
-    Raises:
-        IntegrityError: names the first bad sequence number.
-    """
-    prev, expected, last_recorded = ZERO_HASH, 1, ""
-    for line, pos in lines:
-        record = check_line(line, expected, prev, last_recorded)
-        yield record, pos
-        prev, expected, last_recorded = record.hash, expected + 1, record.recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -1436,25 +963,6 @@ def _cut(state: State, upto: Record | None) -> State:
         state.head_hash = upto.hash
     state.known_seq = upto.seq
     return state
-
-
-def _overlaps(a: PartialDate, b: PartialDate) -> bool:
-    """Whether two date intervals share an instant (an open end reaches forever)."""
-    if a.latest is not None and b.earliest is not None and a.latest < b.earliest:
-        return False
-    return not (b.latest is not None and a.earliest is not None and b.latest < a.earliest)
-
-
-def _save_index(store: Store, holder: list[Index]) -> None:
-    """Save an open log's index, under the log's lock (on close, or when the log is freed)."""
-    index = holder[0]
-    if index.directory is None or not index.dirty:
-        return
-    try:
-        with store.writer() as _writer:
-            index.flush()
-    except TrackerError:
-        pass  # derived data: unsaved, it is rebuilt from the log next time
 
 
 def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:

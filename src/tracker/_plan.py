@@ -21,7 +21,7 @@ from tracker.errors import ConflictError, TrackerError, UnknownIdError
 from tracker.events.models import EVENT_TYPES, AnyEvent
 
 if TYPE_CHECKING:
-    from tracker._index import Index
+    from tracker.derived.index import Index
 
 Step = tuple[AnyEvent, dict[str, Any], str]
 """An event ready to append: (model, canonical dict with its id, content digest)."""

@@ -15,7 +15,7 @@ from tracker.proofs import tree as _tree
 from tracker.proofs.merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
 from tracker.proofs.proof import SignedHead, format_consistency, format_inclusion, read_head
 from tracker.store.checkpoint import Checkpoint, origin_of
-from tracker.store.file import FileStore
+from tracker.store.file import FileStore, open_regular
 from tracker.store.records import hash_of_line
 
 if TYPE_CHECKING:
@@ -78,10 +78,9 @@ def _record_line(log: Log, event_id: str) -> bytes:
     """The stored line of the record that holds event ``event_id``."""
     store = log.store
     if isinstance(store, FileStore):
-        log._catch_up()
-        entry = log._index.event(event_id)
+        entry = log.derived.catch_up().event(event_id)
         if entry is not None:
-            with open(store.path, "rb", buffering=0) as f:  # noqa: PTH123
+            with open(open_regular(os.fspath(store.real_path), os.O_RDONLY), "rb", buffering=0) as f:  # noqa: PTH123
                 fd, offset = f.fileno(), entry[4]
                 chunk = os.pread(fd, 4096, offset)
                 while b"\n" not in chunk:

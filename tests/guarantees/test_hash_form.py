@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import tracker
-from tracker._import import load_json_line
+from tracker._json import load_json_line
 from tracker.cli import main
 
 STATEMENT = (

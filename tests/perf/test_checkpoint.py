@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from datetime import UTC, datetime
@@ -12,7 +13,8 @@ import orjson
 import pytest
 
 import tracker
-from tracker import _checkpoint
+from tracker.derived import checkpoint as _checkpoint
+from tracker.derived.core import Derived
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +23,14 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "cache"
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(path))
     return path
+
+
+def _checkpoint_of(log: Path) -> Path:
+    """Where the log's checkpoint lives: its folder in the user's cache."""
+    with tracker.open(log) as opened:
+        folder = opened.derived.folder
+    assert folder is not None
+    return folder / "checkpoint"
 
 
 def _src(n: int) -> list[dict[str, str]]:
@@ -71,7 +81,7 @@ def _everything(state: tracker.State) -> Any:
 
 def test_a_replay_starts_from_the_checkpoint(log_with_checkpoint: Path, lines_read: list[int]) -> None:
     """With a checkpoint at the head, a replay reads no record and answers the same."""
-    assert _checkpoint.checkpoint_path(log_with_checkpoint).exists()
+    assert _checkpoint_of(log_with_checkpoint).exists()
     warm = tracker.open(log_with_checkpoint).replay()
     assert lines_read == []
     cold = tracker.open(log_with_checkpoint).replay(checkpoint=False)
@@ -148,7 +158,7 @@ def test_a_rewind_takes_back_late_fixes(
                                     "sources": _src(50)}})
         log.append({"type": "retraction", "retracts": "s3", "reason": "Misattributed."})
         log.replay(checkpoint=True)
-    monkeypatch.setattr(tracker.Log, "_REWIND_FROM", 0.0)
+    monkeypatch.setattr(Derived, "_REWIND_FROM", 0.0)
     rewound = tracker.open(log_with_checkpoint).replay(known_at=before)
     cold = tracker.open(log_with_checkpoint).replay(known_at=before, checkpoint=False)
     assert _everything(rewound) == _everything(cold)
@@ -161,7 +171,7 @@ def test_an_as_of_replay_starts_from_the_checkpoint(
     log_with_checkpoint: Path, lines_read: list[int]
 ) -> None:
     """The checkpoint holds the state with no as_of; a replay to a world date moves it there."""
-    saved = _checkpoint.checkpoint_path(log_with_checkpoint).read_bytes()
+    saved = _checkpoint_of(log_with_checkpoint).read_bytes()
     state = tracker.open(log_with_checkpoint).replay(as_of="2026-01-09")
     assert lines_read == []
     assert state.placement("r1") == "future"
@@ -174,7 +184,7 @@ def test_an_as_of_replay_starts_from_the_checkpoint(
             as_of="2026-01-09", known_at="2026-01-12T09:02", checkpoint=False
         )
     )
-    assert _checkpoint.checkpoint_path(log_with_checkpoint).read_bytes() == saved  # never saved
+    assert _checkpoint_of(log_with_checkpoint).read_bytes() == saved  # never saved
 
 
 def test_an_as_of_replay_folds_what_follows_the_checkpoint(
@@ -218,7 +228,7 @@ def test_a_checkpoint_saved_meanwhile_by_another_process_is_used_as_loaded(
     monkeypatch.setattr(_checkpoint, "peek", peek_while_another_process_saves)
     warm = tracker.open(log_path).replay(known_at=cutoff)
     monkeypatch.setattr(_checkpoint, "peek", real_peek)
-    assert _checkpoint.peek(log_path).seq == 6  # the newer one was loaded
+    assert _checkpoint.peek(_checkpoint_of(log_path)).seq == 6  # the newer one was loaded
     assert [e.id for e in warm.timeline()] == ["s1", "s2"]
     assert _everything(warm) == _everything(
         tracker.open(log_path).replay(known_at=cutoff, checkpoint=False)
@@ -227,11 +237,11 @@ def test_a_checkpoint_saved_meanwhile_by_another_process_is_used_as_loaded(
 
 def test_a_checkpoint_with_a_malformed_header_is_ignored(log_with_checkpoint: Path) -> None:
     """A header whose fields have the wrong types is ignored by every replay, never an error."""
-    path = _checkpoint.checkpoint_path(log_with_checkpoint)
+    path = _checkpoint_of(log_with_checkpoint)
     header, rest = path.read_bytes().split(b"\n", 1)
     broken = {**orjson.loads(header), "recorded": None}
     path.write_bytes(orjson.dumps(broken) + b"\n" + rest)
-    assert _checkpoint.peek(log_with_checkpoint) is None
+    assert _checkpoint.peek(path) is None
     for clocks in ({}, {"known_at": "2026-01-12T09:01"}, {"as_of": "2026-01-09"}):
         state = tracker.open(log_with_checkpoint).replay(**clocks)
         cold = tracker.open(log_with_checkpoint).replay(**clocks, checkpoint=False)
@@ -242,7 +252,7 @@ def test_the_rewind_decision_counts_records_the_seek_samples_did_not_cover_yet(
     log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Samples behind the checkpoint are brought up to it first, so an early cutoff still folds."""
-    monkeypatch.setattr(tracker.Log, "_REWIND_FROM", 0.6)
+    monkeypatch.setattr(Derived, "_REWIND_FROM", 0.6)
     with tracker.open(log_path, create=True, clock=clock) as log:
         log.append({"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"})
         log.append({"type": "topic", "topic": "paywall", "name": "The paywall"})
@@ -277,7 +287,7 @@ def test_a_checkpoint_of_another_log_is_ignored(
             if event.get("actor") == "ec":
                 event["name"] = "European Commission"
             log.append(event)
-    shutil.copyfile(_checkpoint.checkpoint_path(log_with_checkpoint), _checkpoint.checkpoint_path(other))
+    shutil.copyfile(_checkpoint_of(log_with_checkpoint), _checkpoint_of(other))
     state = tracker.open(other).replay()
     assert state.actors["ec"].name == "European Commission"
 
@@ -299,7 +309,7 @@ def test_a_checkpoint_from_another_machine_is_never_unpickled(
 
 def test_an_edited_checkpoint_is_ignored(log_with_checkpoint: Path, lines_read: list[int]) -> None:
     """A checkpoint whose bytes changed fails its HMAC and is rebuilt from the log."""
-    path = _checkpoint.checkpoint_path(log_with_checkpoint)
+    path = _checkpoint_of(log_with_checkpoint)
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 1
     path.write_bytes(bytes(data))
@@ -320,7 +330,7 @@ def test_new_projection_code_ignores_old_checkpoints(
 def test_deleting_the_checkpoint_changes_nothing_but_speed(log_with_checkpoint: Path) -> None:
     """Without its checkpoint, the log replays to the same state."""
     warm = tracker.open(log_with_checkpoint).replay()
-    _checkpoint.checkpoint_path(log_with_checkpoint).unlink()
+    _checkpoint_of(log_with_checkpoint).unlink()
     assert _everything(tracker.open(log_with_checkpoint).replay()) == _everything(warm)
 
 
@@ -334,10 +344,10 @@ def test_a_long_fold_saves_a_checkpoint(
                     {"type": "topic", "topic": "paywall", "name": "The paywall"}])
         log.append([_statement(n, "ofcom", 1) for n in range(5)])
         log.replay()  # 7 records: below the threshold
-        assert not _checkpoint.checkpoint_path(log_path).exists()
+        assert not _checkpoint_of(log_path).exists()
         log.append([_statement(n, "ofcom", -1) for n in range(5, 10)])
         log.replay()
-        assert _checkpoint.checkpoint_path(log_path).exists()
+        assert _checkpoint_of(log_path).exists()
     lines_read.clear()
     assert tracker.open(log_path).replay().head_seq == 12
     assert lines_read == []
@@ -391,13 +401,19 @@ def test_a_damaged_key_is_replaced_and_nothing_signed_under_it_loads(
 ) -> None:
     """A key file that is not a whole key (empty after a crash) is never signed or checked with:
     a checkpoint made under it, which could carry any pickle, is not loaded."""
-    key_file = cache_dir / "checkpoint.key"
+    import hashlib
+    import hmac
+
+    from tracker.derived.key import KEY_NAME
+
+    path = _checkpoint_of(log_with_checkpoint)
+    key_file = cache_dir / KEY_NAME
     key_file.write_bytes(damaged)
-    path = _checkpoint.checkpoint_path(log_with_checkpoint)
     header, rest = path.read_bytes().split(b"\n", 1)
     body = rest[: -_checkpoint._TRAILER]
-    forged = _checkpoint._new_mac(damaged, orjson.loads(header))
-    forged.update(body)
+    scope = f"file\0{log_with_checkpoint.resolve()}\0{path.parent.name}"  # (any: no key fits)
+    forged = hmac.new(damaged, f"tracker-derived\0checkpoint\0{scope}\0".encode(), hashlib.sha256)
+    forged.update(header + b"\n" + body)
     path.write_bytes(header + b"\n" + body + b"\n" + forged.hexdigest().encode())
     calls: list[Any] = []
     monkeypatch.setattr(pickle, "load", lambda f: calls.append(f))
@@ -405,3 +421,41 @@ def test_a_damaged_key_is_replaced_and_nothing_signed_under_it_loads(
     assert calls == []  # never unpickled
     assert state.head_seq == 18
     assert len(key_file.read_bytes()) == 32  # a new, whole key took its place
+
+
+def test_a_checkpoint_is_believed_after_another_user_appends_once_its_prefix_checks_out(
+    log_with_checkpoint: Path, clock: Any, lines_read: list[int], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another user appending (their own cache) changes the file, so the stamp no longer says
+    it is what was verified: the checkpoint is used once every byte before its record still
+    has the digest it noted, and only the new records are folded (and checked)."""
+    size = log_with_checkpoint.stat().st_size
+    mine = os.environ["TRACKER_CACHE_DIR"]
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "teammate"))
+    with tracker.open(log_with_checkpoint, clock=clock) as other:
+        other.append(_statement(70, "ec", 1))
+    monkeypatch.setenv("TRACKER_CACHE_DIR", mine)
+    lines_read.clear()
+    warm = tracker.open(log_with_checkpoint).replay()
+    assert lines_read == [size]  # the prefix is hashed with pread, not read as records
+    cold = tracker.open(log_with_checkpoint).replay(checkpoint=False)
+    assert _everything(warm) == _everything(cold)
+
+
+def test_a_checkpoint_over_an_edited_prefix_is_not_used_even_after_appends(
+    log_with_checkpoint: Path, clock: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit before the checkpoint's record that keeps every length and the anchor, made
+    with an append by another user, fails the prefix digest: the replay folds from the first
+    record and names the edited one."""
+    mine = os.environ["TRACKER_CACHE_DIR"]
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "teammate"))
+    with tracker.open(log_with_checkpoint, clock=clock) as other:
+        other.append(_statement(70, "ec", 1))
+    monkeypatch.setenv("TRACKER_CACHE_DIR", mine)
+    data = log_with_checkpoint.read_bytes()
+    log_with_checkpoint.write_bytes(data.replace(b"Quote 3.", b"Quote 8.", 1))
+    with pytest.raises(tracker.TrackerError, match="record 8: its hash") as caught:
+        tracker.open(log_with_checkpoint).replay()
+    assert caught.value.exit_code == 5

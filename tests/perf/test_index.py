@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 import tracker
+from tracker.derived import key
 from tracker.errors import ConflictError, UnknownIdError
 
 
@@ -39,8 +40,17 @@ def filled(log_path: Path, clock: Any) -> Path:
     return log_path
 
 
+def _index_dir(log_path: Path) -> Path:
+    """The log's index: in its folder in the user's cache."""
+    with tracker.open(log_path) as log:
+        folder = log.derived.folder
+    assert folder is not None
+    return folder / "index"
+
+
 def _state(log_path: Path) -> dict[str, Any]:
-    return orjson.loads((log_path.parent / (log_path.name + ".index") / "state.json").read_bytes())
+    sealed = (_index_dir(log_path) / "state.json").read_bytes()
+    return orjson.loads(sealed.rsplit(b"\n", 1)[0])
 
 
 def test_close_saves_the_index_with_the_head_it_covers(filled: Path) -> None:
@@ -99,7 +109,7 @@ def test_records_appended_by_another_writer_are_folded_in(filled: Path, clock: A
 
 def test_a_deleted_index_is_rebuilt(filled: Path) -> None:
     """Without its index directory the log still checks appends (rebuilding it from the log)."""
-    shutil.rmtree(filled.parent / (filled.name + ".index"))
+    shutil.rmtree(_index_dir(filled))
     with tracker.open(filled) as log:
         assert log.append(_statement(3))[0].status == "exists"
         with pytest.raises(UnknownIdError):
@@ -113,9 +123,9 @@ def test_an_index_for_another_log_is_discarded(filled: Path, tmp_path: Path, clo
     with tracker.open(other, create=True, clock=clock) as log:
         log.append([_actor("cnil", "CNIL"), _actor("ofcom", "Ofcom")])
         log.append([_statement(n) for n in range(10)])
-    index = filled.parent / (filled.name + ".index")
+    index = _index_dir(filled)
     shutil.rmtree(index)
-    shutil.copytree(other.parent / (other.name + ".index"), index)
+    shutil.copytree(_index_dir(other), index)
     with tracker.open(filled) as log:  # same length, other hashes: rebuilt from this log
         with pytest.raises(UnknownIdError, match="unknown actor 'cnil'"):
             log.append(_statement(1, speaker="cnil"))
@@ -124,7 +134,7 @@ def test_an_index_for_another_log_is_discarded(filled: Path, tmp_path: Path, clo
 
 def test_index_lines_past_the_saved_state_are_ignored(filled: Path) -> None:
     """A bucket line written by a flush that never saved its state does not count as an id."""
-    ids = filled.parent / (filled.name + ".index") / "ids-64"
+    ids = _index_dir(filled) / "ids-64"
     for bucket in ids.iterdir():
         with open(bucket, "ab") as f:
             f.write(b"ghost-id 0123456789abcdef0123 99 statement\n")
@@ -237,8 +247,8 @@ def test_one_actors_replay_answers_as_the_full_replay(
         _families(log, clock)
         compare(log)  # the index as the appends left it in memory
     with tracker.open(log_path) as log:
-        compare(log)  # the index saved beside the log
-    shutil.rmtree(log_path.parent / (log_path.name + ".index"))
+        compare(log)  # the index saved in the log's folder
+    shutil.rmtree(_index_dir(log_path))
     with tracker.open(log_path) as log:
         compare(log)  # the index rebuilt from the log
     ec = tracker.open(log_path).replay_actor("ec")
@@ -253,7 +263,7 @@ def test_the_index_spreads_over_more_buckets_as_the_log_grows(
     log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past _GROW_AT events the ids and families move to 4,096 buckets; nothing is lost."""
-    from tracker import _index
+    from tracker.derived import index as _index
 
     monkeypatch.setattr(_index, "_GROW_AT", 30)
     with tracker.open(log_path, create=True, clock=clock) as log:
@@ -265,7 +275,7 @@ def test_the_index_spreads_over_more_buckets_as_the_log_grows(
                     "verdict": "confirmed", "occurred": "2026-01-12", "sources": _src(9)})
     state = _state(log_path)
     assert state["buckets"] == 4096
-    index = log_path.parent / (log_path.name + ".index")
+    index = _index_dir(log_path)
     assert not (index / "ids-64").exists()
     lines = [ln for f in (index / "ids-4096").iterdir() for ln in f.read_bytes().splitlines()]
     assert len(lines) == 17 + 20 + 1  # every event's id line, moved
@@ -303,7 +313,7 @@ def test_commands_about_one_actor_fold_only_its_records(
     path = tmp_path / "grok.jsonl"
     shutil.copyfile(demo_log_path(), path)
     with tracker.open(path) as log:
-        log._catch_up()  # the index beside the log, as any earlier command leaves it
+        log.derived.catch_up()  # the index, as any earlier command leaves it
         full = log.replay(as_of="2026-01-12", checkpoint=False)
     for actor in sorted(full.actors):
         lines_read.clear()
@@ -327,7 +337,7 @@ def test_an_index_pointing_between_records_is_rebuilt_not_blamed_on_the_log(
     shutil.copyfile(demo_log_path(), path)
     with tracker.open(path) as log:
         expected = log.actor("grok").to_json()  # builds the index; close saves it
-    offsets_file = tmp_path / "grok.jsonl.index" / "actors" / "grok"
+    offsets_file = _index_dir(path) / "actors" / "grok"
     offsets = array.array("q", offsets_file.read_bytes())
     offsets_file.write_bytes(array.array("q", (o + 5 for o in offsets)).tobytes())
     with tracker.open(path) as log:
@@ -338,16 +348,20 @@ def test_an_index_pointing_between_records_is_rebuilt_not_blamed_on_the_log(
 @pytest.mark.parametrize("damage", ["drop names", "owners as a list", "actors as a list"])
 def test_a_malformed_index_state_is_rebuilt(filled: Path, damage: str) -> None:
     """A state.json that parses but lacks a field, or has one of the wrong type, is rebuilt:
-    appends and actor views work as with no index at all."""
-    state_file = filled.parent / (filled.name + ".index") / "state.json"
-    state = orjson.loads(state_file.read_bytes())
+    appends and actor views work as with no index at all (even sealed under the user's key)."""
+    state_file = _index_dir(filled) / "state.json"
+    state = _state(filled)
     if damage == "drop names":
         del state["names"]
     elif damage == "owners as a list":
         state["owners"] = []
     else:
         state["actors"] = list(state["actors"])
-    state_file.write_bytes(orjson.dumps(state))
+    with tracker.open(filled) as log:
+        scope = log.derived.scope
+    sealed = key.seal("index", scope, orjson.dumps(state))
+    assert sealed is not None
+    state_file.write_bytes(sealed)
     with tracker.open(filled) as log:
         assert log.append(_statement(100, about=["xai"]))[0].seq == 13
         assert [e.id for e in log.actor("xai").events][-1:] == [log.replay().timeline()[-1].id]

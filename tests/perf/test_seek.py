@@ -10,8 +10,7 @@ import orjson
 import pytest
 
 import tracker
-from tracker.store.file import FileStore
-from tracker.store.seek import EVERY, SeekIndex
+from tracker.derived.seek import EVERY, SeekIndex
 
 from .conftest import Reads
 
@@ -42,6 +41,17 @@ def long_log(log_path: Path, clock: Any) -> Path:
     return log_path
 
 
+def _seek(log: Path) -> SeekIndex:
+    """A fresh look at the log's seek samples (as a new process has)."""
+    return tracker.open(log).derived.seek
+
+
+def _seek_file(log: Path) -> Path:
+    path = _seek(log).path
+    assert path is not None
+    return path
+
+
 def _starts(path: Path) -> list[tuple[int, int, str]]:
     """(seq, offset where its line starts, recorded) of every record, read naively."""
     out, offset = [], 0
@@ -53,10 +63,11 @@ def _starts(path: Path) -> list[tuple[int, int, str]]:
 
 
 def test_a_full_replay_leaves_samples_behind(long_log: Path) -> None:
-    """Replaying the whole log writes LOG.seek: every 1,024th record and the end covered."""
+    """Replaying the whole log writes the seek file: every 1,024th record and the end covered
+    (and a last line with its MAC)."""
     tracker.open(long_log).replay()
     starts = _starts(long_log)
-    lines = (long_log.parent / (long_log.name + ".seek")).read_text().splitlines()
+    lines = _seek_file(long_log).read_text().rsplit("\n", 1)[0].splitlines()
     samples = [line.split() for line in lines[:-1]]
     assert [(int(s[0]), int(s[1]), s[2]) for s in samples] == [starts[0], starts[1024], starts[2048]]
     assert lines[-1].split()[:3] == ["end", "2600", str(long_log.stat().st_size)]
@@ -64,7 +75,7 @@ def test_a_full_replay_leaves_samples_behind(long_log: Path) -> None:
 
 def test_offsets_of_sequence_numbers(long_log: Path) -> None:
     """offset_of finds where any record starts, building the samples if none are saved."""
-    seek = SeekIndex(FileStore(long_log))
+    seek = _seek(long_log)
     starts = _starts(long_log)
     for seq in (1, 2, 1024, 1025, 1026, 2048, 2049, 2600):
         assert seek.offset_of(seq) == starts[seq - 1][1]
@@ -76,8 +87,8 @@ def test_offsets_of_sequence_numbers(long_log: Path) -> None:
 def test_a_known_at_replay_reads_no_record_past_its_cutoff(
     long_log: Path, lines_read: Reads, minute: int
 ) -> None:
-    """With samples saved, a known_at replay reads only the records recorded by then, and
-    agrees with the replay that has no samples to go by."""
+    """A known_at replay reads only the records recorded by then (and the first one after),
+    and agrees with the replay that has no samples: samples never bound what is read."""
     known_at = f"2026-01-12T09:{minute:02d}:30"
     tracker.open(long_log).replay()
     lines_read.clear()
@@ -87,10 +98,7 @@ def test_a_known_at_replay_reads_no_record_past_its_cutoff(
     recorded_by_then = [s for s in starts if s[2] <= f"2026-01-12T09:{minute:02d}:30.000000Z"]
     assert state.head_seq == len(recorded_by_then)
     assert len(recorded_by_then) <= len(lines_read) <= len(recorded_by_then) + 1
-    later_samples = [starts[i][1] for i in (1024, 2048) if starts[i][0] > len(recorded_by_then)]
-    stop = later_samples[0] if later_samples else long_log.stat().st_size
-    assert lines_read.ends == [stop]  # the reader never even fetched bytes past the next sample
-    (long_log.parent / (long_log.name + ".seek")).unlink()
+    _seek_file(long_log).unlink()
     again = tracker.open(long_log).replay(known_at=known_at)
     assert again.summary() == state.summary()
 
@@ -99,14 +107,13 @@ def test_samples_grow_with_the_log_reading_only_new_bytes(
     long_log: Path, clock: Any, lines_read: list[int]
 ) -> None:
     """After appends, refreshing the samples reads from the end they covered, not before."""
-    store = FileStore(long_log)
-    SeekIndex(store).refresh()
+    _seek(long_log).refresh()
     size = long_log.stat().st_size
     with tracker.open(long_log, clock=clock) as log:
         for b in range(BATCHES, BATCHES + 6):
             log.append(_batch(b))
     lines_read.clear()
-    seek = SeekIndex(store)
+    seek = _seek(long_log)
     seek.refresh()
     assert min(lines_read) == size
     assert [p.seq for p in seek.points] == [1, 1025, 2049, 3073]
@@ -114,14 +121,14 @@ def test_samples_grow_with_the_log_reading_only_new_bytes(
 
 
 def test_samples_of_another_log_are_rebuilt(long_log: Path, tmp_path: Path, clock: Any) -> None:
-    """A seek file whose end record no longer matches the log is thrown away and rebuilt."""
-    SeekIndex(FileStore(long_log)).refresh()
+    """A seek file of another log (its MAC binds it to its own) is thrown away and rebuilt."""
+    _seek(long_log).refresh()
     other = tmp_path / "other.jsonl"
     with tracker.open(other, create=True, clock=clock) as log:
         log.append({"type": "actor", "actor": "ofcom", "name": "OFCOM", "kind": "regulator"})
         for b in range(BATCHES + 2):
             log.append(_batch(b)[:99] if b == 0 else _batch(b))
-    shutil.copyfile(long_log.parent / (long_log.name + ".seek"), other.parent / (other.name + ".seek"))
-    seek = SeekIndex(FileStore(other))
+    shutil.copyfile(_seek_file(long_log), _seek_file(other))
+    seek = _seek(other)
     assert seek.offset_of(2700) == _starts(other)[2699][1]
     assert seek.count == 2800

@@ -188,7 +188,7 @@ def test_a_session_that_saved_its_index_looks_ids_up_in_memory(
 ) -> None:
     """An index built in this process keeps answering from memory after a flush, as a
     reopened log answers from the saved files."""
-    from tracker import _index
+    from tracker.derived import index as _index
 
     path = tmp_path / "log.jsonl"
     monkeypatch.setattr(_index, "_FLUSH_AT", 5)
@@ -199,7 +199,9 @@ def test_a_session_that_saved_its_index_looks_ids_up_in_memory(
     with tracker.open(path, create=True, clock=clock) as log:
         log.append([{"type": "actor", "actor": "ofcom", "name": "Ofcom", "kind": "regulator"}])
         log.append(batch)  # 21 pending lines: flushed
-        assert (path.parent / "log.jsonl.index" / "state.json").exists()
+        folder = log.derived.folder
+        assert folder is not None
+        assert (folder / "index" / "state.json").exists()
 
         def no_reads(self: Any, name: str) -> bytes:
             raise AssertionError(f"read {name}")
@@ -210,7 +212,7 @@ def test_a_session_that_saved_its_index_looks_ids_up_in_memory(
         with pytest.raises(tracker.errors.ConflictError) as memory_conflict:
             log.append(_statement(99, id="st-3"))
     path.write_bytes(b"".join(path.read_bytes().splitlines(keepends=True)[:21]))
-    shutil.rmtree(path.parent / "log.jsonl.index")
+    shutil.rmtree(folder / "index")
     with tracker.open(path, clock=clock) as log:
         log.append([])  # builds and (on close) saves the index of the first 21 records
     with tracker.open(path, clock=clock) as log:
@@ -229,7 +231,7 @@ def test_a_long_session_flushes_its_index_at_doubling_sizes(
 ) -> None:
     """The index is saved once as many lines are pending as are saved (and at least the
     threshold), so a long import saves it a few times, not every threshold's worth."""
-    from tracker import _index
+    from tracker.derived import index as _index
 
     monkeypatch.setattr(_index, "_FLUSH_AT", 4)
     flushed_at: list[int] = []

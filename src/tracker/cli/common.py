@@ -266,7 +266,10 @@ def open_log(args: argparse.Namespace, *, signing: bool = False) -> tracker.Log:
     if signing:
         signer = getattr(args, "signer", None) or os.environ.get(ENV_SIGNING_KEY, "").strip() or None
     with explain_missing_log(path, origin):
-        return tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
+        log = tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
+    for note in log.notes:
+        say(f"tracker: note: {note}", file=sys.stderr)
+    return log
 
 
 @contextlib.contextmanager

@@ -40,5 +40,15 @@ file of this user (it replaces anything else), and never believe a row that chan
 without its anchor (a record's hash) checking out.
 
 :class:`~tracker.derived.core.Derived` is the one way in for the facade: bound to one open
-log, it holds that log's folder, index, seek samples and checkpoints.
+log (``log.derived``), it holds that log's folder (``log.derived.folder``, and ``.scope`` to
+seal under), index, seek samples, checkpoints and the stamp of what this user verified; it
+decides what may be believed (see :mod:`tracker.derived.core`). Anything that needs a log's
+folder without an open log asks :func:`tracker.derived.core.folder_of(store)`, the one place
+that names it.
+
+Modules: :mod:`.files` and :mod:`.key` (the rules), :mod:`.core` (``Derived``), :mod:`.index`
+and :mod:`.index_format` (ids, registry, actors' records), :mod:`.seek` (seek samples),
+:mod:`.checkpoint` (replayed state). Imports point down only: derived state may import the
+store, the events and the projections (a checkpoint holds a replayed state), never the facade
+or the command line.
 """

@@ -304,11 +304,15 @@ class FlatEvent:
 def _json_object(name: str, text: str) -> dict[str, Any]:
     import orjson
 
+    from tracker._json import NestingError, loads
+
     try:
-        value = orjson.loads(text)
+        value = loads(text)
     except orjson.JSONDecodeError as exc:
         msg = f"{name}: not valid JSON ({exc}); give the whole event as a JSON object"
         raise InvalidEventError(msg) from None
+    except NestingError as exc:
+        raise InvalidEventError(f"{name}: {exc}") from None
     if not isinstance(value, dict):
         msg = f"{name}: expected a JSON object (a whole event), got {type(value).__name__}"
         raise InvalidEventError(msg)

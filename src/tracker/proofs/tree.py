@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from tracker.derived import files
 from tracker.proofs.merkle import HASH_SIZE, Tree
-from tracker.store.checkpoint import origin_of
-from tracker.store.records import HASH_KEY, hash_of_line
+from tracker.store.records import HASH_KEY
 
 if TYPE_CHECKING:
     from tracker.store.base import Store
@@ -37,22 +36,13 @@ def cache_path(store: Store) -> Path | None:
     """Where the tree of ``store``'s log is kept (None: an empty log, a log in memory, or no
     private cache folder to be had).
 
-    The one place that decides it: the log's private folder in the user's cache, keyed by
-    the store's kind, where the log lives and its first record.
+    In the log's private folder in the user's cache, as :func:`tracker.derived.core.folder_of`
+    (the one place that decides it) finds it: keyed by the store's kind, where the log lives
+    and its first record.
     """
-    from tracker.store.file import FileStore
-    from tracker.store.memory import MemoryStore
+    from tracker.derived.core import folder_of
 
-    if isinstance(store, MemoryStore):
-        return None
-    first = next(iter(store.read_lines()), None)
-    if first is None:
-        return None
-    if isinstance(store, FileStore):
-        kind, where = "file", os.path.realpath(store.path)
-    else:
-        kind, where = "postgresql", store.location
-    folder = files.log_folder(kind, where, origin_of(hash_of_line(first[0])))
+    folder = folder_of(store)[0]
     return None if folder is None else folder / "merkle.tree"
 
 

@@ -74,6 +74,11 @@ class Writer(abc.ABC):
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
         """Stream records after ``start``, each with the position after it (under the lock)."""
 
+    def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
+        """Stream the stored bytes of each record after ``start`` (under the lock)."""
+        for record, pos in self.read(start):
+            yield record.line(), pos
+
     @abc.abstractmethod
     def _write(self, records: Sequence[Record], head: Head) -> Position:
         """Write the records after ``head`` durably, all or nothing; return the new position."""
@@ -257,6 +262,12 @@ class Store(abc.ABC):
         """Stream the stored bytes of each record (for verify): canonical bytes, no newline."""
         for record, pos in self.read(start):
             yield record.line(), pos
+
+    def first_line(self) -> bytes | None:
+        """The stored bytes of the first record (None while the log is empty)."""
+        for line, _pos in self.read_lines():
+            return line
+        return None
 
     def read_until(
         self, start: Position | None = None, *, until_recorded: str

@@ -1,8 +1,16 @@
 """The embedded store: a JSONL file, one canonical record per line, appended and never rewritten.
 
+The path given may be a symbolic link to the log: it is resolved once, on open, and the real
+path is used from then on (the lock sits beside the real file). The log must be a regular
+file: a FIFO, a device, a socket or a directory is refused in one line, before anything is
+opened in a way that could block, and no lock file is made beside it. Every later open of the
+log and of its lock refuses to follow a link (``O_NOFOLLOW``).
+
 Locking: writers take an exclusive ``flock`` on a separate lock file (``LOG.lock``) that is never
 truncated or deleted; the kernel releases it when a process dies. Readers take a shared lock only
-for the moment they read the file's size, so they see whole batches and never wait for long.
+for the moment they read the file's size, so they see whole batches and never wait for long. A
+lock file that is a link, or not a regular file, or owned by neither this user nor the log's
+owner, is refused in one line: tracker never creates or opens a file through a planted link.
 
 Durability: a batch is written with one ``O_APPEND`` write (looped on short writes) and fsynced
 before ``append`` returns. A failed write is cut back to the size before the append; a failed
@@ -44,11 +52,9 @@ from tracker.store.base import (
     Position,
     Store,
     Writer,
-    records_until,
     system_clock,
 )
 from tracker.store.records import ZERO_HASH, Record, check_line, hash_of_line, parse_record
-from tracker.store.seek import SeekIndex
 
 _CHUNK = 1 << 22
 _TAIL_CHUNK = 1 << 16
@@ -89,6 +95,51 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+_NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+    stat.S_IFLNK: "a symbolic link",
+}
+
+
+def _kind(mode: int) -> str:
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def _not_a_log(path: Path, mode: int) -> TrackerError:
+    """The error for a path that is something other than a regular file."""
+    if stat.S_ISDIR(mode):
+        msg = f"{path} is a directory, not a log file: give the path of a .jsonl log"
+        return LogNotFoundError(msg)
+    msg = f"{path} is {_kind(mode)}, not a log file: give the path of a regular .jsonl file"
+    return InvalidInputError(msg)
+
+
+def open_regular(path: str, flags: int) -> int:
+    """Open the log without following a link or blocking; refuse anything but a regular file.
+
+    Raises:
+        InvalidInputError: it is a FIFO, a device, a socket or a link.
+        LogNotFoundError: it is a directory.
+        OSError: as ``os.open`` (the caller words it).
+    """
+    fd = os.open(path, flags | _NOFOLLOW)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_a_log(Path(path), mode)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 class FileStore(Store):
     """A log in a JSONL file. Positions are byte offsets."""
 
@@ -109,28 +160,36 @@ class FileStore(Store):
             InvalidRecordError: the file is not a tracker log, or comes from a newer tracker.
             TornTailError: the log ends in a torn line or an unfinished batch.
         """
-        self.path = Path(path)
         self.location = str(path)
-        self.lock_path = Path(f"{self.path}.lock")  # not with_name: "." and "/" have no name
-        self._path_str = os.fspath(self.path)  # for the system calls of every append
+        given = Path(path)
+        try:
+            st = os.stat(given)  # (follows a link once: --log may name one)
+        except (FileNotFoundError, NotADirectoryError):
+            hint = (
+                f"the directory {given.parent} does not exist"
+                if not given.parent.exists()
+                else "create it with 'tracker init'"
+            )
+            msg = f"no log at {given}: {hint}"
+            raise LogNotFoundError(msg) from None
+        except OSError as exc:
+            raise _storage_error("open", given, exc) from None
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_a_log(given, st.st_mode)
+        self.path = given
+        """The path as given (messages name it)."""
+        self.real_path = Path(os.path.realpath(given))
+        """The log's real path, resolved once on open: every system call uses it."""
+        self.owner = st.st_uid
+        """Who owns the log file (a lock file may be theirs or this user's)."""
+        self.lock_path = Path(f"{self.real_path}.lock")  # not with_name: "." and "/" have no name
+        self._path_str = os.fspath(self.real_path)  # for the system calls of every append
         self._lock_str = os.fspath(self.lock_path)
         self._clock = clock
         self.lock_timeout = lock_timeout
-        self._seek: SeekIndex | None = None
         self._known: tuple[tuple[int, int, int, int], Head] | None = None
         """The head after this process's last append, keyed by the file's identity, size and
         mtime: a writer that finds the file unchanged skips re-reading its tail."""
-        if not self.path.exists():
-            hint = (
-                f"the directory {self.path.parent} does not exist"
-                if not self.path.parent.exists()
-                else "create it with 'tracker init'"
-            )
-            msg = f"no log at {self.path}: {hint}"
-            raise LogNotFoundError(msg)
-        if self.path.is_dir():
-            msg = f"{self.path} is a directory, not a log file: give the path of a .jsonl log"
-            raise LogNotFoundError(msg)
         if check:
             self._check_first_line()
             self.head()  # raises TornTailError on a torn end, IntegrityError on an edited one
@@ -180,7 +239,7 @@ class FileStore(Store):
 
     def _open_read(self) -> int:
         try:
-            return os.open(self._path_str, os.O_RDONLY)
+            return open_regular(self._path_str, os.O_RDONLY)
         except FileNotFoundError:
             msg = f"the log {self.path} has disappeared"
             raise LogNotFoundError(msg) from None
@@ -218,7 +277,7 @@ class FileStore(Store):
 
     def _size(self) -> int:
         try:
-            return self.path.stat().st_size
+            return os.lstat(self._path_str).st_size
         except FileNotFoundError:
             msg = f"the log {self.path} has disappeared"
             raise LogNotFoundError(msg) from None
@@ -239,26 +298,26 @@ class FileStore(Store):
         finally:
             os.close(fd)
 
-    @property
-    def seek(self) -> SeekIndex:
-        """The sparse seek index beside the log (sequence numbers, recorded times -> offsets)."""
-        if self._seek is None:
-            self._seek = SeekIndex(self)
-        return self._seek
-
-    def read_until(
-        self, start: Position | None = None, *, until_recorded: str
-    ) -> Iterator[tuple[Record, Position]]:
-        """Stream the records after ``start`` recorded at or before ``until_recorded``.
-
-        The seek samples, when saved, bound the read to the prefix (see :mod:`.seek`).
-        """
-        return records_until(
-            self.read(start, end=self.seek.known_at_end(until_recorded)), until_recorded
-        )
+    def first_line(self) -> bytes | None:
+        """The log's first line (None while it is empty or has no whole line yet)."""
+        fd = self._open_read()
+        try:
+            data = b""
+            while True:
+                chunk = os.pread(fd, _TAIL_CHUNK, len(data))
+                data += chunk
+                end = data.find(b"\n")
+                if end >= 0:
+                    return data[:end]
+                if not chunk:
+                    return None
+        finally:
+            os.close(fd)
 
     def position_of(self, seq: int) -> Position | None:
-        """Return the byte offset just after record ``seq`` (None for 0), via the seek index.
+        """Return the byte offset just after record ``seq`` (None for 0), counting lines.
+
+        (The facade finds it faster through the seek samples it keeps: :mod:`tracker.derived`.)
 
         Raises:
             InvalidInputError: the log has no record ``seq``.
@@ -269,7 +328,9 @@ class FileStore(Store):
         if seq == head.seq:
             return head.position
         if 0 < seq < head.seq:
-            return self.seek.offset_of(seq + 1)
+            for n, (_line, after) in enumerate(self.read_lines(), 1):
+                if n == seq:
+                    return after
         msg = f"there is no record {seq} in {self.location}: its last record is {head.seq}"
         raise InvalidInputError(msg)
 
@@ -289,6 +350,20 @@ class FileStore(Store):
             return None
         finally:
             os.close(fd)
+
+    def _stable_end(self) -> int:
+        """The file size at a batch boundary: read under a shared lock when one can be had."""
+        try:
+            lock_fd = self._open_lock()
+        except StorageError:
+            raise  # a planted lock: refused, by readers too
+        except OSError:
+            return self._size()  # a read-only place: no writer can be appending either
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_SH)
+            return self._size()
+        finally:
+            os.close(lock_fd)  # closing releases the lock
 
     def read(
         self, start: Position | None = None, *, end: int | None = None
@@ -340,7 +415,7 @@ class FileStore(Store):
             return
         wait = self.lock_timeout if timeout is None else timeout
         try:
-            lock_fd = os.open(self._lock_str, os.O_RDWR | os.O_CREAT, 0o644)
+            lock_fd = self._open_lock()
         except OSError as exc:
             raise _storage_error("lock", self.lock_path, exc) from None
         try:
@@ -363,6 +438,38 @@ class FileStore(Store):
         finally:
             os.close(lock_fd)
 
+    def _open_lock(self) -> int:
+        """Open (or create) the lock file, refusing a link or anything but a plain file.
+
+        Raises:
+            StorageError: the lock file is a link, not a regular file, or someone else's.
+            OSError: it cannot be opened (a read-only place; the caller decides).
+        """
+        try:
+            fd = os.open(self._lock_str, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            msg = (
+                f"{self.lock_path} is a symbolic link: tracker never opens its lock through a "
+                "link; remove it (a lock file is safe to delete when no tracker is running)"
+            )
+            raise StorageError(msg) from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_uid not in (os.geteuid(), self.owner):
+                what = _kind(st.st_mode) if not stat.S_ISREG(st.st_mode) else "another user's file"
+                msg = (
+                    f"{self.lock_path} is {what}, not this log's lock file: remove it (a lock "
+                    "file is safe to delete when no tracker is running)"
+                )
+                raise StorageError(msg)
+            os.set_blocking(fd, True)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
     @contextmanager
     def writer(self, *, timeout: float | None = None) -> Iterator[Writer]:
         """Hold the exclusive lock and yield a writer for appends."""
@@ -377,7 +484,7 @@ class FileStore(Store):
         """
         with self._locked(timeout):
             try:
-                fd = os.open(self.path, os.O_RDWR)
+                fd = open_regular(self._path_str, os.O_RDWR)
             except OSError as exc:
                 raise _storage_error("repair", self.path, exc) from None
             try:
@@ -389,7 +496,7 @@ class FileStore(Store):
                 saved = _save_beside(self.path, f".torn-{damage.offset}", cut)
                 os.ftruncate(fd, damage.offset)
                 os.fsync(fd)
-                _fsync_dir(self.path.parent.resolve())
+                _fsync_dir(self.real_path.parent)
             except OSError as exc:
                 raise _storage_error("repair", self.path, exc) from None
             finally:
@@ -444,7 +551,7 @@ class _FileWriter(Writer):
         if _test_before_write is not None:
             _test_before_write()
         try:
-            fd = os.open(self._store._path_str, os.O_WRONLY | os.O_APPEND)  # noqa: SLF001
+            fd = open_regular(self._store._path_str, os.O_WRONLY | os.O_APPEND)  # noqa: SLF001
         except OSError as exc:
             raise _storage_error("append to", path, exc) from None
         try:
@@ -539,7 +646,6 @@ class _FileWriter(Writer):
         else:
             self._head = Head(head.seq, head.hash, head.recorded, after)
         store._known = None  # noqa: SLF001 - a new file: the next writer reads its tail
-        store._seek = None  # noqa: SLF001 - offsets moved
         return after
 
 
@@ -786,4 +892,4 @@ def _tail_head(fd: int, size: int, path: Path) -> Head:
     return Head(last.seq, last.hash, last.recorded, size)
 
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "Damage", "FileStore", "TrackerError"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "Damage", "FileStore", "TrackerError", "open_regular"]

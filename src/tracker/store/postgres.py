@@ -10,14 +10,15 @@ parameter (``default`` when it is left out). Every other query parameter goes to
 from ``PGPASSWORD`` or ``~/.pgpass``. psycopg 3 is the driver, an optional extra
 (``pip install 'tracker[postgres]'``): the embedded file store never imports this module.
 
-Tables (schema version 1; ``tracker_schema`` records the version, so later versions migrate)::
+Tables (schema version 2; ``tracker_schema`` records the version, so later versions migrate)::
 
     tracker_schema   version, applied
     tracker_logs     name (key), seq, hash, recorded: one head row per log
     tracker_records  (log, seq) key; recorded (timestamptz); batch_id, batch_index,
                      batch_count; v; prev; hash; event_id; event_type; occurred_earliest,
                      occurred_latest; line (bytea: the canonical bytes, as they are);
-                     event (jsonb: a queryable copy only, since jsonb reorders keys)
+                     event (jsonb: a queryable copy only, since jsonb reorders keys);
+                     (log, event_id) unique: one id, one record (version 2)
 
 The stored ``line`` is the record's canonical bytes, byte for byte what the file store writes
 on a line. Reads parse it (never the jsonb copy), and ``verify`` checks it, so a log copied
@@ -62,7 +63,7 @@ import itertools
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -85,7 +86,7 @@ from tracker.store.base import Clock, Head, Position, Store, Writer, is_database
 from tracker.store.records import ZERO_HASH, Record, hash_of_line, parse_record
 from tracker.store.signed import Signer
 
-DB_SCHEMA_VERSION = 1
+DB_SCHEMA_VERSION = 2
 DEFAULT_LOG = "default"
 DEFAULT_LOCK_TIMEOUT = 10.0
 NOTIFY_CHANNEL = "tracker_append"
@@ -93,7 +94,8 @@ _FETCH = 2000
 _LOG_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 # Each entry brings the schema from version N-1 to N; init and open apply what is missing.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {
+# A callable runs a check inside the migration's transaction (it raises to stop it).
+_MIGRATIONS: dict[int, tuple[str | Callable[[psycopg.Connection[Any]], None], ...]] = {
     1: (
         f"""CREATE TABLE tracker_logs (
             name text PRIMARY KEY,
@@ -124,7 +126,32 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX tracker_records_occurred ON tracker_records (log, occurred_latest)",
         "CREATE INDEX tracker_records_event_id ON tracker_records (log, event_id)",
     ),
+    2: (
+        # One id, one record: the database refuses a second record with an id, whoever writes.
+        # A log that already breaks the rule is named, and the migration stops.
+        lambda conn: _refuse_duplicate_ids(conn),
+        "DROP INDEX tracker_records_event_id",
+        "CREATE UNIQUE INDEX tracker_records_event_id ON tracker_records (log, event_id)",
+    ),
 }
+_UNIQUE_ID = "tracker_records_event_id"
+
+
+def _refuse_duplicate_ids(conn: psycopg.Connection[Any]) -> None:
+    """Raise IntegrityError naming a log that holds one event id in two records, if any."""
+    row = conn.execute(
+        "SELECT log, event_id, min(seq), max(seq) FROM tracker_records "
+        "WHERE event_id IS NOT NULL GROUP BY log, event_id HAVING count(*) > 1 "
+        "ORDER BY log, min(seq) LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        log, event_id, first, again = row
+        msg = (
+            f"the log '{log}' holds event id '{event_id}' in records {first} and {again}; an "
+            "id names one record only, so the database cannot be upgraded to refuse that: "
+            "copy the log's good prefix to a new log (tracker copy), then upgrade"
+        )
+        raise IntegrityError(msg, seq=again)
 
 # The statements reads use (tests EXPLAIN them to check that they use the indexes).
 SQL_HEAD = "SELECT seq, hash, recorded FROM tracker_logs WHERE name = %s"
@@ -445,6 +472,18 @@ class PostgresStore(Store):
         """Stream the stored canonical bytes of each record after sequence number ``start``."""
         yield from self._read_range(int(start or 0), _MAX_SEQ)
 
+    def first_line(self) -> bytes | None:
+        """The stored bytes of record 1 (one indexed read)."""
+        with self._connection() as conn:
+            try:
+                row = conn.execute(
+                    "SELECT line FROM tracker_records WHERE log = %s AND seq = 1", (self.log_name,)
+                ).fetchone()
+                conn.rollback()
+            except psycopg.Error as exc:
+                raise _refused(self.location, "read", exc) from None
+        return None if row is None else bytes(row[0])
+
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
         """Stream records after sequence number ``start``, each with its sequence number."""
         for line, seq in self._read_range(int(start or 0), _MAX_SEQ):
@@ -601,7 +640,14 @@ def _migrate(conn: psycopg.Connection[Any]) -> None:
         done = conn.execute("SELECT 1 FROM tracker_schema WHERE version = %s", (version,))
         if done.fetchone() is None:
             for statement in _MIGRATIONS[version]:
-                conn.execute(statement)
+                if callable(statement):
+                    try:
+                        statement(conn)
+                    except IntegrityError:
+                        conn.rollback()
+                        raise
+                else:
+                    conn.execute(statement)
             conn.execute("INSERT INTO tracker_schema (version) VALUES (%s)", (version,))
         conn.commit()
 
@@ -718,10 +764,13 @@ class _PostgresWriter(Writer):
         return self._write(records, head)
 
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
+        for line, seq in self.read_lines(start):
+            yield parse_record(line), seq
+
+    def read_lines(self, start: Position | None = None) -> Iterator[tuple[bytes, Position]]:
         head = self._locked_head()
         try:
-            for line, seq in _stream(self._conn, self._store.log_name, int(start or 0), head.seq):
-                yield parse_record(line), seq
+            yield from _stream(self._conn, self._store.log_name, int(start or 0), head.seq)
         except psycopg.Error as exc:
             raise _refused(self._store.location, "read", exc) from None
 
@@ -745,6 +794,15 @@ class _PostgresWriter(Writer):
                 cur.execute(
                     "SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, f"{store.log_name} {last.seq}")
                 )
+        except pg_errors.UniqueViolation as exc:
+            self._abort()
+            if exc.diag.constraint_name != _UNIQUE_ID:
+                raise _refused(store.location, "append to", exc) from None
+            msg = (
+                f"{store.location} already holds a record with one of these event ids (the "
+                "database refuses a second record with an id); nothing was written"
+            )
+            raise IntegrityError(msg, seq=head.seq + 1) from None
         except psycopg.Error as exc:
             self._abort()
             raise _refused(store.location, "append to", exc) from None

@@ -48,6 +48,8 @@ from typing import Any
 
 import orjson
 
+from tracker._json import NestingError
+from tracker._json import loads as json_loads
 from tracker.errors import IntegrityError, InvalidRecordError
 from tracker.events.codec import canonical_bytes
 from tracker.events.dates import format_instant, parse_instant
@@ -312,9 +314,12 @@ def parse_record(line: bytes, *, where: str = "") -> Record:
         InvalidRecordError: the line is not a record, or comes from a newer tracker.
     """
     try:
-        data = orjson.loads(line)
+        data = json_loads(line)
     except orjson.JSONDecodeError:
         msg = f"{where}not a tracker record (not JSON)"
+        raise InvalidRecordError(msg) from None
+    except NestingError as exc:
+        msg = f"{where}not a tracker record ({exc})"
         raise InvalidRecordError(msg) from None
     return record_from_dict(data, where=where)
 

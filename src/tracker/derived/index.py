@@ -4,11 +4,12 @@ An append must know whether an event id is new (or the very same content, which 
 re-import a no-op), whether the actors, topics and events it names exist, and which events were
 retracted; one actor's view needs the records that concern that actor and no others. Working
 that out from the log costs a full scan; on a million events that is seconds. So the index is
-kept beside a file log, in ``LOG.index/``:
+kept in the log's folder (:mod:`tracker.derived`), in ``index/``:
 
-- ``state.json``: the log position, sequence number and chain hash it covers; the small tables
-  (actors, topics, names and aliases, retracted ids, which event registered what); and the
-  valid size of every other file (bytes past it are ignored: a flush cut short);
+- ``state.json``: the log position, sequence number, chain hash and recorded time it covers;
+  the small tables (actors, topics, names and aliases, retracted ids, which event registered
+  what); the valid size of every other file (bytes past it are ignored: a flush cut short) and
+  the SHA-256 of those valid bytes; and a last line with its MAC under the user's key;
 - ``ids-N/B``: per event id, its content digest, sequence number, type, the root of its family,
   where its record starts and the actors it names, one line each, in N buckets by a hash of the
   id (64 buckets, then 4,096 once the log holds 200,000 events: a lookup reads one bucket);
@@ -24,28 +25,45 @@ records names; when a correction brings a new actor in, that actor's list gets t
 family. One actor's view folds the registry's records and its own, in log order, and gets
 exactly what a full replay shows for that actor.
 
-It is derived data: on first use the index checks that the log still holds a record with the
-saved hash ending at the saved position (else it is rebuilt from scratch), then folds in the
-records after it. Delete the directory and everything still works; the next use rebuilds it.
-Flushes happen under the log's lock, so the sizes in ``state.json`` describe whole lines.
+It is derived data, and believed only when checked: ``state.json`` must carry a valid MAC (a
+file edited, planted or copied from another log is rebuilt), the log must still hold a record
+with the saved hash ending at the saved position (else it is rebuilt from scratch), and every
+other file is read whole and must have the digest ``state.json`` noted (else
+:class:`StaleIndexError`, and the caller rebuilds). Delete the folder and everything still
+works; the next use rebuilds it. The records folded in are checked by the caller
+(:class:`tracker.derived.core.Derived`) as they are read; an event id already in the index
+under another record is refused (one id, one record). Flushes happen under the log's lock, so
+the sizes in ``state.json`` describe whole lines.
 """
 
 from __future__ import annotations
 
 import array
-import contextlib
 import os
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from tracker._json import loads as json_loads
+from tracker.derived import files, key
+from tracker.derived.index_format import (
+    _TARGET,
+    Entry,
+    StaleIndexError,
+    _bucket,
+    _Family,
+    _list_file,
+    _parse_id,
+    actors_named,
+    read_valid,
+    write_at_valid_end,
+)
 from tracker.events.codec import content_digest
-from tracker.events.models import EVENT_TYPES
+from tracker.store.chain import duplicate_id
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 """Bumped when the index's files change shape; an index of another version is rebuilt."""
 
 _SMALL, _LARGE = 64, 4096
@@ -58,71 +76,28 @@ as many as are already saved, when that is more: a flush touches every bucket fi
 few lines it adds, so flushing at doubling sizes keeps a long import's flushes few (three
 on the way to a million events rather than five)."""
 
-_TARGET = {
-    "correction": "corrects",
-    "retraction": "retracts",
-    "supersession": "supersedes",
-    "verification": "target",
-    "regulatory_action": "ends",
-}
-"""The field through which a record joins another event's family."""
-
-_ACTOR_FIELDS: dict[str, tuple[str, ...]] = {
-    kind: tuple(f for f, ns in model.REFS.items() if ns == "actor")
-    for kind, model in EVENT_TYPES.items()
-}
-
-Entry = tuple[str, int, str, str, int, str]
-"""(content digest, sequence number, event type, family root id or "", record offset,
-the actors the event names, comma-separated)"""
-
-
-class StaleIndexError(Exception):
-    """A saved index file is shorter than its state says, or unreadable: rebuild."""
-
-
-def _bucket(key: str, buckets: int) -> int:
-    return zlib.crc32(key.encode()) & (buckets - 1)
-
-
-def actors_named(event: dict[str, Any]) -> set[str]:
-    """Every actor id an event dict names (a correction: its replacement's too)."""
-    kind = event["type"]
-    out: set[str] = set()
-    for field in _ACTOR_FIELDS.get(kind, ()):
-        value = event.get(field)
-        if isinstance(value, str):
-            out.add(value)
-        elif isinstance(value, list | tuple):
-            out.update(value)
-    if kind == "actor":
-        out.update(r["target"] for r in event.get("relations", ()))
-    elif kind == "correction":
-        out |= actors_named(event["replacement"])
-    return out
-
-
-class _Family:
-    __slots__ = ("interest", "offsets")
-
-    def __init__(self, interest: set[str], offsets: list[int]) -> None:
-        self.interest = interest
-        self.offsets = offsets
-
-
 class Index:
     """Event ids, the registry and the actors' records as of a log position (module docstring).
 
-    With ``directory`` None it lives in memory only (in-memory and database stores).
+    With ``directory`` None it lives in memory only (in-memory and database stores, or no
+    private folder to keep it in). ``scope`` names the log for the MAC of ``state.json``.
     """
 
-    def __init__(self, directory: Path | None = None) -> None:
-        """Start empty; :meth:`load` fills it from ``directory`` when there is one saved."""
+    def __init__(self, directory: Path | None = None, scope: str = "", *, keep: bool = False) -> None:
+        """Start empty; :meth:`load` fills it from ``directory`` when there is one saved.
+
+        With ``keep`` and no directory yet, what is added is kept for a directory given later
+        (:meth:`attach`): a file log's first records come before its folder is known.
+        """
         self.directory = directory
+        self.scope = scope
+        self._keep = keep or directory is not None
         self._directory_str = os.fspath(directory) if directory is not None else ""
         self.position: Any = None
         self.seq = 0
         self.hash: str | None = None
+        self.recorded = ""
+        """When the last record folded in was recorded (the chain check goes on from it)."""
         self.actors: dict[str, str] = {}
         """actor id -> id of the event that registered it"""
         self.topics: dict[str, str] = {}
@@ -133,6 +108,8 @@ class Index:
         """registration event id -> (``actor`` or ``topic``, slug)"""
         self._sizes: dict[str, int] = {}
         """file (relative to the directory) -> its valid size, as saved"""
+        self._digests: dict[str, str] = {}
+        """file -> the SHA-256 of its valid bytes, as saved"""
         self._recent: dict[str, Entry] = {}
         self._cache: dict[int, dict[str, Entry]] = {}
         self._families: dict[str, _Family] = {}
@@ -162,12 +139,11 @@ class Index:
         """
         if self.directory is None:
             return False
+        body = key.unseal(_KIND, self.scope, files.read_file(self.directory / "state.json"))
         try:
-            state = orjson.loads((self.directory / "state.json").read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            if discard:
-                self.discard()
-            return False
+            state = json_loads(body) if body is not None else None
+        except ValueError:  # (orjson's and the nesting limit's)
+            state = None
         if (
             not isinstance(state, dict)
             or state.get("version") != INDEX_VERSION
@@ -176,64 +152,48 @@ class Index:
             if discard:
                 self.discard()
             return False
-        try:  # a state.json edited or written by another version: rebuilt, never an error
+        try:  # a state.json written by another version: rebuilt, never an error
             owners = {k: (v[0], v[1]) for k, v in state["owners"].items()}
-            fields = (state["position"], state["seq"], state["hash"], state["actors"],
-                      state["topics"], state["names"], set(state["retracted"]), state["sizes"],
-                      state["buckets"], state["count"])
-            if not all(isinstance(state[k], dict) for k in ("actors", "topics", "names", "sizes")):
+            fields = (state["position"], state["seq"], state["hash"], state["recorded"],
+                      state["actors"], state["topics"], state["names"], set(state["retracted"]),
+                      state["sizes"], state["digests"], state["buckets"], state["count"])
+            if not all(isinstance(state[k], dict)
+                       for k in ("actors", "topics", "names", "sizes", "digests")):
                 raise TypeError(state)  # noqa: TRY301 - one way out for every malformed field
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             if discard:
                 self.discard()
             return False
-        (self.position, self.seq, self.hash, self.actors, self.topics, self.names,
-         self.retracted, self._sizes, self.buckets, self.count) = fields
+        (self.position, self.seq, self.hash, self.recorded, self.actors, self.topics,
+         self.names, self.retracted, self._sizes, self._digests, self.buckets,
+         self.count) = fields
         self.owners = owners
         self._partial = True
         return True
 
+    def attach(self, directory: Path, scope: str) -> None:
+        """Keep from now on in ``directory`` an index that was built in memory from the start."""
+        assert self._keep and self.directory is None and not self._partial
+        self.directory = directory
+        self._directory_str = os.fspath(directory)
+        self.scope = scope
+
     def discard(self) -> None:
         """Remove a saved index that no longer matches the log."""
         self._partial = False
-        if self.directory is None or not self.directory.exists():
-            return
-        try:
-            paths = sorted(self.directory.rglob("*"), reverse=True)
-        except OSError:  # removed meanwhile: nothing left to do
-            paths = []
-        for path in paths:
-            with contextlib.suppress(OSError):
-                path.rmdir() if path.is_dir() else path.unlink()
-        with contextlib.suppress(OSError):
-            self.directory.rmdir()
+        if self.directory is not None:
+            files.discard(self.directory)
 
     def _read(self, name: str) -> bytes:
-        """The valid bytes of a saved file (none if it was never saved)."""
+        """The valid bytes of a saved file (none if it was never saved), checked.
+
+        Raises:
+            StaleIndexError: the file is shorter than saved, or its bytes are not the ones saved.
+        """
         size = self._sizes.get(name, 0)
         if not size:
             return b""
-        assert self.directory is not None
-        try:
-            fd = os.open(f"{self._directory_str}/{name}", os.O_RDONLY)
-        except OSError:
-            data = b""
-        else:
-            try:
-                data = os.read(fd, size)
-                while 0 < len(data) < size:  # a short read: read on
-                    more = os.read(fd, size - len(data))
-                    if not more:
-                        break
-                    data += more
-            except OSError:
-                data = b""
-            finally:
-                os.close(fd)
-        if len(data) < size:
-            msg = f"{name} is shorter than the index state says"
-            raise StaleIndexError(msg)
-        return data
+        return read_valid(f"{self._directory_str}/{name}", size, self._digests.get(name))
 
     # --- event ids -----------------------------------------------------------------------
 
@@ -329,9 +289,8 @@ class Index:
         log order."""
         found: set[int] = set()
         for name in (actor, ""):
-            key = f"actors/{name}" if name else "registry"
             saved = array.array("q")
-            saved.frombytes(self._read(key))
+            saved.frombytes(self._read(_list_file(name)))
             found.update(saved)
             found.update(self._lists.get(name, ()))
         return sorted(found)
@@ -344,10 +303,26 @@ class Index:
 
     # --- folding records in ----------------------------------------------------------------
 
-    def add(self, event: dict[str, Any], seq: int, offset: int, digest: str | None = None) -> None:
-        """Fold in one recorded event (its canonical dict, with its id) starting at ``offset``."""
+    def add(
+        self,
+        event: dict[str, Any],
+        seq: int,
+        offset: int,
+        digest: str | None = None,
+        *,
+        check: bool = True,
+    ) -> None:
+        """Fold in one recorded event (its canonical dict, with its id) starting at ``offset``.
+
+        Raises:
+            IntegrityError: (with ``check``) the index holds the id under another record.
+        """
         event_id = event["id"]
         kind = event["type"]
+        if check:
+            known = self.event(event_id)
+            if known is not None and known[1] != seq:
+                raise duplicate_id(event_id, known[1], seq)
         target_field = _TARGET.get(kind)
         target = event.get(target_field) if target_field is not None else None
         root, root_type = event_id, kind
@@ -369,7 +344,7 @@ class Index:
         cached = self._cache.get(_bucket(event_id, self.buckets)) if self._cache else None
         if cached is not None:
             cached.setdefault(event_id, entry)
-        if self.directory is not None:
+        if self._keep:
             self._pending_ids.append((
                 event_id,
                 b"%s %s %d %s %s %d %s\n"
@@ -467,17 +442,19 @@ class Index:
         if self.directory is None or not self._dirty or self.hash is None:
             return
         sizes = dict(self._sizes)
+        digests = dict(self._digests)
         try:
             buckets = self.buckets
             if buckets == _SMALL and self.count > _GROW_AT:
-                buckets = self._grow(sizes)
-            for sub in (f"ids-{buckets}", f"families-{buckets}", "actors"):
-                (self.directory / sub).mkdir(parents=True, exist_ok=True)
+                buckets = self._grow(sizes, digests)
+            for sub in ("", f"ids-{buckets}", f"families-{buckets}", "actors"):
+                if not files.private_folder(self.directory / sub):
+                    return  # no private place: the index lives in memory only
             by_bucket: dict[int, list[bytes]] = {}
             for event_id, line in self._pending_ids:
                 by_bucket.setdefault(_bucket(event_id, buckets), []).append(line)
             for bucket, lines in by_bucket.items():
-                self._append(f"ids-{buckets}/{bucket}", b"".join(lines), sizes)
+                self._append(f"ids-{buckets}/{bucket}", b"".join(lines), sizes, digests)
             by_bucket = {}
             for root in self._pending_families:
                 family = self._families[root]
@@ -487,48 +464,46 @@ class Index:
                     b"%s %s %s\n" % (root.encode(), interest, offsets)
                 )
             for bucket, lines in by_bucket.items():
-                self._append(f"families-{buckets}/{bucket}", b"".join(lines), sizes)
+                self._append(f"families-{buckets}/{bucket}", b"".join(lines), sizes, digests)
             for name, listed in self._lists.items():
-                self._append(f"actors/{name}" if name else "registry", listed.tobytes(), sizes)
+                self._append(_list_file(name), listed.tobytes(), sizes, digests)
             state = {
                 "version": INDEX_VERSION,
                 "position": self.position,
                 "seq": self.seq,
                 "hash": self.hash,
+                "recorded": self.recorded,
                 "actors": self.actors,
                 "topics": self.topics,
                 "names": self.names,
                 "retracted": sorted(self.retracted),
                 "owners": self.owners,
                 "sizes": sizes,
+                "digests": digests,
                 "buckets": buckets,
                 "count": self.count,
             }
-            temp = self.directory / f"state.json.{os.getpid()}.tmp"
-            with open(temp, "wb") as out:
-                out.write(orjson.dumps(state))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, self.directory / "state.json")
+            sealed = key.seal(_KIND, self.scope, orjson.dumps(state))
+            if sealed is None or not files.atomic_write(self.directory / "state.json", sealed):
+                return  # derived data: no key or no room just means no saved index
             if buckets != self.buckets:
-                import shutil  # (only here: at the top it costs every append's start-up 2 ms)
-
                 for kind in ("ids", "families"):
-                    shutil.rmtree(self.directory / f"{kind}-{self.buckets}", ignore_errors=True)
-        except OSError:
+                    files.discard(self.directory / f"{kind}-{self.buckets}")
+        except (OSError, StaleIndexError):
             return  # derived data: a read-only place just means no saved index
         if buckets != self.buckets:
             self.buckets = buckets
             self._cache = {}
             self._family_cache = {}
         self._sizes = sizes
+        self._digests = digests
         self._pending_ids = []
         self._pending_families = set()
         self._lists = {}
         self._pending_count = 0
         self._dirty = False
 
-    def _grow(self, sizes: dict[str, int]) -> int:
+    def _grow(self, sizes: dict[str, int], digests: dict[str, str]) -> int:
         """Spread the saved ids and families over more buckets (the log grew past _GROW_AT).
 
         Returns the new number of buckets; the old files are gone only once it is written.
@@ -539,49 +514,26 @@ class Index:
             for bucket in range(self.buckets):
                 name = f"{kind}-{self.buckets}/{bucket}"
                 for line in self._read(name).split(b"\n")[:-1]:
-                    key = line[: line.index(b" ")].decode()
-                    spread.setdefault(_bucket(key, _LARGE), []).append(line + b"\n")
+                    first = line[: line.index(b" ")].decode()
+                    spread.setdefault(_bucket(first, _LARGE), []).append(line + b"\n")
                 sizes.pop(name, None)
-            (self.directory / f"{kind}-{_LARGE}").mkdir(parents=True, exist_ok=True)
+                digests.pop(name, None)
+            if not files.private_folder(self.directory / f"{kind}-{_LARGE}"):
+                raise OSError(kind)
             for bucket, lines in spread.items():
-                self._append(f"{kind}-{_LARGE}/{bucket}", b"".join(lines), sizes)
+                self._append(f"{kind}-{_LARGE}/{bucket}", b"".join(lines), sizes, digests)
         return _LARGE
 
-    def _append(self, name: str, data: bytes, sizes: dict[str, int]) -> None:
+    def _append(
+        self, name: str, data: bytes, sizes: dict[str, int], digests: dict[str, str]
+    ) -> None:
+        """Write ``data`` at the valid end of a file and note the digest of its valid bytes."""
         assert self.directory is not None
-        path = self.directory / name
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
-        try:
-            # Write at the valid end: anything past it is a flush that never saved its state.
-            at = sizes.get(name, 0)
-            os.ftruncate(fd, at)
-            view = memoryview(data)
-            while view:
-                written = os.pwrite(fd, view, at)
-                view, at = view[written:], at + written
-            sizes[name] = at
-        finally:
-            os.close(fd)
-
-
-def _parse_id(line: bytes) -> tuple[str, Entry]:
-    parts = line.split(b" ")
-    if len(parts) != 7:
-        msg = "an unreadable id line"
-        raise StaleIndexError(msg)
-    try:
-        root, named = parts[4].decode(), parts[6].decode()
-        return parts[0].decode(), (
-            parts[1].decode(),
-            int(parts[2]),
-            parts[3].decode(),
-            "" if root == "-" else root,
-            int(parts[5]),
-            "" if named == "-" else named,
+        sizes[name], digests[name] = write_at_valid_end(
+            self.directory / name, data, sizes.get(name, 0)
         )
-    except ValueError:
-        msg = "an unreadable id line"
-        raise StaleIndexError(msg) from None
 
+
+_KIND = "index"
 
 __all__ = ["INDEX_VERSION", "Index", "StaleIndexError", "actors_named"]

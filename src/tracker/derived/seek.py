@@ -1,6 +1,6 @@
-"""A sparse seek index beside a file log: sequence numbers and recorded times to byte offsets.
+"""A file log's seek samples: sequence numbers and recorded times to byte offsets.
 
-``LOG.seek`` holds one line per sampled record (the first, then every :data:`EVERY`-th) and a
+The ``seek`` file in the log's folder (:mod:`tracker.derived`) holds one line per sampled record (the first, then every :data:`EVERY`-th) and a
 last line saying how much of the log it covers::
 
     SEQ OFFSET RECORDED HASH        a record: where its line starts, when it was recorded
@@ -10,32 +10,31 @@ Sequence numbers and recorded times never decrease along the log, so a binary se
 samples, then a short forward scan (fewer than EVERY lines), finds the offset of any sequence
 number, or the end of what was recorded by any ``known_at``, without reading the log before it.
 
+and a last line with its MAC under the user's key (:mod:`tracker.derived.key`).
+
 It is derived data, refreshed on use: if the log has grown, the samples are extended from the
 end they cover (reading only the new bytes); if the record before that end no longer has the
-hash noted, the log was replaced or cut, and the index is rebuilt from scratch. Delete the
-file and it comes back on the next use. Writing it needs no lock: it is replaced atomically,
-and a torn or foreign file is simply rebuilt.
+hash noted, the log was replaced or cut, and the samples are rebuilt from scratch. A file whose
+MAC does not check out (edited, planted, another user's) or whose samples are out of order is
+never used. Delete the file and it comes back on the next use. Writing it needs no lock: it is
+replaced atomically (:func:`tracker.derived.files.atomic_write`).
 """
 
 from __future__ import annotations
 
 import bisect
-import contextlib
-import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import orjson
 
+from tracker.derived import files, key
+from tracker.store.file import FileStore
 from tracker.store.records import HASH_KEY
-
-if TYPE_CHECKING:
-    from tracker.store.file import FileStore
 
 EVERY = 1024
 """One sample per this many records."""
-
-
+_KIND = "seek"
 
 @dataclass(frozen=True, slots=True)
 class Point:
@@ -62,10 +61,11 @@ def _tail(line: bytes) -> tuple[int, str, str] | None:
 class SeekIndex:
     """The samples of one file log; see the module docstring."""
 
-    def __init__(self, store: FileStore) -> None:
-        """Attach to ``store``; nothing is read until first use."""
+    def __init__(self, store: FileStore, path: Path | None, scope: str) -> None:
+        """Attach to ``store``, kept at ``path`` (None: in memory only); nothing is read yet."""
         self.store = store
-        self.path = store.path.with_name(store.path.name + ".seek")
+        self.path = path
+        self._scope = scope
         self.points: list[Point] = []
         self._seqs: list[int] = []
         self._stamps: list[str] = []
@@ -132,10 +132,12 @@ class SeekIndex:
         self._stamps.append(point.recorded)
 
     def _load(self) -> None:
-        try:
-            lines = self.path.read_bytes().split(b"\n")
-        except OSError:
+        if self.path is None:
             return
+        body = key.unseal(_KIND, self._scope, files.read_file(self.path))
+        if body is None:
+            return
+        lines = body.split(b"\n")
         try:
             trailer = lines[-2].split(b" ") if len(lines) >= 2 else []
             if len(trailer) != 4 or trailer[0] != b"end":
@@ -144,22 +146,33 @@ class SeekIndex:
                 seq, offset, recorded, digest = line.split(b" ")
                 self._add(Point(int(seq), int(offset), recorded.decode(), digest.decode()))
             self.count, self.end, self.end_hash = int(trailer[1]), int(trailer[2]), trailer[3].decode()
-        except ValueError:
+        except (ValueError, UnicodeDecodeError):
+            self._reset()
+            return
+        if not self._in_order():
             self._reset()
 
+    def _in_order(self) -> bool:
+        """Whether the samples are what a walk of the log makes: every EVERY-th record, in order."""
+        points = self.points
+        for i, p in enumerate(points):
+            if p.seq != i * EVERY + 1 or p.seq > self.count or p.offset >= self.end:
+                return False
+            if i and (p.offset <= points[i - 1].offset or p.recorded < points[i - 1].recorded):
+                return False
+        return not points or points[0].offset == 0
+
     def _save(self) -> None:
+        if self.path is None:
+            return
         body = b"".join(
             b"%d %d %s %s\n" % (p.seq, p.offset, p.recorded.encode(), p.hash.encode())
             for p in self.points
         )
         body += b"end %d %d %s\n" % (self.count, self.end, self.end_hash.encode())
-        temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            temp.write_bytes(body)
-            os.replace(temp, self.path)
-        except OSError:  # a read-only place: the samples live in memory only
-            with contextlib.suppress(OSError):
-                temp.unlink()
+        sealed = key.seal(_KIND, self._scope, body)
+        if sealed is not None:  # (no key, no place: the samples live in memory only)
+            files.atomic_write(self.path, sealed)
 
     # --- lookups ---------------------------------------------------------------------------
 

@@ -1,0 +1,545 @@
+"""The one way in: :class:`Derived`, the derived state of one open log.
+
+The facade asks it for the index (caught up, and checked, before every write), for checkpoints
+(loaded only when they may be believed), for seek positions, and tells it when it has verified
+the whole log or appended to it. What it believes, and when:
+
+- **The index is the last point this user verified.** Catching it up walks every record
+  appended since, checking each one (:class:`~tracker.store.chain.Chain`: canonical bytes,
+  hash, link, order) and each event id (one id, one record) before folding it in. With no
+  index (the first write on a log, or after the index was thrown away) that walk covers the
+  whole log: a write extends only a chain this user has verified.
+- **The stamp** (``verified``): the file's identity as this user last saw it (device, inode,
+  size, and change and modification times), sealed under the user's key, and whether every
+  byte of it was verified (``whole``: after ``verify``, a replay from the first record, or the
+  index built from scratch). The kernel sets the change time on every write and nobody can set
+  it back, so while the file's identity is the one noted, the file is exactly what was seen.
+  This user's own appends carry the stamp forward (the file was as noted before the write);
+  catching the index up after others appended notes the new identity (no longer ``whole``).
+- **What that buys.** A file that changed without growing since this user last saw it was
+  edited in place (or replaced): the next write, and the next index lookup, verify it whole,
+  so even an edit that keeps every length is found. A checkpoint is used only while the file
+  is exactly what was verified whole, so an edit anywhere before the checkpoint's record makes
+  the next replay fold from the first record, which finds it. What no cheap check finds: an
+  edit that keeps every length, inside what this user verified, made together with appends
+  since this user last looked; ``verify`` finds it, and ``verify --head`` proves a published
+  head.
+- **Anchors.** Index, seek samples and checkpoints each note a record (its end offset and
+  hash); they are used only while the log still holds that record there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from tracker._json import loads as json_loads
+from tracker.derived import files, key
+from tracker.derived.index import Index, StaleIndexError
+from tracker.errors import IntegrityError, TrackerError
+from tracker.store.base import Position, Store, Writer
+from tracker.store.chain import Chain
+from tracker.store.file import FileStore
+from tracker.store.memory import MemoryStore
+from tracker.store.records import ZERO_HASH
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from tracker.derived.checkpoint import Mark
+    from tracker.derived.seek import SeekIndex
+    from tracker.projections.state import State
+
+_LEGACY = (".index", ".seek", ".checkpoint")
+"""What earlier versions kept beside a log (with ``LOG.*.tmp`` temporary files)."""
+
+StatKey = tuple[int, int, int, int, int]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    """A file's identity for the whole-log stamp: device, inode, size, ctime and mtime."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_ctime_ns, st.st_mtime_ns)
+
+
+class Derived:
+    """The derived state of one open log; see the module docstring.
+
+    Attributes:
+        notes: things worth telling the user once (the command line prints them).
+    """
+
+    _REWIND_FROM = 0.6
+    """Rewind a checkpoint when the cutoff keeps at least this share of its bytes.
+
+    Loading a checkpoint costs about two fifths of folding the same records again, and taking
+    a record back about half of folding it (measured on the 1M benchmark log: 8.4 s to load,
+    11.7 us per record taken back, 21.9 us per record folded), so from here on rewinding
+    beats folding the prefix.
+    """
+
+    def __init__(self, store: Store) -> None:
+        """Bind to ``store``; nothing is read until first use (but a note on old files)."""
+        self.store = store
+        self.file = store if isinstance(store, FileStore) else None
+        self.notes: list[str] = []
+        self._bound: tuple[Path | None, str] | None = None
+        self.index = Index(keep=self.file is not None)
+        self._index_loaded = False
+        self._seek: SeekIndex | None = None
+        self._holder = [self.index]  # the finalizer saves whichever index is current
+        self._finalizer = weakref.finalize(self, _save_index, store, self._holder)
+        if self.file is not None:
+            self._note_legacy(self.file.path)
+
+    def close(self) -> None:
+        """Save the index (under the log's lock)."""
+        self._finalizer()
+
+    # --- where it lives ----------------------------------------------------------------------
+
+    def _bind(self) -> tuple[Path | None, str]:
+        """The log's private folder and the scope its files are sealed under.
+
+        Keyed by the log's first record, so it is known once the log has one (an empty log
+        keeps nothing). Looked up again after the log changed under this object.
+        """
+        if self._bound is not None and self._bound[0] is not None:
+            return self._bound
+        self._bound = folder_of(self.store)
+        return self._bound
+
+    @property
+    def folder(self) -> Path | None:
+        """This log's private folder in the cache (None: an empty log, or nowhere to keep it)."""
+        return self._bind()[0]
+
+    @property
+    def scope(self) -> str:
+        """What this log's derived files are sealed under (:func:`tracker.derived.key.seal`)."""
+        return self._bind()[1]
+
+    def _note_legacy(self, log: Path) -> None:
+        """Say once that files earlier versions left beside the log are no longer used."""
+        left = [log.name + suffix for suffix in _LEGACY if os.path.lexists(f"{log}{suffix}")]
+        if not left:
+            return
+        folder = self.folder
+        marker = folder / "legacy-noted" if folder is not None else None
+        if marker is not None and files.read_file(marker) is not None:
+            return
+        self.notes.append(
+            f"{', '.join(left)} beside {log} (and any {log.name}.*.tmp) were left by an earlier "
+            f"tracker and are no longer used: derived state now lives in your cache "
+            f"({files.cache_root() or '~/.cache/tracker'}); you can delete them"
+        )
+        if marker is not None:
+            files.atomic_write(marker, b"", fsync=False)
+
+    def forget(self) -> None:
+        """Throw away every file derived from this log, and this log's whole folder: after an
+        erasure they may hold the erased content, and offsets moved. The folder the log had
+        before (its first record may have been erased, which names a new folder) goes too."""
+        before = self._bound[0] if self._bound is not None else None
+        self.reset_index(discard=True)
+        self._seek = None
+        self._bound = None
+        for folder in {before, folder_of(self.store)[0]} - {None}:
+            assert folder is not None
+            files.discard(folder)
+        self._bound = None
+
+    # --- the index: the last point this user verified ----------------------------------------
+
+    def holds(self, position: Any, record_hash: Any) -> bool:
+        """Whether the log still holds a record with ``record_hash`` ending at ``position``."""
+        if self.file is None or not isinstance(position, int):
+            return False
+        found = self.file.record_before(position)
+        return found is not None and found.hash == record_hash
+
+    def reset_index(self, *, discard: bool = False) -> None:
+        """Start the index over (from the saved one, unless ``discard`` throws that away)."""
+        if discard:
+            self.index.discard()
+        self._bound = None  # the log may be another one now: find its folder again
+        self.index = Index(keep=self.file is not None)
+        self._holder[0] = self.index
+        self._index_loaded = discard  # after a discard there is nothing saved to load
+
+    def catch_up(self, writer: Writer | None = None) -> Index:
+        """Bring the index up to the log's head, verifying every record it folds in.
+
+        ``writer`` is the store's writer when the exclusive lock is held; without one the
+        records are read as any reader reads them. A damaged saved index is rebuilt.
+
+        Raises:
+            IntegrityError: a record does not extend the chain, or reuses an event id.
+        """
+        try:
+            try:
+                return self._catch_up(writer)
+            except StaleIndexError:
+                self.reset_index(discard=True)
+                return self._catch_up(writer)
+        except IntegrityError as exc:
+            if "tracker verify" in exc.message:
+                raise
+            what = "the log does not verify, so nothing was written" if writer else "the log does not verify"
+            msg = (
+                f"{exc.message}; {what}: run 'tracker verify --log {self.store.location}' "
+                "for details, and restore the log from a copy"
+            )
+            raise IntegrityError(msg, seq=exc.seq) from None
+
+    def _catch_up(self, writer: Writer | None) -> Index:
+        index = self.index
+        changed = writer is None or not getattr(writer, "unchanged", False)
+        if self._index_loaded and changed and self.file is not None and (
+            (index.position and not self.holds(index.position, index.hash))
+            or self.touched_in_place()
+        ):  # replaced or edited under this open log: start over from what is there now
+            self.reset_index(discard=writer is not None)
+            index = self.index
+        if not self._index_loaded:
+            self._index_loaded = True
+            folder, scope = self._bind()
+            if folder is not None and self.file is not None and index.directory is None:
+                index = self.index = Index(folder / "index", scope)
+                self._holder[0] = index
+            if self.touched_in_place():  # edited in place: verify it all again
+                if writer is not None:
+                    index.discard()
+            else:
+                index.load(self.holds, discard=writer is not None)
+        if index.directory is None and self.file is not None and not index.saved:
+            folder, scope = self._bind()  # (an index rebuilt in memory: kept from now on)
+            if folder is not None:
+                index.attach(folder / "index", scope)
+        from_start = not index.position
+        before = self.stat()
+        chain = Chain(seq=index.seq, prev=index.hash or ZERO_HASH, recorded=index.recorded)
+        lines = writer.read_lines(index.position) if writer else self.store.read_lines(index.position)
+        file = self.file is not None
+        batch: list[tuple[dict[str, Any], int, Position]] = []
+        for line, pos in lines:
+            batch.append((chain.check(line), len(line), pos))
+            if len(batch) >= 4096:
+                self._fold(index, batch, file)
+                batch = []
+        if batch:
+            self._fold(index, batch, file)
+        if before is not None and index.hash is not None:
+            if from_start:
+                self.note_whole(before, index.position, index.seq, index.hash)
+            elif writer is not None:
+                self._note_seen(before, index.position, index.seq, index.hash)
+        return index
+
+    @staticmethod
+    def _fold(index: Index, batch: list[tuple[dict[str, Any], int, Position]], file: bool) -> None:
+        """Fold verified records into the index (their ids' buckets read once, together)."""
+        if index.saved:
+            index.prefetch(data["event"].get("id", "") for data, _n, _p in batch)
+        for data, length, pos in batch:
+            try:
+                index.add(data["event"], data["seq"], pos - length - 1 if file else 0)
+            except (KeyError, TypeError, AttributeError):
+                msg = (
+                    f"record {data['seq']}: its event is not a tracker event (written by another "
+                    "program?); run 'tracker verify' and restore the log from a copy"
+                )
+                raise IntegrityError(msg, seq=data["seq"]) from None
+            index.position = pos
+            index.hash = data["hash"]
+            index.recorded = data["recorded"]
+
+    def appended(self, records: list[Any], offset: int, digests: list[str], head: Any) -> None:
+        """Fold the records this process just appended (under the lock) into the index."""
+        index = self.index
+        try:
+            for record, digest in zip(records, digests, strict=True):
+                index.add(record.event, record.seq, offset, digest, check=False)
+                offset += len(record.line()) + 1
+            index.position = head.position
+            index.hash = records[-1].hash
+            index.recorded = records[-1].recorded
+            if index.directory is None and self.file is not None and not index.saved:
+                folder, scope = self._bind()  # the log's first records: its folder is known now
+                if folder is not None:
+                    index.attach(folder / "index", scope)
+            if index.should_flush:
+                index.flush()
+        except StaleIndexError:  # the records are written: the next use rebuilds the index
+            self.reset_index(discard=True)
+
+    # --- the whole-log stamp -------------------------------------------------------------------
+
+    def stat(self) -> StatKey | None:
+        """The log file's identity now (None: not a file log, or it cannot be read)."""
+        if self.file is None:
+            return None
+        try:
+            return stat_key(os.stat(self.file.real_path, follow_symlinks=False))
+        except OSError:
+            return None
+
+    def _stamp(self) -> dict[str, Any] | None:
+        """The sealed stamp: ``stat`` (the identity seen), ``whole``, ``seq`` and ``hash``."""
+        if self.file is None:
+            return None  # (a database has no file identity: it is verified whole each time)
+        folder, scope = self._bind()
+        if folder is None:
+            return None
+        body = key.unseal("verified", scope, files.read_file(folder / "verified"))
+        try:
+            found = json_loads(body) if body is not None else None
+        except ValueError:  # (orjson's and the nesting limit's)
+            return None
+        if not isinstance(found, dict) or not isinstance(found.get("stat"), list):
+            return None
+        return found
+
+    def whole(self) -> bool:
+        """Whether the log file is, byte for byte, what this user last verified whole."""
+        stamp = self._stamp()
+        now = self.stat()
+        return (
+            stamp is not None
+            and stamp.get("whole") is True
+            and now is not None
+            and stamp["stat"] == list(now)
+        )
+
+    def touched_in_place(self) -> bool:
+        """Whether the file changed without growing since this user last saw it (an edit)."""
+        stamp = self._stamp()
+        now = self.stat()
+        return (
+            stamp is not None
+            and now is not None
+            and len(stamp["stat"]) == len(now)
+            and stamp["stat"][2] == now[2]
+            and stamp["stat"] != list(now)
+        )
+
+    def note_whole(self, before: StatKey, position: Any, seq: int, record_hash: str) -> None:
+        """Note that a walk verified the whole file, as it was at ``before`` (its identity then).
+
+        Nothing is noted if the file changed during the walk or the walk stopped short of its end.
+        """
+        now = self.stat()
+        if now is not None and now == before and now[2] == position:
+            self._save_stamp(now, seq, record_hash, whole=True)
+
+    def _note_seen(self, before: StatKey, position: Any, seq: int, record_hash: str) -> None:
+        """Note the file as a catch-up under the lock saw it (what others appended: checked)."""
+        now = self.stat()
+        stamp = self._stamp()
+        if now is None or now != before or now[2] != position:
+            return
+        if stamp is not None and stamp["stat"] == list(now):
+            return  # as noted already (whole or not)
+        self._save_stamp(now, seq, record_hash, whole=False)
+
+    def _save_stamp(self, now: StatKey, seq: int, record_hash: str, *, whole: bool) -> None:
+        folder, scope = self._bind()
+        if folder is None:
+            return
+        body = orjson.dumps({"stat": list(now), "whole": whole, "seq": seq, "hash": record_hash})
+        sealed = key.seal("verified", scope, body)
+        if sealed is not None:  # (a torn stamp fails its MAC: no fsync needed)
+            files.atomic_write(folder / "verified", sealed, fsync=False)
+
+    def before_append(self) -> tuple[StatKey, bool] | None:
+        """The file's identity before this process appends, if it is as last seen (under the lock)."""
+        stamp = self._stamp()
+        now = self.stat()
+        if stamp is None or now is None or stamp["stat"] != list(now):
+            return None
+        return now, stamp.get("whole") is True
+
+    def after_append(self, before: tuple[StatKey, bool] | None, seq: int, record_hash: str) -> None:
+        """Carry the stamp over this process's own append (the file was as last seen before it)."""
+        if before is None:
+            return
+        now = self.stat()
+        if now is not None:
+            self._save_stamp(now, seq, record_hash, whole=before[1])
+
+    # --- seek samples --------------------------------------------------------------------------
+
+    @property
+    def seek(self) -> SeekIndex:
+        """The seek samples of a file log (kept in its folder when it has one)."""
+        assert self.file is not None
+        if self._seek is None:
+            from tracker.derived.seek import SeekIndex
+
+            folder, scope = self._bind()
+            self._seek = SeekIndex(self.file, folder / "seek" if folder else None, scope)
+        return self._seek
+
+    def position_of(self, seq: int) -> Position | None:
+        """The position just after record ``seq`` (None for 0), found through the seek samples.
+
+        What the samples say is checked: the record found there must be record ``seq``; if it
+        is not, the samples are thrown away and the log is counted instead.
+
+        Raises:
+            InvalidInputError: the log has no record ``seq``.
+        """
+        if self.file is None or seq <= 0:
+            return self.store.position_of(seq)
+        head = self.file.head()
+        if seq == head.seq:
+            return head.position
+        if 0 < seq < head.seq:
+            offset = self.seek.offset_of(seq + 1)
+            found = self.file.record_before(offset)
+            if found is not None and found.seq == seq:
+                return offset
+            if self.seek.path is not None:  # samples that lie: never used again
+                files.discard(self.seek.path)
+            self._seek = None
+        return self.file.position_of(seq)
+
+    # --- checkpoints -------------------------------------------------------------------------
+
+    def from_checkpoint(
+        self, as_of: datetime | None, known_at: datetime | None, cutoff: str | None
+    ) -> tuple[State, dict[str, int], Mark | None] | None:
+        """The checkpoint's state brought to the clocks, when it may be believed and pays.
+
+        Returns the state, the event ids it saw, and the mark to fold on from (None when the
+        state is complete: a rewind to ``known_at``). The checkpoint holds the replay with no
+        ``as_of``; one is applied after (:meth:`State.place_at`), which costs less than folding
+        the log again even when nothing had happened by then. A checkpoint is believed only
+        while the log file is untouched since this user last verified it whole, or once the
+        bytes before its record are read again and still have the digest it noted.
+        """
+        from tracker.derived import checkpoint
+
+        folder, scope = self._bind()
+        if self.file is None or folder is None:
+            return None
+        path = folder / "checkpoint"
+        peeked = checkpoint.peek(path)
+        if peeked is None:
+            return None
+        forward = cutoff is None or peeked.recorded <= cutoff
+        if not forward and not self._rewind_pays(peeked, cutoff):
+            return None
+        whole = self.whole()
+        if not whole and not self._prefix_holds(peeked):  # (before any unpickling)
+            return None
+        loaded = checkpoint.load(path, scope, self.holds)
+        if loaded is None:
+            return None
+        state, ids, mark = loaded
+        if not whole and mark.prefix != peeked.prefix and not self._prefix_holds(mark):
+            return None
+        # Another process may have saved a newer (or older) checkpoint since the peek: go by
+        # the one loaded. Taking back what follows a cutoff is right from any mark after it.
+        forward = cutoff is None or mark.recorded <= cutoff
+        if forward:
+            state.known_at = known_at
+            if as_of is not None:
+                state.place_at(as_of)
+            return state, ids, mark
+        assert known_at is not None and cutoff is not None
+        head = state.rewind(known_at, cutoff)
+        state.head_hash = self._hash_of(head)
+        if as_of is not None:
+            state.place_at(as_of)
+        return state, ids, None
+
+    def _prefix_holds(self, mark: Mark) -> bool:
+        """Whether the bytes before ``mark`` still have the digest the checkpoint noted."""
+        from tracker.derived.checkpoint import prefix_digest
+        from tracker.store.file import open_regular
+
+        assert self.file is not None
+        try:
+            fd = open_regular(os.fspath(self.file.real_path), os.O_RDONLY)
+        except (OSError, TrackerError):
+            return False
+        try:
+            return prefix_digest(lambda at, n: os.pread(fd, n, at), mark.prefix)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
+
+    def save_checkpoint(self, state: State, ids: dict[str, int], mark: Mark) -> None:
+        """Save the state of a replay with no bounds, as standing at ``mark``."""
+        from tracker.derived import checkpoint
+
+        folder, scope = self._bind()
+        if folder is not None:
+            checkpoint.save(folder / "checkpoint", scope, state, ids, mark)
+
+    def _rewind_pays(self, mark: Mark, cutoff: str | None) -> bool:
+        """Whether a replay to ``cutoff`` (before ``mark``) is cheaper rewinding the checkpoint."""
+        if cutoff is None or cutoff >= mark.recorded or self.file is None:
+            return False
+        seek = self.seek
+        if not seek.ready():
+            return False
+        if seek.end < mark.position:
+            seek.refresh()  # (reads only the bytes the samples do not cover yet)
+        end = seek.known_at_end(cutoff)
+        kept = mark.position if end is None else min(end, mark.position)
+        return kept >= self._REWIND_FROM * mark.position
+
+    def _hash_of(self, seq: int) -> str | None:
+        """The hash of record ``seq`` of a file log (None for 0)."""
+        if seq == 0:
+            return None
+        assert self.file is not None
+        record = self.file.record_before(int(self.position_of(seq) or 0))
+        if record is None or record.seq != seq:
+            msg = f"record {seq} of {self.store.location} could not be read back; run 'tracker verify'"
+            raise IntegrityError(msg, seq=seq)
+        return record.hash
+
+
+def folder_of(store: Store) -> tuple[Path | None, str]:
+    """The private folder of ``store``'s log in the user's cache, and the scope its derived
+    files are sealed under; the one place that decides them (None, "": a log in memory, an
+    empty log, or no private folder to be had).
+
+    Keyed by the store's kind, where the log lives (a file's real path, a database URL without
+    its password) and a digest of its first record's bytes, so a log replaced by another at
+    the same place gets a folder of its own.
+    """
+    if isinstance(store, MemoryStore):
+        return None, ""
+    first = store.first_line()
+    if first is None:
+        return None, ""
+    origin = hashlib.sha256(first).hexdigest()
+    if isinstance(store, FileStore):
+        kind, place = "file", os.fspath(store.real_path)
+    else:
+        kind, place = "postgresql", store.location
+    return files.log_folder(kind, place, origin), f"{kind}\0{place}\0{origin}"
+
+
+def _save_index(store: Store, holder: list[Index]) -> None:
+    """Save an open log's index, under the log's lock (on close, or when the log is freed)."""
+    index = holder[0]
+    if index.directory is None or not index.dirty:
+        return
+    try:
+        with store.writer() as _writer:
+            index.flush()
+    except TrackerError:
+        pass  # derived data: unsaved, it is rebuilt from the log next time
+
+
+__all__ = ["Derived", "folder_of", "stat_key"]
