@@ -62,7 +62,10 @@ CASES: list[tuple[str, list[str]]] = [
             "--dry-run",
         ],
     ),
+    ("add", ["add", "topic", "--topic", "age-checks", "--name", "Age checks"]),
     ("actor add", ["actor", "add", "ico", "--name", "ICO", "--kind", "regulator"]),
+    ("actor add", ["actor", "add", "ico", "--name", "ICO", "--kind", "regulator", "--dry-run"]),
+    ("topic add", ["topic", "add", "age-checks", "--name", "Age checks", "--dry-run"]),
     ("topic add", ["topic", "add", "age-checks", "--name", "Age checks"]),
     ("copy", ["copy", "tracker.jsonl", "backup.jsonl"]),
 ]
