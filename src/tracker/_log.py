@@ -451,11 +451,17 @@ class Log:
                 if value is not None and value not in table:
                     guess = _suggest(value, table, index.names if kind == "actor" else None)
                     hint = f"; did you mean '{guess}'?" if guess else ""
-                    msg = f"no {kind} '{value}' is registered{hint} (see 'tracker {kind} list')"
-                    raise UnknownIdError(msg)
+                    raise UnknownIdError(
+                        f"no {kind} '{value}' is registered{hint}",
+                        hint=f" (log.replay().{kind}s holds the registered ones)",
+                        cli_hint=f" (see 'tracker {kind} list')",
+                    )
         if by is not None and not by.strip():
-            msg = "--by is empty: give a key's NAME or NAME+KEYID (see 'tracker key list')"
-            raise InvalidInputError(msg)
+            raise InvalidInputError(
+                "the key name is empty: give a key's NAME or NAME+KEYID",
+                hint=" (records(by=...); tracker.proofs.keys.list_keys() lists yours)",
+                cli_hint=" (--by; see 'tracker key list')",
+            )
         return _read.filtered(self.store, type, actor, topic, occ, rec, by)
 
     def events(self) -> Iterator[StoredEvent]:
@@ -555,7 +561,7 @@ class Log:
         return state
 
     def actor(
-        self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+        self, actor: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> ActorView:
         """One actor's view at (as_of, known_at), folding only the records that concern it.
 
@@ -709,7 +715,7 @@ class Log:
                 target.close()
 
     def event(
-        self, event_id: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+        self, event_id: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> EventView:
         """One event as the log holds it, with its history, verifications and fixes.
 
