@@ -213,7 +213,7 @@ def _folder(log: Path) -> Path | None:
 
 
 def _drop_derived(log: Path) -> None:
-    """Remove the derived files of a log (checkpoints, indexes), for a cold measure: in its
+    """Remove the derived files of a log (read model, index, seek samples), for a cold measure: in its
     folder in the cache, and beside it (where trackers before issue 13 kept them)."""
     folder = _folder(log)
     if folder is not None:
@@ -258,10 +258,12 @@ def replay_cold(log: Path, work: Path) -> Figures:
 
 
 def _replay_options() -> dict[str, Any]:
-    """Options that make replay cold (no checkpoints), where the facade supports them."""
+    """Options that make replay the in-memory fold (the reference), where the facade has one."""
     import tracker
 
     params = inspect.signature(tracker.Log.replay).parameters
+    if "fold" in params:
+        return {"fold": True}
     return {"checkpoint": False} if "checkpoint" in params else {}
 
 
@@ -505,10 +507,10 @@ def _same_bytes(a: Path, b: Path) -> bool:
 
 @measure("prepare")
 def prepare(log: Path, work: Path) -> Figures:
-    """Bring the log's derived files (index, seek samples, checkpoint) up to date; not a figure.
+    """Bring the log's derived files (index, seek samples, read model) up to date; not a figure.
 
     They are what any log in use has in the user's cache: the first append builds the index,
-    and the first full replay the seek samples and the checkpoint.
+    and the first replay the read model.
     """
     import tracker
 
@@ -516,8 +518,7 @@ def prepare(log: Path, work: Path) -> Figures:
     with tracker.open(log) as opened:
         opened.derived.catch_up()  # builds the index if missing or stale; close saves it
         opened.derived.seek.refresh()
-        if "checkpoint" in inspect.signature(tracker.Log.replay).parameters:
-            opened.replay(checkpoint=True)  # a no-op fold when a valid checkpoint is there
+        opened.replay()  # catches the read model up (builds it the first time)
     return {"seconds": time.perf_counter() - t0}
 
 

@@ -1,14 +1,15 @@
 """known_at as a record: ``@28`` (the log as it stood just after record 28) and a published head.
 
 A replay to record N is the fold of records 1..N exactly, whatever their recorded times (the
-rest of record N's batch shares its time and is left out), from a checkpoint or from zero; a
-head (its note, SEQ:HASH, a Head, a Checkpoint) means its size, and its hash must match.
+rest of record N's batch shares its time and is left out), answered by the read model as by
+the in-memory fold; a head (its note, SEQ:HASH, a Head, a Checkpoint) means its size, and its
+hash must match.
 """
 
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +58,14 @@ def grok(tmp_path: Path) -> tracker.Log:
 
 @pytest.mark.parametrize("as_of", [None, "2026-01-10"])
 def test_every_record_number_replays_that_prefix(grok: tracker.Log, as_of: str | None) -> None:
-    """@n equals the fold of records 1..n, with and without a checkpoint, at two as_of."""
-    grok.replay(checkpoint=True)  # a checkpoint of the whole log: late cutoffs rewind it
+    """@n equals the fold of records 1..n, from the read model and folded in memory."""
     bound = tracker.open(grok.location).replay(as_of=as_of).as_of
     for n in range(grok.head().seq + 1):
         reference = fold_prefix(grok, n, bound)
-        for checkpoint in (None, False):
-            state = grok.replay(as_of=as_of, known_at=n, checkpoint=checkpoint)
-            assert answers(state) == answers(reference), (n, checkpoint)
+        for fold in (False, True):
+            state = grok.replay(as_of=as_of, known_at=n, fold=fold)
+            assert type(state).__name__ == ("State" if fold else "ReadState")
+            assert answers(state) == answers(reference), (n, fold)
             assert (state.head_seq, state.known_seq) == (n, n)
             assert state.head_hash == (reference.head_hash if n else None)
         assert answers(grok.replay(as_of=as_of, known_at=f"@{n}")) == answers(reference)
@@ -73,19 +74,20 @@ def test_every_record_number_replays_that_prefix(grok: tracker.Log, as_of: str |
 def test_a_record_inside_a_batch_leaves_the_rest_of_the_batch_out(grok: tracker.Log) -> None:
     """Records 1-12 share one recorded time: @5 keeps five of them, a date keeps all twelve."""
     first = next(iter(grok.store.read()))[0]
-    by_date = grok.replay(known_at=first.recorded)
-    by_record = grok.replay(known_at="@5")
-    assert (by_date.head_seq, len(by_date.actors)) == (12, by_date.head_seq - 2)
-    assert by_record.head_seq == 5 and len(by_record.actors) == 5
-    assert by_record.known_at == datetime.fromisoformat(first.recorded)
+    for fold in (False, True):
+        by_date = grok.replay(known_at=first.recorded, fold=fold)
+        by_record = grok.replay(known_at="@5", fold=fold)
+        assert (by_date.head_seq, len(by_date.actors)) == (12, by_date.head_seq - 2)
+        assert by_record.head_seq == 5 and len(by_record.actors) == 5
+        assert by_record.known_at == datetime.fromisoformat(first.recorded)
 
 
 def test_an_actors_view_at_a_record(grok: tracker.Log) -> None:
-    """Log.actor and replay_actor take a record number too, and agree with a full replay."""
-    for n in (14, 20, 30):
-        assert grok.actor("xai", known_at=n).to_json() == grok.replay(known_at=n).actor(
-            "xai"
-        ).to_json()
+    """Log.actor takes a record number too, and agrees with the fold's view."""
+    for n in (5, 14, 20, 30):
+        assert grok.actor("xai", known_at=n).to_json() == grok.replay(
+            known_at=n, fold=True
+        ).actor("xai").to_json()
 
 
 def test_a_published_head_in_every_form(grok: tracker.Log) -> None:
@@ -94,8 +96,9 @@ def test_a_published_head_in_every_form(grok: tracker.Log) -> None:
     note = grok.checkpoint().note()
     forms: list[Any] = [head, grok.checkpoint(), note, str(head), f"  {head}\n"]
     for form in forms:
-        state = grok.replay(known_at=form)
-        assert (state.known_seq, state.head_hash) == (head.seq, head.hash)
+        for fold in (False, True):
+            state = grok.replay(known_at=form, fold=fold)
+            assert (state.known_seq, state.head_hash) == (head.seq, head.hash)
 
 
 def test_a_head_of_another_log_is_refused(grok: tracker.Log) -> None:
@@ -123,8 +126,10 @@ def test_bad_record_numbers_speak_python(grok: tracker.Log, value: Any, message:
 
 def test_at_zero_is_the_empty_log(grok: tracker.Log) -> None:
     """@0 replays nothing."""
-    state = grok.replay(known_at="@0")
-    assert (state.head_seq, state.known_seq, len(state.actors)) == (0, 0, 0)
+    for fold in (False, True):
+        state = grok.replay(known_at="@0", fold=fold)
+        assert (state.head_seq, state.known_seq, len(state.actors)) == (0, 0, 0)
+        assert (state.head_hash, state.timeline().to_records()) == (None, [])
 
 
 def test_fixes_inside_one_batch(tmp_path: Path, clock: StepClock) -> None:
@@ -152,14 +157,11 @@ def test_fixes_inside_one_batch(tmp_path: Path, clock: StepClock) -> None:
             ]
         )
         values = [
-            [p["value"] for s in log.replay(known_at=n).figures().to_json() for p in s["points"]]
-            for n in range(5)
+            [
+                [p["value"] for s in log.replay(known_at=n, fold=fold).figures().to_json()
+                 for p in s["points"]]
+                for n in range(5)
+            ]
+            for fold in (False, True)
         ]
-    assert values == [[], [], [1.0], [2.0], []]
-
-
-def test_state_saved_before_known_seq_existed_reads_it_as_none() -> None:
-    """A State unpickled from an older checkpoint has no known_seq of its own: None."""
-    state = State(as_of=datetime(2026, 1, 1, tzinfo=UTC))
-    del state.__dict__["known_seq"]
-    assert state.known_seq is None
+    assert values == [[[], [], [1.0], [2.0], []]] * 2

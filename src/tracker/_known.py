@@ -13,9 +13,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.errors import InvalidDateError
+from tracker.errors import IntegrityError, InvalidDateError, InvalidInputError
+
+if TYPE_CHECKING:
+    from tracker._log import Log
+
+Upto = tuple[int, str | None]
+"""A replay's last record when ``known_at`` names one: its sequence number and hash (None for
+record 0, the empty log)."""
+
+EMPTY_LOG_TIME = "0001-01-01T00:00:00.000000Z"
+"""The record time ``@0`` replays to: before any record."""
 
 _AT = re.compile(r"@\s*([0-9]+)")
 _SEQ_HASH = re.compile(r"[0-9]+:[0-9a-fA-F]{64}")
@@ -65,6 +75,41 @@ def record_bound(value: Any) -> tuple[int, str | None] | None:
     return None
 
 
+def resolve(log: Log, known_at: Any) -> tuple[datetime | None, Upto | None]:
+    """``known_at`` as a record time, and the record it names when it names one.
+
+    A date is its bound (the end of a day or month). A record number or a head becomes that
+    record's recorded time (a replay to it holds every record recorded by then) and the
+    record itself (seq, hash): the replay keeps records up to it alone, leaving out the rest
+    of its batch.
+
+    Raises:
+        InvalidDateError: ``known_at`` is neither a date nor a record.
+        InvalidInputError: it names a record the log does not have.
+        IntegrityError: it is a head whose record the log holds with another hash.
+    """
+    from tracker.events.dates import parse_instant, parse_instant_bound
+
+    bound = record_bound(known_at)
+    if bound is None:
+        return (parse_instant_bound(known_at) if known_at is not None else None), None
+    seq, pinned = bound
+    head = log.store.head()
+    if seq > head.seq:
+        msg = f"no record {seq} in {log.location} to replay to: its last record is {head.seq}"
+        raise InvalidInputError(msg)
+    if seq == 0:
+        return parse_instant(EMPTY_LOG_TIME), (0, None)
+    record = next(iter(log.store.read(log.derived.position_of(seq - 1))))[0]
+    if pinned is not None and record.hash != pinned:
+        msg = (
+            f"this log does not extend the head {seq}:{pinned[:12]}...: its record {seq} "
+            f"has the hash {record.hash[:12]}... (another log, or a rewritten one)"
+        )
+        raise IntegrityError(msg, seq=seq)
+    return parse_instant(record.recorded), (record.seq, record.hash)
+
+
 def _checked(seq: int, given: Any) -> int:
     if seq < 0:
         msg = f"known_at={given!r}: a record number is 0 (the empty log) or more"
@@ -72,4 +117,4 @@ def _checked(seq: int, given: Any) -> int:
     return seq
 
 
-__all__ = ["RECORD_FORMS", "record_bound"]
+__all__ = ["EMPTY_LOG_TIME", "RECORD_FORMS", "Upto", "record_bound", "resolve"]

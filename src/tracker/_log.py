@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from tracker import _read
+from tracker import _read, _replay
 from tracker._copy import CopyReport, copy_records
 from tracker._gc import paused as _gc_paused
 from tracker._plan import LOG_DOORS as _LOG_DOORS
+from tracker._replay import EventView as EventView  # (tracker.EventView)
 from tracker.derived.core import Derived
 from tracker.derived.index import Index, StaleIndexError
 from tracker.errors import (
@@ -28,22 +29,23 @@ from tracker.errors import (
     UnknownIdError,
 )
 from tracker.events.codec import load_event, prepare_events
-from tracker.events.dates import PartialDate, format_instant, parse_instant, parse_instant_bound
+from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
 from tracker.store.base import Clock, Head, Store, is_database_url, system_clock
-from tracker.store.chain import Chain
 from tracker.store.checkpoint import Checkpoint, origin_of
 from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
 from tracker.store.memory import MemoryStore
-from tracker.store.records import HASH_KEY, ZERO_HASH, Record
+from tracker.store.records import HASH_KEY, Record
 from tracker.store.signed import Signer
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
+    import sqlite3
+
     from tracker._erase import ErasureReceipt
     from tracker._import import PreparedFile
+    from tracker.derived.readmodel.sql import Answer
     from tracker.projections.actors import ActorView
-    from tracker.projections.fold import Entry
-    from tracker.projections.state import HistoryItem, State
+    from tracker.projections.state import State
     from tracker.proofs.audit import AuditReport, Finding
     from tracker.proofs.keys import TrustedKey
     from tracker.store.postgres import PostgresStore
@@ -480,9 +482,9 @@ class Log:
         *,
         as_of: DateLike | None = None,
         known_at: KnownAt | None = None,
-        checkpoint: bool | None = None,
+        fold: bool = False,
     ) -> State:
-        """Rebuild the projections as they stood.
+        """The projections as they stood at two clocks.
 
         Args:
             as_of: world time: keep the events that certainly occurred by then (a day or a
@@ -491,17 +493,18 @@ class Log:
                 retractions and supersessions apply by this clock alone. A record number
                 (``28`` or ``"@28"``) keeps records 1 to 28: the log as it stood just after
                 record 28 (``state.known_seq`` says so; ``state.known_at`` is its recorded
-                time). A published head (a ``Head``, a ``Checkpoint``, its note or
-                ``"SEQ:HASH"``) keeps the records up to its size, and the log's record there
-                must have the head's hash.
-            checkpoint: a file log keeps the state "now" (no ``as_of``) in a checkpoint in
-                its cache folder (see :mod:`tracker.derived.checkpoint`); it is used only while
-                the file is exactly what this user last verified whole. By default a replay
-                starts from it when that pays: it folds what was recorded after it, or takes
-                back what was recorded after ``known_at`` (when most of the log is kept),
-                then moves to ``as_of``; a replay with neither saves a new one after folding
-                20,000 records or more. ``False`` neither reads nor writes one; ``True`` also saves one after
-                any fold with no bounds.
+                time), the rest of its batch left out. A published head (a ``Head``, a
+                ``Checkpoint``, its note or ``"SEQ:HASH"``) keeps the records up to its size,
+                and the log's record there must have the head's hash.
+            fold: fold the log in memory (the reference answers, and what a log in memory
+                always does) instead of reading the read model.
+
+        A file or PostgreSQL log answers from its read model (:mod:`tracker.derived.readmodel`,
+        in your cache): it is first caught up with the log (the records appended since it was
+        last read, by anyone, are checked against the chain and folded in), then the state
+        returned reads what each question needs, on demand, and holds nothing else. Its
+        answers are the fold's: a property test holds them equal, at record times and at
+        record numbers.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
 
@@ -510,139 +513,75 @@ class Log:
             InvalidInputError: ``known_at`` names a record the log does not have.
             IntegrityError: ``known_at`` is a head whose record the log holds with another hash.
         """
-        k, upto = self._known_at(known_at)
-        return _cut(self._replay(as_of, k, checkpoint), upto)
-
-    def _replay(
-        self, as_of: DateLike | None, k: datetime | None, checkpoint: bool | None
-    ) -> State:
-        """The replay at ``as_of`` and the record time ``k``: see :meth:`replay`."""
-        from tracker.derived.checkpoint import WRITE_AFTER, Mark, start_digest
-        from tracker.projections.state import State
+        from tracker._known import resolve
 
         t = parse_instant_bound(as_of) if as_of is not None else None
+        k, upto = resolve(self, known_at)  # (a record number: its time, and the record)
         cutoff = format_instant(k) if k is not None else None
-        derived = self.derived
-        usable = checkpoint is not False and isinstance(self.store, FileStore)
-        state, start, chain = None, None, Chain(ids={})
-        prefix: tuple[tuple[int, str], ...] = ()
-        with _gc_paused():
-            whole = derived.stat() if cutoff is None else None
-            if usable:
-                found = derived.from_checkpoint(t, k, cutoff)
-                if found is not None:
-                    state, ids, mark = found
-                    if mark is None:
-                        return state  # rewound: nothing to fold
-                    start, prefix = mark.position, mark.prefix
-                    chain = Chain(seq=mark.seq, prev=mark.hash, recorded=mark.recorded, ids=ids)
-            if state is None:
-                state = State(as_of=t, known_at=k)
-            # A replay that will save a checkpoint digests every byte it reads, on from the
-            # digest of the bytes before it (the next replay checks them with it).
-            saving = usable and t is None and cutoff is None and (
-                checkpoint or self.store.head().seq - chain.seq >= WRITE_AFTER
-            )
-            hasher = start_digest(prefix) if saving else None
-            advance = state.advance
-            folded, recorded, pos = 0, "", start
-            for seq, recorded, event, record_hash, pos in _read.stream(
-                self.store, derived, start, chain, cutoff, hasher
-            ):
-                advance(seq, recorded, event, record_hash)
-                folded += 1
-            if whole is not None and state.head_hash is not None:
-                derived.note_whole(whole, pos, state.head_seq, state.head_hash)
-            if saving and folded and hasher is not None:
-                assert state.head_hash is not None and pos is not None and chain.ids is not None
-                prefix = (*prefix, (int(pos), hasher.hexdigest()))
-                mark = Mark(state.head_seq, int(pos), state.head_hash, recorded, prefix)
-                derived.save_checkpoint(state, chain.ids, mark)
-        return state
+        model = None if fold else _replay.caught_up(self, cutoff)
+        if model is not None:
+            return model.state(as_of=t, known_at=k, upto=upto)
+        return _replay.fold(self, t, k, upto)
 
     def actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> ActorView:
-        """One actor's view at (as_of, known_at), folding only the records that concern it.
-
-        The same answer as ``log.replay(as_of=..., known_at=...).actor(actor)``, without
-        replaying the whole log: see :meth:`replay_actor`.
+        """One actor's view at (as_of, known_at): ``log.replay(...).actor(actor)``.
 
         Raises:
             UnknownIdError: no actor has this id (with the nearest one, if any).
         """
-        return self.replay_actor(actor, as_of=as_of, known_at=known_at).actor(actor)
+        return self.replay(as_of=as_of, known_at=known_at).actor(actor)
+
+    def sql(
+        self,
+        query: str,
+        params: Sequence[Any] = (),
+        *,
+        as_of: DateLike | None = None,
+        known_at: KnownAt | None = None,
+    ) -> Answer:
+        """Run one read-only SQL statement on the projections as tables, at two clocks.
+
+        The tables (``timeline``, ``stances``, ``figures``, ``posture``, ... and the read
+        model's ``versions``) are listed in :mod:`tracker.derived.readmodel.sql`; each is made
+        when the query first names it. ``answer.columns`` names the columns; iterating gives
+        the rows; ``answer.to_pandas()`` a DataFrame.
+
+        Raises:
+            InvalidInputError: the SQL is not one statement that only reads, or it fails.
+        """
+        from tracker.derived.readmodel.sql import Answer, tables_of
+
+        state = self.replay(as_of=as_of, known_at=known_at)
+        return Answer(tables_of(state).execute(query, params), state)
+
+    def connect(
+        self,
+        *,
+        as_of: DateLike | None = None,
+        known_at: KnownAt | None = None,
+        tables: Sequence[str] | None = None,
+    ) -> sqlite3.Connection:
+        """A read-only SQLite connection with the projections' tables at two clocks.
+
+        For pandas (``pandas.read_sql(query, connection)``) or any DB-API code. ``tables``
+        names the tables to make (None: every one, which on a big log takes as long as
+        answering everything); the read model's own tables are there as well. Writing,
+        attaching and loading anything are refused, whatever the SQL.
+        """
+        from tracker.derived.readmodel.sql import tables_of
+
+        return tables_of(self.replay(as_of=as_of, known_at=known_at)).make_all(tables)
 
     def replay_actor(
         self, actor: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> State:
-        """Replay only the registry and the records that concern ``actor``.
-
-        The log's index (:mod:`tracker.derived`) lists, per actor, the records of every event that names
-        it, with their corrections, retractions, supersessions, verifications and closures.
-        The state answers exactly as a full replay does about that actor (its view, its
-        events and their histories, its stances, the figures and regulatory actions it is part
-        of) and about the registry; other questions get partial answers. Each record's hash is
-        checked; the links between records are not (they are not read in a row): ``verify``
-        checks those. A log that is not a file is replayed whole.
-        """
-        from tracker.projections.state import State
-
-        t = parse_instant_bound(as_of) if as_of is not None else None
-        store, derived = self.store, self.derived
-        if not isinstance(store, FileStore):
-            return self.replay(as_of=as_of, known_at=known_at)
-        k, upto = self._known_at(known_at)
-        try:
-            offsets = derived.catch_up().offsets_for(actor)
-        except StaleIndexError:
-            derived.reset_index(discard=True)
-            offsets = derived.catch_up().offsets_for(actor)
-        state = State(as_of=t, known_at=k)
-        state.about = actor
-        cutoff = format_instant(k) if k is not None else None
-        try:
-            with _gc_paused():
-                for seq, recorded, event, record_hash in _read.records_at(store, offsets):
-                    if cutoff is not None and recorded > cutoff:
-                        break
-                    state.advance(seq, recorded, event, record_hash)
-        except StaleIndexError:  # the index points where no record of it is: rebuild it
-            derived.reset_index(discard=True)
-            return self.replay(as_of=as_of, known_at=known_at)  # (a damaged log says so here)
-        return _cut(state, upto)
-
-    def _known_at(self, known_at: KnownAt | None) -> tuple[datetime | None, Record | None]:
-        """``known_at`` as a record time, and the record it names when it names one.
-
-        For a record number or a head, the time is that record's recorded time: a replay to
-        it keeps every record recorded by then, and :func:`_cut` takes back those after the
-        record (the rest of its batch).
-        """
-        from tracker._known import record_bound
-
-        bound = record_bound(known_at)
-        if bound is None:
-            return (parse_instant_bound(known_at) if known_at is not None else None), None  # type: ignore[arg-type]
-        seq, pinned = bound
-        head = self.store.head()
-        if seq > head.seq:
-            msg = (
-                f"no record {seq} in {self.location} to replay to: its last record is "
-                f"{head.seq}"
-            )
-            raise InvalidInputError(msg)
-        if seq == 0:
-            empty = Record(0, "0001-01-01T00:00:00.000000Z", 0, 0, 1, {}, ZERO_HASH, ZERO_HASH)
-            return parse_instant(empty.recorded), empty
-        record = next(iter(self.store.read(self.derived.position_of(seq - 1))))[0]
-        if pinned is not None and record.hash != pinned:
-            msg = (
-                f"this log does not extend the head {seq}:{pinned[:12]}...: its record {seq} "
-                f"has the hash {record.hash[:12]}... (another log, or a rewritten one)"
-            )
-            raise IntegrityError(msg, seq=seq)
-        return parse_instant(record.recorded), record
+        """The state to ask about ``actor``: since replays read the read model on demand, the
+        same as :meth:`replay` (kept for scripts written when it folded only that actor's
+        records)."""
+        del actor
+        return self.replay(as_of=as_of, known_at=known_at)
 
     def follow(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
@@ -667,7 +606,11 @@ class Log:
     def follow_records(
         self, *, after: int | None = None, timeout: float | None = None, poll: float = 0.5
     ) -> Iterator[Record]:
-        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``)."""
+        """Like :meth:`follow`, but yield the raw records (for ``tracker follow --json``).
+
+        After each round of new records, the read model is caught up with them (so the next
+        question about the log finds them folded in already).
+        """
         if after is not None and after < 0:
             msg = f"after must be 0 or more (0: from the first record), not {after}"
             raise InvalidInputError(msg)
@@ -678,9 +621,13 @@ class Log:
         position = store.head().position if after is None else self.derived.position_of(after)
         wait = _FOLLOW_WAIT if timeout is None else timeout
         while True:
+            new = False
             for record, after_record in store.read(position):
                 yield record
                 position = after_record
+                new = True
+            if new:
+                _replay.caught_up(self)
             if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
                 return
 
@@ -727,7 +674,7 @@ class Log:
         Raises:
             UnknownIdError: no such event (with the closest id, if one is close).
         """
-        view = _event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
+        view = _replay.event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
         if view is None:
             self.derived.catch_up()
             guess = self._index.suggest_event(event_id)
@@ -884,91 +831,6 @@ class Log:
 
 
 _FOLLOW_WAIT = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class EventView:
-    """One event as a replay sees it: :meth:`Log.event`."""
-
-    id: str
-    event: AnyEvent
-    """Its current version (after corrections); for a retracted event, the last one before the
-    retraction; for a fix (correction, retraction, supersession), the fix itself."""
-    seq: int
-    """The record that first recorded it."""
-    recorded: str
-    placement: str
-    """``counted``, ``uncertain`` (its dates straddle as_of), ``future`` (after as_of),
-    ``retracted``, or ``fix``."""
-    history: tuple[HistoryItem, ...]
-    """When it was recorded, then each correction, retraction or supersession of it."""
-    verifications: tuple[Entry, ...]
-    """The verifications of it that count at as_of, in occurred order."""
-    superseded_by: str | None = None
-    as_of: datetime | None = None
-    """The replay's world time (None: unbounded)."""
-    known_at: datetime | None = None
-    """The replay's record time (None: the whole log)."""
-    known_seq: int | None = None
-    """When known_at was given as a record number: that record."""
-    recorders: dict[int, str | None] = field(default_factory=dict)
-    """Who each record of its history claims recorded it (``NAME+KEYID``), by sequence
-    number; None: unsigned."""
-
-
-def _event_view(state: State, event_id: str) -> EventView | None:
-    entry = state.entry(event_id)
-    placement = state.placement(event_id)
-    history = tuple(state.history(event_id))
-    if entry is None and placement == "retracted":
-        entry = state.retracted()[event_id].before
-    if entry is None:
-        for fix in state.fixes():
-            if fix.fix.id == event_id:
-                return EventView(
-                    event_id,
-                    fix.fix,
-                    fix.seq,
-                    fix.recorded,
-                    "fix",
-                    (),
-                    (),
-                    None,
-                    state.as_of,
-                    state.known_at,
-                    state.known_seq,
-                )
-        return None
-    verifications = tuple(
-        v
-        for v in state.timeline(type="verification")
-        if getattr(v.event, "target", None) == event_id
-    )
-    return EventView(
-        event_id,
-        entry.event,
-        history[0].seq if history else entry.seq,
-        history[0].recorded if history else entry.recorded,
-        placement or "counted",
-        history,
-        verifications,
-        entry.superseded_by,
-        state.as_of,
-        state.known_at,
-        state.known_seq,
-    )
-
-
-def _cut(state: State, upto: Record | None) -> State:
-    """A replay to a record number: take back what follows that record (its batch's rest)."""
-    if upto is None:
-        return state
-    if state.head_seq > upto.seq:
-        state.rewind(state.known_at, upto.recorded, until_seq=upto.seq)  # type: ignore[arg-type]
-    if state.head_seq == upto.seq and upto.seq:
-        state.head_hash = upto.hash
-    state.known_seq = upto.seq
-    return state
 
 
 def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:

@@ -68,6 +68,9 @@ CASES: list[tuple[str, list[str]]] = [
     ("topic add", ["topic", "add", "age-checks", "--name", "Age checks", "--dry-run"]),
     ("topic add", ["topic", "add", "age-checks", "--name", "Age checks"]),
     ("copy", ["copy", "tracker.jsonl", "backup.jsonl"]),
+    ("sql", ["sql", "SELECT holder, position, since_at FROM stances"]),
+    ("sql", ["sql", "--as-of", "2026-01-09", "SELECT * FROM versions WHERE id = 'no such'"]),
+    ("sql", ["sql", "--tables"]),
 ]
 
 

@@ -87,20 +87,25 @@ def test_offsets_of_sequence_numbers(long_log: Path) -> None:
 def test_a_known_at_replay_reads_no_record_past_its_cutoff(
     long_log: Path, lines_read: Reads, minute: int
 ) -> None:
-    """A known_at replay reads only the records recorded by then (and the first one after),
-    and agrees with the replay that has no samples: samples never bound what is read."""
+    """A known_at fold reads only the records recorded by then (and the first one after), and
+    agrees with the fold that has no samples: samples never bound what is read. (The read
+    model reads no record at all to find the same cutoff.)"""
     known_at = f"2026-01-12T09:{minute:02d}:30"
-    tracker.open(long_log).replay()
+    tracker.open(long_log).replay(fold=True)
+    read = tracker.open(long_log).replay(known_at=known_at)
     lines_read.clear()
     lines_read.ends.clear()
-    state = tracker.open(long_log).replay(known_at=known_at)
+    state = tracker.open(long_log).replay(known_at=known_at, fold=True)
     starts = _starts(long_log)
     recorded_by_then = [s for s in starts if s[2] <= f"2026-01-12T09:{minute:02d}:30.000000Z"]
     assert state.head_seq == len(recorded_by_then)
     assert len(recorded_by_then) <= len(lines_read) <= len(recorded_by_then) + 1
     _seek_file(long_log).unlink()
-    again = tracker.open(long_log).replay(known_at=known_at)
-    assert again.summary() == state.summary()
+    again = tracker.open(long_log).replay(known_at=known_at, fold=True)
+    assert again.summary() == state.summary() == read.summary()
+    lines_read.clear()
+    assert tracker.open(long_log).replay(known_at=known_at).head_seq == state.head_seq
+    assert len(lines_read) <= 1  # the read model holds that prefix: at most the next record
 
 
 def test_samples_grow_with_the_log_reading_only_new_bytes(

@@ -274,7 +274,7 @@ def test_an_edited_event_of_a_signed_record_is_caught(
             f"record {seq}: its event does not match its digest (the event was edited)"
         )
         with pytest.raises(IntegrityError):
-            log.replay(checkpoint=False)
+            log.replay(fold=True)
 
 
 def test_records_filter_by_recorder(

@@ -67,7 +67,7 @@ def test_the_tables_are_at_the_chosen_clocks(model: ReadModel) -> None:
     """A connection at (as_of, known_at) shows that replay's answers, and says its clocks."""
     sql = tables(model, as_of="2026-01-09", known_at="2026-01-12")
     log = tracker.open(demo_log_path())
-    fold = log.replay(as_of="2026-01-09", known_at="2026-01-12", checkpoint=False)
+    fold = log.replay(as_of="2026-01-09", known_at="2026-01-12", fold=True)
     assert sql.execute("SELECT id FROM timeline").fetchall() == [(i,) for i in fold.timeline().ids()]
     clocks = sql.execute("SELECT as_of, known_at, head_seq, interface FROM clocks").fetchone()
     assert clocks == ("2026-01-09T23:59:59.999999Z", "2026-01-12T23:59:59.999999Z",

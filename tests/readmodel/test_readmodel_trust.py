@@ -16,10 +16,10 @@ import pytest
 
 import tracker
 from tracker.derived import files
-from tracker.derived.readmodel import ReadModel
+from tracker.derived.readmodel import Mark, ReadModel
 from tracker.derived.readmodel.model import NAME
 from tracker.derived.readmodel.source import StoreSource
-from tracker.errors import IntegrityError
+from tracker.errors import IntegrityError, TrackerError
 
 SOURCE = [{"publisher": "P", "url": "https://p.example"}]
 
@@ -83,7 +83,7 @@ def test_answers_survive_deleting_the_database(log: tracker.Log) -> None:
     model.discard()
     again = built(log)
     assert stances(again) == before
-    assert before == log.replay(checkpoint=False).stance_changes().to_json()
+    assert before == log.replay(fold=True).stance_changes().to_json()
 
 
 def test_a_forged_mac_is_rebuilt(log: tracker.Log) -> None:
@@ -98,7 +98,7 @@ def test_a_forged_mac_is_rebuilt(log: tracker.Log) -> None:
     db.commit()
     db.close()
     again = built(log)
-    assert stances(again) == log.replay(checkpoint=False).stance_changes().to_json()
+    assert stances(again) == log.replay(fold=True).stance_changes().to_json()
 
 
 def test_a_database_from_another_log_scope_is_rebuilt(log: tracker.Log) -> None:
@@ -106,7 +106,7 @@ def test_a_database_from_another_log_scope_is_rebuilt(log: tracker.Log) -> None:
     built(log, scope="another log").close()
     model = built(log, scope="this log")
     assert model.covered.seq == len(log)
-    assert stances(model) == log.replay(checkpoint=False).stance_changes().to_json()
+    assert stances(model) == log.replay(fold=True).stance_changes().to_json()
 
 
 def test_a_symlink_planted_at_the_database_is_replaced_never_followed(
@@ -123,7 +123,7 @@ def test_a_symlink_planted_at_the_database_is_replaced_never_followed(
     model.extend(source.stream)
     assert victim.read_text() == "precious"
     assert not model.path.is_symlink()
-    assert stances(model) == log.replay(checkpoint=False).stance_changes().to_json()
+    assert stances(model) == log.replay(fold=True).stance_changes().to_json()
 
 
 def test_garbage_at_the_database_is_rebuilt(log: tracker.Log) -> None:
@@ -132,7 +132,7 @@ def test_garbage_at_the_database_is_rebuilt(log: tracker.Log) -> None:
     assert model.path is not None
     model.path.write_bytes(b"not a database" * 100)
     model.extend(source.stream)
-    assert stances(model) == log.replay(checkpoint=False).stance_changes().to_json()
+    assert stances(model) == log.replay(fold=True).stance_changes().to_json()
 
 
 def test_a_log_replaced_under_it_is_not_answered_from_stale_rows(
@@ -146,7 +146,7 @@ def test_a_log_replaced_under_it_is_not_answered_from_stale_rows(
     shorter = tracker.open(path)
     model = built(shorter)
     assert model.covered.seq == len(lines) - 2
-    assert stances(model) == shorter.replay(checkpoint=False).stance_changes().to_json()
+    assert stances(model) == shorter.replay(fold=True).stance_changes().to_json()
 
 
 def test_an_edited_record_is_refused_when_read_back(log: tracker.Log) -> None:
@@ -169,7 +169,7 @@ def test_appends_by_another_process_are_folded_in(log: tracker.Log, tmp_path: Pa
     source = StoreSource(log.store)
     assert model.extend(source.stream) == 1
     assert model.covered.seq == covered + 1
-    assert stances(model) == log.replay(checkpoint=False).stance_changes().to_json()
+    assert stances(model) == log.replay(fold=True).stance_changes().to_json()
 
 
 def test_two_catch_ups_at_once_fold_each_record_once(log: tracker.Log) -> None:
@@ -188,8 +188,8 @@ def test_a_build_cut_short_resumes(log: tracker.Log, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(build, "CHUNK", 3)
     model, source = model_of(log)
 
-    def interrupted(start: int | None, prev: str) -> object:
-        for i, item in enumerate(source.stream(start, prev)):
+    def interrupted(mark: Mark) -> object:
+        for i, item in enumerate(source.stream(mark)):
             if i == 4:
                 raise KeyboardInterrupt
             yield item
@@ -198,7 +198,7 @@ def test_a_build_cut_short_resumes(log: tracker.Log, monkeypatch: pytest.MonkeyP
         model.extend(interrupted)  # type: ignore[arg-type]
     assert model.covered.seq == 3
     assert model.extend(source.stream) == len(log) - 3
-    assert stances(model) == log.replay(checkpoint=False).stance_changes().to_json()
+    assert stances(model) == log.replay(fold=True).stance_changes().to_json()
 
 
 def test_the_database_name_is_fixed() -> None:
@@ -216,5 +216,46 @@ def test_an_id_used_twice_is_refused(log: tracker.Log, later: int) -> None:
     with log.store.writer() as writer:  # (the store appends whatever it is given)
         writer.append([{"type": "statement", "id": "s0", "speaker": "a1", "quote": "other",
                         "occurred": "2026-01-05", "sources": SOURCE}])
-    with pytest.raises(IntegrityError, match=f"record {len(log)} reuses the event id 's0'"):
+    with pytest.raises(IntegrityError, match=f"record {len(log)}: event id 's0' is already used by record 4"):
         model.extend(source.stream)
+
+
+def test_every_question_a_state_answers_is_read_from_the_read_model() -> None:
+    """ReadState answers every public question of State itself (a question added to State
+    without a read of its own would answer from an empty state)."""
+    from tracker.derived.readmodel import ReadState
+    from tracker.projections.state import State
+
+    asked = {
+        name for name, value in vars(State).items()
+        if not name.startswith("_") and (callable(value) or isinstance(value, property))
+    } - {"restored", "actors", "topics"}  # (the slices' maker; two views of .registry)
+    assert asked - set(vars(ReadState)) == set()
+
+
+def test_a_known_at_replay_reads_nothing_recorded_later(tmp_path: Path) -> None:
+    """A replay to a known_at catches the read model up to that prefix only: a record
+    recorded later, even one that is not a record at all, is never read (the whole replay
+    after it says what is wrong with it)."""
+    from datetime import UTC, datetime, timedelta
+
+    class Clock:
+        now = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+
+        def __call__(self) -> datetime:
+            self.now += timedelta(minutes=1)
+            return self.now
+
+    path = tmp_path / "log.jsonl"
+    log = tracker.open(path, create=True, clock=Clock())
+    log.append({"type": "actor", "actor": "a0", "name": "A", "kind": "other"})
+    log.append({"type": "topic", "topic": "t0", "name": "T"})
+    log.append({"type": "statement", "id": "s0", "speaker": "a0", "topic": "t0", "stance": 1,
+                "quote": "q", "occurred": "2026-01-05", "sources": SOURCE})
+    log.append({"type": "statement", "id": "s1", "speaker": "a0", "topic": "t0", "stance": -2,
+                "quote": "later words", "occurred": "2026-01-06", "sources": SOURCE})
+    path.write_bytes(path.read_bytes().replace(b"later words", b"LATER WORDS"))
+    state = tracker.open(path).replay(known_at="2026-01-12T09:03")
+    assert [s.position for s in state.stances()] == [1]
+    with pytest.raises(TrackerError):
+        tracker.open(path).replay()

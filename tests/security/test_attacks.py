@@ -90,7 +90,7 @@ def test_links_at_the_old_temporary_names_are_never_written(
     assert cli("replay --log grok.jsonl").status == 0
     assert cli("add topic --log grok.jsonl --topic fines --name Fines").status == 0
     with tracker.open(grok) as log:
-        log.replay(checkpoint=True)
+        log.replay()
     assert tree(victim) == before
 
 
@@ -148,7 +148,7 @@ def test_a_crafted_index_beside_the_log_loses_no_event_of_an_actor(grok: Path, c
     _craft_index(grok, cli, craft)
     shown = cli("actor show grok --log grok.jsonl --json")
     assert shown.status == 0
-    full = tracker.open(grok).replay(checkpoint=False).actor("grok").to_json()
+    full = tracker.open(grok).replay(fold=True).actor("grok").to_json()
     assert orjson.loads(shown.out)["events"] == orjson.loads(orjson.dumps(full))["events"]
     assert len(full["events"]) == 10
 
@@ -167,7 +167,7 @@ def test_a_false_seek_sample_changes_no_answer(grok: Path, cli: Run) -> None:
     """Main: one false sample in ``grok.jsonl.seek`` made ``replay --known-at 2026-01-13``
     show 0 events instead of the log's 17, and ``follow --after 20`` skip records 21 to 28.
     Now samples never bound what a replay reads, and a sample is checked before use."""
-    expected = tracker.open(grok).replay(known_at="2026-01-13", checkpoint=False)
+    expected = tracker.open(grok).replay(known_at="2026-01-13", fold=True)
     _old_seek(grok)
     shown = cli("replay --log grok.jsonl --known-at 2026-01-13 --json")
     assert shown.status == 0
@@ -177,13 +177,13 @@ def test_a_false_seek_sample_changes_no_answer(grok: Path, cli: Run) -> None:
     assert [orjson.loads(line)["seq"] for line in followed.out.splitlines()] == list(range(21, 34))
 
 
-def test_an_edit_before_a_checkpoint_is_found(grok: Path, cli: Run) -> None:
+def test_an_edit_before_the_read_models_record_is_found(grok: Path, cli: Run) -> None:
     """Main: with a valid checkpoint saved, editing an earlier record (keeping its length)
     left ``stances`` and ``replay`` answering from the checkpoint with exit 0 (without the
-    checkpoint they refused with exit 5). Now a checkpoint is used only while the file is
-    exactly what was verified whole, so both refuse."""
+    checkpoint they refused with exit 5). Now a file changed in place since this user last saw
+    it has its read model rebuilt, and the rebuild's walk finds the edit: every command refuses."""
     with tracker.open(grok) as log:
-        log.replay(checkpoint=True)
+        log.replay()
     assert cli("stances --log grok.jsonl").status == 0
     edit_in_place(grok, b"insulting", b"INSULTING")
     for command in ("stances", "replay", "show uk-gov-insulting"):

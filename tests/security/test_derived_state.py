@@ -40,16 +40,16 @@ def _everything(log: Path) -> Any:
 
 @pytest.fixture
 def derived(grok: Path, cli: Run) -> Path:
-    """The Grok log in use: its index, seek samples, checkpoint and stamp all saved."""
+    """The Grok log in use: its index, seek samples, read model and stamp all saved."""
     assert cli("add topic --log grok.jsonl --topic fines --name Fines").status == 0
     with tracker.open(grok) as log:
-        log.replay(checkpoint=True)
+        log.replay()
         log.derived.seek.refresh()
         log.actor("grok")
         folder = log.derived.folder
     assert folder is not None
     for name in ("index/state.json", "index/registry", "index/actors/grok", "seek",
-                 "checkpoint", "verified"):
+                 "readmodel.sqlite", "verified"):
         assert (folder / name).is_file(), name
     return folder
 
@@ -66,7 +66,8 @@ def expected(grok: Path, derived: Path, no_derived: Callable[[], None]) -> Itera
 
 DERIVED_PATHS = [
     "index", "index/state.json", "index/ids-64", "index/ids-64/0", "index/families-64",
-    "index/actors", "index/actors/grok", "index/registry", "seek", "checkpoint", "verified",
+    "index/actors", "index/actors/grok", "index/registry", "seek", "readmodel.sqlite",
+    "readmodel.sqlite-wal", "readmodel.sqlite-shm", "readmodel.sqlite-journal", "verified",
     "about",
 ]
 
@@ -93,7 +94,7 @@ def test_anything_planted_at_a_derived_path_is_replaced_never_followed(
     assert cli("add topic --log grok.jsonl --topic bans --name Bans").status == 0
     assert tree(victim) == before
     with tracker.open(grok) as log:
-        log.replay(checkpoint=True)
+        log.replay()
     assert tree(victim) == before  # (a link at a file never read again may stay: never followed)
 
 
@@ -195,25 +196,23 @@ def test_a_sealed_but_false_seek_sample_is_caught_before_follow_uses_it(
     assert _everything(grok) == expected
 
 
-@pytest.mark.parametrize("field", ["seq", "position", "hash", "recorded", "version", "code"])
-def test_every_field_of_the_checkpoint_header_crafted_is_never_unpickled(
-    grok: Path, derived: Path, expected: Any, field: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("field", ["seq", "position", "hash", "recorded", "schema", "code"])
+def test_every_field_of_the_read_model_meta_crafted_is_rebuilt(
+    grok: Path, derived: Path, expected: Any, field: str
 ) -> None:
-    """A checkpoint whose header field was changed fails its MAC (or its anchor): the state in
-    it is never unpickled, and the replay folds the log instead."""
-    import pickle
+    """A read model whose meta (what it covers, for which code) was changed fails its MAC (or
+    its anchor): none of its rows is believed (here, crafted to lose every statement); it is
+    built again from the log, and the answers are a fresh replay's."""
+    import sqlite3
 
-    path = derived / "checkpoint"
-    header, rest = path.read_bytes().split(b"\n", 1)
-    data = orjson.loads(header)
-    data[field] = {"seq": 1, "position": 100, "hash": "0" * 64, "recorded": "2026-01-01",
-                   "version": 99, "code": "x"}[field]
-    path.write_bytes(orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n" + rest)
-    loads: list[Any] = []
-    real = pickle.load
-    monkeypatch.setattr(pickle, "load", lambda f: (loads.append(f), real(f))[1])
+    db = sqlite3.connect(derived / "readmodel.sqlite")
+    crafted = {"seq": 1, "position": 100, "hash": "0" * 64, "recorded": "2026-01-01",
+               "schema": 99, "code": "x"}[field]
+    db.execute("UPDATE meta SET v = ? WHERE k = ?", (crafted, field))
+    db.execute("UPDATE versions SET rec_to = rec_from WHERE type = 'statement'")
+    db.commit()
+    db.close()
     assert _everything(grok) == expected
-    assert loads == []
 
 
 def test_an_edit_that_keeps_every_length_is_found_by_the_next_write(

@@ -640,6 +640,31 @@ def say(text: str, *, file: Any = None, flush: bool = False) -> None:
     print(visible(text, keep="\n"), file=file, flush=flush)  # noqa: T201 - the one print
 
 
+def emit_streamed(result: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """Print ``result`` as :func:`emit` does with ``--json``, its list ``key`` taken from
+    ``items`` as they come: the same bytes, without the whole list in memory.
+
+    ``result`` holds everything else (``key`` is left out of it); each item is a JSON value
+    (a dict from a shape's ``dump``, or a list).
+    """
+    import orjson
+
+    placeholder = f'"{key}": []'.encode()
+    whole = dumps({**result, key: []})
+    at = whole.index(placeholder) + len(placeholder) - 1  # (a key is never inside a string)
+    out = sys.stdout.buffer
+    sys.stdout.flush()
+    out.write(whole[:at])
+    option = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+    first = True
+    for item in items:
+        text = orjson.dumps(item, option=option).replace(b"\n", b"\n    ")
+        out.write(b"\n    " + text if first else b",\n    " + text)
+        first = False
+    out.write(whole[at:] if first else b"\n  " + whole[at:])
+    sys.stdout.flush()
+
+
 def clip(value: Any, width: int) -> str:
     """One safe line of at most ``width`` characters (``…`` marks a cut): white space runs,
     newlines included, become one space and control characters are shown as escapes."""
@@ -718,6 +743,7 @@ __all__ = [
     "display_zone",
     "dumps",
     "emit",
+    "emit_streamed",
     "explain_missing_log",
     "known_at",
     "log_path",

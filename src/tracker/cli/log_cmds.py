@@ -19,6 +19,7 @@ from tracker.cli.common import (
     date_reading,
     dates,
     emit,
+    emit_streamed,
     explain_missing_log,
     log_path,
     no_results,
@@ -36,6 +37,7 @@ from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
     from typing import Any
 
 _now = time.monotonic
@@ -861,7 +863,7 @@ def _item(value: Any) -> str:
 
 def _replay(args: argparse.Namespace) -> None:
     from tracker.cli.outputs import clocks, dump
-    from tracker.cli.render import open_start_note, timeline_table
+    from tracker.cli.render import open_start_note, timeline_lines, timeline_table
     from tracker.events.flat import spec
 
     with open_log(args) as log:
@@ -878,35 +880,43 @@ def _replay(args: argparse.Namespace) -> None:
     if any(filters.values()):
         keep = set(_filtered_ids(uncertain, filters))
         uncertain = [e for e in uncertain if e.id in keep]
-    result = dump(
-        "replay",
-        {**clocks(state), "summary": state.summary(), "timeline": timeline, "uncertain": uncertain},
-    )
+    summary = state.summary()
+    if args.json:  # printed as it is read: the whole log's events are never all in memory
+        from tracker.projections.timeline import ENTRY_SHAPE
 
-    def text(_: Any) -> str:
-        s = state.summary()
-        as_of = f"as of {args.as_of}" if args.as_of else "as of: no limit"
-        known = f"as known at {args.known_at}" if args.known_at else "known at: the whole log"
-        head = (
-            f"{as_of}, {known}: {plural(len(timeline), 'event')}, {len(uncertain)} uncertain, "
-            f"{plural(s['actors'], 'actor')}, {plural(s['topics'], 'topic')} "
-            f"(log read to record {s['head_seq']})"
+        result = dump(
+            "replay",
+            {**clocks(state), "summary": summary, "timeline": [], "uncertain": uncertain},
         )
-        parts = [head, ""]
-        parts.append(timeline_table(timeline) if len(timeline) else no_results("events"))
-        if uncertain:
-            parts += [
-                "",
-                f"possibly by then, not counted (their dates straddle {args.as_of}):",
-                timeline_table(uncertain),
-            ]
-        shown = [e.occurred.text for e in [*timeline, *uncertain] if e.occurred is not None]
-        note = open_start_note(shown)
-        if note:
-            parts += ["", note]
-        return "\n".join(parts)
+        del result["timeline"]
+        emit_streamed(result, "timeline", (ENTRY_SHAPE.dump(e) for e in timeline))
+        return
+    as_of = f"as of {args.as_of}" if args.as_of else "as of: no limit"
+    known = f"as known at {args.known_at}" if args.known_at else "known at: the whole log"
+    say(
+        f"{as_of}, {known}: {plural(len(timeline), 'event')}, {len(uncertain)} uncertain, "
+        f"{plural(summary['actors'], 'actor')}, {plural(summary['topics'], 'topic')} "
+        f"(log read to record {summary['head_seq']})\n"
+    )
+    shown: list[str] = []
 
-    emit(result, args.json, text)
+    def noting(entries: Iterable[Any]) -> Iterator[Any]:
+        for e in entries:
+            if e.occurred is not None and not shown and e.occurred.text.startswith(".."):
+                shown.append(e.occurred.text)
+            yield e
+
+    if len(timeline):
+        for line in timeline_lines(noting(timeline), sample=500):
+            say(line)
+    else:
+        say(no_results("events"))
+    if uncertain:
+        say(f"\npossibly by then, not counted (their dates straddle {args.as_of}):")
+        say(timeline_table(noting(uncertain)))
+    note = open_start_note(shown)
+    if note:
+        say(f"\n{note}")
 
 
 def _filtered_ids(entries: list[Any], filters: dict[str, str | None]) -> list[str]:

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.registry_cmds",
     "tracker.cli.demo",
     "tracker.cli.projections",
+    "tracker.cli.sql",
     "tracker.cli.report",
     "tracker.cli.share",
     "tracker.cli.proof_cmds",

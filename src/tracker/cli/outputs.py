@@ -141,6 +141,30 @@ SHOWN_VERIFICATION = Shape(
     text("finding", "what they found, in words", nullable=True),
 )
 
+SQL_COLUMN = Shape(
+    "sql_column",
+    "A column of a table 'tracker sql' shows.",
+    text("name", "its name"),
+    text("type", "its type", choices=("text", "integer", "number", "boolean", "instant")),
+    boolean("list", "whether it holds a list (stored as its JSON text)"),
+    boolean("nullable", "whether it may be null"),
+    text("description", "what it holds"),
+)
+
+SQL_TABLE = Shape(
+    "sql_table",
+    "A table 'tracker sql' shows.",
+    text("name", "its name"),
+    text("description", "what each of its rows is"),
+    nested("columns", SQL_COLUMN, "its columns, in order"),
+)
+
+
+def _rows_schema() -> dict[str, Any]:
+    cell = {"type": ["string", "number", "integer", "boolean", "null"]}
+    return {"type": "array", "items": {"type": "array", "items": cell}}
+
+
 SIGNATURE = Shape(
     "signature",
     "A signature on a head, as checked.",
@@ -524,6 +548,19 @@ SHAPES: dict[str, Shape] = {
         integer("from", "the earlier head's size"),
         integer("to", "the later head's size"),
         nested("signatures", SIGNATURE, "the later head's signatures, as checked"),
+    ),
+    "sql": merge(
+        "sql",
+        "The rows of one read-only SQL query on the projections' tables.",
+        _CLOCKS,
+        texts("columns", "the result's column names, in order"),
+        document("rows", "the rows, each a list of values in the columns' order", _rows_schema),
+    ),
+    "sql --tables": Shape(
+        "sql_tables",
+        "The tables 'tracker sql' shows, and their columns.",
+        integer("interface", "the version of the tables (see the CHANGELOG)"),
+        nested("tables", SQL_TABLE, "each table"),
     ),
     "error": Shape(
         "error",

@@ -7,10 +7,10 @@ of a command depends only on the log and the arguments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from tracker.cli.common import table
+from tracker.cli.common import table_lines
 
 if TYPE_CHECKING:
     from tracker.events.models import AnyEvent
@@ -50,7 +50,12 @@ def notes(entry: Entry) -> str:
 
 def timeline_table(entries: Iterable[Entry]) -> str:
     """The entries as an OCCURRED / TYPE / ID / WHAT table."""
-    rows = [
+    return "\n".join(timeline_lines(entries))
+
+
+def timeline_lines(entries: Iterable[Entry], *, sample: int | None = None) -> Iterator[str]:
+    """The lines of :func:`timeline_table`, streamed (columns sized on ``sample`` rows)."""
+    rows = (
         (
             e.occurred.text if e.occurred is not None else "",
             e.type,
@@ -58,8 +63,9 @@ def timeline_table(entries: Iterable[Entry]) -> str:
             describe(e.event) + notes(e),
         )
         for e in entries
-    ]
-    return table(rows, ("OCCURRED", "TYPE", "ID", "WHAT"), widths=(0, 0, 0, 90))
+    )
+    return table_lines(rows, ("OCCURRED", "TYPE", "ID", "WHAT"), widths=(0, 0, 0, 90),
+                       sample=sample)
 
 
 def open_start_note(dates: Iterable[object]) -> str | None:
@@ -77,4 +83,4 @@ def open_start_note(dates: Iterable[object]) -> str | None:
     )
 
 
-__all__ = ["describe", "notes", "number", "open_start_note", "timeline_table"]
+__all__ = ["describe", "notes", "number", "open_start_note", "timeline_lines", "timeline_table"]

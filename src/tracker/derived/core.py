@@ -1,8 +1,9 @@
 """The one way in: :class:`Derived`, the derived state of one open log.
 
-The facade asks it for the index (caught up, and checked, before every write), for checkpoints
-(loaded only when they may be believed), for seek positions, and tells it when it has verified
-the whole log or appended to it. What it believes, and when:
+The facade asks it for the index (caught up, and checked, before every write), for the read
+model (the projections on disk, which replays read: :mod:`tracker.derived.readmodel`), for seek
+positions, and tells it when it has verified the whole log or appended to it. What it
+believes, and when:
 
 - **The index is the last point this user verified.** Catching it up walks every record
   appended since, checking each one (:class:`~tracker.store.chain.Chain`: canonical bytes,
@@ -18,13 +19,14 @@ the whole log or appended to it. What it believes, and when:
   catching the index up after others appended notes the new identity (no longer ``whole``).
 - **What that buys.** A file that changed without growing since this user last saw it was
   edited in place (or replaced): the next write, and the next index lookup, verify it whole,
-  so even an edit that keeps every length is found. A checkpoint is used only while the file
-  is exactly what was verified whole, so an edit anywhere before the checkpoint's record makes
-  the next replay fold from the first record, which finds it. What no cheap check finds: an
+  so even an edit that keeps every length is found; the read model of such a file is thrown
+  away, and its rebuild walks the log from the first record, which finds the edit. A record
+  the read model reads back must still have the hash noted when its chain was walked (else
+  the read refuses, naming the record). What no cheap check finds: an
   edit that keeps every length, inside what this user verified, made together with appends
   since this user last looked; ``verify`` finds it, and ``verify --head`` proves a published
   head.
-- **Anchors.** Index, seek samples and checkpoints each note a record (its end offset and
+- **Anchors.** Index, seek samples and the read model each note a record (its end offset and
   hash); they are used only while the log still holds that record there.
 """
 
@@ -49,11 +51,8 @@ from tracker.store.memory import MemoryStore
 from tracker.store.records import ZERO_HASH
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from tracker.derived.checkpoint import Mark
+    from tracker.derived.readmodel import ReadModel
     from tracker.derived.seek import SeekIndex
-    from tracker.projections.state import State
 
 _LEGACY = (".index", ".seek", ".checkpoint")
 """What earlier versions kept beside a log (with ``LOG.*.tmp`` temporary files)."""
@@ -73,15 +72,6 @@ class Derived:
         notes: things worth telling the user once (the command line prints them).
     """
 
-    _REWIND_FROM = 0.6
-    """Rewind a checkpoint when the cutoff keeps at least this share of its bytes.
-
-    Loading a checkpoint costs about two fifths of folding the same records again, and taking
-    a record back about half of folding it (measured on the 1M benchmark log: 8.4 s to load,
-    11.7 us per record taken back, 21.9 us per record folded), so from here on rewinding
-    beats folding the prefix.
-    """
-
     def __init__(self, store: Store) -> None:
         """Bind to ``store``; nothing is read until first use (but a note on old files)."""
         self.store = store
@@ -91,14 +81,17 @@ class Derived:
         self.index = Index(keep=self.file is not None)
         self._index_loaded = False
         self._seek: SeekIndex | None = None
+        self._readmodel: ReadModel | None = None
         self._holder = [self.index]  # the finalizer saves whichever index is current
         self._finalizer = weakref.finalize(self, _save_index, store, self._holder)
         if self.file is not None:
             self._note_legacy(self.file.path)
 
     def close(self) -> None:
-        """Save the index (under the log's lock)."""
+        """Save the index (under the log's lock) and close the read model's connection."""
         self._finalizer()
+        if self._readmodel is not None:
+            self._readmodel.close()
 
     # --- where it lives ----------------------------------------------------------------------
 
@@ -147,6 +140,9 @@ class Derived:
         before = self._bound[0] if self._bound is not None else None
         self.reset_index(discard=True)
         self._seek = None
+        if self._readmodel is not None:
+            self._readmodel.close()
+            self._readmodel = None
         self._bound = None
         for folder in {before, folder_of(self.store)[0]} - {None}:
             assert folder is not None
@@ -408,104 +404,41 @@ class Derived:
             self._seek = None
         return self.file.position_of(seq)
 
-    # --- checkpoints -------------------------------------------------------------------------
+    # --- the read model ----------------------------------------------------------------------
 
-    def from_checkpoint(
-        self, as_of: datetime | None, known_at: datetime | None, cutoff: str | None
-    ) -> tuple[State, dict[str, int], Mark | None] | None:
-        """The checkpoint's state brought to the clocks, when it may be believed and pays.
+    def readmodel(self) -> ReadModel | None:
+        """The read model of this log (:mod:`tracker.derived.readmodel`), opened and checked.
 
-        Returns the state, the event ids it saw, and the mark to fold on from (None when the
-        state is complete: a rewind to ``known_at``). The checkpoint holds the replay with no
-        ``as_of``; one is applied after (:meth:`State.place_at`), which costs less than folding
-        the log again even when nothing had happened by then. A checkpoint is believed only
-        while the log file is untouched since this user last verified it whole, or once the
-        bytes before its record are read again and still have the digest it noted.
+        None for a log kept in memory, an empty log, or one with no private folder to be had:
+        those are folded in memory. The caller catches it up (the facade streams the records
+        appended since, checked against the chain). A file changed in place since this user
+        last saw it (an edit that keeps its size) has its read model thrown away: the rebuild
+        walks the whole log and finds the edit.
         """
-        from tracker.derived import checkpoint
+        if self._readmodel is None:
+            from tracker.derived.readmodel import ReadModel
+            from tracker.derived.readmodel.source import StoreSource
 
-        folder, scope = self._bind()
-        if self.file is None or folder is None:
-            return None
-        path = folder / "checkpoint"
-        peeked = checkpoint.peek(path)
-        if peeked is None:
-            return None
-        forward = cutoff is None or peeked.recorded <= cutoff
-        if not forward and not self._rewind_pays(peeked, cutoff):
-            return None
-        whole = self.whole()
-        if not whole and not self._prefix_holds(peeked):  # (before any unpickling)
-            return None
-        loaded = checkpoint.load(path, scope, self.holds)
-        if loaded is None:
-            return None
-        state, ids, mark = loaded
-        if not whole and mark.prefix != peeked.prefix and not self._prefix_holds(mark):
-            return None
-        # Another process may have saved a newer (or older) checkpoint since the peek: go by
-        # the one loaded. Taking back what follows a cutoff is right from any mark after it.
-        forward = cutoff is None or mark.recorded <= cutoff
-        if forward:
-            state.known_at = known_at
-            if as_of is not None:
-                state.place_at(as_of)
-            return state, ids, mark
-        assert known_at is not None and cutoff is not None
-        head = state.rewind(known_at, cutoff)
-        state.head_hash = self._hash_of(head)
-        if as_of is not None:
-            state.place_at(as_of)
-        return state, ids, None
+            folder, scope = self._bind()
+            if folder is None:
+                return None
+            source = StoreSource(self.store)
+            anchored = self.holds if self.file is not None else source.anchored
+            self._readmodel = ReadModel(folder, scope, source.lines_at, anchored)
+        if self.touched_in_place():
+            self._readmodel.discard()
+        return self._readmodel
 
-    def _prefix_holds(self, mark: Mark) -> bool:
-        """Whether the bytes before ``mark`` still have the digest the checkpoint noted."""
-        from tracker.derived.checkpoint import prefix_digest
-        from tracker.store.file import open_regular
-
-        assert self.file is not None
-        try:
-            fd = open_regular(os.fspath(self.file.real_path), os.O_RDONLY)
-        except (OSError, TrackerError):
-            return False
-        try:
-            return prefix_digest(lambda at, n: os.pread(fd, n, at), mark.prefix)
-        except OSError:
-            return False
-        finally:
-            os.close(fd)
-
-    def save_checkpoint(self, state: State, ids: dict[str, int], mark: Mark) -> None:
-        """Save the state of a replay with no bounds, as standing at ``mark``."""
-        from tracker.derived import checkpoint
-
-        folder, scope = self._bind()
-        if folder is not None:
-            checkpoint.save(folder / "checkpoint", scope, state, ids, mark)
-
-    def _rewind_pays(self, mark: Mark, cutoff: str | None) -> bool:
-        """Whether a replay to ``cutoff`` (before ``mark``) is cheaper rewinding the checkpoint."""
-        if cutoff is None or cutoff >= mark.recorded or self.file is None:
-            return False
-        seek = self.seek
-        if not seek.ready():
-            return False
-        if seek.end < mark.position:
-            seek.refresh()  # (reads only the bytes the samples do not cover yet)
-        end = seek.known_at_end(cutoff)
-        kept = mark.position if end is None else min(end, mark.position)
-        return kept >= self._REWIND_FROM * mark.position
-
-    def _hash_of(self, seq: int) -> str | None:
-        """The hash of record ``seq`` of a file log (None for 0)."""
-        if seq == 0:
-            return None
-        assert self.file is not None
-        record = self.file.record_before(int(self.position_of(seq) or 0))
-        if record is None or record.seq != seq:
-            msg = f"record {seq} of {self.store.location} could not be read back; run 'tracker verify'"
-            raise IntegrityError(msg, seq=seq)
-        return record.hash
+    def walked(self, before: StatKey | None, position: Any, seq: int, record_hash: str, *,
+               whole: bool) -> None:
+        """Note the log file as a walk that checked its records saw it (``whole``: from the
+        first record), unless it changed during the walk (see :meth:`note_whole`)."""
+        if before is None:
+            return
+        if whole:
+            self.note_whole(before, position, seq, record_hash)
+        else:
+            self._note_seen(before, position, seq, record_hash)
 
 
 def folder_of(store: Store) -> tuple[Path | None, str]:

@@ -16,6 +16,7 @@ alone; :meth:`tracker.State.disputes` lists them with their reasons beside the v
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, get_args
 
@@ -171,6 +172,17 @@ class FixRow(Row):
     """For a correction: the replacement's summary."""
 
 
+def assemble(
+    claims: Iterable[tuple[tuple[int, int, int], TestedClaim]], fixes: Iterable[FixRow]
+) -> Disputes:
+    """The disputes of tested claims (each with the occurred order of the event it tests) and
+    fix rows (in log order): claims in occurred order (ties: the event's id), verdicts in the
+    occurred order of the verifications (ties: the claim)."""
+    ordered = [c for _k, c in sorted(claims, key=lambda kc: (kc[0], kc[1].event))]
+    verdicts = sorted((v for c in ordered for v in c.verdicts), key=lambda v: (v.sort_key, v.claim))
+    return Disputes(rows(ordered, TestedClaim), rows(verdicts, VerdictRow), rows(fixes, FixRow))
+
+
 def fix_row(fix: FixEntry) -> FixRow:
     """Describe one fix."""
     ev = fix.fix
@@ -261,9 +273,13 @@ class Verifications:
         """The ids of every tested event (unordered)."""
         return list(self._by_target)
 
+    def of(self, event_id: str) -> list[Entry]:
+        """The verifications of one event, in occurred order."""
+        return sorted(self._by_target.get(event_id, {}).values(), key=lambda e: e.sort_key)
+
     def verdicts_on(self, event_id: str) -> Rows[VerdictRow]:
         """The verdicts on one event, in occurred order of the verifications."""
-        found = sorted(self._by_target.get(event_id, {}).values(), key=lambda e: e.sort_key)
+        found = self.of(event_id)
         out = []
         for e in found:
             ev: Verification = e.event  # type: ignore[assignment]
@@ -298,6 +314,7 @@ __all__ = [
     "TestedClaim",
     "VerdictRow",
     "Verifications",
+    "assemble",
     "fix_row",
     "is_disputed",
     "status_of",

@@ -24,7 +24,7 @@ a replay at those clocks builds, which is how a checkpoint serves replays at any
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
@@ -182,30 +182,23 @@ class Replayer:
                 self.placement[fix.target] = "retracted"
             self.last_seq = max(self.last_seq, fix.seq)
 
-    def rewind(self, cutoff: str, until_seq: int | None = None) -> int:
+    def rewind(self, cutoff: str) -> int:
         """Undo every record recorded after ``cutoff`` (RFC 3339), newest first.
 
         The state becomes the one a replay of the records recorded by ``cutoff`` builds: each
         fix is taken back (a retracted or corrected event gets its earlier version back) and
         each event recorded later is taken out. A replay of a late ``known_at`` can so start
-        from the checkpoint of the whole log instead of folding most of it again. With
-        ``until_seq``, the records after that one are undone too (a replay to a record
-        number: the rest of its batch shares its recorded time).
+        from the checkpoint of the whole log instead of folding most of it again.
 
         Returns the sequence number of the last record kept (0: none).
         """
-        last = until_seq if until_seq is not None else 1 << 62
-
-        def undone(seq: int, recorded: str) -> bool:
-            return recorded > cutoff or seq > last
-
         undo: list[tuple[int, int, str | FixEntry]] = []  # (-seq, 0 fix / 1 event, what)
         for fix in reversed(self.fixes):
-            if not undone(fix.seq, fix.recorded):
+            if fix.recorded <= cutoff:
                 break
             undo.append((-fix.seq, 0, fix))
         for event_id, entry in reversed(self.entries.items()):
-            if undone(entry.seq, entry.recorded):
+            if entry.recorded > cutoff:
                 undo.append((-entry.seq, 1, event_id))
             elif self._in_seq_order:
                 break  # every entry before it was recorded earlier still
@@ -215,7 +208,7 @@ class Replayer:
             neg_seq, _kind, what = heapq.heappop(undo)
             first_undone = -neg_seq
             if isinstance(what, FixEntry):
-                self._unfix(what, undo, undone)
+                self._unfix(what, undo, cutoff)
                 continue
             entry = self.entries[what]
             self._unplace(entry)
@@ -247,12 +240,7 @@ class Replayer:
             if where == "uncertain":
                 uncertain[event_id] = entry
 
-    def _unfix(
-        self,
-        fix: FixEntry,
-        undo: list[tuple[int, int, str | FixEntry]],
-        undone: Callable[[int, str], bool],
-    ) -> None:
+    def _unfix(self, fix: FixEntry, undo: list[tuple[int, int, str | FixEntry]], cutoff: str) -> None:
         """Take back the last fix folded (see :meth:`rewind`)."""
         assert self.fixes[-1] is fix
         self.fixes.pop()
@@ -265,7 +253,7 @@ class Replayer:
             return  # it changed nothing: its target was already gone
         if isinstance(fix.fix, Retraction):
             del self.retracted[fix.target]
-            if undone(before.seq, before.recorded):  # back, to be taken out in its turn
+            if before.recorded > cutoff:  # back, to be taken out in its turn
                 heapq.heappush(undo, (-before.seq, 1, fix.target))
             else:  # back for good, but at the end of the entries, out of their order
                 self._in_seq_order = False

@@ -356,7 +356,12 @@ class Stances:
 
 def merge_changes(histories: Iterable[StanceHistory]) -> Rows[StanceChange]:
     """Every change of the histories in occurred order (ties: topic, holder)."""
-    out = [c for h in histories for c in h.changes]
+    return ordered_changes(c for h in histories for c in h.changes)
+
+
+def ordered_changes(changes: Iterable[StanceChange]) -> Rows[StanceChange]:
+    """Changes in occurred order (ties: topic, holder), as every list of changes is given."""
+    out = list(changes)
     out.sort(key=lambda c: (c.sort_key, c.topic, c.holder))
     return rows(out, StanceChange)
 
@@ -370,5 +375,6 @@ __all__ = [
     "Stances",
     "classify",
     "merge_changes",
+    "ordered_changes",
     "stance_key",
 ]

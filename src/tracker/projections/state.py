@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,10 +13,9 @@ from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
 from tracker.projections.disputes import (
     Disputes,
-    FixRow,
     TestedClaim,
-    VerdictRow,
     Verifications,
+    assemble,
     fix_row,
 )
 from tracker.projections.figures import Figures, FigureTable
@@ -55,14 +54,6 @@ class State:
     :meth:`advance` to move ``known_at`` forward without replaying from zero.
     """
 
-    known_seq: int | None = None
-    """When known_at was given as a record number (``@28``, a head): that record (a class
-    default too, for states saved before it existed)."""
-
-    about: str | None = None
-    """For a replay of one actor's records (``log.replay_actor``): that actor. Such a state
-    answers fully about it only; it does not refuse a metric it has not seen."""
-
     def __init__(self, *, as_of: datetime | None = None, known_at: datetime | None = None) -> None:
         """Start an empty state for the given clocks (None: unbounded)."""
         self.as_of = as_of
@@ -87,6 +78,7 @@ class State:
         self.head_seq = 0
         self.head_hash: str | None = None
         self.known_seq: int | None = None
+        """When known_at was given as a record number (``@28``, a head): that record."""
         self._check_ids = True
         """Whether ids given by a user are checked (a read model's slice was checked already)."""
 
@@ -98,10 +90,18 @@ class State:
         *,
         as_of: datetime | None = None,
         known_at: datetime | None = None,
+        only: Iterable[str] | None = None,
     ) -> State:
         """A state holding only the given entries and fixes: a read model's slice for one
-        question (see :meth:`Replayer.restore`); ids given to it are not checked again."""
+        question (see :meth:`Replayer.restore`); ids given to it are not checked again.
+
+        ``only`` names the projections (keys of :attr:`projections`) that are fed the entries
+        (None: all): a question that reads one projection need not fill the others.
+        """
         state = cls(as_of=as_of, known_at=known_at)
+        if only is not None:
+            fed = [state.projections[name] for name in only]
+            state._replayer.projections = fed
         state._replayer.restore(entries, fixes)
         state._check_ids = False
         return state
@@ -117,15 +117,14 @@ class State:
         if record_hash is not None:
             self.head_hash = record_hash
 
-    def rewind(self, known_at: datetime, cutoff: str, *, until_seq: int | None = None) -> int:
-        """Take back every record recorded after ``cutoff`` (``known_at`` as RFC 3339), and
-        with ``until_seq`` every record after that one.
+    def rewind(self, known_at: datetime, cutoff: str) -> int:
+        """Take back every record recorded after ``cutoff`` (``known_at`` as RFC 3339).
 
         Returns the sequence number of the last record kept; the caller sets
         :attr:`head_hash` to that record's hash.
         """
         self.known_at = known_at
-        self.head_seq = self._replayer.rewind(cutoff, until_seq)
+        self.head_seq = self._replayer.rewind(cutoff)
         self.head_hash = None
         return self.head_seq
 
@@ -177,9 +176,17 @@ class State:
         """Every correction, retraction and supersession known, in log order."""
         return list(self._replayer.fixes)
 
+    def fix(self, fix_id: str) -> FixEntry | None:
+        """The correction, retraction or supersession with this id, if the log has one."""
+        return next((f for f in self._replayer.fixes if f.fix.id == fix_id), None)
+
     def retracted(self) -> dict[str, FixEntry]:
         """Retracted event ids, each with its retraction."""
         return dict(self._replayer.retracted)
+
+    def verifications_of(self, event_id: str) -> TimelineView:
+        """The verifications of one event that count at as_of, in occurred order."""
+        return TimelineView(tuple(self._verifications.of(event_id)))
 
     def history(self, event_id: str) -> list[HistoryItem]:
         """How the record of an event changed: when it was recorded, then each fix."""
@@ -275,7 +282,7 @@ class State:
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
         self._check_actors(subject, reporter)
-        if metric is not None and self.about is None and self._check_ids:
+        if metric is not None and self._check_ids:
             self._check_metric(metric)
         return self._figures.table(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
@@ -310,38 +317,28 @@ class State:
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason."""
-        claims = []
+        return assemble(self._tested_claims(), (fix_row(f) for f in self._replayer.fixes))
+
+    def _tested_claims(self) -> Iterator[tuple[tuple[int, int, int], TestedClaim]]:
+        """Each tested event as a claim, with the occurred order of the event."""
         for target in self._verifications.targets():
             status, verdicts = self._verifications.status_of(target)
             entry = self._replayer.entries.get(target)
             fixes = self._replayer.fixes_by_target.get(target)
             if entry is None and fixes:
                 entry = fixes[-1].before  # retracted: describe it as it was
-            claims.append(
-                (
-                    entry.sort_key if entry is not None else (0, 0, 0),
-                    TestedClaim(
-                        target,
-                        entry.type if entry is not None else None,
-                        describe(entry.event) if entry is not None else None,
-                        entry.occurred if entry is not None else None,
-                        self._replayer.placement.get(target),
-                        status,
-                        verdicts,
-                    ),
-                )
+            yield (
+                entry.sort_key if entry is not None else (0, 0, 0),
+                TestedClaim(
+                    target,
+                    entry.type if entry is not None else None,
+                    describe(entry.event) if entry is not None else None,
+                    entry.occurred if entry is not None else None,
+                    self._replayer.placement.get(target),
+                    status,
+                    verdicts,
+                ),
             )
-        claims.sort(key=lambda kc: (kc[0], kc[1].event))
-        ordered = [c for _k, c in claims]
-        verdict_rows = sorted(
-            (v for c in ordered for v in c.verdicts),
-            key=lambda v: (v.sort_key, v.claim),
-        )
-        return Disputes(
-            rows(ordered, TestedClaim),
-            rows(verdict_rows, VerdictRow),
-            rows((fix_row(f) for f in self._replayer.fixes), FixRow),
-        )
 
     # --- the per-actor view -------------------------------------------------------------------
 

@@ -484,6 +484,27 @@ class PostgresStore(Store):
                 raise _refused(self.location, "read", exc) from None
         return None if row is None else bytes(row[0])
 
+    def lines_at(self, positions: Sequence[Position]) -> list[bytes]:
+        """The stored bytes of the records just after ``positions`` (a position is the sequence
+        number before a record), in order, in one query (a read model reads records back so)."""
+        seqs = [int(p or 0) + 1 for p in positions]
+        with self._connection() as conn:
+            try:
+                found = dict(
+                    conn.execute(
+                        "SELECT seq, line FROM tracker_records WHERE log = %s AND seq = ANY(%s)",
+                        (self.log_name, seqs),
+                    ).fetchall()
+                )
+                conn.rollback()
+            except psycopg.Error as exc:
+                raise _refused(self.location, "read", exc) from None
+        try:
+            return [bytes(found[seq]) for seq in seqs]
+        except KeyError as exc:
+            msg = f"record {exc.args[0]} is not in {self.location}; run 'tracker verify'"
+            raise IntegrityError(msg, seq=int(exc.args[0])) from None
+
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
         """Stream records after sequence number ``start``, each with its sequence number."""
         for line, seq in self._read_range(int(start or 0), _MAX_SEQ):

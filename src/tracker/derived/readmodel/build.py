@@ -18,10 +18,9 @@ projections would look at.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from tracker.errors import IntegrityError
 from tracker.events.models import (
     ActorRegistered,
     AnyEvent,
@@ -33,6 +32,7 @@ from tracker.events.models import (
 )
 from tracker.projections.fold import Entry
 from tracker.projections.timeline import actors_of, ids_named, topics_of
+from tracker.store.chain import duplicate_id
 
 from .schema import MIN_KEY, SEP
 
@@ -47,24 +47,24 @@ _FIX_TYPES = (Correction, Retraction, Supersession)
 
 
 def keys_of(entry: Entry) -> list[str]:
-    """The keys a version is found by (see :mod:`tracker.derived.readmodel.schema`)."""
+    """The keys a version is found by (see :mod:`tracker.derived.readmodel.schema`): the ids
+    it names, as the projections work them out (:func:`~tracker.projections.timeline.ids_named`,
+    what ``actors_of`` and ``topics_of`` give)."""
     event = entry.event
-    keys = [f"y:{event.type}"]
-    named = "a" if event.KIND == "world" else "R"  # a registration names the actors it relates to
-    keys += [f"{named}:{actor}" for actor in actors_of(entry)]
-    keys += [f"t:{topic}" for topic in topics_of(entry)]
-    keys += [f"g:{tag}" for tag in dict.fromkeys(event.tags)]
     if event.KIND == "world":
-        keys += [f"r:{ref}" for ref in ids_named(event, "event")]
-    else:
-        keys += [f"r:{ref}" for _field, ns, ref in event.references() if ns == "event"]
-    if isinstance(event, Figure):
-        keys.append(f"m:{event.metric}")
+        keys = ["a:" + actor for actor in ids_named(event, "actor")]
+        keys += ["t:" + topic for topic in ids_named(event, "topic")]
+        keys += ["r:" + ref for ref in ids_named(event, "event")]
+        if type(event) is Figure:
+            keys.append("m:" + event.metric)
+        return keys
+    keys = ["R:" + actor for actor in actors_of(entry)]  # the actors a registration relates to
+    keys += ["t:" + topic for topic in topics_of(entry)]
     if isinstance(event, ActorRegistered):
-        keys.append(f"A:{event.actor}")
+        keys.append("A:" + event.actor)
     elif isinstance(event, TopicRegistered):
-        keys.append(f"T:{event.topic}")
-    return list(dict.fromkeys(keys))
+        keys.append("T:" + event.topic)
+    return keys
 
 
 def placement_columns(event: AnyEvent) -> tuple[int, int, int, int]:
@@ -87,22 +87,25 @@ def placement_columns(event: AnyEvent) -> tuple[int, int, int, int]:
 class Builder:
     """Writes records into an open read-model database; see the module docstring."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        """Continue from what ``db`` holds."""
+    def __init__(
+        self, db: sqlite3.Connection, reread: Callable[[Sequence[Any]], Entry]
+    ) -> None:
+        """Continue from what ``db`` holds; ``reread`` reads a version's entry back (its event
+        from the log), for the keys of a version written in an earlier chunk."""
         self.db = db
+        self._reread = reread
         row = db.execute("SELECT coalesce(max(vid), 0) FROM versions").fetchone()
         self._next_vid: int = row[0] + 1
         self._versions: dict[int, list[Any]] = {}
         """Rows to insert, by vid (mutable: a fix in the same chunk may end one)."""
+        self._ids: dict[str, int] = {}
+        """Every id (events' and fixes') this chunk's records gave, with its record."""
         self._open: dict[str, int | None] = {}
         """Event id -> its current version's vid, for what this chunk touched (None: gone)."""
         self._ended: list[tuple[int, str, int]] = []
         """(rec_to, ended_by, vid) of versions already in the database."""
         self._keys: dict[int, list[str]] = {}
         """Keys of the queued versions, by vid."""
-        self._copies: list[tuple[int, int]] = []
-        """(new vid, old vid): a superseded version in the database whose keys the new one
-        shares."""
         self._fixes: list[tuple[Any, ...]] = []
         self._stamps: dict[str, tuple[int, bytes]] = {}
         self.last: tuple[int, str, int, str] | None = None
@@ -128,11 +131,13 @@ class Builder:
         """Fold one record."""
         digest = bytes.fromhex(record_hash)
         self._stamps[recorded] = (seq, digest)
+        event_id: str = event.id  # type: ignore[assignment]
+        first = self._ids.setdefault(event_id, seq)  # (flush checks the earlier chunks' ids)
+        if first != seq:
+            raise duplicate_id(event_id, first, seq)
         if type(event) in _FIX_TYPES:
             self._fix(seq, recorded, event, digest, start)  # type: ignore[arg-type]
             return
-        if event.id in self._open:  # (flush checks the ids of earlier chunks)
-            _reused(seq, event.id)
         self._add(Entry(event, seq, recorded), seq, start, seq, digest)
 
     def _add(self, entry: Entry, rec_from: int, src: int, src_seq: int, src_hash: bytes) -> int:
@@ -212,16 +217,13 @@ class Builder:
         self._versions[vid] = row
         self._open[target] = vid
         queued = self._keys.get(before[0])
-        if queued is not None:
-            self._keys[vid] = queued
-        else:
-            self._copies.append((vid, before[0]))
+        self._keys[vid] = queued if queued is not None else keys_of(self._reread(before))
 
     def flush(self) -> None:
         """Write what is queued (the caller commits).
 
         Raises:
-            IntegrityError: a record reuses the id of an earlier record's event.
+            IntegrityError: a record reuses an id an earlier record gave.
         """
         db = self.db
         self._check_new_ids()
@@ -235,11 +237,6 @@ class Builder:
         keys = sorted((key, vid) for vid, found in self._keys.items() for key in found)
         if keys:
             db.executemany("INSERT INTO version_keys VALUES (?, ?)", keys)
-        if self._copies:
-            db.executemany(
-                "INSERT INTO version_keys SELECT key, ? FROM version_keys WHERE vid = ?",
-                self._copies,
-            )
         if self._fixes:
             db.executemany("INSERT INTO fix_records VALUES (?,?,?,?,?,?,?,?)", self._fixes)
         if self._stamps:
@@ -249,31 +246,24 @@ class Builder:
             )
         self._versions = {}
         self._open = {}
+        self._ids = {}
         self._ended = []
         self._keys = {}
-        self._copies = []
         self._fixes = []
         self._stamps = {}
 
     def _check_new_ids(self) -> None:
-        """Refuse an event whose id an earlier chunk's record used (one id, one record)."""
-        new = [(row[1], row[3]) for row in self._versions.values() if row[3] == row[6]]
+        """Refuse an id an earlier chunk's record used already (one id, one record)."""
+        new = list(self._ids.items())
         for i in range(0, len(new), 500):
             part = dict(new[i : i + 500])
             marks = ",".join("?" * len(part))
-            found = self.db.execute(
-                f"SELECT id FROM versions WHERE id IN ({marks}) LIMIT 1", list(part)
-            ).fetchone()
-            if found is not None:
-                _reused(part[found[0]], found[0])
-
-
-def _reused(seq: int, event_id: str) -> None:
-    msg = (
-        f"record {seq} reuses the event id '{event_id}' of an earlier record; run "
-        "'tracker verify'"
-    )
-    raise IntegrityError(msg, seq=seq)
+            for table in ("versions", "fix_records"):
+                found = self.db.execute(
+                    f"SELECT id, seq FROM {table} WHERE id IN ({marks}) LIMIT 1", list(part)
+                ).fetchone()
+                if found is not None:
+                    raise duplicate_id(found[0], found[1], part[found[0]])
 
 
 __all__ = ["CHUNK", "Builder", "RecordIn", "keys_of", "placement_columns"]

@@ -51,9 +51,9 @@ _KIND = "readmodel"
 
 LinesAt = Callable[[Sequence[int]], Sequence[bytes]]
 """Reads the records that start at the given positions of the log (one line each, in order)."""
-Stream = Callable[[int | None, str], Iterable[RecordIn]]
-"""Streams the records after a position (None: from the first), checking them against the
-chain from the given hash (the record before's)."""
+Stream = Callable[["Mark"], Iterable[RecordIn]]
+"""Streams the records after what a read model covers (a mark of sequence number 0: from the
+first record), checking them against the chain from the mark's record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +151,7 @@ class ReadModel:
                 self.path = None  # no private file can be had: keep it in memory
             else:
                 os.close(fd)
+                self._side_files_own()
         try:
             db = connect(self.path)
             if self._believed(db):
@@ -159,6 +160,19 @@ class ReadModel:
         except sqlite3.DatabaseError:  # not a database, or a damaged one: build it again
             pass
         return self._fresh()
+
+    def _side_files_own(self) -> None:
+        """Remove anything but a regular file of this user where SQLite keeps its side files
+        (it opens them by name: a link planted there would be written through)."""
+        assert self.path is not None
+        for suffix in _SIDE:
+            side = self.path.with_name(self.path.name + suffix)
+            if os.path.lexists(side):
+                fd = files.open_own(side, os.O_RDONLY)
+                if fd is None:
+                    files.discard(side)
+                else:
+                    os.close(fd)
 
     def _fresh(self) -> sqlite3.Connection:
         """An empty database in place of whatever was there."""
@@ -226,16 +240,18 @@ class ReadModel:
     def extend(self, stream: Stream) -> int:
         """Fold in every record the log holds past what is covered; return how many.
 
-        ``stream`` is called with the position and hash the read model covers.
+        ``stream`` is called with the mark of the last record covered.
         """
         db = self.db
         folded = 0
         db.execute("BEGIN IMMEDIATE")
         try:
             mark = self.covered
-            builder = Builder(db)
-            start = mark.position if mark.seq else None
-            for count in builder.feed_all(stream(start, mark.hash or _ZERO), mark.seq):
+            from tracker.derived.readmodel.read import Reader
+
+            reader = Reader(db, self.lines_at, 0)
+            builder = Builder(db, lambda row: reader.entries([tuple(row)])[0])
+            for count in builder.feed_all(stream(mark), mark.seq):
                 if builder.last is not None:
                     seq, record_hash, end, recorded = builder.last
                     self._write_meta(db, Mark(seq, end, record_hash, recorded))
@@ -267,11 +283,22 @@ class ReadModel:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def state(self, *, as_of: datetime | None, known_at: datetime | None) -> ReadState:
-        """The projections at (``as_of``, ``known_at``), read on demand from the database."""
+    def state(
+        self, *, as_of: datetime | None, known_at: datetime | None, upto: tuple[int, str | None] | None = None
+    ) -> ReadState:
+        """The projections at (``as_of``, ``known_at``), read on demand from the database;
+        ``upto``: the record ``known_at`` was given as (see :class:`ReadState`)."""
         from tracker.derived.readmodel.state import ReadState
 
-        return ReadState(self, as_of=as_of, known_at=known_at)
+        return ReadState(self, as_of=as_of, known_at=known_at, upto=upto)
+
+    def reader(self) -> sqlite3.Connection:
+        """A connection of its own for one state (read only): the state outlives the log's
+        open handle (a command closes the log, then prints), and never sees a half-made chunk."""
+        if self.path is None:
+            return self.db
+        self.db  # noqa: B018 - opened, checked (and rebuilt if need be) first
+        return connect(self.path, readonly=True)
 
     def tables(self, state: ReadState) -> Tables:
         """A read-only connection showing ``state``'s answers as tables (:mod:`.sql`)."""
@@ -279,9 +306,6 @@ class ReadModel:
 
         db = connect(self.path, readonly=True) if self.path is not None else connect(None)
         return Tables(db, state)
-
-
-_ZERO = "0" * 64
 
 
 def _mark(meta: dict[str, object]) -> Mark | None:

@@ -72,6 +72,16 @@ class Reader:
                 found[row[VID]] = row
         return list(found.values())
 
+    def by_types(
+        self, types: Sequence[str], *, where: str = "1", args: Sequence[Any] = ()
+    ) -> list[Row]:
+        """The versions valid at K of events of these types, meeting ``where`` (on ``v``)."""
+        sql = (
+            f"SELECT {_V} FROM versions v WHERE v.type IN ({','.join('?' * len(types))}) "
+            f"AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) AND ({where})"
+        )
+        return self.db.execute(sql, (*types, self.k, self.k, *args)).fetchall()
+
     def by_ids(self, ids: Iterable[str]) -> list[Row]:
         """The versions of these event ids valid at K (whatever their placement)."""
         found: list[Row] = []
@@ -85,10 +95,18 @@ class Reader:
             found += self.db.execute(sql, (*part, self.k, self.k)).fetchall()
         return found
 
-    def withdrawn(self, keys: Iterable[str], t: int) -> list[FixRow]:
-        """The retractions recorded by K of versions found by ``keys`` that counted at ``t``
-        (the statements whose stance was withdrawn), as fix rows."""
+    def withdrawn(
+        self, keys: Iterable[str], t: int, types: Sequence[str] | None = None
+    ) -> list[FixRow]:
+        """The retractions recorded by K of versions found by ``keys`` (or of ``types``) that
+        counted at ``t`` (the statements whose stance was withdrawn), as fix rows."""
         seqs: set[int] = set()
+        if types is not None:
+            sql = (
+                f"SELECT v.rec_to FROM versions v WHERE v.type IN ({','.join('?' * len(types))}) "
+                "AND v.ended_by = 'retraction' AND v.rec_to <= ? AND v.counted_from <= ?"
+            )
+            seqs.update(s for (s,) in self.db.execute(sql, (*types, self.k, t)))
         keys = list(dict.fromkeys(keys))
         for i in range(0, len(keys), _BATCH):
             part = keys[i : i + _BATCH]
@@ -131,9 +149,10 @@ class Reader:
 
     # --- entries ---------------------------------------------------------------------------
 
-    def entries(self, rows: Iterable[Row]) -> list[Entry]:
-        """The entries the rows stand for, in the order of their first records."""
-        ordered = sorted(rows, key=lambda r: r[SEQ])
+    def entries(self, rows: Iterable[Row], *, as_given: bool = False) -> list[Entry]:
+        """The entries the rows stand for, in the order of their first records (or, with
+        ``as_given``, in the rows' order)."""
+        ordered = list(rows) if as_given else sorted(rows, key=lambda r: r[SEQ])
         events = self._events([(r[SRC], r[SRC_HASH], r[SRC_SEQ], r[SRC_SEQ] == r[SEQ], r[ID])
                                for r in ordered])
         return [

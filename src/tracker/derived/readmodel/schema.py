@@ -16,7 +16,7 @@ log and its hash), so the database stays small and the log stays the only truth.
     ``sort_b`` and ``seq`` order it on the occurred clock, as the fold does.
 ``version_keys``
     Which versions concern what: ``a:ACTOR`` (every actor a world event names), ``R:ACTOR``
-    (the registrations that relate to that actor), ``t:TOPIC``, ``y:TYPE``, ``g:TAG``, ``m:METRIC``,
+    (the registrations that relate to that actor), ``t:TOPIC``, ``m:METRIC``,
     ``r:EVENT`` (the events it points at: a verification's target, the action a closure ends),
     ``A:ACTOR`` and ``T:TOPIC`` (the registration of that actor or topic). The rows of any
     (``as_of``, ``known_at``) for a key are one indexed query.
@@ -93,6 +93,7 @@ INDEXES = """
 CREATE INDEX versions_by_id ON versions (id, rec_from);
 CREATE INDEX versions_by_time ON versions (sort_a, sort_b, seq);
 CREATE INDEX fixes_by_target ON fix_records (target, seq);
+CREATE INDEX fixes_by_id ON fix_records (id);
 """
 
 VERSION_COLUMNS = (

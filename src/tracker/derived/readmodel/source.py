@@ -16,9 +16,10 @@ from tracker.errors import IntegrityError
 from tracker.events.codec import load_event
 from tracker.store.base import Store
 from tracker.store.file import FileStore
-from tracker.store.records import check_line
+from tracker.store.records import ZERO_HASH, check_line
 
 from .build import RecordIn
+from .model import Mark
 
 
 class StoreSource:
@@ -28,15 +29,14 @@ class StoreSource:
         """Serve ``store``."""
         self.store = store
 
-    def stream(self, start: int | None, prev: str) -> Iterator[RecordIn]:
-        """The records after ``start`` (None: from the first), each checked against the chain
-        from ``prev`` (the hash of the record before ``start``)."""
+    def stream(self, mark: Mark) -> Iterator[RecordIn]:
+        """The records after ``mark`` (sequence number 0: from the first), each checked
+        against the chain from the mark's record."""
         store = self.store
-        expected, last = 0, ""
+        start = mark.position if mark.seq else None
+        expected, last, prev = mark.seq + 1, mark.recorded, mark.hash or ZERO_HASH
         position: Any = start
         for line, end in store.read_lines(start):
-            if expected == 0:
-                expected = _seq_of(line)
             record = check_line(line, expected, prev, last)
             event = load_event(record.event, seq=record.seq)
             yield record.seq, record.recorded, event, record.hash, int(position or 0), int(end)
@@ -63,6 +63,9 @@ class StoreSource:
             finally:
                 os.close(fd)
             return out
+        at_once = getattr(store, "lines_at", None)  # (PostgreSQL: one query for them all)
+        if at_once is not None:
+            return list(at_once(positions))
         return [next(iter(store.read_lines(position or None)))[0] for position in positions]
 
     def anchored(self, position: int, record_hash: str) -> bool:
@@ -77,15 +80,6 @@ class StoreSource:
         for line, end in store.read_lines(position - 1 if position else None):
             return end == position and _hash_of(line) == record_hash
         return False
-
-
-def _seq_of(line: bytes) -> int:
-    import orjson
-
-    try:
-        return int(orjson.loads(line)["seq"])
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-        return 1
 
 
 def _hash_of(line: bytes) -> str:

@@ -182,6 +182,15 @@ class Tables:
             db.set_authorizer(_authorize)
         self.made.add(name)
 
+    def make_all(self, names: Iterable[str] | None = None) -> sqlite3.Connection:
+        """Make the named tables (None: every one) now; return the (read-only) connection."""
+        for name in TABLES if names is None else names:
+            if name not in TABLES:
+                msg = f"no table '{name}': the tables are {', '.join(TABLES)}"
+                raise InvalidInputError(msg)
+            self.make(name)
+        return self.db
+
     def execute(self, query: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         """Run one read-only statement, making the tables it names first.
 
@@ -202,6 +211,50 @@ class Tables:
                 raise _refused(exc) from None
 
 
+class Answer:
+    """The rows of one query: its column names, then its rows (tuples), read as they are
+    iterated."""
+
+    def __init__(self, cursor: sqlite3.Cursor, state: State) -> None:
+        """Wrap an executed cursor; ``state`` is what its tables were made from."""
+        self._cursor = cursor
+        self.state = state
+        """The state the tables hold (its clocks: ``as_of``, ``known_at``, ``head_seq``)."""
+        self.columns: list[str] = [d[0] for d in cursor.description or ()]
+        """The names of the result's columns, in order."""
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        while rows := self._cursor.fetchmany(1000):
+            yield from rows
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per row (a column named twice keeps its last value)."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self]
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (needs ``tracker[pandas]``).
+
+        Raises:
+            ModuleNotFoundError: pandas is not installed (``pip install 'tracker[pandas]'``).
+        """
+        from tracker.projections.frames import _require
+
+        pd = _require("pandas", "to_pandas")
+        return pd.DataFrame.from_records(list(self), columns=self.columns)
+
+
+def tables_of(state: State) -> Tables:
+    """The tables of a state: on its read model's database (read only), or for a state folded
+    in memory, on a private in-memory database (the projection tables only)."""
+    from tracker.derived.readmodel.state import ReadState
+
+    if isinstance(state, ReadState):
+        return state.model.tables(state)
+    from tracker.derived.readmodel.model import connect
+
+    return Tables(connect(None), state)
+
+
 def _refused(exc: Exception) -> InvalidInputError:
     text = str(exc)
     if "authoriz" in text:
@@ -215,4 +268,4 @@ def _refused(exc: Exception) -> InvalidInputError:
     return InvalidInputError(f"SQL: {text}")
 
 
-__all__ = ["INTERFACE_VERSION", "TABLES", "Tables", "columns"]
+__all__ = ["INTERFACE_VERSION", "TABLES", "Answer", "Tables", "columns", "tables_of"]

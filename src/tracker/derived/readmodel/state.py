@@ -32,33 +32,46 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from tracker.events.dates import format_instant
 from tracker.events.models import EVENT_TYPES, WORLD_EVENTS
 from tracker.projections.actors import ActorView
-from tracker.projections.disputes import Disputes, Verifications
-from tracker.projections.figures import Figures, FigureTable
+from tracker.projections.disputes import (
+    Disputes,
+    FixRow,
+    TestedClaim,
+    Verifications,
+    assemble,
+    fix_row,
+)
+from tracker.projections.figures import FigureSeries, FigureTable
 from tracker.projections.fold import Entry, FixEntry
-from tracker.projections.posture import Posture, Postures
+from tracker.projections.posture import Posture, PostureRow, Postures, PostureStep
 from tracker.projections.registry import Registry
-from tracker.projections.results import Rows
-from tracker.projections.stances import StanceChange, StanceHistory, Stances, StanceStep
+from tracker.projections.results import Rows, rows
+from tracker.projections.stances import (
+    StanceChange,
+    StanceHistory,
+    StanceStep,
+    ordered_changes,
+)
 from tracker.projections.state import HistoryItem, State
 from tracker.projections.timeline import Timeline, TimelineView
 
-from .read import ID, MAX_T, VERSION_SELECT, Reader, Row
-from .stream import CHUNK, StreamedTimeline
+from .read import ID, MAX_T, VERSION_SELECT, VID, Reader, Row
+from .schema import FIX_COLUMNS
+from .stream import CHUNK, StreamedTimeline  # (CHUNK: rows read at a time; tests make it small)
 
 if TYPE_CHECKING:
     from .model import ReadModel
 
-def types_of(projection: type) -> list[str]:
-    """The ``y:`` keys of every event type a projection takes (its ``TAKES``)."""
+def types_of(projection: type) -> tuple[str, ...]:
+    """Every event type a projection takes (its ``TAKES``), by name."""
     takes = getattr(projection, "TAKES", None)
-    return [f"y:{name}" for name, cls in EVENT_TYPES.items() if takes is None or issubclass(cls, takes)]
+    return tuple(
+        name for name, cls in EVENT_TYPES.items() if takes is None or issubclass(cls, takes)
+    )
 
 
-_WORLD = [f"y:{name}" for name, cls in EVENT_TYPES.items() if cls in WORLD_EVENTS]
+_WORLD = tuple(name for name, cls in EVENT_TYPES.items() if cls in WORLD_EVENTS)
 _REGISTRY = types_of(Registry)
 _TIMELINE = types_of(Timeline)
-_STANCES = types_of(Stances)
-_FIGURES = types_of(Figures)
 _POSTURE = types_of(Postures)
 _VERIFICATIONS = types_of(Verifications)
 _MANY = 2000
@@ -82,15 +95,25 @@ class ReadState(State):
     """
 
     def __init__(
-        self, model: ReadModel, *, as_of: datetime | None = None, known_at: datetime | None = None
+        self,
+        model: ReadModel,
+        *,
+        as_of: datetime | None = None,
+        known_at: datetime | None = None,
+        upto: tuple[int, str | None] | None = None,
     ) -> None:
-        """Read ``model`` at the given clocks (None: unbounded)."""
+        """Read ``model`` at the given clocks (None: unbounded); ``upto``: the record (seq,
+        hash) ``known_at`` was given as, when it was (``@28``, a head), whose recorded time
+        ``known_at`` is: the state holds records up to it, not the rest of its batch."""
         self.as_of = as_of
         self.known_at = known_at
-        self._model = model
-        db = model.db
+        self.model = model
+        """The read model it reads."""
+        db = model.reader()
         mark = model.covered
-        if known_at is None:
+        if upto is not None:
+            k, head = upto
+        elif known_at is None:
             k, head = mark.seq, mark.hash or None
         else:
             found = db.execute(
@@ -100,10 +123,12 @@ class ReadState(State):
             k, head = (found[0], found[1].hex()) if found else (0, None)
         self.head_seq = k
         self.head_hash = head
-        self.known_seq: int | None = None
+        self.known_seq: int | None = upto[0] if upto is not None else None
         self._t = MAX_T if as_of is None else micros(as_of)
         self._reader = Reader(db, model.lines_at, k)
         self._registry: Registry | None = None
+        self._last_stances: tuple[tuple[str | None, str | None], State] | None = None
+        self._stances_whole: tuple[Rows[StanceStep], Rows[StanceChange]] | None = None
 
     # --- slices ----------------------------------------------------------------------------
 
@@ -111,39 +136,59 @@ class ReadState(State):
         self,
         rows: Iterable[Row] = (),
         fixes: Iterable[FixEntry] = (),
+        only: Iterable[str] | None = None,
+        entries: Sequence[Entry] = (),
     ) -> State:
-        """A fresh state holding the entries of ``rows`` and ``fixes``, at these clocks."""
+        """A fresh state holding the entries of ``rows`` (and ``entries``, read already) and
+        ``fixes``, at these clocks; ``only``: the projections the question reads (None: all)."""
+        held = self._reader.entries(rows)
+        if entries:  # (one version of an event at K: drop a second read of the same one)
+            merged = {e.id: e for e in entries} | {e.id: e for e in held}
+            held = sorted(merged.values(), key=lambda e: e.seq)  # (in their records' order)
         state = State.restored(
-            self._reader.entries(rows), fixes, as_of=self.as_of, known_at=self.known_at
+            held, fixes, as_of=self.as_of, known_at=self.known_at, only=only
         )
         state.head_seq, state.head_hash = self.head_seq, self.head_hash
         return state
 
-    def _counted(self, keys: Iterable[str]) -> list[Row]:
-        """The versions of ``keys`` that count at these clocks."""
-        return self._reader.by_keys(keys, where="v.counted_from <= ?", args=(self._t,))
+    def _counted(
+        self, keys: Iterable[str] = (), types: Sequence[str] = (), of: Sequence[str] = ()
+    ) -> list[Row]:
+        """The versions of ``keys`` (of the types ``of``, if given), or of ``types``, that count
+        at these clocks."""
+        if types:
+            return self._reader.by_types(types, where="v.counted_from <= ?", args=(self._t,))
+        where = "v.counted_from <= ?"
+        args: tuple[Any, ...] = (self._t,)
+        if of:
+            where += f" AND v.type IN ({','.join('?' * len(of))})"
+            args += tuple(of)
+        return self._reader.by_keys(keys, where=where, args=args)
 
-    def _withdrawals(self, keys: Iterable[str]) -> list[FixEntry]:
-        """The retractions of versions of ``keys`` that counted at as_of (withdrawn stances)."""
-        return self._reader.fix_entries(self._reader.withdrawn(keys, self._t))
+    def _withdrawals(self, keys: Iterable[str] = (), types: Sequence[str] = ()) -> list[FixEntry]:
+        """The retractions of versions of ``keys`` (or ``types``) that counted at as_of (the
+        withdrawn stances)."""
+        rows = self._reader.withdrawn(keys, self._t, types or None)
+        return self._reader.fix_entries(rows)
 
     def _with_standing(self, rows: list[Row]) -> list[Row]:
         """Add to ``rows`` the counted verifications of the events among them."""
         ids = [row[ID] for row in rows]
         if len(ids) > _MANY:
-            return rows + self._counted(_VERIFICATIONS)
+            return rows + self._counted(types=_VERIFICATIONS)
         return rows + self._counted(f"r:{i}" for i in ids)
 
-    def _with_endings(self, rows: list[Row]) -> list[Row]:
-        """Add to ``rows`` what the posture walk of the actions among them needs: the actions
-        ending them (closures), the actions superseding them, and the actions they end."""
-        entries = self._reader.entries(rows)
+    def _with_endings(self, entries: list[Entry]) -> list[Entry]:
+        """Add to ``entries`` what the posture walk of the actions among them needs: the
+        actions ending them (closures), the actions superseding them, and those they end."""
+        actions = [e for e in entries if e.type in _POSTURE]
         ids = {e.id for e in entries}
-        more = self._counted(f"r:{i}" for i in ids)
-        wanted = {e.superseded_by for e in entries if e.superseded_by is not None}
-        wanted |= {ends for e in entries if (ends := getattr(e.event, "ends", None)) is not None}
-        more += [r for r in self._reader.by_ids(wanted - ids) if r[0] not in {m[0] for m in more}]
-        return rows + more
+        more = self._counted((f"r:{e.id}" for e in actions), of=_POSTURE)
+        wanted = {e.superseded_by for e in actions if e.superseded_by is not None}
+        wanted |= {ends for e in actions if (ends := getattr(e.event, "ends", None)) is not None}
+        have = ids | {row[ID] for row in more}
+        more += self._reader.by_ids(wanted - have)
+        return entries + self._reader.entries(row for row in more if row[ID] not in ids)
 
     def _exists(self, key: str, *, counted: bool) -> bool:
         where = "v.counted_from <= ?" if counted else "1"
@@ -161,7 +206,8 @@ class ReadState(State):
     def registry(self) -> Registry:
         """The registered actors and topics (read on first use)."""
         if self._registry is None:
-            self._registry = self._slice(self._counted(_REGISTRY)).registry
+            rows = self._counted(types=_REGISTRY)
+            self._registry = self._slice(rows, only=("registry",)).registry
         return self._registry
 
     @registry.setter
@@ -191,32 +237,41 @@ class ReadState(State):
         """The counted world events in occurred order, optionally filtered (read as iterated:
         see :class:`~tracker.derived.readmodel.stream.StreamedTimeline`)."""
         filters = {"actor": actor, "topic": topic, "type": type, "tag": tag}
-        given = [(name, value) for name, value in filters.items() if value is not None]
-        prefix = {"actor": "a", "topic": "t", "type": "y", "tag": "g"}
-        key = f"{prefix[given[0][0]]}:{given[0][1]}" if given else None
-        world = ",".join(f"'{k[2:]}'" for k in _TIMELINE)
+        given = [name for name, value in filters.items() if value is not None]
+        types = _TIMELINE if type is None else tuple(t for t in _TIMELINE if t == type)
         where = (
-            f"v.type IN ({world}) AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) "
-            "AND v.counted_from <= ?"
+            f"v.type IN ({','.join('?' * len(types))}) AND v.rec_from <= ? "
+            "AND (v.rec_to IS NULL OR v.rec_to > ?) AND v.counted_from <= ?"
         )
         k = self.head_seq
-        args: tuple[Any, ...]
-        if key is None:
-            source, args = f"versions v WHERE {where}", (k, k, self._t)
-        else:
+        args: tuple[Any, ...] = (*types, k, k, self._t)
+        if actor is not None or topic is not None:
+            key = f"a:{actor}" if actor is not None else f"t:{topic}"
             source = f"version_keys k JOIN versions v ON v.vid = k.vid WHERE k.key = ? AND {where}"
-            args = (key, k, k, self._t)
+            args = (key, *args)
+        else:
+            source = f"versions v WHERE {where}"
+        exact = len(given) <= 1 and tag is None or (given == ["actor", "type"]) or (
+            given == ["topic", "type"]
+        )
         db = self._reader.db
 
         def chunks() -> Iterator[list[Entry]]:
+            if not types:
+                return
             cursor = db.execute(
                 f"SELECT {VERSION_SELECT} FROM {source} ORDER BY v.sort_a, v.sort_b, v.seq", args
             )
             while rows := cursor.fetchmany(CHUNK):
-                yield list(self._slice(rows).timeline(**filters))
+                if exact:  # the query selected and ordered them as the timeline would
+                    yield self._reader.entries(rows, as_given=True)
+                else:
+                    yield list(self._slice(rows, only=("timeline",)).timeline(**filters))
 
         def count() -> int:
-            if len(given) > 1:
+            if not types:
+                return 0
+            if not exact:
                 return sum(len(chunk) for chunk in chunks())
             return int(db.execute(f"SELECT count(*) FROM {source}", args).fetchone()[0])
 
@@ -224,16 +279,16 @@ class ReadState(State):
 
     def uncertain(self) -> TimelineView:
         """Events whose occurred interval straddles ``as_of``: possibly, not certainly, by then."""
-        rows = self._reader.by_keys(
+        rows = self._reader.by_types(
             _WORLD, where="v.possible_from <= ? AND v.counted_from > ?", args=(self._t, self._t)
         )
-        return self._slice(rows).uncertain()
+        return self._slice(rows, only=()).uncertain()
 
     # --- single events and their history ----------------------------------------------------
 
     def _about(self, event_id: str) -> State:
         fixes = self._reader.fix_entries(self._reader.fixes(targets=[event_id]))
-        return self._slice(self._reader.by_ids([event_id]), fixes)
+        return self._slice(self._reader.by_ids([event_id]), fixes, only=())
 
     def entry(self, event_id: str) -> Entry | None:
         """The current version of an event known to the log (counted or not), or None."""
@@ -247,9 +302,28 @@ class ReadState(State):
         """Every correction, retraction and supersession known, in log order."""
         return self._reader.fix_entries(self._reader.fixes())
 
+    def fix(self, fix_id: str) -> FixEntry | None:
+        """The correction, retraction or supersession with this id, if the log has one."""
+        found = self._reader.db.execute(
+            f"SELECT {FIX_COLUMNS} FROM fix_records WHERE id = ? AND seq <= ?",
+            (fix_id, self.head_seq),
+        ).fetchall()
+        fixes = self._reader.fix_entries(found)
+        return fixes[0] if fixes else None
+
     def retracted(self) -> dict[str, FixEntry]:
         """Retracted event ids, each with its retraction."""
-        return self._slice((), self.fixes()).retracted()
+        found = self._reader.db.execute(
+            f"SELECT {FIX_COLUMNS} FROM fix_records WHERE kind = 'retraction' AND seq <= ? "
+            "AND before IS NOT NULL ORDER BY seq",
+            (self.head_seq,),
+        ).fetchall()
+        return self._slice((), self._reader.fix_entries(found), only=()).retracted()
+
+    def verifications_of(self, event_id: str) -> TimelineView:
+        """The verifications of one event that count at as_of, in occurred order."""
+        found = self._counted([f"r:{event_id}"], of=_VERIFICATIONS)
+        return self._slice(found, only=("verifications",)).verifications_of(event_id)
 
     def history(self, event_id: str) -> list[HistoryItem]:
         """How the record of an event changed: when it was recorded, then each fix."""
@@ -257,19 +331,24 @@ class ReadState(State):
 
     # --- stances ---------------------------------------------------------------------------
 
-    def _stance_keys(self, holder: str | None, topic: str | None) -> list[str]:
-        if holder is not None:
-            return [f"a:{holder}"]
-        if topic is not None:
-            return [f"t:{topic}"]
-        return _STANCES
+    def _key_values(self, prefix: str) -> list[str]:
+        """Every value keyed with ``prefix`` (``t``: every topic any version names), sorted."""
+        sql = "SELECT DISTINCT key FROM version_keys WHERE key >= ? AND key < ? ORDER BY key"
+        found = self._reader.db.execute(sql, (f"{prefix}:", f"{prefix};"))
+        return [key[len(prefix) + 1 :] for (key,) in found]
 
-    def _stance_slice(self, holder: str | None, topic: str | None) -> State:
-        self._check_actors(holder)
-        if topic is not None:
-            self._check_topic(topic)
-        keys = self._stance_keys(holder, topic)
-        return self._slice(self._counted(keys), self._withdrawals(keys))
+    def _stance_slice(self, holder: str | None, topic: str | None, *, check: bool = True) -> State:
+        if check:
+            self._check_actors(holder)
+            if topic is not None:
+                self._check_topic(topic)
+        if self._last_stances is not None and self._last_stances[0] == (holder, topic):
+            return self._last_stances[1]  # (stances, then their changes: read once)
+        keys = [f"a:{holder}"] if holder is not None else [f"t:{topic}"]
+        found, gone = self._counted(keys), self._withdrawals(keys)
+        state = self._slice(found, gone, only=("stances",))
+        self._last_stances = ((holder, topic), state)
+        return state
 
     def stances(self, *, topic: str | None = None, holder: str | None = None) -> Rows[StanceStep]:
         """Current positions: one step per (holder, topic) with a position, by topic then holder.
@@ -277,6 +356,8 @@ class ReadState(State):
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
+        if holder is None and topic is None:
+            return self._every_stance()[0]
         return self._stance_slice(holder, topic).stances(topic=topic, holder=holder)
 
     def stance_history(self, holder: str, topic: str) -> StanceHistory:
@@ -297,7 +378,23 @@ class ReadState(State):
         Raises:
             UnknownIdError: ``holder`` or ``topic`` is not registered.
         """
+        if holder is None and topic is None:
+            return self._every_stance()[1]
         return self._stance_slice(holder, topic).stance_changes(topic=topic, holder=holder)
+
+    def _every_stance(self) -> tuple[Rows[StanceStep], Rows[StanceChange]]:
+        """Every position and every change, worked out topic by topic (one topic's statements
+        in memory at a time) in one pass, kept for the next ask."""
+        if self._stances_whole is None:
+            steps: list[StanceStep] = []
+            changes: list[StanceChange] = []
+            for name in self._key_values("t"):
+                part = self._stance_slice(None, name, check=False)
+                steps += part.stances(topic=name)
+                changes += part.stance_changes(topic=name)
+            self._last_stances = None
+            self._stances_whole = (rows(steps, StanceStep), ordered_changes(changes))
+        return self._stances_whole
 
     # --- figures, posture, disputes ----------------------------------------------------------
 
@@ -316,14 +413,19 @@ class ReadState(State):
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
         self._check_actors(subject, reporter)
+        if metric is None and subject is None and reporter is None:  # metric by metric
+            series: list[FigureSeries] = []
+            for name in self.metrics():  # (those on record at known_at: none is refused)
+                series += self.figures(metric=name, unit=unit).series
+            if not series:  # (an unknown unit is refused even with nothing to convert)
+                return self._slice(only=()).figures(unit=unit)
+            return FigureTable(tuple(series), unit)
         if metric is not None:
             self._check_metric(metric)
-            keys = [f"m:{metric}"]
-        elif subject is not None or reporter is not None:
-            keys = [f"a:{subject if subject is not None else reporter}"]
+            found = self._counted([f"m:{metric}"])
         else:
-            keys = _FIGURES
-        state = self._slice(self._with_standing(self._counted(keys)))
+            found = self._counted([f"a:{subject if subject is not None else reporter}"])
+        state = self._slice(self._with_standing(found), only=("verifications", "figures"))
         return state.figures(metric=metric, subject=subject, reporter=reporter, unit=unit)
 
     def _knows_metric(self, metric: str) -> bool:
@@ -347,20 +449,108 @@ class ReadState(State):
         """
         self._check_actors(regulator, target)
         if regulator is None and target is None:
-            rows = self._counted(_POSTURE)
+            return self._every_posture()
         else:
             actor = regulator if regulator is not None else target
-            rows = self._with_endings(self._counted([f"a:{actor}"]))
-        return self._slice(rows).posture(regulator=regulator, target=target)
+            actions = self._reader.entries(self._counted([f"a:{actor}"], of=_POSTURE))
+            state = self._slice(entries=self._with_endings(actions), only=("posture",))
+        return state.posture(regulator=regulator, target=target)
+
+    def _every_posture(self) -> Posture:
+        """Every pair's posture, worked out a group of pairs at a time.
+
+        A pair's walk needs its actions, the closures that end them and the actions that
+        supersede them, which may belong to other pairs: pairs so linked form one group (a
+        first pass reads what links them, a chunk at a time), and each group is walked alone.
+        Groups share no event, so their steps merge by occurred order exactly.
+        """
+        k, marks = self.head_seq, ",".join("?" * len(_POSTURE))
+        cursor = self._reader.db.execute(
+            f"SELECT {VERSION_SELECT} FROM versions v WHERE v.type IN ({marks}) "
+            "AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) AND v.counted_from <= ?",
+            (*_POSTURE, k, k, self._t),
+        )
+        pair_of: dict[str, tuple[str, str]] = {}
+        links: list[tuple[str, str | None]] = []
+        while found := cursor.fetchmany(CHUNK):
+            for entry in self._reader.entries(found):
+                event: Any = entry.event
+                pair_of[entry.id] = (event.regulator, event.target)
+                links += [(entry.id, event.ends), (entry.id, entry.superseded_by)]
+        root: dict[tuple[str, str], tuple[str, str]] = {}
+
+        def find(pair: tuple[str, str]) -> tuple[str, str]:
+            while root.get(pair, pair) != pair:
+                pair = root[pair] = root.get(root[pair], root[pair])
+            return pair
+
+        for action, other in links:
+            if other is not None and other in pair_of:
+                a, b = find(pair_of[action]), find(pair_of[other])
+                if a != b:
+                    root[max(a, b)] = min(a, b)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for action, pair in pair_of.items():
+            groups.setdefault(find(pair), []).append(action)
+        current: list[PostureRow] = []
+        steps: list[PostureStep] = []
+        batch: list[str] = []
+        for members in [*groups.values(), []]:
+            batch += members
+            if batch and (len(batch) >= CHUNK or not members):
+                part = self._slice(self._reader.by_ids(batch), only=("posture",)).posture()
+                current += part.current
+                steps += part.steps
+                batch = []
+        current.sort(key=lambda r: (r.regulator, r.target))
+        steps.sort(key=lambda s: s.sort_key)
+        return Posture(rows(current, PostureRow), rows(steps, PostureStep))
 
     def disputes(self) -> Disputes:
-        """Tested claims and their verdicts, what is contested, and every fix with its reason."""
-        verifications = self._counted(_VERIFICATIONS)
-        entries = self._reader.entries(verifications)
-        targets = {t for e in entries if (t := getattr(e.event, "target", None)) is not None}
-        rows = verifications + [r for r in self._reader.by_ids(targets)
-                                if r[0] not in {v[0] for v in verifications}]
-        return self._slice(rows, self.fixes()).disputes()
+        """Tested claims and their verdicts, what is contested, and every fix with its reason.
+
+        Read a few thousand verifications at a time (all of each tested event's together, with
+        the event and its fixes), and the fixes a few thousand at a time, so the whole log's
+        disputes never hold every verification at once.
+        """
+        claims: list[tuple[tuple[int, int, int], TestedClaim]] = []
+        for targets, found in self._verifications_by_target():
+            have = {row[VID] for row in found}
+            found += [row for row in self._reader.by_ids(targets) if row[VID] not in have]
+            fixes = self._reader.fix_entries(self._reader.fixes(targets=targets))
+            part = self._slice(found, fixes, only=("verifications",))
+            claims += [kc for kc in part._tested_claims() if kc[1].event in targets]
+        cursor = self._reader.db.execute(
+            f"SELECT {FIX_COLUMNS} FROM fix_records WHERE seq <= ? ORDER BY seq", (self.head_seq,)
+        )
+        fix_rows: list[FixRow] = []
+        while chunk := cursor.fetchmany(CHUNK):
+            fix_rows += [fix_row(f) for f in self._reader.fix_entries(chunk)]
+        return assemble(claims, fix_rows)
+
+    def _verifications_by_target(self) -> Iterator[tuple[set[str], list[Row]]]:
+        """The counted verifications in groups of about :data:`CHUNK`, each group holding
+        every verification of the events it tests (and those events' ids)."""
+        marks = ",".join("?" * len(_VERIFICATIONS))
+        k = self.head_seq
+        cursor = self._reader.db.execute(
+            f"SELECT k.key, {VERSION_SELECT} FROM version_keys k JOIN versions v "
+            f"ON v.vid = k.vid WHERE k.key >= 'r:' AND k.key < 'r;' AND v.type IN ({marks}) "
+            "AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) AND v.counted_from <= ? "
+            "ORDER BY k.key",
+            (*_VERIFICATIONS, k, k, self._t),
+        )
+        targets: set[str] = set()
+        found: list[Row] = []
+        for key, *row in cursor:
+            target = key[2:]
+            if len(found) >= CHUNK and target not in targets:
+                yield targets, found
+                targets, found = set(), []
+            targets.add(target)
+            found.append(tuple(row))
+        if found:
+            yield targets, found
 
     # --- the per-actor view -------------------------------------------------------------------
 
@@ -372,30 +562,30 @@ class ReadState(State):
         """
         self._check_actor(actor)
         named = self._counted([f"a:{actor}"])
-        rows = self._with_endings(self._with_standing(named))
-        rows += self._counted([f"A:{actor}", f"R:{actor}"])
-        return self._slice(rows, self._withdrawals([f"a:{actor}"])).actor(actor)
+        entries = self._with_endings(self._reader.entries(self._with_standing(named)))
+        rows = self._counted([f"A:{actor}", f"R:{actor}"])
+        gone = self._withdrawals([f"a:{actor}"])
+        return self._slice(rows, gone, entries=entries).actor(actor)
 
     def summary(self) -> dict[str, Any]:
         """Counts of what the state holds."""
 
-        def count(keys: Sequence[str], where: str, args: Sequence[Any]) -> int:
-            marks = ",".join("?" * len(keys))
+        def count(types: Sequence[str], where: str, args: Sequence[Any]) -> int:
+            marks = ",".join("?" * len(types))
             sql = (
-                "SELECT count(*) FROM version_keys k JOIN versions v ON v.vid = k.vid "
-                f"WHERE k.key IN ({marks}) AND v.rec_from <= ? "
+                f"SELECT count(*) FROM versions v WHERE v.type IN ({marks}) AND v.rec_from <= ? "
                 f"AND (v.rec_to IS NULL OR v.rec_to > ?) AND {where}"
             )
             k = self.head_seq
-            return int(self._reader.db.execute(sql, (*keys, k, k, *args)).fetchone()[0])
+            return int(self._reader.db.execute(sql, (*types, k, k, *args)).fetchone()[0])
 
         t = self._t
         fixes = self._reader.db.execute(
             "SELECT count(*) FROM fix_records WHERE seq <= ?", (self.head_seq,)
         ).fetchone()[0]
         return {
-            "actors": count(["y:actor"], "1", ()),
-            "topics": count(["y:topic"], "1", ()),
+            "actors": count(["actor"], "1", ()),
+            "topics": count(["topic"], "1", ()),
             "events": count(_TIMELINE, "v.counted_from <= ?", (t,)),
             "uncertain": count(_WORLD, "v.possible_from <= ? AND v.counted_from > ?", (t, t)),
             "fixes": int(fixes),
