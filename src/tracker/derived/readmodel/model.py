@@ -284,7 +284,11 @@ class ReadModel:
     # --- reading ---------------------------------------------------------------------------
 
     def state(
-        self, *, as_of: datetime | None, known_at: datetime | None, upto: tuple[int, str | None] | None = None
+        self,
+        *,
+        as_of: datetime | None,
+        known_at: datetime | None,
+        upto: tuple[int, str | None] | None = None,
     ) -> ReadState:
         """The projections at (``as_of``, ``known_at``), read on demand from the database;
         ``upto``: the record ``known_at`` was given as (see :class:`ReadState`)."""
