@@ -12,9 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import tracker
 from tracker._inert import script_json
+
+# Hypothesis in CI (``CI`` set, as .ci/run and most CI services do) draws the same examples on
+# every run of the same code (derandomize): a run on a clean clone before landing predicts CI
+# exactly, and CI never fails on a draw nobody saw. Runs elsewhere draw afresh, which is where
+# new failures are found (each prints the example, and a blob to reproduce it).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 class StepClock:

@@ -17,6 +17,8 @@ an HTML page        :func:`html_text` (escaped, controls shown as in a terminal)
 a spreadsheet       :func:`csv_text`: OWASP's rule against formula injection, reversed
                     exactly by :func:`csv_restore`
 a chart             :func:`visible` on every text (``tracker.report.charts``)
+JSON output         :func:`terminal_json`: what JSON leaves raw that a terminal acts on
+                    (DEL, C1, bidirectional controls, U+2028/U+2029) as ``\\u`` escapes
 ==================  =========================================================================
 
 Plain standard library, and nothing else of tracker: the command line imports it for every
@@ -129,6 +131,33 @@ def script_json(value: Any) -> str:
 
     body = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", body)
+
+
+# --- JSON on a terminal ----------------------------------------------------------------------
+
+_JSON_UNSAFE = re.compile(
+    rb"\x7f"  # DEL
+    rb"|\xc2[\x80-\x9f]"  # C1 controls (U+0080-U+009F, CSI among them)
+    rb"|\xd8\x9c"  # U+061C
+    rb"|\xe2\x80[\x8e\x8f\xa8-\xae]"  # U+200E/F, line and paragraph separators, U+202A-E
+    rb"|\xe2\x81[\xa6-\xa9]"  # U+2066-U+2069
+)
+"""What JSON leaves raw inside a string (it escapes only C0) that :func:`visible` would not
+write to a terminal, as UTF-8 bytes."""
+
+
+def terminal_json(data: bytes) -> bytes:
+    """JSON (UTF-8 bytes, as orjson writes it) safe to write to a terminal or a line reader.
+
+    JSON escapes C0 controls (ESC among them) but leaves DEL, the C1 controls (U+009B is a
+    CSI to some terminals), the bidirectional controls and U+2028/U+2029 raw; the last two
+    and U+0085 also end a line for readers such as Python's ``str.splitlines``, so one JSON
+    line could read as two. Each is written as a ``\\u`` escape instead. They occur only
+    inside strings, so the JSON means exactly the same.
+    """
+    if _JSON_UNSAFE.search(data) is None:
+        return data
+    return _JSON_UNSAFE.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), data)
 
 
 # --- spreadsheets ----------------------------------------------------------------------------

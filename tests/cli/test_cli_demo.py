@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import tracker
+from tracker.derived import files
+
 from .conftest import Run
 
 
@@ -169,18 +172,29 @@ def test_the_temporary_folder_is_said_to_stay_with_how_to_remove_it(
     out = cli("demo").out
     log = Path(out.splitlines()[0].removeprefix("The bundled Grok example is at "))
     folder = log.parent
+    with tracker.open(log) as opened:
+        cache = opened.derived.folder
+    assert cache is not None and cache.is_dir() and cache.parent.parent == files.cache_root()
     last = out.splitlines()[-2:]
-    assert last[0].startswith(f"The folder {folder} stays after the demo")
-    assert last[1] == f"remove it when you are done: rm -r {folder}"
+    assert last[0] == (
+        f"The folder {folder} stays after the demo (the log and its lock file), and so does "
+        f"what tracker derived from it in your cache, {cache};"
+    )
+    assert last[1] == f"remove them when you are done: rm -r {folder} {cache}"
     subprocess.run(shlex.split(last[1].split(": ", 1)[1]), check=True)
-    assert not folder.exists()
+    assert not folder.exists() and not cache.exists()
 
 
 def test_a_log_at_path_is_said_to_stay(bundled: Path, cli: Run, tmp_path: Path) -> None:
     """With a PATH, the last line says the log stays there (nothing to clean up)."""
     target = tmp_path / "mine.jsonl"
     out = cli("demo", str(target)).out
-    assert out.splitlines()[-1].startswith(f"The log stays at {target}, with the files")
+    with tracker.open(target) as opened:
+        cache = opened.derived.folder
+    assert out.splitlines()[-1] == (
+        f"The log stays at {target}, with its lock file mine.jsonl.lock beside it; what tracker "
+        f"derives from it (rebuilt when missing) is in {cache}."
+    )
 
 
 def test_the_closing_lines_say_how_to_get_tracker_on_the_path(

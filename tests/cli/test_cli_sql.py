@@ -6,6 +6,10 @@ import csv
 import io
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +106,27 @@ def test_an_empty_answer_says_so(grok: Path, cli: Run) -> None:
     result = cli("sql", "SELECT id FROM timeline WHERE id = 'nothing'")
     assert result.status == 0
     assert result.out.splitlines() == ["id", "(no rows)"]
+
+
+def test_ctrl_c_stops_a_query_that_runs_away(grok: Path) -> None:
+    """A recursive query without end: Ctrl-C (SIGINT) stops it with 'interrupted' and exit 130
+    (SQLite's own loop never returned to Python, so the signal waited for ever)."""
+    forever = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    argv = [sys.executable, "-m", "tracker", "--log", str(grok), "sql", forever]
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # (a shell starts background jobs with SIGINT ignored, and an ignored SIGINT is
+        # inherited: give the command a terminal's default, as a user's shell does)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    ) as proc:
+        assert proc.stderr is not None
+        time.sleep(2)  # (let it start: Ctrl-C before the query is an interrupt too)
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            pytest.fail("the query went on after Ctrl-C")
+    assert proc.returncode == 130, err
+    assert out == "" and err.strip() == "tracker: error: interrupted"

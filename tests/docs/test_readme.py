@@ -81,7 +81,7 @@ def test_the_first_command_ends_in_a_shell_where_tracker_works(tmp_path: Path) -
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == str(repo / ".venv" / "bin" / "tracker")
-    folder = Path(shlex.split(lines[-1].split(": ", 1)[1])[-1])
+    folder = Path(shlex.split(lines[-1].split(": ", 1)[1])[-2])
     assert lines[-2].startswith(f"The folder {folder} stays after the demo")
     assert folder.parent == tmp_path and (folder / "grok.jsonl").is_file()
     tried = (repo / "demo.out").read_text(encoding="utf-8")

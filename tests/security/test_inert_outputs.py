@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 import tracker
@@ -37,6 +38,7 @@ from tracker._inert import (
     html_text,
     safe_href,
     script_json,
+    terminal_json,
     visible,
 )
 from tracker.cli.main import main
@@ -413,16 +415,56 @@ def test_an_unknown_metric_s_refusal_names_recorded_metrics_inertly(
     assert not hostile.UNSAFE.search(err), err
 
 
-def test_json_output_escapes_as_json_does(hostile_log_path: Path, capsys: Any) -> None:
+@pytest.mark.parametrize(
+    "argv", [["show", "said"], ["replay"], ["replay", "--as-of", "2026-02-01"], ["stances"]],
+    ids=" ".join,
+)
+def test_json_output_escapes_what_a_terminal_acts_on(
+    argv: list[str], hostile_log_path: Path, capsys: Any
+) -> None:
     """``--json`` is JSON: control characters inside strings are JSON escapes (``\\u001b``),
-    and the text reads back exactly."""
+    and so is what JSON itself leaves raw but a terminal acts on or a line reader splits at
+    (8-bit CSI ``\\u009b``, bidi overrides, U+2028/U+2029; the streamed timeline too); the
+    text reads back exactly."""
     capsys.readouterr()
-    assert main(["--log", str(hostile_log_path), "show", "said", "--json"]) == 0
+    assert main(["--log", str(hostile_log_path), *argv, "--json"]) == 0
     out = capsys.readouterr().out
-    assert "\x1b" not in out and "\\u001b" in out
+    assert not hostile.UNSAFE.search(out.replace("\n", "")), out
+    assert len(out.splitlines()) == out.count("\n")  # no line ends but the newlines
+    assert "\\u001b" in out and "\\u009b" in out and "\\u202e" in out and "\\u2028" in out
     data = json.loads(out)
-    with tracker.open(hostile_log_path) as log:
-        assert data["event"]["quote"] == log.event("said").event.quote
+    if argv[0] == "show":
+        with tracker.open(hostile_log_path) as log:
+            assert data["event"]["quote"] == log.event("said").event.quote
+
+
+def test_json_errors_escape_what_a_terminal_acts_on(tmp_path: Path, capsys: Any) -> None:
+    """An error in JSON echoes the user's input (an import line's bad value): found by the
+    bad-input property as one JSON error that ``splitlines`` read as two lines (a U+0085 in
+    a CSV cell). Now the error is one line and nothing in it reaches the terminal raw."""
+    log = tmp_path / "log.jsonl"
+    assert main(["--log", str(log), "init"]) == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("type,actor,name,kind\nactor,a \r0\x85b\x9b2J\u2028,Somebody,person\n")
+    capsys.readouterr()
+    status = main(["--log", str(log), "import", str(bad), "--json"])
+    out, err = capsys.readouterr()
+    assert status == 1 and out == ""
+    assert len(err.splitlines()) == 1, err
+    assert not hostile.UNSAFE.search(err.rstrip("\n")), err
+    assert "\\u0085" in err and json.loads(err)["error"]["code"] == "invalid-file"
+
+
+def test_terminal_json_escapes_only_inside_strings_and_means_the_same() -> None:
+    """The escapes change the bytes, never the value."""
+    value = {"k": "a\x7fb\x85c\x9bd\u061ce\u200ef\u2028g\u2029h\u202ei\u2066j ok é ✓"}
+    raw = orjson.dumps(value)
+    safe = terminal_json(raw)
+    assert orjson.loads(safe) == value
+    assert safe.isascii() is False  # (é and ✓ stay as they are)
+    for bad in "\x7f\x85\x9b\u061c\u200e\u2028\u2029\u202e\u2066":
+        assert bad.encode() not in safe
+    assert terminal_json(b'{"a":"plain"}') == b'{"a":"plain"}'
 
 
 def test_actor_show_keeps_one_line_per_field(hostile_log_path: Path, capsys: Any) -> None:

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from tracker._inert import one_line, visible
+from tracker._inert import one_line, terminal_json, visible
 from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
@@ -603,11 +603,14 @@ def when(instant: Any, args: argparse.Namespace) -> str:
 
 
 def dumps(result: Any) -> bytes:
-    """``result`` as stable JSON: sorted keys, two-space indent, a final newline."""
+    """``result`` as stable JSON: sorted keys, two-space indent, a final newline; what a
+    terminal would act on inside a string is a ``\\u`` escape (:func:`terminal_json`)."""
     import orjson
 
-    return orjson.dumps(
-        result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    return terminal_json(
+        orjson.dumps(
+            result, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        )
     )
 
 
@@ -658,7 +661,7 @@ def emit_streamed(result: dict[str, Any], key: str, items: Iterable[Any]) -> Non
     option = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
     first = True
     for item in items:
-        text = orjson.dumps(item, option=option).replace(b"\n", b"\n    ")
+        text = terminal_json(orjson.dumps(item, option=option)).replace(b"\n", b"\n    ")
         out.write(b"\n    " + text if first else b",\n    " + text)
         first = False
     out.write(whole[at:] if first else b"\n  " + whole[at:])

@@ -235,22 +235,40 @@ def closing(path: Path, *, temporary: bool) -> list[str]:
         )
     if os.environ.get("TRACKER_LOG"):
         lines.append("(your TRACKER_LOG is set; the demo did not use or change it)")
+    kept = _cache_folder(path)
+    cache = _quoted(str(kept), windows=windows) if kept is not None else None
     if temporary:
         folder = _quoted(str(path.parent), windows=windows)
-        remove = f"rmdir /s /q {folder}" if windows else f"rm -r {folder}"
+        gone = folder if cache is None else f"{folder} {cache}"
+        remove = f"rmdir /s /q {gone}" if windows else f"rm -r {gone}"
         lines.append("")
-        lines.append(
-            f"The folder {folder} stays after the demo (the log, and the files tracker keeps "
-            "beside it);"
-        )
-        lines.append(f"remove it when you are done: {remove}")
+        if cache is None:
+            lines.append(f"The folder {folder} stays after the demo (the log and its lock file);")
+        else:
+            lines.append(
+                f"The folder {folder} stays after the demo (the log and its lock file), and so "
+                f"does what tracker derived from it in your cache, {cache};"
+            )
+        lines.append(f"remove them when you are done: {remove}")
     else:
         lines.append("")
         lines.append(
-            f"The log stays at {shown}, with the files tracker keeps beside it "
-            f"({path.name}.lock and others it rebuilds when they are missing)."
+            f"The log stays at {shown}, with its lock file {path.name}.lock beside it"
+            + (
+                "."
+                if cache is None
+                else f"; what tracker derives from it (rebuilt when missing) is in {cache}."
+            )
         )
     return lines
+
+
+def _cache_folder(path: Path) -> Path | None:
+    """Where tracker keeps what it derives from the log at ``path`` (None: nowhere)."""
+    import tracker
+
+    with tracker.open(path) as log:
+        return log.derived.folder
 
 
 def _quoted(text: str, *, windows: bool) -> str:

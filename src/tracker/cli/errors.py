@@ -73,8 +73,10 @@ def _print_error(
             "count": None,
             **(extra or {}),
         }
-        data = orjson.dumps(
-            {"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+        from tracker._inert import terminal_json
+
+        data = terminal_json(
+            orjson.dumps({"error": body}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
         )
         sys.stderr.flush()
         sys.stderr.buffer.write(data)

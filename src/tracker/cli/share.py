@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from tracker._inert import terminal_json
 from tracker.cli.common import (
     clip,
     command,
@@ -134,10 +135,14 @@ def _follow(args: argparse.Namespace) -> None:
         if not args.json and sys.stderr.isatty():
             say(f"following {log.location} (Ctrl-C to stop)", file=sys.stderr)
         out = sys.stdout
+        tty = out.isatty()
         for record in log.follow_records(after=args.after, timeout=args.timeout):
             if args.json:
+                # the record's own bytes into a pipe or a file; on a terminal, what it would
+                # act on inside a string is escaped (the JSON means the same)
+                line = record.line() if not tty else terminal_json(record.line())
                 out.flush()
-                out.buffer.write(record.line() + b"\n")
+                out.buffer.write(line + b"\n")
                 out.buffer.flush()
                 continue
             event = record.event

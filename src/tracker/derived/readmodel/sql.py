@@ -152,6 +152,10 @@ class Tables:
         self.state = state
         self.made: set[str] = set()
         db.set_authorizer(_authorize)
+        # A query that runs away (a recursive CTE without end) stops on Ctrl-C: SQLite calls
+        # back into Python every few thousand steps, where the signal's KeyboardInterrupt is
+        # raised; SQLite then stops with 'interrupted' (see _interrupted).
+        db.set_progress_handler(_keep_going, 10_000)
 
     def make(self, name: str) -> None:
         """Make one table (in the temporary schema), filled at the state's clocks."""
@@ -202,6 +206,7 @@ class Tables:
             try:
                 return self.db.execute(query, params)
             except sqlite3.OperationalError as exc:
+                _interrupted(exc)
                 missing = _MISSING.search(str(exc))
                 if missing and missing.group(1) in TABLES and missing.group(1) not in self.made:
                     self.make(missing.group(1))
@@ -224,7 +229,14 @@ class Answer:
         """The names of the result's columns, in order."""
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        while rows := self._cursor.fetchmany(1000):
+        while True:
+            try:
+                rows = self._cursor.fetchmany(1000)
+            except sqlite3.OperationalError as exc:
+                _interrupted(exc)
+                raise _refused(exc) from None
+            if not rows:
+                return
             yield from rows
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -253,6 +265,17 @@ def tables_of(state: State) -> Tables:
     from tracker.derived.readmodel.model import connect
 
     return Tables(connect(None), state)
+
+
+def _keep_going() -> int:
+    """SQLite's progress callback: carry on (a pending Ctrl-C raises here, in Python)."""
+    return 0
+
+
+def _interrupted(exc: sqlite3.OperationalError) -> None:
+    """Raise KeyboardInterrupt if SQLite stopped because Ctrl-C was pressed."""
+    if str(exc) == "interrupted":
+        raise KeyboardInterrupt from None
 
 
 def _refused(exc: Exception) -> InvalidInputError:
