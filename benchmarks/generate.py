@@ -41,7 +41,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: python benchmarks/generate.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 """Bumped when the generator's output changes, so cached logs are regenerated."""
 
 START = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
@@ -186,6 +186,7 @@ class _Maker:
         # event ids known to be in the log, by type (world events that can be targeted)
         self.targets: dict[str, list[str]] = {}
         self.open_actions: list[str] = []
+        self.action_of: dict[str, tuple[str, str, str]] = {}  # id -> regulator, target, date
         self.gone: set[str] = set()  # retracted, or already fixed (kept simple: fixed once)
         self.user_ids = 0
 
@@ -389,6 +390,14 @@ class _Maker:
             event = self.world("regulatory_action", recorded)
             event["rung"] = rng.choice(("closure", "withdrawal"))
             event["ends"] = ends
+            # an ending is by the acting regulator, against the same target, not before it
+            regulator, target, occurred = self.action_of.pop(ends)
+            event["regulator"], event["target"] = regulator, target
+            from tracker.events.dates import PartialDate  # noqa: PLC0415 - after the path is set
+
+            end, start = PartialDate.parse(event["occurred"]), PartialDate.parse(occurred)
+            if end.latest is not None and start.earliest is not None and end.latest < start.earliest:
+                event["occurred"] = occurred
             return event
         if kind in ("correction", "retraction", "supersession"):
             target_type = rng.choice(fixable[:3])
@@ -435,6 +444,7 @@ class _Maker:
                 self.registrations[event["actor"]] = {**event, "id": event_id}
             elif kind == "regulatory_action" and "ends" not in event:
                 self.open_actions.append(event_id)
+                self.action_of[event_id] = (event["regulator"], event["target"], event["occurred"])
             elif kind in ("statement", "figure", "incident", "policy_change"):
                 self.targets.setdefault(kind, []).append(event_id)
 

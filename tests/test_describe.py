@@ -153,8 +153,12 @@ def test_every_output_describes_an_event_the_same_way(state: tracker.State) -> N
         assert row.summary == WORDS[row.id][0]
     tested = {c.event: c.summary for c in state.disputes().claims}
     assert tested == {"said": WORDS["said"][0]}
-    fix = next(f for f in state.disputes().fixes if f.kind == "correction")
-    assert (fix.before, fix.after) == (WORDS["demand"][0], WORDS["demand"][0])
+    fixes = {f.kind: f for f in state.disputes().fixes}
+    # a correction lists the fields it changed (this one changed none); other fixes describe
+    # the event as it stood, with the one describer
+    assert (fixes["correction"].before, fixes["correction"].after) == (None, None)
+    assert fixes["correction"].changes == ()
+    assert fixes["retraction"].before == "entered twice"
 
 
 def test_every_output_writes_a_number_the_same_way(state: tracker.State) -> None:
@@ -164,3 +168,27 @@ def test_every_output_writes_a_number_the_same_way(state: tracker.State) -> None
     assert point.text == "about 6,700 per hour"
     assert render.number(6700.0) == number(6700.0) == "6,700"
     assert render.number(None) == "?"
+
+
+def test_issue_14_vocabulary_through_the_one_describer() -> None:
+    """An imposed restriction is named in the action's line, and a figure reported with no
+    number reads as unquantified (never as a number or '?')."""
+    log = tracker.open(":memory:", create=True)
+    log.append(
+        [
+            {"type": "actor", "actor": "faa", "name": "FAA", "kind": "regulator"},
+            {"type": "actor", "actor": "maker", "name": "Maker", "kind": "company"},
+            {"id": "cap", "type": "regulatory_action", "occurred": "2026-01-10",
+             "regulator": "faa", "target": "maker", "rung": "restriction_imposed",
+             "restriction": "production capped at 38 a month", "sources": SRC},
+            {"id": "bolts", "type": "figure", "occurred": "2026-01-11", "metric": "loose_bolts",
+             "unquantified": True, "unit": "count:aircraft", "subject": "maker", "sources": SRC},
+        ]
+    )
+    state = log.replay()
+    cap, bolts = state.entry("cap"), state.entry("bolts")
+    assert cap is not None and bolts is not None
+    assert describe(cap.event) == (
+        "faa: restriction imposed against maker (production capped at 38 a month)"
+    )
+    assert describe(bolts.event) == "Loose bolts: an unquantified number (aircraft) (maker)"

@@ -393,12 +393,14 @@ REFUSALS = [
     pytest.param(
         but("figure", colour="red"),
         "figure.colour: unknown field (fields: approximate, id, lower, metric, occurred, period, "
-        "reported, reported_by, sources, subject, summary, tags, unit, upper, value)",
+        "reported, reported_by, sources, subject, summary, tags, unit, unquantified, upper, "
+        "value)",
         id="unknown-field-listing-fields",
     ),
     pytest.param(
         but("figure", value=...),
-        "figure: a figure needs a value, or lower and/or upper bounds",
+        "figure: a figure needs a value, or lower and/or upper bounds (or unquantified: true "
+        "when the source gives no number)",
         id="figure-without-value",
     ),
     pytest.param(
@@ -503,15 +505,16 @@ REFUSALS = [
     ),
     pytest.param(
         but("regulatory_action", ends="ofcom-contact"),
-        "regulatory_action: 'ends' goes only with rung closure or withdrawal",
+        "regulatory_action: 'ends' goes only with rung closure, withdrawal or overturned",
         id="ends-on-a-rung",
     ),
     pytest.param(
         but("regulatory_action", rung="demnd"),
         "regulatory_action.rung: expected one of 'contact', 'information_request', "
         "'preservation_order', 'demand', 'ultimatum', 'investigation_opened', "
-        "'investigation_widened', 'fine_threatened', 'fine_imposed', 'ban_or_suspension', "
-        "'closure' or 'withdrawal', got \"demnd\"; did you mean 'demand'?",
+        "'investigation_widened', 'fine_threatened', 'fine_imposed', 'restriction_imposed', "
+        "'ban_or_suspension', 'closure', 'withdrawal' or 'overturned', got \"demnd\"; "
+        "did you mean 'demand'?",
         id="unknown-rung",
     ),
     pytest.param(
@@ -561,7 +564,7 @@ REFUSALS = [
         but("correction", replacement={**EXAMPLES["figure"], "colr": 1}),
         "correction.replacement.figure.colr: unknown field (fields: approximate, id, lower, "
         "metric, occurred, period, reported, reported_by, sources, subject, summary, tags, "
-        "unit, upper, value)",
+        "unit, unquantified, upper, value)",
         id="replacement-unknown-field",
     ),
     pytest.param(

@@ -568,7 +568,8 @@ def test_an_edited_event_that_no_longer_validates_is_an_integrity_error(five_rec
         "record 5: the stored event does not validate (regulatory_action.rung: expected one of "
         "'contact', 'information_request', 'preservation_order', 'demand', 'ultimatum', "
         "'investigation_opened', 'investigation_widened', 'fine_threatened', 'fine_imposed', "
-        "'ban_or_suspension', 'closure' or 'withdrawal', got \"demnd\"; did you mean 'demand'?); run 'tracker verify'"
+        "'restriction_imposed', 'ban_or_suspension', 'closure', 'withdrawal' or 'overturned', "
+        "got \"demnd\"; did you mean 'demand'?); run 'tracker verify'"
     )
     for read in (log.replay, lambda: list(log.events())):
         with pytest.raises(IntegrityError) as caught:

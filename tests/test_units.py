@@ -245,3 +245,42 @@ def test_conversion_round_trip_property(value: float, dimension: str, data: st.D
     b = data.draw(st.sampled_from(codes))
     back = convert(convert(value, a, b), b, a)
     assert back == pytest.approx(value, rel=2e-15, abs=0)
+
+
+def test_counts_of_a_named_thing_are_units():
+    """count:THING and its scales are known units, labelled by the thing, converting only
+    within the same thing."""
+    from tracker.events.units import base_unit, convert, get_unit, is_known
+
+    assert is_known("count:aircraft")
+    assert get_unit("count:aircraft").label == "aircraft"
+    assert get_unit("thousand:accounts").label == "thousand accounts"
+    assert get_unit("million:posts").dimension_label == "count of posts"
+    assert convert(2.5, "million:posts", "thousand:posts") == 2500.0
+    assert base_unit("billion:views") == "count:views"
+    for other in ("count", "count:accounts", "per_hour"):
+        with pytest.raises(InvalidInputError, match="different dimensions"):
+            convert(1, "count:posts", other)
+    assert not is_known("dozen:eggs")
+    assert not is_known("count:Aircraft")
+
+
+def test_series_of_different_things_are_kept_apart(tmp_path):
+    """Figures in aircraft and in engines: no note, converted within a thing, refused across."""
+    import tracker
+
+    log = tracker.open(tmp_path / "log.jsonl", create=True)
+    src = {"publisher": "FAA", "url": "https://example.org/faa"}
+    log.append(
+        [
+            {"type": "figure", "id": "a", "metric": "grounded", "value": 171,
+             "unit": "count:aircraft", "occurred": "2024-01-06", "sources": [src]},
+            {"type": "figure", "id": "e", "metric": "grounded", "value": 0.4,
+             "unit": "thousand:engines", "occurred": "2024-01-07", "sources": [src]},
+        ]
+    )
+    points = log.replay().figures().points
+    assert [p.text for p in points] == ["171 aircraft", "0.4 thousand engines"]
+    with pytest.raises(InvalidInputError, match="different dimensions"):
+        log.replay().figures(unit="count:engines")
+    assert [p.value for p in log.replay().figures(metric="grounded").points] == [171, 0.4]

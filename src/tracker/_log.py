@@ -9,15 +9,17 @@ actor, topic and event an event points at exists.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from tracker import _read, _replay
 from tracker._copy import CopyReport, copy_records
+from tracker._endings import EndingCheck, stored_version
 from tracker._gc import paused as _gc_paused
 from tracker._plan import LOG_DOORS as _LOG_DOORS
+from tracker._publishers import resolve_publishers
 from tracker._replay import EventView as EventView  # (tracker.EventView)
 from tracker.derived.core import Derived
 from tracker.derived.index import Index, StaleIndexError
@@ -83,6 +85,9 @@ class VerifyReport:
 
     records: int
     head: Head
+    warnings: tuple[str, ...] = ()
+    """What does not break the chain but does not fit either: endings of regulatory actions
+    that do not fit the action they name (recorded before appends refused them)."""
     audit: AuditReport | None = None
     """Erasures, and with keys who signed what (None: a log of version 1 records only,
     verified without keys)."""
@@ -100,7 +105,11 @@ class Log:
         self.signer = _signer(signer)
         """What signs this log's appends (see :func:`tracker.open`); None: they are unsigned."""
         self.derived = Derived(store)
-        """What is derived from the log (index, seek samples, checkpoints): :mod:`tracker.derived`."""
+        """What is derived from the log (index, seek samples, the read model): :mod:`tracker.derived`."""
+        self.progress: Callable[[str], None] | None = None
+        """Told, in one line, when a long step starts: the read model taking in many records
+        (its first build on a big log). The command line prints it on a terminal; a notebook
+        may set ``log.progress = print``."""
 
     @property
     def notes(self) -> list[str]:
@@ -256,11 +265,11 @@ class Log:
             # a chain this user has verified.
             derived.catch_up(writer)
             try:
-                plan = self._plan(prepared, labels, file)
+                plan = self._plan(prepared, labels, file, writer)
             except StaleIndexError:  # a saved index file is damaged: rebuild it from the log
                 derived.reset_index(discard=True)
                 derived.catch_up(writer)
-                plan = self._plan(prepared, labels, file)
+                plan = self._plan(prepared, labels, file, writer)
             chosen = [i for i, step in enumerate(plan) if step[1] == "appended"]
             if dry_run or not chosen:
                 next_seq = self._index.seq + 1
@@ -387,20 +396,35 @@ class Log:
         prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]],
         labels: Sequence[str] | None = None,
         file: PreparedFile | None = None,
+        writer: Any = None,
     ) -> list[tuple[dict[str, Any], str, str]]:
         """Check a batch against the log and itself (:func:`tracker._plan.plan`); with the
         ``file`` it was read from, every problem of every line is reported at once."""
         from tracker._plan import plan
 
+        index = self._index
+        if any(
+            s.publisher_id is not None and s.publisher_id not in index.actors
+            for step in prepared
+            for event in (step[0], getattr(step[0], "replacement", None))
+            if event is not None
+            for s in event.sources
+        ):  # a publisher named by a name or an alias: store the actor's id
+            prepared = resolve_publishers(prepared, index.actors, index.names)
+
+        def current(ref: str) -> AnyEvent | None:  # an ended action, as corrected
+            return stored_version(ref, index, self.store, writer)
+
         if file is None:
-            return plan(self._index, prepared, labels)
+            return plan(index, prepared, labels, current=current)
         return plan(
-            self._index,
+            index,
             prepared,
             labels,
             positions=file.positions,
             rejected=file.rejected,
             problems=file.problems,
+            current=current,
         )
 
     # --- reading ---------------------------------------------------------------------------
@@ -768,7 +792,8 @@ class Log:
         want = _parse_head(head) if head is not None else None
         current = self.store.head()  # raises TornTailError on a damaged end
         before = self.derived.stat()
-        chain, audit = _read.verify_walk(self.store, want, audit)
+        endings = EndingCheck()
+        chain, audit = _read.verify_walk(self.store, want, audit, endings)
         count = chain.seq
         if want is not None and want.root is not None:  # a tree head: its Merkle root too
             from tracker._proofs import tree_for
@@ -780,7 +805,10 @@ class Log:
         if before is not None and count:
             self.derived.note_whole(before, current.position, count, chain.prev)
         return VerifyReport(
-            count, Head(count, chain.prev, chain.recorded or None, current.position), report
+            count,
+            Head(count, chain.prev, chain.recorded or None, current.position),
+            tuple(endings.warnings()),
+            report,
         )
 
     def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:

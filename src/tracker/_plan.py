@@ -12,10 +12,11 @@ it names checked (:class:`Rejected`), so an import shows every mistake in one ru
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tracker._endings import misfit
 from tracker._problems import Problems
 from tracker.errors import ConflictError, TrackerError, UnknownIdError
 from tracker.events.models import EVENT_TYPES, AnyEvent
@@ -53,6 +54,7 @@ def plan(
     positions: Sequence[int] | None = None,
     rejected: Sequence[Rejected] = (),
     problems: Problems | None = None,
+    current: Callable[[str], AnyEvent | None] | None = None,
 ) -> list[Planned]:
     """Check a batch against the log (its ``index``) and itself; say which events are new.
 
@@ -63,6 +65,8 @@ def plan(
         positions: a position per event to order problems by (default: its index).
         rejected: lines of the same file that did not validate, checked in their places.
         problems: what was found before (reading and validating the file), listed first.
+        current: the log's current version of an event (after its corrections), for the
+            checks of an ending against the action it ends.
 
     Returns:
         Per event of ``prepared``: (canonical dict, ``appended``, ``exists`` or ``repeat``,
@@ -76,6 +80,7 @@ def plan(
     listing = len(prepared) > 1 or labels is not None or bool(rejected) or problems is not None
     planner = _Planner(index, labels, len(prepared) > 1, problems.copy() if problems else None)
     planner.listing = listing
+    planner.current = current
     if len(prepared) > 16 and index.saved:
         index.prefetch(
             [step[1]["id"] for step in prepared]
@@ -111,6 +116,8 @@ class _Planner:
         self.actors: dict[str, str] = {}  # actor id -> the event registering it
         self.topics: dict[str, str] = {}
         self.unchecked: set[str] = set()  # ids of lines that did not validate
+        self.actions: dict[str, AnyEvent] = {}  # regulatory actions of the batch, as corrected
+        self.current: Callable[[str], AnyEvent | None] | None = None
 
     # -- problems ----------------------------------------------------------------------------
 
@@ -152,7 +159,13 @@ class _Planner:
         prefix = self.where(i, event_id)
         for path, namespace, ref in event.references():
             self.check_ref(f"{prefix}{data['type']}.{path}", namespace, ref, at, data, path)
+            if path == "ends":
+                self.check_ending(f"{prefix}{data['type']}.{path}", event, ref, at)
         self.check_registration(prefix, data, event_id, at)
+        if data["type"] == "regulatory_action":
+            self.actions[event_id] = event
+        elif data["type"] == "correction" and data["replacement"]["type"] == "regulatory_action":
+            self.actions[data["corrects"]] = event.replacement  # type: ignore[union-attr]
         # (counted as in the batch even with a problem: what names it gets no second one)
         self.events[event_id] = (digest, data["type"])
         return data, "appended", digest
@@ -224,6 +237,15 @@ class _Planner:
             _check_event_ref(index, label, data, path, ref, ref_type)
         except (UnknownIdError, ConflictError) as exc:
             self.refuse(exc, at)
+
+    def check_ending(self, label: str, event: AnyEvent, ref: str, at: int) -> None:
+        """Refuse an ending that does not fit the action it ends (see tracker.events.rules)."""
+        ended = self.actions.get(ref)
+        if ended is None and self.current is not None and self.index.event(ref) is not None:
+            ended = self.current(ref)
+        problem = misfit(event, ended)
+        if problem is not None:
+            self.refuse(ConflictError(f"{label}: {problem}"), at)
 
     def check_registration(self, prefix: str, data: dict[str, Any], event_id: str, at: int) -> None:
         """Refuse a registration (or a renaming correction) of an id already registered."""

@@ -37,6 +37,7 @@ from tracker.store.records import (
 )
 
 if TYPE_CHECKING:
+    from tracker._endings import EndingCheck
     from tracker.derived.core import Derived
     from tracker.proofs.audit import Audit
     from tracker.store.base import Position, Store
@@ -191,13 +192,22 @@ def records_at(store: FileStore, offsets: list[int]) -> Iterator[tuple[int, str,
             yield tail["seq"], tail["recorded"], event, tail["hash"]
 
 
+_ENDING_KINDS = (b'"type":"regulatory_action"', b'"type":"correction"', b'"type":"retraction"')
+"""Records an ending check follows (a cheap test on the line before looking at its event)."""
+
+
 def verify_walk(
-    store: Store, want: Checkpoint | None, audit: Audit | None = None
+    store: Store,
+    want: Checkpoint | None,
+    audit: Audit | None = None,
+    endings: EndingCheck | None = None,
 ) -> tuple[Chain, Audit | None]:
     """Walk the whole chain (every check of :class:`Chain`, ids included) against ``want``.
 
     ``audit`` (signatures and erasures, :mod:`tracker.proofs.audit`) sees every record; one is
     made at the first signed record when none is given (erasures need no keys to check).
+    ``endings`` (:class:`tracker._endings.EndingCheck`) is fed the regulatory actions and
+    their fixes along the walk.
     Returns the chain as it ends (its ``seq`` is the record count) and the audit, if any.
 
     Raises:
@@ -216,6 +226,10 @@ def verify_walk(
 
                 audit = Audit(None)
             audit.see(data, line)
+        if endings is not None and any(kind in line for kind in _ENDING_KINDS):
+            event = data.get("event")
+            if isinstance(event, dict):  # (an erased record holds none)
+                endings.feed(chain.seq, event)
         if chain.seq == 1 and want is not None and want.seq > 0 and want.origin is not None:
             origin = origin_of(record_hash)
             if origin != want.origin:

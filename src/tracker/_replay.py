@@ -66,6 +66,11 @@ def fold(
     return state
 
 
+NEWS_AFTER = 20_000
+"""How many records the read model must take in for :attr:`Log.progress` to be told (about a
+second's work on two cores)."""
+
+
 def caught_up(log: Log, cutoff: str | None = None) -> ReadModel | None:
     """The log's read model, caught up with it (with ``cutoff``, an RFC 3339 ``known_at``:
     with what was recorded by then, and nothing after it is read); None where the log is
@@ -81,6 +86,13 @@ def caught_up(log: Log, cutoff: str | None = None) -> ReadModel | None:
     head = store.head()
     if head.seq == covered.seq and head.hash == covered.hash:
         return model  # nothing appended since: no lock, no read of the log
+    pending = head.seq - covered.seq
+    if log.progress is not None and pending >= NEWS_AFTER:
+        what = "the records of the log" if not covered.seq else "the records appended since"
+        log.progress(
+            f"reading {'up to ' if cutoff is not None else ''}{pending:,} records into the read "
+            f"model ({what}; once: later commands read it)"
+        )
     before = derived.stat()
     walked: list[tuple[Any, int, str, bool]] = []
 

@@ -131,7 +131,7 @@ def test_demo_on_the_bundled_log(cli: Run, tmp_path: Path) -> None:
     assert "  grok developed_by xai" in result.out  # the actor's relations
     assert "  paris-prosecutor  7      investigation_widened" in result.out  # the posture it faces
     assert (
-        "..2026-01-12  uk-gov               image-paywall     new         -2          "
+        "on or before 2026-01-12  uk-gov               image-paywall     new         -2          "
         "uk-gov-insulting" in result.out
     )
     assert result.out.count("ok: 33 records, chain intact") == 1

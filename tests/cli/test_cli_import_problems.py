@@ -98,11 +98,11 @@ def test_a_csv_row_with_several_bad_choices_lists_each(
         f"tracker: error: {src}:2: rung: 'demnd' is not a choice; did you mean 'demand'? "
         "(choices: contact, information_request, preservation_order, demand, ultimatum, "
         "investigation_opened, investigation_widened, fine_threatened, fine_imposed, "
-        "ban_or_suspension, closure, withdrawal)",
+        "restriction_imposed, ban_or_suspension, closure, withdrawal, overturned)",
         f"tracker: error: {src}:3: rung: 'invesigation_opened' is not a choice; did you mean "
         "'investigation_opened'? (choices: contact, information_request, preservation_order, "
         "demand, ultimatum, investigation_opened, investigation_widened, fine_threatened, "
-        "fine_imposed, ban_or_suspension, closure, withdrawal)",
+        "fine_imposed, restriction_imposed, ban_or_suspension, closure, withdrawal, overturned)",
         "tracker: 2 bad lines; nothing was imported",
     ]
 

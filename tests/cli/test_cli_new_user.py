@@ -230,8 +230,8 @@ def test_known_at_before_the_first_record_says_why_nothing_shows(small_log: Path
 def test_open_start_note_only_when_such_a_date_is_shown(small_log: Path, cli: Run) -> None:
     """The note on '..D' dates follows a timeline that shows one, and no other."""
     note = (
-        "note: '..D' means on or before D, with no known start; events sort by the earliest "
-        "they may have happened, so these come first"
+        "note: 'on or before D' has no known start: it is listed at D, the latest it may have "
+        "happened (--json keeps the replay's order: the earliest it may have happened first)"
     )
     assert cli("replay").out.splitlines()[-1] == note
     assert note not in cli("replay --type verification").out
@@ -254,8 +254,9 @@ def test_unknown_unit_gets_a_note(small_log: Path, cli: Run, tmp_path: Path) -> 
     )
     result = cli("import", str(src), "--dry-run")
     assert result.err == (
-        "tracker: note: unit 'spills' is not in the units table. It is kept as given and never "
-        "converted (see the units table in docs/concepts.md)\n"
+        "tracker: note: unit 'spills' is not in the units table (to count a thing, give "
+        "count:spills). It is kept as given and never converted (see the units table in "
+        "docs/concepts.md)\n"
     )
 
 

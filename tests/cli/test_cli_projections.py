@@ -26,9 +26,9 @@ def test_stances_of_the_uk_government(demo: str, cli: Run) -> None:
     result = cli("stances", "--log", demo, "--holder", "uk-gov")
     assert result.status == 0
     assert result.out == (
-        "HOLDER  TOPIC          POSITION  SINCE         EVIDENCE          QUOTE\n"
-        "uk-gov  image-paywall  -2        ..2026-01-12  uk-gov-insulting  "
-        "menghina korban misogini dan kekerasan seksual\n"
+        "HOLDER  TOPIC          POSITION  SINCE                    EVIDENCE          QUOTE OR (SUMMARY)\n"
+        "uk-gov  image-paywall  -2        on or before 2026-01-12  uk-gov-insulting  "
+        "\u201cmenghina korban misogini dan kekerasan seksual\u201d\n"
     )
     data = json.loads(cli("stances", "--log", demo, "--holder", "uk-gov", "--json").out)
     assert [(s["topic"], s["position"], s["evidence"]) for s in data["stances"]] == [
@@ -40,13 +40,13 @@ def test_stance_changes(demo: str, cli: Run) -> None:
     """--changes lists each change with its kind and the statements around it."""
     result = cli("stances", "--log", demo, "--topic", "sexual-deepfakes", "--changes")
     assert result.out.splitlines() == [
-        "OCCURRED      HOLDER               TOPIC             KIND  FROM  TO  BEFORE  AFTER",
-        "..2026-01-12  european-commission  sexual-deepfakes  new         -1          ec-very-seriously",
-        "..2026-01-12  fr-ministers         sexual-deepfakes  new         -2          fr-ministers-condemn",
-        "..2026-01-12  fr-mps               sexual-deepfakes  new         -2          fr-mps-condemn",
+        "OCCURRED                 HOLDER               TOPIC             KIND  FROM  TO  BEFORE  AFTER",
+        "on or before 2026-01-12  european-commission  sexual-deepfakes  new         -1          ec-very-seriously",
+        "on or before 2026-01-12  fr-ministers         sexual-deepfakes  new         -2          fr-ministers-condemn",
+        "on or before 2026-01-12  fr-mps               sexual-deepfakes  new         -2          fr-mps-condemn",
         "",
-        "note: '..D' means on or before D, with no known start; events sort by the earliest they "
-        "may have happened, so these come first",
+        "note: 'on or before D' has no known start: it is listed at D, the latest it may have "
+        "happened (--json keeps the replay's order: the earliest it may have happened first)",
     ]
     data = json.loads(
         cli("stances", "--log", demo, "--changes", "--json", "--known-at", "2026-01-12").out
@@ -76,14 +76,15 @@ def test_the_verge_verdict(demo: str, cli: Run) -> None:
 def test_posture_at_the_end(demo: str, cli: Run) -> None:
     """posture: the Commission at preservation_order (3), Ofcom at demand (4), and the steps."""
     lines = cli("posture", "--log", demo).out.splitlines()
-    assert lines[:5] == [
-        "REGULATOR            TARGET  LEVEL  RUNG                   SINCE         EVENT",
-        "european-commission  x       3      preservation_order     ..2026-01-12  ec-preservation-order",
-        "ofcom                x       4      demand                 ..2026-01-12  ofcom-demand",
-        "paris-prosecutor     grok    7      investigation_widened  ..2026-01-12  paris-investigation-widened",
-        "uk-unnamed           x       8      fine_threatened        ..2026-01-12  uk-fine-threat",
+    assert [line.split()[:5] for line in lines[:5]] == [
+        ["REGULATOR", "TARGET", "LEVEL", "RUNG", "HELD"],
+        ["european-commission", "x", "3", "preservation_order", "ec-preservation-order"],
+        ["ofcom", "x", "4", "demand", "ofcom-demand"],
+        ["paris-prosecutor", "grok", "7", "investigation_widened", "paris-investigation-widened"],
+        ["uk-unnamed", "x", "8", "fine_threatened", "uk-fine-threat"],
     ]
-    assert lines[6] == "4 steps"
+    assert lines[6] == "history: 4 changes"
+    assert "4 steps" in lines
     data = json.loads(cli("posture", "--log", demo, "--regulator", "ofcom", "--json").out)
     assert [(r["target"], r["rung"], r["level"]) for r in data["current"]] == [("x", "demand", 4)]
     assert [s["event"] for s in data["steps"]] == ["ofcom-demand"]
@@ -92,10 +93,10 @@ def test_posture_at_the_end(demo: str, cli: Run) -> None:
 def test_xai_figures_with_units(demo: str, cli: Run) -> None:
     """figures --subject xai, as given and converted to millions of dollars."""
     assert cli("figures", "--log", demo, "--subject", "xai").out.splitlines()[1:] == [
-        "funding_raised      ..2026-01-12  20 billion US dollars    USD_billion  xai                xai-raise",
+        "funding_raised      on or before 2026-01-12  20 billion US dollars    USD_billion  xai                xai-raise",
         (
-            "quarterly_net_loss  ..2026-01-12  1.46 billion US dollars  USD_billion  xai                "
-            "xai-quarterly-loss  corrected by fix-xai-quarterly-loss"
+            "quarterly_net_loss  on or before 2026-01-12  1.46 billion US dollars  USD_billion  xai                "
+            "xai-quarterly-loss  corrected from 14.6 billion US dollars on 2026-01-14: DEMO \u2026"
         ),
     ]
     data = json.loads(
@@ -203,8 +204,11 @@ def test_actor_show_is_the_per_actor_view(demo: str, cli: Run) -> None:
         "european-commission",
         "3",
         "preservation_order",
-        "..2026-01-12",
         "ec-preservation-order",
+        "(on",
+        "or",
+        "before",
+        "2026-01-12)",
     ]
     data = json.loads(cli("actor", "show", "xai", "--log", demo, "--json").out)
     assert data["by_role"] == {"subject": ["xai-quarterly-loss", "xai-raise"]}

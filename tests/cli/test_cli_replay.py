@@ -10,13 +10,13 @@ from .conftest import Run
 FULL = """\
 as of: no limit, known at: the whole log: 4 events, 0 uncertain, 6 actors, 1 topic (log read to record 12)
 
-OCCURRED                TYPE           ID              WHAT
-..2026-01-12            statement      uk-insulting    uk-gov: “insulting to victims” [stance -2 on paywall]
-2026-01-05..2026-01-06  figure         bloomberg-rate  Sexualised images: about 6,600 per hour (grok), reported by bloomberg [corrected]
-2026-01-09              policy_change  paywall-move    x changes image generation on grok: paying subscribers only
-2026-01-10              verification   verge-test      the-verge checks paywall-move: contradicted — still free in the Grok app
+OCCURRED                 TYPE           ID              WHAT
+2026-01-05..2026-01-06   figure         bloomberg-rate  Sexualised images: about 6,600 per hour (grok), reported by bloomberg [corrected]
+2026-01-09               policy_change  paywall-move    x changes image generation on grok: paying subscribers only
+2026-01-10               verification   verge-test      the-verge checks paywall-move: contradicted — still free in the Grok app
+on or before 2026-01-12  statement      uk-insulting    uk-gov: “insulting to victims” [stance -2 on paywall]
 
-note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
+note: 'on or before D' has no known start: it is listed at D, the latest it may have happened (--json keeps the replay's order: the earliest it may have happened first)
 """
 
 
@@ -40,10 +40,10 @@ OCCURRED                TYPE           ID              WHAT
 2026-01-09              policy_change  paywall-move    x changes image generation on grok: paying subscribers only
 
 possibly by then, not counted (their dates straddle 2026-01-09):
-OCCURRED      TYPE       ID            WHAT
-..2026-01-12  statement  uk-insulting  uk-gov: “insulting to victims” [stance -2 on paywall]
+OCCURRED                 TYPE       ID            WHAT
+on or before 2026-01-12  statement  uk-insulting  uk-gov: “insulting to victims” [stance -2 on paywall]
 
-note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
+note: 'on or before D' has no known start: it is listed at D, the latest it may have happened (--json keeps the replay's order: the earliest it may have happened first)
 """
     )
 
@@ -57,12 +57,12 @@ def test_replay_known_at_hides_later_records(grok_log: Path, cli: Run) -> None:
         == """\
 as of: no limit, as known at 2026-01-12: 3 events, 0 uncertain, 6 actors, 1 topic (log read to record 10)
 
-OCCURRED                TYPE           ID              WHAT
-..2026-01-12            statement      uk-insulting    uk-gov: “insulting to victims” [stance -2 on paywall]
-2026-01-05..2026-01-06  figure         bloomberg-rate  Sexualised images: about 6,700 per hour (grok), reported by bloomberg
-2026-01-09              policy_change  paywall-move    x changes image generation on grok: paying subscribers only
+OCCURRED                 TYPE           ID              WHAT
+2026-01-05..2026-01-06   figure         bloomberg-rate  Sexualised images: about 6,700 per hour (grok), reported by bloomberg
+2026-01-09               policy_change  paywall-move    x changes image generation on grok: paying subscribers only
+on or before 2026-01-12  statement      uk-insulting    uk-gov: “insulting to victims” [stance -2 on paywall]
 
-note: '..D' means on or before D, with no known start; events sort by the earliest they may have happened, so these come first
+note: 'on or before D' has no known start: it is listed at D, the latest it may have happened (--json keeps the replay's order: the earliest it may have happened first)
 """
     )
 

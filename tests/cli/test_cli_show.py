@@ -39,6 +39,7 @@ def test_show_as_known_before_the_verification(grok_log: Path, cli: Run) -> None
     assert data["history"] == [
         {
             "by": None,
+            "changes": [],
             "id": "paywall-move",
             "kind": "recorded",
             "reason": None,

@@ -1,10 +1,14 @@
 """Random logs for the property tests: every event type, every kind of fix, shared stamps.
 
-:func:`random_log` draws a log of registrations and then world events (statements with and
-without stances, figures in several units, regulatory actions and closures, verifications,
-incidents, policy changes), with corrections (registrations too: an actor renamed),
-retractions and supersessions of what is still live, some appended together in one batch (one
-recorded time for several records). :func:`snapshot` is every projection's JSON form.
+:func:`random_log` draws a log of registrations (relations with and without start and end
+dates) and then world events (statements with and without stances, figures in several units,
+counts of named things, with bounds alone or no number at all, regulatory actions with
+restrictions and endings of every kind, verifications, incidents, policy changes; acts that
+take stances; sources naming a registered publisher; dates "on or before D"), with
+corrections that change several fields (registrations too: an actor renamed, its relation
+redated), retractions and supersessions of what is still live, some appended together in one
+batch (one recorded time for several records). :func:`snapshot` is every projection's JSON
+form.
 """
 
 from __future__ import annotations
@@ -15,14 +19,20 @@ from typing import Any
 from hypothesis import strategies as st
 
 import tracker
-from tracker.events.models import RUNGS
+from tracker.events.dates import PartialDate
+from tracker.events.models import RESTRICTING, RUNGS
 from tracker.projections.state import State
 
 ACTORS = ("a0", "a1", "a2", "a3")
 TOPICS = ("t0", "t1")
-UNITS = ("per_hour", "per_day", "count", "USD_billion")
+UNITS = ("per_hour", "per_day", "count", "USD_billion", "count:aircraft", "thousand:aircraft",
+         "million:posts")
 TAGS = ("g0", "g1")
 SOURCE = [{"publisher": "P", "url": "https://p.example"}]
+SOURCES = st.sampled_from(
+    [SOURCE, *([{"publisher": a, "publisher_id": a, "url": "https://p.example"}] for a in ACTORS)]
+)
+"""A source: free text, or naming a registered actor as its publisher."""
 
 
 class Clock:
@@ -44,6 +54,49 @@ dates = st.one_of(
 )
 
 
+def relations(
+    data: st.DataObject, actor: str, among: tuple[str, ...] = ACTORS
+) -> list[dict[str, Any]]:
+    """An actor's relations: none, or one to another actor (of ``among``), perhaps with a start
+    and an end."""
+    other = data.draw(st.sampled_from((None, *among)), label="relate to")
+    if other in (None, actor):
+        return []
+    relation: dict[str, Any] = {"type": data.draw(st.sampled_from(("part_of", "led_by"))),
+                                "target": other}
+    bounds = data.draw(st.sampled_from(("", "start", "end", "both")), label="relation dates")
+    day = data.draw(st.integers(1, 20), label="relation start")
+    if bounds in ("start", "both"):
+        relation["start"] = data.draw(st.sampled_from((f"2026-01-{day:02d}", "2026-01",
+                                                       f"..2026-01-{day:02d}")))
+    if bounds in ("end", "both"):
+        last = data.draw(st.integers(day if bounds == "both" else 1, 25), label="relation end")
+        relation["end"] = f"2026-01-{last:02d}"
+    return [relation]
+
+
+def figure_amount(data: st.DataObject) -> dict[str, Any]:
+    """What a figure reports: a value, bounds (one alone is not a value), or no number."""
+    form = data.draw(st.sampled_from(("value", "value", "lower", "upper", "range",
+                                      "unquantified")), label="figure form")
+    n = data.draw(st.integers(0, 10_000))
+    if form == "value":
+        return {"value": n}
+    if form == "lower":
+        return {"lower": n}
+    if form == "upper":
+        return {"upper": n}
+    if form == "range":
+        return {"lower": n, "upper": n + data.draw(st.integers(0, 100))}
+    return {"unquantified": True}
+
+
+def act_stance(data: st.DataObject) -> dict[str, Any]:
+    """An act's stance: none (mostly), or a topic and a stance toward it."""
+    topic = data.draw(st.sampled_from((None, None, *TOPICS)), label="act's topic")
+    return {} if topic is None else {"topic": topic, "stance": data.draw(st.integers(-2, 2))}
+
+
 def draw_event(
     data: st.DataObject, n: int, live: dict[str, dict[str, Any]]
 ) -> dict[str, Any] | None:
@@ -55,7 +108,7 @@ def draw_event(
         kinds.append("closure")
     kind = data.draw(st.sampled_from(kinds))
     eid = f"e{n}"
-    base = {"id": eid, "occurred": data.draw(dates), "sources": SOURCE}
+    base = {"id": eid, "occurred": data.draw(dates), "sources": data.draw(SOURCES)}
     if kind == "statement":
         topic = data.draw(st.sampled_from((None, *TOPICS)))
         ev = {
@@ -76,7 +129,7 @@ def draw_event(
             **base,
             "type": "figure",
             "metric": data.draw(st.sampled_from(("m0", "m1"))),
-            "value": data.draw(st.integers(0, 10_000)),
+            **figure_amount(data),
             "unit": data.draw(st.sampled_from(UNITS)),
             "subject": data.draw(st.sampled_from(ACTORS)),
             "tags": data.draw(st.lists(st.sampled_from(TAGS), max_size=2), label="tags"),
@@ -92,27 +145,37 @@ def draw_event(
     if kind == "policy":
         return {**base, "type": "policy_change", "actor": data.draw(st.sampled_from(ACTORS)),
                 "product": data.draw(st.sampled_from((None, *ACTORS))), "rule": "r",
-                "after": data.draw(st.sampled_from(("paid", "free")))}
+                "after": data.draw(st.sampled_from(("paid", "free"))), **act_stance(data)}
     if kind == "action":
-        return {
+        ev = {
             **base,
             "type": "regulatory_action",
             "regulator": data.draw(st.sampled_from(ACTORS[:2])),
             "target": data.draw(st.sampled_from(ACTORS[2:])),
-            "rung": data.draw(st.sampled_from(RUNGS)),
+            "rung": data.draw(st.sampled_from((*RUNGS, *RESTRICTING))),
+            **act_stance(data),
         }
+        if ev["rung"] in RESTRICTING and data.draw(st.booleans(), label="says what"):
+            ev["restriction"] = "capped"
+        return ev
     if kind == "closure":
         opened = sorted(
             k for k, e in live.items() if e["type"] == "regulatory_action" and e["rung"] in RUNGS
         )
         ended = live[data.draw(st.sampled_from(opened))]
+        end, start = PartialDate.parse(base["occurred"]), PartialDate.parse(ended["occurred"])
+        if end.latest is not None and start.earliest is not None and end.latest < start.earliest:
+            base["occurred"] = ended["occurred"]  # an ending cannot predate what it ends
+        rung = data.draw(st.sampled_from(("closure", "withdrawal", "overturned")))
+        other = ACTORS[1] if ended["regulator"] == ACTORS[0] else ACTORS[0]  # (a court, say)
         return {
             **base,
             "type": "regulatory_action",
-            "regulator": ended["regulator"],
+            "regulator": other if rung == "overturned" else ended["regulator"],
             "target": ended["target"],
-            "rung": data.draw(st.sampled_from(("closure", "withdrawal"))),
+            "rung": rung,
             "ends": ended["id"],
+            **act_stance(data),
         }
     target = data.draw(st.sampled_from(sorted(live)))
     if kind == "verification":
@@ -146,12 +209,25 @@ def draw_event(
         return None  # the replacement would point at a retracted event: the log refuses that
     replacement = {k: v for k, v in old.items() if k != "id"}
     replacement["occurred"] = data.draw(dates)
+    if data.draw(st.booleans(), label="another source"):
+        replacement["sources"] = data.draw(SOURCES)
     if old["type"] == "statement" and "stance" in old:
         replacement["stance"] = data.draw(st.integers(-2, 2))
     elif old["type"] == "figure":
-        replacement["value"] = data.draw(st.integers(0, 10_000))
+        for field in ("value", "lower", "upper", "unquantified"):
+            replacement.pop(field, None)
+        replacement |= figure_amount(data)
+        replacement["unit"] = data.draw(st.sampled_from(UNITS))
     elif old["type"] == "regulatory_action" and old["rung"] in RUNGS:
         replacement["rung"] = data.draw(st.sampled_from(RUNGS))
+        replacement.pop("restriction", None)
+        replacement.pop("topic", None)
+        replacement.pop("stance", None)
+        replacement |= act_stance(data)
+    elif old["type"] == "policy_change":
+        replacement.pop("topic", None)
+        replacement.pop("stance", None)
+        replacement |= act_stance(data)
     elif old["type"] == "verification":
         replacement["verdict"] = data.draw(st.sampled_from(("confirmed", "contradicted")))
     return {
@@ -167,8 +243,9 @@ def random_log(data: st.DataObject, length: int) -> tracker.Log:
     """A memory log of the actors and topics, then ``length`` drawn events (fixes among them)."""
     log = tracker.open(":memory:", clock=Clock())
     log.append([{"type": "actor", "actor": a, "name": a, "kind": "other",
-                 "relations": [{"type": "part_of", "target": "a0"}] if a == "a3" else []}
-                for a in ACTORS])
+                 "relations": [{"type": "part_of", "target": "a0"}] if a == "a3"
+                 else relations(data, a, ACTORS[:i])}
+                for i, a in enumerate(ACTORS)])
     log.append([{"type": "topic", "topic": t, "name": t} for t in TOPICS])
     live: dict[str, dict[str, Any]] = {}
     batch: list[dict[str, Any]] = []
@@ -177,11 +254,9 @@ def random_log(data: st.DataObject, length: int) -> tracker.Log:
             log.append(batch)
             batch = []
             actor = data.draw(st.sampled_from(ACTORS))
-            relate = data.draw(st.sampled_from((None, *ACTORS)), label="relate to")
             log.append({"type": "correction", "corrects": log.replay().registry.actor_entries[actor].id,
                         "replacement": {"type": "actor", "actor": actor, "name": f"{actor} {n}",
-                                        "kind": "other", "relations": [] if relate in (None, actor)
-                                        else [{"type": "part_of", "target": relate}]},
+                                        "kind": "other", "relations": relations(data, actor)},
                         "reason": "renamed"})
         ev = draw_event(data, n, live)
         if ev is None:

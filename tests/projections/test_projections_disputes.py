@@ -70,7 +70,7 @@ def test_fixes_listed_with_reasons_in_log_order(case):
         ("s1", "supersession", "claim", "statement", "a newer post replaces it", "other"),
         ("r1", "retraction", "other", "statement", "the post was fake", None),
     ]
-    assert (fixes[0].before, fixes[0].after) == ("Images: 6,700 per hour", "Images: 6,700 per day")
+    assert (fixes[0].before, fixes[0].after) == ("unit: per_hour", "unit: per_day")
     assert fixes[2].before == "platform: “quote other”"
 
 

@@ -204,6 +204,7 @@ def test_records_flat_with_given_and_converted_columns(figs):
         "upper": None,
         "unit": "per_day",
         "approximate": True,
+        "unquantified": False,
         "text": "about 160,800 per day",
         "given_value": 6700.0,
         "given_lower": None,
@@ -213,6 +214,30 @@ def test_records_flat_with_given_and_converted_columns(figs):
         "disputed": False,
         "verdicts": [],
         "corrected_by": [],
+        "corrections": [],
         "superseded_by": None,
         "publishers": ["Example News"],
     }
+
+
+def test_an_unquantified_figure_has_no_number(book):
+    """'Loose bolts were found': recorded with unquantified, no value or bounds, and said so."""
+    from tracker.errors import InvalidEventError
+
+    book.actors("faa:regulator", "maker:company")
+    book.figure("bolts", "loose_bolts_found", None, "count", "2024-01-15", unquantified=True)
+    point = book.state().figures().points[0]
+    assert (point.unquantified, point.exact, point.value, point.lower) == (True, False, None, None)
+    assert point.text == "an unquantified number (count)"
+    assert point.record()["unquantified"] is True
+    with pytest.raises(InvalidEventError, match="an unquantified figure has no value"):
+        book.figure("b2", "loose_bolts_found", 3, "count", "2024-01-15", unquantified=True)
+    with pytest.raises(InvalidEventError, match="unquantified: true"):
+        book.figure("b3", "loose_bolts_found", None, "count", "2024-01-15")
+
+
+def test_a_lower_bound_alone_is_not_a_value(book):
+    """A lower bound alone reads 'at least', and is not exact."""
+    book.figure("min", "aircraft_inspected", None, "count", "2024-01-15", lower=1)
+    point = book.state().figures().points[0]
+    assert (point.value, point.lower, point.exact, point.text) == (None, 1, False, "at least 1 count")

@@ -90,7 +90,7 @@ def test_posture_of_the_commission_and_ofcom_at_the_end(end):
             "uk-unnamed": "fine_threatened",
         },
     }
-    assert [(s.regulator, s.kind, s.to_rung) for s in posture.history("ofcom", "x")] == [
+    assert [(s.regulator, s.kind, s.to_rung) for s in posture.steps_of("ofcom", "x")] == [
         ("ofcom", "escalation", "demand")
     ]
 

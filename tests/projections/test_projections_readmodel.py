@@ -96,7 +96,10 @@ def answers(state: State) -> dict[str, Any]:
             lambda m=metric: state.figures(metric=m, unit="per_day").to_json()
         )
     out["figures in furlongs"] = _outcome(lambda: state.figures(unit="furlong"))
-    for kind in ("statement", "figure", "regulatory_action", "verification", "incident"):
+    for unit in ("count:aircraft", "thousand:aircraft", "million:posts"):  # counts of things
+        out[f"figures in {unit}"] = _outcome(lambda u=unit: state.figures(metric="m1", unit=u))
+    for kind in ("statement", "figure", "regulatory_action", "verification", "incident",
+                 "policy_change"):
         out[f"timeline {kind}"] = list(state.timeline(type=kind))
     for tag in TAGS:
         out[f"timeline {tag}"] = list(state.timeline(tag=tag))

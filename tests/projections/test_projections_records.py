@@ -23,6 +23,7 @@ ANSWERS: dict[str, Callable[[tracker.State], Any]] = {
     "figures_in_usd": lambda s: s.figures(subject="xai", unit="USD"),
     "posture": lambda s: s.posture(),
     "posture_steps": lambda s: s.posture().steps,
+    "posture_history": lambda s: s.posture().history,
     "disputes": lambda s: s.disputes(),
     "verdicts": lambda s: s.disputes().verdicts,
     "fixes": lambda s: s.disputes().fixes,

@@ -234,9 +234,70 @@ def test_records_are_flat_and_uniform(gov):
         "before": None,
         "after": "s1",
         "quote": "quote s1",
+        "summary": None,
         "reason": None,
         "corrected_by": [],
     }
     assert records[1].keys() == records[0].keys()
     steps = gov.state().stance_history("gov", "paywall").to_records()
     assert steps[0]["until"] == "2026-01-04" and steps[1]["until"] is None
+
+
+def test_a_regulator_takes_a_stance_by_acting(book):
+    """A grounding order and its lifting carry stances: stances counts and classifies them as
+    statements (new, then softened), held by the regulator; a policy change's stance too."""
+    book.actors("faa:regulator", "maker:company")
+    book.topic("grounding")
+    src = {"publisher": "FAA", "url": "https://example.org/faa"}
+    book.add(
+        {"type": "regulatory_action", "id": "ground", "regulator": "faa", "target": "maker",
+         "rung": "ban_or_suspension", "occurred": "2024-01-06", "topic": "grounding",
+         "stance": 2, "sources": [src]}
+    )
+    book.add(
+        {"type": "regulatory_action", "id": "lift", "regulator": "faa", "target": "maker",
+         "rung": "closure", "ends": "ground", "occurred": "2024-01-24", "topic": "grounding",
+         "stance": 1, "sources": [src]}
+    )
+    book.add(
+        {"type": "policy_change", "id": "halt", "actor": "maker", "rule": "deliveries",
+         "after": "paused", "occurred": "2024-01-07", "topic": "grounding", "stance": 1,
+         "summary": "The maker pauses deliveries", "sources": [src]}
+    )
+    state = book.state()
+    changes = state.stance_changes(topic="grounding")
+    assert [(c.holder, c.kind, c.position_after, c.after) for c in changes] == [
+        ("faa", "new", 2, "ground"),
+        ("maker", "new", 1, "halt"),
+        ("faa", "softened", 1, "lift"),
+    ]
+    faa = state.stances(holder="faa")[0]
+    assert (faa.position, faa.evidence, faa.quote) == (1, ("lift",), None)
+    assert faa.summary == "faa: closure against maker, ending ground"
+    assert state.stances(holder="maker")[0].summary == "The maker pauses deliveries"
+    assert [e.id for e in state.timeline(topic="grounding")] == ["ground", "halt", "lift"]
+
+
+def test_a_stance_by_an_act_needs_a_topic(book):
+    """An act with a stance and no topic is refused, as a statement is."""
+    from tracker.errors import InvalidEventError
+
+    book.actors("faa:regulator", "maker:company")
+    with pytest.raises(InvalidEventError, match="a stance needs a topic"):
+        book.act("x1", "faa", "maker", "demand", "2024-01-06", stance=-1)
+
+
+def test_a_summary_is_not_a_quote(book):
+    """A statement given as a summary: quote None, summary set, in steps and changes."""
+    book.actors("ceo:person")
+    book.topic("safety")
+    book.add(
+        {"type": "statement", "id": "s1", "speaker": "ceo", "summary": "The CEO admits a mistake",
+         "topic": "safety", "stance": 1, "occurred": "2024-01-09",
+         "sources": [{"publisher": "Example", "url": "https://example.org/s"}]}
+    )
+    state = book.state()
+    step = state.stances()[0]
+    assert (step.quote, step.summary) == (None, "The CEO admits a mistake")
+    change = state.stance_changes()[0]
+    assert (change.quote, change.summary) == (None, "The CEO admits a mistake")

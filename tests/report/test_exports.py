@@ -184,7 +184,7 @@ def test_csv_tables_round_trip_through_the_csv_module(state) -> None:
     events = _read(tables["events"])
     assert len(events) == 22
     row = next(r for r in events if r["id"] == "images-per-hour")
-    assert row["number"] == "10"
+    assert row["number"] == "9"
     assert row["type"] == "figure"
     assert row["occurred"] == "2026-01-07"
     assert row["display_date"] == "7 January 2026"

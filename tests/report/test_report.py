@@ -97,8 +97,8 @@ def test_report_shows_every_chart_and_numbers_every_event(full_html: str) -> Non
     assert full_html.count('role="img"') == 4
     rows = re.findall(r'<li id="e-([a-z0-9.-]+)"><span class="n">(\d+)</span>', full_html)
     assert [int(n) for _id, n in rows] == list(range(1, 23))
-    assert rows[0] == ("ofcom-investigation", "1")  # "on or before" sorts first
-    assert rows[1] == ("paris-opened", "2")
+    assert rows[0] == ("paris-opened", "1")
+    assert rows[-1] == ("ofcom-investigation", "22")  # "on or before 12 January": at the 12th
 
 
 def test_report_ids_are_unique_across_its_charts(full_html: str) -> None:
@@ -126,7 +126,7 @@ def test_report_marks_disputes_corrections_and_supersessions(full_html: str) -> 
     row = re.search(r'<li id="e-raise-15">.*?</li>', full_html, re.S)
     assert row is not None and '<span class="badge">superseded</span>' in row.group(0)
     assert (
-        "<em>the contact was on the 5th</em>. Date was 6 January 2026, now 5 January 2026."
+        "<em>the contact was on the 5th</em>. Changed: occurred 2026-01-06 \u2192 2026-01-05."
         in full_html
     )
     assert "<em>the round closed larger than first reported</em>" in full_html
@@ -136,9 +136,9 @@ def test_report_stance_table_names_each_change_and_its_evidence(full_html: str) 
     """The stance table gives before and after, the change, and links both statements."""
     assert (
         "<tr><td>UK government</td><td>Regulating X over Grok</td>"
-        '<td>for (<a href="#e-uk-gov-act">#8</a>)'
+        '<td>for (<a href="#e-uk-gov-act">#7</a>)'
         " \u2192 <strong>strongly for</strong></td><td>hardened</td><td>10 January 2026</td>"
-        '<td><a href="#e-uk-gov-ban">#22</a></td></tr>'
+        '<td><a href="#e-uk-gov-ban">#21</a></td></tr>'
     ) in full_html
     assert "<td>reversed</td>" in full_html
 
@@ -265,11 +265,11 @@ def test_regulators_list_where_each_stands_by_the_posture_projection(full_html: 
     """Below the ladder, each authority's current rung as the posture projection has it."""
     assert (
         "<li><strong>Ofcom</strong> \u2192 X: investigation opened (on or before 12 January 2026), "
-        '<a href="#e-ofcom-investigation">#1</a></li>'
+        '<a href="#e-ofcom-investigation">#22</a></li>'
     ) in full_html
     assert (
         "<li><strong>Paris prosecutor</strong> \u2192 X: investigation widened (2 January 2026), "
-        '<a href="#e-paris-widened">#5</a></li>'
+        '<a href="#e-paris-widened">#4</a></li>'
     ) in full_html
     assert (
         '<div class="card wide"><b class="word">investigation widened</b>'
@@ -284,6 +284,103 @@ def test_timeline_writes_short_headlines_where_a_row_has_room(grok_log_path) -> 
         svg = render_chart(log.replay(), "timeline").decode()
     texts = re.findall(r">([^<>]+)</text>", svg)
     assert "Commission orders X to keep Grok documents" in texts  # alone in its row: whole
-    assert "5  Paris inquiry widened to Grok deepfakes" in texts  # room on the right
+    assert "4  Paris inquiry widened to Grok deepfakes" in texts  # room on the right
     assert any(t.startswith("Grok: \u201cImage generation") and t.endswith("\u2026") for t in texts)
     assert "14" in texts and "17" in texts  # crowded: numbers only
+
+
+def test_the_numbered_list_places_an_on_or_before_date_at_its_end(tmp_path) -> None:
+    """An action reported in March with no known start (``..2026-03-09``) is numbered after
+    January's events, as ``tracker replay`` lists it, not first (issue 14 item 12); a figure
+    dated so goes after January's figure in the figures table."""
+    src = {"publisher": "Example", "url": "https://example.org/a"}
+    with tracker.open(tmp_path / "o.jsonl", create=True) as log:
+        log.append(
+            [
+                {"type": "actor", "actor": "agency", "name": "Air Agency", "kind": "regulator"},
+                {"type": "actor", "actor": "maker", "name": "Maker Co", "kind": "company"},
+                {
+                    "id": "probe",
+                    "type": "regulatory_action",
+                    "occurred": "2026-01-10",
+                    "regulator": "agency",
+                    "target": "maker",
+                    "rung": "investigation_opened",
+                    "sources": [src],
+                },
+                {
+                    "id": "jan-count",
+                    "type": "figure",
+                    "occurred": "2026-01-11",
+                    "metric": "planes_inspected",
+                    "value": 40,
+                    "unit": "count:aircraft",
+                    "subject": "maker",
+                    "sources": [src],
+                },
+                {
+                    "id": "cap",
+                    "type": "regulatory_action",
+                    "occurred": "..2026-03-09",
+                    "regulator": "agency",
+                    "target": "maker",
+                    "rung": "restriction_imposed",
+                    "restriction": "production capped",
+                    "sources": [src],
+                },
+                {
+                    "id": "mar-count",
+                    "type": "figure",
+                    "occurred": "..2026-03-09",
+                    "metric": "planes_inspected",
+                    "value": 90,
+                    "unit": "count:aircraft",
+                    "subject": "maker",
+                    "sources": [src],
+                },
+            ]
+        )
+        state = log.replay()
+        html = render_report(state, log_head=log.head())
+    # the fold keeps its own order (earliest possible first) ...
+    assert [e.id for e in state.timeline()] == ["cap", "mar-count", "probe", "jan-count"]
+    # ... the page numbers and lists as the command line does
+    numbered = re.findall(r'<li id="e-([\w-]+)"><span class="n">(\d+)</span>', html)
+    assert numbered == [("probe", "1"), ("jan-count", "2"), ("cap", "3"), ("mar-count", "4")]
+    assert "on or before 9 March 2026" in html
+    figures = html[
+        html.index('<section id="figures">') : html.index(
+            "</section>", html.index('<section id="figures">')
+        )
+    ]
+    assert figures.index("#2<") < figures.index("#4<")
+
+
+def test_a_corrected_figure_says_what_it_was_in_the_figures_table(tmp_path) -> None:
+    """A count corrected from 177 to 171: the figures table shows 171 and, beside it, what it
+    was, when the correction was recorded and why (issue 14 item 2)."""
+    src = {"publisher": "Example", "url": "https://example.org/a"}
+    with tracker.open(tmp_path / "c.jsonl", create=True) as log:
+        log.append(
+            [
+                {"type": "actor", "actor": "maker", "name": "Maker Co", "kind": "company"},
+                {"id": "count", "type": "figure", "occurred": "2026-01-06",
+                 "metric": "aircraft_grounded", "value": 177, "unit": "count:aircraft",
+                 "subject": "maker", "sources": [src]},
+            ]
+        )
+        log.append({"type": "correction", "corrects": "count", "reason": "the order covers 171",
+                    "replacement": {"type": "figure", "occurred": "2026-01-06",
+                                    "metric": "aircraft_grounded", "value": 171,
+                                    "unit": "count:aircraft", "subject": "maker",
+                                    "sources": [src]}})
+        html = render_report(log.replay(), log_head=log.head())
+    figures = html[html.index('<section id="figures">'):]
+    row = re.search(r"<tr><td>Aircraft grounded</td>.*?</tr>", figures, re.S)
+    assert row is not None
+    assert "171 aircraft" in row.group(0)
+    assert re.search(
+        r'<span class="meta">corrected from 177 aircraft on \d{4}-\d\d-\d\d: the order covers '
+        r"171\.</span>",
+        row.group(0),
+    )

@@ -83,9 +83,16 @@ def _free_text_fields(model: type[Any]) -> list[tuple[str, bool]]:
         option = options[0]
         many = option.get("type") == "array"
         item = option.get("items", {}) if many else option
+        if name in _ACTOR_REFERENCES:
+            continue
         if item.get("type") == "string" and "maxLength" in item and "pattern" not in item:
             out.append((name, many))
     return out
+
+
+_ACTOR_REFERENCES = frozenset({"publisher_id"})
+"""Free-text fields that name a registered actor (by id, name or alias): an append refuses
+any other value, so they are set to a registered actor instead (see :func:`sources`)."""
 
 
 def _fill(data: dict[str, Any], model: type[Any], tag: str, fill: Filler) -> dict[str, Any]:
@@ -106,6 +113,7 @@ def sources(tag: str, fill: Filler = text, *, good: bool = False) -> list[dict[s
         src["url"] = url
         out.append(src)
     out.append(_fill({}, Source, f"{tag}.free", fill))
+    out[-1]["publisher_id"] = "outlet"  # a registered outlet as the publisher
     return out
 
 
@@ -132,7 +140,7 @@ def events(fill: Filler = text) -> list[dict[str, Any]]:
          "unit": "per_hour", "subject": "evil"},
         {"type": "policy_change", "id": "policy", "actor": "evil"},
         {"type": "regulatory_action", "id": "act", "regulator": "reg", "target": "evil",
-         "rung": "demand"},
+         "rung": "restriction_imposed"},
         {"type": "verification", "id": "check", "verifier": "outlet", "target": "said",
          "verdict": "contradicted"},
         {"type": "incident", "id": "harm", "actors": ["evil"]},

@@ -118,7 +118,7 @@ def test_any_text_in_any_field_comes_out_of_every_export_inert(tag: str, value: 
         ]
         assert all(u is None or safe_href(u) == u for u in urls)
         assert json.loads(json.dumps(review)) == review
-    if tag == "correction.replacement.quote":  # (the statement checked, as corrected)
+    if tag == "correction.replacement.quote":  # the claim as corrected is the one reviewed
         assert any(r.get("claimReviewed") == stored for r in claimreview(state))
 
 

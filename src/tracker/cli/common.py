@@ -269,6 +269,8 @@ def open_log(args: argparse.Namespace, *, signing: bool = False) -> tracker.Log:
         log = tracker.open(path, clock=getattr(args, "clock", None), signer=signer)
     for note in log.notes:
         say(f"tracker: note: {note}", file=sys.stderr)
+    if sys.stderr.isatty():  # (a long first build says what it is doing; a pipe stays quiet)
+        log.progress = lambda news: say(f"tracker: {news}", file=sys.stderr, flush=True)
     return log
 
 
@@ -528,12 +530,23 @@ def note_units(units: Iterable[str | None], args: argparse.Namespace) -> None:
 
     for unit in sorted({u for u in units if u is not None and not is_known(u)}):
         close = suggest_unit(unit)
-        hint = f"; did you mean '{close}'?" if close else "."
+        hint = (
+            f"; did you mean '{close}'?"
+            if close
+            else f" (to count a thing, give count:{_slugged(unit)})."
+        )
         say(
             f"tracker: note: unit '{unit}' is not in the units table{hint} It is kept as given "
             "and never converted (see the units table in docs/concepts.md)",
             file=sys.stderr,
         )
+
+
+def _slugged(unit: str) -> str:
+    """A unit text as the name of a counted thing (``Aircraft`` -> ``aircraft``)."""
+    import re
+
+    return re.sub(r"[^a-z0-9_-]+", "_", unit.lower()).strip("_") or "thing"
 
 
 POINT_FORMS = (

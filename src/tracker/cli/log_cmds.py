@@ -755,6 +755,7 @@ def _show(args: argparse.Namespace) -> None:
                 "id": h.event.id,
                 "reason": h.reason,
                 "by": view.recorders.get(h.seq),
+                "changes": list(h.changes),
             }
             for h in view.history
         ],
@@ -795,7 +796,12 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
     field_indent = " " * 16  # a value's further lines start under its first
     for name in type(ev).model_fields:
         value = getattr(ev, name)
-        if name in skip or value is None or value == () or (name == "approximate" and not value):
+        if (
+            name in skip
+            or value is None
+            or value == ()
+            or (name in ("approximate", "unquantified") and not value)
+        ):
             continue
         if isinstance(value, bool):
             text = "yes" if value else "no"
@@ -825,6 +831,11 @@ def _show_text(view: Any, args: argparse.Namespace) -> str:
             by = view.recorders.get(h.seq)
             signed = f" (signed by {one_line(by)})" if by else ""
             lines.append(f"  record {h.seq:<5} {when(h.recorded, args)}  {one_line(what)}{signed}")
+            lines.extend(
+                f"    {one_line(c.field)}: {one_line(clip(c.old_text, 60))} -> "
+                f"{one_line(clip(c.new_text, 60))}"
+                for c in h.changes
+            )
     if view.superseded_by:
         lines.append(f"superseded by {view.superseded_by}")
     if view.verifications:
@@ -1014,9 +1025,14 @@ def _verify(args: argparse.Namespace) -> None:
     if args.extends:
         result["extends_log"] = args.extends
         text += f"; it extends {args.extends}"
+    result["warnings"] = list(report.warnings)
+    text = f"{text}; head {last}"
+    if report.warnings:
+        text += f"\n{plural(len(report.warnings), 'warning')} (the chain is intact):"
+        text += "".join(f"\n  warning: {w}" for w in report.warnings)
     from tracker.cli.outputs import dump
 
-    emit(dump("verify", result), args.json, f"{text}; head {last}")
+    emit(dump("verify", result), args.json, text)
 
 
 def _read_head(value: str) -> str:

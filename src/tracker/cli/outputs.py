@@ -15,6 +15,7 @@ from typing import Any
 from tracker.events import json_schema as event_schema
 from tracker.events.dates import PRECISIONS
 from tracker.projections.actors import ActorView
+from tracker.projections.changes import FieldChange
 from tracker.projections.diff import CLOCKS, StateDiff
 from tracker.projections.disputes import PLACEMENTS, VERDICTS, Disputes
 from tracker.projections.figures import FigureSeries
@@ -129,6 +130,7 @@ HISTORY_ITEM = Shape(
     text("id", "the event recorded, or the fix"),
     text("reason", "the fix's reason", nullable=True),
     text("by", "the key that signed this record, NAME+KEYID (null: unsigned)", nullable=True),
+    nested("changes", FieldChange.SHAPE, "for a correction: every field it changed"),
 )
 
 SHOWN_VERIFICATION = Shape(
@@ -369,6 +371,11 @@ SHAPES: dict[str, Shape] = {
         text("hash", "the last record's hash"),
         text("extends_head", "the published head it extends (--head)", nullable=True),
         text("extends_log", "the other log it extends (--extends)", nullable=True),
+        texts(
+            "warnings",
+            "what does not break the chain but does not fit: regulatory endings that do not "
+            "fit the action they name ('record N (ID): why')",
+        ),
         integer(
             "signed",
             "records whose signature checked out (null: not checked, no recorder in --keys)",

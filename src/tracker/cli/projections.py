@@ -29,8 +29,10 @@ TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
     from typing import Any
 
+    from tracker.events.dates import PartialDate
     from tracker.projections.actors import ActorView
     from tracker.projections.figures import FigurePoint
+    from tracker.projections.posture import PostureRow
     from tracker.projections.state import State
 
 
@@ -91,8 +93,11 @@ def register(subparsers: Any) -> None:
         help="each regulator's highest open rung toward each target, and its steps",
         description=(
             "Per regulator and target, the highest rung of the escalation ladder still open\n"
-            "(1 contact .. 10 ban_or_suspension; a closure or withdrawal ends the action it\n"
-            "names), then every escalation and step down with the event that made it."
+            "(1 contact .. 10 restriction_imposed, 11 ban_or_suspension), the actions holding\n"
+            "it with their own dates, and the restrictions in force; then the history (every\n"
+            "action opened, ended by a closure, withdrawal or overturning, or superseded) and\n"
+            "every escalation and step down with the event that made it. An ending that does\n"
+            "not fit the action it names (another pair's, dated before it) is ignored and listed."
         ),
         example="tracker posture\ntracker posture --target x --as-of 2026-01-10 --json",
         handler=_posture,
@@ -166,14 +171,14 @@ def _position(value: int | None) -> str:
 
 
 def _stances(args: argparse.Namespace) -> None:
-    from tracker.cli.render import open_start_note
+    from tracker.cli.render import listing_key, open_start_note, shown_date, words
 
     state = _replay(args, about=args.holder)
     if args.changes:
         changes = state.stance_changes(topic=args.topic, holder=args.holder)
         rows: list[tuple[Any, ...]] = [
             (
-                c.occurred,
+                shown_date(c.occurred),
                 c.holder,
                 c.topic,
                 c.kind,
@@ -182,7 +187,7 @@ def _stances(args: argparse.Namespace) -> None:
                 c.before or "",
                 c.after,
             )
-            for c in changes
+            for c in sorted(changes, key=lambda c: listing_key(c.occurred, c.sort_key[2]))
         ]
         text = table(rows, ("OCCURRED", "HOLDER", "TOPIC", "KIND", "FROM", "TO", "BEFORE", "AFTER"))
         note = open_start_note(c.occurred for c in changes)
@@ -195,12 +200,19 @@ def _stances(args: argparse.Namespace) -> None:
         return
     stances = state.stances(topic=args.topic, holder=args.holder)
     rows = [
-        (s.holder, s.topic, _position(s.position), s.since, ",".join(s.evidence), s.quote)
+        (
+            s.holder,
+            s.topic,
+            _position(s.position),
+            shown_date(s.since),
+            ",".join(s.evidence),
+            words(s.quote, s.summary),
+        )
         for s in stances
     ]
     text = table(
         rows,
-        ("HOLDER", "TOPIC", "POSITION", "SINCE", "EVIDENCE", "QUOTE"),
+        ("HOLDER", "TOPIC", "POSITION", "SINCE", "EVIDENCE", "QUOTE OR (SUMMARY)"),
         widths=(0, 0, 0, 0, 50, 60),
     )
     emit(
@@ -213,7 +225,9 @@ def _stances(args: argparse.Namespace) -> None:
 def standing(p: FigurePoint) -> str:
     """A figure's marks: its verdict status, its corrections, what superseded it."""
     out: list[str] = [] if p.status == "untested" else [p.status]
-    if p.corrected_by:
+    if p.corrections:
+        out.extend(p.corrections)
+    elif p.corrected_by:
         out.append(f"corrected by {','.join(p.corrected_by)}")
     if p.superseded_by:
         out.append(f"superseded by {p.superseded_by}")
@@ -227,10 +241,12 @@ def _figures(args: argparse.Namespace) -> None:
         metric=args.metric, subject=args.subject, reporter=args.reporter, unit=args.unit
     )
 
+    from tracker.cli.render import listing_key, shown_date
+
     rows = [
         (
             p.metric,
-            p.occurred,
+            shown_date(p.occurred),
             p.text,
             p.unit,
             p.subject or "",
@@ -238,16 +254,14 @@ def _figures(args: argparse.Namespace) -> None:
             p.id,
             standing(p),
         )
-        for p in figures.points
+        for series in figures.series
+        for p in sorted(series.points, key=lambda p: listing_key(p.occurred, p.sort_key[2]))
     ]
     text = table(
         rows,
         ("METRIC", "OCCURRED", "VALUE", "UNIT", "SUBJECT", "REPORTER", "ID", "STANDING"),
         widths=(0, 0, 40, 0, 0, 0, 0, 60),
     )
-    if not rows and about is not None and args.metric is not None:
-        # a replay of one actor's records knows only its metrics: ask the whole log
-        _replay(args).figures(metric=args.metric)  # refuses a metric no figure has
     emit(
         _out("figures", state, unit=args.unit, series=figures.series),
         args.json,
@@ -256,23 +270,62 @@ def _figures(args: argparse.Namespace) -> None:
 
 
 def _posture(args: argparse.Namespace) -> None:
+    from tracker.cli.render import listing_key, open_start_note, shown_date
+
     state = _replay(args, about=args.regulator or args.target)
     posture = state.posture(regulator=args.regulator, target=args.target)
 
     def text(_: Any) -> str:
-        if not len(posture.current):
+        if not len(posture.current) and not len(posture.ignored):
             return no_results("regulatory actions")
         current = table(
             [
-                (r.regulator, r.target, r.level, r.rung or "(none open)", r.since, r.event)
+                (
+                    r.regulator,
+                    r.target,
+                    r.level,
+                    r.rung or "(none open)",
+                    _held(r),
+                    shown_date(r.since),
+                    r.event,
+                )
                 for r in posture.current
             ],
-            ("REGULATOR", "TARGET", "LEVEL", "RUNG", "SINCE", "EVENT"),
+            ("REGULATOR", "TARGET", "LEVEL", "RUNG", "HELD BY", "MOVED", "BY EVENT"),
         )
+        parts = [current]
+        restricted = [r for r in posture.current if r.restrictions]
+        if restricted:
+            parts.append(
+                "restrictions in force\n"
+                + "\n".join(
+                    f"  {r.regulator} on {r.target}: {'; '.join(r.restrictions)}"
+                    for r in restricted
+                )
+            )
+        history = table(
+            [
+                (
+                    shown_date(h.occurred),
+                    h.regulator,
+                    h.target,
+                    h.change if h.by_rung is None else f"{h.change} ({h.by_rung})",
+                    h.rung,
+                    h.action,
+                    h.event,
+                    h.posture_rung or "none",
+                )
+                for h in sorted(
+                    posture.history, key=lambda h: listing_key(h.occurred, h.sort_key[2])
+                )
+            ],
+            ("OCCURRED", "REGULATOR", "TARGET", "CHANGE", "RUNG", "ACTION", "EVENT", "POSTURE"),
+        )
+        parts.append(f"history: {plural(len(posture.history), 'change')}\n{history}")
         steps = table(
             [
                 (
-                    s.occurred,
+                    shown_date(s.occurred),
                     s.regulator,
                     s.target,
                     s.kind,
@@ -280,11 +333,23 @@ def _posture(args: argparse.Namespace) -> None:
                     s.to_rung or "none",
                     s.event,
                 )
-                for s in posture.steps
+                for s in sorted(posture.steps, key=lambda s: listing_key(s.occurred, s.sort_key[2]))
             ],
             ("OCCURRED", "REGULATOR", "TARGET", "STEP", "FROM", "TO", "EVENT"),
         )
-        return f"{current}\n\n{plural(len(posture.steps), 'step')}\n{steps}"
+        parts.append(f"{plural(len(posture.steps), 'step')}\n{steps}")
+        note = open_start_note(h.occurred for h in posture.history)
+        if note:
+            parts.append(note)
+        if len(posture.ignored):
+            parts.append(
+                f"{plural(len(posture.ignored), 'ending')} ignored (they do not fit the action "
+                "they name)\n"
+                + "\n".join(
+                    f"  {i.event} ({i.rung} of {i.ends}): {i.reason}" for i in posture.ignored
+                )
+            )
+        return "\n\n".join(parts)
 
     emit(
         _out("posture", state, **values_of(posture)),
@@ -325,11 +390,12 @@ def _disputes(args: argparse.Namespace) -> None:
             parts.append(
                 table(
                     [
-                        (when(f.recorded, args), f.kind, f.target, f.id, f.reason)
+                        (when(f.recorded, args), f.kind, f.target, f.id, f.reason,
+                         "; ".join(c.text for c in f.changes))
                         for f in disputes.fixes
                     ],
-                    ("RECORDED", "FIX", "TARGET", "ID", "REASON"),
-                    widths=(0, 0, 0, 0, 80),
+                    ("RECORDED", "FIX", "TARGET", "ID", "REASON", "CHANGED"),
+                    widths=(0, 0, 0, 0, 60, 60),
                 )
             )
         else:
@@ -378,7 +444,7 @@ def _diff(args: argparse.Namespace) -> None:
 def actor_text(state: State, view: ActorView) -> str:
     """What ``tracker actor show`` prints: every section of the per-actor view."""
     from tracker._inert import one_line
-    from tracker.cli.render import describe, notes
+    from tracker.cli.render import describe, listing_key, notes, shown_date
 
     reg = view.registration
     lines = [
@@ -394,7 +460,7 @@ def actor_text(state: State, view: ActorView) -> str:
         lines.append(f"  registered by: {view.registered_by} (record {view.registered_seq})")
     if len(view.relations):
         lines.append("relations")
-        lines += [f"  {r.source} {r.relation} {r.target}" for r in view.relations]
+        lines += [f"  {r.source} {r.relation} {r.target}{relation_span(r.start, r.end)}" for r in view.relations]
 
     def section(
         title: str, rows: list[tuple[Any, ...]], headers: tuple[str, ...], empty: str
@@ -407,10 +473,13 @@ def actor_text(state: State, view: ActorView) -> str:
         lines.extend(f"  {line}" for line in body.splitlines())
 
     events = []
-    for e in view.events:
+    listed = sorted(  # in listing order: "on or before D" at D (the view keeps replay order)
+        enumerate(view.events), key=lambda ie: listing_key(ie[1].occurred, ie[0])
+    )
+    for _i, e in listed:
         entry = state.entry(e.id)
         what = describe(entry.event) + notes(entry) if entry is not None else e.summary
-        events.append((e.occurred or "", ",".join(e.roles), e.type, e.id, what))
+        events.append((shown_date(e.occurred), ",".join(e.roles), e.type, e.id, what))
     section(
         f"events naming {view.actor}",
         events,
@@ -436,22 +505,38 @@ def actor_text(state: State, view: ActorView) -> str:
     section(
         "posture as regulator",
         [
-            (r.target, r.level, r.rung or "(none open)", r.since, r.event)
+            (r.target, r.level, r.rung or "(none open)", _held(r), "; ".join(r.restrictions))
             for r in view.actions_taken
         ],
-        ("TARGET", "LEVEL", "RUNG", "SINCE", "EVENT"),
+        ("TARGET", "LEVEL", "RUNG", "HELD BY", "RESTRICTIONS"),
         "regulatory actions",
     )
     section(
         "posture faced as target",
         [
-            (r.regulator, r.level, r.rung or "(none open)", r.since, r.event)
+            (r.regulator, r.level, r.rung or "(none open)", _held(r), "; ".join(r.restrictions))
             for r in view.actions_faced
         ],
-        ("REGULATOR", "LEVEL", "RUNG", "SINCE", "EVENT"),
+        ("REGULATOR", "LEVEL", "RUNG", "HELD BY", "RESTRICTIONS"),
         "regulatory actions",
     )
     return "\n".join(lines)
+
+
+def relation_span(start: PartialDate | None, end: PartialDate | None) -> str:
+    """`` (since 2019-03, until 2024-03-25)`` for a relation with dates, else nothing."""
+    parts = [f"since {start}" if start else "", f"until {end}" if end else ""]
+    shown = ", ".join(p for p in parts if p)
+    return f" ({shown})" if shown else ""
+
+
+def _held(row: PostureRow) -> str:
+    """The actions holding a posture row's rung, with the first one's date."""
+    from tracker.cli.render import shown_date
+
+    if not row.holding:
+        return f"(ended by {row.event}, {shown_date(row.since)})"
+    return f"{', '.join(row.holding)} ({shown_date(row.holding_since)})"
 
 
 __all__ = ["actor_text", "register", "standing"]

@@ -124,7 +124,10 @@ def actor_record(state: State, actor_id: str) -> dict[str, Any]:
         "kind": reg.kind,
         "aliases": list(reg.aliases),
         "jurisdiction": reg.jurisdiction,
-        "relations": [{"type": r.type, "target": r.target} for r in reg.relations],
+        "relations": [
+            {"type": r.type, "target": r.target, "start": r.start, "end": r.end}
+            for r in reg.relations
+        ],
         "event": entry.id,
         "seq": entry.seq,
     }
@@ -163,6 +166,7 @@ def _actor_view(state: State, actor_id: str) -> Any:
 
 def _list(args: argparse.Namespace) -> None:
     from tracker.cli.outputs import clocks, dump
+    from tracker.cli.projections import relation_span
 
     with open_log(args) as log:
         state = replay(log, args)
@@ -175,7 +179,10 @@ def _list(args: argparse.Namespace) -> None:
                 a["kind"],
                 a["jurisdiction"] or "",
                 ", ".join(a["aliases"]),
-                ", ".join(f"{r['type']} {r['target']}" for r in a["relations"]),
+                ", ".join(
+                    f"{r['type']} {r['target']}{relation_span(r['start'], r['end'])}"
+                    for r in a["relations"]
+                ),
             )
             for a in actors
         ]

@@ -25,12 +25,13 @@ if TYPE_CHECKING:
 DESCRIPTION = """\
 Run one SQL query (SQLite's dialect) on the log's projections as tables, as they stood at
 --as-of, as the log knew them at --known-at: timeline, uncertain, stances, stance_changes,
-figures, posture, posture_steps, claims, verdicts, fixes, actors, topics, relations, clocks.
+figures, posture, posture_steps, posture_history, ignored_endings, claims, verdicts, fixes,
+actors, topics, relations, clocks.
 Their columns are the ones --json prints (a date is six columns, a list its JSON text);
 'tracker sql --tables' lists them. The read model's own tables are there too: versions
 (every version of every event, with the records between which it held: rec_from, rec_to),
 version_keys, fix_records, stamps. Only reading is allowed: anything that would write,
-attach a file or load code is refused. Table interface version 1 (see the CHANGELOG).
+attach a file or load code is refused. Table interface version 2 (see the CHANGELOG).
 """
 
 

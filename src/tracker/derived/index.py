@@ -284,6 +284,12 @@ class Index:
             out[parts[0].decode()] = _Family(interest, [int(o) for o in parts[2].split(b",")])
         return out
 
+    def family_offsets(self, root: str) -> list[int]:
+        """Where each record of the family rooted at ``root`` starts, in log order (empty:
+        the event has no family beyond itself)."""
+        family = self._family(root)
+        return list(family.offsets) if family is not None else []
+
     def offsets_for(self, actor: str) -> list[int]:
         """Where every record that concerns ``actor`` starts, and every registry record, in
         log order."""

@@ -57,6 +57,10 @@ def actors_named(event: dict[str, Any]) -> set[str]:
         out.update(r["target"] for r in event.get("relations", ()))
     elif kind == "correction":
         out |= actors_named(event["replacement"])
+    for source in event.get("sources", ()):  # a publisher registered as an actor
+        publisher = source.get("publisher_id")
+        if publisher is not None:
+            out.add(publisher)
     return out
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.events.units import get_unit
 
 if TYPE_CHECKING:
+    from tracker.events.dates import PartialDate
     from tracker.events.models import AnyEvent
 
 TYPE_LABELS: dict[str, str] = {
@@ -106,7 +107,10 @@ def figure_text(
     value: float | None, lower: float | None, upper: float | None, unit: str, approximate: bool
 ) -> str:
     """A figure's value in words: ``about 6,700 per hour``, ``1,500-2,500 per hour``,
-    ``at least 3 US dollars``; a unit outside the units table is shown as given."""
+    ``at least 3 US dollars``; with no value and no bounds (an unquantified figure),
+    ``an unquantified number (aircraft)``; a unit outside the units table is shown as given."""
+    known = get_unit(unit)
+    label = known.label if known is not None else unit
     if value is not None:
         amount = number(value)
     elif lower is not None and upper is not None:
@@ -116,11 +120,33 @@ def figure_text(
     elif upper is not None:
         amount = f"at most {number(upper)}"
     else:
-        amount = "?"
-    known = get_unit(unit)
-    label = known.label if known is not None else unit
+        return f"an unquantified number ({label})"
     space = "" if label == "%" else " "
     return f"{'about ' if approximate else ''}{amount}{space}{label}"
+
+
+def shown_date(date: PartialDate | None) -> str:
+    """A date as a listing shows it: ``on or before 2026-01-12`` for one with no known start,
+    else the text it was given as (``""`` for none)."""
+    if date is None:
+        return ""
+    if date.earliest is None and date.latest is not None and date.text.startswith(".."):
+        return f"on or before {date.text[2:]}"
+    return date.text
+
+
+_FIRST = -(1 << 62)
+
+
+def listing_key(date: PartialDate | None, seq: int) -> tuple[int, int, int]:
+    """Where an event goes in a human listing: by the earliest it may have happened, except
+    that a date with no known start ("on or before D") goes at D, the latest it may have
+    happened (the folds and ``--json`` keep their own order: earliest possible first).
+    ``seq`` breaks ties (a record number, or a position in the fold's order)."""
+    if date is None:
+        return (_FIRST, _FIRST, seq)
+    first, last = date.sort_key
+    return (last if date.earliest is None else first, last, seq)
 
 
 def _same(actor: str) -> str:
@@ -154,7 +180,11 @@ def describe(event: AnyEvent, *, name: Callable[[str], str] = _same) -> str:
             return f"{name(ev.actor)} changes {ev.rule}{product}: {before}{ev.after}"
         case "regulatory_action":
             ends = f", ending {ev.ends}" if ev.ends else ""
-            return f"{name(ev.regulator)}: {rung_label(ev.rung)} against {name(ev.target)}{ends}"
+            imposed = f" ({ev.restriction})" if ev.restriction else ""
+            return (
+                f"{name(ev.regulator)}: {rung_label(ev.rung)} against {name(ev.target)}"
+                f"{imposed}{ends}"
+            )
         case "verification":
             found = f" \u2014 {ev.finding}" if ev.finding else ""
             return f"{name(ev.verifier)} checks {ev.target}: {ev.verdict.replace('_', ' ')}{found}"
@@ -193,7 +223,9 @@ __all__ = [
     "describe",
     "figure_text",
     "kind_group",
+    "listing_key",
     "metric_label",
     "number",
     "rung_label",
+    "shown_date",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
@@ -136,6 +137,12 @@ class Source(Immutable):
     """Where a fact comes from: who published it, where, when, and the words it used."""
 
     publisher: Short = Field(description="Who published it (an outlet, a body, a person).")
+    publisher_id: Short | None = Field(
+        default=None,
+        description="The publisher as a registered actor: its id, or a name or alias that "
+        "appending turns into the id (an outlet registered with kind media); its view then "
+        "lists what it published.",
+    )
     url: Short | None = Field(default=None, description="Where it can be read.")
     citation: Short | None = Field(
         default=None, description="A citation when there is no URL (print, broadcast, filing)."
@@ -182,14 +189,44 @@ RelationType = Literal[
 
 
 class Relation(Immutable):
-    """A typed link from the registered actor to another actor (``grok developed_by xai``)."""
+    """A typed link from the registered actor to another actor (``grok developed_by xai``).
+
+    A relation may start and end at (partial) dates (a CEO who steps down, a successor): an
+    actor's view at an ``as_of`` shows the relations then in force. A change of relation is
+    recorded by correcting the actor's registration, giving the old relation its ``end``.
+    """
 
     type: RelationType = Field(description="How the registered actor relates to the target.")
     target: Slug = Field(description="The other actor's id.")
+    start: PartialDate | None = Field(default=None, description="When the relation began.")
+    end: PartialDate | None = Field(default=None, description="When the relation ended.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Relation:
+        if self.start is not None and self.end is not None:
+            first, last = self.start.earliest, self.end.latest
+            if first is not None and last is not None and last < first:
+                msg = f"relation {self.type}:{self.target} ends ({self.end.text}) before it starts"
+                raise ValueError(msg + f" ({self.start.text})")
+        return self
+
+    def in_force(self, as_of: datetime | None) -> bool:
+        """Whether the relation holds at ``as_of``: it certainly began by then (or has no
+        start), and had not certainly ended (None: at the end of the record, not ended)."""
+        if as_of is None:
+            return self.end is None
+        started = self.start is None or self.start.certain_by(as_of)
+        return started and not (self.end is not None and self.end.certain_by(as_of))
 
 
-ENDINGS: tuple[str, ...] = ("closure", "withdrawal")
-"""Regulatory actions that end an earlier action (they point at it with ``ends``)."""
+ENDINGS: tuple[str, ...] = ("closure", "withdrawal", "overturned")
+"""Regulatory actions that end an earlier action (they point at it with ``ends``).
+
+A ``closure`` or ``withdrawal`` is the acting body's own: it ends an action of the same
+(regulator, target) pair. ``overturned`` is another body's ending of it (a court overturns a
+regulator's fine on appeal): the same target, any regulator. See
+:func:`tracker.events.rules.ending_mismatch`.
+"""
 
 Rung = Literal[
     "contact",
@@ -201,13 +238,18 @@ Rung = Literal[
     "investigation_widened",
     "fine_threatened",
     "fine_imposed",
+    "restriction_imposed",
     "ban_or_suspension",
     "closure",
     "withdrawal",
+    "overturned",
 ]
 
 RUNGS: tuple[str, ...] = tuple(r for r in get_args(Rung) if r not in ENDINGS)
 """The escalation ladder, lowest first (the rungs that are not endings)."""
+
+RESTRICTING: tuple[str, ...] = ("restriction_imposed", "ban_or_suspension")
+"""Rungs that impose something on the target; they may say what in ``restriction``."""
 
 Verdict = Literal["confirmed", "contradicted", "partly_confirmed"]
 
@@ -331,6 +373,11 @@ class BaseEvent(Immutable):
                 continue
             values = value if isinstance(value, tuple) else (value,)
             out.extend((field, namespace, v) for v in values)
+        out.extend(
+            ("sources.publisher_id", "actor", s.publisher_id)
+            for s in self.sources
+            if s.publisher_id is not None
+        )
         return out
 
     @classmethod
@@ -372,8 +419,15 @@ class ActorRegistered(_RecordEvent):
     )
 
     def references(self) -> list[tuple[str, str, str]]:
-        """List the actors this registration's relations point at."""
-        return [("relations.target", "actor", r.target) for r in self.relations]
+        """List the actors this registration's relations (and sources) point at."""
+        return [
+            *(("relations.target", "actor", r.target) for r in self.relations),
+            *(
+                ("sources.publisher_id", "actor", s.publisher_id)
+                for s in self.sources
+                if s.publisher_id is not None
+            ),
+        ]
 
     @classmethod
     def references_in(cls, data: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -419,7 +473,12 @@ class Statement(BaseEvent):
 
 
 class Figure(BaseEvent):
-    """A reported number: a metric, a value or bounds, a unit, about whom, reported by whom."""
+    """A reported number: a metric, a value or bounds, a unit, about whom, reported by whom.
+
+    A quantity reported with no number ("loose bolts were found during inspections") is
+    ``unquantified``: no value and no bounds, never an invented ``lower: 1``. A lower bound
+    alone means "at least", an upper bound alone "at most": neither is an exact value.
+    """
 
     REFS: ClassVar[dict[str, str]] = {"subject": "actor", "reported_by": "actor"}
     type: Literal["figure"] = "figure"
@@ -427,16 +486,32 @@ class Figure(BaseEvent):
     value: Number | None = Field(default=None, description="The value (or give lower/upper).")
     lower: Number | None = Field(default=None, description="Lower bound, when a range is reported.")
     upper: Number | None = Field(default=None, description="Upper bound, when a range is reported.")
-    unit: Short = Field(description="A unit code from the units table (per_hour, USD_billion, ...).")
+    unit: Short = Field(
+        description="A unit code from the units table (per_hour, USD_billion, ...), or a count "
+        "of a named thing: count:THING, thousand:THING, million:THING, billion:THING "
+        "(count:aircraft, million:posts).",
+        examples=["count", "per_hour", "USD_billion", "count:aircraft", "thousand:accounts"],
+    )
     approximate: bool = Field(default=False, description="The value is approximate ('about').")
+    unquantified: bool = Field(
+        default=False,
+        description="Reported with no number ('loose bolts were found'): give no value or bounds.",
+    )
     period: PartialDate | None = Field(default=None, description="The period the figure covers.")
     subject: Slug | None = Field(default=None, description="The actor the figure is about.")
     reported_by: Slug | None = Field(default=None, description="The actor that reported it.")
 
     @model_validator(mode="after")
     def _check(self) -> Figure:
-        if self.value is None and self.lower is None and self.upper is None:
-            msg = "a figure needs a value, or lower and/or upper bounds"
+        given = self.value is not None or self.lower is not None or self.upper is not None
+        if self.unquantified and given:
+            msg = "an unquantified figure has no value or bounds: leave them out, or drop unquantified"
+            raise ValueError(msg)
+        if not given and not self.unquantified:
+            msg = (
+                "a figure needs a value, or lower and/or upper bounds (or unquantified: true "
+                "when the source gives no number)"
+            )
             raise ValueError(msg)
         if self.lower is not None and self.upper is not None and self.lower > self.upper:
             msg = f"lower bound {self.lower:g} is above upper bound {self.upper:g}"
@@ -444,10 +519,30 @@ class Figure(BaseEvent):
         return self
 
 
-class PolicyChange(BaseEvent):
+class _TakesStance(BaseEvent):
+    """An event by which its actor takes a stance by acting (a grounding, a paywall).
+
+    The stance counts in ``stances`` as a statement's does; its holder is the acting actor.
+    """
+
+    topic: Slug | None = Field(default=None, description="The topic the act takes a stance on.")
+    stance: Stance | None = Field(
+        default=None,
+        description="The stance the act takes toward the topic: -2 strongly against .. +2 for.",
+    )
+
+    @model_validator(mode="after")
+    def _stance_has_topic(self) -> _TakesStance:
+        if self.stance is not None and self.topic is None:
+            msg = "a stance needs a topic (the stance is toward a topic)"
+            raise ValueError(msg)
+        return self
+
+
+class PolicyChange(_TakesStance):
     """A product or platform changes a rule (image generation restricted to subscribers)."""
 
-    REFS: ClassVar[dict[str, str]] = {"actor": "actor", "product": "actor"}
+    REFS: ClassVar[dict[str, str]] = {"actor": "actor", "product": "actor", "topic": "topic"}
     type: Literal["policy_change"] = "policy_change"
     actor: Slug = Field(description="Who changes the rule.")
     product: Slug | None = Field(default=None, description="The product or platform it applies to.")
@@ -456,16 +551,34 @@ class PolicyChange(BaseEvent):
     after: Short = Field(description="The rule after.")
 
 
-class RegulatoryAction(BaseEvent):
-    """A regulator takes a step on the escalation ladder, or ends an earlier action."""
+class RegulatoryAction(_TakesStance):
+    """A regulator takes a step on the escalation ladder, or ends an earlier action.
 
-    REFS: ClassVar[dict[str, str]] = {"regulator": "actor", "target": "actor", "ends": "event"}
+    ``restriction_imposed`` is a restriction a regulator puts on its target (a production
+    cap): ``restriction`` says what it is (not a ``policy_change``, which is an actor
+    changing its own rule). A ``ban_or_suspension`` may say what it bans in
+    ``restriction`` too (a grounding order).
+    """
+
+    REFS: ClassVar[dict[str, str]] = {
+        "regulator": "actor",
+        "target": "actor",
+        "ends": "event",
+        "topic": "topic",
+    }
     type: Literal["regulatory_action"] = "regulatory_action"
     regulator: Slug = Field(description="The regulator, government or prosecutor acting.")
     target: Slug = Field(description="Who the action is against.")
     jurisdiction: Short | None = Field(default=None, description="Where (GB, EU, FR, ...).")
     rung: Rung = Field(description="The ladder step, or closure/withdrawal with 'ends'.")
-    ends: EventId | None = Field(default=None, description="The action a closure or withdrawal ends.")
+    ends: EventId | None = Field(
+        default=None, description="The action a closure, withdrawal or overturning ends."
+    )
+    restriction: Short | None = Field(
+        default=None,
+        description="What is imposed (rung restriction_imposed: 'production capped at 38 a "
+        "month'; or what a ban_or_suspension bans).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RegulatoryAction:
@@ -473,7 +586,10 @@ class RegulatoryAction(BaseEvent):
             msg = f"a {self.rung} must name the action it ends with 'ends'"
             raise ValueError(msg)
         if self.rung not in ENDINGS and self.ends is not None:
-            msg = "'ends' goes only with rung closure or withdrawal"
+            msg = "'ends' goes only with rung closure, withdrawal or overturned"
+            raise ValueError(msg)
+        if self.restriction is not None and self.rung not in RESTRICTING:
+            msg = "'restriction' goes only with rung restriction_imposed or ban_or_suspension"
             raise ValueError(msg)
         return self
 

@@ -38,6 +38,13 @@ not the unit, names what is counted (``images_generated`` in ``per_hour``, not
 | `day` | duration | 86,400 | `second` | days |
 | `week` | duration | 604,800 | `second` | weeks |
 
+Counts of a named thing are units too, built from the thing's name (lowercase letters,
+digits, ``_`` and ``-``) after a scale: ``count:aircraft`` (label "aircraft"),
+``thousand:accounts`` ("thousand accounts"), ``million:posts``, ``billion:views``. Each thing
+is its own dimension (``count of aircraft``): ``million:posts`` converts to ``count:posts``
+and ``thousand:posts``, never to plain ``count`` or to ``count:accounts``, so series of
+different things stay apart.
+
 Codes are case-sensitive; :func:`suggest_unit` finds the nearest code case-insensitively, for
 "did you mean" messages. :func:`markdown_table` renders the table above (a test keeps the two
 equal).
@@ -47,6 +54,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -56,6 +64,8 @@ from typing import Final
 from tracker.errors import InvalidInputError
 
 __all__ = [
+    "COUNT_FORMS",
+    "COUNT_SCALES",
     "SIGNIFICANT_DIGITS",
     "UNITS",
     "Unit",
@@ -95,7 +105,9 @@ class Unit:
 
     @property
     def dimension_label(self) -> str:
-        """The dimension in words, e.g. ``currency USD`` or ``count rate``."""
+        """The dimension in words, e.g. ``currency USD``, ``count rate``, ``count of posts``."""
+        if self.dimension.startswith("count_of:"):
+            return f"count of {self.dimension.removeprefix('count_of:').replace('_', ' ')}"
         return self.dimension.replace("_", " ")
 
 
@@ -141,20 +153,53 @@ UNITS: Final[Mapping[str, Unit]] = MappingProxyType(
 _BASE: Final[dict[str, str]] = {u.dimension: u.code for u in UNITS.values() if u.scale == 1}
 _LOWER: Final[dict[str, str]] = {code.lower(): code for code in UNITS}
 
+COUNT_SCALES: Final[dict[str, Fraction]] = {
+    "count": Fraction(1),
+    "thousand": Fraction(10**3),
+    "million": Fraction(10**6),
+    "billion": Fraction(10**9),
+}
+"""The scales a count of a named thing takes: ``count:THING`` .. ``billion:THING``."""
+
+_THING = re.compile(r"^(count|thousand|million|billion):([a-z0-9][a-z0-9_-]{0,63})$")
+
+COUNT_FORMS: Final = tuple(f"{scale}:THING" for scale in COUNT_SCALES)
+"""The forms of a count of a named thing, for docs and the JSON Schema."""
+
+
+def _counted(code: str) -> tuple[Unit, Fraction] | None:
+    """The unit of a count of a named thing (``million:posts``), with its exact scale."""
+    found = _THING.match(code)
+    if found is None:
+        return None
+    scale_name, thing = found.groups()
+    scale = COUNT_SCALES[scale_name]
+    label = thing.replace("_", " ") if scale_name == "count" else f"{scale_name} {thing.replace('_', ' ')}"
+    return Unit(code, f"count_of:{thing}", float(scale), label), scale
+
+
+def _exact(code: str) -> Fraction:
+    counted = _counted(code)
+    return counted[1] if counted is not None else _EXACT_SCALE[code]
+
 
 def get_unit(code: str) -> Unit | None:
     """Return the unit with this exact code, or ``None`` if the table has none."""
-    return UNITS.get(code)
+    unit = UNITS.get(code)
+    if unit is not None:
+        return unit
+    counted = _counted(code)
+    return counted[0] if counted is not None else None
 
 
 def is_known(code: str) -> bool:
-    """Return whether ``code`` is in the table (exactly, case-sensitively)."""
-    return code in UNITS
+    """Return whether ``code`` is in the table (exactly, case-sensitively) or counts a thing."""
+    return get_unit(code) is not None
 
 
 def same_dimension(a: str, b: str) -> bool:
     """Return whether both codes are known and measure the same dimension."""
-    ua, ub = UNITS.get(a), UNITS.get(b)
+    ua, ub = get_unit(a), get_unit(b)
     return ua is not None and ub is not None and ua.dimension == ub.dimension
 
 
@@ -169,6 +214,8 @@ def suggest_unit(code: str) -> str | None:
         :func:`difflib.get_close_matches`, else ``None``.
     """
     folded = code.strip().lower()
+    if get_unit(folded) is not None:
+        return folded
     exact = _LOWER.get(folded)
     if exact is not None:
         return exact
@@ -178,7 +225,7 @@ def suggest_unit(code: str) -> str | None:
 
 def _require(code: str) -> Unit:
     """Return the unit for ``code`` or refuse it with a "did you mean" hint."""
-    unit = UNITS.get(code)
+    unit = get_unit(code)
     if unit is None:
         hint = suggest_unit(code)
         suffix = f"; did you mean '{hint}'?" if hint else f"; known units: {', '.join(UNITS)}"
@@ -230,7 +277,7 @@ def convert(value: float, from_code: str, to_code: str) -> float:
         )
     if source.code == target.code:
         return float(value)
-    factor = float(_EXACT_SCALE[source.code] / _EXACT_SCALE[target.code])
+    factor = float(_exact(source.code) / _exact(target.code))
     return _snap(value * factor)
 
 
@@ -240,7 +287,10 @@ def base_unit(code: str) -> str:
     Raises:
         InvalidInputError: If ``code`` is unknown.
     """
-    return _BASE[_require(code).dimension]
+    unit = _require(code)
+    if unit.dimension.startswith("count_of:"):
+        return f"count:{unit.dimension.removeprefix('count_of:')}"
+    return _BASE[unit.dimension]
 
 
 def _format_scale(scale: Fraction) -> str:

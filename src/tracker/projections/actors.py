@@ -23,11 +23,12 @@ or reported by it, and the regulatory posture it holds or faces, from the other 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from tracker.events.dates import PartialDate
 from tracker.events.describe import describe
-from tracker.events.models import WORLD_EVENTS, ActorRegistered
+from tracker.events.models import WORLD_EVENTS, ActorRegistered, Relation
 from tracker.projections.figures import FigurePoint, FigureTable
 from tracker.projections.fold import Entry
 from tracker.projections.posture import PostureRow
@@ -72,6 +73,10 @@ def roles_in(entry: Entry) -> dict[str, tuple[str, ...]]:
             found = out.get(actor, ())
             if role not in found:
                 out[actor] = (*found, role)
+    for source in values["sources"]:
+        publisher = source.publisher_id
+        if publisher is not None and "publisher" not in out.get(publisher, ()):
+            out[publisher] = (*out.get(publisher, ()), "publisher")
     return out
 
 
@@ -90,6 +95,8 @@ class RelationRow(Row):
             "out (the actor is the source) or in (the actor is the target)",
             choices=("out", "in"),
         ),
+        date("start", "when the relation began (null: not recorded)"),
+        date("end", "when it ended (null: not ended, or not recorded)"),
     )
 
     source: str
@@ -97,6 +104,10 @@ class RelationRow(Row):
     target: str
     direction: str
     """``out`` (the actor is the source: xai led_by musk) or ``in`` (grok developed_by xai)."""
+    start: PartialDate | None = None
+    """When the relation began (None: not recorded)."""
+    end: PartialDate | None = None
+    """When it ended (None: not ended, or not recorded)."""
 
 
 @dataclass(frozen=True)
@@ -262,9 +273,16 @@ class Involvement:
         )
 
 
-def relation_rows(actor: str, related: list[tuple[str, str, str]]) -> Rows[RelationRow]:
-    """Relations touching ``actor`` (from :meth:`Registry.related_to`), outgoing first."""
-    out = [RelationRow(s, r, t, "out" if s == actor else "in") for s, r, t in related]
+def relation_rows(
+    actor: str, related: list[tuple[str, Relation]], as_of: datetime | None = None
+) -> Rows[RelationRow]:
+    """Relations touching ``actor`` (from :meth:`Registry.related_to`) in force at ``as_of``
+    (:meth:`Relation.in_force`: begun by then and not ended), outgoing first."""
+    out = [
+        RelationRow(s, r.type, r.target, "out" if s == actor else "in", r.start, r.end)
+        for s, r in related
+        if r.in_force(as_of)
+    ]
     out.sort(key=lambda r: (r.direction != "out", r.relation, r.source, r.target))
     return rows(out, RelationRow)
 

@@ -22,7 +22,8 @@ from typing import Any, ClassVar, Literal, get_args
 
 from tracker.events.dates import PartialDate
 from tracker.events.describe import describe
-from tracker.events.models import AnyEvent, Verdict, Verification
+from tracker.events.models import Verdict, Verification
+from tracker.projections.changes import FieldChange
 from tracker.projections.fold import Entry, FixEntry, Placement
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, boolean, date, instant, integer, nested, text, texts
@@ -151,8 +152,22 @@ class FixRow(Row):
         text("target_type", "the fixed event's type", nullable=True),
         text("reason", "why"),
         text("by", "for a supersession: the event that replaces the target", nullable=True),
-        text("before", "the target's summary as it stood before the fix", nullable=True),
-        text("after", "for a correction: the replacement's summary", nullable=True),
+        text(
+            "before",
+            "for a correction: each changed field with its old value ('value: 177'); else the "
+            "target's summary as it stood before the fix",
+            nullable=True,
+        ),
+        text(
+            "after",
+            "for a correction: each changed field with its new value ('value: 171')",
+            nullable=True,
+        ),
+        texts(
+            "changes",
+            "for a correction: every field it changed, as 'field: old -> new'",
+            get=lambda f: [c.text for c in f.changes],
+        ),
         integer("seq", "the record number of the fix"),
         instant("recorded", "when the log recorded the fix"),
     )
@@ -167,9 +182,12 @@ class FixRow(Row):
     """For a supersession: the event that replaces the target."""
     target_type: str | None
     before: str | None
-    """The target's summary as it stood before the fix."""
+    """For a correction: each changed field with its old value (``value: 177``); else the
+    target's summary as it stood before the fix."""
     after: str | None
-    """For a correction: the replacement's summary."""
+    """For a correction: each changed field with its new value (``value: 171``)."""
+    changes: tuple[FieldChange, ...] = ()
+    """For a correction: every field it changed, old and new value."""
 
 
 def assemble(
@@ -187,7 +205,13 @@ def fix_row(fix: FixEntry) -> FixRow:
     """Describe one fix."""
     ev = fix.fix
     before = fix.before.event if fix.before is not None else None
-    after: AnyEvent | None = getattr(ev, "replacement", None)
+    changes = fix.changes()
+    if fix.kind == "correction":
+        old = "; ".join(f"{c.field}: {c.old_text}" for c in changes) or None
+        new = "; ".join(f"{c.field}: {c.new_text}" for c in changes) or None
+    else:
+        old = describe(before) if before is not None else None
+        new = None
     return FixRow(
         ev.id or "",
         fix.kind,
@@ -197,8 +221,9 @@ def fix_row(fix: FixEntry) -> FixRow:
         fix.recorded,
         getattr(ev, "by", None),
         before.type if before is not None else None,
-        describe(before) if before is not None else None,
-        describe(after) if after is not None else None,
+        old,
+        new,
+        changes,
     )
 
 

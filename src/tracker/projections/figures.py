@@ -15,7 +15,7 @@ than left behind in another unit. No metric is special-cased: the unit alone dec
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, overload
 
@@ -48,6 +48,11 @@ class FigurePoint(Row):
         number("upper", "the upper bound, in unit", nullable=True),
         text("unit", "the unit of value, lower and upper (the requested one after a conversion)"),
         boolean("approximate", "whether the value was given as approximate"),
+        boolean(
+            "unquantified",
+            "whether it was reported with no number (no value, no bounds)",
+            get=lambda p: p.unquantified,
+        ),
         text("text", "the value in words: 'about 6,700 per hour'"),
         number("given_value", "the value as reported, in given_unit", nullable=True),
         number("given_lower", "the lower bound as reported", nullable=True),
@@ -57,6 +62,10 @@ class FigurePoint(Row):
         boolean("disputed", "whether a verifier contradicted or only partly confirmed it"),
         texts("verdicts", "'verifier:verdict' for each verdict, in occurred order"),
         texts("corrected_by", "corrections that replaced it, oldest first"),
+        texts(
+            "corrections",
+            "one line per correction: 'corrected from 177 aircraft on DATE: reason'",
+        ),
         text("superseded_by", "the event that superseded it", nullable=True),
         texts("publishers", "the publishers of its sources"),
     )
@@ -80,6 +89,8 @@ class FigurePoint(Row):
     """``verifier:verdict`` for each verdict, in occurred order."""
     corrected_by: tuple[str, ...] = ()
     superseded_by: str | None = None
+    corrections: tuple[str, ...] = ()
+    """One line per correction: ``corrected from 177 aircraft on 2024-01-13: reason``."""
     given_value: float | None = None
     """The value as reported, in ``given_unit`` (differs from ``value`` after a conversion)."""
     given_lower: float | None = None
@@ -102,6 +113,16 @@ class FigurePoint(Row):
     def converted(self) -> bool:
         """Whether the value was converted from the unit it was reported in."""
         return self.unit != self.given_unit
+
+    @property
+    def unquantified(self) -> bool:
+        """Reported with no number: no value and no bounds."""
+        return self.value is None and self.lower is None and self.upper is None
+
+    @property
+    def exact(self) -> bool:
+        """Whether the point has one value (not bounds, not unquantified)."""
+        return self.value is not None
 
     @property
     def text(self) -> str:
@@ -220,10 +241,16 @@ class Figures:
 
     TAKES = (Figure,)
 
-    def __init__(self, verifications: Verifications) -> None:
-        """Start empty; ``verifications`` gives the verdicts on each figure."""
+    def __init__(
+        self,
+        verifications: Verifications,
+        corrections: Callable[[str], tuple[str, ...]] | None = None,
+    ) -> None:
+        """Start empty; ``verifications`` gives the verdicts on each figure, ``corrections``
+        the line describing each correction of one (by event id)."""
         self._by_metric: dict[str, dict[str, Entry]] = {}
         self._verifications = verifications
+        self._corrections = corrections
 
     def add(self, entry: Entry) -> None:
         """Fold in a figure; other events are ignored."""
@@ -264,6 +291,9 @@ class Figures:
             tuple(f"{v.verifier}:{v.verdict}" for v in verdicts),
             entry.corrected_by,
             entry.superseded_by,
+            self._corrections(entry.id)
+            if self._corrections is not None and entry.corrected_by
+            else (),
             ev.value,
             ev.lower,
             ev.upper,

@@ -33,6 +33,7 @@ from tracker.events.models import AnyEvent, Correction, Retraction, Supersession
 
 if TYPE_CHECKING:
     from tracker.events.dates import PartialDate
+    from tracker.projections.changes import FieldChange
 
 Placement = Literal["counted", "uncertain", "future", "retracted"]
 
@@ -108,6 +109,20 @@ class FixEntry:
     def reason(self) -> str:
         """Why the fix was made."""
         return self.fix.reason
+
+    @property
+    def after(self) -> AnyEvent | None:
+        """For a correction: the target as the correction left it (its id kept); else None."""
+        if not isinstance(self.fix, Correction):
+            return None
+        return self.fix.replacement.model_copy(update={"id": self.target})
+
+    def changes(self) -> tuple[FieldChange, ...]:
+        """For a correction: every field it changed, old and new value; else nothing."""
+        from tracker.projections.changes import field_changes
+
+        before = self.before.event if self.before is not None else None
+        return field_changes(before, self.after)
 
 
 class Projection(Protocol):

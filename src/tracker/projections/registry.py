@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from tracker.errors import UnknownIdError
-from tracker.events.models import ActorRegistered, TopicRegistered
+from tracker.events.models import ActorRegistered, Relation, TopicRegistered
 from tracker.projections.fold import Entry
-from tracker.projections.shape import Shape, integer, nested, text, texts
+from tracker.projections.shape import Shape, boolean, date, integer, nested, text, texts
 
 
 def _out_of_order(entries: dict[str, Entry], last: Entry) -> bool:
@@ -31,6 +31,8 @@ ACTOR_RELATION = Shape(
     "A relation an actor's registration declares.",
     text("type", "the relation (developed_by, runs_on, led_by, ...)"),
     text("target", "the actor it points at"),
+    date("start", "when the relation began (null: not recorded)"),
+    date("end", "when it ended (null: not ended, or not recorded)"),
 )
 
 ACTOR_ROW = Shape(
@@ -60,6 +62,11 @@ RELATION_ROW = Shape(
     "A relation between two actors, as the source's registration declares it.",
     text("source", "the actor whose registration declares it"),
     *ACTOR_RELATION.fields,
+    boolean(
+        "in_force",
+        "whether it holds at the as_of date: begun by then (or no start) and not ended "
+        "(with no as_of: not ended)",
+    ),
 )
 
 
@@ -144,13 +151,13 @@ class Registry:
             cli_hint=" (see 'tracker topic list')",
         )
 
-    def related_to(self, actor: str) -> list[tuple[str, str, str]]:
-        """Relations touching ``actor``, both directions, as (source, relation, target)."""
-        out: list[tuple[str, str, str]] = []
+    def related_to(self, actor: str) -> list[tuple[str, Relation]]:
+        """Relations touching ``actor``, both directions, as (source actor, relation)."""
+        out: list[tuple[str, Relation]] = []
         for slug, reg in sorted(self.actors.items()):
             for rel in reg.relations:
                 if slug == actor or rel.target == actor:
-                    out.append((slug, rel.type, rel.target))
+                    out.append((slug, rel))
         return out
 
 

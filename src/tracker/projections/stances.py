@@ -1,7 +1,11 @@
 """Stance histories: each (holder, topic) as a step function over occurred time, with changes.
 
-A stance is a statement's position toward a topic, on the signed scale -2 (strongly against)
-.. +2 (strongly for); its holder is the statement's speaker. For one (holder, topic), the
+A stance is a position toward a topic, on the signed scale -2 (strongly against) .. +2
+(strongly for), taken by a statement (its holder is the speaker) or by an act: a regulatory
+action (its holder is the regulator: a grounding order is a hard line on keeping the aircraft
+grounded, its lifting a softer one) or a policy change (its holder is the actor changing its
+rule) that carries ``topic`` and ``stance``. Acts count and are classified exactly as
+statements are; below, "statement" means any of them. For one (holder, topic), the
 statements that take a stance are ordered on the occurred clock (earliest, latest, sequence
 number). Each sets the position from its date on; a statement that repeats the position in
 force adds evidence to the current step instead of starting a new one.
@@ -35,7 +39,8 @@ from datetime import datetime
 from typing import Any, ClassVar, Literal
 
 from tracker.events.dates import PartialDate
-from tracker.events.models import Statement
+from tracker.events.describe import describe
+from tracker.events.models import AnyEvent, PolicyChange, RegulatoryAction, Statement
 from tracker.projections.fold import Entry, FixEntry
 from tracker.projections.results import Row, Rows, Tabular, rows
 from tracker.projections.shape import Shape, date, integer, nested, text, texts
@@ -75,7 +80,17 @@ class StanceStep(Row):
         date("since", "when the statement that set this position occurred"),
         date("until", "when the next step began; null while the position still holds"),
         texts("evidence", "the statements holding this position, in occurred order"),
-        text("quote", "the words (or summary) of the statement that set it", nullable=True),
+        text(
+            "quote",
+            "the words of the statement that set it, verbatim; null when none were quoted",
+            nullable=True,
+        ),
+        text(
+            "summary",
+            "the summary of the event that set it (an act with none: what it did); never the "
+            "speaker's words",
+            nullable=True,
+        ),
         texts("corrected_by", "corrections applied to any of the evidence"),
         text(
             "superseded_by", "the event that superseded the latest evidence", nullable=True
@@ -93,11 +108,14 @@ class StanceStep(Row):
     evidence: tuple[str, ...]
     """The statements holding this position, in occurred order (the first one set it)."""
     quote: str | None
-    """The words (or summary) of the statement that set it."""
+    """The words of the statement that set it, verbatim (None when none were quoted)."""
     corrected_by: tuple[str, ...] = ()
     """Corrections applied to any of the evidence."""
     superseded_by: str | None = None
     """The event that superseded the latest evidence, if one did."""
+    summary: str | None = None
+    """The summary of the event that set it (for an act with none: what it did), never the
+    speaker's words."""
 
     @property
     def current(self) -> bool:
@@ -131,7 +149,16 @@ class StanceChange(Row):
         ),
         text("before", "the latest statement holding the earlier position", nullable=True),
         text("after", "the statement that set the new position (withdrawn: the retraction)"),
-        text("quote", "the words of the statement after the change", nullable=True),
+        text(
+            "quote",
+            "the words of the statement after the change, verbatim; null when none were quoted",
+            nullable=True,
+        ),
+        text(
+            "summary",
+            "the summary of the event after the change (an act with none: what it did)",
+            nullable=True,
+        ),
         text("reason", "for withdrawn: why the statement was retracted", nullable=True),
         texts("corrected_by", "corrections applied to the statement after the change"),
     )
@@ -148,13 +175,16 @@ class StanceChange(Row):
     after: str
     """The statement that set the new position, or for ``withdrawn`` the retraction."""
     quote: str | None = None
-    """The words of the statement after the change (for ``withdrawn``: the retracted one)."""
+    """The words of the statement after the change (for ``withdrawn``: the retracted one),
+    verbatim; None when none were quoted."""
     reason: str | None = None
     """For ``withdrawn``: why the statement was retracted."""
     corrected_by: tuple[str, ...] = ()
     """Corrections applied to the statement after the change."""
     sort_key: tuple[int, int, int] = field(default=(0, 0, 0), repr=False)
     """Occurred order of the statement after (earliest, latest, sequence number)."""
+    summary: str | None = None
+    """The summary of the event after the change (an act with none: what it did)."""
 
 
 @dataclass(frozen=True)
@@ -198,16 +228,38 @@ class StanceHistory(Tabular):
         return self.SHAPE.dump(self)
 
 
-def stance_key(entry: Entry) -> tuple[str, str] | None:
-    """The (holder, topic) of a statement that takes a stance, else None."""
-    ev = entry.event
-    if isinstance(ev, Statement) and ev.stance is not None and ev.topic is not None:
-        return (ev.speaker, ev.topic)
+STANCE_TAKERS = (Statement, PolicyChange, RegulatoryAction)
+"""The event classes that can take a stance."""
+
+
+def stance_holder(event: AnyEvent) -> str | None:
+    """Who holds the stance an event takes: the speaker, the acting actor, the regulator."""
+    if isinstance(event, Statement):
+        return event.speaker
+    if isinstance(event, PolicyChange):
+        return event.actor
+    if isinstance(event, RegulatoryAction):
+        return event.regulator
     return None
 
 
-def _quote(statement: Statement) -> str | None:
-    return statement.quote or statement.summary
+def stance_key(entry: Entry) -> tuple[str, str] | None:
+    """The (holder, topic) of an event that takes a stance, else None."""
+    ev = entry.event
+    holder = stance_holder(ev)
+    if holder is None or ev.stance is None or ev.topic is None:  # type: ignore[union-attr]
+        return None
+    return (holder, ev.topic)  # type: ignore[union-attr]
+
+
+def _quote(event: AnyEvent) -> str | None:
+    return event.quote if isinstance(event, Statement) else None
+
+
+def _summary(event: AnyEvent) -> str | None:
+    if event.summary is not None or isinstance(event, Statement):
+        return event.summary
+    return describe(event)
 
 
 class Stances:
@@ -217,7 +269,7 @@ class Stances:
     query, so more events can be folded in at any time.
     """
 
-    TAKES = (Statement,)
+    TAKES = STANCE_TAKERS
 
     def __init__(self) -> None:
         """Start empty."""
@@ -258,8 +310,8 @@ class Stances:
         changes: list[StanceChange] = []
         starts: list[tuple[int, int, int]] = []  # sort key of each step's first evidence
         for entry in entries:
-            ev: Statement = entry.event  # type: ignore[assignment]
-            position: int = ev.stance  # type: ignore[assignment]
+            ev = entry.event
+            position: int = ev.stance  # type: ignore[union-attr,assignment]
             previous = steps[-1] if steps else None
             kind = classify(previous.position if previous else None, position)
             if previous is not None and kind is None:  # restated: more evidence, same step
@@ -283,6 +335,7 @@ class Stances:
                     _quote(ev),
                     entry.corrected_by,
                     entry.superseded_by,
+                    _summary(ev),
                 )
             )
             starts.append(entry.sort_key)
@@ -300,12 +353,13 @@ class Stances:
                     None,
                     entry.corrected_by,
                     entry.sort_key,
+                    _summary(ev),
                 )
             )
         for fix in withdrawn:
             gone = fix.before
             assert gone is not None  # the caller passes retractions of counted statements
-            statement: Statement = gone.event  # type: ignore[assignment]
+            statement = gone.event
             in_force = None
             for start, step in zip(starts, steps, strict=True):
                 if start > gone.sort_key:
@@ -317,7 +371,7 @@ class Stances:
                     topic,
                     "withdrawn",
                     statement.occurred,
-                    statement.stance,
+                    statement.stance,  # type: ignore[union-attr]
                     in_force,
                     gone.id,
                     fix.fix.id or "",
@@ -325,6 +379,7 @@ class Stances:
                     fix.reason,
                     gone.corrected_by,
                     gone.sort_key,
+                    _summary(statement),
                 )
             )
         changes.sort(key=lambda c: c.sort_key)

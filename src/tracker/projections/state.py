@@ -11,6 +11,7 @@ from tracker.errors import UnknownIdError
 from tracker.events.describe import describe
 from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
+from tracker.projections.changes import FieldChange, correction_note
 from tracker.projections.disputes import (
     Disputes,
     TestedClaim,
@@ -45,6 +46,8 @@ class HistoryItem:
     event: AnyEvent
     """The event recorded (for ``recorded``), or the fix."""
     reason: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    """For a correction: every field it changed, with the old and the new value."""
 
 
 class State:
@@ -62,7 +65,7 @@ class State:
         self._timeline = Timeline()
         self._verifications = Verifications()
         self._stances = Stances()
-        self._figures = Figures(self._verifications)
+        self._figures = Figures(self._verifications, self._correction_notes)
         self._postures = Postures()
         self._involvement = Involvement()
         self.projections: dict[str, Projection] = {
@@ -195,8 +198,21 @@ class State:
         items: list[HistoryItem] = []
         if original is not None:
             items.append(HistoryItem("recorded", original.seq, original.recorded, original.event))
-        items.extend(HistoryItem(f.kind, f.seq, f.recorded, f.fix, f.fix.reason) for f in fixes)
+        items.extend(
+            HistoryItem(f.kind, f.seq, f.recorded, f.fix, f.fix.reason, f.changes())
+            for f in fixes
+        )
         return items
+
+    def _correction_notes(self, event_id: str) -> tuple[str, ...]:
+        """One line per correction of an event: what it was before, when, and why."""
+        return tuple(
+            correction_note(
+                f.before.event if f.before is not None else None, f.after, f.recorded, f.reason
+            )
+            for f in self._replayer.fixes_by_target.get(event_id, ())
+            if f.kind == "correction"
+        )
 
     # --- checking ids given by a user ---------------------------------------------------------
 
@@ -354,7 +370,7 @@ class State:
         return ActorView(
             actor,
             self.actors.get(actor),
-            relation_rows(actor, self.registry.related_to(actor)),
+            relation_rows(actor, self.registry.related_to(actor), self.as_of),
             self._involvement.events(actor),
             self.stances(holder=actor),
             self._figures.table(subject=actor),

@@ -38,6 +38,10 @@ def ids_named(event: AnyEvent, namespace: str) -> tuple[str, ...]:
             out.append(value)
         else:
             out.extend(value)
+    for source in values["sources"]:  # a publisher registered as an actor
+        publisher = source.__dict__["publisher_id"]
+        if publisher is not None:
+            out.append(publisher)
     return tuple(dict.fromkeys(out)) if len(out) > 1 else tuple(out)
 
 

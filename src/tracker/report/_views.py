@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tracker.events.dates import PartialDate
-from tracker.events.describe import describe, figure_text
+from tracker.events.describe import describe, figure_text, listing_key
 from tracker.events.models import (
-    RUNGS,
+    ENDINGS,
     Figure,
     Incident,
     PolicyChange,
@@ -56,7 +56,7 @@ def anchor_id(event_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class EventItem:
-    """One world event as the page lists it (numbered in occurred order)."""
+    """One world event as the page lists it (numbered in listing order: "on or before D" at D)."""
 
     number: int
     entry: Entry
@@ -141,6 +141,8 @@ class FigurePoint:
     event_id: str
     disputed: bool
     superseded: bool
+    corrections: tuple[str, ...] = ()
+    """What corrections replaced (``corrected from 177 aircraft on DATE: reason``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,18 +157,28 @@ class FigureSeries:
 
 @dataclass(frozen=True, slots=True)
 class PostureStep:
-    """One action of a regulator toward a target, and its posture after it."""
+    """One change of a pair's history (``State.posture().history``) and its posture after it."""
 
-    when: datetime
+    when: datetime | None
+    """Where the posture changes: the start of the change's date, the order the projection
+    walks in (None for an "on or before" date: it counts from the start)."""
     level: int
-    """The highest rung still open after the action: 1-based on the ladder (0: none open)."""
+    """The highest rung still open after the change: 1-based on the ladder (0: none open)."""
     rung: str
     """That rung's name (``none`` for 0)."""
     event_id: str
     action: str
-    """The action's own rung, or ``closure`` / ``withdrawal``."""
+    """The action's own rung (opened), or what ended it: ``closure``, ``withdrawal``,
+    ``overturned`` or ``superseded``."""
     action_level: int
-    """The action's own rung on the ladder (for an ending: the level it leaves)."""
+    """The rung of the action opened or ended, on the ladder."""
+    mark: datetime
+    """Where the change's marker goes (the anchor of its date)."""
+
+    @property
+    def ending(self) -> bool:
+        """Whether the change ends an action."""
+        return self.action in (*ENDINGS, "superseded")
 
 
 @dataclass
@@ -241,7 +253,10 @@ def collect(state: State) -> ReportData:
     """Read everything the report needs from ``state`` and its projections."""
     data = ReportData(state)
     uncertain = {e.id for e in state.uncertain()}
-    entries = sorted([*state.timeline(), *state.uncertain()], key=lambda e: e.sort_key)
+    # numbered in listing order, as the command line lists them: "on or before D" at D
+    entries = sorted(
+        [*state.timeline(), *state.uncertain()], key=lambda e: listing_key(e.occurred, e.seq)
+    )
     disputes = state.disputes()
     status = {c.event: c.status for c in disputes.claims}
     for number, entry in enumerate(entries, start=1):
@@ -258,7 +273,7 @@ def collect(state: State) -> ReportData:
     data.fixes = state.fixes()
     data.stances = _stances(state)
     data.figures = _figures(state)
-    data.posture = _posture(data.events)
+    data.posture = _posture(state)
     data.posture_now = list(state.posture().current)
     return data
 
@@ -293,7 +308,8 @@ def _figures(state: State) -> list[FigureSeries]:
             shown = max(dict.fromkeys(units), key=units.count)  # the commonest, first on ties
             label = get_unit(shown)
             points = []
-            for p in members:
+            listed = sorted(enumerate(members), key=lambda ip: listing_key(ip[1].occurred, ip[0]))
+            for _i, p in listed:  # in listing order, as `tracker figures` lists them
                 when = anchor(p.occurred)
                 if when is None:
                     continue
@@ -310,6 +326,7 @@ def _figures(state: State) -> list[FigureSeries]:
                         p.id,
                         p.disputed,
                         p.superseded_by is not None,
+                        p.corrections,
                     )
                 )
             if points:
@@ -321,28 +338,32 @@ def _figures(state: State) -> list[FigureSeries]:
     return out
 
 
-def _posture(items: list[EventItem]) -> dict[tuple[str, str], list[PostureStep]]:
-    """Each regulator's actions toward each target in date order (by their anchors, so the
-    line runs left to right), with the highest rung still open after each. The posture
-    projection gives the same answer at the replay point; this spreads it over the dates."""
+def _posture(state: State) -> dict[tuple[str, str], list[PostureStep]]:
+    """Each pair's history from the posture projection, each change with the posture after it,
+    in the projection's order: the chart draws what ``tracker posture`` answers."""
     out: dict[tuple[str, str], list[PostureStep]] = {}
-    open_actions: dict[tuple[str, str], dict[str, int]] = {}
-    for item in sorted(items, key=lambda i: (anchor(i.date), i.number)):
-        ev = item.entry.event
-        if not isinstance(ev, RegulatoryAction) or item.uncertain:
-            continue
-        key = (ev.regulator, ev.target)
-        actions = open_actions.setdefault(key, {})
-        if ev.ends is not None:
-            actions.pop(ev.ends, None)
-        else:
-            actions[item.id] = RUNGS.index(ev.rung) + 1
-        level = max(actions.values(), default=0)
-        when = anchor(ev.occurred)
-        assert when is not None
-        own = RUNGS.index(ev.rung) + 1 if ev.rung in RUNGS else level
-        out.setdefault(key, []).append(
-            PostureStep(when, level, RUNGS[level - 1] if level else "none", item.id, ev.rung, own)
+    for h in state.posture().history:
+        mark = anchor(h.occurred)
+        if mark is None:
+            continue  # an action with no date: nothing to place
+        action = h.rung if h.change == "opened" else h.by_rung or h.change
+        if h.change == "superseded":
+            action = "superseded"
+        steps = out.setdefault((h.regulator, h.target), [])
+        when = h.occurred.earliest if h.occurred is not None else None
+        before = next((s.when for s in reversed(steps) if s.when is not None), None)
+        if when is not None and before is not None and when < before:
+            when = before  # an ending sorted before its action ends it as the action opens
+        steps.append(
+            PostureStep(
+                when,
+                h.posture_level,
+                h.posture_rung or "none",
+                h.event,
+                action,
+                h.level,
+                mark,
+            )
         )
     return out
 

@@ -783,7 +783,9 @@ def draw_figures(data: ReportData) -> Figure:
     colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(reporters)}
     window = _window(data)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    flags = dict.fromkeys(("approx", "range", "disputed", "superseded", "dates"), False)
+    flags = dict.fromkeys(
+        ("approx", "range", "disputed", "superseded", "dates", *_BOUND_MARKERS), False
+    )
     for ax, s in zip(axes, series, strict=False):
         marks = _Marks()
         ax.set_title(_metric_label(s), loc="left")
@@ -797,13 +799,14 @@ def draw_figures(data: ReportData) -> Figure:
             color = MUTED if p.superseded else colors[p.reporter]
             value = p.value
             low = high = None
-            if p.lower is not None or p.upper is not None:
-                low = p.lower if p.lower is not None else (value if value is not None else 0.0)
-                high = p.upper if p.upper is not None else (value if value is not None else low)
+            bound = _bound(p)  # "at least", "at most", "unquantified" or None
+            if p.lower is not None and p.upper is not None:
+                low, high = p.lower, p.upper
                 if value is None:
                     value = (low + high) / 2
                 top = max(top, high)
-            assert value is not None
+            elif value is None:  # a bound alone is no value: drawn at the bound, as a bound
+                value = p.lower if p.lower is not None else p.upper if p.upper is not None else 0.0
             top = max(top, value)
             x = _clip_note(ax, marks, p.when, value, lo, hi, color, _date_of(data, p.event_id))
             if x is not None:
@@ -830,15 +833,17 @@ def draw_figures(data: ReportData) -> Figure:
                 ax.vlines(x, low, high, color=color, linewidth=2.2, zorder=3)
                 cap = (x_hi - x_lo) * 0.008
                 ax.hlines([low, high], x - cap, x + cap, color=color, linewidth=1.2, zorder=3)
-            hollow = p.approximate or p.superseded
+            hollow = p.approximate or p.superseded or bound is not None
             flags["approx"] |= p.approximate
             flags["superseded"] |= p.superseded
+            if bound is not None:
+                flags[bound] = True
             marks.add(
                 x,
                 value,
                 "#" + anchor_id(p.event_id),
-                s=44,
-                marker="o",
+                s=60 if bound is not None else 44,
+                marker=_BOUND_MARKERS.get(bound or "", "o"),
                 facecolor="white" if hollow else color,
                 edgecolor=color,
                 linewidth=1.6,
@@ -881,15 +886,40 @@ def draw_figures(data: ReportData) -> Figure:
         "dates": _line("reported at some date in this span", INK, dashed=True),
         "disputed": _ring(),
         "superseded": _dot("superseded", MUTED, face="white"),
+        "at least": _dot("at least (a lower bound only)", INK, face="white", marker="^"),
+        "at most": _dot("at most (an upper bound only)", INK, face="white", marker="v"),
+        "unquantified": _dot("reported, no number given", INK, face="white", marker="X"),
     }
     handles += [key for name, key in keys.items() if flags[name]]
     _legend(fig, handles)
     return fig
 
 
+_BOUND_MARKERS = {"at least": "^", "at most": "v", "unquantified": "X"}
+"""How a point that is not one value is marked: never as a filled dot."""
+
+
+def _bound(p: Any) -> str | None:
+    """``at least``, ``at most`` or ``unquantified`` for a point with no value; else None."""
+    if p.value is not None or (p.lower is not None and p.upper is not None):
+        return None
+    if p.lower is not None:
+        return "at least"
+    if p.upper is not None:
+        return "at most"
+    return "unquantified"
+
+
 def _short_number(p: Any, value: float) -> str:
     if p.value is None and p.lower is not None and p.upper is not None:
         return f"{number(p.lower)}\u2013{number(p.upper)}"
+    bound = _bound(p)
+    if bound == "at least":
+        return f"\u2265{number(value)}"
+    if bound == "at most":
+        return f"\u2264{number(value)}"
+    if bound == "unquantified":
+        return "no number"
     return number(value)
 
 
@@ -920,19 +950,19 @@ def draw_posture(data: ReportData) -> Figure:
         steps = data.posture[pair]
         color = PALETTE[i % len(PALETTE)]
         offset = (i - (len(pairs) - 1) / 2) * 0.07  # keep lines on one rung apart
-        xs = [max(_x(s.when), _x(lo)) for s in steps] + [_x(hi)]
+        xs = [max(_x(s.when or lo), _x(lo)) for s in steps] + [_x(hi)]
         ys = [s.level + offset for s in steps] + [steps[-1].level + offset]
         ax.step(xs, ys, where="post", color=color, linewidth=2.2, zorder=3)
         for s in steps:  # each action at its own rung
             y = s.action_level + offset
             if (
-                _clip_note(ax, marks, s.when, y, lo, hi, color, _date_of(data, s.event_id))
+                _clip_note(ax, marks, s.mark, y, lo, hi, color, _date_of(data, s.event_id))
                 is not None
             ):
                 continue
-            ending = s.action in ("closure", "withdrawal")
+            ending = s.ending
             marks.add(
-                _x(s.when),
+                _x(s.mark),
                 y,
                 "#" + anchor_id(s.event_id),
                 s=46,
@@ -946,7 +976,7 @@ def draw_posture(data: ReportData) -> Figure:
                 _note(
                     ax,
                     s.action,
-                    (_x(s.when), y),
+                    (_x(s.mark), y),
                     xytext=(5, -10),
                     textcoords="offset points",
                     fontsize=7.5,

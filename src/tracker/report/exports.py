@@ -32,7 +32,7 @@ from tracker.events.describe import TYPE_LABELS, VERDICT_LABELS, kind_group
 from tracker.events.models import Statement, Verification
 from tracker.projections.disputes import FixRow, TestedClaim, VerdictRow
 from tracker.projections.figures import FigurePoint
-from tracker.projections.posture import PostureRow, PostureStep
+from tracker.projections.posture import PostureChange, PostureRow, PostureStep
 from tracker.projections.shape import Shape
 from tracker.projections.stances import StanceChange, StanceStep
 from tracker.projections.timeline import ENTRY_SHAPE, entry_record, topics_of
@@ -64,6 +64,7 @@ CSV_TABLES: tuple[str, ...] = (
     "stance_changes",
     "figures",
     "posture",
+    "posture_history",
     "posture_steps",
     "disputes",
     "verdicts",
@@ -278,6 +279,7 @@ COLUMNS: dict[str, list[str]] = {
     "stance_changes": _columns(StanceChange.SHAPE),
     "figures": _columns(FigurePoint.SHAPE),
     "posture": _columns(PostureRow.SHAPE),
+    "posture_history": _columns(PostureChange.SHAPE),
     "posture_steps": _columns(PostureStep.SHAPE),
     "disputes": _columns(TestedClaim.SHAPE),
     "verdicts": _columns(VerdictRow.SHAPE),
@@ -343,6 +345,7 @@ def csv_tables(state: State, *, raw: bool = False) -> dict[str, str]:
         "stance_changes": state.stance_changes().to_records(),
         "figures": state.figures().to_records(),
         "posture": posture.current.to_records(),
+        "posture_history": posture.history.to_records(),
         "posture_steps": posture.steps.to_records(),
         "disputes": disputes.claims.to_records(),
         "verdicts": disputes.verdicts.to_records(),

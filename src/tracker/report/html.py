@@ -385,13 +385,14 @@ class _Page:
                 ev = item.entry.event
                 assert isinstance(ev, Figure)
                 period = f" (for {display_date(ev.period)})" if ev.period else ""
+                was = "".join(f' <span class="meta">{_h(c)}.</span>' for c in p.corrections)
                 rows.append(
                     f"<tr><td>{_h(metric_label(ev.metric))}{_h(period)}</td>"
                     f'<td class="num">{_h(format_value(ev))}</td>'
                     f"<td>{_h(d.actor_name(ev.subject))}</td>"
                     f"<td>{_h(d.actor_name(ev.reported_by) or self._publisher(ev.sources))}</td>"
                     f"<td>{_h(display_date(item.date))}</td>"
-                    f"<td>{self._badges(item)}</td><td>{_event_ref(item, item.id)}</td></tr>"
+                    f"<td>{self._badges(item)}{was}</td><td>{_event_ref(item, item.id)}</td></tr>"
                 )
         table = (
             '<div class="scroll"><table><thead><tr><th>Metric</th><th>Value</th><th>About</th>'
@@ -481,15 +482,11 @@ class _Page:
                 by = d.by_id.get(fix.fix.by)  # type: ignore[union-attr]
                 extra = f" by {_event_ref(by, fix.fix.by)}"  # type: ignore[union-attr]
             was = ""
-            if (
-                fix.kind == "correction"
-                and before is not None
-                and before.event.occurred is not None
-            ):
-                new_date = target.date if target else None
-                if new_date is not None and new_date.text != before.event.occurred.text:
-                    old = display_date(before.event.occurred)
-                    was = f" Date was {_h(old)}, now {_h(display_date(new_date))}."
+            if fix.kind == "correction":
+                changed = "; ".join(
+                    f"{c.field} {c.old_text} \u2192 {c.new_text}" for c in fix.changes()
+                )
+                was = f" Changed: {_h(changed)}." if changed else ""
             if target is not None:
                 what = d.headline(target)
             elif before is not None:
@@ -549,7 +546,8 @@ class _Page:
         return (
             '<section id="events"><h2>All events</h2>'
             '<p class="lede">In the order they happened; an event known only to a range sorts by '
-            "the start of its range.</p>"
+            "the start of its range, and one dated \u201con or before\u201d a day (no known "
+            "start) at that day, as tracker's listings place it.</p>"
             + (
                 f'<ol class="events">{"".join(rows)}</ol>'
                 if rows

@@ -1,24 +1,26 @@
 """SQL for analysts: the projections at two clocks as tables, on a read-only connection.
 
-Interface version 1 (:data:`INTERFACE_VERSION`; the CHANGELOG says when it changes). A
+Interface version 2 (:data:`INTERFACE_VERSION`; the CHANGELOG says when it changes). A
 connection opened at (``as_of``, ``known_at``) shows one table per projection result, with the
 columns its rows' declared shape gives (what ``--json``, ``to_records()`` and the DataFrames
 are built from: a partial date as six columns, a list as its JSON text):
 
-==================  ===========================================================================
-``timeline``        every event that counts at ``as_of``, in occurred order
-``uncertain``       events whose dates straddle ``as_of``
-``stances``         the position in force per (holder, topic)
-``stance_changes``  every classified change (new, hardened, softened, reversed, withdrawn)
-``figures``         every figure, metric by metric, with its standing
-``posture``         where each regulator stands toward each target
-``posture_steps``   every escalation and step down
-``claims``          every tested event, its status and verdicts
-``verdicts``        every verdict
-``fixes``           every correction, retraction and supersession, with its reason
-``actors``          registered actors (``topics``, ``relations`` likewise)
-``clocks``          the clocks of the connection, the last record read and this version
-==================  ===========================================================================
+====================  =========================================================================
+``timeline``          every event that counts at ``as_of``, in occurred order
+``uncertain``         events whose dates straddle ``as_of``
+``stances``           the position in force per (holder, topic)
+``stance_changes``    every classified change (new, hardened, softened, reversed, withdrawn)
+``figures``           every figure, metric by metric, with its standing
+``posture``           where each regulator stands toward each target
+``posture_steps``     every escalation and step down
+``posture_history``   every action of each pair opened, ended and superseded
+``ignored_endings``   endings that do not fit the action they name (posture ignores them)
+``claims``            every tested event, its status and verdicts
+``verdicts``          every verdict
+``fixes``             every correction, retraction and supersession, with its reason
+``actors``            registered actors (``topics`` likewise; ``relations`` with their dates)
+``clocks``            the clocks of the connection, the last record read and this version
+====================  =========================================================================
 
 The bitemporal base is there too, for questions across clocks: ``versions`` (every version of
 every event, with ``rec_from``/``rec_to`` and ``counted_from``/``possible_from``; see
@@ -46,14 +48,14 @@ from tracker.errors import InvalidInputError
 from tracker.projections.diff import CLOCKS
 from tracker.projections.disputes import FixRow, TestedClaim, VerdictRow
 from tracker.projections.figures import FigurePoint
-from tracker.projections.posture import PostureRow, PostureStep
+from tracker.projections.posture import IgnoredEnding, PostureChange, PostureRow, PostureStep
 from tracker.projections.registry import ACTOR_ROW, RELATION_ROW, TOPIC_ROW
 from tracker.projections.shape import Column, Shape, integer, merge, text
 from tracker.projections.stances import StanceChange, StanceStep
 from tracker.projections.state import State
 from tracker.projections.timeline import ENTRY_SHAPE
 
-INTERFACE_VERSION = 1
+INTERFACE_VERSION = 2
 """The version of the tables ``tracker sql`` and ``Log.connect`` show (see the CHANGELOG)."""
 
 _ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE}
@@ -91,7 +93,8 @@ def _topics(state: State) -> Iterator[dict[str, Any]]:
 def _relations(state: State) -> Iterator[dict[str, Any]]:
     for slug, reg in state.actors.items():
         for rel in reg.relations:
-            yield {"source": slug, "type": rel.type, "target": rel.target}
+            yield {"source": slug, "type": rel.type, "target": rel.target, "start": rel.start,
+                   "end": rel.end, "in_force": rel.in_force(state.as_of)}
 
 
 _CLOCKS = merge(
@@ -118,6 +121,8 @@ TABLES: dict[str, tuple[Shape, Callable[[State], Iterable[Any]]]] = {
     "figures": (FigurePoint.SHAPE, lambda s: s.figures().points),
     "posture": (PostureRow.SHAPE, lambda s: s.posture().current),
     "posture_steps": (PostureStep.SHAPE, lambda s: s.posture().steps),
+    "posture_history": (PostureChange.SHAPE, lambda s: s.posture().history),
+    "ignored_endings": (IgnoredEnding.SHAPE, lambda s: s.posture().ignored),
     "claims": (TestedClaim.SHAPE, lambda s: s.disputes().claims),
     "verdicts": (VerdictRow.SHAPE, lambda s: s.disputes().verdicts),
     "fixes": (FixRow.SHAPE, lambda s: s.disputes().fixes),

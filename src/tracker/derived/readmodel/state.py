@@ -42,7 +42,14 @@ from tracker.projections.disputes import (
 )
 from tracker.projections.figures import FigureSeries, FigureTable
 from tracker.projections.fold import Entry, FixEntry
-from tracker.projections.posture import Posture, PostureRow, Postures, PostureStep
+from tracker.projections.posture import (
+    IgnoredEnding,
+    Posture,
+    PostureChange,
+    PostureRow,
+    Postures,
+    PostureStep,
+)
 from tracker.projections.registry import Registry
 from tracker.projections.results import Rows, rows
 from tracker.projections.stances import (
@@ -140,11 +147,23 @@ class ReadState(State):
         entries: Sequence[Entry] = (),
     ) -> State:
         """A fresh state holding the entries of ``rows`` (and ``entries``, read already) and
-        ``fixes``, at these clocks; ``only``: the projections the question reads (None: all)."""
+        ``fixes``, at these clocks; ``only``: the projections the question reads (None: all).
+
+        The corrections of every corrected entry come too (a corrected figure's point says
+        what it was corrected from, when and why: the fold reads that from its fixes).
+        """
         held = self._reader.entries(rows)
         if entries:  # (one version of an event at K: drop a second read of the same one)
             merged = {e.id: e for e in entries} | {e.id: e for e in held}
             held = sorted(merged.values(), key=lambda e: e.seq)  # (in their records' order)
+        fixes = list(fixes)
+        have = {f.target for f in fixes}
+        corrected = [e.id for e in held if e.corrected_by and e.id not in have]
+        if corrected:
+            found = self._reader.fix_entries(self._reader.fixes(targets=corrected))
+            fixes = sorted(
+                [*fixes, *(f for f in found if f.kind == "correction")], key=lambda f: f.seq
+            )
         state = State.restored(
             held, fixes, as_of=self.as_of, known_at=self.known_at, only=only
         )
@@ -494,6 +513,8 @@ class ReadState(State):
             groups.setdefault(find(pair), []).append(action)
         current: list[PostureRow] = []
         steps: list[PostureStep] = []
+        history: list[PostureChange] = []
+        ignored: list[IgnoredEnding] = []
         batch: list[str] = []
         for members in [*groups.values(), []]:
             batch += members
@@ -501,10 +522,19 @@ class ReadState(State):
                 part = self._slice(self._reader.by_ids(batch), only=("posture",)).posture()
                 current += part.current
                 steps += part.steps
+                history += part.history
+                ignored += part.ignored
                 batch = []
         current.sort(key=lambda r: (r.regulator, r.target))
         steps.sort(key=lambda s: s.sort_key)
-        return Posture(rows(current, PostureRow), rows(steps, PostureStep))
+        history.sort(key=lambda h: h.walked)  # (stable: a walk's own rows keep their order)
+        ignored.sort(key=lambda i: i.sort_key)
+        return Posture(
+            rows(current, PostureRow),
+            rows(steps, PostureStep),
+            rows(history, PostureChange),
+            rows(ignored, IgnoredEnding),
+        )
 
     def disputes(self) -> Disputes:
         """Tested claims and their verdicts, what is contested, and every fix with its reason.
