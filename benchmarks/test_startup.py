@@ -21,11 +21,12 @@ from pathlib import Path
 import pytest
 
 BIN = Path(sys.executable).parent
-ENV = {k: v for k, v in os.environ.items() if k != "TRACKER_LOG"}
 
 
 def _run(argv: list[str], cwd: Path | None = None) -> None:
-    done = subprocess.run(argv, cwd=cwd, env=ENV, capture_output=True, check=False)
+    # (the environment as the test has it: its own cache and config directories)
+    env = {k: v for k, v in os.environ.items() if k != "TRACKER_LOG"}
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, check=False)
     assert done.returncode == 0, done.stderr
 
 

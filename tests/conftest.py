@@ -43,20 +43,6 @@ class StepClock:
         self.now = when
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Derived state (index, seek samples, checkpoints, the user's key) goes to a cache of the
-    test session's own, never to the real ~/.cache, nor beside the bundled example log."""
-    path = tmp_path_factory.mktemp("cache")
-    saved = os.environ.get("TRACKER_CACHE_DIR")
-    os.environ["TRACKER_CACHE_DIR"] = str(path)
-    yield path
-    if saved is None:
-        os.environ.pop("TRACKER_CACHE_DIR", None)
-    else:
-        os.environ["TRACKER_CACHE_DIR"] = saved
-
-
 @pytest.fixture
 def clock() -> StepClock:
     """A step clock starting 2026-01-12 09:00 UTC."""

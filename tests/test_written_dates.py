@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.errors import InvalidDateError, InvalidInputError
+import tracker
+from tracker.errors import InvalidDateError, InvalidFileError, InvalidInputError
 from tracker.events.dates import PartialDate
 from tracker.events.written import (
     Reading,
@@ -87,12 +89,42 @@ def _refusal(text: str, **kwargs: object) -> str:
 def test_an_ambiguous_day_and_month_is_refused_with_both_readings(
     text: str, first: str, second: str
 ) -> None:
-    """Two readings, both real days: refused, naming both and how to choose."""
+    """Two readings, both real days: refused, naming both and how to choose (from Python, by
+    the argument that chooses; the command line names its flag)."""
     assert _refusal(text) == (
+        f"invalid date '{text}': it reads as {first} (day first) or as {second} (month "
+        "first); write YYYY-MM-DD, or give the order (order='DMY' or 'MDY')"
+    )
+    assert _refusal(text, order_hint="--date-order DMY or MDY, or $TRACKER_DATE_ORDER") == (
         f"invalid date '{text}': it reads as {first} (day first) or as {second} (month "
         "first); write YYYY-MM-DD, or give the order (--date-order DMY or MDY, or "
         "$TRACKER_DATE_ORDER)"
     )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_python_callers_hear_the_argument_that_sets_the_order(tmp_path: Path, fmt: str) -> None:
+    """tracker.read_events refuses an ambiguous date naming its own argument, date_order=,
+    never the command line's --date-order (a Python caller has no flags); given, it settles."""
+    path = tmp_path / f"events.{fmt}"
+    if fmt == "jsonl":
+        path.write_text(
+            '{"type":"topic","topic":"t","name":"T"}\n'
+            '{"type":"statement","occurred":"03/04/2026","speaker":"a","quote":"q",'
+            '"sources":[{"publisher":"P","url":"https://p.org/1"}]}\n'
+        )
+    else:
+        path.write_text(
+            "type,occurred,speaker,quote,source,publisher\n"
+            "statement,03/04/2026,a,q,https://p.org/1,P\n"
+        )
+    with pytest.raises(InvalidFileError) as caught:
+        tracker.read_events(path)
+    message = str(caught.value)
+    assert "give the order (date_order='DMY' or 'MDY')" in message
+    assert "--date-order" not in message and "TRACKER_DATE_ORDER" not in message
+    read = tracker.read_events(path, date_order="DMY")
+    assert read.events[-1].occurred.text == "2026-04-03"
 
 
 def test_an_order_settles_it() -> None:

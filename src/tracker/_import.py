@@ -63,6 +63,10 @@ class EventFile:
     """Each date written another way and what it was read as: (label, field, reading)."""
 
 
+DATE_ORDER_ARGUMENT = "date_order='DMY' or 'MDY'"
+"""How a refusal of a date whose day and month could swap names :func:`read_events`'s order."""
+
+
 def read_events(
     source: str | os.PathLike[str] | IO[bytes],
     *,
@@ -157,15 +161,18 @@ def prepare_file(
     date_order: DateOrder | None = None,
     date_languages: Sequence[str] | None = None,
     check: bool = True,
+    date_order_hint: str = DATE_ORDER_ARGUMENT,
 ) -> PreparedFile:
     """Read, validate and prepare every event of a file to append, as :func:`read_events` reads.
 
-    The same arguments, checks, errors and messages as :func:`read_events`. With ``check``
+    The same arguments, checks, errors and messages as :func:`read_events`; with
+    ``date_order_hint``, a date whose day and month could swap is refused saying that, not
+    ``date_order=``, gives the order (the command line names its flag). With ``check``
     false, lines that are not valid events do not raise: the file's ``problems`` and
     ``rejected`` lines go to ``Log.append_file``, which adds the ids they name that the log
     lacks and reports them all at once.
     """
-    how = _How(progress, max_problems, date_order, date_languages, check)
+    how = _How(progress, max_problems, date_order, date_languages, check, date_order_hint)
     if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         if path == "-":
@@ -190,6 +197,7 @@ class _How:
     date_order: DateOrder | None
     date_languages: Sequence[str] | None
     check: bool = True
+    date_order_hint: str = ""
 
 
 def _load(stream: IO[bytes], fmt: Format | None, name: str, how: _How) -> PreparedFile:
@@ -239,8 +247,13 @@ def _prepare(data: bytes, fmt: Format, name: str, how: _How) -> PreparedFile:
     readings: list[tuple[str, str, Reading]] = []
     bad = False
     # A JSONL file whose every address starts with a scheme needs no look at its lines: one
-    # search of the bytes says so (a tenth of a big import's time, per line).
-    look_at_addresses = fmt == "csv" or _address_without_scheme().search(data) is not None
+    # search of the bytes says so (a tenth of a big import's time, per line). The search
+    # reads keys and values as written, so a file with a ``\u`` escape anywhere (a key
+    # ``"ur\u006c"``, a value ``"\u0065xample.org"``: the only ways to spell them otherwise in
+    # JSON) is looked at line by line, as a CSV file always is.
+    look_at_addresses = (
+        fmt == "csv" or b"\\u" in data or _address_without_scheme().search(data) is not None
+    )
 
     def flush() -> None:
         # A chunk in one validation, one dump and one digest per event. Dates written another
@@ -330,7 +343,9 @@ def _read_written(
     scheme, are problems of its line. Returns the fields with such a problem."""
     if type(item) is not dict:
         return set()
-    found, bad = read_event_dates(item, order=how.date_order, languages=how.date_languages)
+    found, bad = read_event_dates(
+        item, order=how.date_order, languages=how.date_languages, order_hint=how.date_order_hint
+    )
     bad += address_problems(item)
     kind = item.get("type")
     for path, message in bad:

@@ -155,7 +155,7 @@ def test_a_missing_flag_is_a_usage_error(grok_log: Path, cli: Run) -> None:
     result = cli("actor", "add", "ofcom", "--kind", "regulator")
     assert (result.status, result.err) == (
         2,
-        "tracker: error: actor needs --name (see 'tracker add actor --help')\n",
+        "tracker: error: actor needs --name (see 'tracker actor add --help')\n",
     )
     assert snapshot(grok_log) == before
 

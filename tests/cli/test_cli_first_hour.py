@@ -78,6 +78,34 @@ def test_an_import_names_an_address_without_a_scheme_by_its_line(
     assert result.err.startswith(f"tracker: error: {jsonl}:1: statement.sources.0.url: ")
 
 
+@pytest.mark.parametrize("key", ["ur\\u006c", "\\u0075rl", "\\u0075\\u0072\\u006C"])
+def test_an_address_under_an_escaped_key_is_checked_too(
+    grok_log: Path, cli: Run, tmp_path: Path, key: str
+) -> None:
+    """The fast path skips the address check when one search of the bytes finds no address
+    without a scheme; a key spelled with JSON escapes ("ur\\u006c" is "url") is not what that
+    search reads, so a file with any escape takes the checked path: refused as the plain key
+    is, nothing imported."""
+    before = snapshot(grok_log)
+    line = (
+        '{"type":"statement","occurred":"2026-01-12","speaker":"uk-gov","quote":"q",'
+        f'"sources":[{{"publisher":"A","{key}":"example.org/a"}}]}}\n'
+    )
+    jsonl = tmp_path / "escaped.jsonl"
+    jsonl.write_text(line)
+    assert json.loads(line)["sources"][0] == {"publisher": "A", "url": "example.org/a"}
+    result = cli("import", str(jsonl))
+    assert (result.status, result.err) == (
+        1,
+        f"tracker: error: {jsonl}:1: statement.sources.0.url: 'example.org/a' has no scheme; "
+        "did you mean 'https://example.org/a'? (give the whole address)\n"
+        "tracker: 1 bad line; nothing was imported\n",
+    )
+    assert snapshot(grok_log) == before
+    with pytest.raises(InvalidInputError, match="has no scheme"):
+        tracker.read_events(jsonl)
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -91,7 +119,12 @@ def test_an_import_names_an_address_without_a_scheme_by_its_line(
             "the source needs --publisher (or --source.publisher): give one for each source, in "
             "the same order",
         ),
-        (["actor", "add", "ofcom"], "actor needs --name and --kind (see 'tracker add actor --help')"),
+        (["actor", "add", "ofcom"], "actor needs --name and --kind (see 'tracker actor add --help')"),
+        (
+            ["add", "actor", "--actor", "ofcom"],
+            "actor needs --name and --kind (see 'tracker add actor --help')",
+        ),
+        (["topic", "add", "fines"], "topic needs --name (see 'tracker topic add --help')"),
     ],
 )
 def test_a_missing_required_flag_is_a_usage_error(

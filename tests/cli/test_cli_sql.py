@@ -57,6 +57,21 @@ def test_csv_neutralises_formulas_unless_raw(grok: Path, cli: Run) -> None:
     assert raw[1] == ["=HYPERLINK(1)", "-2", "@x", "plain"]
 
 
+@pytest.mark.parametrize(
+    "text", ["\uff1dHYPERLINK(1)", "\n=1+1", "'=quoted", "\t@x", "-1+1", "+1"]
+)
+def test_csv_neutralises_as_every_csv_export_does(grok: Path, cli: Run, text: str) -> None:
+    """--csv writes a text cell exactly as ``tracker export csv`` does (one neutraliser): the
+    full-width formula signs and a leading newline are neutralised too, and a text that
+    starts with ' gets one more, so every neutralised cell reads back as its text."""
+    from tracker._inert import csv_restore, csv_text
+
+    query = "SELECT ? AS t".replace("?", "'" + text.replace("'", "''") + "'")
+    rows = list(csv.reader(io.StringIO(cli("sql", "--csv", query).out, newline="")))
+    assert rows[1] == [csv_text(text)] and rows[1][0].startswith("'")
+    assert csv_restore(rows[1][0]) == text
+
+
 def test_tables_lists_every_table_and_column(grok: Path, cli: Run) -> None:
     """--tables lists each table with its columns' names and types (and --json)."""
     from tracker.derived.readmodel.sql import TABLES, columns

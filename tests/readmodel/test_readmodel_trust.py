@@ -259,3 +259,43 @@ def test_a_known_at_replay_reads_nothing_recorded_later(tmp_path: Path) -> None:
     assert [s.position for s in state.stances()] == [1]
     with pytest.raises(TrackerError):
         tracker.open(path).replay()
+
+
+def test_first_uses_at_once_make_one_database_and_answer_alike(tmp_path: Path) -> None:
+    """Three handles on one log replay at once with no read model yet (as parallel commands
+    on a fresh cache do): each answers as the fold does, none fails. Before the database was
+    checked and made one at a time, one of them took the database another was making for a
+    damaged one and deleted it under the other's connection (in most rounds: "table meta
+    already exists", "disk I/O error", "no such table")."""
+    import threading
+
+    from tracker.examples import demo_log_path
+
+    path = tmp_path / "grok.jsonl"
+    path.write_bytes(demo_log_path().read_bytes())
+    expected = tracker.open(path).replay(fold=True).stance_changes().to_json()
+
+    def replay(log: tracker.Log, start: threading.Barrier, answers: list[object]) -> None:
+        start.wait()
+        try:
+            answers.append(log.replay().stance_changes().to_json())
+        except Exception as exc:  # noqa: BLE001 - any failure is what this test is for
+            answers.append(exc)
+
+    for round_ in range(5):
+        logs = [tracker.open(path) for _ in range(3)]
+        start = threading.Barrier(len(logs))
+        answers: list[object] = []
+        threads = [
+            threading.Thread(target=replay, args=(log, start, answers)) for log in logs
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert answers == [expected] * len(logs), round_
+        for log in logs:
+            log.close()
+        folder = logs[0].derived.folder
+        assert folder is not None
+        files.discard(folder)  # (the next round starts with no read model again)

@@ -77,8 +77,9 @@ def test_links_at_the_old_temporary_names_are_never_written(
     targets. Now temporary files are made exclusively, under unpredictable names, in the
     user's cache folder."""
     pid = os.getpid()
+    assert cli("actor show grok --log grok.jsonl").status == 0  # (main built its index here)
     index = grok.parent / "grok.jsonl.index"
-    index.mkdir()
+    index.mkdir(exist_ok=True)
     planted = {
         grok.parent / f"grok.jsonl.seek.{pid}.tmp": victim / "notes.txt",
         grok.parent / f"grok.jsonl.checkpoint.{pid}.tmp": victim / "draft.md",
@@ -114,14 +115,14 @@ def _craft_index(grok: Path, cli: Run, change: Callable[[dict[str, Any]], None] 
     path.write_bytes(orjson.dumps(state))
 
 
-def test_a_crafted_index_beside_the_log_lets_nothing_through(grok: Path, cli: Run) -> None:
-    """Main: an actor added to ``state.json`` let ``tracker add`` accept an unregistered actor,
-    and a bucket's size set to 0 let it accept a second event with an existing id, while
-    ``verify`` said ok. Now that file is never read: both are refused."""
+def test_a_crafted_index_beside_the_log_lets_no_unregistered_actor_through(
+    grok: Path, cli: Run
+) -> None:
+    """Main: an actor added to ``state.json`` let ``tracker add`` accept a statement by an
+    unregistered actor, while ``verify`` said ok. Now that file is never read: refused."""
 
     def craft(state: dict[str, Any]) -> None:
         state["actors"]["ghost"] = "actor-ghost"
-        state["sizes"] = {k: 0 if k.startswith("ids-") else v for k, v in state["sizes"].items()}
 
     _craft_index(grok, cli, craft)
     before = digest(grok)
@@ -130,6 +131,20 @@ def test_a_crafted_index_beside_the_log_lets_nothing_through(grok: Path, cli: Ru
         "--source https://example.org/g --publisher Example"
     )
     assert ghost.status == 1 and "unknown actor 'ghost'" in one_line_error(ghost)
+    assert digest(grok) == before
+    assert cli("verify --log grok.jsonl").status == 0
+
+
+def test_a_crafted_index_beside_the_log_lets_no_reused_id_through(grok: Path, cli: Run) -> None:
+    """Main: every id bucket's size set to 0 in ``state.json`` let ``tracker add`` write a
+    second event with an existing id (``topic-image-paywall``), and ``verify`` said ok. Now
+    that file is never read: refused, the log unwritten."""
+
+    def craft(state: dict[str, Any]) -> None:
+        state["sizes"] = {k: 0 if k.startswith("ids-") else v for k, v in state["sizes"].items()}
+
+    _craft_index(grok, cli, craft)
+    before = digest(grok)
     reused = cli(
         "add topic --log grok.jsonl --id topic-image-paywall --topic other --name Other"
     )
@@ -153,25 +168,33 @@ def test_a_crafted_index_beside_the_log_loses_no_event_of_an_actor(grok: Path, c
     assert len(full["events"]) == 10
 
 
-def _old_seek(grok: Path) -> None:
-    """Plant a seek file in main's format with one false sample: record 1 'recorded' late."""
+def _old_seek(grok: Path, *samples: tuple[int, int, str]) -> None:
+    """Plant a seek file in main's format holding these (seq, offset, recorded) samples, each
+    false, and a true end line."""
     head = records(grok)[-1]
-    (grok.parent / "grok.jsonl.seek").write_bytes(
-        b"1 0 2026-01-12T15:00:00.000000Z " + head["hash"].encode() + b"\n"
-        b"2 0 2026-01-12T00:00:00.000000Z " + head["hash"].encode() + b"\n"
-        + b"end %d %d %s\n" % (head["seq"], grok.stat().st_size, head["hash"].encode())
-    )
+    lines = [b"%d %d %s %s\n" % (seq, at, when.encode(), head["hash"].encode())
+             for seq, at, when in samples]
+    lines.append(b"end %d %d %s\n" % (head["seq"], grok.stat().st_size, head["hash"].encode()))
+    (grok.parent / "grok.jsonl.seek").write_bytes(b"".join(lines))
+
+
+def _start_of(grok: Path, seq: int) -> int:
+    """Where record ``seq``'s line starts."""
+    return sum(len(line) + 1 for line in grok.read_bytes().splitlines()[: seq - 1])
 
 
 def test_a_false_seek_sample_changes_no_answer(grok: Path, cli: Run) -> None:
-    """Main: one false sample in ``grok.jsonl.seek`` made ``replay --known-at 2026-01-13``
-    show 0 events instead of the log's 17, and ``follow --after 20`` skip records 21 to 28.
-    Now samples never bound what a replay reads, and a sample is checked before use."""
+    """Main: one false sample in ``grok.jsonl.seek`` (record 1 'recorded' on the 14th) made
+    ``replay --known-at 2026-01-13`` show 0 events instead of the log's 17, and another (record
+    21 'starting' where record 29 does) made ``follow --after 20`` skip records 21 to 28. Now
+    samples never bound what a replay reads, and a sample is checked before use."""
     expected = tracker.open(grok).replay(known_at="2026-01-13", fold=True)
-    _old_seek(grok)
+    _old_seek(grok, (1, 0, "2026-01-14T00:00:00.000000Z"))
     shown = cli("replay --log grok.jsonl --known-at 2026-01-13 --json")
     assert shown.status == 0
     assert len(orjson.loads(shown.out)["timeline"]) == len(expected.timeline()) == 17
+    _old_seek(grok, (1, 0, "2026-01-12T00:00:00.000000Z"),
+              (21, _start_of(grok, 29), "2026-01-12T15:00:00.000000Z"))
     followed = cli("follow --log grok.jsonl --after 20 --timeout 0 --json")
     assert followed.status == 0, followed.err
     assert [orjson.loads(line)["seq"] for line in followed.out.splitlines()] == list(range(21, 34))
@@ -256,15 +279,15 @@ def test_appending_an_event_already_in_the_log_stays_a_no_op(grok: Path) -> None
 @pytest.mark.parametrize("known", [True, False], ids=["index-saved", "first-use"])
 @pytest.mark.parametrize(
     ("old", "new"),
-    [(b"insulting", b"INSULTING"), (b"insulting", b"welcoming!")],
+    [(b"move insulting", b"move INSULTING"), (b"move insulting", b"move welcoming!")],
     ids=["same-length", "longer"],
 )
 def test_an_edited_log_takes_no_write_and_no_head(
     grok: Path, cli: Run, known: bool, old: bytes, new: bytes
 ) -> None:
-    """Main: after one record was edited in place, ``tracker add`` appended onto the broken
-    chain (exit 0), ``tracker log`` printed the edited text, and ``tracker head`` printed a
-    note to publish. Now each refuses with exit 5, naming record 18 and ``tracker verify``,
+    """Main: after one record's quote was edited in place (the record still a valid event),
+    ``tracker add`` appended onto the broken chain (exit 0), ``tracker log`` printed the
+    edited text, and ``tracker head`` printed a note to publish. Now each refuses with exit 5, naming record 18 and ``tracker verify``,
     whether or not this user had used the log before the edit; the log is not written."""
     if known:
         assert cli("add topic --log grok.jsonl --topic fines --name Fines").status == 0

@@ -67,7 +67,8 @@ def expected(grok: Path, derived: Path, no_derived: Callable[[], None]) -> Itera
 DERIVED_PATHS = [
     "index", "index/state.json", "index/ids-64", "index/ids-64/0", "index/families-64",
     "index/actors", "index/actors/grok", "index/registry", "seek", "readmodel.sqlite",
-    "readmodel.sqlite-wal", "readmodel.sqlite-shm", "readmodel.sqlite-journal", "verified",
+    "readmodel.sqlite-wal", "readmodel.sqlite-shm", "readmodel.sqlite-journal",
+    "readmodel.sqlite.lock", "verified",
     "about",
 ]
 

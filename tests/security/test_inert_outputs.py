@@ -379,6 +379,8 @@ HUMAN_COMMANDS = [
     ["disputes"],
     ["diff", "--known-at", "2026-01-12T09:10", "--to-known-at", "2026-01-13"],
     ["follow", "--after", "0", "--timeout", "0"],
+    ["sql", "SELECT * FROM timeline"],
+    ["sql", "SELECT * FROM versions"],
 ]
 """Every command that prints recorded text for people."""
 
@@ -413,6 +415,60 @@ def test_an_unknown_metric_s_refusal_names_recorded_metrics_inertly(
     assert status == 1 and out == ""
     assert "did you mean 'rate'?" in err
     assert not hostile.UNSAFE.search(err), err
+
+
+EXPORTS_TO_STDOUT = [
+    ["sql", "--csv", "SELECT * FROM timeline"],
+    ["sql", "--csv", "SELECT * FROM actors"],
+    ["export", "csv", "--table", "events"],
+    ["export", "csv", "--table", "actors"],
+]
+"""Every CSV export that may be printed on standard output (the JSON ones escape as JSON does:
+no control character is ever in their bytes)."""
+
+
+@pytest.mark.parametrize("argv", EXPORTS_TO_STDOUT, ids=" ".join)
+def test_an_export_printed_on_a_terminal_sends_no_control_sequence(
+    argv: list[str], hostile_log_path: Path
+) -> None:
+    """An export on standard output is written as it is into a pipe, but on a terminal (a
+    real pseudo-terminal here, in raw mode so the bytes arrive as sent) its control
+    characters are shown as escapes. ``tracker sql --csv`` wrote its rows straight to the
+    terminal, an ESC from a quote included."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import tty
+
+    main_fd, term = pty.openpty()
+    tty.setraw(term)
+    done = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--log", str(hostile_log_path), *argv],
+        stdout=term, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=dict(os.environ),
+    )
+    os.close(term)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # (EIO: the terminal's last writer is gone)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main_fd)
+    _, err = done.communicate(timeout=60)
+    assert done.returncode == 0, err
+    out = b"".join(chunks).decode("utf-8")
+    assert out.strip()
+    assert not hostile.UNSAFE.search(out), out
+    assert "\\x1b" in out  # (the quote's ESC, shown)
+    piped = subprocess.run(
+        [sys.executable, "-m", "tracker", "--log", str(hostile_log_path), *argv],
+        capture_output=True, check=True, env=dict(os.environ),
+    )
+    assert hostile.UNSAFE.search(piped.stdout.decode("utf-8"))  # (into a pipe: as recorded)
 
 
 @pytest.mark.parametrize(

@@ -353,6 +353,9 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
 ENV_DATE_ORDER = "TRACKER_DATE_ORDER"
 """Says how to read a numeric date like 03/04/2026 when ``--date-order`` is not given."""
 
+ORDER_FLAG = f"--date-order DMY or MDY, or ${ENV_DATE_ORDER}"
+"""How the command line says to give the order of a date whose day and month could swap."""
+
 ENV_DATE_LANGUAGES = "TRACKER_DATE_LANGUAGES"
 """The languages month names are read in (comma-separated codes), instead of the default eight."""
 
@@ -370,7 +373,7 @@ def add_date_order_option(parser: Any) -> None:
 
 
 def date_reading(args: argparse.Namespace) -> dict[str, Any]:
-    """How dates written out are read: ``order`` and ``languages`` for
+    """How dates written out are read: ``order``, ``languages`` and ``order_hint`` for
     :func:`tracker.events.written.read_date` (from ``--date-order`` and the environment)."""
     from tracker.errors import InvalidInputError
 
@@ -384,7 +387,7 @@ def date_reading(args: argparse.Namespace) -> dict[str, Any]:
                 raise InvalidInputError(msg)
     langs = os.environ.get(ENV_DATE_LANGUAGES, "")
     languages = [c.strip() for c in langs.split(",") if c.strip()] or None
-    return {"order": order, "languages": languages}
+    return {"order": order, "languages": languages, "order_hint": ORDER_FLAG}
 
 
 def note_reading(flag_name: str, reading: Any) -> None:

@@ -118,10 +118,13 @@ def add_event_flags(
             )
 
 
-def event_from_flags(event_type: str, values: list[tuple[str, str | bool]]) -> FlatEvent:
+def event_from_flags(
+    event_type: str, values: list[tuple[str, str | bool]], *, command: str | None = None
+) -> FlatEvent:
     """The event dict the flags of ``tracker add TYPE`` (or ``actor add``) give.
 
-    A required flag not given is a usage error (exit 2), as a missing argument is.
+    A required flag not given is a usage error (exit 2), as a missing argument is; it points
+    at the help of ``command``, the command the user typed (default ``tracker add TYPE``).
 
     Raises:
         UsageError: a required flag is missing.
@@ -130,7 +133,7 @@ def event_from_flags(event_type: str, values: list[tuple[str, str | bool]]) -> F
     from tracker.cli.errors import UsageError
 
     try:
-        return build(event_type, values, flags=True)
+        return build(event_type, values, flags=True, command=command)
     except MissingFieldsError as exc:
         raise UsageError(exc.message) from None
 

@@ -582,6 +582,7 @@ def _import(args: argparse.Namespace) -> None:
                 progress=progress,
                 date_order=reading["order"],
                 date_languages=reading["languages"],
+                date_order_hint=reading["order_hint"],
                 check=False,  # the log adds the ids lines name, and reports all at once
             )
             if progress is not None:

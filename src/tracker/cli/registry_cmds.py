@@ -92,7 +92,7 @@ _ADD_EXAMPLES = {
 def _add(args: argparse.Namespace) -> None:
     from tracker.cli.flags import event_from_flags
 
-    flat = event_from_flags(args.kind, args.flat)
+    flat = event_from_flags(args.kind, args.flat, command=f"tracker {args.kind} add")
     with open_log(args, signing=True) as log:
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
     slug = flat.data[args.kind]

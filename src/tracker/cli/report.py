@@ -170,9 +170,10 @@ def write_file(path: str, data: bytes) -> None:
         raise InvalidInputError(f"cannot write {path}: {reason}") from None
 
 
-def _to_stdout(data: bytes) -> None:
+def export_to_stdout(data: bytes) -> None:
     """An export on standard output: as it is into a pipe or a file; on a terminal, with its
-    control characters shown as escapes (a quote's ESC sequence never reaches the screen)."""
+    control characters shown as escapes (a quote's ESC sequence never reaches the screen).
+    Every export printed on standard output goes through here (``export``, ``sql --csv``)."""
     if sys.stdout.isatty():
         from tracker._inert import visible
 
@@ -260,7 +261,7 @@ def _export(args: argparse.Namespace) -> int:
             count = len(payload)
         data = exports.to_json(payload)
         if args.out is None:
-            _to_stdout(data)
+            export_to_stdout(data)
             return 0
         write_file(args.out, data)
         summary = _summary("export", log, state, wrote=args.out, bytes=len(data), items=count)
@@ -285,7 +286,7 @@ def _export_csv(args: argparse.Namespace, log: Any, state: Any) -> int:
             hint = f"; did you mean '{close[0]}'?" if close else f" (tables: {', '.join(tables)})"
             msg = f"unknown table '{name}'{hint}"
             raise InvalidInputError(msg)
-        _to_stdout(tables[name].encode("utf-8"))
+        export_to_stdout(tables[name].encode("utf-8"))
         return 0
     if args.table is not None:
         msg = "export csv: --table prints one table to stdout; leave it out with --out DIR"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import sys
+import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -81,10 +81,7 @@ def _sql(args: argparse.Namespace) -> None:
         emit_streamed(result, "rows", (list(row) for row in rows))
         return
     if args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(answer.columns)
-        for row in rows:
-            writer.writerow(row if args.raw else [_inert(cell) for cell in row])
+        _csv(answer.columns, rows, raw=args.raw)
         return
     first = next(rows, None)
     if first is None:
@@ -93,6 +90,23 @@ def _sql(args: argparse.Namespace) -> None:
         return
     for line in table_lines(_chain(first, rows), answer.columns, sample=200):
         say(line)
+
+
+def _csv(columns: list[str], rows: Iterator[tuple[Any, ...]], *, raw: bool) -> None:
+    """The rows as CSV on standard output, as every export is printed there (on a terminal,
+    control characters shown as escapes), a thousand rows at a time."""
+    from tracker.cli.report import export_to_stdout
+
+    chunk = io.StringIO()
+    writer = csv.writer(chunk, lineterminator="\n")
+    writer.writerow(columns)
+    for n, row in enumerate(rows, 1):
+        writer.writerow(row if raw else [_inert(cell) for cell in row])
+        if n % 1000 == 0:
+            export_to_stdout(chunk.getvalue().encode("utf-8"))
+            chunk.seek(0)
+            chunk.truncate()
+    export_to_stdout(chunk.getvalue().encode("utf-8"))
 
 
 def _chain(first: tuple[Any, ...], rest: Iterator[tuple[Any, ...]]) -> Iterator[list[str]]:
@@ -106,11 +120,11 @@ def _cell(value: Any) -> str:
 
 
 def _inert(value: Any) -> Any:
-    """A text cell a spreadsheet would take for a formula gets a leading ' (OWASP's rule);
-    numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A text cell as every CSV export writes it (:func:`tracker._inert.csv_text`: a leading
+    ' before what a spreadsheet would take for a formula); numbers stay numbers."""
+    from tracker._inert import csv_text
+
+    return csv_text(value) if isinstance(value, str) else value
 
 
 def _tables(args: argparse.Namespace) -> None:

@@ -352,6 +352,7 @@ def build(
     complete: bool = True,
     flags: bool = False,
     problems: list[tuple[list[str], str]] | None = None,
+    command: str | None = None,
 ) -> FlatEvent:
     """Build an event dict of ``event_type`` from ``(name, value)`` pairs, in the order given.
 
@@ -367,6 +368,8 @@ def build(
         problems: when given, every problem is added to it as (the fields it is about, as
             dotted paths; message) and the value is left out, instead of raising at the first
             (an import lists them all).
+        command: the command whose ``--help`` lists the fields, named when one is missing
+            (default ``tracker add TYPE``; ``tracker actor add`` takes the same flags).
 
     Raises:
         MissingFieldsError: a required field, or a key of a group item, is not given
@@ -468,7 +471,8 @@ def build(
             listed = (
                 missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
             )
-            msg = f"{event_type} needs {listed} (see 'tracker add {event_type} --help')"
+            helped = command or f"tracker add {event_type}"
+            msg = f"{event_type} needs {listed} (see '{helped} --help')"
             fail(gone[:1], msg, gone[1:], missing=True)
     return FlatEvent(data, patch_values or None)
 

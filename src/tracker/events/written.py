@@ -45,6 +45,7 @@ __all__ = [
     "ENV_DATE_LANGUAGES",
     "ENV_DATE_ORDER",
     "LANGUAGES",
+    "ORDER_ARGUMENT",
     "DateOrder",
     "Reading",
     "UnsettledDateError",
@@ -66,6 +67,11 @@ ENV_DATE_ORDER: Final = "TRACKER_DATE_ORDER"
 
 ENV_DATE_LANGUAGES: Final = "TRACKER_DATE_LANGUAGES"
 """The environment variable that replaces :data:`LANGUAGES` (comma-separated locale codes)."""
+
+ORDER_ARGUMENT: Final = "order='DMY' or 'MDY'"
+"""How a refusal of a date whose day and month could swap says to give the order, by default:
+the argument of :func:`read_date` and :func:`read_event_dates` (:func:`tracker.read_events`
+names its own, ``date_order=``; the command line its flag and variable)."""
 
 LANGUAGES: Final[tuple[str, ...]] = ("en", "fr", "de", "es", "pt", "it", "nl", "id")
 """The languages month names are read in by default (dateparser's codes)."""
@@ -89,7 +95,11 @@ class Reading:
 
 
 def read_date(
-    text: str, *, order: DateOrder | None = None, languages: Sequence[str] | None = None
+    text: str,
+    *,
+    order: DateOrder | None = None,
+    languages: Sequence[str] | None = None,
+    order_hint: str = ORDER_ARGUMENT,
 ) -> Reading | None:
     """Read a date written the way people write it; None if it is in the log's grammar already.
 
@@ -99,6 +109,9 @@ def read_date(
             it such a date is refused with both readings.
         languages: dateparser's codes of the languages month names may be in (default
             :data:`LANGUAGES`).
+        order_hint: how the refusal of a date whose day and month could swap says to give
+            the order (default :data:`ORDER_ARGUMENT`, this function's ``order=``; a caller
+            that takes the order under another name gives that name).
 
     Returns:
         The reading, whose ``text`` is the date in the log's grammar; None when ``text`` is
@@ -115,7 +128,7 @@ def read_date(
     else:
         return None
     langs = tuple(languages) if languages is not None else LANGUAGES
-    outcome = _read_cached(text.strip(), order, langs, refusal.message)
+    outcome = _read_cached(text.strip(), order, langs, refusal.message, order_hint)
     if isinstance(outcome, Reading):
         return outcome
     raise outcome[0](outcome[1])
@@ -127,25 +140,30 @@ class UnsettledDateError(InvalidDateError):
 
 @lru_cache(maxsize=4096)
 def _read_cached(
-    s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str
+    s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str, hint: str
 ) -> Reading | tuple[type[InvalidDateError], str]:
     """:func:`read_date` past the grammar, refusals included: an import reads the same few
     texts over and over, and dateparser takes milliseconds per text."""
     try:
-        return _read(s, order, languages, refusal)
+        return _read(s, order, languages, refusal, hint)
     except InvalidDateError as exc:
         return type(exc), exc.message
 
 
-def _read(s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str) -> Reading:
+def _read(
+    s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str, hint: str
+) -> Reading:
     if ".." in s:
         pieces = s.split("..")
         if len(pieces) != 2:
             raise InvalidDateError(refusal)
-        ends = [_endpoint(p.strip(), order, languages, refusal) if p.strip() else "" for p in pieces]
+        ends = [
+            _endpoint(p.strip(), order, languages, refusal, hint) if p.strip() else ""
+            for p in pieces
+        ]
         out = "..".join(ends)
     else:
-        out = _endpoint(s, order, languages, refusal)
+        out = _endpoint(s, order, languages, refusal, hint)
     try:
         parsed = PartialDate.parse(out)
     except InvalidDateError as exc:  # an interval's ends in the wrong order, say
@@ -154,7 +172,9 @@ def _read(s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: 
     return Reading(s, parsed.text, parsed.precision)
 
 
-def _endpoint(s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str) -> str:
+def _endpoint(
+    s: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str, hint: str
+) -> str:
     """One date (or interval end) as grammar text, with its ``~`` moved to the end."""
     body = s
     approximate = body.startswith("~") or body.endswith("~")
@@ -169,8 +189,8 @@ def _endpoint(s: str, order: DateOrder | None, languages: tuple[str, ...], refus
     if "~" in body or _LOG_FORM.match(body) or not _PLAIN.fullmatch(body):
         raise InvalidDateError(refusal)  # the log's form gone wrong, or no date as written
     if not any(c.isalpha() for c in body):
-        return _numeric(s, body, order, refusal) + mark
-    return _worded(s, body, order, languages, refusal) + mark
+        return _numeric(s, body, order, refusal, hint) + mark
+    return _worded(s, body, order, languages, refusal, hint) + mark
 
 
 _LOG_FORM: Final = re.compile(r"[0-9]{4}-")
@@ -186,12 +206,12 @@ _MONTH_YEAR: Final = re.compile(r"([0-9]{1,2})\s*[/.-]\s*([0-9]{4})")
 _SHORT_YEAR: Final = re.compile(r"[0-9]{1,2}\s*([/.-])\s*[0-9]{1,2}\s*\1\s*[0-9]{2}")
 
 
-def _numeric(s: str, body: str, order: DateOrder | None, refusal: str) -> str:
+def _numeric(s: str, body: str, order: DateOrder | None, refusal: str, hint: str) -> str:
     """A date written in numbers alone, as grammar text."""
     m = _DAY_MONTH_YEAR.fullmatch(body)
     if m is not None:
         first, second, year = int(m[1]), int(m[3]), int(m[4])
-        return _day_or_month_first(s, year, first, second, order)
+        return _day_or_month_first(s, year, first, second, order, hint)
     m = _YEAR_MONTH_DAY.fullmatch(body)
     if m is not None:
         return _day_text(s, int(m[1]), int(m[3]), int(m[4]))
@@ -206,7 +226,9 @@ def _numeric(s: str, body: str, order: DateOrder | None, refusal: str) -> str:
     raise InvalidDateError(refusal)
 
 
-def _day_or_month_first(s: str, year: int, first: int, second: int, order: DateOrder | None) -> str:
+def _day_or_month_first(
+    s: str, year: int, first: int, second: int, order: DateOrder | None, hint: str
+) -> str:
     """``first/second/year``: the one reading that exists, else the one ``order`` says."""
     day_first = _valid(year, second, first)
     month_first = _valid(year, first, second)
@@ -214,7 +236,7 @@ def _day_or_month_first(s: str, year: int, first: int, second: int, order: DateO
         if order is None:
             dmy = f"{year:04d}-{second:02d}-{first:02d}"
             mdy = f"{year:04d}-{first:02d}-{second:02d}"
-            _refuse(s, _ambiguous(dmy, mdy))
+            _refuse(s, _ambiguous(dmy, mdy, hint))
         if order == "DMY":
             return _day_text(s, year, second, first)
         return _day_text(s, year, first, second)
@@ -225,10 +247,10 @@ def _day_or_month_first(s: str, year: int, first: int, second: int, order: DateO
     _refuse(s, "no such day, read day first or month first")
 
 
-def _ambiguous(dmy: str, mdy: str) -> str:
+def _ambiguous(dmy: str, mdy: str, hint: str) -> str:
     return (
         f"it reads as {dmy} (day first) or as {mdy} (month first); write YYYY-MM-DD, or give "
-        "the order (--date-order DMY or MDY, or $TRACKER_DATE_ORDER)"
+        f"the order ({hint})"
     )
 
 
@@ -255,7 +277,12 @@ _WORD: Final = re.compile(r"[^\W\d_]{3,}")
 
 
 def _worded(
-    s: str, body: str, order: DateOrder | None, languages: tuple[str, ...], refusal: str
+    s: str,
+    body: str,
+    order: DateOrder | None,
+    languages: tuple[str, ...],
+    refusal: str,
+    hint: str,
 ) -> str:
     """A date with words in it (a month's name), read by dateparser, as grammar text."""
     orders: tuple[DateOrder, ...] = (order,) if order else ("DMY",)
@@ -290,7 +317,7 @@ def _worded(
     texts = {_text_of(*r) for r in readings if r is not None}
     if len(texts) > 1:
         dmy, mdy = (_text_of(*r) for r in readings if r is not None)
-        _refuse(s, _ambiguous(dmy, mdy))
+        _refuse(s, _ambiguous(dmy, mdy, hint))
     # What dateparser does not find in the text it takes from a base date: read again from
     # another base, a part that moves was never written (a weekday alone, say).
     again = _parse_words(body, orders[0], languages, base=1)
@@ -466,6 +493,7 @@ def read_event_dates(
     *,
     order: DateOrder | None = None,
     languages: Sequence[str] | None = None,
+    order_hint: str = ORDER_ARGUMENT,
 ) -> tuple[list[tuple[str, Reading]], list[tuple[str, str]]]:
     """Rewrite, in place, each date of an event dict written another way into the grammar.
 
@@ -473,6 +501,7 @@ def read_event_dates(
         data: An event as a dict (a JSON line, a CSV row or flags once built).
         order: As :func:`read_date`.
         languages: As :func:`read_date`.
+        order_hint: As :func:`read_date`.
 
     Returns:
         The readings, as (field, reading) pairs (``occurred``, ``sources.2.published``), and
@@ -484,7 +513,7 @@ def read_event_dates(
     problems: list[tuple[str, str]] = []
     for node, key, field in _fields(data, date_paths):
         try:
-            reading = read_date(node[key], order=order, languages=languages)
+            reading = read_date(node[key], order=order, languages=languages, order_hint=order_hint)
         except UnsettledDateError as exc:
             problems.append((field, exc.message))
             continue

@@ -25,12 +25,13 @@ record-time validity only ever gets an end after the newest record a state can a
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import hmac
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -145,21 +146,45 @@ class ReadModel:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        if self.path is not None:
-            fd = files.open_own(self.path, os.O_RDWR, create=True)
-            if fd is None:
-                self.path = None  # no private file can be had: keep it in memory
-            else:
-                os.close(fd)
-                self._side_files_own()
+        with self._alone():
+            if self.path is not None:
+                fd = files.open_own(self.path, os.O_RDWR, create=True)
+                if fd is None:
+                    self.path = None  # no private file can be had: keep it in memory
+                else:
+                    os.close(fd)
+                    self._side_files_own()
+            try:
+                db = connect(self.path)
+                if self._believed(db):
+                    return db
+                db.close()
+            except sqlite3.DatabaseError:  # not a database, or a damaged one: build it again
+                pass
+            return self._fresh()
+
+    @contextlib.contextmanager
+    def _alone(self) -> Iterator[None]:
+        """Check the database, and make it anew if need be, one process (or thread) at a time
+        (an exclusive ``flock`` on ``readmodel.sqlite.lock`` beside it).
+
+        Without it, the first uses of a log at once raced: one saw the database another was
+        making (no ``meta`` yet), took it for damaged, and deleted it under the other's open
+        connection ("disk I/O error", "table meta already exists", "no such table"). Catching
+        up needs no such lock: SQLite's write lock orders it (:meth:`extend`).
+        """
+        if self.path is None:
+            yield
+            return
+        fd = files.open_own(self.path.with_name(self.path.name + ".lock"), os.O_RDWR, create=True)
+        if fd is None:
+            yield
+            return
         try:
-            db = connect(self.path)
-            if self._believed(db):
-                return db
-            db.close()
-        except sqlite3.DatabaseError:  # not a database, or a damaged one: build it again
-            pass
-        return self._fresh()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # (closing releases the lock)
 
     def _side_files_own(self) -> None:
         """Remove anything but a regular file of this user where SQLite keeps its side files
@@ -271,8 +296,9 @@ class ReadModel:
         """Throw the database away (it is rebuilt on next use)."""
         self.close()
         if self.path is not None:
-            for suffix in ("", *_SIDE):
-                files.discard(self.path.with_name(self.path.name + suffix))
+            with self._alone():
+                for suffix in ("", *_SIDE):
+                    files.discard(self.path.with_name(self.path.name + suffix))
 
     def close(self) -> None:
         """Close the connection."""
