@@ -477,6 +477,7 @@ def generate(
     seed: int = 7,
     batch: int = 1000,
     progress: Callable[[int, int], None] | None = None,
+    signer: Any = None,
 ) -> Generated:
     """Write a new log of ``n`` events at ``path`` (which must not exist yet).
 
@@ -486,13 +487,15 @@ def generate(
         seed: the random seed; the same seed and size give the same bytes.
         batch: events per append (each append is one batch, fsynced once).
         progress: called with (done, total) after each batch.
+        signer: sign each batch with this key (``tracker.open``'s ``signer``): the same
+            events in the same batches, as signed (version 2) records.
     """
     import tracker
 
     clock = BenchClock()
     target = Path(path)
     t0 = time.perf_counter()
-    with tracker.open(target, create=True, clock=clock) as log:
+    with tracker.open(target, create=True, clock=clock, signer=signer) as log:
         done = 0
         for recorded, events, remember in iter_batches(n, seed=seed, batch=batch):
             clock.now = recorded

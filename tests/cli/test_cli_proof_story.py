@@ -10,7 +10,6 @@ published one, and an altered erased record.
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 from pathlib import Path
@@ -21,7 +20,7 @@ import tracker
 from tracker.proofs.keys import key_ref, load_key
 from tracker.store.signed import Signer
 
-from .conftest import Run
+from .conftest import Result, Run
 
 SECRET = "Jane Q. Victim, 14"
 
@@ -34,13 +33,10 @@ def own_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRACKER_SIGNING_KEY", raising=False)
 
 
-def one_line_exit_5(result: object, *words: str) -> None:
-    """Caught: exit 5, one line on stderr, naming what is wrong."""
-    assert result.status == 5, (result.out, result.err)  # type: ignore[attr-defined]
-    err = result.err  # type: ignore[attr-defined]
-    assert err.count("\n") == 1 and err.startswith("tracker: error: "), err
-    for word in words:
-        assert word in err, err
+def caught(result: Result, line: str) -> None:
+    """Caught: exit 5, and exactly this one line on stderr."""
+    assert result.status == 5, (result.out, result.err)
+    assert result.err == f"tracker: error: {line}\n"
 
 
 def test_the_whole_story(cli: Run, tmp_path: Path, clock: object) -> None:
@@ -85,10 +81,21 @@ def test_the_whole_story(cli: Run, tmp_path: Path, clock: object) -> None:
     reader.mkdir()
     for name in ("demand.proof", "head-w.txt", "trusted-keys.txt"):
         shutil.copy(tmp_path / name, reader / name)
+    log_path = tmp_path / "tracker.jsonl"
+    log_path.rename(tmp_path / "away.jsonl")  # the reader has no log, no cache: only three files
+    shutil.move(tmp_path / "cache", tmp_path / "cache-away")
     checked = cli(f"check-proof {reader}/demand.proof --head {reader}/head-w.txt --keys {reader}/trusted-keys.txt")
+    (tmp_path / "away.jsonl").rename(log_path)
+    shutil.move(tmp_path / "cache-away", tmp_path / "cache")
     assert checked.status == 0, checked.err
-    assert "news.example/alice (publisher), witness.example/w1 (witness)" in checked.out
-    assert "recorded by news.example/alice+" in checked.out
+    origin = (tmp_path / "head-w.txt").read_text().splitlines()[0]
+    alice_key = load_key("news.example/alice")
+    alice_ref = key_ref(alice_key)
+    assert checked.out == (
+        f"ok: event ofcom-demand (regulatory_action) is record 3 of {origin} at its head of 5 "
+        "records; signed by news.example/alice (publisher), witness.example/w1 (witness); "
+        f"recorded by {alice_ref} (its signature checked)\n"
+    )
 
     # --- a court orders the victim's details erased
     erased = cli("erase inc-named --reason 'court order 2026/17' --ordered-by 'Tribunal judiciaire de Paris' --sign news.example/legal")
@@ -97,29 +104,45 @@ def test_the_whole_story(cli: Run, tmp_path: Path, clock: object) -> None:
     # ... and everything still holds: the proof, the old head, a new head that extends it
     again = cli(f"check-proof {reader}/demand.proof --head {reader}/head-w.txt --keys {reader}/trusted-keys.txt")
     assert again.status == 0, again.err
+    assert again.out == checked.out
     assert cli(f"verify --head head-w.txt --keys {keys}").status == 0
     (tmp_path / "head-2.txt").write_text(cli("head --sign news.example/alice").out)
     assert cli("prove --from head-w.txt --to head-2.txt --out extends.proof").status == 0
-    assert cli(f"check-proof extends.proof --from head-w.txt --to head-2.txt --keys {keys}").status == 0
+    extends = cli(f"check-proof extends.proof --from head-w.txt --to head-2.txt --keys {keys}")
+    assert extends.status == 0, extends.err
+    assert extends.out.startswith(f"ok: the head at 6 extends the head at 5 of {origin}; signed by ")
+    assert cli("prove ofcom-demand --head head-2.txt --out demand-2.proof").status == 0
+    at_new_head = cli(f"check-proof demand-2.proof --head head-2.txt --keys {keys}")
+    assert at_new_head.status == 0, at_new_head.err
+    assert f"is record 3 of {origin} at its head of 6 records" in at_new_head.out
     full = cli(f"verify --keys {keys}")
     assert full.status == 0, full.err
-    assert "record 6 erased record 4 (court order 2026/17; ordered by Tribunal judiciaire de Paris)" in full.out
+    refs = {n: key_ref(load_key(f"news.example/{n}")) for n in ("alice", "bob", "legal")}
+    assert full.out.startswith(
+        f"ok: 6 records, chain intact; every record signed by a trusted key: {refs['alice']} (2), "
+        f"{refs['bob']} (3), {refs['legal']} (1); record 6 erased record 4 (court order "
+        "2026/17; ordered by Tribunal judiciaire de Paris); head 6:"
+    )
 
     # --- attack 1: a record in alice's name, signed with another key (a forged signature)
-    log_path = tmp_path / "tracker.jsonl"
     honest = log_path.read_bytes()
     mallory = tracker.proofs.note.SignerKey.generate("news.example/mallory")
-    alice_key = load_key("news.example/alice")
     with tracker.open(log_path, clock=clock) as log:  # type: ignore[arg-type]
         log.append({"type": "topic", "topic": "forged", "name": "Forged"},
                    signer=Signer(key_ref(alice_key), mallory.private().sign))
-    one_line_exit_5(cli(f"verify --keys {keys}"), "record 7:", "does not verify")
+    caught(
+        cli(f"verify --keys {keys}"),
+        f"record 7: its batch's signature by {alice_ref} does not verify (forged, or the batch was altered)",
+    )
     log_path.write_bytes(honest)
 
     # --- attack 2: a record in the name of a recorder the keys file does not know
     with tracker.open(log_path, clock=clock) as log:  # type: ignore[arg-type]
         log.append({"type": "topic", "topic": "stranger", "name": "Stranger"}, signer=mallory)
-    one_line_exit_5(cli(f"verify --keys {keys}"), "record 7:", "news.example/mallory+", "not in the keys file")
+    caught(
+        cli(f"verify --keys {keys}"),
+        f"record 7: signed in the name of {key_ref(mallory)}, a key not in the keys file",
+    )
     log_path.write_bytes(honest)
 
     # --- attack 3: a proof of an event that is not in the log (a fork holds it)
@@ -133,34 +156,52 @@ def test_the_whole_story(cli: Run, tmp_path: Path, clock: object) -> None:
     proof_lines = (tmp_path / "planted.proof").read_text().split("\n\n", 1)[0]
     with_real_head = proof_lines + "\n\n" + (tmp_path / "head-2.txt").read_text()
     (tmp_path / "planted-real-head.proof").write_text(with_real_head)
-    one_line_exit_5(
+    caught(
         cli(f"check-proof planted-real-head.proof --head head-2.txt --keys {keys}"),
-        "does not show record 7 (event planted)",
+        "the proof does not show record 7 (event planted) in the log at head 6: the event is "
+        "not in that log, or the proof was altered",
     )
 
-    # --- attack 4: a head that does not extend the published one (the log rewritten)
+    # --- attack 4: a head that does not extend the published one: the log rewritten by an
+    # insider who holds the publisher's key, so the new head's signature itself is good
     rewritten = tmp_path / "rewritten.jsonl"
     lines = honest.splitlines(keepends=True)
     rewritten.write_bytes(b"".join(lines[:3]))  # the log cut back to before the incidents
     with tracker.open(rewritten, clock=clock) as log:  # type: ignore[arg-type]
         log.append([{"type": "topic", "topic": f"other{i}", "name": "Another past"} for i in range(3)],
                    signer=alice_key)
-        (tmp_path / "head-rewritten.txt").write_text(log.tree_head().note())  # 6 records, as head-2
-    one_line_exit_5(
-        cli("check-proof extends.proof --from head-w.txt --to head-rewritten.txt"),
-        "the head at 6 does not extend the head at 5",
+    signed_rewrite = cli(f"head --sign news.example/alice --log {rewritten}")  # 6 records, as head-2
+    assert signed_rewrite.status == 0, signed_rewrite.err
+    (tmp_path / "head-rewritten.txt").write_text(signed_rewrite.out)
+    caught(
+        cli(f"check-proof extends.proof --from head-w.txt --to head-rewritten.txt --keys {keys}"),
+        "the head at 6 does not extend the head at 5: the log was rewritten between them, or "
+        "the proof was altered",
     )
-    one_line_exit_5(
+    caught(
         cli(f"prove --from head-w.txt --to head-rewritten.txt --log {rewritten}"),
-        "rewritten since that head was published",
+        "the log's first 5 records do not have the earlier head's root: the log was rewritten "
+        "since that head was published",
     )
-    one_line_exit_5(cli(f"verify --log {rewritten} --head head-w.txt"), "does not extend the published head")
+    rewritten_check = cli(f"verify --log {rewritten} --head head-w.txt --keys {keys}")
+    assert rewritten_check.status == 5
+    assert rewritten_check.err.count("\n") == 1
+    assert rewritten_check.err.startswith("tracker: error: the log does not extend the published head 5:")
 
-    # --- attack 5: the erased record altered (its digest changed)
+    # --- attack 5: the erased record altered: content planted back in its place (an invented
+    # event with a nonce of the forger's choosing), or its digest changed
     lines = honest.splitlines(keepends=True)
     record = json.loads(lines[3])
-    assert record["event"] == {"id": "erased-4", "type": "erased"}
-    record["digest"] = base64.b16encode(b"\x00" * 32).decode().lower()
-    lines[3] = json.dumps(record, sort_keys=True, separators=(",", ":")).encode() + b"\n"
-    log_path.write_bytes(b"".join(lines))
-    one_line_exit_5(cli(f"verify --keys {keys}"), "record 4:")
+    assert record["event"] == {"id": "erased-4", "type": "erased"} and "nonce" not in record
+    planted = dict(record, nonce="00" * 32, event={
+        "type": "incident", "id": "inc-named", "harm": "someone else was targeted",
+        "occurred": "2026-01-08", "sources": [{"publisher": "Example", "url": "https://example.org/a"}]})
+    for altered, line in (
+        (planted, "record 4: its event does not match its digest (the event was edited)"),
+        (dict(record, digest="00" * 32), "record 4: its hash does not match its content (it was edited)"),
+    ):
+        lines[3] = json.dumps(altered, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+        log_path.write_bytes(b"".join(lines))
+        caught(cli(f"verify --keys {keys}"), line)
+    log_path.write_bytes(honest)
+    assert cli(f"verify --keys {keys}").status == 0

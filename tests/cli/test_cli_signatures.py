@@ -141,8 +141,49 @@ def test_check_proof_needs_a_head_or_keys_and_checks_the_records_signature(
     alone = cli("check-proof p.proof")
     assert alone.status == 1 and alone.err.count("\n") == 1
     assert "give the head you hold (--head NOTE) or the publisher's keys (--keys FILE)" in alone.err
-    unsigned_head = cli("check-proof p.proof --head head.txt")
-    assert "the head's signatures NOT checked" in unsigned_head.out
     checked = cli(f"check-proof p.proof --keys {keys}")
     assert checked.status == 0, checked.err
     assert "recorded by news.example/alice+" in checked.out and "(its signature checked)" in checked.out
+    assert "; signed by news.example/alice (publisher); " in checked.out
+    assert json.loads(cli(f"check-proof p.proof --keys {keys} --json").out)["keys_checked"] is True
+
+
+def test_check_proof_without_keys_says_plainly_that_no_signature_was_checked(
+    cli: Run, keys: Path, tmp_path: Path
+) -> None:
+    """A proof checked against the head the reader holds, without --keys, holds (exit 0), but
+    the answer never reads as a signed one: the text says no signature was checked, and
+    --json says keys_checked false, for an inclusion proof and a consistency proof alike."""
+    assert cli("topic add paywall --name Paywall --sign news.example/alice").status == 0
+    (tmp_path / "head.txt").write_text(cli("head --sign news.example/alice").out)
+    event = json.loads(cli("log --json").out)["records"][0]["event"]["id"]
+    assert cli(f"prove {event} --head head.txt --out p.proof").status == 0
+    unsigned_head = cli("check-proof p.proof --head head.txt")
+    assert unsigned_head.status == 0, unsigned_head.err
+    assert unsigned_head.out.startswith(f"ok: event {event} (topic) is record 1 of tracker-log/")
+    assert unsigned_head.out.endswith(
+        " at its head of 1 records; the head's signatures were NOT checked (no --keys; 1 ignored): "
+        "this is only as good as the way you got the head; recorded by news.example/alice+"
+        f"{_key_id(cli, 'news.example/alice')} (not checked: no --keys)\n"
+    )
+    data = json.loads(cli("check-proof p.proof --head head.txt --json").out)
+    assert data["ok"] is True and data["keys_checked"] is False
+    assert [s["status"] for s in data["signatures"]] == ["unknown"]
+    assert data["recorder_signature"] == "not checked"
+
+    assert cli("topic add fines --name Fines --sign news.example/alice").status == 0
+    (tmp_path / "later.txt").write_text(cli("head --sign news.example/alice").out)
+    assert cli("prove --from head.txt --to later.txt --out c.proof").status == 0
+    consistency = cli("check-proof c.proof --from head.txt --to later.txt")
+    assert consistency.status == 0, consistency.err
+    assert consistency.out.endswith(
+        "; the heads' signatures were NOT checked (no --keys; 2 ignored): "
+        "this is only as good as the way you got the head\n"
+    )
+    data = json.loads(cli("check-proof c.proof --from head.txt --to later.txt --json").out)
+    assert data["keys_checked"] is False
+
+
+def _key_id(cli: Run, name: str) -> str:
+    """The 8 hex digits of the key ID of one of the test's keys."""
+    return cli(f"key export {name}").out.split("+")[1]

@@ -3,7 +3,8 @@
 :func:`random_log` draws a log of registrations (relations with and without start and end
 dates) and then world events (statements with and without stances, figures in several units,
 counts of named things, with bounds alone or no number at all, regulatory actions with
-restrictions and endings of every kind, verifications, incidents, policy changes; acts that
+restrictions and endings of every kind (and endings that do not fit, written past the append
+checks as an older tracker wrote them), verifications, incidents, policy changes; acts that
 take stances; sources naming a registered publisher; dates "on or before D"), with
 corrections that change several fields (registrations too: an actor renamed, its relation
 redated), retractions and supersessions of what is still live, some appended together in one
@@ -19,6 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 import tracker
+from tracker.events.codec import prepare_event
 from tracker.events.dates import PartialDate
 from tracker.events.models import RESTRICTING, RUNGS
 from tracker.projections.state import State
@@ -101,11 +103,13 @@ def draw_event(
     data: st.DataObject, n: int, live: dict[str, dict[str, Any]]
 ) -> dict[str, Any] | None:
     """Draw one valid event given the live (not retracted) world events so far."""
-    kinds = ["statement", "figure", "action", "incident", "policy"]
+    kinds = ["statement", "figure", "action", "action", "incident", "policy"]
     if live:
         kinds += ["verification", "correction", "retraction", "supersession"]
     if any(e["type"] == "regulatory_action" and e["rung"] in RUNGS for e in live.values()):
-        kinds.append("closure")
+        kinds += ["closure", "closure"]
+    if any(e["type"] == "regulatory_action" for e in live.values()):
+        kinds.append("misfit")
     kind = data.draw(st.sampled_from(kinds))
     eid = f"e{n}"
     base = {"id": eid, "occurred": data.draw(dates), "sources": data.draw(SOURCES)}
@@ -177,6 +181,23 @@ def draw_event(
             "ends": ended["id"],
             **act_stance(data),
         }
+    if kind == "misfit":  # an ending that does not fit, as a log written before the checks holds
+        acts = sorted(k for k, e in live.items() if e["type"] == "regulatory_action")
+        ended = live[data.draw(st.sampled_from(acts))]
+        regulators, targets = ACTORS[:2], ACTORS[2:]
+        how = data.draw(st.sampled_from(("regulator", "target", "predates", "overturned")))
+        regulator, target = ended["regulator"], ended["target"]
+        rung = "closure"
+        if how == "regulator":
+            regulator = next(r for r in regulators if r != regulator)
+        elif how == "target":
+            target = next(t for t in targets if t != target)
+        elif how == "predates":
+            base["occurred"] = "2025-12-01"
+        else:
+            rung = "overturned"  # (by the regulator that acted: a closure's job)
+        return {**base, "type": "regulatory_action", "regulator": regulator, "target": target,
+                "rung": rung, "ends": ended["id"], "_unchecked": True}
     target = data.draw(st.sampled_from(sorted(live)))
     if kind == "verification":
         return {
@@ -261,6 +282,12 @@ def random_log(data: st.DataObject, length: int) -> tracker.Log:
         ev = draw_event(data, n, live)
         if ev is None:
             continue
+        if ev.pop("_unchecked", False):  # written past the append checks, as an older tracker did
+            log.append(batch)
+            batch = []
+            with log.store.writer() as writer:
+                writer.append([prepare_event(ev)[1]])
+            continue  # (not live: nothing later names it)
         batch.append(ev)
         if data.draw(st.integers(0, 3), label="append the batch now") != 0:
             log.append(batch)  # else it waits: several records share one recorded time

@@ -179,6 +179,28 @@ def test_visible_shows_controls_and_bidi_overrides_and_emits_none() -> None:
     assert not hostile.UNSAFE.search(visible(hostile.PAYLOAD))
 
 
+def test_a_json_error_echoing_a_c1_control_stays_one_inert_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error with --json that echoes a user's input holding NEL (U+0085, a newline to
+    Python's splitlines and many readers), 8-bit CSI, a bidi override or a line separator is
+    still one line, with each of them escaped, and reads back as the same message."""
+    log = tmp_path / "log.jsonl"
+    assert main(["--log", str(log), "init"]) == 0
+    capsys.readouterr()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("type,actor,name,kind\nactor,a \r0\x85b\x9b\u202e\u2028,Somebody,person\n")
+    assert main(["--log", str(log), "import", str(bad), "--json"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert not hostile.UNSAFE.search(err)
+    assert "\\u0085" in err
+    assert json.loads(err)["error"]["code"]
+    data = json.dumps({"m": "x\x85\x9b\u202e\u2028y", "n": "Zürich, 東京"}, ensure_ascii=False)
+    assert json.loads(terminal_json(data.encode())) == json.loads(data)
+    assert "Zürich, 東京" in terminal_json(data.encode()).decode()
+
+
 # --- the HTML report -----------------------------------------------------------------------------
 
 

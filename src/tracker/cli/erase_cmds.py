@@ -24,7 +24,8 @@ def register(subparsers: Any) -> None:
             "the reason and who ordered it. Published heads and proofs of other events still\n"
             "hold. Only records appended signed (version 2) can be erased. An actor or topic\n"
             "is erased only with every event that names it (name them all). Copies of the log\n"
-            "made earlier (backups, colleagues' copies) keep the content: see the README."
+            "made earlier (backups, colleagues' copies) keep the content: see 'Erasure that\n"
+            "keeps the proofs' in the documentation's Guarantees page."
         ),
         example=(
             "tracker erase inc-minor-named --reason 'court order 2026/123' "

@@ -539,6 +539,11 @@ SHAPES: dict[str, Shape] = {
         integer("head_size", "the head's size"),
         document("record", "the record, as the proof holds it", _object),
         nested("signatures", SIGNATURE, "the head's signatures, as checked"),
+        boolean(
+            "keys_checked",
+            "whether the head's signatures were checked against --keys (false: not checked; "
+            "the proof then shows only what the head given shows)",
+        ),
         text("recorder", "the key the record names as its recorder (null: unsigned)", nullable=True),
         text(
             "recorder_signature",
@@ -554,7 +559,11 @@ SHAPES: dict[str, Shape] = {
         text("origin", "the log's origin"),
         integer("from", "the earlier head's size"),
         integer("to", "the later head's size"),
-        nested("signatures", SIGNATURE, "the later head's signatures, as checked"),
+        nested("signatures", SIGNATURE, "both heads' signatures, as checked (the earlier head's first)"),
+        boolean(
+            "keys_checked",
+            "whether the heads' signatures were checked against --keys (false: not checked)",
+        ),
     ),
     "sql": merge(
         "sql",

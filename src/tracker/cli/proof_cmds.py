@@ -136,7 +136,9 @@ def register(subparsers: Any) -> None:
             "root, that the head is the one you hold (--head) and its signatures (--keys):\n"
             "give at least one of the two (a proof's own head alone shows nothing). With\n"
             "--keys, a signed record's own signature is checked too.\n"
-            "A consistency proof: checks that --to extends --from. Exit 5 when it does not hold."
+            "A consistency proof: checks that --to extends --from. Exit 5 when it does not hold.\n"
+            "Without --keys, nobody's signature is checked: the answer says so (and --json has\n"
+            "keys_checked false), and it is only as good as the way the heads reached you."
         ),
         example=(
             "tracker check-proof uk-insulting.tlog-proof --head head.txt --keys trusted-keys.txt\n"
@@ -190,12 +192,19 @@ def signatures_json(checked: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def signatures_text(checked: list[Any], keys: Any) -> str:
-    """One phrase on a head's signatures."""
+BOTH = "the heads'"
+"""How :func:`signatures_text` names the two heads of a consistency proof."""
+
+
+def signatures_text(checked: list[Any], keys: Any, *, heads: str = "the head's") -> str:
+    """One phrase on a head's signatures: who signed it, or plainly that nobody checked."""
     if keys is None:
-        return f"the head's signatures NOT checked (no --keys; {len(checked)} on the head)"
+        return (
+            f"{heads} signatures were NOT checked (no --keys; {len(checked)} ignored): "
+            "this is only as good as the way you got the head"
+        )
     ok = [f"{c.name} ({c.role})" for c in checked if c.status == "verified"]
-    return "signed by " + ", ".join(ok)
+    return "signed by " + ", ".join(dict.fromkeys(ok))  # once each, for two heads too
 
 
 # --- key -------------------------------------------------------------------------------------
@@ -342,10 +351,11 @@ def _check_proof(args: argparse.Namespace) -> None:
                 "from": c.old.head.seq,
                 "to": c.new.head.seq,
                 "signatures": signatures_json(c.signatures),
+                "keys_checked": keys is not None,
             },
             args.json,
             f"ok: the head at {c.new.head.seq} extends the head at {c.old.head.seq} of "
-            f"{c.new.head.origin}; {signatures_text(c.signatures, keys)}",
+            f"{c.new.head.origin}; {signatures_text(c.signatures, keys, heads=BOTH)}",
         )
         return
     head = read_text(args.head, "head") if args.head is not None else None
@@ -365,17 +375,18 @@ def _check_proof(args: argparse.Namespace) -> None:
             "head_size": result.head.head.seq,
             "record": result.record,
             "signatures": signatures_json(result.signatures),
+            "keys_checked": keys is not None,
             "recorder": result.recorder,
             "recorder_signature": result.recorder_signature,
         },
         args.json,
         f"ok: event {ident} ({kind}) is record {result.index + 1} of {result.head.head.origin} "
         f"at its head of {result.head.head.seq} records; "
-        f"{signatures_text(result.signatures, keys)}; {_recorded_by(result)}",
+        f"{signatures_text(result.signatures, keys)}; {_recorded_by(result, keys)}",
     )
 
 
-def _recorded_by(result: Any) -> str:
+def _recorded_by(result: Any, keys: Any) -> str:
     """One phrase on who the proof's record says recorded it."""
     if result.recorder is None:
         return "the record is unsigned"
@@ -383,7 +394,8 @@ def _recorded_by(result: Any) -> str:
     return {
         "verified": f"recorded by {who} (its signature checked)",
         "not in the proof": f"recorded by {who} (its batch's signature is on a later record, not in the proof)",
-        "not checked": f"recorded by {who} (not checked: that key is not in --keys)",
+        "not checked": f"recorded by {who} (not checked: "
+        + ("no --keys)" if keys is None else "that key is not in --keys)"),
     }[result.recorder_signature]
 
 

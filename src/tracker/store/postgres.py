@@ -749,7 +749,7 @@ class _PostgresWriter(Writer):
     def _rewrite(self, lines: Mapping[int, bytes], records: Sequence[Record], head: Head) -> Position:
         """Update the rows in place (the line, its queryable columns and its jsonb copy), then
         insert ``records``: one transaction. Old row versions stay in the table's files until
-        VACUUM, and in the write-ahead log until it is recycled (see the README)."""
+        VACUUM, and in the write-ahead log until it is recycled (see docs/guarantees.md, on erasure)."""
         store = self._store
         try:
             found = dict(

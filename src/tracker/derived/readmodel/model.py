@@ -31,6 +31,7 @@ import hmac
 import os
 import sqlite3
 import sys
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,11 +93,17 @@ def code_version() -> str:
     return _CODE[0]
 
 
-def connect(path: Path | None, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(
+    path: Path | None, *, readonly: bool = False, query_only: bool = False
+) -> sqlite3.Connection:
     """A connection to the database at ``path`` (None: a private one in memory).
 
     The file must already be a regular file of this user (:func:`open_own`); ``nofollow=1``
-    makes SQLite refuse it if it became a symlink since.
+    makes SQLite refuse it if it became a symlink since. ``readonly``: opened with ``mode=ro``
+    (what runs a user's SQL). ``query_only``: opened for writing but refusing every change
+    (a state's reader: our own queries only); unlike a ``mode=ro`` connection, it can
+    checkpoint, so whichever of the writer and the readers closes last folds the write-ahead
+    log into the database and deletes it.
     """
     if path is None:
         db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
@@ -107,10 +114,29 @@ def connect(path: Path | None, *, readonly: bool = False) -> sqlite3.Connection:
                              check_same_thread=False)
     db.execute("PRAGMA trusted_schema = OFF")  # no function of a crafted schema is ever run
     db.execute("PRAGMA cache_size = -32000")
-    if path is not None and not readonly:
+    if path is not None and query_only:
+        db.execute("PRAGMA query_only = ON")
+    elif path is not None and not readonly:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def shut(db: sqlite3.Connection) -> None:
+    """Close a connection that may write, folding the write-ahead log into the database first.
+
+    The last connection to close does that by itself (and deletes the ``-wal`` and ``-shm``
+    files); a connection closing while others (a state's reader, another process) stay open
+    does not, and a ``mode=ro`` connection never can. So the WAL is checkpointed and truncated
+    to nothing here, waiting at most a moment for a reader in the middle of a query (then it
+    checkpoints what it can, and the last to close does the rest).
+    """
+    with contextlib.suppress(sqlite3.Error):
+        if not db.in_transaction:
+            db.execute("PRAGMA busy_timeout = 50")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    with contextlib.suppress(sqlite3.Error):
+        db.close()
 
 
 class ReadModel:
@@ -135,14 +161,18 @@ class ReadModel:
         self.lines_at = lines_at
         self._anchored = anchored
         self._db: sqlite3.Connection | None = None
+        self._closer: weakref.finalize[[sqlite3.Connection], ReadModel] | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
     @property
     def db(self) -> sqlite3.Connection:
-        """The open connection (opened, checked and if need be rebuilt on first use)."""
+        """The open connection (opened, checked and if need be rebuilt on first use; closed,
+        with its write-ahead log checkpointed, by :meth:`close`, or when this object is
+        collected or the process exits)."""
         if self._db is None:
             self._db = self._open()
+            self._closer = weakref.finalize(self, shut, self._db)
         return self._db
 
     def _open(self) -> sqlite3.Connection:
@@ -302,10 +332,9 @@ class ReadModel:
 
     def close(self) -> None:
         """Close the connection."""
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+        if self._closer is not None:
+            self._closer()
+        self._db = None
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -328,7 +357,7 @@ class ReadModel:
         if self.path is None:
             return self.db
         self.db  # noqa: B018 - opened, checked (and rebuilt if need be) first
-        return connect(self.path, readonly=True)
+        return connect(self.path, query_only=True)
 
     def tables(self, state: ReadState) -> Tables:
         """A read-only connection showing ``state``'s answers as tables (:mod:`.sql`)."""
@@ -353,4 +382,4 @@ def _mark(meta: dict[str, object]) -> Mark | None:
     return Mark(seq, position, record_hash, recorded)
 
 
-__all__ = ["NAME", "LinesAt", "Mark", "ReadModel", "Stream", "code_version", "connect"]
+__all__ = ["NAME", "LinesAt", "Mark", "ReadModel", "Stream", "code_version", "connect", "shut"]

@@ -25,6 +25,7 @@ What each question reads:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -117,6 +118,8 @@ class ReadState(State):
         self.model = model
         """The read model it reads."""
         db = model.reader()
+        if db is not model.db:  # (its own connection: closed with the state, or at exit)
+            weakref.finalize(self, db.close)
         mark = model.covered
         if upto is not None:
             k, head = upto
