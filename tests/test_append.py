@@ -100,10 +100,12 @@ def test_unknown_actor_suggested_by_alias(log: tracker.Log) -> None:
 
 
 def test_unknown_actor_without_suggestion(log: tracker.Log) -> None:
-    """An id like no registered one gets only the way to register it."""
+    """An id like no registered one gets only the way to register it, in Python's terms (the
+    command line prints its own: tracker actor add ...)."""
     assert refused(log, action(regulator="european-commission"), UnknownIdError) == (
         "regulatory_action.regulator: unknown actor 'european-commission' (register it first: "
-        "tracker actor add european-commission --name ... --kind ...)"
+        "log.append({'type': 'actor', 'actor': 'european-commission', 'name': ..., "
+        "'kind': ...}))"
     )
 
 
@@ -132,7 +134,7 @@ def test_unknown_event(log: tracker.Log) -> None:
     retraction = {"type": "retraction", "retracts": "ofcom-contct", "reason": "duplicate"}
     assert refused(log, retraction, UnknownIdError) == (
         "retraction.retracts: unknown event 'ofcom-contct'; did you mean 'ofcom-contact'? "
-        "(see 'tracker log' for ids)"
+        "(log.records() lists the log's records, with their events' ids)"
     )
 
 

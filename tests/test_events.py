@@ -513,20 +513,21 @@ REFUSALS = [
         "regulatory_action.rung: expected one of 'contact', 'information_request', "
         "'preservation_order', 'demand', 'ultimatum', 'investigation_opened', "
         "'investigation_widened', 'fine_threatened', 'fine_imposed', 'restriction_imposed', "
-        "'ban_or_suspension', 'closure', 'withdrawal' or 'overturned', got \"demnd\"",
+        "'ban_or_suspension', 'closure', 'withdrawal' or 'overturned', got \"demnd\"; "
+        "did you mean 'demand'?",
         id="unknown-rung",
     ),
     pytest.param(
         but("verification", verdict="true"),
         "verification.verdict: expected one of 'confirmed', 'contradicted' or "
-        "'partly_confirmed', got \"true\"",
+        "'partly_confirmed', got \"true\"; did you mean 'confirmed'?",
         id="unknown-verdict",
     ),
     pytest.param(
         but("actor", kind="regulater"),
         "actor.kind: expected one of 'person', 'company', 'product', 'platform', 'regulator', "
         "'government', 'prosecutor', 'court', 'legislator', 'media', 'ngo', 'investor' or "
-        "'other', got \"regulater\"",
+        "'other', got \"regulater\"; did you mean 'regulator'?",
         id="unknown-actor-kind",
     ),
     pytest.param(

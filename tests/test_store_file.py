@@ -569,7 +569,7 @@ def test_an_edited_event_that_no_longer_validates_is_an_integrity_error(five_rec
         "'contact', 'information_request', 'preservation_order', 'demand', 'ultimatum', "
         "'investigation_opened', 'investigation_widened', 'fine_threatened', 'fine_imposed', "
         "'restriction_imposed', 'ban_or_suspension', 'closure', 'withdrawal' or 'overturned', "
-        "got \"demnd\"); run 'tracker verify'"
+        "got \"demnd\"; did you mean 'demand'?); run 'tracker verify'"
     )
     for read in (log.replay, lambda: list(log.events())):
         with pytest.raises(IntegrityError) as caught:

@@ -71,8 +71,11 @@ def carry(
 
     sign = _signer(signer)
     if sign is None:
-        msg = "a carried log is signed: give the key to sign it with (--sign KEY)"
-        raise InvalidInputError(msg)
+        raise InvalidInputError(
+            "a carried log is signed: give the key to sign it with",
+            hint=" (signer=KEY NAME)",
+            cli_hint=" (--sign KEY)",
+        )
     old = source if isinstance(source, Log) else tracker.open(source)
     try:
         dest = os.fspath(destination)

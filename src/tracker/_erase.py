@@ -66,11 +66,12 @@ def erase(
         msg = "name at least one event to erase"
         raise InvalidInputError(msg)
     if signer is None:
-        msg = (
-            "an erasure is a signed record: give the key to sign it with (--sign KEY, or "
-            "$TRACKER_SIGNING_KEY), one the log's keys file lets erase"
+        raise InvalidInputError(
+            "an erasure is a signed record: give the key to sign it with, one the log's keys "
+            "file lets erase",
+            hint=" (log.erase(..., signer=KEY NAME), or tracker.open(..., signer=...))",
+            cli_hint=" (--sign KEY, or $TRACKER_SIGNING_KEY)",
         )
-        raise InvalidInputError(msg)
     draft = {"type": "erasure", "records": [1], "reason": reason, "ordered_by": ordered_by}
     prepare_events([draft], lambda _i: "")  # reason and ordered_by say what is wrong first
     with log.store.writer() as writer:
@@ -159,8 +160,11 @@ def _targets(writer: Writer, ids: list[str]) -> tuple[dict[int, bytes], dict[int
                 naming.setdefault(owner, []).append(seq)
     missing = [i for i in ids if i not in erasing]
     if missing:
-        msg = f"unknown event '{missing[0]}' (see 'tracker log' for ids)"
-        raise UnknownIdError(msg)
+        raise UnknownIdError(
+            f"unknown event '{missing[0]}'",
+            hint=" (log.records() lists the log's records, with their events' ids)",
+            cli_hint=" (see 'tracker log' for ids)",
+        )
     for owner, seqs in naming.items():
         kept = [s for s in seqs if s not in found]
         if kept:

@@ -54,6 +54,11 @@ if TYPE_CHECKING:  # the projections load on first replay: an append never needs
 
 DateLike = str | date | datetime
 
+KnownAt = DateLike | int | Head | Checkpoint
+"""What ``known_at`` takes: a date (str, date, datetime), a record number (``28`` or ``"@28"``:
+the log as it stood just after record 28), or a published head (``Head``, ``Checkpoint``, the
+note ``tracker head`` prints, or ``"SEQ:HASH"``), whose record there must have its hash."""
+
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
@@ -472,11 +477,17 @@ class Log:
                 if value is not None and value not in table:
                     guess = _suggest(value, table, index.names if kind == "actor" else None)
                     hint = f"; did you mean '{guess}'?" if guess else ""
-                    msg = f"no {kind} '{value}' is registered{hint} (see 'tracker {kind} list')"
-                    raise UnknownIdError(msg)
+                    raise UnknownIdError(
+                        f"no {kind} '{value}' is registered{hint}",
+                        hint=f" (log.replay().{kind}s holds the registered ones)",
+                        cli_hint=f" (see 'tracker {kind} list')",
+                    )
         if by is not None and not by.strip():
-            msg = "--by is empty: give a key's NAME or NAME+KEYID (see 'tracker key list')"
-            raise InvalidInputError(msg)
+            raise InvalidInputError(
+                "the key name is empty: give a key's NAME or NAME+KEYID",
+                hint=" (records(by=...); tracker.proofs.keys.list_keys() lists yours)",
+                cli_hint=" (--by; see 'tracker key list')",
+            )
         return _read.filtered(self.store, type, actor, topic, occ, rec, by)
 
     def events(self) -> Iterator[StoredEvent]:
@@ -494,7 +505,7 @@ class Log:
         self,
         *,
         as_of: DateLike | None = None,
-        known_at: DateLike | None = None,
+        known_at: KnownAt | None = None,
         fold: bool = False,
     ) -> State:
         """The projections as they stood at two clocks.
@@ -503,7 +514,12 @@ class Log:
             as_of: world time: keep the events that certainly occurred by then (a day or a
                 month means its end); events whose dates straddle it are listed as uncertain.
             known_at: record time: keep only what the log had recorded by then. Corrections,
-                retractions and supersessions apply by this clock alone.
+                retractions and supersessions apply by this clock alone. A record number
+                (``28`` or ``"@28"``) keeps records 1 to 28: the log as it stood just after
+                record 28 (``state.known_seq`` says so; ``state.known_at`` is its recorded
+                time), the rest of its batch left out. A published head (a ``Head``, a
+                ``Checkpoint``, its note or ``"SEQ:HASH"``) keeps the records up to its size,
+                and the log's record there must have the head's hash.
             fold: fold the log in memory (the reference answers, and what a log in memory
                 always does) instead of reading the read model.
 
@@ -511,20 +527,28 @@ class Log:
         in your cache): it is first caught up with the log (the records appended since it was
         last read, by anyone, are checked against the chain and folded in), then the state
         returned reads what each question needs, on demand, and holds nothing else. Its
-        answers are the fold's: a property test holds them equal.
+        answers are the fold's: a property test holds them equal, at record times and at
+        record numbers.
 
         Unset means unbounded (never "now"), so the answer does not drift with the clock.
+
+        Raises:
+            InvalidDateError: ``as_of`` or ``known_at`` is not a date this takes.
+            InvalidInputError: ``known_at`` names a record the log does not have.
+            IntegrityError: ``known_at`` is a head whose record the log holds with another hash.
         """
+        from tracker._known import resolve
+
         t = parse_instant_bound(as_of) if as_of is not None else None
-        k = parse_instant_bound(known_at) if known_at is not None else None
+        k, upto = resolve(self, known_at)  # (a record number: its time, and the record)
         cutoff = format_instant(k) if k is not None else None
         model = None if fold else _replay.caught_up(self, cutoff)
         if model is not None:
-            return model.state(as_of=t, known_at=k)
-        return _replay.fold(self, t, k)
+            return model.state(as_of=t, known_at=k, upto=upto)
+        return _replay.fold(self, t, k, upto)
 
     def actor(
-        self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+        self, actor: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> ActorView:
         """One actor's view at (as_of, known_at): ``log.replay(...).actor(actor)``.
 
@@ -539,7 +563,7 @@ class Log:
         params: Sequence[Any] = (),
         *,
         as_of: DateLike | None = None,
-        known_at: DateLike | None = None,
+        known_at: KnownAt | None = None,
     ) -> Answer:
         """Run one read-only SQL statement on the projections as tables, at two clocks.
 
@@ -560,7 +584,7 @@ class Log:
         self,
         *,
         as_of: DateLike | None = None,
-        known_at: DateLike | None = None,
+        known_at: KnownAt | None = None,
         tables: Sequence[str] | None = None,
     ) -> sqlite3.Connection:
         """A read-only SQLite connection with the projections' tables at two clocks.
@@ -575,7 +599,7 @@ class Log:
         return tables_of(self.replay(as_of=as_of, known_at=known_at)).make_all(tables)
 
     def replay_actor(
-        self, actor: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+        self, actor: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> State:
         """The state to ask about ``actor``: since replays read the read model on demand, the
         same as :meth:`replay` (kept for scripts written when it folded only that actor's
@@ -662,7 +686,7 @@ class Log:
                 target.close()
 
     def event(
-        self, event_id: str, *, as_of: DateLike | None = None, known_at: DateLike | None = None
+        self, event_id: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
     ) -> EventView:
         """One event as the log holds it, with its history, verifications and fixes.
 
@@ -682,7 +706,12 @@ class Log:
             if self._index.event(event_id) is not None:
                 msg = f"event '{event_id}' was not yet recorded at known_at {known_at}"
             else:
-                msg = f"unknown event '{event_id}'{hint} (see 'tracker log' for ids)"
+                msg = f"unknown event '{event_id}'{hint}"
+                raise UnknownIdError(
+                    msg,
+                    hint=" (log.records() lists the log's records, with their events' ids)",
+                    cli_hint=" (see 'tracker log' for ids)",
+                )
             raise UnknownIdError(msg)
         seqs = {view.seq, *(h.seq for h in view.history)}
         return replace(view, recorders=self.recorders(seqs))

@@ -125,7 +125,8 @@ class _Planner:
         """File ``error`` (an unknown id or a conflict); a single event raises it at once."""
         if not self.listing:
             raise error
-        self.problems.add(error.message, at=at, code=error.code)
+        # a listed problem is a line of a file's report (an import): the command line's advice
+        self.problems.add(error.message + error.cli_hint, at=at, code=error.code)
 
     def where(self, i: int, event_id: str) -> str:
         """How a message names event ``i`` (built only for a message)."""
@@ -211,13 +212,19 @@ class _Planner:
             guess = suggest(ref, [*table, *batch], names)
             if guess:
                 msg = f"{label}: unknown {namespace} '{ref}'; did you mean '{guess}'?"
-            else:
-                more = " --kind ..." if namespace == "actor" else ""
-                msg = (
-                    f"{label}: unknown {namespace} '{ref}' (register it first: tracker "
-                    f"{namespace} add {ref} --name ...{more})"
-                )
-            self.refuse(UnknownIdError(msg), at)
+                self.refuse(UnknownIdError(msg), at)
+                return
+            kind = ", 'kind': ..." if namespace == "actor" else ""
+            more = " --kind ..." if namespace == "actor" else ""
+            error = UnknownIdError(
+                f"{label}: unknown {namespace} '{ref}'",
+                hint=(
+                    f" (register it first: log.append({{'type': '{namespace}', "
+                    f"'{namespace}': '{ref}', 'name': ...{kind}}}))"
+                ),
+                cli_hint=f" (register it first: tracker {namespace} add {ref} --name ...{more})",
+            )
+            self.refuse(error, at)
             return
         if ref in self.events:
             ref_type: str | None = self.events[ref][1]
@@ -293,8 +300,11 @@ def _check_event_ref(
     if ref_type is None:
         guess = index.suggest_event(ref)
         hint = f"; did you mean '{guess}'?" if guess else ""
-        msg = f"{label}: unknown event '{ref}'{hint} (see 'tracker log' for ids)"
-        raise UnknownIdError(msg)
+        raise UnknownIdError(
+            f"{label}: unknown event '{ref}'{hint}",
+            hint=" (log.records() lists the log's records, with their events' ids)",
+            cli_hint=" (see 'tracker log' for ids)",
+        )
     if ref in index.retracted:
         msg = f"{label}: event '{ref}' has been retracted; it can no longer be referenced"
         raise UnknownIdError(msg)

@@ -93,8 +93,11 @@ def _record_line(log: Log, event_id: str) -> bytes:
         for record, _pos in store.read():
             if record.event.get("id") == event_id:
                 return record.line()
-    msg = f"unknown event '{event_id}': it is not in {log.location} (see 'tracker log' for ids)"
-    raise UnknownIdError(msg)
+    raise UnknownIdError(
+        f"unknown event '{event_id}': it is not in {log.location}",
+        hint=" (log.records() lists the log's records, with their events' ids)",
+        cli_hint=" (see 'tracker log' for ids)",
+    )
 
 
 def prove(log: Log, event_id: str, head: str) -> str:

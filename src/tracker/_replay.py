@@ -22,6 +22,7 @@ from tracker.store.chain import Chain
 from tracker.store.records import ZERO_HASH
 
 if TYPE_CHECKING:
+    from tracker._known import Upto
     from tracker._log import Log
     from tracker.derived.readmodel import Mark, ReadModel
     from tracker.derived.readmodel.build import RecordIn
@@ -38,11 +39,16 @@ class _Unnoted(dict[str, int]):
         return default
 
 
-def fold(log: Log, as_of: datetime | None, known_at: datetime | None) -> State:
-    """Fold the log in memory up to ``known_at`` (the reference every answer is held to)."""
+def fold(
+    log: Log, as_of: datetime | None, known_at: datetime | None, upto: Upto | None = None
+) -> State:
+    """Fold the log in memory up to ``known_at`` (the reference every answer is held to); with
+    ``upto`` (a record named by ``known_at``: see :func:`tracker._known.resolve`), up to that
+    record alone."""
     from tracker.projections.state import State
 
     cutoff = format_instant(known_at) if known_at is not None else None
+    last = upto[0] if upto is not None else None
     derived = log.derived
     state = State(as_of=as_of, known_at=known_at)
     whole = derived.stat() if cutoff is None else None
@@ -51,9 +57,12 @@ def fold(log: Log, as_of: datetime | None, known_at: datetime | None) -> State:
         for seq, recorded, event, record_hash, pos in _read.stream(
             log.store, derived, None, Chain(ids={}), cutoff
         ):
+            if last is not None and seq > last:
+                break  # (the rest of the record's batch)
             advance(seq, recorded, event, record_hash)
     if whole is not None and state.head_hash is not None:
         derived.note_whole(whole, pos, state.head_seq, state.head_hash)
+    state.known_seq = last
     return state
 
 

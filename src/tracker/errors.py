@@ -52,19 +52,29 @@ references) holds in ``problems``; the rest are only counted in ``count``."""
 
 
 class TrackerError(Exception):
-    """Base class of every error tracker raises on purpose."""
+    """Base class of every error tracker raises on purpose.
+
+    ``message`` says what is wrong; advice on where to look is kept apart, in the terms of
+    whoever reads it: ``hint`` in Python's (``str(error)`` ends with it: "state.actors lists
+    them") and ``cli_hint`` in the command line's (the CLI prints it instead: "see 'tracker
+    actor list'").
+    """
 
     code: ErrorCode = "invalid-input"
     exit_code: int = 1
+    hint: str = ""
+    cli_hint: str = ""
     summary: str | None = None
     """For an error that lists problems: how many, of what (``3 unknown references``)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, hint: str = "", cli_hint: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.hint = hint
+        self.cli_hint = cli_hint
 
     def __str__(self) -> str:
-        return self.message
+        return self.message + self.hint
 
 
 class InvalidInputError(TrackerError, ValueError):
@@ -124,9 +134,15 @@ class UnknownIdError(TrackerError, LookupError):
     code: ErrorCode = "unknown-id"
 
     def __init__(
-        self, message: str, *, problems: list[str] | None = None, count: int | None = None
+        self,
+        message: str,
+        *,
+        problems: list[str] | None = None,
+        count: int | None = None,
+        hint: str = "",
+        cli_hint: str = "",
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, hint=hint, cli_hint=cli_hint)
         self.problems = problems
         self.count = count
 

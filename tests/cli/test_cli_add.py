@@ -166,6 +166,34 @@ def test_dry_run_writes_nothing(grok_log: Path, cli: Run) -> None:
     assert snapshot(grok_log) == before
 
 
+@pytest.mark.parametrize(
+    ("argv", "key"),
+    [
+        ("add topic --topic deepfakes --name Deepfakes", None),
+        ("actor add ico --name ICO --kind regulator", "actor"),
+        ("topic add age-checks --name 'Age checks'", "topic"),
+    ],
+)
+def test_a_dry_run_says_would_append(
+    grok_log: Path, cli: Run, argv: str, key: str | None
+) -> None:
+    """--dry-run --json says would_append (as import --dry-run does), never appended: nothing
+    was; the add that follows appends at the record the dry run named, and a dry run of it
+    again says exists."""
+    before = snapshot(grok_log)
+    dry = json.loads(cli(f"{argv} --dry-run --json").out)
+    assert snapshot(grok_log) == before
+    assert (dry["status"], dry["dry_run"], dry["seq"]) == ("would_append", True, 13)
+    done = json.loads(cli(f"{argv} --json").out)
+    assert (done["status"], done["dry_run"], done["seq"], done["id"]) == (
+        "appended", False, 13, dry["id"]
+    )
+    again = json.loads(cli(f"{argv} --dry-run --json").out)
+    assert (again["status"], again["dry_run"], again["seq"]) == ("exists", True, 13)
+    if key is not None:
+        assert dry[key] == done[key] == again[key]
+
+
 def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
     """Adding the very same event again writes nothing and says so."""
     argv = ["add", "topic", "--topic", "deepfakes", "--name", "Deepfakes"]
@@ -241,7 +269,7 @@ def test_same_event_twice_is_a_no_op(grok_log: Path, cli: Run) -> None:
                 "add verification --occurred 2026-01-10 --verifier the-verge --target paywall-move --verdict debunked --source https://a --publisher A"
             ),
             1,
-            "tracker: error: --verdict: 'debunked' is not a choice (choices: confirmed, "
+            "tracker: error: --verdict: 'debunked' is not a choice; did you mean 'contradicted'? (choices: confirmed, "
             "contradicted, partly_confirmed)\n",
         ),
     ],

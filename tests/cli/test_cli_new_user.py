@@ -124,7 +124,8 @@ def small_log(
             1,
             "--known-at: invalid date '..2026-01-12': give one date, not an interval; a replay "
             "date is a year, a month, a day or a time (2026, 2026-01, 2026-01-15, "
-            "2026-01-15T14:00), and a year, month or day means its end",
+            "2026-01-15T14:00), and a year, month or day means its end; or a record number "
+            "(@28) or a published head (its note's file, or SEQ:HASH)",
         ),
         (
             "diff --as-of 2026-01-10 --to-as-of 2026-13-01",
@@ -260,14 +261,21 @@ def test_unknown_unit_gets_a_note(small_log: Path, cli: Run, tmp_path: Path) -> 
 
 
 def test_figures_of_an_unknown_metric_list_the_metrics(small_log: Path, cli: Run) -> None:
-    """An empty series for a metric not on record names the closest metric and the list."""
+    """A metric not on record is refused (exit 1) as an unknown actor is, with the closest one."""
     result = cli("figures --metric images")
-    assert (result.status, result.out) == (
-        0,
-        "(no figures: no metric 'images' on record; did you mean 'sexualised_images'? The "
-        "metrics on record: sexualised_images)\n",
+    assert (result.status, result.out, result.err) == (
+        1,
+        "",
+        "tracker: error: no metric 'images' on record; did you mean 'sexualised_images'? "
+        "(metrics: sexualised_images)\n",
     )
+    error = json.loads(cli("figures --metric images --json").err)["error"]
+    assert (error["code"], error["message"].startswith("no metric 'images'")) == ("unknown-id", True)
+    # on record, but not yet happened at --as-of: an empty answer, not a refusal
     assert cli("figures --metric sexualised_images --as-of 2026-01-01").out == "(no figures)\n"
+    # a replay of one actor's records asks the whole log about the metric
+    assert cli("figures --metric imagez --subject grok").status == 1
+    assert cli("figures --metric sexualised_images --subject uk-gov").out == "(no figures)\n"
 
 
 # --- the same names as elsewhere ----------------------------------------------------------------

@@ -323,4 +323,6 @@ def snapshot(state: State) -> dict[str, Any]:
 
 
 def _rates_only(state: State) -> bool:
-    return all(p.unit in ("per_hour", "per_day") for p in state.figures(metric="m0").points)
+    return "m0" in state.metrics() and all(  # (a metric not on record is refused)
+        p.unit in ("per_hour", "per_day") for p in state.figures(metric="m0").points
+    )

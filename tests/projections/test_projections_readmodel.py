@@ -3,7 +3,8 @@
 On random logs with every kind of fix (and records sharing one recorded time), the read model
 is built in random steps (caught up after some appends, as a log in use is), then asked every
 question the state answers at random clock pairs, known_at cutting at record boundaries and
-between them, as_of placing events before, inside and after their date intervals. Every answer
+between them, or given as a record number (``@N``, inside a batch too: the rest of the batch
+is left out), as_of placing events before, inside and after their date intervals. Every answer
 (every projection, every field, the entries themselves, the errors for unknown ids) equals the
 fold's, which stays the reference.
 """
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tracker
+from tracker._known import resolve
 from tracker.derived import files
 from tracker.derived.readmodel import ReadModel
 from tracker.derived.readmodel.source import StoreSource
@@ -58,7 +60,7 @@ def answers(state: State) -> dict[str, Any]:
         "uncertain_entries": list(state.uncertain()),
         "summary": state.summary(),
         "head": (state.head_seq, state.head_hash),
-        "clocks": (state.as_of, state.known_at),
+        "clocks": (state.as_of, state.known_at, state.known_seq),
         "by_id": [(state.entry(i), state.placement(i), state.history(i),
                    list(state.verifications_of(i)), state.fix(i)) for i in ids],
         "fixes": state.fixes(),
@@ -112,15 +114,17 @@ def read_model(log: tracker.Log) -> tuple[ReadModel, StoreSource]:
 
 
 def clock_pairs(data: st.DataObject, log: tracker.Log) -> Iterator[tuple[Any, Any]]:
-    """(as_of, known_at) pairs: unbounded, at record stamps, between them, before the log."""
+    """(as_of, known_at) pairs: unbounded, at record stamps, between them, before the log, and
+    record numbers (0: the empty log)."""
     stamps = sorted({r.recorded for r in log.records()})
-    cutoffs: list[str | None] = [None, "2025-12-31T00:00:00.000000Z"]
+    cutoffs: list[str | int | None] = [None, "2025-12-31T00:00:00.000000Z"]
     for _ in range(3):
         if stamps:
             stamp = data.draw(st.sampled_from(stamps), label="known_at at a record")
             cutoffs.append(stamp)
             between = parse_instant_bound(stamp) + timedelta(seconds=30)
             cutoffs.append(format_instant(between))
+        cutoffs.append(data.draw(st.integers(0, len(log)), label="known_at as a record number"))
     as_ofs = [None, "2026-01-03", "2026-01-09", "2026-01-15", "2026-01-31T23:59:59Z"]
     for known_at in cutoffs:
         yield data.draw(st.sampled_from(as_ofs), label="as_of"), known_at
@@ -165,8 +169,11 @@ def _check_read_model(data: st.DataObject, records: list[Any]) -> None:
         assert model.covered.seq == len(records)
         for as_of, known_at in clock_pairs(data, log):
             fold = log.replay(as_of=as_of, known_at=known_at, fold=True)
-            read = model.state(as_of=fold.as_of, known_at=fold.known_at)
+            _k, upto = resolve(log, known_at)  # (a record number: that record, as the facade)
+            read = model.state(as_of=fold.as_of, known_at=fold.known_at, upto=upto)
             assert answers(read) == answers(fold), (as_of, known_at)
+            if upto is not None:
+                assert (fold.known_seq, fold.head_seq) == (known_at, known_at)
             tested = {getattr(v.event, "target", "") for v in fold.timeline(type="verification")}
             for target in tested:  # what `tracker show` lists: the timeline's verifications of it
                 assert list(fold.verifications_of(target)) == [
@@ -176,6 +183,11 @@ def _check_read_model(data: st.DataObject, records: list[Any]) -> None:
         facade = log.replay(as_of=as_of, known_at=known_at)  # the facade's own read model
         assert type(facade).__name__ == "ReadState"
         assert answers(facade) == answers(fold)
+        if records:  # and a record number through the facade, inside a batch when there is one
+            n = data.draw(st.integers(1, len(records)), label="the facade's @N")
+            by_number = log.replay(as_of=as_of, known_at=f"@{n}")
+            assert type(by_number).__name__ == "ReadState"
+            assert answers(by_number) == answers(log.replay(as_of=as_of, known_at=n, fold=True))
         log.close()
 
 

@@ -401,7 +401,6 @@ HUMAN_COMMANDS = [
     ["disputes"],
     ["diff", "--known-at", "2026-01-12T09:10", "--to-known-at", "2026-01-13"],
     ["follow", "--after", "0", "--timeout", "0"],
-    ["figures", "--metric", "ratee"],
     ["sql", "SELECT * FROM timeline"],
     ["sql", "SELECT * FROM versions"],
 ]
@@ -425,6 +424,19 @@ def test_terminal_output_never_emits_control_sequences(
     assert not hostile.UNSAFE.search(err), err
     if argv[0] in ("show", "actor"):  # (tables may cut a text before its first escape)
         assert "\\x1b" in out
+
+
+def test_an_unknown_metric_s_refusal_names_recorded_metrics_inertly(
+    hostile_log_path: Path, capsys: Any
+) -> None:
+    """figures --metric TYPO is refused naming the metrics on record (recorded text): the
+    line on stderr carries no control sequence either."""
+    capsys.readouterr()
+    status = main(["--log", str(hostile_log_path), "figures", "--metric", "ratee"])
+    out, err = capsys.readouterr()
+    assert status == 1 and out == ""
+    assert "did you mean 'rate'?" in err
+    assert not hostile.UNSAFE.search(err), err
 
 
 EXPORTS_TO_STDOUT = [

@@ -54,18 +54,16 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:  # noqa: D102 - argparse's hook
-        import difflib
         import re
 
         match = re.search(_INVALID_CHOICE, message)
         if match is not None:
+            from tracker._suggest import did_you_mean
+
             value = match["value"]
             choices = [c.strip().strip("'") for c in match["choices"].split(",")]
-            lowered = {c.lower(): c for c in choices}
-            close = [lowered[value.lower()]] if value.lower() in lowered else []
-            close = close or difflib.get_close_matches(value.lower(), choices, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            listed = "" if close else f" (choose from {', '.join(choices)})"
+            hint = did_you_mean(value, choices)
+            listed = "" if hint else f" (choose from {', '.join(choices)})"
             if match["arg"] in _WORDS:
                 what = _WORDS[match["arg"]].split(" ", 1)[-1]
                 message = f"unknown {what} '{value}'{hint}{listed}"
@@ -342,8 +340,12 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--known-at",
-        metavar="DATE",
-        help="record time: use only what the log had recorded by then",
+        metavar="WHEN",
+        help=(
+            "record time: use only what the log had recorded by then: a date, a record number "
+            "(@28: the log as it stood just after record 28), or a published head (a file "
+            "holding the note 'tracker head' printed, or SEQ:HASH)"
+        ),
     )
     add_date_order_option(group)
 
@@ -406,6 +408,8 @@ def dates(args: argparse.Namespace) -> ReplayDates:
         value = getattr(args, name, None)
         if value is None:
             continue
+        if name.endswith("known_at") and _record_form(value):
+            continue
         flag_name = f"--{name.replace('_', '-')}"
         try:
             try:
@@ -421,8 +425,71 @@ def dates(args: argparse.Namespace) -> ReplayDates:
                 setattr(args, name, reading.text)
         except InvalidDateError as exc:
             message = exc.message.replace(ACCEPTED_FORMS, POINT_FORMS)
+            if name.endswith("known_at"):
+                message += f"; or {RECORD_POINT_FORMS}"
             raise InvalidDateError(f"{flag_name}: {message}") from None
-    return {"as_of": getattr(args, "as_of", None), "known_at": getattr(args, "known_at", None)}
+    return {"as_of": getattr(args, "as_of", None), "known_at": known_at(args, "known_at")}
+
+
+RECORD_POINT_FORMS = "a record number (@28) or a published head (its note's file, or SEQ:HASH)"
+"""What --known-at takes besides a date, as its refusals say."""
+
+
+def _record_form(value: str) -> bool:
+    """Whether a --known-at value names a record (@N, SEQ:HASH, a note, a file holding one).
+
+    Raises:
+        InvalidInputError: it looks like a record number or a head but is not a valid one.
+    """
+    from tracker._known import record_bound
+    from tracker.errors import InvalidInputError
+
+    try:
+        if record_bound(value) is not None:
+            return True
+    except InvalidInputError as exc:
+        raise InvalidInputError("--known-at: " + exc.message.split(": ", 1)[-1]) from None
+    return _head_file(value) is not None
+
+
+def _head_file(value: str) -> str | None:
+    """The note a file named ``value`` holds, or None when no such file is there.
+
+    Raises:
+        InvalidInputError: the file is there but holds no head note.
+    """
+    import re
+
+    from tracker.errors import InvalidInputError
+
+    if re.fullmatch(r"[0-9T:.+~-]*", value) or not os.path.isfile(value):
+        return None  # a date (or a typo of one) is never read as a file name
+    try:
+        with open(value, encoding="utf-8") as f:  # noqa: PTH123 - plain open keeps imports light
+            text = f.read(65536)
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"--known-at: cannot read the head in {value}: {getattr(exc, 'strerror', None) or exc}"
+        raise InvalidInputError(msg) from None
+    from tracker._known import record_bound
+
+    try:
+        found = record_bound(text if "\n" in text else text.strip())
+    except InvalidInputError as exc:
+        msg = f"--known-at: {value} does not hold a head note 'tracker head' printed ({exc.message})"
+        raise InvalidInputError(msg) from None
+    if found is None:
+        msg = f"--known-at: {value} does not hold a head note 'tracker head' printed"
+        raise InvalidInputError(msg)
+    return text
+
+
+def known_at(args: argparse.Namespace, name: str) -> str | None:
+    """The --known-at (or --to-known-at) value for the facade: a file's note read in."""
+    value: str | None = getattr(args, name, None)
+    if value is None:
+        return None
+    note = _head_file(value)
+    return note if note is not None else value
 
 
 def replay(
@@ -697,6 +764,7 @@ __all__ = [
     "emit",
     "emit_streamed",
     "explain_missing_log",
+    "known_at",
     "log_path",
     "note_reading",
     "note_units",

@@ -123,7 +123,7 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
             if as_json:
                 _print_error(
                     exc.code,
-                    exc.message,
+                    exc.message + exc.cli_hint,
                     as_json=True,
                     extra={"problems": problems, "count": count},
                 )
@@ -142,7 +142,8 @@ def guarded(call: Callable[[], int], *, as_json: bool, debug: bool) -> int:
             # more); with --json each one, under problems
             findings = getattr(exc, "findings", None)
             extra = None if findings is None else {"problems": findings, "count": exc.count}  # type: ignore[attr-defined]
-            _print_error(exc.code, exc.message, as_json=as_json, extra=extra)
+            # the command line's advice in place of the library's (Python's) advice
+            _print_error(exc.code, exc.message + exc.cli_hint, as_json=as_json, extra=extra)
         return exc.exit_code
     except KeyboardInterrupt:
         _print_error("interrupted", "interrupted", as_json=as_json)

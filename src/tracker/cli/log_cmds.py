@@ -401,17 +401,10 @@ def _add(args: argparse.Namespace) -> None:
             _registration_for_event(log.replay(), flat.data)
             raise
     note_units(_units([flat.data]), args)
-    result = {
-        "id": receipt.id,
-        "seq": receipt.seq,
-        "status": receipt.status,
-        "dry_run": args.dry_run,
-    }
-    from tracker.cli.outputs import dump
+    from tracker.cli.outputs import appended, dump
 
-    emit(
-        dump("add", result), args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run)
-    )
+    result = dump("add --dry-run" if args.dry_run else "add", appended(receipt, dry_run=args.dry_run))
+    emit(result, args.json, _receipt_text(args.event_type, receipt, dry_run=args.dry_run))
 
 
 def _read_dates(data: dict[str, Any], reading: dict[str, Any], prefix: str = "") -> None:

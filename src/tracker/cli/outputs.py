@@ -220,14 +220,32 @@ def _object() -> dict[str, Any]:
 
 _APPENDED = (
     text("id", "the event's id (given, or derived from its content)"),
-    integer("seq", "its record number (for a dry run: the one it would get)"),
+    integer("seq", "its record number"),
     text(
         "status",
         "appended, or exists (the log already held it, the same: nothing written)",
         choices=("appended", "exists"),
     ),
-    boolean("dry_run", "whether this was a dry run (nothing written)"),
+    boolean("dry_run", "false: this wrote"),
 )
+# A dry run appends nothing: it says what it would append, as 'import --dry-run' does
+_WOULD_APPEND = (
+    text("id", "the event's id (given, or derived from its content)"),
+    integer("seq", "the record number it would get (or has, when it exists)"),
+    text(
+        "status",
+        "would_append, or exists (the log already holds it, the same)",
+        choices=("would_append", "exists"),
+    ),
+    boolean("dry_run", "true: nothing was written"),
+)
+
+
+def appended(receipt: Any, *, dry_run: bool) -> dict[str, Any]:
+    """The fields of an add's receipt (``add``, ``actor add``, ``topic add``): a dry run's
+    status is ``would_append``, never ``appended`` (it appended nothing)."""
+    status = "would_append" if dry_run and receipt.status == "appended" else receipt.status
+    return {"id": receipt.id, "seq": receipt.seq, "status": status, "dry_run": dry_run}
 
 _WROTE = (
     text("wrote", "the file (or folder) written"),
@@ -255,11 +273,27 @@ def _commands_schema() -> dict[str, Any]:
 SHAPES: dict[str, Shape] = {
     "init": Shape("init", "A log was created.", text("created", "where the new log is")),
     "add": Shape("add", "One event appended (or not: see status).", *_APPENDED),
+    "add --dry-run": Shape(
+        "add_dry_run", "One event checked, that an add would append (nothing written).",
+        *_WOULD_APPEND,
+    ),
     "actor add": Shape(
         "actor_add", "An actor registered.", text("actor", "the actor's id"), *_APPENDED
     ),
+    "actor add --dry-run": Shape(
+        "actor_add_dry_run",
+        "An actor checked, that actor add would register (nothing written).",
+        text("actor", "the actor's id"),
+        *_WOULD_APPEND,
+    ),
     "topic add": Shape(
         "topic_add", "A topic registered.", text("topic", "the topic's id"), *_APPENDED
+    ),
+    "topic add --dry-run": Shape(
+        "topic_add_dry_run",
+        "A topic checked, that topic add would register (nothing written).",
+        text("topic", "the topic's id"),
+        *_WOULD_APPEND,
     ),
     "import": Shape(
         "import",
@@ -611,4 +645,4 @@ def schema(command: str) -> dict[str, Any]:
     }
 
 
-__all__ = ["COMMANDS", "SHAPES", "clocks", "dump", "schema"]
+__all__ = ["COMMANDS", "SHAPES", "appended", "clocks", "dump", "schema"]

@@ -15,6 +15,7 @@ from tracker.cli.common import (
     command,
     dates,
     emit,
+    known_at,
     no_results,
     open_log,
     plural,
@@ -130,14 +131,19 @@ def register(subparsers: Any) -> None:
         ),
         example=(
             "tracker diff --as-of 2026-01-12 --known-at 2026-01-12 --to-known-at 2026-01-14\n"
-            "tracker diff --as-of 2026-01-10 --to-as-of 2026-01-12 --json"
+            "tracker diff --as-of 2026-01-10 --to-as-of 2026-01-12 --json\n"
+            "tracker diff --known-at @28 --to-known-at @29"
         ),
         handler=_diff,
     )
     add_date_options(p)
     group = p.add_argument_group("the other side")
     group.add_argument("--to-as-of", metavar="DATE", help="world time of the second replay")
-    group.add_argument("--to-known-at", metavar="DATE", help="record time of the second replay")
+    group.add_argument(
+        "--to-known-at",
+        metavar="WHEN",
+        help="record time of the second replay (a date, @N, or a published head)",
+    )
 
 
 def _replay(args: argparse.Namespace, about: str | None = None) -> State:
@@ -259,27 +265,8 @@ def _figures(args: argparse.Namespace) -> None:
     emit(
         _out("figures", state, unit=args.unit, series=figures.series),
         args.json,
-        # (the metrics on record are the whole log's: a replay about one actor knows its own)
-        text
-        if rows
-        else lambda _: _no_figures(
-            state if about is None or args.metric is None else _replay(args), args.metric
-        ),
+        text if rows else no_results("figures"),
     )
-
-
-def _no_figures(state: State, metric: str | None) -> str:
-    """The line for an empty series; a metric not on record gets the closest and the list."""
-    import difflib
-
-    known = sorted({p.metric for p in state.figures().points})
-    if metric is None or metric in known or not known:
-        return no_results("figures")
-    close = difflib.get_close_matches(metric, known, n=1, cutoff=0.5)
-    close = close or [m for m in known if metric in m][:1]
-    hint = f"; did you mean '{close[0]}'?" if close else "."
-    listed = ", ".join(known)
-    return f"(no figures: no metric '{metric}' on record{hint} The metrics on record: {listed})"
 
 
 def _posture(args: argparse.Namespace) -> None:
@@ -431,7 +418,10 @@ def _diff(args: argparse.Namespace) -> None:
     to_known_at = args.to_known_at if args.to_known_at is not None else args.known_at
     with open_log(args) as log:
         a = log.replay(**first)
-        b = log.replay(as_of=to_as_of, known_at=to_known_at)
+        b = log.replay(
+            as_of=to_as_of,
+            known_at=first["known_at"] if args.to_known_at is None else known_at(args, "to_known_at"),
+        )
     d = tracker.diff(a, b)
 
     def side(as_of: str | None, known_at: str | None) -> str:

@@ -96,13 +96,9 @@ def _add(args: argparse.Namespace) -> None:
     with open_log(args, signing=True) as log:
         receipt = log.append(flat.data, dry_run=args.dry_run)[0]
     slug = flat.data[args.kind]
-    result = {
-        args.kind: slug,
-        "id": receipt.id,
-        "seq": receipt.seq,
-        "status": receipt.status,
-        "dry_run": args.dry_run,
-    }
+    from tracker.cli.outputs import appended, dump
+
+    result = {args.kind: slug, **appended(receipt, dry_run=args.dry_run)}
     if receipt.status == "exists":
         text = (
             f"{args.kind} {slug} is already registered, the same (record {receipt.seq}); "
@@ -114,9 +110,8 @@ def _add(args: argparse.Namespace) -> None:
         )
     else:
         text = f"registered {args.kind} {slug} as record {receipt.seq} (event {receipt.id})"
-    from tracker.cli.outputs import dump
-
-    emit(dump(f"{args.kind} add", result), args.json, text)
+    output = f"{args.kind} add --dry-run" if args.dry_run else f"{args.kind} add"
+    emit(dump(output, result), args.json, text)
 
 
 def actor_record(state: State, actor_id: str) -> dict[str, Any]:

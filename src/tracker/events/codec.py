@@ -12,14 +12,16 @@ import difflib
 import functools
 import hashlib
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast, get_args
 
 import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from tracker._suggest import did_you_mean
 from tracker.errors import IntegrityError, InvalidEventError
-from tracker.events.models import EVENT_TYPES, AnyEvent, BaseEvent, Event
+from tracker.events.models import CHOICE_ALIASES, EVENT_TYPES, AnyEvent, BaseEvent, Event
 
 
 class _LazyAdapter:
@@ -367,8 +369,7 @@ def _line(first: Any, errors: list[Any], data: Any, where: str, *, count_others:
                 f"{prefix}{at}a replacement cannot be a {tag}: it is the whole event as it "
                 f"should have been, one of {', '.join(names)}"
             )
-        close = difflib.get_close_matches(str(tag), names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(str(tag), names)
         return f"{prefix}{at}unknown event type '{tag}'{hint} (types: {', '.join(names)})"
 
     if kind == "json_invalid":
@@ -394,7 +395,14 @@ def _line(first: Any, errors: list[Any], data: Any, where: str, *, count_others:
         return f"{prefix}{path}: unknown field{allowed}{more}"
     if kind == "literal_error":
         expected = ctx.get("expected", "")
-        return f"{prefix}{path}: expected one of {expected}, got {_describe(value)}{more}"
+        choices = re.findall(r"'([^']*)'", str(expected))
+        field = str(loc[-1]) if loc else ""
+        hint = (
+            did_you_mean(value, choices, aliases=CHOICE_ALIASES.get(field))
+            if isinstance(value, str)
+            else ""
+        )
+        return f"{prefix}{path}: expected one of {expected}, got {_describe(value)}{hint}{more}"
     if kind == "string_pattern_mismatch":
         slug = _slug(value)
         example = f" (for example '{slug}')" if slug and slug != value else ""

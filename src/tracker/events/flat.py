@@ -335,14 +335,13 @@ def _namer(flags: bool) -> Callable[[str], str]:
     return flag if flags else str
 
 
-def _closest(value: str, choices: Iterable[str]) -> str | None:
-    """The choice closest to ``value``, ignoring case (``NGO`` -> ``ngo``)."""
-    pool = list(choices)
-    lowered = {c.lower(): c for c in pool}
-    if value.lower() in lowered:
-        return lowered[value.lower()]
-    close = difflib.get_close_matches(value.lower(), pool, n=1)
-    return close[0] if close else None
+def _closest(value: str, choices: Iterable[str], field: str = "") -> str | None:
+    """The choice closest to ``value`` (:func:`tracker._suggest.closest`, with the field's
+    other words from :data:`~tracker.events.models.CHOICE_ALIASES`)."""
+    from tracker._suggest import closest
+    from tracker.events.models import CHOICE_ALIASES
+
+    return closest(value, choices, aliases=CHOICE_ALIASES.get(field))
 
 
 def build(
@@ -402,7 +401,7 @@ def build(
         if isinstance(value, str):
             value = value.strip()
             if f.choices and value and value not in f.choices:
-                close = _closest(value, f.choices)
+                close = _closest(value, f.choices, f.path[-1])
                 hint = f"; did you mean '{close}'?" if close else ""
                 listed = ", ".join(f.choices)
                 msg = f"{named(f.name)}: '{value}' is not a choice{hint} (choices: {listed})"

@@ -253,6 +253,70 @@ RESTRICTING: tuple[str, ...] = ("restriction_imposed", "ban_or_suspension")
 
 Verdict = Literal["confirmed", "contradicted", "partly_confirmed"]
 
+CHOICE_ALIASES: dict[str, dict[str, str]] = {
+    "rung": {
+        "lifted": "closure",
+        "lift": "closure",
+        "ended": "closure",
+        "end": "closure",
+        "closed": "closure",
+        "close": "closure",
+        "revoked": "withdrawal",
+        "withdrawn": "withdrawal",
+        "withdraw": "withdrawal",
+        "dropped": "withdrawal",
+        "ban": "ban_or_suspension",
+        "banned": "ban_or_suspension",
+        "suspension": "ban_or_suspension",
+        "suspended": "ban_or_suspension",
+        "blocked": "ban_or_suspension",
+        "grounding": "ban_or_suspension",
+        "grounded": "ban_or_suspension",
+        "fine": "fine_imposed",
+        "fined": "fine_imposed",
+        "penalty": "fine_imposed",
+        "probe": "investigation_opened",
+        "inquiry": "investigation_opened",
+        "investigation": "investigation_opened",
+        "rfi": "information_request",
+        "request": "information_request",
+        "warning": "ultimatum",
+        "order": "demand",
+    },
+    "verdict": {
+        "false": "contradicted",
+        "true": "confirmed",
+        "debunked": "contradicted",
+        "refuted": "contradicted",
+        "disproved": "contradicted",
+        "verified": "confirmed",
+        "partly": "partly_confirmed",
+        "partial": "partly_confirmed",
+        "mixed": "partly_confirmed",
+        "misleading": "partly_confirmed",
+    },
+    "kind": {
+        "outlet": "media",
+        "newspaper": "media",
+        "press": "media",
+        "broadcaster": "media",
+        "agency": "regulator",
+        "ministry": "government",
+        "state": "government",
+        "parliament": "legislator",
+        "lawmaker": "legislator",
+        "mp": "legislator",
+        "charity": "ngo",
+        "nonprofit": "ngo",
+        "firm": "company",
+        "manufacturer": "company",
+        "app": "product",
+        "judge": "court",
+    },
+}
+"""Other words people use for a closed choice, by field (lowercase): the "did you mean" of a
+refused value (``--rung lifted``: did you mean 'closure'?). They never replace a value."""
+
 # The bounds go before the validator: in the other order pydantic 2.14 writes "ge"/"le" into
 # the JSON Schema instead of "minimum"/"maximum".
 Stance = Annotated[int, Field(ge=-2, le=2), BeforeValidator(_not_bool)]

@@ -39,6 +39,8 @@ PANDAS_DTYPES: dict[str, str] = {
 def _require(module: str, method: str) -> Any:
     import importlib
 
+    from tracker.errors import MissingExtraError
+
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError:
@@ -46,7 +48,7 @@ def _require(module: str, method: str) -> Any:
             f"{method}() needs {module}, which is not installed: "
             f"pip install 'tracker[{module}]' (or pip install {module})"
         )
-        raise ModuleNotFoundError(msg, name=module) from None
+        raise MissingExtraError(msg) from None
 
 
 def _columns(shape: Shape, objs: Iterable[Any]) -> tuple[tuple[Column, ...], dict[str, list[Any]]]:

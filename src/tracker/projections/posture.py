@@ -231,7 +231,7 @@ class PostureRow(Row):
     """Where one regulator stands toward one target at the replay point."""
 
     SHAPE: ClassVar[Shape] = Shape(
-        "posture",
+        "posture_row",
         "Where one regulator stands toward one target at the replay point.",
         text("regulator", "the regulator"),
         text("target", "the target"),
@@ -283,7 +283,7 @@ class Posture(Tabular):
     """Who stands where (one row per regulator and target) and every step that led there."""
 
     SHAPE: ClassVar[Shape] = Shape(
-        "postures",
+        "posture",
         "Each regulator's highest open rung toward each target, the history of its actions, "
         "every step that led there, and the endings ignored.",
         nested("current", PostureRow.SHAPE, "one row per regulator and target"),

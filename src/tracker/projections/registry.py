@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -127,8 +126,12 @@ class Registry:
         }
         guess = suggest(actor, self.actors, names)
         hint = f"; did you mean '{guess}'?" if guess else ""
-        msg = f"unknown actor '{actor}'{hint} (see 'tracker actor list')"
-        raise UnknownIdError(msg)
+        msg = f"unknown actor '{actor}'{hint}"
+        raise UnknownIdError(
+            msg,
+            hint=" (state.actors holds the registered ones)",
+            cli_hint=" (see 'tracker actor list')",
+        )
 
     def require_topic(self, topic: str) -> TopicRegistered:
         """The registration of ``topic``.
@@ -141,8 +144,12 @@ class Registry:
             return hit
         guess = suggest(topic, self.topics)
         hint = f"; did you mean '{guess}'?" if guess else ""
-        msg = f"unknown topic '{topic}'{hint} (see 'tracker topic list')"
-        raise UnknownIdError(msg)
+        msg = f"unknown topic '{topic}'{hint}"
+        raise UnknownIdError(
+            msg,
+            hint=" (state.topics holds the registered ones)",
+            cli_hint=" (see 'tracker topic list')",
+        )
 
     def related_to(self, actor: str) -> list[tuple[str, Relation]]:
         """Relations touching ``actor``, both directions, as (source actor, relation)."""
@@ -157,14 +164,15 @@ class Registry:
 def suggest(
     value: str, candidates: Iterable[str], aliases: dict[str, str] | None = None
 ) -> str | None:
-    """The closest candidate to a mistyped id, checking aliases and names too."""
+    """The closest candidate to a mistyped id, checking aliases and names too.
+
+    ``aliases`` maps lowercase names and aliases to ids; see :func:`tracker._suggest.closest`.
+    """
+    from tracker._suggest import closest
+
     pool = sorted(set(candidates))
     if aliases:
         hit = aliases.get(value.lower())
         if hit is not None:
             return hit
-    lowered = value.lower()  # ids are lowercase: 'EA' is 'ea' typed with caps lock
-    if lowered != value and lowered in pool:
-        return lowered
-    close = difflib.get_close_matches(lowered, pool, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return closest(value, pool)

@@ -60,7 +60,7 @@ class Tabular:
         latest, precision, approximate, at), lists Python lists, missing values null.
 
         Raises:
-            ModuleNotFoundError: pandas is not installed (``pip install 'tracker[pandas]'``).
+            MissingExtraError: pandas is not installed (``pip install 'tracker[pandas]'``).
         """
         from tracker.projections.frames import pandas_frame
 
@@ -71,7 +71,7 @@ class Tabular:
         """The main table as a polars DataFrame typed from its declaration.
 
         Raises:
-            ModuleNotFoundError: polars is not installed (``pip install 'tracker[polars]'``).
+            MissingExtraError: polars is not installed (``pip install 'tracker[polars]'``).
         """
         from tracker.projections.frames import polars_frame
 

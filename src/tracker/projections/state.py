@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tracker.errors import UnknownIdError
 from tracker.events.describe import describe
 from tracker.events.models import ActorRegistered, AnyEvent, TopicRegistered
 from tracker.projections.actors import ActorView, Involvement, relation_rows
@@ -309,11 +310,34 @@ class State:
         """Figure series per metric, in occurred order; ``unit`` converts every value to it.
 
         Raises:
-            UnknownIdError: ``subject`` or ``reporter`` is not a known actor.
+            UnknownIdError: ``subject`` or ``reporter`` is not a known actor, or no figure of
+                ``metric`` is on record (with the closest metric, if one is close).
             InvalidInputError: ``unit`` is unknown, or a selected figure is in another dimension.
         """
         self._check_actors(subject, reporter)
+        if metric is not None and self._check_ids:
+            self._check_metric(metric)
         return self._figures.table(metric=metric, subject=subject, reporter=reporter, unit=unit)
+
+    def metrics(self) -> list[str]:
+        """Every metric of a figure the log holds at ``known_at`` (counted or not), sorted."""
+        found = {e.event.metric for e in self._replayer.entries.values() if e.type == "figure"}  # type: ignore[union-attr]
+        return sorted(found)
+
+    def _knows_metric(self, metric: str) -> bool:
+        """Whether a figure of ``metric`` is on record (counted at as_of or not yet)."""
+        return metric in self._figures.metrics() or metric in self.metrics()
+
+    def _check_metric(self, metric: str) -> None:
+        """Refuse a metric no figure on record has (one counted at as_of or not yet)."""
+        if self._knows_metric(metric):
+            return
+        from tracker._suggest import did_you_mean
+
+        known = self.metrics()
+        listed = ", ".join(known) if known else "none"
+        msg = f"no metric '{metric}' on record{did_you_mean(metric, known)} (metrics: {listed})"
+        raise UnknownIdError(msg)
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
         """Each regulator's highest open rung toward each target, and every step that led there.

@@ -338,11 +338,18 @@ class ReadModel:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def state(self, *, as_of: datetime | None, known_at: datetime | None) -> ReadState:
-        """The projections at (``as_of``, ``known_at``), read on demand from the database."""
+    def state(
+        self,
+        *,
+        as_of: datetime | None,
+        known_at: datetime | None,
+        upto: tuple[int, str | None] | None = None,
+    ) -> ReadState:
+        """The projections at (``as_of``, ``known_at``), read on demand from the database;
+        ``upto``: the record ``known_at`` was given as (see :class:`ReadState`)."""
         from tracker.derived.readmodel.state import ReadState
 
-        return ReadState(self, as_of=as_of, known_at=known_at)
+        return ReadState(self, as_of=as_of, known_at=known_at, upto=upto)
 
     def reader(self) -> sqlite3.Connection:
         """A connection of its own for one state (read only): the state outlives the log's

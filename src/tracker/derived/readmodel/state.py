@@ -103,9 +103,16 @@ class ReadState(State):
     """
 
     def __init__(
-        self, model: ReadModel, *, as_of: datetime | None = None, known_at: datetime | None = None
+        self,
+        model: ReadModel,
+        *,
+        as_of: datetime | None = None,
+        known_at: datetime | None = None,
+        upto: tuple[int, str | None] | None = None,
     ) -> None:
-        """Read ``model`` at the given clocks (None: unbounded)."""
+        """Read ``model`` at the given clocks (None: unbounded); ``upto``: the record (seq,
+        hash) ``known_at`` was given as, when it was (``@28``, a head), whose recorded time
+        ``known_at`` is: the state holds records up to it, not the rest of its batch."""
         self.as_of = as_of
         self.known_at = known_at
         self.model = model
@@ -114,7 +121,9 @@ class ReadState(State):
         if db is not model.db:  # (its own connection: closed with the state, or at exit)
             weakref.finalize(self, db.close)
         mark = model.covered
-        if known_at is None:
+        if upto is not None:
+            k, head = upto
+        elif known_at is None:
             k, head = mark.seq, mark.hash or None
         else:
             found = db.execute(
@@ -124,7 +133,7 @@ class ReadState(State):
             k, head = (found[0], found[1].hex()) if found else (0, None)
         self.head_seq = k
         self.head_hash = head
-        self.known_seq: int | None = None
+        self.known_seq: int | None = upto[0] if upto is not None else None
         self._t = MAX_T if as_of is None else micros(as_of)
         self._reader = Reader(db, model.lines_at, k)
         self._registry: Registry | None = None
@@ -434,17 +443,31 @@ class ReadState(State):
         self._check_actors(subject, reporter)
         if metric is None and subject is None and reporter is None:  # metric by metric
             series: list[FigureSeries] = []
-            for name in self._key_values("m"):
+            for name in self.metrics():  # (those on record at known_at: none is refused)
                 series += self.figures(metric=name, unit=unit).series
             if not series:  # (an unknown unit is refused even with nothing to convert)
                 return self._slice(only=()).figures(unit=unit)
             return FigureTable(tuple(series), unit)
         if metric is not None:
+            self._check_metric(metric)
             found = self._counted([f"m:{metric}"])
         else:
             found = self._counted([f"a:{subject if subject is not None else reporter}"])
         state = self._slice(self._with_standing(found), only=("verifications", "figures"))
         return state.figures(metric=metric, subject=subject, reporter=reporter, unit=unit)
+
+    def _knows_metric(self, metric: str) -> bool:
+        return self._exists(f"m:{metric}", counted=False)
+
+    def metrics(self) -> list[str]:
+        """Every metric of a figure the log holds at ``known_at`` (counted or not), sorted."""
+        sql = (
+            "SELECT DISTINCT substr(k.key, 3) FROM version_keys k JOIN versions v "
+            "ON v.vid = k.vid WHERE k.key >= 'm:' AND k.key < 'm;' "
+            "AND v.rec_from <= ? AND (v.rec_to IS NULL OR v.rec_to > ?) ORDER BY 1"
+        )
+        k = self.head_seq
+        return [row[0] for row in self._reader.db.execute(sql, (k, k))]
 
     def posture(self, *, regulator: str | None = None, target: str | None = None) -> Posture:
         """Each regulator's highest open rung toward each target, and every step that led there.
