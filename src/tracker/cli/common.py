@@ -425,7 +425,13 @@ def dates(args: argparse.Namespace) -> ReplayDates:
                 setattr(args, name, reading.text)
         except InvalidDateError as exc:
             message = exc.message.replace(ACCEPTED_FORMS, POINT_FORMS)
-            if name.endswith("known_at"):
+            if name.endswith("known_at") and value.strip().isdigit():  # a record without its @
+                n = int(value)
+                message = (
+                    f"'{value}' is no date; did you mean @{n} (the log as it stood just after "
+                    f"record {n})?"
+                )
+            elif name.endswith("known_at"):
                 message += f"; or {RECORD_POINT_FORMS}"
             raise InvalidDateError(f"{flag_name}: {message}") from None
     return {"as_of": getattr(args, "as_of", None), "known_at": known_at(args, "known_at")}
