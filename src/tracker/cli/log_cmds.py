@@ -170,6 +170,7 @@ def register(subparsers: Any) -> None:
         "--occurred", metavar="RANGE", help="only events that may have occurred in this range"
     )
     p.add_argument("--recorded", metavar="RANGE", help="only records stored in this range")
+    add_date_order_option(p)
     p.add_argument(
         "--by",
         metavar="KEY",
@@ -673,8 +674,8 @@ def _log(args: argparse.Namespace) -> None:
     from tracker.cli.render import describe
     from tracker.events.codec import load_event
 
-    check_range("--occurred", args.occurred)
-    check_range("--recorded", args.recorded)
+    args.occurred = check_range("--occurred", args.occurred, args)
+    args.recorded = check_range("--recorded", args.recorded, args)
     filters = {
         "type": args.type,
         "actor": args.actor,
