@@ -83,7 +83,9 @@ _TIMELINE = types_of(Timeline)
 _POSTURE = types_of(Postures)
 _VERIFICATIONS = types_of(Verifications)
 _MANY = 2000
-"""Past this many figures, their verifications are read all at once, not figure by figure."""
+"""Past this many events, and past an eighth of the log's records, the verifications of the
+events are read all at once (a scan of every verification), not event by event (an index
+probe each): a scan costs what the log holds, the probes what was asked."""
 
 
 def micros(t: datetime) -> int:
@@ -196,7 +198,7 @@ class ReadState(State):
     def _with_standing(self, rows: list[Row]) -> list[Row]:
         """Add to ``rows`` the counted verifications of the events among them."""
         ids = [row[ID] for row in rows]
-        if len(ids) > _MANY:
+        if len(ids) > max(_MANY, (self.head_seq or 0) // 8):
             return rows + self._counted(types=_VERIFICATIONS)
         return rows + self._counted(f"r:{i}" for i in ids)
 
