@@ -47,6 +47,7 @@ OUR_SPELLINGS = [
     ("5 Jan 2026..12 Jan 2026", "2026-01-05..2026-01-12", "day"),
     ("01/2026", "2026-01", "month"),  # a month in numbers
     ("2026/01/13", "2026-01-13", "day"),  # year first: nobody writes YDM
+    ("Tue 13-01-2026", "2026-01-13", "day"),  # a date in numbers is no range of days
     ("12.01.2026", None, None),  # refused below: 12 January or 1 December
 ]
 
@@ -162,6 +163,17 @@ def test_an_order_settles_it() -> None:
         ),
         ("Q1 2026", "a quarter is not a day, a month or a year; give an interval (D1..D2)"),
         ("31/02/2026", "no such day, read day first or month first"),
+        # Main read these as the 12th alone, narrowing what the article said (review):
+        (
+            "12-13 January 2026",
+            "it names days 12 to 13, not one day; write the interval "
+            "(2026-01-12..2026-01-13), or the one day",
+        ),
+        (
+            "January 12 - 13, 2026",
+            "it names days 12 to 13, not one day; write the interval "
+            "(2026-01-12..2026-01-13), or the one day",
+        ),
         (
             "12 Jan 2026..1 Jan 2026",
             "read as 2026-01-12..2026-01-01, which is refused: the start 2026-01-12 is after "

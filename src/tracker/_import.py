@@ -21,6 +21,7 @@ import functools
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -183,9 +184,23 @@ def prepare_file(
             msg = f"cannot read {path}: {exc.strerror or exc}"
             raise InvalidInputError(msg) from None
         with stream:
+            _refuse_device(stream, path)
             fmt = format or _SUFFIXES.get(os.path.splitext(path)[1].lower())
             return _load(stream, fmt, name or path, how)
     return _load(source, format, name or "stream", how)
+
+
+def _refuse_device(stream: IO[bytes], path: str) -> None:
+    """Refuse a device (``/dev/zero``, ``/dev/urandom``, a disk): read whole, it would fill
+    memory before any line could be checked. A FIFO (``<(...)``) is read as a file is."""
+    mode = os.fstat(stream.fileno()).st_mode
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a character device" if stat.S_ISCHR(mode) else "a block device"
+        msg = (
+            f"{path} is {kind}, not a file of events: give the path of a CSV or JSONL file "
+            "(or - for standard input)"
+        )
+        raise InvalidInputError(msg)
 
 
 @dataclass(frozen=True)

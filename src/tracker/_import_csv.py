@@ -121,6 +121,15 @@ def _csv_problem(exc: csv.Error, start: int, end: int) -> str:
                 f"it where its cell ends ({twice})"
             )
         return f"a quote closes inside a cell: quote the whole cell ({twice})"
+    if text.startswith("field larger than field limit"):
+        limit = f"{csv.field_size_limit():,}"
+        if end > start:  # (the cell ran on over lines: most often a quote never closed)
+            return (
+                f"a cell that starts on this line runs on to line {end} and past {limit} "
+                f"characters: a quote opened here is most likely never closed; close it "
+                f"({twice})"
+            )
+        return f"a cell is longer than {limit} characters, more than any field holds; shorten it"
     if "NUL" in text:
         return "the line holds a NUL byte; save the file as CSV UTF-8 text"
     return text

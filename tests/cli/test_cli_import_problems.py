@@ -189,6 +189,36 @@ def test_an_unclosed_quote_is_named_with_its_line(grok_log: Path, cli: Run, tmp_
     ]
 
 
+def test_a_quote_left_open_in_a_big_file_is_named_as_one(
+    grok_log: Path, cli: Run, tmp_path: Path
+) -> None:
+    """Main: a quote left open with more than 128 KiB of unquoted rows after it was reported
+    as Python's "field larger than field limit (131072)", with no word of the quote or the
+    fix. Now the line that opens it is named with the likely cause; one huge cell on one
+    line is told to be shortened."""
+    src = tmp_path / "e.csv"
+    row = "statement,,2026-01-12,uk-gov,plain words {n},paywall,-1,https://a.org/{n},A\n"
+    rows = "".join(row.format(n=n) for n in range(2500))
+    opened = 'statement,,2026-01-12,uk-gov,"open,paywall,-2,https://a.org/x,A\n'
+    src.write_text(HEADER + opened + rows)
+    err = _refused(cli, grok_log, src).splitlines()
+    assert len(err) == 2, err
+    assert err[0].startswith(
+        f"tracker: error: {src}:2: a cell that starts on this line runs on to line "
+    )
+    assert err[0].endswith(
+        "and past 131,072 characters: a quote opened here is most likely never closed; close "
+        'it (inside a quoted cell, write a quote twice: "")'
+    )
+    huge = "statement,,2026-01-12,uk-gov," + "A" * 200_000 + ",paywall,1,https://a.org/1,A\n"
+    src.write_text(HEADER + huge)
+    assert _refused(cli, grok_log, src).splitlines() == [
+        f"tracker: error: {src}:2: a cell is longer than 131,072 characters, more than any "
+        "field holds; shorten it",
+        "tracker: 1 bad line; nothing was imported",
+    ]
+
+
 def test_past_twenty_problems_the_rest_are_counted(
     grok_log: Path, cli: Run, tmp_path: Path
 ) -> None:

@@ -64,3 +64,16 @@ def test_refusals(grok: Path, cli: Run, tmp_path: Path) -> None:
     assert result.status == 1 and "does not hold a head note" in result.err
     result = cli("replay --known-at 2026-13")
     assert result.status == 1 and "or a record number (@28" in result.err
+
+
+def test_a_record_number_without_its_at_is_offered_with_it(grok: Path, cli: Run) -> None:
+    """Main: ``--known-at 26`` (the @ forgotten) was refused as a date whose year must have
+    four digits, in a message 400 characters long. Now it asks whether @26 was meant."""
+    for flag, command in (("--known-at", "replay"), ("--to-known-at", "diff --known-at @3")):
+        result = cli(f"{command} {flag} 26")
+        assert (result.status, result.out) == (1, "")
+        assert result.err == (
+            f"tracker: error: {flag}: '26' is no date; did you mean @26 (the log as it stood "
+            "just after record 26)?\n"
+        )
+    assert cli("replay --known-at 2026").status == 0  # four digits are a year

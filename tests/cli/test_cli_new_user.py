@@ -135,11 +135,10 @@ def small_log(
             "month or day means its end",
         ),
         (
-            "log --occurred 'Jan 2026'",
+            "log --occurred 'Jan'",  # ('Jan 2026' is read, as every date flag reads it)
             1,
-            "--occurred: invalid date 'Jan 2026': not a recognised date; use YYYY, YYYY-MM, "
-            "YYYY-MM-DD, YYYY-MM-DDTHH:MM[+HH:MM], '..D' (on or before), 'D..' (on or after), "
-            "'D1..D2', with '~' for approximate",
+            "--occurred: invalid date 'Jan': it has no year; write the year too (12 January "
+            "2026), or YYYY-MM-DD",
         ),
         (
             "show uk-gov",
@@ -360,3 +359,17 @@ def test_import_help_shows_a_file_of_each_format(cli: Run, tmp_path: Path) -> No
         cli("import e.jsonl").out
         == "nothing to import: the one event of e.jsonl is already in the log\n"
     )
+
+
+def test_log_filters_read_dates_as_articles_write_them(small_log: Path, cli: Run) -> None:
+    """Main: ``tracker log --occurred 'Jan 2026'`` was refused while ``--as-of 'Jan 2026'``
+    and ``add --occurred`` read it (review). Now the filters read it too, and say so."""
+    written = cli("log --occurred 'January 2026' --recorded '..31 décembre 2099' --json")
+    plain = cli("log --occurred 2026-01 --recorded ..2099-12-31 --json")
+    assert (written.status, written.out) == (0, plain.out)
+    assert written.err.splitlines() == [
+        'tracker: --occurred: read "January 2026" as 2026-01 (month)',
+        'tracker: --recorded: read "..31 décembre 2099" as ..2099-12-31 (day)',
+    ]
+    ordered = cli("log --occurred 03/01/2026 --date-order MDY --json")
+    assert ordered.out == cli("log --occurred 2026-03-01 --json").out

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import tracker
+from tracker.errors import InvalidEventError, UnknownIdError
 from tracker.examples import demo_log_path
 
 
@@ -193,3 +194,19 @@ def test_actor_view_of_xai(end):
         ("ofcom", "demand"),
         ("uk-unnamed", "fine_threatened"),
     ]
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_a_timeline_filter_naming_nothing_known_is_refused(grok: tracker.Log, fold: bool) -> None:
+    """Main: ``state.timeline(actor="uk-gv")`` (or a misspelt topic or type) gave an empty
+    timeline in Python, read as "no events", while ``tracker replay`` refused the typo. Now
+    both the read model's state and the fold refuse it, with the closest id."""
+    state = grok.replay(fold=fold)
+    with pytest.raises(UnknownIdError, match="unknown actor 'uk-gv'; did you mean 'uk-gov'"):
+        state.timeline(actor="uk-gv")
+    with pytest.raises(UnknownIdError, match="unknown topic 'paywal'; did you mean 'image-paywall'"):
+        state.timeline(topic="paywal")
+    with pytest.raises(InvalidEventError, match="unknown event type 'figur'; did you mean"):
+        state.timeline(type="figur")
+    assert len(list(state.timeline(actor="uk-gov"))) > 0
+    assert list(state.timeline(tag="no-such-tag")) == []  # tags are free: none is refused

@@ -77,7 +77,7 @@ def answers(state: State) -> dict[str, Any]:
         out[f"figures by {name}"] = _outcome(lambda n=name: state.figures(reporter=n))
         out[f"posture of {name}"] = _outcome(lambda n=name: state.posture(regulator=n))
         out[f"posture on {name}"] = _outcome(lambda n=name: state.posture(target=n))
-        out[f"timeline of {name}"] = list(state.timeline(actor=name))
+        out[f"timeline of {name}"] = _outcome(lambda n=name: list(state.timeline(actor=n)))
         for other in ACTORS:
             out[f"pair {name} {other}"] = _outcome(
                 lambda n=name, o=other: state.posture(regulator=n, target=o)
@@ -85,7 +85,7 @@ def answers(state: State) -> dict[str, Any]:
     for topic in (*TOPICS, "t9"):
         out[f"stances on {topic}"] = _outcome(lambda t=topic: state.stances(topic=t))
         out[f"changes on {topic}"] = _outcome(lambda t=topic: state.stance_changes(topic=t))
-        out[f"timeline on {topic}"] = list(state.timeline(topic=topic))
+        out[f"timeline on {topic}"] = _outcome(lambda t=topic: list(state.timeline(topic=t)))
         for holder in (*ACTORS, "a9"):
             out[f"history {holder} {topic}"] = _outcome(
                 lambda h=holder, t=topic: state.stance_history(h, t).to_json()

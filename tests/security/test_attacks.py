@@ -8,6 +8,7 @@ equals a replay with no derived state, or the command refuses with one line.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -342,6 +343,45 @@ def test_special_files_as_the_log_are_refused_at_once(tmp_path: Path, kind: str)
     finally:
         if server is not None:
             server.close()
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["report --out {out}", "export timelinejs --out {out}", "export claimreview --out {out}"],
+)
+def test_an_output_never_replaces_a_log(grok: Path, cli: Run, command: str) -> None:
+    """Main: ``tracker report --out grok.jsonl`` (the log's name, completed by the shell)
+    replaced the log with the HTML page: every command after it said the file was no log.
+    Now an --out naming a log (this one or another, or a link to one) is refused in one
+    line, exit 1, and the log is untouched."""
+    other = grok.parent / "other.jsonl"
+    shutil.copyfile(grok, other)
+    (grok.parent / "link.html").symlink_to(grok)
+    for out in ("grok.jsonl", str(grok), "other.jsonl", "link.html"):
+        before, before_other = digest(grok), digest(other)
+        result = cli(f"{command.format(out=out)} --log grok.jsonl")
+        assert (result.status, result.out) == (1, ""), (out, result.err)
+        assert result.err == (
+            f"tracker: error: cannot write {out}: it is a tracker log, which an output never "
+            "replaces; give --out another file\n"
+        )
+        assert (digest(grok), digest(other)) == (before, before_other)
+    assert cli(f"{command.format(out='fine.out')} --log grok.jsonl").status == 0
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_given_to_import_is_refused_at_once(grok: Path, cli: Run, device: str) -> None:
+    """Main: ``tracker import /dev/zero`` read the device whole, filling memory until the
+    system killed it (22 GB on a 24 GB machine); ``/dev/urandom`` under a memory limit said
+    "this is a bug". Now a device is refused before a byte is read, in one line, exit 1."""
+    before = digest(grok)
+    result = cli(f"import {device} --log grok.jsonl")
+    assert (result.status, result.out) == (1, "")
+    assert result.err == (
+        f"tracker: error: {device} is a character device, not a file of events: give the path "
+        "of a CSV or JSONL file (or - for standard input)\n"
+    )
+    assert digest(grok) == before
 
 
 def test_an_import_nested_deep_is_one_line(grok: Path, cli: Run) -> None:

@@ -425,7 +425,13 @@ def dates(args: argparse.Namespace) -> ReplayDates:
                 setattr(args, name, reading.text)
         except InvalidDateError as exc:
             message = exc.message.replace(ACCEPTED_FORMS, POINT_FORMS)
-            if name.endswith("known_at"):
+            if name.endswith("known_at") and value.strip().isdigit():  # a record without its @
+                n = int(value)
+                message = (
+                    f"'{value}' is no date; did you mean @{n} (the log as it stood just after "
+                    f"record {n})?"
+                )
+            elif name.endswith("known_at"):
                 message += f"; or {RECORD_POINT_FORMS}"
             raise InvalidDateError(f"{flag_name}: {message}") from None
     return {"as_of": getattr(args, "as_of", None), "known_at": known_at(args, "known_at")}
@@ -559,17 +565,23 @@ POINT_FORMS = (
 """What a replay date (``--as-of``, ``--known-at``) accepts, as its refusals say."""
 
 
-def check_range(flag: str, value: str | None) -> None:
-    """Refuse a bad date range of a filter (``--occurred``), naming the flag."""
+def check_range(flag: str, value: str | None, args: argparse.Namespace) -> str | None:
+    """A filter's date range (``--occurred``) in the log's form: as given, or a date written
+    out (``January 2026``) read into it, as every other date flag reads one (and said on
+    stderr). A bad one is refused naming the flag."""
     if value is None:
-        return
+        return None
     from tracker.errors import InvalidDateError
-    from tracker.events.dates import PartialDate
+    from tracker.events.written import read_date
 
     try:
-        PartialDate.parse(value)
+        reading = read_date(value, **date_reading(args))
     except InvalidDateError as exc:
         raise InvalidDateError(f"{flag}: {exc.message}") from None
+    if reading is None:
+        return value
+    note_reading(flag, reading)
+    return reading.text
 
 
 # --- output ----------------------------------------------------------------------------------

@@ -170,6 +170,7 @@ def register(subparsers: Any) -> None:
         "--occurred", metavar="RANGE", help="only events that may have occurred in this range"
     )
     p.add_argument("--recorded", metavar="RANGE", help="only records stored in this range")
+    add_date_order_option(p)
     p.add_argument(
         "--by",
         metavar="KEY",
@@ -673,8 +674,8 @@ def _log(args: argparse.Namespace) -> None:
     from tracker.cli.render import describe
     from tracker.events.codec import load_event
 
-    check_range("--occurred", args.occurred)
-    check_range("--recorded", args.recorded)
+    args.occurred = check_range("--occurred", args.occurred, args)
+    args.recorded = check_range("--recorded", args.recorded, args)
     filters = {
         "type": args.type,
         "actor": args.actor,
@@ -876,18 +877,11 @@ def _item(value: Any) -> str:
 def _replay(args: argparse.Namespace) -> None:
     from tracker.cli.outputs import clocks, dump
     from tracker.cli.render import open_start_note, timeline_lines, timeline_table
-    from tracker.events.flat import spec
 
     with open_log(args) as log:
         state = replay(log, args)
-    if args.type is not None:
-        spec(args.type)  # an unknown type is refused, with a suggestion
-    if args.actor is not None:
-        state.registry.require_actor(args.actor)
-    if args.topic is not None:
-        state.registry.require_topic(args.topic)
     filters = {"actor": args.actor, "topic": args.topic, "type": args.type, "tag": args.tag}
-    timeline = state.timeline(**filters)
+    timeline = state.timeline(**filters)  # an unknown actor, topic or type is refused
     uncertain = list(state.uncertain())
     if any(filters.values()):
         keep = set(_filtered_ids(uncertain, filters))

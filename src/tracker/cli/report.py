@@ -16,6 +16,7 @@ from tracker.cli.errors import UsageError
 
 TYPE_CHECKING = False  # not typing's: keeps typing out of `tracker --help`
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 CHARTS = ("stances", "figures", "posture", "timeline")
@@ -149,6 +150,12 @@ def write_file(path: str, data: bytes) -> None:
     if not folder.is_dir():
         msg = f"cannot write {path}: no directory {folder} (create it first)"
         raise InvalidInputError(msg)
+    if _holds_a_log(target):
+        msg = (
+            f"cannot write {path}: it is a tracker log, which an output never replaces; give "
+            "--out another file"
+        )
+        raise InvalidInputError(msg)
     try:
         mode = target.stat().st_mode & 0o777
     except OSError:
@@ -168,6 +175,27 @@ def write_file(path: str, data: bytes) -> None:
     except OSError as exc:  # permission, a read-only disk, a full one, ...
         reason = exc.strerror.lower() if exc.strerror else type(exc).__name__
         raise InvalidInputError(f"cannot write {path}: {reason}") from None
+
+
+def _holds_a_log(target: Path) -> bool:
+    """Whether ``target`` is a regular file whose first line is a log's record (``--out``
+    naming the log, often by a completion of its name, would have replaced it)."""
+    import json
+    import stat
+
+    try:  # (never blocking: a FIFO there is not waited on)
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False  # nothing there (or unreadable: the write says why)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        first = f.readline(1 << 20)
+    try:
+        data = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and {"seq", "prev", "hash", "event"} <= data.keys()
 
 
 def export_to_stdout(data: bytes) -> None:

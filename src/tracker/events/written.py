@@ -274,6 +274,8 @@ _SMALL_NUMBER: Final = re.compile(r"(?<![0-9])[0-9]{1,2}(?![0-9])")
 _YEAR: Final = re.compile(r"(?<![0-9A-Za-z])\d{4}(?![0-9A-Za-z])")
 """A year: four digits standing alone (not glued to letters, as in A0001 or T2026)."""
 _WORD: Final = re.compile(r"[^\W\d_]{3,}")
+_DAY_RANGE: Final = re.compile(r"(?<![0-9])([0-9]{1,2})\s*-\s*([0-9]{1,2})(?![0-9])(?!\s*[-/.])")
+"""Two days joined by a dash (12-13 January), not a date in numbers (13-01-2026)."""
 
 
 def _worded(
@@ -314,6 +316,14 @@ def _worded(
     if numbers < (2 if "day" in parts else 1) and not _WORD.search(body):
         raise InvalidDateError(refusal)
     text = _text_of(obj, period, parts)
+    days = _DAY_RANGE.search(body)
+    if days is not None and "day" in parts:  # dateparser reads the first day, drops the rest
+        first, last = (f"{obj.year:04d}-{obj.month:02d}-{int(d):02d}" for d in days.groups())
+        _refuse(
+            s,
+            f"it names days {days[1]} to {days[2]}, not one day; write the interval "
+            f"({first}..{last}), or the one day",
+        )
     texts = {_text_of(*r) for r in readings if r is not None}
     if len(texts) > 1:
         dmy, mdy = (_text_of(*r) for r in readings if r is not None)

@@ -158,7 +158,13 @@ class State:
         type: str | None = None,  # noqa: A002 - the field is called type
         tag: str | None = None,
     ) -> TimelineView:
-        """The counted world events in occurred order, optionally filtered."""
+        """The counted world events in occurred order, optionally filtered.
+
+        Raises:
+            UnknownIdError: ``actor`` or ``topic`` is unknown (with the closest one).
+            InvalidEventError: ``type`` is no event type (with the closest one).
+        """
+        self._check_filters(actor, topic, type)
         return self._timeline.view(actor=actor, topic=topic, type=type, tag=tag)
 
     def uncertain(self) -> TimelineView:
@@ -230,6 +236,17 @@ class State:
     def _check_topic(self, topic: str) -> None:
         if self._check_ids:
             self.registry.require_topic(topic)
+
+    def _check_filters(self, actor: str | None, topic: str | None, type_: str | None) -> None:
+        """Refuse a timeline filter naming an unknown actor, topic or event type: a typo
+        would otherwise read as "no events"."""
+        if type_ is not None:
+            from tracker.events.flat import spec
+
+            spec(type_)  # raises for an unknown type, with a suggestion
+        self._check_actors(actor)
+        if topic is not None:
+            self._check_topic(topic)
 
     # --- stances ---------------------------------------------------------------------------
 

@@ -250,7 +250,13 @@ class ReadState(State):
         tag: str | None = None,
     ) -> TimelineView:
         """The counted world events in occurred order, optionally filtered (read as iterated:
-        see :class:`~tracker.derived.readmodel.stream.StreamedTimeline`)."""
+        see :class:`~tracker.derived.readmodel.stream.StreamedTimeline`).
+
+        Raises:
+            UnknownIdError: ``actor`` or ``topic`` is unknown (with the closest one).
+            InvalidEventError: ``type`` is no event type (with the closest one).
+        """
+        self._check_filters(actor, topic, type)
         filters = {"actor": actor, "topic": topic, "type": type, "tag": tag}
         given = [name for name, value in filters.items() if value is not None]
         types = _TIMELINE if type is None else tuple(t for t in _TIMELINE if t == type)
