@@ -223,7 +223,9 @@ def _load(stream: IO[bytes], fmt: Format | None, name: str, how: _How) -> Prepar
         raise InvalidInputError(msg) from None
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark (Windows editors)
     first = data.lstrip()[:1]
-    if fmt is None:
+    # No CSV header starts with '{': such a file is JSON lines whatever its name says (a log
+    # saved as .csv is then named as a log, not as a CSV quote in the wrong place).
+    if fmt is None or (fmt == "csv" and first == b"{"):
         fmt = "jsonl" if first in (b"{", b"[", b"") else "csv"
     if fmt == "jsonl" and first == b"[":
         msg = f"{name} holds a JSON array; write one event per line (JSONL) instead"

@@ -134,6 +134,9 @@ def test_a_mistake_in_sql_is_one_line(model: ReadModel) -> None:
         sql.execute("SELECT nope FROM stances")
     with pytest.raises(InvalidInputError, match="^SQL: no such table: nowhere .the tables: timeline, uncertain"):
         sql.execute("SELECT * FROM nowhere")
+    # Main listed the tables without naming the one a typo meant (review):
+    with pytest.raises(InvalidInputError, match="^SQL: no such table: timline; did you mean 'timeline'"):
+        sql.execute("SELECT * FROM timline")
 
 
 def test_only_the_named_tables_are_made(model: ReadModel) -> None:

@@ -369,6 +369,20 @@ def test_an_output_never_replaces_a_log(grok: Path, cli: Run, command: str) -> N
     assert cli(f"{command.format(out='fine.out')} --log grok.jsonl").status == 0
 
 
+def test_a_log_saved_as_csv_is_named_as_a_log(grok: Path, cli: Run) -> None:
+    """Main: a log given to import under a .csv name was read as CSV: "a quote closes inside
+    a cell". A file starting with '{' is JSON lines whatever its name: it is named a log."""
+    shutil.copyfile(grok, grok.parent / "events.csv")
+    before = digest(grok)
+    result = cli("import events.csv --log grok.jsonl")
+    assert (result.status, result.out) == (1, "")
+    assert result.err == (
+        "tracker: error: events.csv is a tracker log (line 1 is a record, not an event): to "
+        "copy a log, with its records' times and hashes, use 'tracker copy events.csv DEST'\n"
+    )
+    assert digest(grok) == before
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
 def test_a_device_given_to_import_is_refused_at_once(grok: Path, cli: Run, device: str) -> None:
     """Main: ``tracker import /dev/zero`` read the device whole, filling memory until the

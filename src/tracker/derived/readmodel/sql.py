@@ -290,7 +290,12 @@ def _refused(exc: Exception) -> InvalidInputError:
             " (tracker sql only reads: SELECT from the tables 'tracker sql --tables' lists)"
         )
     elif text.startswith("no such table"):
-        text += f" (the tables: {', '.join(TABLES)}; and versions, version_keys, fix_records)"
+        from tracker._suggest import did_you_mean
+
+        missing = _MISSING.search(text)
+        own = ("versions", "version_keys", "fix_records")
+        hint = did_you_mean(missing.group(1), (*TABLES, *own)) if missing else ""
+        text += f"{hint} (the tables: {', '.join(TABLES)}; and {', '.join(own)})"
     elif "one statement at a time" in text:
         text = "give one statement (no ';' between statements)"
     return InvalidInputError(f"SQL: {text}")
