@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker import _read
 from tracker.errors import IntegrityError, InvalidInputError
 from tracker.store.base import Head, Store
 from tracker.store.file import FileStore
 from tracker.store.records import Record
+
+if TYPE_CHECKING:
+    from tracker._log import Log
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,4 +101,23 @@ def _still_held(writer: Any, erased: dict[int, bytes]) -> dict[int, bytes]:
     return held
 
 
-__all__ = ["CopyReport", "copy_records"]
+def copy_to(log: Log, destination: Any, chunk: int) -> CopyReport:
+    """:meth:`tracker.Log.copy_to`: into a Log, a Store, or a path or URL (created if new)."""
+    from tracker._log import Log
+    from tracker._opening import open
+    from tracker.store.base import Store
+
+    if isinstance(destination, Log):
+        target, owned = destination.store, False
+    elif isinstance(destination, Store):
+        target, owned = destination, False
+    else:
+        target, owned = open(destination, create=True).store, True
+    try:
+        return copy_records(log.store, target, chunk=chunk)
+    finally:
+        if owned:
+            target.close()
+
+
+__all__ = ["CopyReport", "copy_records", "copy_to"]

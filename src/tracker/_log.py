@@ -10,34 +10,31 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from tracker import _read, _replay
-from tracker._copy import CopyReport, copy_records
-from tracker._endings import EndingCheck, stored_version
+from tracker import _append, _copy, _read, _replay, _verify
+from tracker._append import Receipt as Receipt  # (tracker.Receipt)
+from tracker._copy import CopyReport
 from tracker._gc import paused as _gc_paused
-from tracker._plan import LOG_DOORS as _LOG_DOORS
-from tracker._publishers import resolve_publishers
+from tracker._opening import SignerLike as SignerLike
+from tracker._opening import _signer as _signer
+from tracker._opening import copy as copy  # (the doors: tracker.open, init, repair, copy)
+from tracker._opening import init as init
+from tracker._opening import open as open  # noqa: A004
+from tracker._opening import repair as repair
 from tracker._replay import EventView as EventView  # (tracker.EventView)
+from tracker._verify import VerifyReport as VerifyReport  # (tracker.VerifyReport)
 from tracker.derived.core import Derived
-from tracker.derived.index import Index, StaleIndexError
-from tracker.errors import (
-    MAX_PROBLEMS,
-    IntegrityError,
-    InvalidInputError,
-    MissingExtraError,
-    UnknownIdError,
-)
+from tracker.derived.index import Index
 from tracker.events.codec import load_event, prepare_events
-from tracker.events.dates import PartialDate, format_instant, parse_instant_bound
+from tracker.events.dates import format_instant, parse_instant_bound
 from tracker.events.models import AnyEvent, BaseEvent
-from tracker.store.base import Clock, Head, Store, is_database_url, system_clock
+from tracker.store.base import Head, Store
 from tracker.store.checkpoint import Checkpoint, origin_of
-from tracker.store.file import DEFAULT_LOCK_TIMEOUT, Damage, FileStore
-from tracker.store.memory import MemoryStore
-from tracker.store.records import HASH_KEY, Record
+from tracker.store.file import Damage, FileStore
+from tracker.store.records import Record
 from tracker.store.signed import Signer
 
 if TYPE_CHECKING:  # the projections load on first replay: an append never needs them
@@ -48,9 +45,7 @@ if TYPE_CHECKING:  # the projections load on first replay: an append never needs
     from tracker.derived.readmodel.sql import Answer
     from tracker.projections.actors import ActorView
     from tracker.projections.state import State
-    from tracker.proofs.audit import AuditReport, Finding
     from tracker.proofs.keys import TrustedKey
-    from tracker.store.postgres import PostgresStore
 
 DateLike = str | date | datetime
 
@@ -61,36 +56,12 @@ note ``tracker head`` prints, or ``"SEQ:HASH"``), whose record there must have i
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
-    """What an append did with one event."""
-
-    id: str
-    seq: int
-    status: Literal["appended", "exists"]
-    """``exists``: the log already held this id with the same content, so nothing was written."""
-
-
-@dataclass(frozen=True, slots=True)
 class StoredEvent:
     """An event as the log recorded it."""
 
     seq: int
     recorded: str
     event: AnyEvent
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyReport:
-    """The outcome of a clean verify."""
-
-    records: int
-    head: Head
-    warnings: tuple[str, ...] = ()
-    """What does not break the chain but does not fit either: endings of regulatory actions
-    that do not fit the action they name (recorded before appends refused them)."""
-    audit: AuditReport | None = None
-    """Erasures, and with keys who signed what (None: a log of version 1 records only,
-    verified without keys)."""
 
 
 _FIX_TARGETS = {"correction": "corrects", "retraction": "retracts", "supersession": "supersedes"}
@@ -207,7 +178,7 @@ class Log:
             raise ValueError(msg)
         sign = _signer(signer) or self.signer
         with _gc_paused():
-            return self._append_prepared(
+            return _append.append_prepared(self,
                 list(prepared), dry_run=dry_run, labels=labels, signer=sign
             )
 
@@ -228,7 +199,7 @@ class Log:
         """
         sign = _signer(signer) or self.signer
         with _gc_paused():
-            return self._append_prepared(
+            return _append.append_prepared(self,
                 loaded.prepared, dry_run=dry_run, labels=loaded.labels, signer=sign, file=loaded
             )
 
@@ -244,42 +215,7 @@ class Log:
         prepared = prepare_events(
             items, lambda i: labels[i] if labels else f"event {i + 1}" if many else ""
         )
-        return self._append_prepared(prepared, dry_run=dry_run, labels=labels, signer=signer)
-
-    def _append_prepared(
-        self,
-        prepared: list[tuple[AnyEvent, dict[str, Any], str]],
-        *,
-        dry_run: bool,
-        labels: Sequence[str] | None,
-        signer: Signer | None,
-        log_records: bool = False,
-        file: PreparedFile | None = None,
-    ) -> list[Receipt]:
-        if not log_records:
-            _refuse_log_events(prepared, labels)
-        derived = self.derived
-        with self.store.writer() as writer:
-            # The index is the last point this user verified: catching it up checks every
-            # record appended since (the whole log, the first time), so a write extends only
-            # a chain this user has verified.
-            derived.catch_up(writer)
-            try:
-                plan = self._plan(prepared, labels, file, writer)
-            except StaleIndexError:  # a saved index file is damaged: rebuild it from the log
-                derived.reset_index(discard=True)
-                derived.catch_up(writer)
-                plan = self._plan(prepared, labels, file, writer)
-            chosen = [i for i, step in enumerate(plan) if step[1] == "appended"]
-            if dry_run or not chosen:
-                next_seq = self._index.seq + 1
-                return self._receipts(plan, next_seq)
-            offset = int(writer.head().position) if isinstance(self.store, FileStore) else 0
-            before = derived.before_append()
-            records = writer.append([plan[i][0] for i in chosen], signer=signer)
-            derived.appended(records, offset, [plan[i][2] for i in chosen], writer.head())
-            derived.after_append(before, records[-1].seq, records[-1].hash)
-        return self._receipts(plan, records[0].seq)
+        return _append.append_prepared(self, prepared, dry_run=dry_run, labels=labels, signer=signer)
 
     def rotate_key(self, old: SignerLike, new: Any) -> Receipt:
         """Hand a recorder's roles over to a new key: append a ``key_rotation`` record,
@@ -293,19 +229,7 @@ class Log:
             new: the new public key (``NAME+KEYID+KEY`` text, a ``VerifierKey``, or a
                 ``SignerKey``, whose public half is announced).
         """
-        from tracker.proofs.keys import key_ref
-        from tracker.proofs.note import SignerKey, VerifierKey
-
-        signer = _signer(old)
-        assert signer is not None
-        if isinstance(new, SignerKey):
-            new = new.verifier()
-        verifier = new if isinstance(new, VerifierKey) else VerifierKey.parse(str(new))
-        if key_ref(verifier) == signer.by:
-            msg = f"{signer.by} cannot replace itself: give the new key"
-            raise InvalidInputError(msg)
-        event = {"type": "key_rotation", "key": verifier.as_kind(0x01).text(), "replaces": signer.by}
-        return self._append_log_record(event, signer)
+        return _append.rotate_key(self, old, new)
 
     def erase(
         self,
@@ -365,67 +289,10 @@ class Log:
         """Append one record about the log itself (its own door has checked it), signed."""
         prepared = prepare_events([event], lambda _i: "")
         with _gc_paused():
-            receipts = self._append_prepared(
+            receipts = _append.append_prepared(self,
                 prepared, dry_run=False, labels=None, signer=signer, log_records=True
             )
         return receipts[0]
-
-    def _receipts(
-        self, plan: list[tuple[dict[str, Any], str, str]], first_seq: int
-    ) -> list[Receipt]:
-        """One receipt per event given, in order; a repeat within the batch is ``exists``."""
-        out = []
-        seq = first_seq
-        placed: dict[str, int] = {}
-        for data, status, _digest in plan:
-            event_id = data["id"]
-            if status == "appended":
-                out.append(Receipt(event_id, seq, "appended"))
-                placed[event_id] = seq
-                seq += 1
-            elif status == "repeat":
-                out.append(Receipt(event_id, placed[event_id], "exists"))
-            else:
-                known = self._index.event(event_id)
-                assert known is not None
-                out.append(Receipt(event_id, known[1], "exists"))
-        return out
-
-    def _plan(
-        self,
-        prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]],
-        labels: Sequence[str] | None = None,
-        file: PreparedFile | None = None,
-        writer: Any = None,
-    ) -> list[tuple[dict[str, Any], str, str]]:
-        """Check a batch against the log and itself (:func:`tracker._plan.plan`); with the
-        ``file`` it was read from, every problem of every line is reported at once."""
-        from tracker._plan import plan
-
-        index = self._index
-        if any(
-            s.publisher_id is not None and s.publisher_id not in index.actors
-            for step in prepared
-            for event in (step[0], getattr(step[0], "replacement", None))
-            if event is not None
-            for s in event.sources
-        ):  # a publisher named by a name or an alias: store the actor's id
-            prepared = resolve_publishers(prepared, index.actors, index.names)
-
-        def current(ref: str) -> AnyEvent | None:  # an ended action, as corrected
-            return stored_version(ref, index, self.store, writer)
-
-        if file is None:
-            return plan(index, prepared, labels, current=current)
-        return plan(
-            index,
-            prepared,
-            labels,
-            positions=file.positions,
-            rejected=file.rejected,
-            problems=file.problems,
-            current=current,
-        )
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -462,33 +329,7 @@ class Log:
             InvalidEventError: no such event type (with the closest one).
             UnknownIdError: no such actor or topic is registered (with the closest id).
         """
-        occ = PartialDate.parse(occurred) if occurred is not None else None
-        rec = PartialDate.parse(recorded) if recorded is not None else None
-        if type is not None and type not in _LOG_DOORS:
-            from tracker.events.flat import spec as flat_spec
-
-            flat_spec(type)  # raises for an unknown type, with a suggestion
-        if actor is not None or topic is not None:
-            index = self.derived.catch_up()
-            for kind, value, table in (
-                ("actor", actor, index.actors),
-                ("topic", topic, index.topics),
-            ):
-                if value is not None and value not in table:
-                    guess = _suggest(value, table, index.names if kind == "actor" else None)
-                    hint = f"; did you mean '{guess}'?" if guess else ""
-                    raise UnknownIdError(
-                        f"no {kind} '{value}' is registered{hint}",
-                        hint=f" (log.replay().{kind}s holds the registered ones)",
-                        cli_hint=f" (see 'tracker {kind} list')",
-                    )
-        if by is not None and not by.strip():
-            raise InvalidInputError(
-                "the key name is empty: give a key's NAME or NAME+KEYID",
-                hint=" (records(by=...); tracker.proofs.keys.list_keys() lists yours)",
-                cli_hint=" (--by; see 'tracker key list')",
-            )
-        return _read.filtered(self.store, type, actor, topic, occ, rec, by)
+        return _read.records(self, type, actor, topic, occurred, recorded, by)
 
     def events(self) -> Iterator[StoredEvent]:
         """Stream the events as recorded (fixes included, nothing applied), in log order."""
@@ -635,25 +476,7 @@ class Log:
         After each round of new records, the read model is caught up with them (so the next
         question about the log finds them folded in already).
         """
-        if after is not None and after < 0:
-            msg = f"after must be 0 or more (0: from the first record), not {after}"
-            raise InvalidInputError(msg)
-        if timeout is not None and not timeout >= 0:  # (NaN too)
-            msg = f"timeout must be a number of seconds, 0 or more, not {timeout}"
-            raise InvalidInputError(msg)
-        store = self.store
-        position = store.head().position if after is None else self.derived.position_of(after)
-        wait = _FOLLOW_WAIT if timeout is None else timeout
-        while True:
-            new = False
-            for record, after_record in store.read(position):
-                yield record
-                position = after_record
-                new = True
-            if new:
-                _replay.caught_up(self)
-            if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
-                return
+        return _replay.follow(self, after, timeout, poll)
 
     # --- copying ---------------------------------------------------------------------------
 
@@ -673,17 +496,7 @@ class Log:
             IntegrityError: the source does not verify, or the destination is not a prefix.
             TornTailError: the source ends in a torn line or unfinished batch (repair first).
         """
-        if isinstance(destination, Log):
-            target, owned = destination.store, False
-        elif isinstance(destination, Store):
-            target, owned = destination, False
-        else:
-            target, owned = open(destination, create=True).store, True
-        try:
-            return copy_records(self.store, target, chunk=chunk)
-        finally:
-            if owned:
-                target.close()
+        return _copy.copy_to(self, destination, chunk)
 
     def event(
         self, event_id: str, *, as_of: DateLike | None = None, known_at: KnownAt | None = None
@@ -698,36 +511,14 @@ class Log:
         Raises:
             UnknownIdError: no such event (with the closest id, if one is close).
         """
-        view = _replay.event_view(self.replay(as_of=as_of, known_at=known_at), event_id)
-        if view is None:
-            self.derived.catch_up()
-            guess = self._index.suggest_event(event_id)
-            hint = f"; did you mean '{guess}'?" if guess else ""
-            if self._index.event(event_id) is not None:
-                msg = f"event '{event_id}' was not yet recorded at known_at {known_at}"
-            else:
-                msg = f"unknown event '{event_id}'{hint}"
-                raise UnknownIdError(
-                    msg,
-                    hint=" (log.records() lists the log's records, with their events' ids)",
-                    cli_hint=" (see 'tracker log' for ids)",
-                )
-            raise UnknownIdError(msg)
-        seqs = {view.seq, *(h.seq for h in view.history)}
-        return replace(view, recorders=self.recorders(seqs))
+        return _replay.event(self, event_id, as_of, known_at)
 
     def recorders(self, seqs: Iterable[int]) -> dict[int, str | None]:
         """Who each of these records claims recorded it (``NAME+KEYID``; None: unsigned).
 
         A claim: ``verify(keys=...)`` checks every record's signature.
         """
-        out: dict[int, str | None] = {}
-        store = self.store
-        for seq in sorted(set(seqs)):
-            for record, _pos in store.read(store.position_of(seq - 1)):
-                out[seq] = record.by if record.seq == seq else None
-                break
-        return out
+        return _read.recorders(self.store, seqs)
 
     # --- integrity -------------------------------------------------------------------------
 
@@ -783,33 +574,7 @@ class Log:
                 log fails to extend ``head``; for records that fail the signature or erasure
                 checks, ``findings`` lists them (one line each, the first ones).
         """
-        trusted = _trusted(keys)
-        audit = None
-        if trusted is not None and any(t.roles & {"recorder", "eraser"} for t in trusted):
-            from tracker.proofs.audit import Audit
-
-            audit = Audit(trusted)
-        want = _parse_head(head) if head is not None else None
-        current = self.store.head()  # raises TornTailError on a damaged end
-        before = self.derived.stat()
-        endings = EndingCheck()
-        chain, audit = _read.verify_walk(self.store, want, audit, endings)
-        count = chain.seq
-        if want is not None and want.root is not None:  # a tree head: its Merkle root too
-            from tracker._proofs import tree_for
-
-            tree_for(self, want.seq, want.root)
-        report = audit.finish() if audit is not None else None
-        if report is not None and report.findings:
-            raise _audit_error(report.findings, report.failed)
-        if before is not None and count:
-            self.derived.note_whole(before, current.position, count, chain.prev)
-        return VerifyReport(
-            count,
-            Head(count, chain.prev, chain.recorded or None, current.position),
-            tuple(endings.warnings()),
-            report,
-        )
+        return _verify.verify(self, head, keys)
 
     def extends(self, other: Log | str | os.PathLike[str]) -> VerifyReport:
         """Prove that this log extends ``other``: it holds every record of ``other``, byte for
@@ -823,223 +588,10 @@ class Log:
                 logs part ways (``seq`` is the first record where they differ).
             TornTailError: either log ends torn (repair it first).
         """
-        theirs = other if isinstance(other, Log) else open(other)
-        try:
-            their_report = _verify_named(theirs, "the other log")
-            my_report = _verify_named(self, "this log")
-            mine = self.store.read_lines()
-            for seq, (their_line, _pos) in enumerate(theirs.store.read_lines(), 1):
-                if seq > their_report.records:
-                    break
-                my_line = next(mine, (None, None))[0]
-                if my_line is None:
-                    msg = (
-                        f"this log does not extend {theirs.location}: it stops at record "
-                        f"{seq - 1}, and the other log goes on to {their_report.records}"
-                    )
-                    raise IntegrityError(msg, seq=seq)
-                if my_line != their_line and _stored_hash(my_line) != _stored_hash(their_line):
-                    # (the same hash with other bytes: one copy erased a record, which keeps
-                    # its hash; both logs are verified, so each stored hash is the line's)
-                    msg = (
-                        f"this log does not extend {theirs.location}: the logs part ways at "
-                        f"record {seq}"
-                    )
-                    raise IntegrityError(msg, seq=seq)
-        finally:
-            if theirs is not other:
-                theirs.close()
-        return my_report
+        return _verify.extends(self, other)
 
     def repair(self) -> Damage | None:
         """Cut a torn or unfinished end after a crash (saved beside the log first)."""
         if not isinstance(self.store, FileStore):
             return None
         return self.store.repair()
-
-
-_FOLLOW_WAIT = 60.0
-
-
-def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:
-    from tracker.projections.registry import suggest
-
-    return suggest(value, candidates, aliases)
-
-
-SignerLike = Signer | str | Any
-"""What signs appends: a key's name (in the config directory), a ``SignerKey`` or a ``Signer``."""
-
-
-def _signer(value: SignerLike | None) -> Signer | None:
-    """A record signer from a key name, a private key or a signer (None: unsigned)."""
-    if value is None or isinstance(value, Signer):
-        return value
-    from tracker.proofs.keys import record_signer
-    from tracker.proofs.note import SignerKey
-
-    if isinstance(value, str | SignerKey):
-        return record_signer(value)
-    msg = f"signer: expected a key name, a SignerKey or a Signer, got {type(value).__name__}"
-    raise TypeError(msg)
-
-
-def _refuse_log_events(
-    prepared: Sequence[tuple[AnyEvent, dict[str, Any], str]], labels: Sequence[str] | None
-) -> None:
-    """Records about the log itself (erasures, key rotations, ...) have their own doors; and
-    ``erased-N`` ids belong to erased records' placeholders."""
-    for i, (_event, data, _digest) in enumerate(prepared):
-        kind, event_id = data["type"], data["id"]
-        at = f"{labels[i]}: " if labels else f"event {i + 1}: " if len(prepared) > 1 else ""
-        if kind in _LOG_DOORS:
-            msg = f"{at}{kind} records are written by {_LOG_DOORS[kind]}, not appended"
-            raise InvalidInputError(msg)
-        if event_id.startswith("erased-") and event_id[7:].isdigit():
-            msg = f"{at}the id '{event_id}' is kept for erased records: choose another id"
-            raise InvalidInputError(msg)
-
-
-def _stored_hash(line: bytes) -> bytes:
-    """The hash a canonical line stores (its top-level hash member's value)."""
-    i = line.rfind(HASH_KEY) + len(HASH_KEY)
-    return line[i : i + 64]
-
-
-def _trusted(keys: str | os.PathLike[str] | list[TrustedKey] | None) -> list[TrustedKey] | None:
-    if keys is None or isinstance(keys, list):
-        return keys
-    from tracker.proofs.keys import read_trusted
-
-    return read_trusted(os.fspath(keys))
-
-
-def _audit_error(findings: list[Finding], failed: int) -> IntegrityError:
-    """One line for records that fail the signature or erasure checks (the first named)."""
-    first = findings[0]
-    msg = str(first)
-    if failed > 1:
-        named = findings[1:6]
-        others = ", ".join(str(f.seq) for f in named)
-        more = "..." if failed - 1 > len(named) else ""
-        msg += f" (and {failed - 1} more: {others}{more}; see --json)"
-    shown = [str(f) for f in findings[:MAX_PROBLEMS]]
-    return IntegrityError(msg, seq=first.seq, findings=shown, count=failed)
-
-
-def _parse_head(head: str | Head | Checkpoint) -> Checkpoint:
-    if isinstance(head, Checkpoint):
-        return head
-    if isinstance(head, Head):
-        return Checkpoint(None, head.seq, head.hash)
-    return Checkpoint.parse(head)
-
-
-def _verify_named(log: Log, name: str) -> VerifyReport:
-    """Verify ``log``, naming it in the error (for checks that involve two logs)."""
-    try:
-        return log.verify()
-    except IntegrityError as exc:
-        msg = f"{name} ({log.location}) is damaged: {exc.message}"
-        raise IntegrityError(msg, seq=exc.seq) from None
-
-
-def open(  # noqa: A001 - tracker.open is the natural name, as in io.open
-    location: str | os.PathLike[str] | Store,
-    *,
-    create: bool = False,
-    clock: Clock | None = None,
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-    signer: SignerLike | None = None,
-) -> Log:
-    """Open the log at ``location`` (a path, a PostgreSQL URL, ``:memory:``, or a Store).
-
-    Args:
-        location: a JSONL file path; ``postgresql://HOST/DATABASE?log=NAME`` for a log in a
-            PostgreSQL database (needs ``tracker[postgres]``); ``:memory:`` for a scratch log.
-        create: create an empty log if none exists there.
-        clock: the recorded-time clock (tests and the bundled example only). Unset, file logs
-            use this machine's clock and PostgreSQL logs the server's.
-        lock_timeout: seconds to wait for another writer before giving up.
-        signer: sign every append with this key: the name of one of your keys (``tracker key
-            list``; the CLI takes ``--sign KEY`` or ``$TRACKER_SIGNING_KEY``), a
-            :class:`~tracker.proofs.note.SignerKey`, or a
-            :class:`~tracker.store.signed.Signer`. Signed appends are version 2 records:
-            each names its recorder, the batch's last carries one Ed25519 signature, and
-            each can be erased later (:meth:`Log.erase`). ``verify(keys=...)`` checks them.
-
-    Raises:
-        LogNotFoundError: no log there and ``create`` is false.
-        TornTailError: the log ends in a torn line or unfinished batch (see ``repair``).
-    """
-    stamp = clock or system_clock
-    signer = _signer(signer)  # an unknown key is said before anything is opened or created
-    if isinstance(location, Store):
-        return Log(location, signer=signer)
-    if is_database_url(location):
-        store = _database()(
-            str(location), clock=clock, lock_timeout=lock_timeout, create=create
-        )
-        return Log(store, signer=signer)
-    if str(location) == ":memory:":
-        return Log(MemoryStore(clock=stamp), signer=signer)
-    path = os.fspath(location)
-    if create and not os.path.lexists(path):
-        return Log(FileStore.create(path, clock=stamp, lock_timeout=lock_timeout), signer=signer)
-    return Log(FileStore(path, clock=stamp, lock_timeout=lock_timeout), signer=signer)
-
-
-def init(location: str | os.PathLike[str], *, clock: Clock | None = None) -> Log:
-    """Create a new, empty log, refusing to overwrite anything at ``location``.
-
-    ``location`` is a file path, or a ``postgresql://...?log=NAME`` URL: the database's tracker
-    tables are created (or migrated) first, then the named log.
-    """
-    if is_database_url(location):
-        return Log(_database().create(str(location), clock=clock))
-    return Log(FileStore.create(os.fspath(location), clock=clock or system_clock))
-
-
-def repair(location: str | os.PathLike[str]) -> Damage | None:
-    """Cut a torn or unfinished end of the log at ``location`` (the bytes are saved first).
-
-    Returns what was cut, or None when the log's end was whole (always, for a PostgreSQL log:
-    a batch is one transaction, so it never has a torn end).
-    """
-    if is_database_url(location):
-        open(location).close()  # still says when there is no such log
-        return None
-    return FileStore(os.fspath(location), check=False).repair()
-
-
-def copy(
-    source: str | os.PathLike[str] | Store | Log,
-    destination: str | os.PathLike[str] | Store | Log,
-) -> CopyReport:
-    """Copy a log between any two stores (file, PostgreSQL, memory), records as they are.
-
-    The backup and migration path: times and hashes are kept, so the copy verifies with the
-    same head, and copying file -> PostgreSQL -> file gives back the same bytes. See
-    :meth:`Log.copy_to` for the rules.
-    """
-    src = source if isinstance(source, Log) else open(source)
-    try:
-        return src.copy_to(destination)
-    finally:
-        if src is not source:
-            src.close()
-
-
-def _database() -> type[PostgresStore]:
-    """The PostgreSQL store class, imported on first use (psycopg is an optional extra)."""
-    try:
-        from tracker.store.postgres import PostgresStore
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("psycopg"):
-            raise
-        msg = (
-            "PostgreSQL logs need the psycopg driver: pip install 'tracker[postgres]' "
-            "(or use a file path for an embedded log)"
-        )
-        raise MissingExtraError(msg) from None
-    return PostgresStore

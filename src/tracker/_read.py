@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from tracker.derived.index import StaleIndexError
 from tracker.derived.seek import EVERY, Point
-from tracker.errors import IntegrityError
+from tracker.errors import IntegrityError, InvalidInputError, UnknownIdError
 from tracker.events.codec import EVENT_ADAPTER, load_event
 from tracker.events.dates import PartialDate, format_instant
 from tracker.events.models import AnyEvent
@@ -38,6 +38,7 @@ from tracker.store.records import (
 
 if TYPE_CHECKING:
     from tracker._endings import EndingCheck
+    from tracker._log import Log
     from tracker.derived.core import Derived
     from tracker.proofs.audit import Audit
     from tracker.store.base import Position, Store
@@ -338,4 +339,65 @@ def first_hash(store: Store) -> str | None:
     return None
 
 
-__all__ = ["checked_records", "filtered", "first_hash", "overlaps", "records_at", "stream", "verify_walk"]
+def records(
+    log: Log,
+    type: str | None,  # noqa: A002 - the field is called type
+    actor: str | None,
+    topic: str | None,
+    occurred: str | None,
+    recorded: str | None,
+    by: str | None,
+) -> Iterator[Record]:
+    """:meth:`tracker.Log.records`: the filters checked (an unknown type, actor or topic said
+    with the closest one), then the records streamed (:func:`filtered`)."""
+    from tracker._plan import LOG_DOORS
+
+    occ = PartialDate.parse(occurred) if occurred is not None else None
+    rec = PartialDate.parse(recorded) if recorded is not None else None
+    if type is not None and type not in LOG_DOORS:
+        from tracker.events.flat import spec as flat_spec
+
+        flat_spec(type)  # raises for an unknown type, with a suggestion
+    if actor is not None or topic is not None:
+        index = log.derived.catch_up()
+        for kind, value, table in (
+            ("actor", actor, index.actors),
+            ("topic", topic, index.topics),
+        ):
+            if value is not None and value not in table:
+                guess = _suggest(value, table, index.names if kind == "actor" else None)
+                hint = f"; did you mean '{guess}'?" if guess else ""
+                raise UnknownIdError(
+                    f"no {kind} '{value}' is registered{hint}",
+                    hint=f" (log.replay().{kind}s holds the registered ones)",
+                    cli_hint=f" (see 'tracker {kind} list')",
+                )
+    if by is not None and not by.strip():
+        raise InvalidInputError(
+            "the key name is empty: give a key's NAME or NAME+KEYID",
+            hint=" (records(by=...); tracker.proofs.keys.list_keys() lists yours)",
+            cli_hint=" (--by; see 'tracker key list')",
+        )
+    return filtered(log.store, type, actor, topic, occ, rec, by)
+
+
+def recorders(store: Store, seqs: Iterable[int]) -> dict[int, str | None]:
+    """:meth:`tracker.Log.recorders`: who each record claims recorded it."""
+    out: dict[int, str | None] = {}
+    for seq in sorted(set(seqs)):
+        for record, _pos in store.read(store.position_of(seq - 1)):
+            out[seq] = record.by if record.seq == seq else None
+            break
+    return out
+
+
+def _suggest(value: str, candidates: Any, aliases: dict[str, str] | None = None) -> str | None:
+    from tracker.projections.registry import suggest
+
+    return suggest(value, candidates, aliases)
+
+
+__all__ = [
+    "checked_records", "filtered", "first_hash", "overlaps", "recorders", "records", "records_at",
+    "stream", "verify_walk",
+]

@@ -10,16 +10,17 @@ reference: the whole log (up to ``known_at``) folded in memory. :func:`event_vie
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tracker import _read
 from tracker._gc import paused as _gc_paused
+from tracker.errors import InvalidInputError, UnknownIdError
 from tracker.events.dates import format_instant
 from tracker.events.models import AnyEvent
 from tracker.store.chain import Chain
-from tracker.store.records import ZERO_HASH
+from tracker.store.records import ZERO_HASH, Record
 
 if TYPE_CHECKING:
     from tracker._known import Upto
@@ -176,4 +177,56 @@ def event_view(state: State, event_id: str) -> EventView | None:
     )
 
 
-__all__ = ["EventView", "caught_up", "event_view", "fold"]
+_FOLLOW_WAIT = 60.0
+
+
+def follow(
+    log: Log, after: int | None, timeout: float | None, poll: float
+) -> Iterator[Record]:
+    """:meth:`tracker.Log.follow_records`: the records as they are appended, the read model
+    caught up after each round."""
+    if after is not None and after < 0:
+        msg = f"after must be 0 or more (0: from the first record), not {after}"
+        raise InvalidInputError(msg)
+    if timeout is not None and not timeout >= 0:  # (NaN too)
+        msg = f"timeout must be a number of seconds, 0 or more, not {timeout}"
+        raise InvalidInputError(msg)
+    store = log.store
+    position = store.head().position if after is None else log.derived.position_of(after)
+    wait = _FOLLOW_WAIT if timeout is None else timeout
+    while True:
+        new = False
+        for record, after_record in store.read(position):
+            yield record
+            position = after_record
+            new = True
+        if new:
+            caught_up(log)
+        if not store.wait(position, timeout=wait, poll=poll) and timeout is not None:
+            return
+
+
+def event(
+    log: Log, event_id: str, as_of: Any, known_at: Any
+) -> EventView:
+    """:meth:`tracker.Log.event`: one event's view, or UnknownIdError saying why not."""
+    view = event_view(log.replay(as_of=as_of, known_at=known_at), event_id)
+    if view is None:
+        log.derived.catch_up()
+        guess = log.derived.index.suggest_event(event_id)
+        hint = f"; did you mean '{guess}'?" if guess else ""
+        if log.derived.index.event(event_id) is not None:
+            msg = f"event '{event_id}' was not yet recorded at known_at {known_at}"
+        else:
+            msg = f"unknown event '{event_id}'{hint}"
+            raise UnknownIdError(
+                msg,
+                hint=" (log.records() lists the log's records, with their events' ids)",
+                cli_hint=" (see 'tracker log' for ids)",
+            )
+        raise UnknownIdError(msg)
+    seqs = {view.seq, *(h.seq for h in view.history)}
+    return replace(view, recorders=log.recorders(seqs))
+
+
+__all__ = ["EventView", "caught_up", "event", "event_view", "fold", "follow"]

@@ -286,6 +286,34 @@ def test_the_index_spreads_over_more_buckets_as_the_log_grows(
             assert _answers(log.replay_actor(actor), actor) == _answers(full, actor)
 
 
+def test_an_index_built_whole_past_grow_at_is_saved(
+    log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index first built from a log already past _GROW_AT events (a big log met for the
+    first time, or after its cache was cleared) is saved at close, in 4,096 buckets, and the
+    next process loads it instead of reading the whole log again (it was never saved: each
+    cold 'tracker add' on a million-event log rebuilt it, 47 s)."""
+    from tracker.derived import index as _index
+
+    with tracker.open(log_path, create=True, clock=clock) as log:
+        _families(log, clock)
+        log.append([_statement(n) for n in range(20)])
+    shutil.rmtree(_index_dir(log_path))  # the cache cleared: the next append builds it whole
+    monkeypatch.setattr(_index, "_GROW_AT", 30)
+    with tracker.open(log_path, clock=clock) as log:
+        log.append(_statement(20))
+    state = _state(log_path)
+    assert state["buckets"] == 4096
+    lines = [ln for f in (_index_dir(log_path) / "ids-4096").iterdir()
+             for ln in f.read_bytes().splitlines()]
+    assert len(lines) == 17 + 20 + 1
+    read: list[int] = []
+    monkeypatch.setattr(_index.Index, "add", lambda self, *a, **k: read.append(1))
+    with tracker.open(log_path, clock=clock) as log:  # loaded, not rebuilt from the log
+        assert [r.status for r in log.append([_statement(3)])] == ["exists"]
+    assert read == []
+
+
 @pytest.mark.parametrize(
     ("command", "key", "query"),
     [

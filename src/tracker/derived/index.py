@@ -451,8 +451,10 @@ class Index:
         digests = dict(self._digests)
         try:
             buckets = self.buckets
-            if buckets == _SMALL and self.count > _GROW_AT:
-                buckets = self._grow(sizes, digests)
+            if not files.private_folder(self.directory):
+                return  # no private place: the index lives in memory only
+            if buckets == _SMALL and self.count > _GROW_AT:  # (its folders are made above:
+                buckets = self._grow(sizes, digests)  # an index built whole, never saved yet)
             for sub in ("", f"ids-{buckets}", f"families-{buckets}", "actors"):
                 if not files.private_folder(self.directory / sub):
                     return  # no private place: the index lives in memory only

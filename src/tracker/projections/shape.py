@@ -111,7 +111,9 @@ class Column:
 
     def json_schema(self) -> dict[str, Any]:
         """The JSON Schema of this column's value."""
-        return _scalar_schema(self.kind, self.nullable, self.many, self.choices, self.description)
+        from tracker.projections.shape_schema import scalar_schema
+
+        return scalar_schema(self.kind, self.nullable, self.many, self.choices, self.description)
 
 
 @dataclass(frozen=True)
@@ -164,34 +166,6 @@ class Field:
         return (
             Column(self.name, kind, self.nullable, self.many, self.description, self.choices),
         )
-
-
-def _scalar_schema(
-    kind: str,
-    nullable: bool,
-    many: bool,
-    choices: tuple[str, ...] | None,
-    description: str,
-) -> dict[str, Any]:
-    item: dict[str, Any]
-    if kind == "instant":
-        item = {"type": "string", "format": "date-time", "pattern": INSTANT_PATTERN}
-    else:
-        item = {
-            "type": {"text": "string", "integer": "integer", "number": "number"}.get(
-                kind, "boolean"
-            )
-        }
-    if choices is not None:
-        item["enum"] = list(choices)
-    if many:
-        return {"type": "array", "items": item, "description": description}
-    if nullable:
-        item["type"] = [item["type"], "null"]
-        if "enum" in item:
-            item["enum"] = [*item["enum"], None]
-    item["description"] = description
-    return item
 
 
 def _field(
@@ -492,60 +466,9 @@ class Shape:
         return self._schema(defs)
 
     def _schema(self, defs: dict[str, Any]) -> dict[str, Any]:
-        properties: dict[str, Any] = {}
-        for f in self.fields:
-            if f.kind == "date":
-                for c in f.columns():
-                    properties[c.name] = c.json_schema()
-            elif f.kind == "shape":
-                properties[f.name] = _nested_schema(f, defs)
-            elif f.kind == "map":
-                properties[f.name] = {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    "description": f.description,
-                }
-            elif f.kind == "any":
-                assert f.schema is not None
-                sub = f.schema()
-                for key, value in sub.pop("$defs", {}).items():
-                    defs.setdefault(key, value)
-                sub.pop("$schema", None)
-                name = f"{self.name}.{f.name}"
-                defs[name] = sub
-                ref: dict[str, Any] = {"$ref": f"#/$defs/{name}"}
-                properties[f.name] = (
-                    {"anyOf": [ref, {"type": "null"}], "description": f.description}
-                    if f.nullable
-                    else {**ref, "description": f.description}
-                )
-            else:
-                properties[f.name] = f.columns()[0].json_schema()
-        return {
-            "title": self.name,
-            "description": self.description,
-            "type": "object",
-            "properties": properties,
-            "required": list(properties),
-            "additionalProperties": False,
-        }
+        from tracker.projections.shape_schema import shape_schema
 
-
-def _nested_schema(f: Field, defs: dict[str, Any]) -> dict[str, Any]:
-    shapes = f.shape if isinstance(f.shape, tuple) else (f.shape,)
-    refs = []
-    for s in shapes:
-        assert s is not None
-        if s.name not in defs:
-            defs[s.name] = {}  # (a placeholder against cycles)
-            defs[s.name] = s._schema(defs)  # noqa: SLF001 - the same class
-        refs.append({"$ref": f"#/$defs/{s.name}"})
-    one: dict[str, Any] = refs[0] if len(refs) == 1 else {"anyOf": refs}
-    if f.many:
-        return {"type": "array", "items": one, "description": f.description}
-    if f.nullable:
-        return {"anyOf": [one, {"type": "null"}], "description": f.description}
-    return {**one, "description": f.description}
+        return shape_schema(self, defs)
 
 
 def _read_expr(f: Field, i: int, env: dict[str, Any]) -> str:
