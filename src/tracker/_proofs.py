@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from tracker.errors import IntegrityError, InvalidInputError, UnknownIdError
+from tracker.errors import IntegrityError, InvalidInputError, UnknownIdError, check_the_log
 from tracker.proofs import tree as _tree
 from tracker.proofs.merkle import Tree, leaf_hash, verify_consistency, verify_inclusion
 from tracker.proofs.proof import SignedHead, format_consistency, format_inclusion, read_head
@@ -58,9 +58,10 @@ def tree_for(log: Log, size: int, root: bytes) -> Tree:
     if tree.root(size) != root:
         msg = (
             f"the log's first {size} records do not have the head's Merkle root: it is another "
-            "log, or it was rewritten (run 'tracker verify --head' to see where)"
+            "log, or it was rewritten"
         )
-        raise IntegrityError(msg)
+        raise IntegrityError(msg, **check_the_log(
+            "run 'tracker verify --head' to see where", "log.extends(head) says where"))
     return tree
 
 
@@ -127,8 +128,8 @@ def prove(log: Log, event_id: str, head: str) -> str:
             return format_inclusion(line, seq - 1, path, signed.note.encode())
         if attempt == 0:
             _drop(log)
-    msg = f"record {seq} of {log.location} is not in the tree of its head: its line was edited (run 'tracker verify')"
-    raise IntegrityError(msg, seq=seq)
+    msg = f"record {seq} of {log.location} is not in the tree of its head: its line was edited"
+    raise IntegrityError(msg, seq=seq, **check_the_log())
 
 
 def prove_consistency(log: Log, old: str, new: str) -> str:
@@ -160,8 +161,8 @@ def prove_consistency(log: Log, old: str, new: str) -> str:
             return format_consistency(a.head.seq, b.head.seq, proof)
         if attempt == 0:
             _drop(log)
-    msg = "the consistency proof made from the log does not check; run 'tracker verify'"
-    raise IntegrityError(msg)
+    msg = "the consistency proof made from the log does not check"
+    raise IntegrityError(msg, **check_the_log())
 
 
 def _drop(log: Log) -> None:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from tracker.derived.index import StaleIndexError
 from tracker.derived.seek import EVERY, Point
-from tracker.errors import IntegrityError, InvalidInputError, UnknownIdError
+from tracker.errors import IntegrityError, InvalidInputError, UnknownIdError, check_the_log
 from tracker.events.codec import EVENT_ADAPTER, load_event
 from tracker.events.dates import PartialDate, format_instant
 from tracker.events.models import AnyEvent
@@ -118,10 +118,11 @@ def stream(
                 ):
                     msg = (
                         f"record {expected}: its hash or its link to the record before is wrong "
-                        f"(or it is out of place); run 'tracker verify --log {store.location}' "
-                        "for details"
+                        "(or it is out of place)"
                     )
-                    raise IntegrityError(msg, seq=expected)
+                    raise IntegrityError(msg, seq=expected, **check_the_log(
+                        f"run 'tracker verify --log {store.location}' for details",
+                        "log.verify() says more"))
                 seq, record_hash, recorded = record.seq, record.hash, record.recorded
             else:
                 if tail["recorded"] != recorded:  # a batch shares one stamp: keep one string

@@ -27,7 +27,7 @@ Library code raises these and never prints or exits; the CLI turns them into one
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypedDict
 
 ErrorCode = Literal[
     "invalid-event",
@@ -215,8 +215,10 @@ class IntegrityError(TrackerError):
         seq: int | None = None,
         findings: list[str] | None = None,
         count: int | None = None,
+        hint: str = "",
+        cli_hint: str = "",
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, hint=hint, cli_hint=cli_hint)
         self.seq = seq
         self.findings = findings
         self.count = len(findings) if count is None and findings is not None else count
@@ -234,6 +236,22 @@ class LockTimeoutError(TrackerError, TimeoutError):
 
     code: ErrorCode = "lock-timeout"
     exit_code = 7
+
+
+class Advice(TypedDict):
+    """Advice in each reader's terms, as an error takes it (``**advice``)."""
+
+    hint: str
+    cli_hint: str
+
+
+def check_the_log(cli: str = "run 'tracker verify'", python: str = "log.verify() finds it",
+                  *, then: str = "") -> Advice:
+    """The advice to check the log, in each reader's terms (``hint`` for Python, ``cli_hint``
+    for the command line), to pass to an error: ``raise IntegrityError(msg, **check_the_log())``.
+    ``then`` is said after either (``and restore the log from a copy``)."""
+    tail = f" {then}" if then else ""
+    return {"hint": f"; {python}{tail}", "cli_hint": f"; {cli}{tail}"}
 
 
 __all__ = [
@@ -254,4 +272,6 @@ __all__ = [
     "TornTailError",
     "TrackerError",
     "UnknownIdError",
+    "Advice",
+    "check_the_log",
 ]

@@ -571,7 +571,7 @@ class _Progress:
 
 def _import(args: argparse.Namespace) -> None:
     from tracker._import import prepare_file
-    from tracker.errors import TrackerError
+    from tracker.errors import StorageError, TrackerError
 
     progress = _Progress(args.file) if sys.stderr.isatty() else None
     try:
@@ -591,7 +591,8 @@ def _import(args: argparse.Namespace) -> None:
             try:
                 receipts = log.append_file(loaded, dry_run=args.dry_run)
             except TrackerError as exc:  # an unknown id, a conflict: say the file was not half-read
-                if "nothing was imported" not in exc.message:
+                # (a storage failure may have written some: its message says what is known)
+                if "nothing was imported" not in exc.message and not isinstance(exc, StorageError):
                     # after "did you mean 'grok'?" a clause reads better in brackets than after ';'
                     question = exc.message.endswith("?")
                     exc.message += (

@@ -43,7 +43,7 @@ import orjson
 from tracker._json import loads as json_loads
 from tracker.derived import files, key
 from tracker.derived.index import Index, StaleIndexError
-from tracker.errors import IntegrityError, TrackerError
+from tracker.errors import IntegrityError, TrackerError, check_the_log
 from tracker.store.base import Position, Store, Writer
 from tracker.store.chain import Chain
 from tracker.store.file import FileStore
@@ -183,14 +183,13 @@ class Derived:
                 self.reset_index(discard=True)
                 return self._catch_up(writer)
         except IntegrityError as exc:
-            if "tracker verify" in exc.message:
+            if exc.cli_hint:
                 raise
             what = "the log does not verify, so nothing was written" if writer else "the log does not verify"
-            msg = (
-                f"{exc.message}; {what}: run 'tracker verify --log {self.store.location}' "
-                "for details, and restore the log from a copy"
-            )
-            raise IntegrityError(msg, seq=exc.seq) from None
+            msg = f"{exc.message}; {what}"
+            raise IntegrityError(msg, seq=exc.seq, **check_the_log(
+                f"run 'tracker verify --log {self.store.location}' for details,",
+                "log.verify() says where,", then="and restore the log from a copy")) from None
 
     def _catch_up(self, writer: Writer | None) -> Index:
         index = self.index
@@ -247,9 +246,10 @@ class Derived:
             except (KeyError, TypeError, AttributeError):
                 msg = (
                     f"record {data['seq']}: its event is not a tracker event (written by another "
-                    "program?); run 'tracker verify' and restore the log from a copy"
+                    "program?)"
                 )
-                raise IntegrityError(msg, seq=data["seq"]) from None
+                raise IntegrityError(msg, seq=data["seq"], **check_the_log(
+                    then="and restore the log from a copy")) from None
             index.position = pos
             index.hash = data["hash"]
             index.recorded = data["recorded"]

@@ -20,7 +20,7 @@ import orjson
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tracker._suggest import did_you_mean
-from tracker.errors import IntegrityError, InvalidEventError
+from tracker.errors import IntegrityError, InvalidEventError, check_the_log
 from tracker.events.models import CHOICE_ALIASES, EVENT_TYPES, AnyEvent, BaseEvent, Event
 
 
@@ -215,8 +215,8 @@ def load_event(data: Mapping[str, Any], *, seq: int | None = None) -> AnyEvent:
         else:
             problem = format_validation_error(exc, data)
         where = f"record {seq}" if seq is not None else "a stored record"
-        msg = f"{where}: the stored event does not validate ({problem}); run 'tracker verify'"
-        raise IntegrityError(msg, seq=seq) from None
+        msg = f"{where}: the stored event does not validate ({problem})"
+        raise IntegrityError(msg, seq=seq, **check_the_log()) from None
 
 
 def _describe(value: Any) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from tracker._json import NestingError, check_depth, may_nest
-from tracker.errors import IntegrityError
+from tracker.errors import IntegrityError, check_the_log
 from tracker.store.records import HASH_KEY, SCHEMA_VERSION, ZERO_HASH, check_line, hash_at
 from tracker.store.signed import v2_members_ok
 
@@ -28,10 +28,9 @@ def duplicate_id(event_id: str, first: int, again: int) -> IntegrityError:
     """The error for an event id found in two records (``first`` before ``again``)."""
     msg = (
         f"record {again}: event id '{event_id}' is already used by record {first}; an id "
-        "names one record only, so the log was edited or written by another program: run "
-        "'tracker verify' and restore it from a copy"
+        "names one record only, so the log was edited or written by another program"
     )
-    return IntegrityError(msg, seq=again)
+    return IntegrityError(msg, seq=again, **check_the_log(then="and restore the log from a copy"))
 
 
 class Chain:

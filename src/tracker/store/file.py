@@ -45,6 +45,7 @@ from tracker.errors import (
     StorageError,
     TornTailError,
     TrackerError,
+    check_the_log,
 )
 from tracker.store.base import (
     Clock,
@@ -228,9 +229,11 @@ class FileStore(Store):
         except OSError as exc:
             msg = (
                 f"created {p}, but fsync failed ({exc.strerror or exc}): whether it is durable "
-                "is unknown; check the disk, then run 'tracker verify'"
+                "is unknown"
             )
-            raise StorageError(msg) from None
+            raise StorageError(msg, **check_the_log(
+                "check the disk, then run 'tracker verify'",
+                "check the disk, then check it with log.verify()")) from None
         finally:
             os.close(fd)
         return cls(p, clock=clock, lock_timeout=lock_timeout)
@@ -572,9 +575,10 @@ class _FileWriter(Writer):
             except OSError as exc:
                 msg = (
                     f"fsync of {path} failed ({exc.strerror}): whether the last append is "
-                    "durable is unknown; run 'tracker verify' before relying on it"
+                    "durable is unknown"
                 )
-                raise StorageError(msg) from None
+                raise StorageError(msg, **check_the_log(
+                    python="check it with log.verify()", then="before relying on it")) from None
             after = before + len(data)
             last = records[-1]
             self._head = Head(last.seq, last.hash, last.recorded, after)
@@ -636,9 +640,10 @@ class _FileWriter(Writer):
         except OSError as exc:
             msg = (
                 f"fsync of {path.parent} failed ({exc.strerror}): whether the rewritten log is "
-                "durable is unknown; run 'tracker verify' before relying on it"
+                "durable is unknown"
             )
-            raise StorageError(msg) from None
+            raise StorageError(msg, **check_the_log(
+                python="check it with log.verify()", then="before relying on it")) from None
         after = end + len(data)
         if records:
             last = records[-1]

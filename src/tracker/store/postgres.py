@@ -80,6 +80,7 @@ from tracker.errors import (
     LogExistsError,
     LogNotFoundError,
     StorageError,
+    check_the_log,
 )
 from tracker.events.dates import PartialDate, parse_instant
 from tracker.store.base import Clock, Head, Position, Store, Writer, is_database_url
@@ -502,8 +503,8 @@ class PostgresStore(Store):
         try:
             return [bytes(found[seq]) for seq in seqs]
         except KeyError as exc:
-            msg = f"record {exc.args[0]} is not in {self.location}; run 'tracker verify'"
-            raise IntegrityError(msg, seq=int(exc.args[0])) from None
+            msg = f"record {exc.args[0]} is not in {self.location}"
+            raise IntegrityError(msg, seq=int(exc.args[0]), **check_the_log()) from None
 
     def read(self, start: Position | None = None) -> Iterator[tuple[Record, Position]]:
         """Stream records after sequence number ``start``, each with its sequence number."""
@@ -839,10 +840,11 @@ class _PostgresWriter(Writer):
             self._head = None
             msg = (
                 f"the connection to {self._store.location} failed during COMMIT "
-                f"({_first_line(exc)}): whether the last append is durable is unknown; run "
-                "'tracker verify' and 'tracker head' before relying on it"
+                f"({_first_line(exc)}): whether the last append is durable is unknown"
             )
-            raise StorageError(msg) from None
+            raise StorageError(msg, **check_the_log(
+                "run 'tracker verify' and 'tracker head'", "check with log.verify() and log.head()",
+                then="before relying on it")) from None
         except psycopg.Error as exc:
             self._head = None
             raise _refused(self._store.location, "commit to", exc) from None

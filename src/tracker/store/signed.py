@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from tracker.errors import IntegrityError, InvalidInputError, InvalidRecordError
+from tracker.errors import IntegrityError, InvalidInputError, InvalidRecordError, check_the_log
 from tracker.events.codec import canonical_bytes
 from tracker.store.records import (
     _ALL_V2,
@@ -139,8 +139,8 @@ def erased_line(line: bytes) -> bytes:
         raise InvalidInputError(msg)
     erased = replace(record, event=erased_event(record.seq), nonce=None, raw=None).line()
     if hash_of_line(erased) != record.hash or hash_of_line(line) != record.hash:
-        msg = f"record {record.seq}: its hash does not match its content (run 'tracker verify')"
-        raise IntegrityError(msg, seq=record.seq)
+        msg = f"record {record.seq}: its hash does not match its content"
+        raise IntegrityError(msg, seq=record.seq, **check_the_log())
     return erased
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tracker.errors import IntegrityError
+from tracker.errors import IntegrityError, check_the_log
 from tracker.events.codec import EVENT_ADAPTER, load_event
 from tracker.events.models import AnyEvent, Correction, Retraction, Supersession
 from tracker.projections.fold import Entry, FixEntry
@@ -216,9 +216,10 @@ def _event_of(line: bytes, digest: bytes, seq: int) -> AnyEvent:
     if i <= 0 or hash_at(line, i) != digest.hex():
         msg = (
             f"record {seq} is no longer what it was when this log was last checked (its bytes "
-            "changed); run 'tracker verify' to find what was edited"
+            "changed)"
         )
-        raise IntegrityError(msg, seq=seq)
+        raise IntegrityError(msg, seq=seq, **check_the_log(
+            "run 'tracker verify' to find what was edited", "log.verify() finds what was edited"))
     if line.endswith(_VERSION_TAIL):
         j = line.find(_EVENT_KEY)
         try:
