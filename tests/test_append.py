@@ -429,3 +429,20 @@ def test_a_closure_cannot_end_a_registration(log: tracker.Log) -> None:
     assert refused(log, action("closure", ends=ofcom), ConflictError) == (
         f"regulatory_action.ends: '{ofcom}' is an actor; a closure ends a regulatory_action"
     )
+
+
+def test_an_alias_that_is_another_actors_id_is_refused(log: tracker.Log) -> None:
+    """An alias equal to another actor's id (in the log, or earlier in the same batch) would
+    name two actors: refused in one line, nothing appended; an alias equal to its own id, or
+    to nobody's, is fine."""
+    before = log.head()
+    assert refused(log, actor("mayor", "The Mayor", "person", aliases=["XAI"]), ConflictError) == (
+        "actor.aliases: 'XAI' is the id of another actor ('xai'); an alias must not name "
+        "another actor: drop it or choose another"
+    )
+    with pytest.raises(ConflictError):
+        log.append([actor("deputy", "Deputy", "person"),
+                    actor("mayor", "The Mayor", "person", aliases=["deputy"])])
+    assert log.head() == before
+    log.append(actor("mayor", "The Mayor", "person", aliases=["Mayor", "city hall"]))
+    assert log.head().seq == before.seq + 1

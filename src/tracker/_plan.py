@@ -282,6 +282,20 @@ class _Planner:
                     at,
                 )
                 return
+            for alias in data.get("aliases", ()) if kind == "actor" else ():
+                # an alias that is another actor's id would name two actors (the id wins
+                # where an id or alias is taken, so the alias would silently mean the other)
+                other = alias.lower()
+                if other != slug and (table.get(other) is not None or other in batch):
+                    self.refuse(
+                        ConflictError(
+                            f"{prefix}actor.aliases: '{alias}' is the id of another actor "
+                            f"('{other}'); an alias must not name another actor: drop it or "
+                            "choose another"
+                        ),
+                        at,
+                    )
+                    return
             batch[slug] = event_id
 
 
