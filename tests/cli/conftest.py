@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tracker.cli.main import main
+from tracker.examples import demo_log_path
 
 
 @dataclass
@@ -110,3 +112,11 @@ def grok_log(cli: Run, clock: object, tmp_path: Path) -> Path:
 def snapshot(path: Path) -> bytes:
     """The log's bytes (to check a refused command changed nothing)."""
     return path.read_bytes() if os.path.exists(path) else b""
+
+
+@pytest.fixture
+def grok(cli: Run, tmp_path: Path) -> Path:
+    """A copy of the bundled log at ./tracker.jsonl (the default log, in the cli's directory)."""
+    path = tmp_path / "tracker.jsonl"
+    shutil.copyfile(demo_log_path(), path)
+    return path

@@ -9,12 +9,9 @@ and review the diff.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-
-from tracker.examples import demo_log_path
 
 from .conftest import Run
 
@@ -55,13 +52,6 @@ CASES: dict[str, list[str]] = {
     ],
 }
 
-
-@pytest.fixture
-def grok(cli: Run, tmp_path: Path) -> Path:
-    """A copy of the bundled log at ./tracker.jsonl."""
-    path = tmp_path / "tracker.jsonl"
-    shutil.copyfile(demo_log_path(), path)
-    return path
 
 
 @pytest.mark.parametrize("name", list(CASES))

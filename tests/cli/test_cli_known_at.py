@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
-from tracker.examples import demo_log_path
-
 from .conftest import Run
-
-
-@pytest.fixture
-def grok(cli: Run, tmp_path: Path) -> Path:
-    """A copy of the bundled log at ./tracker.jsonl."""
-    path = tmp_path / "tracker.jsonl"
-    shutil.copyfile(demo_log_path(), path)
-    return path
 
 
 def test_a_record_number(grok: Path, cli: Run) -> None:

@@ -9,14 +9,12 @@ microseconds and ``Z``.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from tracker.cli.outputs import COMMANDS
-from tracker.examples import demo_log_path
 from tracker.projections.shape import INSTANT_PATTERN
 
 from .conftest import Run
@@ -73,13 +71,6 @@ CASES: list[tuple[str, list[str]]] = [
     ("sql", ["sql", "--tables"]),
 ]
 
-
-@pytest.fixture
-def grok(cli: Run, tmp_path: Path) -> Path:
-    """A copy of the bundled log at ./tracker.jsonl."""
-    path = tmp_path / "tracker.jsonl"
-    shutil.copyfile(demo_log_path(), path)
-    return path
 
 
 def schema_of(cli: Run, command: str) -> Draft202012Validator:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,17 +14,8 @@ from pathlib import Path
 import pytest
 
 import tracker
-from tracker.examples import demo_log_path
 
 from .conftest import Run
-
-
-@pytest.fixture
-def grok(cli: Run, tmp_path: Path) -> Path:
-    """A copy of the bundled log at ./tracker.jsonl (the default log)."""
-    path = tmp_path / "tracker.jsonl"
-    shutil.copyfile(demo_log_path(), path)
-    return path
 
 
 def test_a_query_prints_a_table(grok: Path, cli: Run) -> None:
