@@ -553,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     import benchmarks.peer  # noqa: F401 - they register their measures
 
     MEASURES.update(benchmarks.measures.MEASURES)  # (this module may run as __main__)
-    os.environ.setdefault("TRACKER_CACHE_DIR", str(work / "cache"))  # checkpoint keys
+    os.environ.setdefault("TRACKER_CACHE_DIR", str(work / "cache"))  # derived state, key
     print(json.dumps(run(name, log, work)))
     return 0
 

@@ -354,8 +354,11 @@ def main(argv: list[str] | None = None) -> int:
     if "error" in prepared:
         print(f"  preparing the log failed: {prepared['error']}", file=sys.stderr)
     elif prepared["seconds"] > 1:
-        print(f"  built the log's index, seek samples and checkpoint in {prepared['seconds']:.1f} s",
-              file=sys.stderr)
+        print(
+            f"  built the log's derived state (read model, id index, seek samples) in "
+            f"{prepared['seconds']:.1f} s",
+            file=sys.stderr,
+        )
     for name in only or MEASURE_ORDER:
         if name not in MEASURES:
             continue

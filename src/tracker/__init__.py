@@ -29,6 +29,9 @@ _LAZY: dict[str, str] = {
     "repair": "tracker._log",
     "copy": "tracker._log",
     "CopyReport": "tracker._copy",
+    "CachedLog": "tracker._cache",
+    "cached_logs": "tracker._cache",
+    "prune_cache": "tracker._cache",
     "carry": "tracker._carry",
     "CarryReport": "tracker._carry",
     "ErasureReceipt": "tracker._erase",
@@ -46,6 +49,7 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "CachedLog",
     "CarryReport",
     "Checkpoint",
     "CopyReport",
@@ -59,16 +63,19 @@ __all__ = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "cached_logs",
     "carry",
     "copy",
     "diff",
     "init",
     "open",
+    "prune_cache",
     "read_events",
     "repair",
 ]
 
 if TYPE_CHECKING:
+    from tracker._cache import CachedLog, cached_logs, prune_cache
     from tracker._carry import CarryReport, carry
     from tracker._copy import CopyReport
     from tracker._erase import ErasureReceipt

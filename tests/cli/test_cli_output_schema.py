@@ -69,6 +69,9 @@ CASES: list[tuple[str, list[str]]] = [
     ("sql", ["sql", "SELECT holder, position, since_at FROM stances"]),
     ("sql", ["sql", "--as-of", "2026-01-09", "SELECT * FROM versions WHERE id = 'no such'"]),
     ("sql", ["sql", "--tables"]),
+    ("cache list", ["cache"]),
+    ("cache list", ["cache", "list"]),
+    ("cache prune", ["cache", "prune", "--dry-run"]),
 ]
 
 

@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tracker.cli.share",
     "tracker.cli.proof_cmds",
     "tracker.cli.erase_cmds",
+    "tracker.cli.cache_cmds",
 )
 """The modules that add commands, in the order ``tracker --help`` lists them."""
 

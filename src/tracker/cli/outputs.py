@@ -270,6 +270,31 @@ def _commands_schema() -> dict[str, Any]:
     return {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}
 
 
+def _last_used(entry: Any) -> Any:
+    from datetime import UTC, datetime
+
+    return None if entry.last_used is None else datetime.fromtimestamp(entry.last_used, tz=UTC)
+
+
+CACHED_LOG = Shape(
+    "cached_log",
+    "One log's folder of derived state in your cache.",
+    text("folder", "the folder (CACHE/logs/DIGEST)", get=lambda e: str(e.folder)),
+    text("kind", "the store: file or postgresql (empty: the folder does not say)"),
+    text("location", "where the log was: a file's real path, or a database URL without password"),
+    text(
+        "state",
+        "current (the same log is still there), gone (nothing there), replaced (another log is "
+        "there), not checked (a PostgreSQL log) or unknown (the folder does not say)",
+        choices=("current", "gone", "replaced", "not checked", "unknown"),
+    ),
+    integer("size", "bytes held by the folder's files"),
+    instant("last_used", "when a file of the folder last changed", nullable=True, get=_last_used),
+    boolean("prunable", "whether no log can use the folder any more ('tracker cache prune')"),
+)
+"""A row of ``tracker cache list`` and ``tracker cache prune``."""
+
+
 SHAPES: dict[str, Shape] = {
     "init": Shape("init", "A log was created.", text("created", "where the new log is")),
     "add": Shape("add", "One event appended (or not: see status).", *_APPENDED),
@@ -486,6 +511,19 @@ SHAPES: dict[str, Shape] = {
         "A key pair made.",
         KEY,
         text("directory", "where the private key is kept"),
+    ),
+    "cache list": Shape(
+        "cache_list",
+        "Each log's folder of derived state in your cache.",
+        text("folder", "the folder holding them (null: no cache can be had)", nullable=True),
+        nested("logs", CACHED_LOG, "by where the log was"),
+    ),
+    "cache prune": Shape(
+        "cache_prune",
+        "The folders removed by a prune (with dry_run: those it would remove).",
+        nested("removed", CACHED_LOG, "by where the log was"),
+        integer("bytes", "bytes freed (or that would be)"),
+        boolean("dry_run", "true: nothing was removed"),
     ),
     "key list": Shape("key_list", "Your key pairs.", nested("keys", KEY, "by name")),
     "key export": KEY,
