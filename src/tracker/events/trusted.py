@@ -49,47 +49,51 @@ def trusted_event(data: dict[str, Any]) -> AnyEvent:
 
 
 def _build(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    return _builder_of(cls)(data)
+
+
+def _builder_of(cls: type[BaseModel]) -> Callable[[dict[str, Any]], BaseModel]:
     builder = _BUILDERS.get(cls)
     if builder is None:
         builder = _BUILDERS[cls] = _builder(cls)
-    return builder(data)
+    return builder
 
 
 def _builder(cls: type[BaseModel]) -> Callable[[dict[str, Any]], BaseModel]:
-    """Straight-line code that builds a ``cls`` from its JSON object: each field converted
-    (see :func:`_converter`) or given its default, in declaration order."""
+    """Straight-line code that builds a ``cls`` from its JSON object: the defaults, overlaid
+    by the fields given (in declaration order, as every field name is one of the defaults'),
+    the given fields that validation converts converted (see :func:`_converter`)."""
     if not issubclass(cls, Immutable) or cls.__private_attributes__:
         raise Unplanned(cls.__name__)
+    names = frozenset(cls.model_fields)
     env: dict[str, Any] = {
-        "cls": cls, "new": _new, "put": _set, "names": frozenset(cls.model_fields),
-        "Unplanned": Unplanned,
+        "cls": cls, "new": _new, "put": _set, "names": names, "Unplanned": Unplanned,
+        "defaults": {name: info.default for name, info in cls.model_fields.items()},
     }
-    items = []
-    for i, (name, info) in enumerate(cls.model_fields.items()):
-        if info.default_factory is not None or info.alias not in (None, name):
-            raise Unplanned(f"{cls.__name__}.{name}")
-        env[f"d{i}"], convert = info.default, _converter(info.annotation)
-        if convert is None:
-            items.append(f"{name!r}: get({name!r}, d{i})")
-        else:
-            env[f"c{i}"] = convert
-            items.append(
-                f"{name!r}: None if (v := get({name!r}, d{i})) is None else v if v is d{i} else c{i}(v)"
-            )
-    source = "\n".join([
+    lines = [
         "def build(data):",
         "    if not names.issuperset(data):",
         "        raise Unplanned(f'{cls.__name__}: {sorted(set(data) - names)}')",
-        "    get = data.get",
-        "    values = {" + ", ".join(items) + "}",
+        "    values = {**defaults, **data}",
+    ]
+    for i, (name, info) in enumerate(cls.model_fields.items()):
+        if info.default_factory is not None or info.alias not in (None, name):
+            raise Unplanned(f"{cls.__name__}.{name}")
+        convert = _converter(info.annotation)
+        if convert is not None:
+            env[f"c{i}"] = convert
+            lines.append(f"    if (v := data.get({name!r})) is not None:")
+            lines.append(f"        values[{name!r}] = c{i}(v)")
+    lines += [
         "    model = new(cls)",
         "    put(model, '__dict__', values)",
         "    put(model, '__pydantic_fields_set__', set(data))",
         "    put(model, '__pydantic_extra__', None)",
         "    put(model, '__pydantic_private__', None)",
         "    return model",
-    ])
-    exec(compile(source, f"<trusted {cls.__name__}>", "exec"), env)  # noqa: S102 - our own code
+    ]
+    code = compile("\n".join(lines), f"<trusted {cls.__name__}>", "exec")
+    exec(code, env)  # noqa: S102 - our own code, from the models' own field types
     return env["build"]  # type: ignore[no-any-return]
 
 
@@ -110,7 +114,7 @@ def _converter(annotation: Any) -> Convert:  # noqa: PLR0911 - one case per kind
         inner = _converter(args[0])
         if inner is None:
             return tuple
-        return lambda items: tuple(inner(item) for item in items)
+        return lambda items: tuple([inner(item) for item in items])
     if origin is Literal or annotation in (str, bool, int):
         return None
     if annotation is float:
@@ -118,18 +122,18 @@ def _converter(annotation: Any) -> Convert:  # noqa: PLR0911 - one case per kind
     if annotation is PartialDate:
         return _parse_cached
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return lambda value: _build(annotation, value)
+        return _builder_of(annotation)
     raise Unplanned(str(annotation))
 
 
 def _tagged(kinds: list[Any]) -> Convert:
     """A union of event models told apart by ``type`` (a correction's replacement)."""
-    by_tag: dict[str, type[BaseModel]] = {}
+    by_tag: dict[str, Callable[[dict[str, Any]], BaseModel]] = {}
     for kind in kinds:
         if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
             raise Unplanned(str(kind))
-        by_tag[str(kind.model_fields["type"].default)] = kind
-    return lambda value: _build(by_tag[value["type"]], value)
+        by_tag[str(kind.model_fields["type"].default)] = _builder_of(kind)
+    return lambda value: by_tag[value["type"]](value)
 
 
 __all__ = ["Unplanned", "trusted_event"]
