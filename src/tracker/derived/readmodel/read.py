@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from tracker._gc import paused
 from tracker.errors import IntegrityError, check_the_log
 from tracker.events.codec import load_event
 from tracker.events.models import AnyEvent, Correction, Retraction, Supersession
@@ -157,18 +158,19 @@ class Reader:
         """The entries the rows stand for, in the order of their first records (or, with
         ``as_given``, in the rows' order)."""
         ordered = list(rows) if as_given else sorted(rows, key=lambda r: r[SEQ])
-        events = self._events([(r[SRC], r[SRC_HASH], r[SRC_SEQ], r[SRC_SEQ] == r[SEQ], r[ID])
-                               for r in ordered])
-        return [
-            Entry(
-                event,
-                r[SEQ],
-                r[RECORDED],
-                tuple(r[CORRECTED_BY].split(SEP)) if r[CORRECTED_BY] else (),
-                r[SUPERSEDED_BY],
-            )
-            for r, event in zip(ordered, events, strict=True)
-        ]
+        with paused(freeze=False):  # (many objects, no cycles: see ReadState._slice)
+            events = self._events([(r[SRC], r[SRC_HASH], r[SRC_SEQ], r[SRC_SEQ] == r[SEQ], r[ID])
+                                   for r in ordered])
+            return [
+                Entry(
+                    event,
+                    r[SEQ],
+                    r[RECORDED],
+                    tuple(r[CORRECTED_BY].split(SEP)) if r[CORRECTED_BY] else (),
+                    r[SUPERSEDED_BY],
+                )
+                for r, event in zip(ordered, events, strict=True)
+            ]
 
     def fix_entries(self, rows: Sequence[FixRow]) -> list[FixEntry]:
         """The fixes the rows stand for (in log order), each with the version it replaced."""
