@@ -14,6 +14,7 @@ import tracker
 import tracker.events
 
 TRACKER_ALL = [
+    "CachedLog",
     "CarryReport",
     "Checkpoint",
     "CopyReport",
@@ -27,11 +28,13 @@ TRACKER_ALL = [
     "TrackerError",
     "VerifyReport",
     "__version__",
+    "cached_logs",
     "carry",
     "copy",
     "diff",
     "init",
     "open",
+    "prune_cache",
     "read_events",
     "repair",
 ]

@@ -103,7 +103,7 @@ def test_usage_error_as_json(cli: Run) -> None:
         (["repaly"], "unknown command 'repaly'; did you mean 'replay'? (see 'tracker --help')"),
         (
             [],
-            "give a command: init, add, import, log, show, replay, verify, head, repair, schema, actor, topic, demo, stances, figures, posture, disputes, diff, sql, report, plot, export, copy, follow, key, cosign, prove, check-proof, erase, carry (see 'tracker --help')",
+            "give a command: init, add, import, log, show, replay, verify, head, repair, schema, actor, topic, demo, stances, figures, posture, disputes, diff, sql, report, plot, export, copy, follow, key, cosign, prove, check-proof, erase, carry, cache (see 'tracker --help')",
         ),
         (["actor"], "actor: give an action: add, show, list (see 'tracker actor --help')"),
         (
