@@ -120,3 +120,65 @@ def test_whole_numbers_in_float_fields_become_floats() -> None:
     check_line(line)
     built = trusted_event(orjson.loads(line)["event"])
     assert type(built.value) is float  # type: ignore[union-attr]
+
+
+def _rewritten(path: Any, seq: int, change: Any) -> None:
+    """Rewrite record ``seq``'s event with ``change`` and re-hash the chain after it, as a
+    program other than tracker could write a log that verifies."""
+    from tracker.store.records import compute_hash
+
+    lines = path.read_bytes().splitlines()
+    prev = None
+    for i, line in enumerate(lines):
+        record = orjson.loads(line)
+        if i + 1 == seq:
+            change(record["event"])
+        if prev is not None:
+            record["prev"] = prev
+        record["hash"] = compute_hash({k: v for k, v in record.items() if k != "hash"})
+        prev = record["hash"]
+        lines[i] = canonical_bytes(record)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_values_validation_would_change_are_validated_not_trusted(tmp_path: Any) -> None:
+    """A log that verifies may hold events not in the form tracker writes them (padded
+    names, tags out of order, a stance as text): the read model's answers are still the
+    replay's, because such values make the trusted builder step aside."""
+    import pytest
+
+    import tracker
+    from tracker.events.trusted import Unplanned
+
+    statement = {
+        "type": "statement", "id": "s1", "speaker": "a", "topic": "t", "stance": 1,
+        "occurred": "2026-01-02", "quote": "words", "tags": ["alpha", "zeta"],
+        "sources": [{"url": "https://example.org/a", "publisher": "Example"}],
+    }
+    for change in (
+        {"quote": "  words  "},
+        {"tags": ["zeta", "alpha"]},
+        {"tags": ["alpha", "alpha"]},
+        {"stance": "1"},
+        {"stance": 1.0},
+        {"sources": [{"url": "https://example.org/a", "publisher": " Example"}]},
+    ):
+        with pytest.raises(Unplanned):
+            trusted_event({**statement, **change})
+    assert_same(trusted_event(statement), EVENT_ADAPTER.validate_python(statement))
+
+    path = tmp_path / "other.jsonl"
+    with tracker.open(path, create=True) as log:
+        log.append({"type": "actor", "actor": "a", "name": "A", "kind": "person"})
+        log.append({"type": "topic", "topic": "t", "name": "T"})
+        log.append(statement)
+    _rewritten(path, 1, lambda e: e.update(name="  A  ", aliases=[" Alias "]))
+    _rewritten(path, 3, lambda e: e.update(quote=" words ", tags=["zeta", "alpha"], stance="1"))
+    with tracker.open(path) as log:
+        log.verify()  # the chain holds: only the form differs
+        fold, read = log.replay(fold=True), log.replay()
+        assert [e.event for e in read.timeline()] == [e.event for e in fold.timeline()]
+        said = [e.event for e in read.timeline()][-1]
+        assert (said.quote, said.tags, said.stance) == ("words", ("alpha", "zeta"), 1)
+        assert read.actor("a").to_json() == fold.actor("a").to_json()
+        assert read.stances() == fold.stances()
