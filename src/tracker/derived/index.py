@@ -108,6 +108,8 @@ class Index:
         self._fresh = True
         """Whether the database in the directory holds nothing of this index (the first save
         makes it anew)."""
+        self._saved_seq = 0
+        """The sequence number the database's rows reach, as this index loaded or saved it."""
         self.count = 0
         """How many ids are saved or pending."""
         self._partial = False
@@ -159,6 +161,7 @@ class Index:
          self.names, self.retracted, self.count) = fields
         self.owners = owners
         self._db = db
+        self._saved_seq = self.seq
         self._fresh = False
         self._partial = True
         return True
@@ -178,24 +181,38 @@ class Index:
             files.discard(self.directory)
 
     def close(self) -> None:
-        """Close the database (what was not saved stays in memory)."""
+        """Close the database (what was not saved stays in memory; it is opened again if
+        this index is used again)."""
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
-            self._fresh = True
+
+    def _saved_db(self) -> sqlite3.Connection:
+        """The database this index was loaded from or saved to, opened again if need be.
+
+        Raises:
+            StaleIndexError: it is gone, or no longer the one this index saved.
+        """
+        if self._db is None:
+            db = open_ids(self.directory) if self.directory is not None else None
+            if db is None or covered(db) != self._saved_seq:
+                if db is not None:
+                    db.close()
+                msg = "the index database is gone or was replaced"
+                raise StaleIndexError(msg)
+            self._db = db
+        return self._db
 
     def _query(self, sql: str, params: Iterable[Any]) -> list[Any]:
         """Rows of a query on the saved database.
 
         Raises:
-            StaleIndexError: it cannot be read (damaged, or gone).
+            StaleIndexError: it cannot be read (damaged, gone, or replaced).
         """
-        if self._db is None:
-            msg = "the index database is not open"
-            raise StaleIndexError(msg)
+        db = self._saved_db()
         try:
-            return self._db.execute(sql, tuple(params)).fetchall()
+            return db.execute(sql, tuple(params)).fetchall()
         except sqlite3.Error:
             msg = "the index database cannot be read"
             raise StaleIndexError(msg) from None
@@ -388,13 +405,15 @@ class Index:
         try:
             if not files.private_folder(self.directory):
                 return  # no private place: the index lives in memory only
-            if self._db is None or self._fresh:
+            if self._fresh:
                 self.close()
                 self._db = create_ids(self.directory)
                 if self._db is None:
                     return
                 self._fresh = False
-            self._save_rows(self._db)
+                self._saved_seq = 0
+            self._save_rows(self._saved_db())
+            self._saved_seq = self.seq
             state = {
                 "version": INDEX_VERSION,
                 "position": self.position,
@@ -411,7 +430,7 @@ class Index:
             sealed = key.seal(_KIND, self.scope, orjson.dumps(state))
             if sealed is None or not files.atomic_write(self.directory / "state.json", sealed):
                 return  # derived data: no key or no room just means no saved index
-        except (OSError, sqlite3.Error):
+        except (OSError, sqlite3.Error, StaleIndexError):
             return  # derived data: a read-only place just means no saved index
         self._recent = {}
         self._looked = {}
