@@ -137,7 +137,7 @@ def test_index_rows_past_the_saved_state_are_ignored(filled: Path) -> None:
     """Rows a save wrote before it was cut short (its state never saved) make the saved index
     a stale one: it is rebuilt from the log, and the row's id does not count."""
     db = sqlite3.connect(_index_dir(filled) / "ids.sqlite")
-    db.execute("INSERT INTO ids VALUES ('ghost-id', '0123456789abcdef0123', 99, 'statement', '', 0)")
+    db.execute("INSERT INTO ids VALUES (99, 'ghost-id', '0123456789abcdef0123', 'statement', '', 0)")
     db.execute("UPDATE meta SET v = 99 WHERE k = 'seq'")
     db.commit()
     db.close()

@@ -57,7 +57,7 @@ from tracker.derived.index_format import (
 from tracker.events.codec import content_digest
 from tracker.store.chain import duplicate_id
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 """Bumped when the index's files change shape; an index of another version is rebuilt."""
 
 _FLUSH_AT = 50_000
@@ -444,8 +444,9 @@ class Index:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany(
-                "INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?, ?, ?)",
-                [(event_id, *entry) for event_id, entry in self._recent.items()],
+                "INSERT OR IGNORE INTO ids (id, digest, seq, type, root, offset) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                sorted((event_id, *entry) for event_id, entry in self._recent.items()),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO families VALUES (?, ?)",
