@@ -49,7 +49,7 @@ def test_unexpected_error_says_please_report(cli: Run, monkeypatch: pytest.Monke
     def boom(_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tracker.cli.log_cmds._head", boom)
+    monkeypatch.setattr("tracker.cli.check_cmds._head", boom)
     result = cli("head")
     assert (result.status, result.err) == (
         3,
@@ -64,7 +64,7 @@ def test_debug_shows_the_traceback(cli: Run, monkeypatch: pytest.MonkeyPatch) ->
     def boom(_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tracker.cli.log_cmds._head", boom)
+    monkeypatch.setattr("tracker.cli.check_cmds._head", boom)
     result = cli("head", "--debug")
     assert result.status == 3
     assert result.err.startswith("Traceback (most recent call last):")
@@ -79,7 +79,7 @@ def test_ctrl_c_exits_130(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("tracker.cli.log_cmds._head", interrupted)
+    monkeypatch.setattr("tracker.cli.check_cmds._head", interrupted)
     assert cli("head") == type(cli("--version"))(130, "", "tracker: error: interrupted\n")
 
 

@@ -372,7 +372,7 @@ def test_progress_line_on_a_terminal(
     """On a terminal, a run past one second shows a progress line on stderr, cleared at the end."""
     src = _topics(tmp_path / "many.jsonl", 2000)
     ticks = iter(range(0, 1000, 2))  # every reading of the clock is two seconds later
-    monkeypatch.setattr("tracker.cli.log_cmds._now", lambda: next(ticks))
+    monkeypatch.setattr("tracker.cli.write_cmds._now", lambda: next(ticks))
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     result = cli("import", str(src))
@@ -392,7 +392,7 @@ def test_no_progress_when_not_a_terminal(
     """When stderr is not a terminal, an import prints nothing there, however long it runs."""
     src = _topics(tmp_path / "many.jsonl", 1000)
     ticks = iter(range(0, 1000, 2))
-    monkeypatch.setattr("tracker.cli.log_cmds._now", lambda: next(ticks))
+    monkeypatch.setattr("tracker.cli.write_cmds._now", lambda: next(ticks))
     result = cli("import", str(src))
     assert (result.status, result.err) == (0, "")
 

@@ -51,12 +51,18 @@ def test_a_new_records_bytes_are_its_canonical_bytes(
     assert parse_record(slow) == record
 
 
-@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 22])
-def test_lines_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    """Reading in chunks of any size yields every line and the offset after it."""
+@pytest.mark.parametrize(
+    ("first", "chunk"), [(1, 1), (7, 7), (64, 64), (1 << 13, 1 << 22), (1, 64), (3, 1 << 22)]
+)
+def test_lines_across_chunk_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: int, chunk: int
+) -> None:
+    """Reading in chunks of any size (the first small, each next twice as big up to the
+    largest) yields every line and the offset after it."""
     data = b"".join(b"x" * n + b"\n" for n in (0, 1, 5, 63, 64, 65, 200, 3))
     path = tmp_path / "lines"
     path.write_bytes(data)
+    monkeypatch.setattr(file_store, "_FIRST_CHUNK", first)
     monkeypatch.setattr(file_store, "_CHUNK", chunk)
     expected, offset = [], 0
     for line in data.split(b"\n")[:-1]:

@@ -198,6 +198,47 @@ def test_the_key_is_private_and_a_damaged_one_is_replaced(cache: Path) -> None:
     assert not (cache / "elsewhere").exists()
 
 
+def test_overwrite_writes_in_place_only_a_private_file_of_the_same_size(
+    cache: Path, victim: Path
+) -> None:
+    """``overwrite`` (the stamp's in-place rewrite) writes only over a regular file of this
+    user, of the same size, with no other name; a link, a FIFO, a hard link to another file
+    or a file of another size is left as it is (the caller then replaces it whole)."""
+    folder = files.log_folder("file", "/x", "o")
+    assert folder is not None
+    plain = folder / "plain"
+    plain.write_bytes(b"old!")
+    inode = plain.stat().st_ino
+    assert files.overwrite(plain, b"new!")
+    assert plain.read_bytes() == b"new!" and plain.stat().st_ino == inode
+    assert not files.overwrite(plain, b"longer")
+    assert plain.read_bytes() == b"new!"
+    target = victim
+    before = target.read_bytes()
+    (folder / "link").symlink_to(target)
+    os.mkfifo(folder / "fifo")
+    os.link(target, folder / "hard")
+    for name in ("link", "fifo", "hard", "missing"):
+        assert not files.overwrite(folder / name, b"x" * len(before)), name
+    assert target.read_bytes() == before
+
+
+def test_a_key_replaced_while_a_process_runs_is_read_again(cache: Path) -> None:
+    """The key is read once per process, but a key file replaced (another key put in its
+    place) or removed is noticed on the next use: the key in the file is the one used."""
+    first = key.user_key()
+    path = cache / key.KEY_NAME
+    temp = cache / "new.key"
+    temp.write_bytes(b"k" * 32)
+    os.chmod(temp, 0o600)
+    os.replace(temp, path)
+    assert key.user_key() == b"k" * 32 != first
+    path.unlink()
+    fresh = key.user_key()
+    assert fresh is not None and fresh not in (first, b"k" * 32)
+    assert path.read_bytes() == fresh
+
+
 def test_seal_binds_the_body_to_its_kind_and_log(cache: Path) -> None:
     """A sealed body opens only under the same kind and scope; any changed byte fails."""
     sealed = key.seal("index", "log-a", b'{"seq":3}')

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from tracker.store.base import Clock
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "tracker.cli.log_cmds",
+    "tracker.cli.write_cmds",
+    "tracker.cli.read_cmds",
+    "tracker.cli.check_cmds",
     "tracker.cli.registry_cmds",
     "tracker.cli.demo",
     "tracker.cli.projections",

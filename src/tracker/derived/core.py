@@ -61,6 +61,12 @@ _LEGACY = (".index", ".seek", ".checkpoint")
 
 StatKey = tuple[int, int, int, int, int]
 
+_STAMP_SIZE = 512
+"""The stamp file's size: its body padded with spaces, a newline and the MAC's 64 hex digits."""
+_STAMP_BODY = _STAMP_SIZE - 65
+_UNBELIEVED: dict[str, Any] = {"stat": []}
+"""What :meth:`Derived._stamp` returns for a stamp file that is there but not believed."""
+
 
 def stat_key(st: os.stat_result) -> StatKey:
     """A file's identity for the whole-log stamp: device, inode, size, ctime and mtime."""
@@ -290,20 +296,28 @@ class Derived:
             return None
 
     def _stamp(self) -> dict[str, Any] | None:
-        """The sealed stamp: ``stat`` (the identity seen), ``whole``, ``seq`` and ``hash``."""
+        """The sealed stamp: ``stat`` (the identity seen), ``whole``, ``seq`` and ``hash``.
+
+        None when there is none; :data:`_UNBELIEVED` when a file is there that is not a stamp
+        this user sealed (torn, crafted, sealed under another key): see :meth:`touched_in_place`.
+        """
         if self.file is None:
             return None  # (a database has no file identity: it is verified whole each time)
         folder, scope = self._bind()
         if folder is None:
             return None
-        body = key.unseal("verified", scope, files.read_file(folder / "verified"))
-        try:
-            found = json_loads(body) if body is not None else None
-        except ValueError:  # (orjson's and the nesting limit's)
-            return None
-        if not isinstance(found, dict) or not isinstance(found.get("stat"), list):
-            return None
-        return found
+        for _attempt in range(2):  # (a read racing the stamp's rewrite in place: read again)
+            data = files.read_file(folder / "verified")
+            if data is None:
+                return None
+            body = key.unseal("verified", scope, data)
+            try:
+                found = json_loads(body) if body is not None else None
+            except ValueError:  # (orjson's and the nesting limit's)
+                found = None
+            if isinstance(found, dict) and isinstance(found.get("stat"), list):
+                return found
+        return _UNBELIEVED
 
     def whole(self) -> bool:
         """Whether the log file is, byte for byte, what this user last verified whole."""
@@ -317,8 +331,14 @@ class Derived:
         )
 
     def touched_in_place(self) -> bool:
-        """Whether the file changed without growing since this user last saw it (an edit)."""
+        """Whether the file changed without growing since this user last saw it (an edit).
+
+        A stamp that is there but not believed (torn by a crash, edited, sealed under another
+        key) counts as an edit: what it noted is unknown, so the file is verified whole again.
+        """
         stamp = self._stamp()
+        if stamp is _UNBELIEVED:
+            return self.file is not None
         now = self.stat()
         return (
             stamp is not None
@@ -348,13 +368,26 @@ class Derived:
         self._save_stamp(now, seq, record_hash, whole=False)
 
     def _save_stamp(self, now: StatKey, seq: int, record_hash: str, *, whole: bool) -> None:
+        """Seal and write the stamp: in place, one write of a fixed size, when the stamp file
+        is there already (so an append pays no rename); else created through
+        :func:`~tracker.derived.files.atomic_write`.
+
+        Not fsynced: a process killed at any point leaves the old stamp or the new one whole
+        (one write of less than a page), and the kernel keeps it; a machine that loses power
+        may lose it, and a torn or missing stamp only makes the next use more careful (a torn
+        one verifies the whole log again; see :meth:`touched_in_place`).
+        """
         folder, scope = self._bind()
         if folder is None:
             return
         body = orjson.dumps({"stat": list(now), "whole": whole, "seq": seq, "hash": record_hash})
-        sealed = key.seal("verified", scope, body)
-        if sealed is not None:  # (a torn stamp fails its MAC: no fsync needed)
-            files.atomic_write(folder / "verified", sealed, fsync=False)
+        sealed = key.seal("verified", scope, body.ljust(_STAMP_BODY))
+        if sealed is None:
+            return
+        path = folder / "verified"
+        if len(sealed) == _STAMP_SIZE and files.overwrite(path, sealed):
+            return
+        files.atomic_write(path, sealed, fsync=False)
 
     def before_append(self) -> tuple[StatKey, bool] | None:
         """The file's identity before this process appends, if it is as last seen (under the lock)."""

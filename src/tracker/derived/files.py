@@ -35,25 +35,54 @@ _FOLDER_MODE = 0o700
 _FILE_MODE = 0o600
 
 
+_root_seen: tuple[tuple[str | None, ...], Path, tuple[int, int]] | None = None
+"""The cache root last found, the environment that named it, and its device and inode."""
+
+
 def cache_root() -> Path | None:
     """The user's cache directory for tracker, created private (0700); None where none can be.
 
     ``$TRACKER_CACHE_DIR``, else ``$XDG_CACHE_HOME/tracker``, else ``~/.cache/tracker``. The
     path is resolved once (a user may link their cache elsewhere); the directory it names must
     be owned by this user and writable by no one else, or no derived state is kept on disk.
+    Found once per process while the environment names the same place and that place is the
+    same private directory (one ``lstat``); anything else and it is looked for again.
     """
+    global _root_seen  # noqa: PLW0603 - found once per process, checked on every use
+    env = tuple(os.environ.get(name) for name in ("TRACKER_CACHE_DIR", "XDG_CACHE_HOME", "HOME"))
+    seen = _root_seen
+    if seen is not None and seen[0] == env:
+        try:
+            st = os.lstat(seen[1])
+        except OSError:
+            pass
+        else:
+            if (
+                stat.S_ISDIR(st.st_mode)
+                and st.st_uid == os.geteuid()
+                and not st.st_mode & 0o077
+                and (st.st_dev, st.st_ino) == seen[2]
+            ):
+                return seen[1]
     try:
-        base = os.environ.get("TRACKER_CACHE_DIR")
+        base = env[0]
         if base:
             root = Path(base)
         else:
-            xdg = os.environ.get("XDG_CACHE_HOME")
+            xdg = env[1]
             root = (Path(xdg) if xdg else Path.home() / ".cache") / "tracker"
         root = Path(os.path.realpath(root))
         root.mkdir(parents=True, exist_ok=True, mode=_FOLDER_MODE)
     except (OSError, RuntimeError):  # no home directory, or a read-only one
         return None
-    return root if _private_dir(root, fix_mode=True) else None
+    if not _private_dir(root, fix_mode=True):
+        return None
+    try:
+        st = os.lstat(root)
+    except OSError:
+        return None
+    _root_seen = (env, root, (st.st_dev, st.st_ino))
+    return root
 
 
 def _private_dir(path: Path, *, fix_mode: bool) -> bool:
@@ -210,6 +239,30 @@ def atomic_write(
     return True
 
 
+def overwrite(path: Path, data: bytes) -> bool:
+    """Write ``data`` over a regular file of this user of exactly its size, in place, in one
+    write at its start; False (nothing written) when ``path`` is not such a file (or has
+    another name: a hard link is never written through).
+
+    For a small sealed file rewritten often (the stamp of what was verified): no temporary
+    file and no rename, whose cost on some file systems is a flush of the data. One write of
+    less than a page is never seen half done by a process killed around it. Not fsynced: a
+    file for which that matters goes through :func:`atomic_write`.
+    """
+    fd = open_own(path, os.O_WRONLY)
+    if fd is None:
+        return False
+    try:
+        st = os.fstat(fd)
+        if st.st_size != len(data) or st.st_nlink != 1:  # (a hard link: replaced, not written)
+            return False
+        return os.pwrite(fd, data, 0) == len(data)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename or a new file in ``folder`` durable."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | _NOFOLLOW)
@@ -245,6 +298,7 @@ __all__ = [
     "fsync_folder",
     "log_folder",
     "open_own",
+    "overwrite",
     "private_folder",
     "read_file",
 ]

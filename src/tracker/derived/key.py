@@ -27,16 +27,43 @@ _KEY_BYTES = 32
 _MAC_HEX = 64
 
 
+_Identity = tuple[str, int, int, int, int, int, int, int]
+_seen: tuple[_Identity, bytes] | None = None
+"""The key last read, with the identity of the file it was read from (see :func:`user_key`)."""
+
+
 def user_key() -> bytes | None:
-    """This user's key, created on first use; None where none can be kept (no cache dir)."""
+    """This user's key, created on first use; None where none can be kept (no cache dir).
+
+    Read from its file once per process and kept while that file stays the one it was read
+    from (same path, device, inode, size, mode, owner, change and modification times): a key
+    replaced, edited, or made readable by others is read (and judged) again.
+    """
     root = cache_root()
     if root is None:
         return None
     path = root / KEY_NAME
+    seen = _seen
+    if seen is not None:
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            pass
+        else:
+            if _identity(path, st) == seen[0]:
+                return seen[1]
     return _read_key(path) or _new_key(path)
 
 
+def _identity(path: Path, st: os.stat_result) -> _Identity:
+    return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mode, st.st_uid,
+            st.st_ctime_ns, st.st_mtime_ns)
+
+
 def _read_key(path: Path) -> bytes | None:
+    """The key in ``path`` if it is a whole key only this user can read (noted for
+    :func:`user_key`, with the identity of the file it was read from)."""
+    global _seen  # noqa: PLW0603 - one key per process, read again when its file changes
     fd = open_own(path, os.O_RDONLY)
     if fd is None:
         return None
@@ -49,7 +76,10 @@ def _read_key(path: Path) -> bytes | None:
         return None
     finally:
         os.close(fd)
-    return key if len(key) == _KEY_BYTES else None
+    if len(key) != _KEY_BYTES:
+        return None
+    _seen = (_identity(path, st), key)
+    return key
 
 
 def _new_key(path: Path) -> bytes | None:

@@ -58,6 +58,7 @@ from tracker.store.base import (
 from tracker.store.records import ZERO_HASH, Record, check_line, hash_of_line, parse_record
 
 _CHUNK = 1 << 22
+_FIRST_CHUNK = 1 << 13
 _TAIL_CHUNK = 1 << 16
 DEFAULT_LOCK_TIMEOUT = 10.0
 
@@ -719,14 +720,19 @@ def _cut_back(fd: int, size: int) -> None:
 def _iter_lines(fd: int, pos: int, end: int) -> Iterator[tuple[bytes, int]]:
     """Yield each complete line in [pos, end) with the offset after its newline.
 
-    Reads in big chunks and splits each in C; only a line that straddles two chunks is copied.
+    Reads in chunks and splits each in C; only a line that straddles two chunks is copied.
+    The first chunk is small and each next one twice as big, up to :data:`_CHUNK`: a caller
+    that wants one line (an ended action's record, under an append) reads a few kilobytes,
+    not megabytes, and a walk of the whole log reads in big chunks all the same.
     """
     rest = b""
     offset = pos  # file offset just after the last line yielded
+    size = min(_FIRST_CHUNK, _CHUNK)
     while pos < end:
-        chunk = os.pread(fd, min(_CHUNK, end - pos), pos)
+        chunk = os.pread(fd, min(size, end - pos), pos)
         if not chunk:
             break
+        size = min(size * 2, _CHUNK)
         pos += len(chunk)
         lines = chunk.split(b"\n")
         if rest:
