@@ -14,13 +14,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from tracker import _read
 from tracker._gc import paused as _gc_paused
 from tracker.errors import InvalidInputError, UnknownIdError
 from tracker.events.dates import format_instant
 from tracker.events.models import AnyEvent
 from tracker.store.chain import Chain
-from tracker.store.records import ZERO_HASH, Record
+from tracker.store.records import HASH_KEY, ZERO_HASH, Record
 
 if TYPE_CHECKING:
     from tracker._known import Upto
@@ -87,6 +89,8 @@ def caught_up(log: Log, cutoff: str | None = None) -> ReadModel | None:
     head = store.head()
     if head.seq == covered.seq and head.hash == covered.hash:
         return model  # nothing appended since: no lock, no read of the log
+    if cutoff is not None and covered.seq and _next_recorded(model, covered) > cutoff:
+        return model  # built up to that prefix already (the next record is later): one read
     pending = head.seq - covered.seq
     if log.progress is not None and pending >= NEWS_AFTER:
         what = "the records of the log" if not covered.seq else "the records appended since"
@@ -115,6 +119,23 @@ def caught_up(log: Log, cutoff: str | None = None) -> ReadModel | None:
     for position, seq, record_hash, whole in walked:
         derived.walked(before, position, seq, record_hash, whole=whole)
     return model
+
+
+def _next_recorded(model: ReadModel, covered: Mark) -> str:
+    """The recorded time of the record after the last one ``model`` covers ("" where it
+    cannot be read: the caller then streams from there as usual, and that says what is wrong).
+
+    A read model built up to a ``known_at`` stops before the first record recorded after it;
+    asked again at that ``known_at``, this one record says there is nothing to fold in, where a
+    stream from there would read a chunk of the log to find it out.
+    """
+    try:
+        (line,) = model.lines_at([covered.position])
+        tail = orjson.loads(b"{" + line[line.rfind(HASH_KEY) + 1 :])
+        found = tail["recorded"]
+    except Exception:  # noqa: BLE001 - any damage: the stream finds and names it
+        return ""
+    return found if isinstance(found, str) and found >= covered.recorded else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,12 @@
 A slice is the rows one question needs at one pair of clocks: the versions of some keys (or
 ids) valid at the ``known_at`` sequence number K, placed at the ``as_of`` instant T, and the fixes
 recorded by K. Each row points at the record holding its content; :class:`Reader` reads those
-records back from the log (only those), checks each against the hash the read model noted when
-it walked the chain, and validates the event exactly as a replay does, so the entries equal a
-replay's, field for field.
+records back from the log (only those) and checks each against the hash the read model noted
+when it walked the chain. Those bytes validated then, as a replay validates them; a record
+whose hash covers its event (version 1) is therefore rebuilt without validating it again
+(:func:`tracker.events.trusted.trusted_event`: the same objects, held equal to validation by a
+test), any other one is validated as a replay does. Either way the entries equal a replay's,
+field for field.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pydantic import ValidationError
+import orjson
 
+from tracker._gc import paused
 from tracker.errors import IntegrityError, check_the_log
-from tracker.events.codec import EVENT_ADAPTER, load_event
+from tracker.events.codec import load_event
 from tracker.events.models import AnyEvent, Correction, Retraction, Supersession
+from tracker.events.trusted import Unplanned, trusted_event
 from tracker.projections.fold import Entry, FixEntry
 from tracker.store.records import HASH_KEY, SCHEMA_VERSION, hash_at, parse_record
 
@@ -153,18 +158,19 @@ class Reader:
         """The entries the rows stand for, in the order of their first records (or, with
         ``as_given``, in the rows' order)."""
         ordered = list(rows) if as_given else sorted(rows, key=lambda r: r[SEQ])
-        events = self._events([(r[SRC], r[SRC_HASH], r[SRC_SEQ], r[SRC_SEQ] == r[SEQ], r[ID])
-                               for r in ordered])
-        return [
-            Entry(
-                event,
-                r[SEQ],
-                r[RECORDED],
-                tuple(r[CORRECTED_BY].split(SEP)) if r[CORRECTED_BY] else (),
-                r[SUPERSEDED_BY],
-            )
-            for r, event in zip(ordered, events, strict=True)
-        ]
+        with paused(freeze=False):  # (many objects, no cycles: see ReadState._slice)
+            events = self._events([(r[SRC], r[SRC_HASH], r[SRC_SEQ], r[SRC_SEQ] == r[SEQ], r[ID])
+                                   for r in ordered])
+            return [
+                Entry(
+                    event,
+                    r[SEQ],
+                    r[RECORDED],
+                    tuple(r[CORRECTED_BY].split(SEP)) if r[CORRECTED_BY] else (),
+                    r[SUPERSEDED_BY],
+                )
+                for r, event in zip(ordered, events, strict=True)
+            ]
 
     def fix_entries(self, rows: Sequence[FixRow]) -> list[FixEntry]:
         """The fixes the rows stand for (in log order), each with the version it replaced."""
@@ -220,12 +226,12 @@ def _event_of(line: bytes, digest: bytes, seq: int) -> AnyEvent:
         )
         raise IntegrityError(msg, seq=seq, **check_the_log(
             "run 'tracker verify' to find what was edited", "log.verify() finds what was edited"))
-    if line.endswith(_VERSION_TAIL):
+    if line.endswith(_VERSION_TAIL):  # (a version 1 record: its hash covers its event)
         j = line.find(_EVENT_KEY)
-        try:
-            return EVENT_ADAPTER.validator.validate_json(line[j + len(_EVENT_KEY) : i])  # type: ignore[no-any-return]
-        except ValidationError:
-            pass  # the careful path says what is wrong
+        try:  # the very bytes validated when the chain was walked: built, not validated again
+            return trusted_event(orjson.loads(line[j + len(_EVENT_KEY) : i]))
+        except (Unplanned, KeyError, TypeError, ValueError):
+            pass  # (never, for bytes that validated: the careful path below says what is wrong)
     return load_event(parse_record(line).event, seq=seq)
 
 
