@@ -16,7 +16,7 @@ from tracker._plan import LOG_DOORS as _LOG_DOORS
 from tracker._publishers import resolve_publishers
 from tracker.derived.index import StaleIndexError
 from tracker.errors import InvalidInputError
-from tracker.events.models import AnyEvent
+from tracker.events.models import AnyEvent, Correction
 from tracker.store.file import FileStore
 
 if TYPE_CHECKING:
@@ -108,13 +108,14 @@ def plan_batch(
     from tracker._plan import plan
 
     index = log.derived.index
+    actors = index.actors
     if any(
-        s.publisher_id is not None and s.publisher_id not in index.actors
+        s.publisher_id is not None and s.publisher_id not in actors
         for step in prepared
-        for event in (step[0], getattr(step[0], "replacement", None))
-        if event is not None
+        for event in ((step[0], step[0].replacement) if isinstance(step[0], Correction) else (step[0],))
         for s in event.sources
     ):  # a publisher named by a name or an alias: store the actor's id
+        # (isinstance, not getattr with a default: pydantic raises inside for a missing field)
         prepared = resolve_publishers(prepared, index.actors, index.names)
 
     def current(ref: str) -> AnyEvent | None:  # an ended action, as corrected

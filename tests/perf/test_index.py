@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -132,12 +133,14 @@ def test_an_index_for_another_log_is_discarded(filled: Path, tmp_path: Path, clo
         assert log.append(_statement(9, id="st-nine"))[0].status == "exists"
 
 
-def test_index_lines_past_the_saved_state_are_ignored(filled: Path) -> None:
-    """A bucket line written by a flush that never saved its state does not count as an id."""
-    ids = _index_dir(filled) / "ids-64"
-    for bucket in ids.iterdir():
-        with open(bucket, "ab") as f:
-            f.write(b"ghost-id 0123456789abcdef0123 99 statement\n")
+def test_index_rows_past_the_saved_state_are_ignored(filled: Path) -> None:
+    """Rows a save wrote before it was cut short (its state never saved) make the saved index
+    a stale one: it is rebuilt from the log, and the row's id does not count."""
+    db = sqlite3.connect(_index_dir(filled) / "ids.sqlite")
+    db.execute("INSERT INTO ids VALUES (99, 'ghost-id', '0123456789abcdef0123', 'statement', '', 0)")
+    db.execute("UPDATE meta SET v = 99 WHERE k = 'seq'")
+    db.commit()
+    db.close()
     with tracker.open(filled) as log:
         receipts = log.append(_statement(77, id="ghost-id"))
     assert [(r.id, r.seq, r.status) for r in receipts] == [("ghost-id", 13, "appended")]
@@ -259,26 +262,31 @@ def test_one_actors_replay_answers_as_the_full_replay(
     assert [e["id"] for e in full_ec["events"]] == ["i1"]
 
 
-def test_the_index_spreads_over_more_buckets_as_the_log_grows(
+def _saved_ids(log_path: Path) -> list[str]:
+    db = sqlite3.connect(_index_dir(log_path) / "ids.sqlite")
+    try:
+        return [row[0] for row in db.execute("SELECT id FROM ids")]
+    finally:
+        db.close()
+
+
+def test_a_long_session_saves_the_index_as_it_goes(
     log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past _GROW_AT events the ids and families move to 4,096 buckets; nothing is lost."""
+    """Past _FLUSH_AT ids added, the index is saved and leaves memory (what bounds it on a
+    million events); lookups then read the database, and nothing is lost."""
     from tracker.derived import index as _index
 
-    monkeypatch.setattr(_index, "_GROW_AT", 30)
+    monkeypatch.setattr(_index, "_FLUSH_AT", 5)
     with tracker.open(log_path, create=True, clock=clock) as log:
-        _families(log, clock)  # 17 events: still 64 buckets
-    assert _state(log_path)["buckets"] == 64
-    with tracker.open(log_path, clock=clock) as log:
+        _families(log, clock)  # 17 events, appended a few at a time
+        assert log.derived.index.saved  # saved along the way: lookups read the database
+        assert len(log.derived.index._recent) < 17
         log.append([_statement(n) for n in range(20)])
         log.append({"type": "verification", "verifier": "bbc", "target": "s1",
                     "verdict": "confirmed", "occurred": "2026-01-12", "sources": _src(9)})
-    state = _state(log_path)
-    assert state["buckets"] == 4096
-    index = _index_dir(log_path)
-    assert not (index / "ids-64").exists()
-    lines = [ln for f in (index / "ids-4096").iterdir() for ln in f.read_bytes().splitlines()]
-    assert len(lines) == 17 + 20 + 1  # every event's id line, moved
+        assert [r.status for r in log.append([_statement(3), _statement(19)])] == ["exists"] * 2
+    assert len(_saved_ids(log_path)) == 17 + 20 + 1  # every event's id
     with tracker.open(log_path, clock=clock) as log:
         assert [r.status for r in log.append([_statement(3), _statement(19)])] == ["exists"] * 2
         full = log.replay()
@@ -286,27 +294,22 @@ def test_the_index_spreads_over_more_buckets_as_the_log_grows(
             assert _answers(log.replay_actor(actor), actor) == _answers(full, actor)
 
 
-def test_an_index_built_whole_past_grow_at_is_saved(
+def test_an_index_built_whole_is_saved(
     log_path: Path, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An index first built from a log already past _GROW_AT events (a big log met for the
-    first time, or after its cache was cleared) is saved at close, in 4,096 buckets, and the
-    next process loads it instead of reading the whole log again (it was never saved: each
-    cold 'tracker add' on a million-event log rebuilt it, 47 s)."""
+    """An index first built from a log already holding many events (a big log met for the
+    first time, or after its cache was cleared) is saved at close, and the next process loads
+    it instead of reading the whole log again (it was never saved: each cold 'tracker add' on
+    a million-event log rebuilt it, 47 s)."""
     from tracker.derived import index as _index
 
     with tracker.open(log_path, create=True, clock=clock) as log:
         _families(log, clock)
         log.append([_statement(n) for n in range(20)])
     shutil.rmtree(_index_dir(log_path))  # the cache cleared: the next append builds it whole
-    monkeypatch.setattr(_index, "_GROW_AT", 30)
     with tracker.open(log_path, clock=clock) as log:
         log.append(_statement(20))
-    state = _state(log_path)
-    assert state["buckets"] == 4096
-    lines = [ln for f in (_index_dir(log_path) / "ids-4096").iterdir()
-             for ln in f.read_bytes().splitlines()]
-    assert len(lines) == 17 + 20 + 1
+    assert len(_saved_ids(log_path)) == 17 + 20 + 1
     read: list[int] = []
     monkeypatch.setattr(_index.Index, "add", lambda self, *a, **k: read.append(1))
     with tracker.open(log_path, clock=clock) as log:  # loaded, not rebuilt from the log

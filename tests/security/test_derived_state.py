@@ -48,8 +48,7 @@ def derived(grok: Path, cli: Run) -> Path:
         log.actor("grok")
         folder = log.derived.folder
     assert folder is not None
-    for name in ("index/state.json", "index/registry", "index/actors/grok", "seek",
-                 "readmodel.sqlite", "verified"):
+    for name in ("index/state.json", "index/ids.sqlite", "seek", "readmodel.sqlite", "verified"):
         assert (folder / name).is_file(), name
     return folder
 
@@ -65,8 +64,8 @@ def expected(grok: Path, derived: Path, no_derived: Callable[[], None]) -> Itera
 
 
 DERIVED_PATHS = [
-    "index", "index/state.json", "index/ids-64", "index/ids-64/0", "index/families-64",
-    "index/actors", "index/actors/grok", "index/registry", "seek", "readmodel.sqlite",
+    "index", "index/state.json", "index/ids.sqlite", "index/ids.sqlite-journal",
+    "index/ids.sqlite-wal", "seek", "readmodel.sqlite",
     "readmodel.sqlite-wal", "readmodel.sqlite-shm", "readmodel.sqlite-journal",
     "readmodel.sqlite.lock", "verified",
     "about",
@@ -84,7 +83,7 @@ def test_anything_planted_at_a_derived_path_is_replaced_never_followed(
     path = derived / name
     files.discard(path)
     if plant == "link":
-        folder = name in ("index", "index/ids-64", "index/families-64", "index/actors")
+        folder = name == "index"
         path.symlink_to(victim if folder else victim / "notes.txt")
     else:
         os.mkfifo(path)

@@ -47,7 +47,7 @@ folder without an open log asks :func:`tracker.derived.core.folder_of(store)`, t
 that names it.
 
 Modules: :mod:`.files` and :mod:`.key` (the rules), :mod:`.core` (``Derived``), :mod:`.index`
-and :mod:`.index_format` (ids, registry, actors' records), :mod:`.seek` (seek samples),
+and :mod:`.index_format` (ids and registry; ids looked up in SQLite), :mod:`.seek` (seek samples),
 :mod:`.checkpoint` (replayed state). Imports point down only: derived state may import the
 store, the events and the projections (a checkpoint holds a replayed state), never the facade
 or the command line.

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import os
 import weakref
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,7 @@ import orjson
 from tracker._json import loads as json_loads
 from tracker.derived import files, key
 from tracker.derived.index import Index, StaleIndexError
+from tracker.derived.index_format import TARGET_FIELD
 from tracker.errors import IntegrityError, TrackerError, check_the_log
 from tracker.store.base import Position, Store, Writer
 from tracker.store.chain import Chain
@@ -168,6 +170,7 @@ class Derived:
         """Start the index over (from the saved one, unless ``discard`` throws that away)."""
         if discard:
             self.index.discard()
+        self.index.close()
         self._bound = None  # the log may be another one now: find its folder again
         self.index = Index(keep=self.file is not None)
         self._holder[0] = self.index
@@ -232,6 +235,8 @@ class Derived:
             if len(batch) >= 4096:
                 self._fold(index, batch, file)
                 batch = []
+                if writer is not None and index.should_flush:
+                    index.flush()  # (under the lock: what is saved leaves memory)
         if batch:
             self._fold(index, batch, file)
         if before is not None and index.hash is not None:
@@ -245,7 +250,7 @@ class Derived:
     def _fold(index: Index, batch: list[tuple[dict[str, Any], int, Position]], file: bool) -> None:
         """Fold verified records into the index (their ids' buckets read once, together)."""
         if index.saved:
-            index.prefetch(data["event"].get("id", "") for data, _n, _p in batch)
+            index.prefetch(_ids_and_targets(data["event"] for data, _n, _p in batch))
         for data, length, pos in batch:
             try:
                 index.add(data["event"], data["seq"], pos - length - 1 if file else 0)
@@ -496,16 +501,31 @@ def folder_of(store: Store) -> tuple[Path | None, str]:
     return files.log_folder(kind, place, origin), f"{kind}\0{place}\0{origin}"
 
 
+def _ids_and_targets(events: Iterable[Any]) -> Iterator[str]:
+    """The ids of a batch of event dicts, and the ids they point at (looked up at once)."""
+    for event in events:
+        if not isinstance(event, dict):
+            continue  # (refused, with its record named, as it is folded in)
+        yield str(event.get("id", ""))
+        field = TARGET_FIELD.get(event.get("type", ""))
+        target = event.get(field) if field is not None else None
+        if isinstance(target, str):
+            yield target
+
+
 def _save_index(store: Store, holder: list[Index]) -> None:
-    """Save an open log's index, under the log's lock (on close, or when the log is freed)."""
+    """Save an open log's index, under the log's lock (on close, or when the log is freed),
+    and close its database."""
     index = holder[0]
     if index.directory is None or not index.dirty:
+        index.close()
         return
     try:
         with store.writer() as _writer:
             index.flush()
     except TrackerError:
         pass  # derived data: unsaved, it is rebuilt from the log next time
+    index.close()
 
 
 __all__ = ["Derived", "folder_of", "stat_key"]

@@ -41,7 +41,7 @@ from urllib.parse import quote
 
 from tracker.derived import files, key
 from tracker.derived.readmodel.build import Builder, RecordIn
-from tracker.derived.readmodel.schema import INDEXES, SCHEMA_VERSION, TABLES
+from tracker.derived.readmodel.schema import INDEXES, LATE_INDEXES, SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
     from tracker.derived.readmodel.sql import Tables
@@ -299,6 +299,11 @@ class ReadModel:
         """
         db = self.db
         folded = 0
+        # A build from nothing writes a file that is thrown away if it is cut short (a damaged
+        # database is rebuilt, and each chunk's commit says what it covers): no fsync then.
+        building = self.path is not None and self.covered.seq == 0
+        if building:
+            db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN IMMEDIATE")
         try:
             mark = self.covered
@@ -315,11 +320,16 @@ class ReadModel:
                 db.execute("BEGIN IMMEDIATE")
                 if self.covered.seq != (builder.last[0] if builder.last else mark.seq):
                     break  # another process took the lock between two chunks and folded on
+            db.execute(LATE_INDEXES)  # (made, sorted, once a build is whole; else nothing)
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             raise
+        finally:
+            if building:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("PRAGMA synchronous = NORMAL")
         return folded
 
     def discard(self) -> None:

@@ -87,14 +87,21 @@ CREATE TABLE fix_records (
     src_hash BLOB NOT NULL
 );
 """
-"""The tables; their indexes (:data:`INDEXES`) are made once a first build has filled them."""
+"""The tables (their indexes: :data:`INDEXES` and :data:`LATE_INDEXES`)."""
 
 INDEXES = """
 CREATE INDEX versions_by_id ON versions (id, rec_from);
-CREATE INDEX versions_by_time ON versions (sort_a, sort_b, seq);
 CREATE INDEX fixes_by_target ON fix_records (target, seq);
 CREATE INDEX fixes_by_id ON fix_records (id);
 """
+"""The indexes a build itself reads (a fix finds its target's version, a new id is checked
+against the earlier ones): made with the tables."""
+
+LATE_INDEXES = """
+CREATE INDEX IF NOT EXISTS versions_by_time ON versions (sort_a, sort_b, seq);
+"""
+"""The index only answers read (the occurred order): made once, sorted, when a build (or a
+catch-up) has folded in what it had, instead of being kept in order row by row."""
 
 VERSION_COLUMNS = (
     "vid, id, type, rec_from, rec_to, ended_by, seq, recorded, sort_a, sort_b, counted_from, "
@@ -111,6 +118,7 @@ SEP = "\x1f"
 __all__ = [
     "FIX_COLUMNS",
     "INDEXES",
+    "LATE_INDEXES",
     "MIN_KEY",
     "OPEN",
     "SCHEMA_VERSION",
