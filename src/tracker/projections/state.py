@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from tracker.errors import UnknownIdError
@@ -65,7 +66,8 @@ class State:
         self._timeline = Timeline()
         self._verifications = Verifications()
         self._stances = Stances()
-        self._figures = Figures(self._verifications, self._correction_notes)
+        by_target: dict[str, list[FixEntry]] = {}  # the replayer's: Figures reads it, not self
+        self._figures = Figures(self._verifications, partial(_correction_notes, by_target))
         self._postures = Postures()
         self._involvement = Involvement()
         self.projections: dict[str, Projection] = {
@@ -77,7 +79,9 @@ class State:
             "posture": self._postures,
             "involvement": self._involvement,
         }
-        self._replayer = Replayer(as_of=as_of, projections=list(self.projections.values()))
+        self._replayer = Replayer(
+            as_of=as_of, projections=list(self.projections.values()), fixes_by_target=by_target
+        )
         self.head_seq = 0
         self.head_hash: str | None = None
         self.known_seq: int | None = None
@@ -209,16 +213,6 @@ class State:
             for f in fixes
         )
         return items
-
-    def _correction_notes(self, event_id: str) -> tuple[str, ...]:
-        """One line per correction of an event: what it was before, when, and why."""
-        return tuple(
-            correction_note(
-                f.before.event if f.before is not None else None, f.after, f.recorded, f.reason
-            )
-            for f in self._replayer.fixes_by_target.get(event_id, ())
-            if f.kind == "correction"
-        )
 
     # --- checking ids given by a user ---------------------------------------------------------
 
@@ -408,3 +402,21 @@ class State:
             "fixes": len(self._replayer.fixes),
             "head_seq": self.head_seq,
         }
+
+
+def _correction_notes(
+    fixes_by_target: dict[str, list[FixEntry]], event_id: str
+) -> tuple[str, ...]:
+    """One line per correction of an event: what it was before, when, and why.
+
+    A function of the replayer's fixes, not a method of the state: a projection holding a
+    bound method of the state would make a reference cycle of every state, which only the
+    cyclic collector frees (a read model's slices are many and big).
+    """
+    return tuple(
+        correction_note(
+            f.before.event if f.before is not None else None, f.after, f.recorded, f.reason
+        )
+        for f in fixes_by_target.get(event_id, ())
+        if f.kind == "correction"
+    )

@@ -25,6 +25,7 @@ What each question reads:
 
 from __future__ import annotations
 
+import gc
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -76,6 +77,8 @@ _REGISTRY = types_of(Registry)
 _TIMELINE = types_of(Timeline)
 _POSTURE = types_of(Postures)
 _VERIFICATIONS = types_of(Verifications)
+_FREEZE_PAST = 2000
+"""Entries in a slice past which it is moved out of the collector's reach (:meth:`_slice`)."""
 _MANY = 2000
 """Past this many events, and past an eighth of the log's records, the verifications of the
 events are read all at once (a scan of every verification), not event by event (an index
@@ -153,13 +156,20 @@ class ReadState(State):
 
         The cyclic garbage collector is paused meanwhile: a slice is many objects and no
         cycles, and with it running, the collections its growth sets off went over every
-        object already made. A slice is not frozen out of the collector's reach afterwards
-        (``gc.freeze``): the freeze is of every object of the process, so the cycles a slice's
-        state leaves when it is dropped would never be collected (answering every projection
-        of a million events grew to 2,962 MB with it, as much as the fold's whole state).
+        object already made. A big slice is then moved out of the collector's reach
+        (``gc.freeze``, as a replay that folds records in does): else each full collection
+        while the answer is shaped and printed goes over it again (together, a third of a
+        metric's answer of 16,000 figures at a million events). It is still freed when dropped:
+        a slice's state makes no reference cycle (a cycle frozen would never be collected: a
+        bound method of the state held by its figures made one, and answering every projection
+        of a million events grew to 2,962 MB).
         """
+        rows = list(rows)
         with paused(freeze=False):
-            return self._restored(rows, fixes, only, entries)
+            state = self._restored(rows, fixes, only, entries)
+        if len(rows) + len(entries) >= _FREEZE_PAST:
+            gc.freeze()
+        return state
 
     def _restored(
         self,
