@@ -133,12 +133,5 @@ def _size(n: int) -> str:
 def _when(entry: CachedLog, args: argparse.Namespace) -> str:
     from tracker.cli.common import when
 
-    stamp = _last_used(entry)
+    stamp = entry.last_used_at
     return "-" if stamp is None else when(stamp, args)[:16].replace("T", " ")
-
-
-def _last_used(entry: CachedLog) -> Any:
-    """When a file of the folder last changed, as an aware UTC datetime (None: never)."""
-    from datetime import UTC, datetime
-
-    return None if entry.last_used is None else datetime.fromtimestamp(entry.last_used, tz=UTC)

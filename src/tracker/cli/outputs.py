@@ -270,12 +270,6 @@ def _commands_schema() -> dict[str, Any]:
     return {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}
 
 
-def _last_used(entry: Any) -> Any:
-    from datetime import UTC, datetime
-
-    return None if entry.last_used is None else datetime.fromtimestamp(entry.last_used, tz=UTC)
-
-
 CACHED_LOG = Shape(
     "cached_log",
     "One log's folder of derived state in your cache.",
@@ -289,7 +283,12 @@ CACHED_LOG = Shape(
         choices=("current", "gone", "replaced", "not checked", "unknown"),
     ),
     integer("size", "bytes held by the folder's files"),
-    instant("last_used", "when a file of the folder last changed", nullable=True, get=_last_used),
+    instant(
+        "last_used",
+        "when a file of the folder last changed",
+        nullable=True,
+        get=lambda e: e.last_used_at,
+    ),
     boolean("prunable", "whether no log can use the folder any more ('tracker cache prune')"),
 )
 """A row of ``tracker cache list`` and ``tracker cache prune``."""

@@ -15,6 +15,7 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import files
@@ -55,6 +56,11 @@ class CachedLog:
     """Bytes held by the folder's files."""
     last_used: float | None
     """When a file in the folder last changed (POSIX seconds; None: the folder is empty)."""
+
+    @property
+    def last_used_at(self) -> datetime | None:
+        """:attr:`last_used` as an aware UTC datetime."""
+        return None if self.last_used is None else datetime.fromtimestamp(self.last_used, tz=UTC)
 
     @property
     def prunable(self) -> bool:

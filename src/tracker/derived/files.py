@@ -272,6 +272,23 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+SQLITE_SIDE = ("-wal", "-shm", "-journal")
+"""The side files SQLite opens by name beside a database."""
+
+
+def own_side_files(database: Path) -> None:
+    """Remove anything but a regular file of this user where SQLite keeps ``database``'s side
+    files (it opens them by name: a link planted there would be written through)."""
+    for suffix in SQLITE_SIDE:
+        side = database.with_name(database.name + suffix)
+        if os.path.lexists(side):
+            fd = open_own(side, os.O_RDONLY)
+            if fd is None:
+                discard(side)
+            else:
+                os.close(fd)
+
+
 def discard(path: Path) -> None:
     """Remove ``path`` whatever it is, never following a link (a link is itself removed).
 
@@ -298,6 +315,8 @@ __all__ = [
     "fsync_folder",
     "log_folder",
     "open_own",
+    "own_side_files",
+    "SQLITE_SIDE",
     "overwrite",
     "private_folder",
     "read_file",

@@ -25,7 +25,7 @@ from tracker.derived import files
 
 NAME = "ids.sqlite"
 
-_SIDE = ("-journal", "-wal", "-shm")
+_SIDE = files.SQLITE_SIDE
 
 TARGET_FIELD = {
     "correction": "corrects",
@@ -64,18 +64,6 @@ class StaleIndexError(Exception):
     """A saved index is unreadable or does not match its state: rebuild."""
 
 
-def _side_files_own(path: Path) -> None:
-    """Remove anything but a regular file of this user where SQLite keeps its side files."""
-    for suffix in _SIDE:
-        side = path.with_name(path.name + suffix)
-        if os.path.lexists(side):
-            fd = files.open_own(side, os.O_RDONLY)
-            if fd is None:
-                files.discard(side)
-            else:
-                os.close(fd)
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     uri = f"file:{quote(os.fspath(path))}?mode=rw&nofollow=1"
     db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0,
@@ -97,7 +85,7 @@ def open_ids(directory: Path) -> sqlite3.Connection | None:
     if fd is None:
         return None
     os.close(fd)
-    _side_files_own(path)
+    files.own_side_files(path)
     try:
         db = _connect(path)
         db.execute("SELECT seq, id, digest, type, root, offset FROM ids LIMIT 0").fetchall()

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from tracker.derived.readmodel.state import ReadState
 
 NAME = "readmodel.sqlite"
-_SIDE = ("-wal", "-shm", "-journal")
+_SIDE = files.SQLITE_SIDE
 _KIND = "readmodel"
 
 LinesAt = Callable[[Sequence[int]], Sequence[bytes]]
@@ -183,7 +183,7 @@ class ReadModel:
                     self.path = None  # no private file can be had: keep it in memory
                 else:
                     os.close(fd)
-                    self._side_files_own()
+                    files.own_side_files(self.path)
             try:
                 db = connect(self.path)
                 if self._believed(db):
@@ -215,19 +215,6 @@ class ReadModel:
             yield
         finally:
             os.close(fd)  # (closing releases the lock)
-
-    def _side_files_own(self) -> None:
-        """Remove anything but a regular file of this user where SQLite keeps its side files
-        (it opens them by name: a link planted there would be written through)."""
-        assert self.path is not None
-        for suffix in _SIDE:
-            side = self.path.with_name(self.path.name + suffix)
-            if os.path.lexists(side):
-                fd = files.open_own(side, os.O_RDONLY)
-                if fd is None:
-                    files.discard(side)
-                else:
-                    os.close(fd)
 
     def _fresh(self) -> sqlite3.Connection:
         """An empty database in place of whatever was there."""
